@@ -1,0 +1,364 @@
+"""Load, validate and serve all content. Invalid content is refused whole, with every error."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Template, TemplateSyntaxError
+from jinja2.exceptions import SecurityError, UndefinedError
+from markupsafe import Markup
+from pydantic import BaseModel, ValidationError
+
+from bot.commands import KNOWN_COMMANDS
+from bot.content.messages import MESSAGE_VARIABLES
+from bot.content.render import (
+    TELEGRAM_MAX_TEXT,
+    html_problem,
+    make_environment,
+    render,
+    telegram_length,
+)
+from bot.content.schema import (
+    LANGUAGES,
+    Commands,
+    Election,
+    Entry,
+    FaqFile,
+    Localized,
+    Source,
+    Topic,
+)
+from bot.content.yamlload import LineDict, YamlError, line_of, load_yaml
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int | None
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{place}: {self.where + ': ' if self.where else ''}{self.message}"
+
+
+class ContentError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        lines = "\n".join(f"  {p}" for p in problems)
+        super().__init__(f"content is invalid ({len(problems)} problem(s)):\n{lines}")
+
+
+@dataclass
+class _Collector:
+    root: Path
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, path: Path, line: int | None, where: str, message: str) -> None:
+        try:
+            shown = path.relative_to(self.root.parent)
+        except ValueError:
+            shown = path
+        self.problems.append(Problem(shown, line, where, message))
+
+    def validate(self, model: type[BaseModel], path: Path, data: Any, prefix: tuple = ()) -> Any:
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            for err in exc.errors():
+                loc = prefix + tuple(err["loc"])
+                where = ".".join(str(p) for p in loc)
+                message = err["msg"].removeprefix("Value error, ")
+                if err["type"] == "extra_forbidden":
+                    message = "unknown field"
+                self.add(path, line_of(data, tuple(err["loc"])), where, message)
+            return None
+
+    def load(self, path: Path) -> Any:
+        if not path.exists():
+            self.add(path, None, "", "file is missing")
+            return None
+        try:
+            return load_yaml(path)
+        except YamlError as exc:
+            self.add(path, exc.line, "", exc.message)
+            return None
+
+
+@dataclass(frozen=True)
+class LoadedEntry:
+    id: str
+    entry: Entry
+    path: Path
+    line: int | None
+    templates: dict[str, Template]  # per language
+
+
+@dataclass
+class Content:
+    root: Path
+    election: Election
+    sources: dict[str, Source]
+    topics: dict[str, Topic]
+    entries: dict[str, LoadedEntry]
+    messages: dict[str, dict[str, Template]]  # key -> lang -> template
+    commands: Commands
+
+    # ---- queries --------------------------------------------------------------------------
+
+    def entries_in(self, topic_id: str) -> list[LoadedEntry]:
+        return [e for e in self.entries.values() if e.entry.topic == topic_id]
+
+    @cached_property
+    def _base_contexts(self) -> dict[str, dict[str, Any]]:
+        return {lang: _election_context(self.election, lang) for lang in LANGUAGES}
+
+    def context(self, lang: str, **extra: Any) -> dict[str, Any]:
+        ctx = dict(self._base_contexts[lang])
+        ctx.update(extra)
+        return ctx
+
+    def message(self, key: str, lang: str, **variables: Any) -> str:
+        return render(self.messages[key][lang], self.context(lang, **variables))
+
+    def answer(self, entry_id: str, lang: str) -> str:
+        loaded = self.entries[entry_id]
+        text = loaded.entry.text(lang)
+        body = Markup(render(loaded.templates[lang], self.context(lang)))  # noqa: S704 - autoescaped
+        return self.message(
+            "answer", lang, title=text.title, body=body, sources=self.source_list(loaded.entry.sources)
+        )
+
+    def source_list(self, ids: list[str]) -> list[dict[str, str]]:
+        return [self.sources[s].model_dump() for s in ids]
+
+    def voting_window(self, tz: Any) -> tuple[datetime, datetime]:
+        day = self.election.voting_day
+        start = _at(day, self.election.voting_hours.start, tz)
+        end = _at(day, self.election.voting_hours.end, tz)
+        return start, end
+
+
+def _at(day: date, hhmm: str, tz: Any) -> datetime:
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+
+
+def _hhmm(value: str, lang: str) -> str:
+    return value.replace(":", ".") if lang == "id" else value
+
+
+def _election_context(election: Election, lang: str) -> dict[str, Any]:
+    start, end = (_hhmm(election.voting_hours.start, lang), _hhmm(election.voting_hours.end, lang))
+    return {
+        "lang": lang,
+        "election": {
+            "name": election.name.get(lang),
+            "short_name": election.short_name.get(lang),
+            "voting_day": election.voting_day,
+            "start": start,
+            "end": end,
+            "hours": f"{start}–{end} {election.timezone_label}",
+            "tz": election.timezone_label,
+            "region": election.region.name,
+            "province": election.region.province,
+            "kecamatan_count": election.region.kecamatan_count,
+        },
+        "links": dict(election.links),
+        "contacts": {
+            cid: {
+                "name": c.name.get(lang),
+                "url": c.url,
+                "note": c.note.get(lang) if c.note else "",
+            }
+            for cid, c in election.contacts.items()
+        },
+    }
+
+
+# ---- loading ------------------------------------------------------------------------------
+
+
+def load_content(root: Path) -> Content:
+    """Load every content file under `root`; raise ContentError listing all problems."""
+    root = Path(root)
+    col = _Collector(root)
+    env = make_environment()
+
+    raw_sources = col.load(root / "sources.yaml")
+    sources: dict[str, Source] = {}
+    if isinstance(raw_sources, dict):
+        for sid, data in raw_sources.items():
+            model = col.validate(Source, root / "sources.yaml", data, (sid,))
+            if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", str(sid)):
+                col.add(root / "sources.yaml", _key_line(raw_sources, sid), str(sid), "bad id")
+            if model:
+                sources[str(sid)] = model
+    elif raw_sources is not None:
+        col.add(root / "sources.yaml", None, "", "must be a mapping of source id to source")
+
+    election = _load_model(col, root / "election.yaml", Election)
+    commands = _load_model(col, root / "commands.yaml", Commands)
+
+    raw_topics = col.load(root / "topics.yaml")
+    topics: dict[str, Topic] = {}
+    if isinstance(raw_topics, dict):
+        for tid, data in raw_topics.items():
+            model = col.validate(Topic, root / "topics.yaml", data, (tid,))
+            if model:
+                topics[str(tid)] = model
+    elif raw_topics is not None:
+        col.add(root / "topics.yaml", None, "", "must be a mapping of topic id to topic")
+
+    entries: dict[str, LoadedEntry] = {}
+    faq_dir = root / "faq"
+    faq_files = sorted(faq_dir.glob("*.yaml")) if faq_dir.is_dir() else []
+    if not faq_files:
+        col.add(faq_dir, None, "", "no FAQ files (faq/*.yaml)")
+    for path in faq_files:
+        raw = col.load(path)
+        if raw is None:
+            continue
+        faq = col.validate(FaqFile, path, raw)
+        if faq is None:
+            continue
+        for eid, entry in faq.entries.items():
+            line = _key_line(raw.get("entries"), eid)
+            if eid in entries:
+                col.add(path, line, eid, f"duplicate entry id (also in {entries[eid].path.name})")
+                continue
+            templates = {}
+            for lang in LANGUAGES:
+                text = entry.text(lang)
+                tmpl = _compile(col, env, text.answer, path, line, f"{eid}.{lang}.answer")
+                if tmpl is not None:
+                    templates[lang] = tmpl
+            entries[eid] = LoadedEntry(eid, entry, path, line, templates)
+
+    raw_messages = col.load(root / "messages.yaml")
+    messages: dict[str, dict[str, Template]] = {}
+    if isinstance(raw_messages, dict):
+        for key, data in raw_messages.items():
+            line = _key_line(raw_messages, key)
+            if key not in MESSAGE_VARIABLES:
+                col.add(root / "messages.yaml", line, str(key), "unknown message key")
+                continue
+            loc = col.validate(Localized, root / "messages.yaml", data, (key,))
+            if loc is None:
+                continue
+            messages[key] = {}
+            for lang in LANGUAGES:
+                tmpl = _compile(col, env, loc.get(lang), root / "messages.yaml", line, f"{key}.{lang}")
+                if tmpl is not None:
+                    messages[key][lang] = tmpl
+        for key in MESSAGE_VARIABLES:
+            if key not in raw_messages:
+                col.add(root / "messages.yaml", None, key, "message is missing")
+    elif raw_messages is not None:
+        col.add(root / "messages.yaml", None, "", "must be a mapping of message key to texts")
+
+    if col.problems:
+        raise ContentError(col.problems)
+    assert election is not None and commands is not None
+    content = Content(root, election, sources, topics, entries, messages, commands)
+    _cross_check(col, content)
+    if col.problems:
+        raise ContentError(col.problems)
+    return content
+
+
+def _key_line(mapping: Any, key: Any) -> int | None:
+    if isinstance(mapping, LineDict):
+        return mapping.key_lines.get(key)
+    return None
+
+
+def _load_model(col: _Collector, path: Path, model: type[BaseModel]) -> Any:
+    raw = col.load(path)
+    if raw is None:
+        return None
+    return col.validate(model, path, raw)
+
+
+def _compile(col: _Collector, env: Any, source: str, path: Path, line: int | None,
+             where: str) -> Template | None:
+    try:
+        return env.from_string(source)
+    except TemplateSyntaxError as exc:
+        col.add(path, (line or 0) + exc.lineno if line else None, where,
+                f"template syntax: {exc.message} (template line {exc.lineno})")
+        return None
+
+
+def _cross_check(col: _Collector, content: Content) -> None:
+    """References between files, and every template rendered in every language."""
+    root = content.root
+    election_path = root / "election.yaml"
+    for mid, milestone in content.election.milestones.items():
+        for sid in milestone.sources:
+            if sid not in content.sources:
+                col.add(election_path, None, f"milestones.{mid}.sources", f"unknown source {sid!r}")
+
+    for lang in LANGUAGES:
+        commands = getattr(content.commands, lang)
+        for cmd in commands:
+            if cmd.command not in KNOWN_COMMANDS:
+                col.add(root / "commands.yaml", None, f"{lang}.{cmd.command}",
+                        "the bot has no such command")
+
+    used_topics = set()
+    for eid, loaded in content.entries.items():
+        entry = loaded.entry
+        used_topics.add(entry.topic)
+        if entry.topic not in content.topics:
+            col.add(loaded.path, loaded.line, f"{eid}.topic", f"unknown topic {entry.topic!r}")
+        for sid in entry.sources:
+            if sid not in content.sources:
+                col.add(loaded.path, loaded.line, f"{eid}.sources", f"unknown source {sid!r}")
+        for rid in entry.related:
+            if rid not in content.entries or rid == eid:
+                col.add(loaded.path, loaded.line, f"{eid}.related", f"unknown related entry {rid!r}")
+        if entry.en is None:
+            col.add(loaded.path, loaded.line, f"{eid}.en", "English translation is missing")
+    for tid in content.topics:
+        if tid not in used_topics:
+            col.add(root / "topics.yaml", None, tid, "topic has no entries")
+    if col.problems:
+        return
+
+    sample_now = datetime(2024, 11, 20, 9, 0)
+    for lang in LANGUAGES:
+        for eid, loaded in content.entries.items():
+            try:
+                text = content.answer(eid, lang)
+            except (UndefinedError, SecurityError, TypeError, ValueError) as exc:
+                col.add(loaded.path, loaded.line, f"{eid}.{lang}.answer", f"template error: {exc}")
+                continue
+            _check_text(col, loaded.path, f"{eid}.{lang}.answer", text)
+        for key, variables in MESSAGE_VARIABLES.items():
+            variables = dict(variables, now=sample_now) if "now" in variables else variables
+            try:
+                text = content.message(key, lang, **variables)
+            except (UndefinedError, SecurityError, TypeError, ValueError) as exc:
+                col.add(root / "messages.yaml", None, f"{key}.{lang}", f"template error: {exc}")
+                continue
+            _check_text(col, root / "messages.yaml", f"{key}.{lang}", text,
+                        limit=64 if key.startswith("btn_") else TELEGRAM_MAX_TEXT)
+
+
+def _check_text(col: _Collector, path: Path, where: str, text: str,
+                limit: int = TELEGRAM_MAX_TEXT) -> None:
+    if not text.strip():
+        col.add(path, None, where, "renders to empty text")
+    length = telegram_length(text)
+    if length > limit:
+        col.add(path, None, where, f"renders to {length} characters, over Telegram's {limit}")
+    problem = html_problem(text)
+    if problem:
+        col.add(path, None, where, f"HTML Telegram would refuse: {problem}")

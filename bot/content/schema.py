@@ -1,0 +1,166 @@
+"""Schemas of the content files. Unknown fields are errors, so typos never pass silently."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+LANGUAGES: tuple[str, ...] = ("id", "en")
+DEFAULT_LANGUAGE = "id"
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,40}$")]
+NonEmpty = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+HHMM = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+Url = Annotated[str, StringConstraints(pattern=r"^https?://\S+$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Localized(Strict):
+    """A text per language; Indonesian is required, English falls back to it."""
+
+    id: NonEmpty
+    en: NonEmpty | None = None
+
+    def get(self, lang: str) -> str:
+        return (self.en if lang == "en" else None) or self.id
+
+
+# ---- sources.yaml -------------------------------------------------------------------------
+
+
+class Source(Strict):
+    title: NonEmpty
+    url: Url
+    date: NonEmpty
+
+
+# ---- election.yaml ------------------------------------------------------------------------
+
+
+class VotingHours(Strict):
+    start: HHMM
+    end: HHMM
+
+    @model_validator(mode="after")
+    def _ordered(self) -> VotingHours:
+        if self.end <= self.start:
+            raise ValueError("voting_hours.end must be after voting_hours.start")
+        return self
+
+
+class Region(Strict):
+    level: Annotated[str, StringConstraints(pattern=r"^(provinsi|kabupaten_kota)$")]
+    code: Annotated[str, StringConstraints(pattern=r"^\d{2}(\.\d{2})?$")]
+    name: NonEmpty
+    province: NonEmpty
+    kecamatan_count: int | None = Field(default=None, ge=1)
+
+
+class Contact(Strict):
+    name: Localized
+    url: Url | None = None
+    note: Localized | None = None
+
+
+class Milestone(Strict):
+    start: date
+    end: date | None = None
+    title: Localized
+    sources: list[Slug] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Milestone:
+        if self.end is not None and self.end < self.start:
+            raise ValueError("end must not be before start")
+        return self
+
+
+class Election(Strict):
+    name: Localized
+    short_name: Localized
+    voting_day: date
+    voting_hours: VotingHours
+    timezone: NonEmpty
+    timezone_label: NonEmpty
+    region: Region
+    links: dict[Slug, Url]
+    contacts: dict[Slug, Contact] = Field(min_length=1)
+    milestones: dict[Slug, Milestone] = Field(min_length=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo
+
+        try:
+            ZoneInfo(value)
+        except Exception as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+# ---- topics.yaml --------------------------------------------------------------------------
+
+
+class TopicText(Strict):
+    title: NonEmpty
+
+
+class Topic(Strict):
+    emoji: Annotated[str, StringConstraints(min_length=1, max_length=4)]
+    id: TopicText
+    en: TopicText | None = None
+
+    def title(self, lang: str) -> str:
+        return (self.en if lang == "en" and self.en else self.id).title
+
+
+# ---- faq/*.yaml ---------------------------------------------------------------------------
+
+
+class EntryText(Strict):
+    title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=60)]
+    questions: list[NonEmpty] = Field(min_length=1)
+    keywords: list[NonEmpty] = Field(default_factory=list)
+    answer: NonEmpty
+
+
+class Entry(Strict):
+    topic: Slug
+    sources: list[Slug] = Field(min_length=1)
+    related: list[Slug] = Field(default_factory=list)
+    id: EntryText
+    en: EntryText | None = None
+
+    def text(self, lang: str) -> EntryText:
+        return self.en if lang == "en" and self.en else self.id
+
+
+class FaqFile(Strict):
+    entries: dict[Slug, Entry] = Field(min_length=1)
+
+
+# ---- commands.yaml ------------------------------------------------------------------------
+
+
+class MenuCommand(Strict):
+    command: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,32}$")]
+    description: Annotated[str, StringConstraints(min_length=3, max_length=256)]
+
+
+class Commands(Strict):
+    id: list[MenuCommand] = Field(min_length=1, max_length=100)
+    en: list[MenuCommand] = Field(min_length=1, max_length=100)
+
+
+# ---- messages.yaml ------------------------------------------------------------------------
+
+Messages = dict[Slug, Localized]
+
+MESSAGE_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")

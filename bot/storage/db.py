@@ -1,0 +1,78 @@
+"""SQLite connection (WAL) and numbered migrations applied at start-up."""
+
+from __future__ import annotations
+
+import logging
+import re
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+class MigrationError(Exception):
+    pass
+
+
+class Database:
+    """One aiosqlite connection; aiosqlite serialises calls on its own thread."""
+
+    def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+
+    async def close(self) -> None:
+        await self.conn.close()
+
+
+def _migrations() -> list[tuple[int, str, str]]:
+    found = []
+    for item in resources.files("bot.storage").joinpath("migrations").iterdir():
+        match = MIGRATION_NAME.match(item.name)
+        if match:
+            found.append((int(match.group(1)), item.name, item.read_text(encoding="utf-8")))
+        elif item.name.endswith(".sql"):
+            raise MigrationError(f"migration file name {item.name!r} is not NNNN_name.sql")
+    found.sort()
+    numbers = [n for n, _, _ in found]
+    if numbers != list(range(1, len(numbers) + 1)):
+        raise MigrationError(f"migrations must be numbered 1..N without gaps, found {numbers}")
+    return found
+
+
+async def _migrate(conn: aiosqlite.Connection) -> None:
+    async with conn.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    current = int(row[0]) if row else 0
+    migrations = _migrations()
+    if current > len(migrations):
+        raise MigrationError(
+            f"database is at schema version {current}, newer than this code ({len(migrations)})"
+        )
+    for number, name, sql in migrations[current:]:
+        log.info("applying migration %s", name)
+        # executescript commits first; wrap each migration so it applies whole or not at all.
+        await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+
+
+async def open_database(path: str | Path) -> Database:
+    """Open (creating if needed) the database file, enable WAL and apply migrations."""
+    path = str(path)
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = await aiosqlite.connect(path)
+    try:
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode=WAL")
+        await conn.execute("PRAGMA synchronous=NORMAL")
+        await conn.execute("PRAGMA foreign_keys=ON")
+        await conn.execute("PRAGMA busy_timeout=5000")
+        await _migrate(conn)
+    except BaseException:
+        await conn.close()
+        raise
+    return Database(conn, path)

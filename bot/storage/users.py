@@ -1,0 +1,90 @@
+"""Users: id, language, first/last seen, campaign of origin. Nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.storage.db import Database
+
+# Avoid a write per message: last_seen only moves when it is this stale.
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    user_id: int
+    language: str
+    language_set: bool
+    first_seen: str
+    last_seen: str
+    campaign: str | None
+
+
+async def touch_user(db: Database, user_id: int, language: str, now: datetime) -> User:
+    """Create the user on first sight, refresh last_seen; return the stored row."""
+    stamp = now.isoformat(timespec="seconds")
+    stale = (now - LAST_SEEN_RESOLUTION).isoformat(timespec="seconds")
+    await db.conn.execute(
+        """
+        INSERT INTO users (user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?)
+        ON CONFLICT (user_id) DO UPDATE SET
+            last_seen = excluded.last_seen,
+            -- follow Telegram's language until the user picks one explicitly
+            language = CASE WHEN users.language_set THEN users.language ELSE excluded.language END
+        WHERE users.last_seen < ? OR (NOT users.language_set AND users.language <> excluded.language)
+        """,
+        (user_id, language, stamp, stamp, stale),
+    )
+    await db.conn.commit()
+    user = await get_user(db, user_id)
+    assert user is not None
+    return user
+
+
+async def get_user(db: Database, user_id: int) -> User | None:
+    async with db.conn.execute(
+        "SELECT user_id, language, language_set, first_seen, last_seen, campaign"
+        " FROM users WHERE user_id = ?",
+        (user_id,),
+    ) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    return User(
+        user_id=row["user_id"],
+        language=row["language"],
+        language_set=bool(row["language_set"]),
+        first_seen=row["first_seen"],
+        last_seen=row["last_seen"],
+        campaign=row["campaign"],
+    )
+
+
+async def set_language(db: Database, user_id: int, language: str) -> None:
+    await db.conn.execute(
+        "UPDATE users SET language = ?, language_set = 1 WHERE user_id = ?", (language, user_id)
+    )
+    await db.conn.commit()
+
+
+async def set_campaign_if_unset(db: Database, user_id: int, campaign: str) -> bool:
+    """Record the deep-link code of origin; the first one a user came with is kept."""
+    cur = await db.conn.execute(
+        "UPDATE users SET campaign = ? WHERE user_id = ? AND campaign IS NULL", (campaign, user_id)
+    )
+    await db.conn.commit()
+    return cur.rowcount > 0
+
+
+async def delete_user(db: Database, user_id: int) -> bool:
+    """Delete every row the bot holds about this user (unanswered questions carry no user id)."""
+    cur = await db.conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+    await db.conn.commit()
+    return cur.rowcount > 0
+
+
+async def count_users(db: Database) -> int:
+    async with db.conn.execute("SELECT COUNT(*) FROM users") as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0
