@@ -1,0 +1,1 @@
+"""Questions and answers: text normalisation, matching, and the menu/question handlers."""

@@ -1,0 +1,130 @@
+"""Rank FAQ entries for a free-text question, and say how sure we are.
+
+BM25 over each entry's title, example questions and keywords (both languages), on unigram
+and bigram terms after normalisation. Confidence comes from how much of the question's
+informative weight the best entry explains, and how far it stands above the runner-up.
+Thresholds are tuned with benchmarks/faq_accuracy.py, not by taste.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.content.registry import Content
+from bot.content.schema import LANGUAGES
+from bot.faq.normalize import Normalizer
+
+Kind = Literal["answer", "suggest", "unknown"]
+
+# Field weights: keywords are written for matching; titles summarise; questions show phrasing.
+W_KEYWORD, W_TITLE, W_QUESTION = 3.0, 2.0, 1.0
+K1, B = 1.2, 0.5
+BIGRAM_BOOST = 1.5
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    min_score: float = 4.0        # below this, nothing fits
+    min_coverage: float = 0.55    # share of the question's weight the best entry must explain
+    close_ratio: float = 0.85     # runner-up within this ratio of the best -> offer choices
+    max_suggestions: int = 3
+
+
+@dataclass(frozen=True)
+class Match:
+    kind: Kind
+    entry_ids: tuple[str, ...]      # best first; one for "answer", 2-3 for "suggest"
+    score: float = 0.0
+    coverage: float = 0.0
+    ranking: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+
+
+def _bigrams(terms: list[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)]
+
+
+class Matcher:
+    def __init__(self, content: Content, normalizer: Normalizer | None = None,
+                 thresholds: Thresholds | None = None) -> None:
+        self.normalizer = normalizer or Normalizer()
+        self.thresholds = thresholds or Thresholds()
+        self._build(content)
+
+    def _build(self, content: Content) -> None:
+        norm = self.normalizer
+        fields: dict[str, list[tuple[float, list[str]]]] = {}
+        vocab: set[str] = set()
+        for eid, loaded in content.entries.items():
+            parts: list[tuple[float, list[str]]] = []
+            for lang in LANGUAGES:
+                text = loaded.entry.text(lang)
+                parts.append((W_TITLE, norm.terms(text.title, repair=False)))
+                parts.extend((W_QUESTION, norm.terms(q, repair=False)) for q in text.questions)
+                parts.extend((W_KEYWORD, norm.terms(k, repair=False)) for k in text.keywords)
+            fields[eid] = parts
+            for _, terms in parts:
+                vocab.update(terms)
+        norm.set_vocabulary(vocab)
+
+        self._tf: dict[str, dict[str, float]] = {}
+        self._len: dict[str, float] = {}
+        df: Counter[str] = Counter()
+        for eid, parts in fields.items():
+            tf: defaultdict[str, float] = defaultdict(float)
+            for weight, terms in parts:
+                for term in terms:
+                    tf[term] += weight
+                for bigram in _bigrams(terms):
+                    tf[bigram] += weight * BIGRAM_BOOST
+            self._tf[eid] = dict(tf)
+            self._len[eid] = sum(tf.values())
+            df.update(tf.keys())
+        n = len(fields)
+        self._avg_len = sum(self._len.values()) / max(n, 1)
+        self._idf = {t: math.log(1 + (n - d + 0.5) / (d + 0.5)) for t, d in df.items()}
+        # Unknown words weigh like the rarest known ones: they are what we cannot explain.
+        self._unknown_idf = math.log(1 + (n - 0.5) / 1.5)
+        self._postings: dict[str, list[str]] = defaultdict(list)
+        for eid, tf in self._tf.items():
+            for term in tf:
+                self._postings[term].append(eid)
+
+    def rank(self, text: str) -> tuple[list[tuple[str, float]], float, dict[str, float]]:
+        terms = self.normalizer.terms(text)
+        query = terms + _bigrams(terms)
+        scores: defaultdict[str, float] = defaultdict(float)
+        for term in query:
+            idf = self._idf.get(term)
+            if idf is None:
+                continue
+            for eid in self._postings[term]:
+                tf = self._tf[eid][term]
+                norm = tf + K1 * (1 - B + B * self._len[eid] / self._avg_len)
+                scores[eid] += idf * tf * (K1 + 1) / norm
+        ranking = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+        total = sum(self._idf.get(t, self._unknown_idf) for t in set(terms))
+        coverage = {}
+        for eid, _ in ranking[:5]:
+            tf = self._tf[eid]
+            covered = sum(self._idf[t] for t in set(terms) if t in tf)
+            coverage[eid] = covered / total if total else 0.0
+        return ranking, total, coverage
+
+    def match(self, text: str) -> Match:
+        th = self.thresholds
+        ranking, total, coverage = self.rank(text)
+        if not ranking or total == 0:
+            return Match("unknown", ())
+        best_id, best = ranking[0]
+        best_cov = coverage.get(best_id, 0.0)
+        top = tuple(ranking[:5])
+        if best < th.min_score or best_cov < th.min_coverage:
+            return Match("unknown", (), best, best_cov, top)
+        close = [eid for eid, score in ranking[1 : th.max_suggestions]
+                 if score >= best * th.close_ratio]
+        if close:
+            return Match("suggest", (best_id, *close), best, best_cov, top)
+        return Match("answer", (best_id,), best, best_cov, top)

@@ -1,0 +1,223 @@
+"""Turn how people actually type (slang, typos, affixes, missing spaces) into canonical terms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+# Everyday Indonesian chat spelling -> standard word. Multi-word values are allowed.
+SLANG: dict[str, str] = {
+    "gmn": "bagaimana", "gimana": "bagaimana", "gmna": "bagaimana", "bgmn": "bagaimana",
+    "gmana": "bagaimana", "gimn": "bagaimana", "bgaimana": "bagaimana", "gmn2": "bagaimana",
+    "dmn": "dimana", "dmana": "dimana", "mana": "mana", "kmn": "kemana", "kmana": "kemana",
+    "kpn": "kapan", "kpan": "kapan", "kapn": "kapan",
+    "brp": "berapa", "brapa": "berapa", "berapaan": "berapa",
+    "yg": "yang", "ygy": "yang", "dgn": "dengan", "dg": "dengan", "utk": "untuk", "untk": "untuk",
+    "u/": "untuk", "krn": "karena", "krna": "karena", "karna": "karena", "tp": "tapi", "tpi": "tapi",
+    "sm": "sama", "ama": "sama", "dr": "dari", "dri": "dari", "jd": "jadi", "jdi": "jadi",
+    "ga": "tidak", "gak": "tidak", "gk": "tidak", "nggak": "tidak", "ngga": "tidak",
+    "enggak": "tidak", "engga": "tidak", "tdk": "tidak", "tak": "tidak", "kagak": "tidak",
+    "ndak": "tidak", "nda": "tidak", "g": "tidak", "ndk": "tidak", "gaada": "tidak ada",
+    "gada": "tidak ada", "blm": "belum", "blum": "belum", "udh": "sudah", "udah": "sudah",
+    "sdh": "sudah", "dah": "sudah", "uda": "sudah", "bs": "bisa", "bsa": "bisa", "bisakah": "bisa",
+    "hrs": "harus", "msh": "masih", "masi": "masih", "lg": "lagi", "lgi": "lagi",
+    "kalo": "kalau", "klo": "kalau", "kl": "kalau", "klu": "kalau", "kalok": "kalau",
+    "knp": "kenapa", "napa": "kenapa", "ngapain": "kenapa", "gpp": "tidak apa",
+    "aja": "saja", "aj": "saja", "doang": "saja", "sy": "saya", "aq": "aku", "gw": "saya",
+    "gue": "saya", "gua": "saya", "ane": "saya", "ak": "aku", "kmu": "kamu", "km": "kamu",
+    "lu": "kamu", "lo": "kamu", "emg": "memang", "emang": "memang", "bener": "benar",
+    "bnr": "benar", "sbnrnya": "sebenarnya", "org": "orang", "orng": "orang", "tmn": "teman",
+    "tau": "tahu", "tw": "tahu", "thu": "tahu", "liat": "lihat", "ngecek": "cek",
+    "ngurus": "urus", "nanya": "tanya", "nyari": "cari", "ngasih": "kasih", "dikasih": "kasih",
+    "dpet": "dapat", "dapet": "dapat", "dpat": "dapat", "pake": "pakai", "pk": "pakai",
+    "bwt": "buat", "bt": "buat", "skrg": "sekarang", "skrng": "sekarang", "bsk": "besok",
+    "tgl": "tanggal", "tggl": "tanggal", "jm": "jam", "hr": "hari", "thn": "tahun",
+    "nyoblos": "coblos", "nyoblosnya": "coblos", "nyblos": "coblos", "nyobl": "coblos",
+    "nyoblosan": "coblos", "nyoblos2": "coblos", "milih": "pilih", "mlh": "pilih",
+    "nyalon": "calon", "paslon": "pasangan calon", "cabup": "calon bupati",
+    "cawabup": "calon wakil bupati", "cagub": "calon gubernur", "cawagub": "calon wakil gubernur",
+    "pilgub": "pilih gubernur", "pilbup": "pilih bupati", "pemilihan": "pilih",
+    "ktpel": "ktp", "ektp": "ktp", "e-ktp": "ktp", "ktp-el": "ktp", "kk": "kartu keluarga",
+    "hp": "ponsel", "handphone": "ponsel", "hape": "ponsel", "henpon": "ponsel",
+    "medsos": "media sosial", "c6": "undangan", "c6nya": "undangan",
+    "tps2": "tps", "tpsnya": "tps", "dpt2": "dpt", "napi": "tahanan", "opname": "rawat inap",
+    "gubernur2": "gubernur", "bupati2": "bupati", "sumsel": "sumatera selatan",
+    "muaraenim": "muara enim", "m.enim": "muara enim", "golput": "tidak pilih",
+    "thx": "terima kasih", "makasih": "terima kasih", "mksh": "terima kasih",
+    "plis": "tolong", "pls": "tolong", "dong": "", "sih": "", "deh": "", "nih": "", "kok": "",
+    "loh": "", "lho": "", "kah": "", "ya": "", "yah": "", "yaa": "", "min": "", "kak": "",
+    "gan": "", "bang": "", "bro": "", "sis": "", "om": "",
+    "trs": "terus", "trus": "terus", "sbg": "sebagai", "pengen": "ingin", "pngn": "ingin",
+    "pgn": "ingin", "mo": "mau", "ngapain": "apa", "apaan": "apa", "tu": "itu", "tuh": "itu",
+    "disana": "di sana", "disini": "di sini", "sampe": "sampai", "smp": "sampai",
+    "no": "nomor", "nmr": "nomor", "telp": "telepon", "tlp": "telepon", "tlpn": "telepon",
+    "nikah": "menikah", "kawin": "menikah", "dateng": "datang", "dtg": "datang",
+    "diumumin": "diumumkan", "disiarin": "disiarkan", "rekomendasiin": "rekomendasi",
+    "mending": "sebaiknya", "mendingan": "sebaiknya", "bagusan": "lebih bagus",
+    "nonton": "tonton", "ngitung": "hitung", "ngerekam": "rekam", "motoin": "foto",
+    # English chat spelling
+    "u": "you", "ur": "your", "r": "are", "pls.": "please", "plz": "please", "wanna": "want to",
+    "gonna": "going to", "dont": "do not", "cant": "can not", "cannot": "can not",
+    "im": "i am", "whats": "what is", "wheres": "where is", "hows": "how is",
+}
+
+STOPWORDS = frozenset(
+    """
+    yang di ke dari dan atau itu ini saya aku kamu kita kami anda dia mereka nya ku mu
+    pada untuk dengan sama juga saja sudah akan lagi masih mau ingin tolong mohon kasih terima
+    adalah ialah jadi nah kah pun sih dong kan deh nih lah apakah mbak mas pak bu bapak ibu
+    buat agar supaya biar kalau jika kalo tentang soal para si sang tuh tah terus sebagai
+    pas saat ketika waktu lalu kemudian nanti sekarang atau apa sana sini tersebut begitu gitu
+    ingin pengen mau bisakah dapatkah sebenarnya memang benar kira kiranya coba tanya
+    the a an is are am was were be been do does did i me my mine you your we our to of in on
+    at for with it its this that these those please there here and or as by so just about
+    what if am someone somebody him his her she he they them their any some tell know want
+    going make sure really also then now us
+    hi hello halo hai selamat pagi siang sore malam
+    """.split()
+)
+
+TOKEN_RE = re.compile(r"[a-z0-9]+")
+# Reduplication typed with a digit: "langkah2" (langkah-langkah), "coret2".
+REDUP_RE = re.compile(r"^([a-z]{3,})2$")
+REPEAT_RE = re.compile(r"([a-z])\1{2,}")
+# Possessive/emphatic endings typed without a space: "tpsku", "undanganku", "ktpnya".
+CLITICS = ("nya", "ku", "mu", "lah", "kah", "an")
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = text.replace("'", "").replace("’", "")
+    return REPEAT_RE.sub(r"\1", text)
+
+
+def _light_stem(word: str) -> str:
+    """A deliberately small English suffix stripper, applied alike to content and queries."""
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            if suffix == "s" and word.endswith(("ss", "us", "is")):
+                continue
+            word = word[: len(word) - len(suffix)] + repl
+            break
+    return word[:-1] if word.endswith("e") and len(word) > 4 else word
+
+
+class Normalizer:
+    """Canonical terms for a text. `vocabulary` (built from content) enables typo and
+    missing-space repair; without it only deterministic steps run."""
+
+    def __init__(self) -> None:
+        self._stemmer = StemmerFactory().create_stemmer()
+        self.vocabulary: frozenset[str] = frozenset()
+        self._vocab_list: list[str] = []
+        self._canon = lru_cache(maxsize=50_000)(self._canonical_uncached)
+        self._repair = lru_cache(maxsize=50_000)(self._repair_uncached)
+
+    def set_vocabulary(self, words: Iterable[str]) -> None:
+        self.vocabulary = frozenset(w for w in words if w)
+        self._vocab_list = sorted(self.vocabulary)
+        self._repair.cache_clear()
+
+    # -- single words ---------------------------------------------------------------------
+
+    def _canonical_uncached(self, word: str) -> str:
+        stem = self._stemmer.stem(word) if word.isalpha() else word
+        return _light_stem(stem or word)
+
+    def canonical(self, word: str) -> str:
+        return self._canon(word)
+
+    def _expand(self, raw: str) -> list[str]:
+        redup = REDUP_RE.match(raw)
+        if redup and raw not in SLANG:
+            raw = redup.group(1)
+        mapped = SLANG.get(raw)
+        if mapped is None:
+            return [raw]
+        return mapped.split()
+
+    def _repair_uncached(self, raw: str) -> tuple[str, ...]:
+        """Canonical terms for one typed word not found in the vocabulary as it stands."""
+        vocab = self.vocabulary
+        canon = self.canonical(raw)
+        if canon in vocab or not vocab:
+            return (canon,)
+        # A clitic typed without a space: "tpsku" -> "tps".
+        for clitic in CLITICS:
+            if raw.endswith(clitic) and len(raw) - len(clitic) >= 2:
+                base = raw[: -len(clitic)]
+                terms = [self.canonical(w) for w in self._expand(base)]
+                if terms and all(t in vocab for t in terms):
+                    return tuple(terms)
+        # Two words typed together: "dimanatps", "cekdpt", "kapannyoblos".
+        best: tuple[str, ...] | None = None
+        for cut in range(2, len(raw) - 1):
+            left, right = raw[:cut], raw[cut:]
+            terms = [self.canonical(w) for part in (left, right) for w in self._expand(part)]
+            if all(t in vocab or t in STOPWORDS for t in terms) and any(t in vocab for t in terms):
+                if best is None or min(len(left), len(right)) > min(len(x) for x in best):
+                    best = tuple(t for t in terms if t not in STOPWORDS)
+        if best:
+            return best
+        # A typo: the closest vocabulary word, if it is close enough.
+        if len(canon) >= 4 and canon.isalpha():
+            cutoff = 84 if len(canon) <= 5 else 80
+            hit = process.extractOne(canon, self._vocab_list, scorer=fuzz.ratio,
+                                     score_cutoff=cutoff)
+            if hit is not None:
+                return (hit[0],)
+        return (canon,)
+
+    # -- whole texts ----------------------------------------------------------------------
+
+    def raw_words(self, text: str) -> list[str]:
+        words: list[str] = []
+        for raw in TOKEN_RE.findall(_fold(text)):
+            words.extend(self._expand(raw))
+        return words
+
+    def terms(self, text: str, repair: bool = True) -> list[str]:
+        """Canonical content terms, stopwords removed, in order."""
+        out: list[str] = []
+        for word in TOKEN_RE.findall(_fold(text)):
+            for piece in self._expand(word):
+                if not piece or piece in STOPWORDS:
+                    continue
+                if repair:
+                    out.extend(t for t in self._repair(piece) if t not in STOPWORDS)
+                else:
+                    canon = self.canonical(piece)
+                    if canon not in STOPWORDS:
+                        out.append(canon)
+        return out
+
+
+EN_MARKERS = frozenset(
+    """the is are am was do does did i my me you your what where when how which who why can
+    could should would will vote voting voter election to of in on for with it this that have
+    has need bring polling station ballot candidate if not there any get find much many""".split()
+)
+ID_MARKERS = frozenset(
+    """yang apa di ke dari saya aku kamu bisa bagaimana kapan dimana mana berapa tidak belum
+    sudah kalau dan untuk harus boleh masih pilih coblos siapa caranya cara nya ada mau gimana
+    tps surat suara undangan hari jam lapor calon bupati gubernur pemilih apakah""".split()
+)
+
+
+def detect_language(normalizer: Normalizer, text: str) -> str | None:
+    """'en' or 'id' when the words say so clearly, else None (keep the user's language)."""
+    words = normalizer.raw_words(text)
+    en = sum(w in EN_MARKERS for w in words)
+    idn = sum(w in ID_MARKERS for w in words)
+    if en > idn:
+        return "en"
+    if idn > en:
+        return "id"
+    return None
