@@ -1,0 +1,106 @@
+"""Command line: python -m bot run | shell | check."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.content.registry import ContentError, load_content
+from bot.settings import SettingsError, load_settings
+
+log = logging.getLogger("bot")
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from telegram import Update
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.app import build_application
+    from bot.logging_setup import setup_logging
+
+    try:
+        settings = load_settings()
+        token = settings.token
+    except SettingsError as exc:
+        return _fail(str(exc))
+    setup_logging(settings.log_level, [token])
+    try:
+        app = build_application(settings)
+    except ContentError as exc:
+        return _fail(str(exc))
+    log.info("starting long polling against %s", settings.telegram_api_url)
+    try:
+        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+    except InvalidToken:
+        return _fail("BOT_TOKEN was rejected by the Bot API server (check it with @BotFather)")
+    except NetworkError as exc:
+        return _fail(f"cannot reach TELEGRAM_API_URL {settings.telegram_api_url}: {exc}", 1)
+    return 0
+
+
+def cmd_shell(args: argparse.Namespace) -> int:
+    from bot.logging_setup import setup_logging
+    from bot.shell.repl import run_shell
+
+    overrides: dict[str, object] = {}
+    if args.db:
+        overrides["DATABASE_PATH"] = args.db
+    try:
+        settings = load_settings(**overrides)
+    except SettingsError as exc:
+        return _fail(str(exc))
+    if not args.db:
+        # Never the production database: the shell keeps its own file.
+        settings = settings.model_copy(update={"database_path": Path("data/shell.sqlite3")})
+    setup_logging("WARNING")
+    try:
+        return asyncio.run(run_shell(settings, lang=args.lang, name=args.name))
+    except ContentError as exc:
+        return _fail(str(exc))
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    try:
+        root = Path(args.content) if args.content else load_settings().content_dir
+    except SettingsError as exc:
+        return _fail(str(exc))
+    try:
+        content = load_content(root)
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"content OK: {root}")
+    print(f"  {len(content.entries)} FAQ entries in {len(content.topics)} topics, "
+          f"{len(content.sources)} sources, {len(content.messages)} messages, "
+          f"{len(content.election.milestones)} milestones")
+    print("  every template rendered in every language with sample values")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot", description="Suara voter-education bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    shell = sub.add_parser("shell", help="talk to the bot in this terminal, no token needed")
+    shell.add_argument("--lang", default="id", choices=["id", "en"],
+                       help="Telegram language of the simulated user (default: id)")
+    shell.add_argument("--name", default="Warga", help="first name of the simulated user")
+    shell.add_argument("--db", help="SQLite file (default: data/shell.sqlite3)")
+    shell.set_defaults(func=cmd_shell)
+    check = sub.add_parser("check", help="validate all content and render every template")
+    check.add_argument("--content", help="content directory (default: CONTENT_DIR)")
+    check.set_defaults(func=cmd_check)
+    args = parser.parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The user's own settings and data: language, tracking, deletion."""

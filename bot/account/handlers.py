@@ -1,0 +1,80 @@
+"""/bahasa and /language; /hapusdata (delete everything the bot holds on the user)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import keyboards
+from bot.commands import COMMANDS
+from bot.content.schema import LANGUAGES
+from bot.context import SuaraContext
+from bot.keyboards import decode
+from bot.replies import acknowledge, edit_or_send, reply
+from bot.storage.users import delete_user, set_language
+
+log = logging.getLogger(__name__)
+
+
+async def language(update: Update, context: SuaraContext) -> None:
+    content = context.services.content
+    await reply(update, content.message("language_prompt", context.lang),
+                keyboards.languages(content, context.lang))
+
+
+async def delete_data(update: Update, context: SuaraContext) -> None:
+    content = context.services.content
+    await reply(update, content.message("delete_confirm", context.lang),
+                keyboards.confirm_delete(content, context.lang))
+
+
+async def on_button(update: Update, context: SuaraContext) -> None:
+    query = update.callback_query
+    assert query is not None and update.effective_user is not None
+    cb = decode(query.data)
+    services = context.services
+    content = services.content
+    user_id = update.effective_user.id
+    chat = update.effective_chat
+    await acknowledge(query)
+    if cb is not None and cb.kind == "l" and cb.arg in LANGUAGES:
+        await set_language(services.db, user_id, cb.arg)
+        context.lang = cb.arg
+        await edit_or_send(query, content.message("language_set", cb.arg),
+                           keyboards.main_menu(content, cb.arg))
+        if chat is not None and chat.type == "private":
+            # The command menu follows the chosen language in this chat.
+            commands = [BotCommand(c.command, c.description)
+                        for c in getattr(content.commands, cb.arg)]
+            try:
+                await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat.id))
+            except TelegramError as exc:
+                log.warning("could not set chat commands: %s", exc)
+    elif cb is not None and cb.kind == "d" and cb.arg == "y":
+        deleted = await delete_user(services.db, user_id)
+        if chat is not None and chat.type == "private":
+            try:
+                await context.bot.delete_my_commands(scope=BotCommandScopeChat(chat.id))
+            except TelegramError as exc:
+                log.warning("could not reset chat commands: %s", exc)
+        await edit_or_send(query, content.message("deleted" if deleted else "nothing_to_delete",
+                                                  context.lang))
+    elif cb is not None and cb.kind == "d" and cb.arg == "n":
+        await edit_or_send(query, content.message("delete_cancelled", context.lang))
+    else:
+        await edit_or_send(query, content.message("stale_button", context.lang),
+                           keyboards.main_menu(content, context.lang))
+
+
+def _pattern(data: object) -> bool:
+    cb = decode(data if isinstance(data, str) else None)
+    return cb is not None and cb.kind in {"l", "d"}
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler(COMMANDS["language"], language))
+    app.add_handler(CommandHandler(COMMANDS["delete"], delete_data))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=_pattern))

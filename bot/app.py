@@ -1,0 +1,151 @@
+"""The composition root: build_application(settings) wires everything; nothing else does."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseUpdateProcessor,
+    ContextTypes,
+    Defaults,
+)
+from telegram.request import BaseRequest, HTTPXRequest
+
+from bot.clock import Clock, SystemClock
+from bot.content.registry import Content, load_content
+from bot.context import SuaraApplication, SuaraContext
+from bot.faq.matcher import Matcher
+from bot.handlers import register_all
+from bot.services import Services
+from bot.settings import Settings
+from bot.storage import open_database
+
+log = logging.getLogger(__name__)
+
+MAX_CONCURRENT_UPDATES = 64
+
+
+class PerChatUpdateProcessor(BaseUpdateProcessor):
+    """Updates of different chats run concurrently; one chat's updates keep their order."""
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _chat_key(update)
+        if key is None:
+            await coroutine
+            return
+        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
+        self._locks[key] = (lock, users + 1)
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            lock, users = self._locks[key]
+            if users <= 1:
+                del self._locks[key]
+            else:
+                self._locks[key] = (lock, users - 1)
+
+    async def initialize(self) -> None:
+        return None
+
+    async def shutdown(self) -> None:
+        return None
+
+
+def _chat_key(update: object) -> int | None:
+    chat = getattr(update, "effective_chat", None)
+    if chat is not None:
+        return int(chat.id)
+    user = getattr(update, "effective_user", None)
+    return int(user.id) if user is not None else None
+
+
+async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+    assert isinstance(app, SuaraApplication)
+    services = app.services
+    services._db = await open_database(services.settings.database_path)
+    await _register_commands(app, services.content)
+    log.info("ready: %d FAQ entries, %d topics", len(services.content.entries),
+             len(services.content.topics))
+
+
+async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+    assert isinstance(app, SuaraApplication)
+    if app.services._db is not None:
+        await app.services._db.close()
+        app.services._db = None
+
+
+async def _register_commands(app: Application, content: Content) -> None:  # type: ignore[type-arg]
+    """The command menu in both languages, from content; Indonesian is the default."""
+    for lang in ("id", "en"):
+        commands = [BotCommand(c.command, c.description) for c in getattr(content.commands, lang)]
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=lang)
+    default = [BotCommand(c.command, c.description) for c in content.commands.id]
+    await app.bot.set_my_commands(default, scope=BotCommandScopeDefault())
+
+
+def build_application(settings: Settings, *, token: str | None = None,
+                      request: BaseRequest | None = None,
+                      get_updates_request: BaseRequest | None = None,
+                      clock: Clock | None = None,
+                      content: Content | None = None) -> SuaraApplication:
+    """Wire settings, content, matcher, storage and handlers into one PTB Application.
+
+    `request`/`get_updates_request` replace the HTTP transport (the shell and tests pass an
+    in-process Bot API); `token` overrides settings for the offline shell.
+    """
+    content = content or load_content(settings.content_dir)
+    services = Services(settings=settings, content=content, matcher=Matcher(content),
+                        clock=clock or SystemClock())
+    defaults = Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
+                        link_preview_options=LinkPreviewOptions(is_disabled=True))
+    root = settings.telegram_api_url
+    builder = (
+        ApplicationBuilder()
+        .application_class(SuaraApplication)
+        .token(token or settings.token)
+        .base_url(f"{root}/bot")
+        .base_file_url(f"{root}/file/bot")
+        .defaults(defaults)
+        .context_types(ContextTypes(context=SuaraContext))
+        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .job_queue(None)
+        .post_init(_post_init)
+        .post_shutdown(_post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request)
+    else:
+        builder = builder.request(HTTPXRequest(connection_pool_size=MAX_CONCURRENT_UPDATES + 8))
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    app = builder.build()
+    assert isinstance(app, SuaraApplication)
+    app.services = services
+    register_all(app)
+    return app
+
+
+async def open_offline(app: Application) -> None:  # type: ignore[type-arg]
+    """Initialise without polling (shell, tests): what run_polling does before its loop."""
+    await app.initialize()
+    if app.post_init is not None:
+        await app.post_init(app)
+
+
+async def close_offline(app: Application) -> None:  # type: ignore[type-arg]
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

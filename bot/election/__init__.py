@@ -1,0 +1,1 @@
+"""The election calendar as users see it: countdown and what comes next."""

@@ -1,0 +1,21 @@
+"""/hitungmundur and /countdown."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler
+
+from bot.commands import COMMANDS
+from bot.context import SuaraContext
+from bot.election.countdown import countdown
+from bot.replies import reply
+
+
+async def countdown_command(update: Update, context: SuaraContext) -> None:
+    services = context.services
+    state = countdown(services.content, services.clock.now(), context.lang)
+    await reply(update, services.content.message(state.message_key, context.lang, **state.variables))
+
+
+def register(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(CommandHandler(COMMANDS["countdown"], countdown_command))

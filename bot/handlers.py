@@ -1,0 +1,26 @@
+"""Every handler, in order, in one place.
+
+Group -1 runs first for every update (user tracking and language); group 0 holds the
+features, first match wins, in the order registered below; fallbacks come last.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, TypeHandler
+
+from bot import fallbacks
+from bot.account import handlers as account
+from bot.account.tracking import track_user
+from bot.election import handlers as election
+from bot.faq import handlers as faq
+
+TRACKING_GROUP = -1
+
+
+def register_all(app: Application) -> None:  # type: ignore[type-arg]
+    app.add_handler(TypeHandler(Update, track_user), group=TRACKING_GROUP)
+    account.register(app)
+    election.register(app)
+    faq.register(app)
+    fallbacks.register(app)

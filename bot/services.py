@@ -1,0 +1,26 @@
+"""The one typed object handlers get their collaborators from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.clock import Clock
+from bot.content.registry import Content
+from bot.faq.matcher import Matcher
+from bot.settings import Settings
+from bot.storage import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    content: Content
+    matcher: Matcher
+    clock: Clock
+    _db: Database | None = None  # opened in post_init, closed in post_shutdown
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("database is not open (post_init has not run)")
+        return self._db
