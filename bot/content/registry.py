@@ -263,11 +263,13 @@ def load_content(root: Path) -> Content:
     elif raw_messages is not None:
         col.add(root / "messages.yaml", None, "", "must be a mapping of message key to texts")
 
+    # References are checked even when other files failed, so every problem shows at once.
+    _check_references(col, root, election, commands, sources, topics, entries)
     if col.problems:
         raise ContentError(col.problems)
     assert election is not None and commands is not None
     content = Content(root, election, sources, topics, entries, messages, commands)
-    _cross_check(col, content)
+    _check_rendering(col, content)
     if col.problems:
         raise ContentError(col.problems)
     return content
@@ -296,42 +298,45 @@ def _compile(col: _Collector, env: Any, source: str, path: Path, line: int | Non
         return None
 
 
-def _cross_check(col: _Collector, content: Content) -> None:
-    """References between files, and every template rendered in every language."""
-    root = content.root
-    election_path = root / "election.yaml"
-    for mid, milestone in content.election.milestones.items():
-        for sid in milestone.sources:
-            if sid not in content.sources:
-                col.add(election_path, None, f"milestones.{mid}.sources", f"unknown source {sid!r}")
-
-    for lang in LANGUAGES:
-        commands = getattr(content.commands, lang)
-        for cmd in commands:
-            if cmd.command not in KNOWN_COMMANDS:
-                col.add(root / "commands.yaml", None, f"{lang}.{cmd.command}",
-                        "the bot has no such command")
-
+def _check_references(col: _Collector, root: Path, election: Election | None,
+                      commands: Commands | None, sources: dict[str, Source],
+                      topics: dict[str, Topic], entries: dict[str, LoadedEntry]) -> None:
+    """References between files: sources, topics, related entries, commands."""
+    if election is not None:
+        for mid, milestone in election.milestones.items():
+            for sid in milestone.sources:
+                if sid not in sources:
+                    col.add(root / "election.yaml", None, f"milestones.{mid}.sources",
+                            f"unknown source {sid!r}")
+    if commands is not None:
+        for lang in LANGUAGES:
+            for cmd in getattr(commands, lang):
+                if cmd.command not in KNOWN_COMMANDS:
+                    col.add(root / "commands.yaml", None, f"{lang}.{cmd.command}",
+                            "the bot has no such command")
     used_topics = set()
-    for eid, loaded in content.entries.items():
+    for eid, loaded in entries.items():
         entry = loaded.entry
         used_topics.add(entry.topic)
-        if entry.topic not in content.topics:
+        if topics and entry.topic not in topics:
             col.add(loaded.path, loaded.line, f"{eid}.topic", f"unknown topic {entry.topic!r}")
         for sid in entry.sources:
-            if sid not in content.sources:
+            if sid not in sources:
                 col.add(loaded.path, loaded.line, f"{eid}.sources", f"unknown source {sid!r}")
         for rid in entry.related:
-            if rid not in content.entries or rid == eid:
+            if rid not in entries or rid == eid:
                 col.add(loaded.path, loaded.line, f"{eid}.related", f"unknown related entry {rid!r}")
         if entry.en is None:
             col.add(loaded.path, loaded.line, f"{eid}.en", "English translation is missing")
-    for tid in content.topics:
-        if tid not in used_topics:
-            col.add(root / "topics.yaml", None, tid, "topic has no entries")
-    if col.problems:
-        return
+    if entries:
+        for tid in topics:
+            if tid not in used_topics:
+                col.add(root / "topics.yaml", None, tid, "topic has no entries")
 
+
+def _check_rendering(col: _Collector, content: Content) -> None:
+    """Every template rendered in every language with sample values."""
+    root = content.root
     sample_now = datetime(2024, 11, 20, 9, 0)
     for lang in LANGUAGES:
         for eid, loaded in content.entries.items():

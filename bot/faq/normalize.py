@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -90,6 +91,18 @@ REPEAT_RE = re.compile(r"([a-z])\1{2,}")
 CLITICS = ("nya", "ku", "mu", "lah", "kah", "an")
 
 
+_stemmer: Any = None
+
+
+@lru_cache(maxsize=100_000)
+def _stem(word: str) -> str:
+    """Sastrawi stem of one word; the stemmer is built on first use, not at import."""
+    global _stemmer
+    if _stemmer is None:
+        _stemmer = StemmerFactory().create_stemmer()
+    return str(_stemmer.stem(word))
+
+
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.replace("'", "").replace("’", "")
@@ -114,10 +127,8 @@ class Normalizer:
     missing-space repair; without it only deterministic steps run."""
 
     def __init__(self) -> None:
-        self._stemmer = StemmerFactory().create_stemmer()
         self.vocabulary: frozenset[str] = frozenset()
         self._vocab_list: list[str] = []
-        self._canon = lru_cache(maxsize=50_000)(self._canonical_uncached)
         self._repair = lru_cache(maxsize=50_000)(self._repair_uncached)
 
     def set_vocabulary(self, words: Iterable[str]) -> None:
@@ -127,12 +138,10 @@ class Normalizer:
 
     # -- single words ---------------------------------------------------------------------
 
-    def _canonical_uncached(self, word: str) -> str:
-        stem = self._stemmer.stem(word) if word.isalpha() else word
+    @staticmethod
+    def canonical(word: str) -> str:
+        stem = _stem(word) if word.isalpha() else word
         return _light_stem(stem or word)
-
-    def canonical(self, word: str) -> str:
-        return self._canon(word)
 
     def _expand(self, raw: str) -> list[str]:
         redup = REDUP_RE.match(raw)
@@ -207,7 +216,7 @@ EN_MARKERS = frozenset(
 ID_MARKERS = frozenset(
     """yang apa di ke dari saya aku kamu bisa bagaimana kapan dimana mana berapa tidak belum
     sudah kalau dan untuk harus boleh masih pilih coblos siapa caranya cara nya ada mau gimana
-    tps surat suara undangan hari jam lapor calon bupati gubernur pemilih apakah""".split()
+    surat suara undangan hari jam lapor calon bupati gubernur pemilih apakah""".split()
 )
 
 

@@ -38,6 +38,7 @@ class Call:
     method: str
     params: JSON
     at: float = field(default_factory=time.monotonic)
+    error: str | None = None  # the Bot API's description when it refused the call
 
 
 class LocalBotApi:
@@ -251,6 +252,7 @@ class LocalRequest(BaseRequest):
             status, body = 200, {"ok": True, "result": result}
         except ApiError as exc:
             result, status, body = None, exc.code, exc.payload()
+            call.error = exc.description
         if self.listener is not None:
             self.listener(call, body)
         return status, json.dumps(body).encode()

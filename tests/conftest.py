@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot import PROJECT_ROOT
+from bot.app import build_application, close_offline, open_offline
+from bot.clock import FixedClock
+from bot.content.registry import Content, load_content
+from bot.settings import Settings, load_settings
+from bot.shell.botapi import LocalBotApi, LocalRequest
+from tests.fakes.harness import BOT_USERNAME, Harness
+
+TEST_TOKEN = "123456789:TEST-token-for-offline-tests-only"
+# A moment during the campaign, two weeks before voting day (UTC; 09:00 WIB).
+DURING_CAMPAIGN = datetime(2024, 11, 13, 2, 0, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never read a developer's .env or environment."""
+    for name in ("BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_PATH", "ADMIN_IDS", "TIMEZONE",
+                 "LOG_LEVEL", "CONTENT_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def content() -> Content:
+    return load_content(PROJECT_ROOT / "content")
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(BOT_TOKEN=TEST_TOKEN, DATABASE_PATH=str(tmp_path / "test.sqlite3"))
+
+
+@pytest.fixture
+async def harness(settings: Settings, content: Content) -> AsyncIterator[Harness]:
+    request = LocalRequest(LocalBotApi(username=BOT_USERNAME))
+    clock = FixedClock(DURING_CAMPAIGN)
+    app = build_application(settings, request=request, get_updates_request=request, clock=clock,
+                            content=content)
+    await open_offline(app)
+    try:
+        yield Harness(app, request, clock)
+    finally:
+        await close_offline(app)
+    # Anything the Bot API refused is a bug, except an edit that changed nothing (handled).
+    refused = [(c.method, c.error) for c in request.calls
+               if c.error and "not modified" not in c.error]
+    assert refused == [], refused

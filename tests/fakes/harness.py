@@ -1,0 +1,104 @@
+"""Drive the real Application in-process, over the recording offline Bot API."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+from telegram import Update
+
+from bot.clock import FixedClock
+from bot.context import SuaraApplication
+from bot.shell.botapi import Call, LocalBotApi, LocalRequest
+
+BOT_USERNAME = "suara_test_bot"
+
+
+class Harness:
+    def __init__(self, app: SuaraApplication, request: LocalRequest, clock: FixedClock) -> None:
+        self.app, self.request, self.clock = app, request, clock
+        self.api: LocalBotApi = request.api
+        self._callback_ids = itertools.count(1)
+
+    @staticmethod
+    def user(user_id: int = 501, lang: str | None = "id", first_name: str = "Rina") -> dict[str, Any]:
+        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if lang:
+            user["language_code"] = lang
+        return user
+
+    async def _process(self, payload: dict[str, Any]) -> list[Call]:
+        before = len(self.request.calls)
+        update = Update.de_json(self.api.new_update(**payload), self.app.bot)
+        await self.app.process_update(update)
+        return self.request.calls[before:]
+
+    def _message(self, text: str | None, user: dict[str, Any], chat: dict[str, Any],
+                 **extra: Any) -> dict[str, Any]:
+        msg: dict[str, Any] = {"message_id": self.api.next_message_id(chat["id"]),
+                               "date": int(time.time()), "chat": chat, "from": user}
+        if text is not None:
+            msg["text"] = text
+            if text.startswith("/"):
+                msg["entities"] = [{"type": "bot_command", "offset": 0,
+                                    "length": len(text.split()[0])}]
+        msg.update(extra)
+        return msg
+
+    async def text(self, text: str, *, user: dict[str, Any] | None = None,
+                   chat: dict[str, Any] | None = None, edited: bool = False,
+                   **extra: Any) -> list[Call]:
+        user = user or self.user()
+        chat = chat or {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        key = "edited_message" if edited else "message"
+        message = self._message(text, user, chat, **extra)
+        if edited:
+            message["edit_date"] = int(time.time())
+        return await self._process({key: message})
+
+    async def media(self, kind: str, payload: dict[str, Any], *,
+                    user: dict[str, Any] | None = None) -> list[Call]:
+        user = user or self.user()
+        chat = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        return await self._process({"message": self._message(None, user, chat, **{kind: payload})})
+
+    async def press(self, data: str, *, message: dict[str, Any] | None = None,
+                    user: dict[str, Any] | None = None) -> list[Call]:
+        user = user or self.user()
+        if message is None:
+            message = self.last_message_with_keyboard(user["id"])
+        return await self._process({"callback_query": {
+            "id": str(next(self._callback_ids)), "from": user, "chat_instance": "t",
+            "data": data, "message": message}})
+
+    async def press_label(self, label: str, *, user: dict[str, Any] | None = None) -> list[Call]:
+        user = user or self.user()
+        message = self.last_message_with_keyboard(user["id"])
+        for row in message["reply_markup"]["inline_keyboard"]:
+            for button in row:
+                if label in button["text"]:
+                    return await self.press(button["callback_data"], message=message, user=user)
+        raise AssertionError(f"no button containing {label!r} in {buttons(message)}")
+
+    def last_message_with_keyboard(self, chat_id: int) -> dict[str, Any]:
+        for (cid, _), message in sorted(self.api.messages.items(), reverse=True,
+                                        key=lambda kv: kv[0][1]):
+            if cid == chat_id and message.get("reply_markup"):
+                return message
+        raise AssertionError("no message with a keyboard")
+
+
+def texts(calls: list[Call], method: str | None = None) -> list[str]:
+    return [c.params["text"] for c in calls
+            if "text" in c.params and (method is None or c.method == method)]
+
+
+def buttons(message_or_call: dict[str, Any] | Call) -> list[str]:
+    data = message_or_call.params if isinstance(message_or_call, Call) else message_or_call
+    markup = data.get("reply_markup") or {}
+    if isinstance(markup, str):
+        import json
+
+        markup = json.loads(markup)
+    return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]

@@ -1,0 +1,236 @@
+"""The conversation through the real Application, in-process (depth 1)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from bot.storage.questions import list_unanswered
+from bot.storage.users import get_user
+from tests.fakes.harness import Harness, buttons, texts
+
+
+async def test_start_greets_in_indonesian_by_default_and_shows_menu(harness: Harness) -> None:
+    calls = await harness.text("/start", user=harness.user(lang=None))
+    sent = [c for c in calls if c.method == "sendMessage"]
+    assert len(sent) == 1
+    assert "Halo, Rina!" in sent[0].params["text"]
+    assert "🗳 Hari pencoblosan" in buttons(sent[0])
+
+
+async def test_start_in_english_for_english_telegram_users(harness: Harness) -> None:
+    calls = await harness.text("/start", user=harness.user(lang="en-GB"))
+    assert "Hello, Rina!" in texts(calls)[0]
+    assert "🗳 On voting day" in buttons([c for c in calls if c.method == "sendMessage"][0])
+
+
+async def test_user_name_is_escaped_in_html(harness: Harness) -> None:
+    calls = await harness.text("/start", user=harness.user(first_name="<b>Evil</b> & co"))
+    text = texts(calls)[0]
+    assert "&lt;b&gt;Evil&lt;/b&gt; &amp; co" in text
+
+
+async def test_deep_link_records_first_campaign_only(harness: Harness) -> None:
+    await harness.text("/start sma_1-muaraenim")
+    await harness.text("/start other_code")
+    user = await get_user(harness.app.services.db, 501)
+    assert user is not None and user.campaign == "sma_1-muaraenim"
+
+
+async def test_invalid_deep_link_is_ignored_without_error(harness: Harness) -> None:
+    calls = await harness.text("/start bad$code!" + "x" * 70)
+    assert "Halo" in texts(calls)[0]
+    user = await get_user(harness.app.services.db, 501)
+    assert user is not None and user.campaign is None
+
+
+async def test_menu_navigation_edits_in_place(harness: Harness) -> None:
+    await harness.text("/menu")
+    menu_message = harness.last_message_with_keyboard(501)
+    calls = await harness.press_label("Hari pencoblosan")
+    edits = [c for c in calls if c.method == "editMessageText"]
+    assert len(edits) == 1 and edits[0].params["message_id"] == menu_message["message_id"]
+    assert "Kapan hari pencoblosan?" in buttons(edits[0])
+    calls = await harness.press_label("Kapan hari pencoblosan?")
+    answer = [c for c in calls if c.method == "editMessageText"][0]
+    assert "Rabu, 27 November 2024" in answer.params["text"]
+    assert "07.00–13.00 WIB" in answer.params["text"]
+    assert "Sumber:" in answer.params["text"]
+    assert "⬅️ Kembali" in buttons(answer)
+    calls = await harness.press_label("Kembali")
+    assert "Kapan hari pencoblosan?" in buttons([c for c in calls if c.method == "editMessageText"][0])
+    calls = await harness.press_label("Menu utama")
+    assert "🪪 Hak pilih & daftar pemilih" in buttons(
+        [c for c in calls if c.method == "editMessageText"][0])
+    assert all(c.method != "sendMessage" for c in calls)
+    assert any(c.method == "answerCallbackQuery" for c in calls)
+
+
+async def test_every_menu_button_fits_telegram_limits(harness: Harness) -> None:
+    content = harness.app.services.content
+    await harness.text("/menu")
+    for topic_id in content.topics:
+        calls = await harness.press(f"1:t:{topic_id}")
+        edit = [c for c in calls if c.method == "editMessageText"]
+        assert edit, f"topic {topic_id} did not open"
+        for entry in content.entries_in(topic_id):
+            calls = await harness.press(f"1:e:{entry.id}")
+            # The emulator refuses what Telegram refuses (length, HTML, 64-byte data).
+            assert [c.error for c in calls if c.error] == [], entry.id
+            assert [c.method for c in calls] == ["answerCallbackQuery", "editMessageText"], entry.id
+
+
+async def test_stale_and_unknown_buttons_get_a_fresh_menu(harness: Harness) -> None:
+    await harness.text("/menu")
+    for data in ("0:t:hak_pilih", "1:e:entry_that_was_removed", "garbage", "1:t:nope"):
+        calls = await harness.press(data)
+        edit = [c for c in calls if c.method in ("editMessageText", "sendMessage")]
+        assert "Menu ini sudah diperbarui" in edit[0].params["text"], data
+        assert "🎒 Sebelum ke TPS" in buttons(edit[0])
+
+
+async def test_free_text_question_is_answered_with_source(harness: Harness) -> None:
+    calls = await harness.text("gmn cara nyoblos yg sah?")
+    text = texts(calls)[0]
+    assert text.startswith("<b>Cara mencoblos yang sah</b>")
+    assert "Sumber:" in text and "tribunnews" in text
+
+
+async def test_english_question_is_answered_in_english(harness: Harness) -> None:
+    calls = await harness.text("what should I bring to the polling station?")
+    assert texts(calls)[0].startswith("<b>What should I bring to the TPS?</b>")
+
+
+async def test_close_candidates_are_offered_as_buttons(harness: Harness) -> None:
+    calls = await harness.text("kpn pilkada")
+    sent = [c for c in calls if c.method == "sendMessage"][0]
+    assert "Maksudnya yang mana?" in sent.params["text"]
+    labels = buttons(sent)
+    assert "Kapan hari pencoblosan?" in labels and len(labels) >= 3
+    calls = await harness.press_label("Kapan hari pencoblosan?")
+    assert "27 November 2024" in [c for c in calls if c.method == "editMessageText"][0].params["text"]
+
+
+async def test_unknown_question_falls_back_and_is_stored_without_identity(harness: Harness) -> None:
+    calls = await harness.text("resep rendang padang, telp saya 081234567890")
+    assert "belum punya jawaban" in texts(calls)[0]
+    stored = await list_unanswered(harness.app.services.db)
+    assert len(stored) == 1
+    assert "081234567890" not in stored[0].text and "[angka]" in stored[0].text
+    columns = await harness.app.services.db.conn.execute_fetchall(
+        "SELECT name FROM pragma_table_info('unanswered_questions')")
+    assert {row[0] for row in columns} == {"id", "text", "language", "asked_at"}
+
+
+async def test_unanswered_questions_expire_after_90_days(harness: Harness) -> None:
+    await harness.text("resep rendang padang")
+    harness.clock.set(datetime(2025, 3, 1, tzinfo=UTC))
+    await harness.text("harga cabe hari ini")
+    stored = await list_unanswered(harness.app.services.db)
+    assert [q.text for q in stored] == ["harga cabe hari ini"]
+
+
+async def test_nik_in_a_question_gets_a_privacy_warning(harness: Harness) -> None:
+    calls = await harness.text("cek dpt nik saya 1603012345678901")
+    assert "Jangan bagikan NIK" in texts(calls)[0]
+
+
+async def test_language_switch_is_saved_and_used(harness: Harness) -> None:
+    await harness.text("/bahasa")
+    calls = await harness.press_label("English")
+    assert "Language set to English" in [c for c in calls if c.method == "editMessageText"][0].params["text"]
+    chat_commands = [c for c in calls if c.method == "setMyCommands"]
+    assert chat_commands and json.loads(json.dumps(chat_commands[0].params["scope"]))["type"] == "chat"
+    calls = await harness.text("/menu")
+    assert "Pick a topic" in texts(calls)[0]
+    user = await get_user(harness.app.services.db, 501)
+    assert user is not None and user.language == "en" and user.language_set
+    # An Indonesian Telegram client no longer overrides the explicit choice.
+    calls = await harness.text("/help", user=harness.user(lang="id"))
+    assert "How to use Suara" in texts(calls)[0]
+
+
+async def test_language_alias_command(harness: Harness) -> None:
+    calls = await harness.text("/language")
+    assert "English" in " ".join(buttons([c for c in calls if c.method == "sendMessage"][0]))
+
+
+async def test_countdown_before_during_and_after_voting_day(harness: Harness) -> None:
+    calls = await harness.text("/hitungmundur")
+    assert "14 hari lagi" in texts(calls)[0]
+    harness.clock.set(datetime(2024, 11, 26, 11, 0, tzinfo=UTC))  # 18:00 WIB, eve of voting
+    assert "13 jam lagi" in texts(await harness.text("/countdown"))[0]
+    harness.clock.set(datetime(2024, 11, 27, 3, 0, tzinfo=UTC))  # 10:00 WIB on voting day
+    assert "TPS buka sekarang sampai pukul 13.00" in texts(await harness.text("/hitungmundur"))[0]
+    harness.clock.set(datetime(2024, 11, 27, 7, 30, tzinfo=UTC))  # 14:30 WIB
+    assert "sudah ditutup" in texts(await harness.text("/hitungmundur"))[0]
+    harness.clock.set(datetime(2024, 12, 1, 3, 0, tzinfo=UTC))
+    text = texts(await harness.text("/hitungmundur"))[0]
+    assert "4 hari lalu" in text and "Pengumuman hasil" in text
+    harness.clock.set(datetime(2026, 11, 29, 3, 0, tzinfo=UTC))
+    assert "belum ditetapkan" in texts(await harness.text("/hitungmundur"))[0]
+
+
+async def test_delete_data_asks_then_deletes_everything(harness: Harness) -> None:
+    await harness.text("/start campaign_x")
+    calls = await harness.text("/hapusdata")
+    assert "Hapus semua data" in texts(calls)[0]
+    calls = await harness.press_label("Batal")
+    assert "Tidak jadi" in [c for c in calls if c.method == "editMessageText"][0].params["text"]
+    assert await get_user(harness.app.services.db, 501) is not None
+    await harness.text("/hapusdata")
+    calls = await harness.press_label("Ya, hapus")
+    assert "sudah dihapus" in [c for c in calls if c.method == "editMessageText"][0].params["text"]
+    assert await get_user(harness.app.services.db, 501) is None
+    assert any(c.method == "deleteMyCommands" for c in calls)
+
+
+async def test_media_long_text_and_emoji_get_friendly_answers(harness: Harness) -> None:
+    sticker = {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1,
+               "height": 1, "is_animated": False, "is_video": False}
+    assert "hanya bisa membaca pesan teks" in texts(await harness.media("sticker", sticker))[0]
+    photo = [{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}]
+    assert "hanya bisa membaca pesan teks" in texts(await harness.media("photo", photo))[0]
+    voice = {"file_id": "v", "file_unique_id": "v", "duration": 2}
+    assert "hanya bisa membaca pesan teks" in texts(await harness.media("voice", voice))[0]
+    document = {"file_id": "d", "file_unique_id": "d"}
+    assert "hanya bisa membaca pesan teks" in texts(await harness.media("document", document))[0]
+    assert "terlalu panjang" in texts(await harness.text("tps " * 300))[0]
+    assert "Ketik pertanyaanmu dengan kata-kata" in texts(await harness.text("🗳️👍🙏"))[0]
+
+
+async def test_edited_question_is_answered_again(harness: Harness) -> None:
+    calls = await harness.text("jam brp tps buka", edited=True)
+    assert "Jam buka TPS" in texts(calls)[0]
+
+
+async def test_unknown_command_gets_help(harness: Harness) -> None:
+    assert "Cara memakai Suara" in texts(await harness.text("/apaini"))[0]
+
+
+async def test_groups_only_commands_and_mentions(harness: Harness) -> None:
+    group = {"id": -100123, "type": "supergroup", "title": "Warga Gelumbang"}
+    assert await harness.text("kapan tps buka", chat=group) == []
+    calls = await harness.text("@suara_test_bot jam brp tps buka", chat=group)
+    sent = [c for c in calls if c.method == "sendMessage"]
+    assert "Jam buka TPS" in sent[0].params["text"]
+    assert sent[0].params["chat_id"] == -100123
+    assert "reply_parameters" in sent[0].params
+    calls = await harness.text("/menu@suara_test_bot", chat=group)
+    assert "Menu" in texts(calls)[0]
+    assert await harness.text("/menu@another_bot", chat=group) == []
+    # People who only chat in the group are not recorded.
+    await harness.text("halo semua", chat=group, user=harness.user(user_id=777))
+    assert await get_user(harness.app.services.db, 777) is None
+
+
+async def test_command_menu_registered_in_both_languages(harness: Harness) -> None:
+    commands = harness.api.commands
+    assert {"id", "en", ""} <= set(commands)
+    assert "hitungmundur" in [c["command"] for c in commands["id"]]
+    assert "countdown" in [c["command"] for c in commands["en"]]
+
+
+async def test_sources_command_lists_sources(harness: Harness) -> None:
+    text = texts(await harness.text("/sumber"))[0]
+    assert "Sumber informasi" in text and text.count("<a href=") >= 5

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+TOKEN = "123456789:AAH-secret-part-of-the-token-xyz"
+
+
+def test_defaults(tmp_path: Path) -> None:
+    settings = load_settings()
+    assert settings.telegram_api_url == "https://api.telegram.org"
+    assert settings.timezone == "Asia/Jakarta"
+    assert settings.database_path == Path("data/suara.db")
+    assert settings.admin_ids == ()
+    assert settings.bot_token is None
+
+
+def test_reads_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(f"BOT_TOKEN={TOKEN}\nADMIN_IDS=11, 22\nTIMEZONE=Asia/Makassar\n"
+                                   "TELEGRAM_API_URL=http://127.0.0.1:8081/\n")
+    settings = load_settings()
+    assert settings.token == TOKEN
+    assert settings.admin_ids == (11, 22)
+    assert settings.timezone == "Asia/Makassar"
+    assert settings.telegram_api_url == "http://127.0.0.1:8081"
+
+
+def test_environment_overrides_dotenv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".env").write_text("LOG_LEVEL=DEBUG\n")
+    monkeypatch.setenv("LOG_LEVEL", "warning")
+    assert load_settings().log_level == "WARNING"
+
+
+@pytest.mark.parametrize(("name", "value", "expected"), [
+    ("BOT_TOKEN", "not-a-token", "Invalid setting BOT_TOKEN"),
+    ("ADMIN_IDS", "12,abc", "Invalid setting ADMIN_IDS"),
+    ("TIMEZONE", "Asia/Nowhere", "Invalid setting TIMEZONE"),
+    ("TELEGRAM_API_URL", "api.telegram.org", "Invalid setting TELEGRAM_API_URL"),
+    ("TELEGRAM_API_URL", "http://127.0.0.1:8081/bot", "Invalid setting TELEGRAM_API_URL"),
+    ("LOG_LEVEL", "chatty", "Invalid setting LOG_LEVEL"),
+])
+def test_malformed_setting_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, name: str,
+                                             value: str, expected: str) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    message = str(info.value)
+    assert message.startswith(expected) and "\n" not in message
+
+
+def test_bad_token_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOT_TOKEN", "123:short-secret")
+    with pytest.raises(SettingsError) as info:
+        load_settings()
+    assert "short-secret" not in str(info.value)
+
+
+def test_missing_token_names_the_setting() -> None:
+    with pytest.raises(SettingsError, match="BOT_TOKEN is not set"):
+        _ = load_settings().token
