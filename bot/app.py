@@ -16,7 +16,7 @@ from telegram.ext import (
     ContextTypes,
     Defaults,
 )
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 
 from bot.clock import Clock, SystemClock
 from bot.content.registry import Content, load_content
@@ -26,6 +26,7 @@ from bot.handlers import register_all
 from bot.services import Services
 from bot.settings import Settings
 from bot.storage import open_database
+from bot.transport import RetryingRequest
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +129,7 @@ def build_application(settings: Settings, *, token: str | None = None,
     if request is not None:
         builder = builder.request(request)
     else:
-        builder = builder.request(HTTPXRequest(connection_pool_size=MAX_CONCURRENT_UPDATES + 8))
+        builder = builder.request(RetryingRequest(connection_pool_size=MAX_CONCURRENT_UPDATES + 8))
     if get_updates_request is not None:
         builder = builder.get_updates_request(get_updates_request)
     app = builder.build()

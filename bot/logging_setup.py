@@ -1,33 +1,42 @@
-"""Logging that never shows the bot token, and no per-request URLs (they contain it)."""
+"""Logging that never shows the bot token or what citizens wrote.
+
+- The token is redacted from every formatted line, tracebacks included (PTB's InvalidToken
+  message quotes the token).
+- httpx would log every request URL, and Bot API URLs carry the token: kept at WARNING.
+- PTB logs whole updates and API parameters (names, message text) at DEBUG: its loggers stay
+  at INFO or above whatever LOG_LEVEL says; LOG_LEVEL=DEBUG is for Suara's own code.
+"""
 
 from __future__ import annotations
 
 import logging
 
+QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING,
+                 "apscheduler": logging.WARNING, "aiosqlite": logging.INFO,
+                 "telegram": logging.INFO}
 
-class RedactFilter(logging.Filter):
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s]
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            if any(s in message for s in self.secrets):
-                for secret in self.secrets:
-                    message = message.replace(secret, "<redacted>")
-                record.msg, record.args = message, None
-        return True
+class RedactingFormatter(logging.Formatter):
+    def __init__(self, fmt: str, secrets: list[str]) -> None:
+        super().__init__(fmt)
+        # The whole token, and its secret half on its own.
+        parts = {s for s in secrets if s} | {s.split(":", 1)[1] for s in secrets if ":" in s}
+        self.secrets = sorted((p for p in parts if len(p) >= 8), key=len, reverse=True)
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self.secrets:
+            text = text.replace(secret, "<redacted>")
+        return text
 
 
 def setup_logging(level: str, secrets: list[str] | None = None) -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(RedactFilter(secrets or []))
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
+                                            secrets or []))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
-    # httpx logs every request URL, and Bot API URLs carry the token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    numeric = logging.getLevelName(level)
+    for name, floor in QUIET_LOGGERS.items():
+        logging.getLogger(name).setLevel(max(floor, numeric if isinstance(numeric, int) else 0))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import time
 from typing import Any
 
@@ -11,6 +10,7 @@ from telegram import Update
 from bot.clock import FixedClock
 from bot.context import SuaraApplication
 from bot.shell.botapi import Call, LocalBotApi, LocalRequest
+from tests.fakes import updates
 
 BOT_USERNAME = "suara_test_bot"
 
@@ -19,14 +19,8 @@ class Harness:
     def __init__(self, app: SuaraApplication, request: LocalRequest, clock: FixedClock) -> None:
         self.app, self.request, self.clock = app, request, clock
         self.api: LocalBotApi = request.api
-        self._callback_ids = itertools.count(1)
 
-    @staticmethod
-    def user(user_id: int = 501, lang: str | None = "id", first_name: str = "Rina") -> dict[str, Any]:
-        user: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": first_name}
-        if lang:
-            user["language_code"] = lang
-        return user
+    user = staticmethod(updates.user)
 
     async def _process(self, payload: dict[str, Any]) -> list[Call]:
         before = len(self.request.calls)
@@ -34,25 +28,12 @@ class Harness:
         await self.app.process_update(update)
         return self.request.calls[before:]
 
-    def _message(self, text: str | None, user: dict[str, Any], chat: dict[str, Any],
-                 **extra: Any) -> dict[str, Any]:
-        msg: dict[str, Any] = {"message_id": self.api.next_message_id(chat["id"]),
-                               "date": int(time.time()), "chat": chat, "from": user}
-        if text is not None:
-            msg["text"] = text
-            if text.startswith("/"):
-                msg["entities"] = [{"type": "bot_command", "offset": 0,
-                                    "length": len(text.split()[0])}]
-        msg.update(extra)
-        return msg
-
     async def text(self, text: str, *, user: dict[str, Any] | None = None,
                    chat: dict[str, Any] | None = None, edited: bool = False,
                    **extra: Any) -> list[Call]:
         user = user or self.user()
-        chat = chat or {"id": user["id"], "type": "private", "first_name": user["first_name"]}
         key = "edited_message" if edited else "message"
-        message = self._message(text, user, chat, **extra)
+        message = updates.message(self.api, text, user, chat, **extra)
         if edited:
             message["edit_date"] = int(time.time())
         return await self._process({key: message})
@@ -60,17 +41,15 @@ class Harness:
     async def media(self, kind: str, payload: dict[str, Any], *,
                     user: dict[str, Any] | None = None) -> list[Call]:
         user = user or self.user()
-        chat = {"id": user["id"], "type": "private", "first_name": user["first_name"]}
-        return await self._process({"message": self._message(None, user, chat, **{kind: payload})})
+        return await self._process({"message": updates.message(self.api, None, user,
+                                                               **{kind: payload})})
 
     async def press(self, data: str, *, message: dict[str, Any] | None = None,
                     user: dict[str, Any] | None = None) -> list[Call]:
         user = user or self.user()
         if message is None:
             message = self.last_message_with_keyboard(user["id"])
-        return await self._process({"callback_query": {
-            "id": str(next(self._callback_ids)), "from": user, "chat_instance": "t",
-            "data": data, "message": message}})
+        return await self._process({"callback_query": updates.callback(data, user, message)})
 
     async def press_label(self, label: str, *, user: dict[str, Any] | None = None) -> list[Call]:
         user = user or self.user()

@@ -1,0 +1,138 @@
+"""`python -m bot run` as a real process against the local fake Bot API over HTTP (depth 2)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from bot import PROJECT_ROOT
+from tests.fakes import updates
+from tests.fakes.server import Fault, FakeBotApiServer
+
+TOKEN = "424242:E2E-secret-token-value-for-tests"
+
+
+@dataclass
+class Running:
+    server: FakeBotApiServer
+    process: asyncio.subprocess.Process
+    log_path: Path
+
+
+async def start_bot(server: FakeBotApiServer, tmp_path: Path) -> Running:
+    log_path = tmp_path / "bot.log"
+    env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": server.url,
+           "DATABASE_PATH": str(tmp_path / "e2e.sqlite3"), "LOG_LEVEL": "DEBUG",
+           "PYTHONPATH": str(PROJECT_ROOT)}
+    with log_path.open("wb") as log:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+            stdout=log, stderr=asyncio.subprocess.STDOUT)
+    # Ready once the command menu is registered (post_init ran, polling begins next).
+    await server.wait_for(lambda c: c.method == "setMyCommands", timeout=30)
+    return Running(server, process, log_path)
+
+
+async def stop_bot(running: Running) -> int:
+    if running.process.returncode is None:
+        running.process.send_signal(signal.SIGTERM)
+        running.server.release_polls()
+    return await asyncio.wait_for(running.process.wait(), 20)
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[Running]:
+    server = FakeBotApiServer(TOKEN)
+    await server.start()
+    running = await start_bot(server, tmp_path)
+    try:
+        yield running
+    finally:
+        await stop_bot(running)
+        await server.stop()
+
+
+async def say(server: FakeBotApiServer, text: str, sender: dict, method: str = "sendMessage"):
+    start = len(server.calls)
+    server.push(message=updates.message(server.api, text, sender))
+    return await server.wait_for(lambda c: c.method == method and c.error is None, start=start)
+
+
+async def press(server: FakeBotApiServer, label: str, sender: dict):
+    holder = [m for (cid, _), m in sorted(server.api.messages.items(), key=lambda kv: kv[0][1])
+              if cid == sender["id"] and m.get("reply_markup")][-1]
+    data = next(b["callback_data"] for row in holder["reply_markup"]["inline_keyboard"]
+                for b in row if label in b["text"])
+    start = len(server.calls)
+    server.push(callback_query=updates.callback(data, sender, holder))
+    return await server.wait_for(lambda c: c.method == "editMessageText" and c.error is None,
+                                 start=start)
+
+
+async def test_conversation_through_the_real_process(bot: Running) -> None:
+    server = bot.server
+    citizen = updates.user(9001, "id", "Budi")
+
+    greeting = await say(server, "/start smaneg1", citizen)
+    assert "Halo, Budi!" in greeting.params["text"]
+
+    topic = await press(server, "Hari pencoblosan", citizen)
+    assert "Kapan hari pencoblosan?" in str(topic.params["reply_markup"])
+
+    answer = await say(server, "tps buka jam brp ya", citizen)
+    assert answer.params["text"].startswith("<b>Jam buka TPS")
+    assert "Sumber:" in answer.params["text"]
+
+    await say(server, "/bahasa", citizen)
+    switched = await press(server, "English", citizen)
+    assert "Language set to English" in switched.params["text"]
+    english = await say(server, "/hitungmundur", citizen)
+    assert "Voting for the 2024 regional election took place" in english.params["text"]
+
+    await say(server, "/hapusdata", citizen)
+    deleted = await press(server, "Yes, delete", citizen)
+    assert "deleted" in deleted.params["text"]
+
+    assert await stop_bot(bot) == 0
+    log = bot.log_path.read_text()
+    assert TOKEN not in log and TOKEN.split(":")[1] not in log
+    assert "Budi" not in log and "tps buka jam brp" not in log
+    assert not [c for c in server.calls if c.error], [c.error for c in server.calls if c.error]
+
+
+async def test_replies_survive_a_429_and_a_5xx(bot: Running) -> None:
+    server = bot.server
+    server.faults += [Fault("sendMessage", status=429, retry_after=1),
+                      Fault("sendMessage", status=502)]
+    citizen = updates.user(9002, "id", "Sari")
+    start = len(server.calls)
+    server.push(message=updates.message(server.api, "undangan sy ilang", citizen))
+    await server.wait_for(lambda c: c.method == "sendMessage" and c.error is None, start=start)
+    attempts = [c for c in server.calls[start:] if c.method == "sendMessage"]
+    assert [c.error is None for c in attempts] == [False, False, True]
+    assert attempts[2].at - attempts[0].at >= 1.0  # retry_after honoured
+    assert "C Pemberitahuan" in attempts[2].params["text"]
+
+
+async def test_bad_token_stops_with_a_clear_message(tmp_path: Path) -> None:
+    server = FakeBotApiServer("999:the-right-token-is-another-one")
+    await server.start()
+    try:
+        env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": server.url,
+               "DATABASE_PATH": str(tmp_path / "x.sqlite3"), "PYTHONPATH": str(PROJECT_ROOT)}
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+        out, err = await asyncio.wait_for(process.communicate(), 30)
+    finally:
+        await server.stop()
+    assert process.returncode == 2
+    assert b"BOT_TOKEN was rejected" in err
+    assert TOKEN.split(":")[1].encode() not in out + err
