@@ -26,7 +26,7 @@ from bot.handlers import register_all
 from bot.services import Services
 from bot.settings import Settings
 from bot.storage import open_database
-from bot.transport import RetryingRequest
+from bot.transport import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -129,9 +129,10 @@ def build_application(settings: Settings, *, token: str | None = None,
     if request is not None:
         builder = builder.request(request)
     else:
-        builder = builder.request(RetryingRequest(connection_pool_size=MAX_CONCURRENT_UPDATES + 8))
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+        builder = builder.request(AiohttpRequest(connection_pool_size=32))
+    # getUpdates gets its own session: a long poll must never wait behind replies.
+    builder = builder.get_updates_request(get_updates_request or AiohttpRequest(
+        connection_pool_size=1, read_timeout=5.0, retries=False))
     app = builder.build()
     assert isinstance(app, SuaraApplication)
     app.services = services

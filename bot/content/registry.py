@@ -109,6 +109,8 @@ class Content:
     entries: dict[str, LoadedEntry]
     messages: dict[str, dict[str, Template]]  # key -> lang -> template
     commands: Commands
+    # Answers depend only on content and language, so each is rendered once.
+    _answers: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     # ---- queries --------------------------------------------------------------------------
 
@@ -128,6 +130,12 @@ class Content:
         return render(self.messages[key][lang], self.context(lang, **variables))
 
     def answer(self, entry_id: str, lang: str) -> str:
+        cached = self._answers.get((entry_id, lang))
+        if cached is None:
+            cached = self._answers[(entry_id, lang)] = self._render_answer(entry_id, lang)
+        return cached
+
+    def _render_answer(self, entry_id: str, lang: str) -> str:
         loaded = self.entries[entry_id]
         text = loaded.entry.text(lang)
         body = Markup(render(loaded.templates[lang], self.context(lang)))  # noqa: S704 - autoescaped

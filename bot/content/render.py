@@ -88,13 +88,19 @@ def telegram_length(text: str) -> int:
     return len(plain.encode("utf-16-le")) // 2
 
 
+SPECIAL_RE = re.compile(r"[<&]")
+
+
 def html_problem(text: str) -> str | None:
     """Why Telegram would reject this HTML, or None. Catches what bites at send time."""
     stack: list[str] = []
     pos = 0
-    while pos < len(text):
-        char = text[pos]
-        if char == "<":
+    while True:
+        special = SPECIAL_RE.search(text, pos)
+        if special is None:
+            break
+        pos = special.start()
+        if text[pos] == "<":
             match = TAG_RE.match(text, pos)
             if not match:
                 return f"stray '<' at character {pos}: write &lt;"
@@ -110,13 +116,11 @@ def html_problem(text: str) -> str | None:
                     return "<a> needs an href"
                 stack.append(name)
             pos = match.end()
-        elif char == "&":
+        else:
             match = ENTITY_RE.match(text, pos)
             if not match:
                 return f"stray '&' at character {pos}: write &amp;"
             pos = match.end()
-        else:
-            pos += 1
     if stack:
         return f"<{stack[-1]}> is never closed"
     return None

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import json
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -34,6 +35,7 @@ class FakeBotApiServer:
         self.token = token
         self.api = api or LocalBotApi()
         self.calls: list[Call] = []
+        self.ok_counts: Counter[str] = Counter()  # successful calls per method
         self.faults: list[Fault] = []
         self._new_update = asyncio.Event()
         self._new_call = asyncio.Event()
@@ -142,6 +144,7 @@ class FakeBotApiServer:
                     raise ApiError(fault.status, "Internal Server Error")
             result = self.api.call(method, params)
             body, status = {"ok": True, "result": result}, 200
+            self.ok_counts[method] += 1
         except ApiError as exc:
             call.error = exc.description
             body, status = exc.payload(), exc.code

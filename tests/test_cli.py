@@ -1,0 +1,64 @@
+"""The command line as an operator uses it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+
+
+def run(*args: str, cwd: Path, env: dict[str, str] | None = None,
+        stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})}
+    for name in ("BOT_TOKEN", "DATABASE_PATH", "CONTENT_DIR"):
+        if env is None or name not in env:
+            full_env.pop(name, None)
+    return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=full_env,
+                          input=stdin, capture_output=True, text=True, timeout=60)
+
+
+def test_check_accepts_bundled_content(tmp_path: Path) -> None:
+    result = run("check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "content OK" in result.stdout and "45 FAQ entries" in result.stdout
+
+
+def test_check_refuses_broken_content_with_file_and_line(tmp_path: Path) -> None:
+    broken = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "content", broken)
+    faq = broken / "faq" / "3_hari_h.yaml"
+    faq.write_text(faq.read_text().replace("    topic: hari_h\n", "    topic: hari_h\n    colr: 1\n", 1))
+    result = run("check", "--content", str(broken), cwd=tmp_path)
+    assert result.returncode == 1
+    assert "3_hari_h.yaml:" in result.stderr and "colr" in result.stderr
+
+
+def test_run_without_token_names_the_setting(tmp_path: Path) -> None:
+    result = run("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "error: BOT_TOKEN is not set: create a bot with @BotFather and put its token in .env"]
+
+
+def test_run_with_malformed_setting_is_one_line(tmp_path: Path) -> None:
+    result = run("run", cwd=tmp_path, env={"BOT_TOKEN": "123:abc", "TIMEZONE": "Mars/Base"})
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "BOT_TOKEN" in result.stderr and "abc" not in result.stderr
+
+
+def test_shell_holds_a_conversation_without_token(tmp_path: Path) -> None:
+    script = "kpn tps buka\n1\n/bahasa\n2\nwhat should i bring\n/quit\n"
+    result = run("shell", cwd=tmp_path, stdin=script)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Halo, Warga!" in out
+    assert "Jam buka TPS" in out
+    assert "Language set to English" in out
+    assert "What should I bring to the TPS?" in out
+    assert "Bot API refused" not in out
+    assert (tmp_path / "data" / "shell.sqlite3").exists()
