@@ -72,7 +72,7 @@ def _chat_key(update: object) -> int | None:
     return int(user.id) if user is not None else None
 
 
-async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
     services = app.services
     services._db = await open_database(services.settings.database_path)
@@ -81,14 +81,14 @@ async def _post_init(app: Application) -> None:  # type: ignore[type-arg]
              len(services.content.topics))
 
 
-async def _post_shutdown(app: Application) -> None:  # type: ignore[type-arg]
+async def _post_shutdown(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
     if app.services._db is not None:
         await app.services._db.close()
         app.services._db = None
 
 
-async def _register_commands(app: Application, content: Content) -> None:  # type: ignore[type-arg]
+async def _register_commands(app: Application, content: Content) -> None:
     """The command menu in both languages, from content; Indonesian is the default."""
     for lang in ("id", "en"):
         commands = [BotCommand(c.command, c.description) for c in getattr(content.commands, lang)]
@@ -140,14 +140,14 @@ def build_application(settings: Settings, *, token: str | None = None,
     return app
 
 
-async def open_offline(app: Application) -> None:  # type: ignore[type-arg]
+async def open_offline(app: Application) -> None:
     """Initialise without polling (shell, tests): what run_polling does before its loop."""
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)
 
 
-async def close_offline(app: Application) -> None:  # type: ignore[type-arg]
+async def close_offline(app: Application) -> None:
     await app.shutdown()
     if app.post_shutdown is not None:
         await app.post_shutdown(app)

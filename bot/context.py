@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from bot.services import Services
 
 
-class SuaraApplication(Application):  # type: ignore[type-arg]
+class SuaraApplication(Application):
     """PTB's Application, plus the services object (set once by build_application)."""
 
     __slots__ = ("services",)

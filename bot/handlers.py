@@ -18,7 +18,7 @@ from bot.faq import handlers as faq
 TRACKING_GROUP = -1
 
 
-def register_all(app: Application) -> None:  # type: ignore[type-arg]
+def register_all(app: Application) -> None:
     app.add_handler(TypeHandler(Update, track_user), group=TRACKING_GROUP)
     account.register(app)
     election.register(app)

@@ -100,7 +100,7 @@ class AiohttpRequest(BaseRequest):
         return status, body
 
     async def _send(self, url: str, method: str, request_data: RequestData | None,
-                    timeout: aiohttp.ClientTimeout) -> tuple[int, bytes]:
+                    limits: aiohttp.ClientTimeout) -> tuple[int, bytes]:
         if self._session is None:
             raise NetworkError("transport is not initialised")
         data: Any = None
@@ -116,7 +116,7 @@ class AiohttpRequest(BaseRequest):
             else:
                 data = request_data.json_parameters
         try:
-            async with self._session.request(method, url, data=data, timeout=timeout) as resp:
+            async with self._session.request(method, url, data=data, timeout=limits) as resp:
                 return resp.status, await resp.read()
         except TimeoutError as exc:
             raise TimedOut("Timed out talking to the Bot API") from exc

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from bot.storage.questions import list_unanswered
 from bot.storage.users import get_user
-from tests.fakes.harness import Harness, buttons, texts
+from tests.fakes.harness import Harness, buttons, first, texts
 
 
 async def test_start_greets_in_indonesian_by_default_and_shows_menu(harness: Harness) -> None:
@@ -21,7 +21,7 @@ async def test_start_greets_in_indonesian_by_default_and_shows_menu(harness: Har
 async def test_start_in_english_for_english_telegram_users(harness: Harness) -> None:
     calls = await harness.text("/start", user=harness.user(lang="en-GB"))
     assert "Hello, Rina!" in texts(calls)[0]
-    assert "🗳 On voting day" in buttons([c for c in calls if c.method == "sendMessage"][0])
+    assert "🗳 On voting day" in buttons(first(calls, "sendMessage"))
 
 
 async def test_user_name_is_escaped_in_html(harness: Harness) -> None:
@@ -52,16 +52,16 @@ async def test_menu_navigation_edits_in_place(harness: Harness) -> None:
     assert len(edits) == 1 and edits[0].params["message_id"] == menu_message["message_id"]
     assert "Kapan hari pencoblosan?" in buttons(edits[0])
     calls = await harness.press_label("Kapan hari pencoblosan?")
-    answer = [c for c in calls if c.method == "editMessageText"][0]
+    answer = first(calls, "editMessageText")
     assert "Rabu, 27 November 2024" in answer.params["text"]
     assert "07.00–13.00 WIB" in answer.params["text"]
     assert "Sumber:" in answer.params["text"]
     assert "⬅️ Kembali" in buttons(answer)
     calls = await harness.press_label("Kembali")
-    assert "Kapan hari pencoblosan?" in buttons([c for c in calls if c.method == "editMessageText"][0])
+    assert "Kapan hari pencoblosan?" in buttons(first(calls, "editMessageText"))
     calls = await harness.press_label("Menu utama")
     assert "🪪 Hak pilih & daftar pemilih" in buttons(
-        [c for c in calls if c.method == "editMessageText"][0])
+        first(calls, "editMessageText"))
     assert all(c.method != "sendMessage" for c in calls)
     assert any(c.method == "answerCallbackQuery" for c in calls)
 
@@ -103,12 +103,12 @@ async def test_english_question_is_answered_in_english(harness: Harness) -> None
 
 async def test_close_candidates_are_offered_as_buttons(harness: Harness) -> None:
     calls = await harness.text("kpn pilkada")
-    sent = [c for c in calls if c.method == "sendMessage"][0]
+    sent = first(calls, "sendMessage")
     assert "Maksudnya yang mana?" in sent.params["text"]
     labels = buttons(sent)
     assert "Kapan hari pencoblosan?" in labels and len(labels) >= 3
     calls = await harness.press_label("Kapan hari pencoblosan?")
-    assert "27 November 2024" in [c for c in calls if c.method == "editMessageText"][0].params["text"]
+    assert "27 November 2024" in first(calls, "editMessageText").params["text"]
 
 
 async def test_unknown_question_falls_back_and_is_stored_without_identity(harness: Harness) -> None:
@@ -138,7 +138,7 @@ async def test_nik_in_a_question_gets_a_privacy_warning(harness: Harness) -> Non
 async def test_language_switch_is_saved_and_used(harness: Harness) -> None:
     await harness.text("/bahasa")
     calls = await harness.press_label("English")
-    assert "Language set to English" in [c for c in calls if c.method == "editMessageText"][0].params["text"]
+    assert "Language set to English" in first(calls, "editMessageText").params["text"]
     chat_commands = [c for c in calls if c.method == "setMyCommands"]
     assert chat_commands and json.loads(json.dumps(chat_commands[0].params["scope"]))["type"] == "chat"
     calls = await harness.text("/menu")
@@ -152,7 +152,7 @@ async def test_language_switch_is_saved_and_used(harness: Harness) -> None:
 
 async def test_language_alias_command(harness: Harness) -> None:
     calls = await harness.text("/language")
-    assert "English" in " ".join(buttons([c for c in calls if c.method == "sendMessage"][0]))
+    assert "English" in " ".join(buttons(first(calls, "sendMessage")))
 
 
 async def test_countdown_before_during_and_after_voting_day(harness: Harness) -> None:
@@ -176,11 +176,11 @@ async def test_delete_data_asks_then_deletes_everything(harness: Harness) -> Non
     calls = await harness.text("/hapusdata")
     assert "Hapus semua data" in texts(calls)[0]
     calls = await harness.press_label("Batal")
-    assert "Tidak jadi" in [c for c in calls if c.method == "editMessageText"][0].params["text"]
+    assert "Tidak jadi" in first(calls, "editMessageText").params["text"]
     assert await get_user(harness.app.services.db, 501) is not None
     await harness.text("/hapusdata")
     calls = await harness.press_label("Ya, hapus")
-    assert "sudah dihapus" in [c for c in calls if c.method == "editMessageText"][0].params["text"]
+    assert "sudah dihapus" in first(calls, "editMessageText").params["text"]
     assert await get_user(harness.app.services.db, 501) is None
     assert any(c.method == "deleteMyCommands" for c in calls)
 

@@ -14,7 +14,7 @@ import pytest
 
 from bot import PROJECT_ROOT
 from tests.fakes import updates
-from tests.fakes.server import Fault, FakeBotApiServer
+from tests.fakes.server import FakeBotApiServer, Fault
 
 TOKEN = "424242:E2E-secret-token-value-for-tests"
 
@@ -36,7 +36,7 @@ async def start_bot(server: FakeBotApiServer, tmp_path: Path) -> Running:
             sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
             stdout=log, stderr=asyncio.subprocess.STDOUT)
     # Ready once the command menu is registered (post_init ran, polling begins next).
-    await server.wait_for(lambda c: c.method == "setMyCommands", timeout=30)
+    await server.wait_for(lambda c: c.method == "setMyCommands", within=30)
     return Running(server, process, log_path)
 
 

@@ -74,7 +74,7 @@ def _pattern(data: object) -> bool:
     return cb is not None and cb.kind in {"l", "d"}
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handler(CommandHandler(COMMANDS["language"], language))
     app.add_handler(CommandHandler(COMMANDS["delete"], delete_data))
     app.add_handler(CallbackQueryHandler(on_button, pattern=_pattern))

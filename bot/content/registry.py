@@ -138,7 +138,7 @@ class Content:
     def _render_answer(self, entry_id: str, lang: str) -> str:
         loaded = self.entries[entry_id]
         text = loaded.entry.text(lang)
-        body = Markup(render(loaded.templates[lang], self.context(lang)))  # noqa: S704 - autoescaped
+        body = Markup(render(loaded.templates[lang], self.context(lang)))
         return self.message(
             "answer", lang, title=text.title, body=body, sources=self.source_list(loaded.entry.sources)
         )

@@ -17,5 +17,5 @@ async def countdown_command(update: Update, context: SuaraContext) -> None:
     await reply(update, services.content.message(state.message_key, context.lang, **state.variables))
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handler(CommandHandler(COMMANDS["countdown"], countdown_command))

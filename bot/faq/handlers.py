@@ -141,7 +141,7 @@ async def answer_question(update: Update, context: SuaraContext) -> None:
         await purge_unanswered(services.db, now)
 
 
-def register(app: Application) -> None:  # type: ignore[type-arg]
+def register(app: Application) -> None:
     app.add_handler(CommandHandler(COMMANDS["start"], start))
     app.add_handler(CommandHandler(COMMANDS["menu"], menu))
     app.add_handler(CommandHandler(COMMANDS["help"], help_command))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Literal
 
 from bot.content.registry import Content
@@ -43,7 +44,7 @@ class Match:
 
 
 def _bigrams(terms: list[str]) -> list[str]:
-    return [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False)]
+    return [f"{a} {b}" for a, b in pairwise(terms)]
 
 
 class Matcher:
@@ -88,8 +89,8 @@ class Matcher:
         # Unknown words weigh like the rarest known ones: they are what we cannot explain.
         self._unknown_idf = math.log(1 + (n - 0.5) / 1.5)
         self._postings: dict[str, list[str]] = defaultdict(list)
-        for eid, tf in self._tf.items():
-            for term in tf:
+        for eid, weights in self._tf.items():
+            for term in weights:
                 self._postings[term].append(eid)
 
     def rank(self, text: str) -> tuple[list[tuple[str, float]], float, dict[str, float]]:
@@ -108,8 +109,8 @@ class Matcher:
         total = sum(self._idf.get(t, self._unknown_idf) for t in set(terms))
         coverage = {}
         for eid, _ in ranking[:5]:
-            tf = self._tf[eid]
-            covered = sum(self._idf[t] for t in set(terms) if t in tf)
+            entry_terms = self._tf[eid]
+            covered = sum(self._idf[t] for t in set(terms) if t in entry_terms)
             coverage[eid] = covered / total if total else 0.0
         return ranking, total, coverage
 

@@ -28,7 +28,7 @@ SLANG: dict[str, str] = {
     "sdh": "sudah", "dah": "sudah", "uda": "sudah", "bs": "bisa", "bsa": "bisa", "bisakah": "bisa",
     "hrs": "harus", "msh": "masih", "masi": "masih", "lg": "lagi", "lgi": "lagi",
     "kalo": "kalau", "klo": "kalau", "kl": "kalau", "klu": "kalau", "kalok": "kalau",
-    "knp": "kenapa", "napa": "kenapa", "ngapain": "kenapa", "gpp": "tidak apa",
+    "knp": "kenapa", "napa": "kenapa", "gpp": "tidak apa",
     "aja": "saja", "aj": "saja", "doang": "saja", "sy": "saya", "aq": "aku", "gw": "saya",
     "gue": "saya", "gua": "saya", "ane": "saya", "ak": "aku", "kmu": "kamu", "km": "kamu",
     "lu": "kamu", "lo": "kamu", "emg": "memang", "emang": "memang", "bener": "benar",

@@ -121,10 +121,11 @@ class LocalBotApi:
 
     def _store(self, chat_id: Any, **fields: Any) -> JSON:
         chat = self._chat(chat_id)
-        message = {"message_id": self.next_message_id(chat["id"]), "date": int(time.time()),
-                   "chat": chat, "from": self.bot_user}
+        message_id = self.next_message_id(chat["id"])
+        message: JSON = {"message_id": message_id, "date": int(time.time()), "chat": chat,
+                         "from": self.bot_user}
         message.update({k: v for k, v in fields.items() if v is not None})
-        self.messages[(chat["id"], message["message_id"])] = message
+        self.messages[(int(chat["id"]), message_id)] = message
         return message
 
     def _m_getMe(self, params: JSON) -> JSON:

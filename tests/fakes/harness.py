@@ -68,6 +68,14 @@ class Harness:
         raise AssertionError("no message with a keyboard")
 
 
+def first(calls: list[Call], method: str) -> Call:
+    """The first call of `method`; fails the test when there is none."""
+    for call in calls:
+        if call.method == method:
+            return call
+    raise AssertionError(f"no {method} among {[c.method for c in calls]}")
+
+
 def texts(calls: list[Call], method: str | None = None) -> list[str]:
     return [c.params["text"] for c in calls
             if "text" in c.params and (method is None or c.method == method)]

@@ -73,10 +73,10 @@ class FakeBotApiServer:
         self._new_update.set()
         return update
 
-    async def wait_for(self, predicate: Callable[[Call], bool], timeout: float = 10.0,
+    async def wait_for(self, predicate: Callable[[Call], bool], within: float = 10.0,
                        start: int = 0) -> Call:
         """The first call from index `start` on that satisfies `predicate`."""
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + within
         index = start
         while True:
             while index < len(self.calls):
@@ -85,8 +85,19 @@ class FakeBotApiServer:
                 index += 1
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                raise TimeoutError(f"no matching Bot API call in {timeout}s; saw "
+                raise TimeoutError(f"no matching Bot API call in {within}s; saw "
                                    f"{[c.method for c in self.calls[start:]]}")
+            self._new_call.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._new_call.wait(), remaining)
+
+    async def wait_count(self, method: str, count: int, within: float) -> None:
+        """Until `count` calls of `method` have succeeded."""
+        deadline = time.monotonic() + within
+        while self.ok_counts[method] < count:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise TimeoutError(f"{self.ok_counts[method]}/{count} {method} in {within}s")
             self._new_call.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_call.wait(), remaining)
