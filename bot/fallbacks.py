@@ -25,6 +25,16 @@ async def unsupported(update: Update, context: SuaraContext) -> None:
                 keyboards.open_menu(content, context.lang))
 
 
+async def added_to_group(update: Update, context: SuaraContext) -> None:
+    """Say once, when added to a group, how the bot behaves there."""
+    message = update.effective_message
+    if message is None or not any(m.id == context.bot.id for m in message.new_chat_members):
+        return
+    content = context.services.content
+    await reply(update, content.message("group_hint", context.lang,
+                                        bot_username=context.bot.username))
+
+
 async def unknown_command(update: Update, context: SuaraContext) -> None:
     message = update.effective_message
     command = (message.text or "").split()[0] if message else ""
@@ -48,6 +58,7 @@ async def on_error(update: object, context: SuaraContext) -> None:
 
 
 def register(app: Application) -> None:
+    app.add_handler(MessageHandler(filters.StatusUpdate.NEW_CHAT_MEMBERS, added_to_group))
     app.add_handler(MessageHandler(filters.COMMAND, unknown_command))
     app.add_handler(MessageHandler(~filters.TEXT & ~filters.StatusUpdate.ALL, unsupported))
     app.add_handler(CallbackQueryHandler(stale))

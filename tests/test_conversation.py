@@ -224,6 +224,15 @@ async def test_groups_only_commands_and_mentions(harness: Harness) -> None:
     assert await get_user(harness.app.services.db, 777) is None
 
 
+async def test_bot_explains_itself_when_added_to_a_group(harness: Harness) -> None:
+    group = {"id": -100456, "type": "group", "title": "Karang Taruna"}
+    bot_user = harness.api.bot_user
+    other = {"id": 888, "is_bot": False, "first_name": "Ani"}
+    calls = await harness.text(None, chat=group, new_chat_members=[bot_user])
+    assert "menyebut @suara_test_bot" in texts(calls)[0]
+    assert await harness.text(None, chat=group, new_chat_members=[other]) == []
+
+
 async def test_command_menu_registered_in_both_languages(harness: Harness) -> None:
     commands = harness.api.commands
     assert {"id", "en", ""} <= set(commands)

@@ -28,7 +28,7 @@ class Harness:
         await self.app.process_update(update)
         return self.request.calls[before:]
 
-    async def text(self, text: str, *, user: dict[str, Any] | None = None,
+    async def text(self, text: str | None, *, user: dict[str, Any] | None = None,
                    chat: dict[str, Any] | None = None, edited: bool = False,
                    **extra: Any) -> list[Call]:
         user = user or self.user()
