@@ -11,7 +11,7 @@ from bot import keyboards
 from bot.account.tracking import addressed_to_bot
 from bot.context import SuaraContext
 from bot.faq.handlers import stale
-from bot.replies import reply
+from bot.replies import say
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +20,7 @@ async def unsupported(update: Update, context: SuaraContext) -> None:
     """Stickers, photos, voice notes, documents...: say kindly that only text is understood."""
     if not addressed_to_bot(update, context.bot.username):
         return
-    content = context.services.content
-    await reply(update, content.message("unsupported_media", context.lang),
-                keyboards.open_menu(content, context.lang))
+    await say(update, context, "unsupported_media", keyboards.open_menu)
 
 
 async def added_to_group(update: Update, context: SuaraContext) -> None:
@@ -30,9 +28,7 @@ async def added_to_group(update: Update, context: SuaraContext) -> None:
     message = update.effective_message
     if message is None or not any(m.id == context.bot.id for m in message.new_chat_members):
         return
-    content = context.services.content
-    await reply(update, content.message("group_hint", context.lang,
-                                        bot_username=context.bot.username))
+    await say(update, context, "group_hint", bot_username=context.bot.username)
 
 
 async def unknown_command(update: Update, context: SuaraContext) -> None:
@@ -40,8 +36,7 @@ async def unknown_command(update: Update, context: SuaraContext) -> None:
     command = (message.text or "").split()[0] if message else ""
     if "@" in command and command.split("@", 1)[1].lower() != (context.bot.username or "").lower():
         return  # another bot's command in a group
-    content = context.services.content
-    await reply(update, content.message("help", context.lang), keyboards.open_menu(content, context.lang))
+    await say(update, context, "help", keyboards.open_menu)
 
 
 async def on_error(update: object, context: SuaraContext) -> None:

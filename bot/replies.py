@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
+
+from bot.content.registry import Content
+from bot.context import SuaraContext
+
+KeyboardBuilder = Callable[[Content, str], InlineKeyboardMarkup]
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +26,14 @@ async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None =
     if message is not None and chat.type != "private":
         return await message.reply_text(text, reply_markup=markup, do_quote=True)
     return await chat.send_message(text, reply_markup=markup)
+
+
+async def say(update: Update, context: SuaraContext, key: str,
+              keyboard: KeyboardBuilder | None = None, **variables: Any) -> Message | None:
+    """Reply with the content message `key` in the user's language (and a content keyboard)."""
+    content, lang = context.services.content, context.lang
+    markup = keyboard(content, lang) if keyboard is not None else None
+    return await reply(update, content.message(key, lang, **variables), markup)
 
 
 async def edit_or_send(query: CallbackQuery, text: str,

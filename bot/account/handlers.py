@@ -13,22 +13,18 @@ from bot.commands import COMMANDS
 from bot.content.schema import LANGUAGES
 from bot.context import SuaraContext
 from bot.keyboards import decode
-from bot.replies import acknowledge, edit_or_send, reply
+from bot.replies import acknowledge, edit_or_send, say
 from bot.storage.users import delete_user, set_language
 
 log = logging.getLogger(__name__)
 
 
 async def language(update: Update, context: SuaraContext) -> None:
-    content = context.services.content
-    await reply(update, content.message("language_prompt", context.lang),
-                keyboards.languages(content, context.lang))
+    await say(update, context, "language_prompt", keyboards.languages)
 
 
 async def delete_data(update: Update, context: SuaraContext) -> None:
-    content = context.services.content
-    await reply(update, content.message("delete_confirm", context.lang),
-                keyboards.confirm_delete(content, context.lang))
+    await say(update, context, "delete_confirm", keyboards.confirm_delete)
 
 
 async def on_button(update: Update, context: SuaraContext) -> None:

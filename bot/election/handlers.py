@@ -8,13 +8,13 @@ from telegram.ext import Application, CommandHandler
 from bot.commands import COMMANDS
 from bot.context import SuaraContext
 from bot.election.countdown import countdown
-from bot.replies import reply
+from bot.replies import say
 
 
 async def countdown_command(update: Update, context: SuaraContext) -> None:
     services = context.services
     state = countdown(services.content, services.clock.now(), context.lang)
-    await reply(update, services.content.message(state.message_key, context.lang, **state.variables))
+    await say(update, context, state.message_key, **state.variables)
 
 
 def register(app: Application) -> None:

@@ -15,7 +15,7 @@ from bot.content.registry import Content
 from bot.context import SuaraContext
 from bot.faq.normalize import detect_language
 from bot.keyboards import decode
-from bot.replies import acknowledge, edit_or_send, reply
+from bot.replies import acknowledge, edit_or_send, reply, say
 from bot.storage.questions import purge_unanswered, record_unanswered
 from bot.storage.users import set_campaign_if_unset
 
@@ -33,26 +33,21 @@ def redact(text: str) -> str:
 
 
 async def start(update: Update, context: SuaraContext) -> None:
-    content = context.services.content
     if context.args and context.user is not None:
         code = context.args[0]
         # A bad code is ignored silently: it is a link's problem, not the citizen's.
         if CAMPAIGN_CODE.fullmatch(code):
             await set_campaign_if_unset(context.services.db, context.user.user_id, code)
     first_name = update.effective_user.first_name if update.effective_user else ""
-    await reply(update, content.message("start", context.lang, first_name=first_name),
-                keyboards.main_menu(content, context.lang))
+    await say(update, context, "start", keyboards.main_menu, first_name=first_name)
 
 
 async def menu(update: Update, context: SuaraContext) -> None:
-    content = context.services.content
-    await reply(update, content.message("menu", context.lang),
-                keyboards.main_menu(content, context.lang))
+    await say(update, context, "menu", keyboards.main_menu)
 
 
 async def help_command(update: Update, context: SuaraContext) -> None:
-    content = context.services.content
-    await reply(update, content.message("help", context.lang), keyboards.open_menu(content, context.lang))
+    await say(update, context, "help", keyboards.open_menu)
 
 
 def most_cited_sources(content: Content, limit: int = 12) -> list[dict[str, str]]:
@@ -61,9 +56,7 @@ def most_cited_sources(content: Content, limit: int = 12) -> list[dict[str, str]
 
 
 async def sources(update: Update, context: SuaraContext) -> None:
-    content = context.services.content
-    await reply(update, content.message("sources", context.lang,
-                                        sources=most_cited_sources(content)))
+    await say(update, context, "sources", sources=most_cited_sources(context.services.content))
 
 
 async def stale(update: Update, context: SuaraContext) -> None:
@@ -118,14 +111,15 @@ async def answer_question(update: Update, context: SuaraContext) -> None:
     text = question_text(update, context.bot.username)
     lang = context.lang
     if len(text) > MAX_QUESTION_CHARS:
-        await reply(update, content.message("too_long", lang, limit=MAX_QUESTION_CHARS))
+        await say(update, context, "too_long", limit=MAX_QUESTION_CHARS)
         return
     if not HAS_WORD.search(text):
-        await reply(update, content.message("no_text", lang), keyboards.open_menu(content, lang))
+        await say(update, context, "no_text", keyboards.open_menu)
         return
-    lang = detect_language(services.matcher.normalizer, text) or lang
+    # A question in English is answered in English, whatever the saved language.
+    lang = context.lang = detect_language(services.matcher.normalizer, text) or lang
     if NIK.search(text):
-        await reply(update, content.message("nik_warning", lang))
+        await say(update, context, "nik_warning")
     match = services.matcher.match(text)
     if match.kind == "answer":
         entry_id = match.entry_ids[0]
@@ -135,7 +129,7 @@ async def answer_question(update: Update, context: SuaraContext) -> None:
         await reply(update, content.message("suggestions", lang),
                     keyboards.suggestions(content, match.entry_ids, lang))
     else:
-        await reply(update, content.message("fallback", lang), keyboards.open_menu(content, lang))
+        await say(update, context, "fallback", keyboards.open_menu)
         now = services.clock.now()
         await record_unanswered(services.db, redact(text), lang, now)
         await purge_unanswered(services.db, now)
