@@ -62,7 +62,8 @@ def cmd_shell(args: argparse.Namespace) -> int:
         settings = settings.model_copy(update={"database_path": Path("data/shell.sqlite3")})
     setup_logging("WARNING")
     try:
-        return asyncio.run(run_shell(settings, lang=args.lang, name=args.name))
+        return asyncio.run(run_shell(settings, lang=args.lang, name=args.name,
+                                     sample_tps=args.sample_tps))
     except ContentError as exc:
         return _fail(str(exc))
 
@@ -85,6 +86,23 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_tps(args: argparse.Namespace) -> int:
+    from bot.regions.cli import export_tps, import_tps
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(str(exc))
+    if args.action == "export":
+        return asyncio.run(export_tps(settings, Path(args.file) if args.file else None))
+    try:
+        content = load_content(settings.content_dir)
+    except ContentError as exc:
+        return _fail(str(exc))
+    return asyncio.run(import_tps(settings, content, Path(args.file), sample=args.sample,
+                                  dry_run=args.dry_run))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Suara voter-education bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -94,10 +112,22 @@ def main(argv: list[str] | None = None) -> int:
                        help="Telegram language of the simulated user (default: id)")
     shell.add_argument("--name", default="Warga", help="first name of the simulated user")
     shell.add_argument("--db", help="SQLite file (default: data/shell.sqlite3)")
+    shell.add_argument("--sample-tps", action="store_true",
+                       help="load the invented sample TPS list from tests/data (labelled as sample)")
     shell.set_defaults(func=cmd_shell)
     check = sub.add_parser("check", help="validate all content and render every template")
     check.add_argument("--content", help="content directory (default: CONTENT_DIR)")
     check.set_defaults(func=cmd_check)
+    tps = sub.add_parser("tps", help="import or export the polling-station (TPS) list")
+    tps_sub = tps.add_subparsers(dest="action", required=True)
+    imp = tps_sub.add_parser("import", help="replace the TPS list with a CSV file (all or nothing)")
+    imp.add_argument("file", help="CSV: kode_wilayah, tps, alamat[, lat, lon, aksesibilitas, keterangan]")
+    imp.add_argument("--sample", action="store_true",
+                     help="mark the list as sample data: every answer using it says so")
+    imp.add_argument("--dry-run", action="store_true", help="validate only; change nothing")
+    exp = tps_sub.add_parser("export", help="write the TPS list in force as CSV")
+    exp.add_argument("file", nargs="?", help="output file (default: standard output)")
+    tps.set_defaults(func=cmd_tps)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

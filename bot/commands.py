@@ -9,6 +9,7 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "countdown": ("hitungmundur", "countdown"),
     "sources": ("sumber", "sources"),
     "delete": ("hapusdata", "deletedata"),
+    "region": ("wilayah", "region", "tps"),
 }
 
 KNOWN_COMMANDS: frozenset[str] = frozenset(name for names in COMMANDS.values() for name in names)

@@ -10,8 +10,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from bot import keyboards
 from bot.account.tracking import addressed_to_bot
 from bot.context import SuaraContext
-from bot.faq.handlers import stale
-from bot.replies import say
+from bot.replies import say, stale
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ from bot.account import handlers as account
 from bot.account.tracking import track_user
 from bot.election import handlers as election
 from bot.faq import handlers as faq
+from bot.regions import handlers as regions
 
 TRACKING_GROUP = -1
 
@@ -22,5 +23,6 @@ def register_all(app: Application) -> None:
     app.add_handler(TypeHandler(Update, track_user), group=TRACKING_GROUP)
     account.register(app)
     election.register(app)
+    regions.register(app)
     faq.register(app)
     fallbacks.register(app)

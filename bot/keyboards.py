@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
 from bot.content.registry import Content
+from bot.regions.tree import KECAMATAN, Region
 
 # Bump when the meaning of callback data changes; older buttons then get a polite refresh.
 CALLBACK_VERSION = "1"
@@ -14,7 +16,9 @@ CALLBACK_VERSION = "1"
 
 @dataclass(frozen=True)
 class Callback:
-    kind: str       # m=menu, t=topic, e=entry, l=language, d=delete
+    # m=menu t=topic e=entry l=language d=delete k=kecamatan page c=desa page v=pick desa
+    # s=show desa p=TPS venue y=save desa L=ask for location
+    kind: str
     arg: str = ""
 
     def encode(self) -> str:
@@ -41,8 +45,106 @@ def _button(text: str, cb: Callback) -> InlineKeyboardButton:
 def main_menu(content: Content, lang: str) -> InlineKeyboardMarkup:
     buttons = [_button(f"{t.emoji} {t.title(lang)}", Callback("t", tid))
                for tid, t in content.topics.items()]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows = [[_button(content.message("btn_find_tps", lang), Callback("k", "0"))]]
+    rows += [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     return InlineKeyboardMarkup(rows)
+
+
+KECAMATAN_PAGE = 10
+DESA_PAGE = 12
+
+
+def _pages(count: int, size: int) -> int:
+    return max(1, -(-count // size))
+
+
+def _nav(content: Content, lang: str, page: int, pages: int, make: Callable[[int], Callback],
+         back: InlineKeyboardButton) -> list[InlineKeyboardButton]:
+    row = []
+    if page > 0:
+        row.append(_button(content.message("btn_prev", lang), make(page - 1)))
+    row.append(back)
+    if page < pages - 1:
+        row.append(_button(content.message("btn_next", lang), make(page + 1)))
+    return row
+
+
+def kecamatan_picker(content: Content, lang: str, page: int) -> tuple[InlineKeyboardMarkup, int, int]:
+    """Keyboard, the page shown (clamped) and the page count."""
+    kecamatan = content.regions.kecamatan
+    pages = _pages(len(kecamatan), KECAMATAN_PAGE)
+    page = min(max(page, 0), pages - 1)
+    shown = kecamatan[page * KECAMATAN_PAGE:(page + 1) * KECAMATAN_PAGE]
+    buttons = [_button(k.name, Callback("c", f"{k.code}:0")) for k in shown]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows.append(_nav(content, lang, page, pages, lambda p: Callback("k", str(p)),
+                     _button(content.message("btn_home", lang), Callback("m"))))
+    rows.append([_button(content.message("btn_share_location", lang), Callback("L"))])
+    return InlineKeyboardMarkup(rows), page, pages
+
+
+def desa_picker(content: Content, lang: str, kecamatan_code: str,
+                page: int) -> tuple[InlineKeyboardMarkup, int, int]:
+    desas = content.regions.desa_of[kecamatan_code]
+    pages = _pages(len(desas), DESA_PAGE)
+    page = min(max(page, 0), pages - 1)
+    shown = desas[page * DESA_PAGE:(page + 1) * DESA_PAGE]
+    buttons = [_button(d.name, Callback("v", d.code)) for d in shown]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    index = next(i for i, k in enumerate(content.regions.kecamatan) if k.code == kecamatan_code)
+    back = _button(content.message("btn_kecamatan_list", lang),
+                   Callback("k", str(index // KECAMATAN_PAGE)))
+    rows.append(_nav(content, lang, page, pages, lambda p: Callback("c", f"{kecamatan_code}:{p}"),
+                     back))
+    return InlineKeyboardMarkup(rows), page, pages
+
+
+def tps_keyboard(content: Content, lang: str, desa_code: str, venues: list[int],
+                 saved: bool) -> InlineKeyboardMarkup:
+    buttons = [_button(content.message("btn_venue", lang, nomor=n), Callback("p", f"{desa_code}:{n}"))
+               for n in venues[:6]]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    if not saved:
+        rows.append([_button(content.message("btn_save_region", lang), Callback("y", desa_code))])
+    kecamatan = content.regions.regions[desa_code].parent
+    rows.append([_button(content.message("btn_change_region", lang), Callback("c", f"{kecamatan}:0")),
+                 _button(content.message("btn_home", lang), Callback("m"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def place_choices(content: Content, lang: str, regions: list[Region]) -> InlineKeyboardMarkup:
+    rows = []
+    for region in regions:
+        if region.level == KECAMATAN:
+            label = content.message("btn_place_kecamatan", lang, kecamatan=region.name)
+            rows.append([_button(label, Callback("c", f"{region.code}:0"))])
+        else:
+            kecamatan = content.regions.regions[region.parent].name
+            label = content.message("btn_place_desa", lang, desa=region.name, kecamatan=kecamatan)
+            rows.append([_button(label, Callback("s", region.code))])
+    rows.append([_button(content.message("btn_kecamatan_list", lang), Callback("k", "0"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def nearest_keyboard(content: Content, lang: str,
+                     venues: list[tuple[str, int]]) -> InlineKeyboardMarkup:
+    rows = [[_button(content.message("btn_venue", lang, nomor=nomor), Callback("p", f"{code}:{nomor}"))]
+            for code, nomor in venues]
+    rows.append([_button(content.message("btn_kecamatan_list", lang), Callback("k", "0"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def find_tps(content: Content, lang: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([
+        [_button(content.message("btn_kecamatan_list", lang), Callback("k", "0"))],
+        [_button(content.message("btn_share_location", lang), Callback("L"))],
+    ])
+
+
+def location_request(content: Content, lang: str) -> ReplyKeyboardMarkup:
+    return ReplyKeyboardMarkup(
+        [[KeyboardButton(content.message("btn_share_location", lang), request_location=True)]],
+        resize_keyboard=True, one_time_keyboard=True)
 
 
 def topic_menu(content: Content, topic_id: str, lang: str) -> InlineKeyboardMarkup:

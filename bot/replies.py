@@ -9,6 +9,7 @@ from typing import Any
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
+from bot import keyboards
 from bot.content.registry import Content
 from bot.context import SuaraContext
 
@@ -56,3 +57,13 @@ async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
         await query.answer(text)
     except BadRequest as exc:
         log.debug("callback answer failed: %s", exc.message)
+
+
+async def stale(update: Update, context: SuaraContext) -> None:
+    """A button from an older menu (restart, content change): refresh, never an error."""
+    query = update.callback_query
+    assert query is not None
+    content = context.services.content
+    await acknowledge(query)
+    await edit_or_send(query, content.message("stale_button", context.lang),
+                       keyboards.main_menu(content, context.lang))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.clock import Clock
 from bot.content.registry import Content
 from bot.faq.matcher import Matcher
+from bot.regions.directory import TpsDirectory
 from bot.settings import Settings
 from bot.storage import Database
 
@@ -17,6 +18,7 @@ class Services:
     content: Content
     matcher: Matcher
     clock: Clock
+    tps: TpsDirectory = field(default_factory=TpsDirectory)
     _db: Database | None = None  # opened in post_init, closed in post_shutdown
 
     @property

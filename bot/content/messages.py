@@ -13,6 +13,9 @@ from markupsafe import Markup
 
 _SAMPLE_SOURCES = [{"title": "Contoh sumber", "url": "https://example.org/a", "date": "1 Jan 2024"}]
 
+_SAMPLE_TPS = {"nomor": 3, "alamat": "Balai Desa <Contoh> & Co", "aksesibilitas": "Landai",
+               "keterangan": "Dekat masjid", "map_url": "https://www.google.com/maps/search/?api=1&query=-3.2,104.4"}
+
 MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "start": {"first_name": "Rina <b>"},
     "help": {},
@@ -41,6 +44,30 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "nik_warning": {},
     "error": {},
     "group_hint": {"bot_username": "suara_bot"},
+    "region_kecamatan": {"page": 1, "pages": 3},
+    "region_desa": {"kecamatan": "Gelumbang", "page": 1, "pages": 2},
+    "tps_list": {"desa": "Gelumbang", "kecamatan": "Gelumbang", "sample": True, "saved": True,
+                 "more": 2, "stations": [_SAMPLE_TPS, {**_SAMPLE_TPS, "map_url": None}]},
+    "tps_none_in_desa": {"desa": "Gelumbang", "kecamatan": "Gelumbang", "sample": False},
+    "tps_unavailable": {"desa": "Gelumbang", "kecamatan": "Gelumbang"},
+    "tps_nearest": {"sample": True, "stations": [
+        {**_SAMPLE_TPS, "desa": "Gelumbang", "kecamatan": "Gelumbang", "distance": 1.25}]},
+    "tps_far": {"sample": False, "distance": 42.5, "desa": "Gelumbang", "kecamatan": "Gelumbang"},
+    "tps_no_coordinates": {},
+    "place_choices": {"query": "pagar dewa"},
+    "place_not_found": {"query": "sukamakmur"},
+    "location_prompt": {},
+    "region_saved": {"desa": "Gelumbang", "kecamatan": "Gelumbang"},
+    "btn_find_tps": {},
+    "btn_share_location": {},
+    "btn_change_region": {},
+    "btn_save_region": {},
+    "btn_prev": {},
+    "btn_next": {},
+    "btn_kecamatan_list": {},
+    "btn_venue": {"nomor": 3},
+    "btn_place_desa": {"desa": "Pagar Dewa", "kecamatan": "Lubai Ulu"},
+    "btn_place_kecamatan": {"kecamatan": "Tanjung Agung"},
     "btn_home": {},
     "btn_back": {},
     "btn_menu": {},

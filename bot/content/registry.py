@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -33,7 +34,12 @@ from bot.content.schema import (
     Source,
     Topic,
 )
+from bot.content.wilayah import RegionDataError, load_region_tree
 from bot.content.yamlload import LineDict, YamlError, line_of, load_yaml
+from bot.regions.tree import RegionTree
+
+BUTTON_PREFIX = "btn_"
+MAX_BUTTON_TEXT = 64
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,7 @@ class Content:
     entries: dict[str, LoadedEntry]
     messages: dict[str, dict[str, Template]]  # key -> lang -> template
     commands: Commands
+    regions: RegionTree
     # Answers depend only on content and language, so each is rendered once.
     _answers: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
@@ -127,7 +134,9 @@ class Content:
         return ctx
 
     def message(self, key: str, lang: str, **variables: Any) -> str:
-        return render(self.messages[key][lang], self.context(lang, **variables))
+        text = render(self.messages[key][lang], self.context(lang, **variables))
+        # Button labels are plain text, not HTML: undo the escaping meant for messages.
+        return html.unescape(text) if key.startswith(BUTTON_PREFIX) else text
 
     def answer(self, entry_id: str, lang: str) -> str:
         cached = self._answers.get((entry_id, lang))
@@ -212,6 +221,7 @@ def load_content(root: Path) -> Content:
         col.add(root / "sources.yaml", None, "", "must be a mapping of source id to source")
 
     election = _load_model(col, root / "election.yaml", Election)
+    regions = _load_regions(col, root, election) if election is not None else None
     commands = _load_model(col, root / "commands.yaml", Commands)
 
     raw_topics = col.load(root / "topics.yaml")
@@ -275,12 +285,22 @@ def load_content(root: Path) -> Content:
     _check_references(col, root, election, commands, sources, topics, entries)
     if col.problems:
         raise ContentError(col.problems)
-    assert election is not None and commands is not None
-    content = Content(root, election, sources, topics, entries, messages, commands)
+    assert election is not None and commands is not None and regions is not None
+    content = Content(root, election, sources, topics, entries, messages, commands, regions)
     _check_rendering(col, content)
     if col.problems:
         raise ContentError(col.problems)
     return content
+
+
+def _load_regions(col: _Collector, root: Path, election: Election) -> RegionTree | None:
+    path = root / election.region.data
+    try:
+        return load_region_tree(path, election.region.code, election.region.kecamatan_count)
+    except RegionDataError as exc:
+        for line, message in exc.problems:
+            col.add(path, line, "", message)
+        return None
 
 
 def _key_line(mapping: Any, key: Any) -> int | None:
@@ -361,17 +381,21 @@ def _check_rendering(col: _Collector, content: Content) -> None:
             except (UndefinedError, SecurityError, TypeError, ValueError) as exc:
                 col.add(root / "messages.yaml", None, f"{key}.{lang}", f"template error: {exc}")
                 continue
-            _check_text(col, root / "messages.yaml", f"{key}.{lang}", text,
-                        limit=64 if key.startswith("btn_") else TELEGRAM_MAX_TEXT)
+            if key.startswith(BUTTON_PREFIX):
+                if not text.strip() or len(text) > MAX_BUTTON_TEXT or "\n" in text:
+                    col.add(root / "messages.yaml", None, f"{key}.{lang}",
+                            f"a button label must be one line of 1-{MAX_BUTTON_TEXT} characters")
+            else:
+                _check_text(col, root / "messages.yaml", f"{key}.{lang}", text)
 
 
-def _check_text(col: _Collector, path: Path, where: str, text: str,
-                limit: int = TELEGRAM_MAX_TEXT) -> None:
+def _check_text(col: _Collector, path: Path, where: str, text: str) -> None:
     if not text.strip():
         col.add(path, None, where, "renders to empty text")
     length = telegram_length(text)
-    if length > limit:
-        col.add(path, None, where, f"renders to {length} characters, over Telegram's {limit}")
+    if length > TELEGRAM_MAX_TEXT:
+        col.add(path, None, where,
+                f"renders to {length} characters, over Telegram's {TELEGRAM_MAX_TEXT}")
     problem = html_problem(text)
     if problem:
         col.add(path, None, where, f"HTML Telegram would refuse: {problem}")

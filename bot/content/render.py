@@ -53,6 +53,12 @@ def _number_ctx(ctx: Context, value: int | float) -> str:
     return _number(value, ctx.get("lang", "id"))
 
 
+@pass_context
+def _km(ctx: Context, value: float) -> str:
+    text = f"{value:.0f}" if value >= 10 else f"{value:.1f}"
+    return (text.replace(".", ",") if ctx.get("lang", "id") == "id" else text) + " km"
+
+
 def make_environment() -> SandboxedEnvironment:
     env = SandboxedEnvironment(
         undefined=StrictUndefined,
@@ -64,6 +70,7 @@ def make_environment() -> SandboxedEnvironment:
     env.filters["date_long"] = _date_long
     env.filters["date_short"] = _date_short
     env.filters["number"] = _number_ctx
+    env.filters["km"] = _km
     return env
 
 

@@ -61,12 +61,30 @@ class VotingHours(Strict):
         return self
 
 
+class Bounds(Strict):
+    min_lat: float = Field(ge=-90, le=90)
+    max_lat: float = Field(ge=-90, le=90)
+    min_lon: float = Field(ge=-180, le=180)
+    max_lon: float = Field(ge=-180, le=180)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Bounds:
+        if self.min_lat >= self.max_lat or self.min_lon >= self.max_lon:
+            raise ValueError("bounds: min must be below max")
+        return self
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.min_lat <= lat <= self.max_lat and self.min_lon <= lon <= self.max_lon
+
+
 class Region(Strict):
     level: Annotated[str, StringConstraints(pattern=r"^(provinsi|kabupaten_kota)$")]
     code: Annotated[str, StringConstraints(pattern=r"^\d{2}(\.\d{2})?$")]
     name: NonEmpty
     province: NonEmpty
     kecamatan_count: int | None = Field(default=None, ge=1)
+    data: Annotated[str, StringConstraints(pattern=r"^[\w./-]+\.csv$")]
+    bounds: Bounds
 
 
 class Contact(Strict):
@@ -99,6 +117,7 @@ class Election(Strict):
     links: dict[Slug, Url]
     contacts: dict[Slug, Contact] = Field(min_length=1)
     milestones: dict[Slug, Milestone] = Field(min_length=1)
+    tps_search_radius_km: float = Field(gt=0, le=200)
 
     @field_validator("timezone")
     @classmethod

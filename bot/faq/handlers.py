@@ -15,7 +15,8 @@ from bot.content.registry import Content
 from bot.context import SuaraContext
 from bot.faq.normalize import detect_language
 from bot.keyboards import decode
-from bot.replies import acknowledge, edit_or_send, reply, say
+from bot.regions.handlers import answer_place
+from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.questions import purge_unanswered, record_unanswered
 from bot.storage.users import set_campaign_if_unset
 
@@ -57,16 +58,6 @@ def most_cited_sources(content: Content, limit: int = 12) -> list[dict[str, str]
 
 async def sources(update: Update, context: SuaraContext) -> None:
     await say(update, context, "sources", sources=most_cited_sources(context.services.content))
-
-
-async def stale(update: Update, context: SuaraContext) -> None:
-    """A button from an older menu (restart, content change): refresh, never an error."""
-    query = update.callback_query
-    assert query is not None
-    content = context.services.content
-    await acknowledge(query)
-    await edit_or_send(query, content.message("stale_button", context.lang),
-                       keyboards.main_menu(content, context.lang))
 
 
 async def on_menu_button(update: Update, context: SuaraContext) -> None:
@@ -120,6 +111,10 @@ async def answer_question(update: Update, context: SuaraContext) -> None:
     lang = context.lang = detect_language(services.matcher.normalizer, text) or lang
     if NIK.search(text):
         await say(update, context, "nik_warning")
+    place = content.regions.find_place(text)
+    if place.is_place_question:
+        await answer_place(update, context, place)
+        return
     match = services.matcher.match(text)
     if match.kind == "answer":
         entry_id = match.entry_ids[0]

@@ -16,16 +16,19 @@ from typing import Any
 
 from telegram import Update
 
+from bot import PROJECT_ROOT
 from bot.app import build_application, close_offline, open_offline
 from bot.settings import Settings
 from bot.shell.botapi import Call, LocalBotApi, LocalRequest
 
+LOCATION = re.compile(r"^(?:lokasi|location)\s+(-?\d+(?:\.\d+)?)[ ,]+(-?\d+(?:\.\d+)?)$", re.I)
 SHELL_TOKEN = "1000000:SHELL-offline-token-not-used-for-anything"
 USER_ID = 100001
 
 BANNER = """Suara shell: the bot runs here with the bundled content, no token and no network.
 Type as a citizen would ("gmn cara nyoblos yg sah?"). A number presses a button.
-Commands: /menu /hitungmundur /bahasa /sumber /hapusdata /help; /quit to leave.
+Commands: /menu /wilayah /hitungmundur /bahasa /sumber /hapusdata /help; /quit to leave.
+"lokasi -3.66 103.77" shares a location.
 """
 
 
@@ -74,7 +77,11 @@ class Terminal:
             print("   " + "   ".join(labels))
 
 
-async def run_shell(settings: Settings, lang: str = "id", name: str = "Warga") -> int:
+SAMPLE_TPS = PROJECT_ROOT / "tests" / "data" / "tps_sample.csv"
+
+
+async def run_shell(settings: Settings, lang: str = "id", name: str = "Warga",
+                    sample_tps: bool = False) -> int:
     api = LocalBotApi()
     terminal = Terminal(color=sys.stdout.isatty())
     request = LocalRequest(api, listener=terminal.on_call)
@@ -97,6 +104,10 @@ async def run_shell(settings: Settings, lang: str = "id", name: str = "Warga") -
         return {"message": msg}
 
     print(BANNER)
+    if sample_tps:
+        from bot.regions.cli import import_tps
+
+        await import_tps(settings, app.services.content, SAMPLE_TPS, sample=True, dry_run=False)
     await open_offline(app)
     try:
         await send(message("/start"))
@@ -113,7 +124,14 @@ async def run_shell(settings: Settings, lang: str = "id", name: str = "Warga") -
                 break
             if not interactive:
                 print(f"\n> {text}")
-            if text.isdigit() and 1 <= int(text) <= len(terminal.buttons):
+            location = LOCATION.match(text)
+            if location:
+                lat, lon = float(location.group(1)), float(location.group(2))
+                payload = message("")
+                payload["message"].pop("text")
+                payload["message"]["location"] = {"latitude": lat, "longitude": lon}
+                await send(payload)
+            elif text.isdigit() and 1 <= int(text) <= len(terminal.buttons):
                 chat_id, message_id, data = terminal.buttons[int(text) - 1]
                 held = api.messages.get((chat_id, message_id))
                 if held is None:

@@ -19,6 +19,7 @@ class User:
     first_seen: str
     last_seen: str
     campaign: str | None
+    region_code: str | None = None
 
 
 async def touch_user(db: Database, user_id: int, language: str, now: datetime) -> User:
@@ -44,7 +45,7 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
 
 async def get_user(db: Database, user_id: int) -> User | None:
     async with db.conn.execute(
-        "SELECT user_id, language, language_set, first_seen, last_seen, campaign"
+        "SELECT user_id, language, language_set, first_seen, last_seen, campaign, region_code"
         " FROM users WHERE user_id = ?",
         (user_id,),
     ) as cur:
@@ -58,6 +59,7 @@ async def get_user(db: Database, user_id: int) -> User | None:
         first_seen=row["first_seen"],
         last_seen=row["last_seen"],
         campaign=row["campaign"],
+        region_code=row["region_code"],
     )
 
 
@@ -65,6 +67,11 @@ async def set_language(db: Database, user_id: int, language: str) -> None:
     await db.conn.execute(
         "UPDATE users SET language = ?, language_set = 1 WHERE user_id = ?", (language, user_id)
     )
+    await db.conn.commit()
+
+
+async def set_region(db: Database, user_id: int, region_code: str) -> None:
+    await db.conn.execute("UPDATE users SET region_code = ? WHERE user_id = ?", (region_code, user_id))
     await db.conn.commit()
 
 

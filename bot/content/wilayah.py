@@ -1,0 +1,73 @@
+"""Read the official region-code CSV (Kepmendagri), validated whole, into a RegionTree."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+from bot.regions.tree import DESA, KECAMATAN, Region, RegionTree
+
+HEADER = ["kode", "nama", "tingkat", "induk"]
+CODE_SHAPES = {
+    "provinsi": re.compile(r"^\d{2}$"),
+    "kabupaten_kota": re.compile(r"^\d{2}\.\d{2}$"),
+    KECAMATAN: re.compile(r"^\d{2}\.\d{2}\.\d{2}$"),
+    DESA: re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"),
+}
+
+
+class RegionDataError(Exception):
+    def __init__(self, problems: list[tuple[int | None, str]]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(f"line {n}: {m}" if n else m for n, m in problems))
+
+
+def load_region_tree(path: Path, root_code: str, expected_kecamatan: int | None = None) -> RegionTree:
+    problems: list[tuple[int | None, str]] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegionDataError([(None, f"cannot read {path.name}: {exc}")]) from None
+    rows = list(csv.reader(text.splitlines()))
+    if not rows or [h.strip().lower() for h in rows[0]] != HEADER:
+        raise RegionDataError([(1, f"header must be {','.join(HEADER)}")])
+    records: dict[str, tuple[int, str, str, str]] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != 4:
+            problems.append((number, f"expected 4 columns, found {len(row)}"))
+            continue
+        code, name, level, parent = (cell.strip() for cell in row)
+        shape = CODE_SHAPES.get(level)
+        if shape is None:
+            problems.append((number, f"unknown tingkat {level!r}"))
+        elif not shape.match(code):
+            problems.append((number, f"code {code!r} does not fit tingkat {level}"))
+        elif level != "provinsi" and code.rsplit(".", 1)[0] != parent:
+            problems.append((number, f"induk {parent!r} is not the parent of {code}"))
+        if not name:
+            problems.append((number, "nama is empty"))
+        if code in records:
+            problems.append((number, f"duplicate code {code} (first on line {records[code][0]})"))
+        records[code] = (number, name, level, parent)
+    for code, (number, _, level, parent) in records.items():
+        if level != "provinsi" and parent not in records:
+            problems.append((number, f"parent {parent} of {code} is not in the file"))
+    if root_code not in records:
+        problems.append((None, f"region {root_code} is not in {path.name}"))
+    if problems:
+        raise RegionDataError(problems)
+
+    regions = {}
+    for code, (_, name, level, parent) in records.items():
+        if level in (KECAMATAN, DESA) and code.startswith(root_code + "."):
+            regions[code] = Region(code, name, level, parent)
+    tree = RegionTree(root_code, records[root_code][1], regions)
+    if not tree.kecamatan:
+        raise RegionDataError([(None, f"region {root_code} has no kecamatan in {path.name}")])
+    if expected_kecamatan is not None and len(tree.kecamatan) != expected_kecamatan:
+        raise RegionDataError([(None, f"election.yaml says {expected_kecamatan} kecamatan, "
+                                      f"{path.name} has {len(tree.kecamatan)} under {root_code}")])
+    return tree

@@ -1,0 +1,1 @@
+"""Regions of the election, place search, polling stations (TPS): data, import, lookup, handlers."""

@@ -1,0 +1,190 @@
+"""/wilayah: pick a kecamatan and desa, see its TPS; place names typed; shared locations."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import replace
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot import keyboards
+from bot.commands import COMMANDS
+from bot.context import SuaraContext
+from bot.keyboards import decode
+from bot.regions.tree import DESA, KECAMATAN, PlaceQuery
+from bot.replies import acknowledge, edit_or_send, reply, say, stale
+from bot.storage.tps import Tps
+from bot.storage.users import set_region
+
+MAX_LISTED = 20
+NEAREST = 3
+
+
+def map_url(tps: Tps) -> str | None:
+    if tps.lat is None or tps.lon is None:
+        return None
+    return f"https://www.google.com/maps/search/?api=1&query={tps.lat},{tps.lon}"
+
+
+def _station(tps: Tps) -> dict[str, Any]:
+    return {"nomor": tps.nomor, "alamat": tps.alamat, "aksesibilitas": tps.aksesibilitas,
+            "keterangan": tps.keterangan, "map_url": map_url(tps)}
+
+
+async def tps_view(context: SuaraContext, desa_code: str) -> tuple[str, InlineKeyboardMarkup]:
+    """The TPS list of one desa, as message text and keyboard."""
+    services = context.services
+    content, lang = services.content, context.lang
+    await services.tps.refresh(services.db)
+    desa = content.regions.regions[desa_code]
+    kecamatan = content.regions.regions[desa.parent].name
+    saved = context.user is not None and context.user.region_code == desa_code
+    directory = services.tps
+    stations = directory.by_desa.get(desa_code, [])
+    if not directory.available:
+        text = content.message("tps_unavailable", lang, desa=desa.name, kecamatan=kecamatan)
+    elif not stations:
+        text = content.message("tps_none_in_desa", lang, desa=desa.name, kecamatan=kecamatan,
+                               sample=directory.is_sample)
+    else:
+        text = content.message("tps_list", lang, desa=desa.name, kecamatan=kecamatan,
+                               sample=directory.is_sample, saved=saved,
+                               stations=[_station(t) for t in stations[:MAX_LISTED]],
+                               more=max(0, len(stations) - MAX_LISTED))
+    venues = [t.nomor for t in stations if t.lat is not None]
+    return text, keyboards.tps_keyboard(content, lang, desa_code, venues, saved)
+
+
+async def region_command(update: Update, context: SuaraContext) -> None:
+    content = context.services.content
+    user = context.user
+    if user is not None and user.region_code and content.regions.get(user.region_code):
+        text, markup = await tps_view(context, user.region_code)
+        await reply(update, text, markup)
+        return
+    markup, page, pages = keyboards.kecamatan_picker(content, context.lang, 0)
+    await reply(update, content.message("region_kecamatan", context.lang, page=page + 1,
+                                        pages=pages), markup)
+
+
+async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery) -> None:
+    """A typed place name: one clear place is answered, several are offered, none is said."""
+    content, lang = context.services.content, context.lang
+    regions = [m.region for m in place.matches]
+    if not regions:
+        await say(update, context, "place_not_found", keyboards.find_tps, query=place.named)
+    elif len(regions) == 1 and regions[0].level == DESA:
+        text, markup = await tps_view(context, regions[0].code)
+        await reply(update, text, markup)
+    elif len(regions) == 1:
+        markup, page, pages = keyboards.desa_picker(content, lang, regions[0].code, 0)
+        await reply(update, content.message("region_desa", lang, kecamatan=regions[0].name,
+                                            page=page + 1, pages=pages), markup)
+    else:
+        await reply(update, content.message("place_choices", lang, query=regions[0].name),
+                    keyboards.place_choices(content, lang, regions))
+
+
+async def on_button(update: Update, context: SuaraContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
+    content, lang = services.content, context.lang
+    regions = content.regions
+    cb = decode(query.data)
+    assert cb is not None
+    kind, arg = cb.kind, cb.arg
+    code, _, page_text = arg.partition(":")
+    page = int(page_text) if page_text.isdigit() else 0
+    region = regions.get(code)
+
+    if kind == "k" and arg.isdigit():
+        await acknowledge(query)
+        markup, page, pages = keyboards.kecamatan_picker(content, lang, int(arg))
+        await edit_or_send(query, content.message("region_kecamatan", lang, page=page + 1,
+                                                  pages=pages), markup)
+    elif kind == "c" and region is not None and region.level == KECAMATAN:
+        await acknowledge(query)
+        markup, page, pages = keyboards.desa_picker(content, lang, code, page)
+        await edit_or_send(query, content.message("region_desa", lang, kecamatan=region.name,
+                                                  page=page + 1, pages=pages), markup)
+    elif kind in ("v", "s", "y") and region is not None and region.level == DESA:
+        if kind in ("v", "y") and context.user is not None:
+            # Picking a desa in /wilayah, or "save as my village", makes it the user's region.
+            await set_region(services.db, context.user.user_id, code)
+            context.user = replace(context.user, region_code=code)
+        notice = None
+        if kind == "y":
+            kecamatan = regions.regions[region.parent].name
+            notice = html.unescape(content.message("region_saved", lang, desa=region.name,
+                                                   kecamatan=kecamatan))
+        await acknowledge(query, notice)
+        text, markup = await tps_view(context, code)
+        await edit_or_send(query, text, markup)
+    elif kind == "p" and region is not None and region.level == DESA:
+        await acknowledge(query)
+        await services.tps.refresh(services.db)
+        tps = next((t for t in services.tps.by_desa.get(code, []) if t.nomor == page), None)
+        if tps is None or tps.lat is None or tps.lon is None or query.message is None:
+            return
+        await query.message.chat.send_venue(
+            latitude=tps.lat, longitude=tps.lon, title=f"TPS {tps.nomor} {region.name}",
+            address=tps.alamat)
+    elif kind == "L":
+        await acknowledge(query)
+        if query.message is not None:
+            await query.message.chat.send_message(content.message("location_prompt", lang),
+                                                  reply_markup=keyboards.location_request(content, lang))
+    else:
+        await stale(update, context)
+
+
+async def on_location(update: Update, context: SuaraContext) -> None:
+    """Nearest TPS to a shared location; the location itself is neither stored nor logged."""
+    message = update.effective_message
+    if message is None or message.location is None:
+        return
+    services = context.services
+    content, lang = services.content, context.lang
+    await services.tps.refresh(services.db)
+    directory = services.tps
+    lat, lon = message.location.latitude, message.location.longitude
+    if not directory.available:
+        await say(update, context, "tps_unavailable", desa="", kecamatan="")
+        return
+    nearest = directory.index.nearest(lat, lon, NEAREST)
+    if not nearest:
+        await say(update, context, "tps_no_coordinates", keyboards.find_tps)
+        return
+
+    def where(tps: Tps) -> tuple[str, str]:
+        desa = content.regions.regions[tps.kode_wilayah]
+        return desa.name, content.regions.regions[desa.parent].name
+
+    distance, closest = nearest[0]
+    election = content.election
+    if distance > election.tps_search_radius_km or not election.region.bounds.contains(lat, lon):
+        desa, kecamatan = where(closest)
+        await say(update, context, "tps_far", keyboards.find_tps, distance=distance, desa=desa,
+                  kecamatan=kecamatan, sample=directory.is_sample)
+        return
+    stations = []
+    for km, tps in nearest:
+        desa, kecamatan = where(tps)
+        stations.append({**_station(tps), "desa": desa, "kecamatan": kecamatan, "distance": km})
+    text = content.message("tps_nearest", lang, stations=stations, sample=directory.is_sample)
+    venues = [(t.kode_wilayah, t.nomor) for _, t in nearest if t.lat is not None]
+    await reply(update, text, keyboards.nearest_keyboard(content, lang, venues))
+
+
+def _pattern(data: object) -> bool:
+    cb = decode(data if isinstance(data, str) else None)
+    return cb is not None and cb.kind in {"k", "c", "v", "s", "p", "y", "L"}
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler(COMMANDS["region"], region_command))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=_pattern))
+    app.add_handler(MessageHandler(filters.LOCATION, on_location))

@@ -1,0 +1,173 @@
+"""Read and validate a TPS list exported from a spreadsheet. Any error rejects the whole file.
+
+Accepted: UTF-8 with or without BOM; comma or semicolon separated; a header row. Canonical
+columns kode_wilayah, tps, alamat, and optional lat, lon, aksesibilitas, keterangan; common
+aliases are recognised, case-insensitively. Other columns are ignored (and reported).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from bot.content.schema import Bounds
+from bot.regions.tree import DESA, RegionTree
+from bot.storage.tps import Tps
+
+CANONICAL = ("kode_wilayah", "tps", "alamat", "lat", "lon", "aksesibilitas", "keterangan")
+REQUIRED = ("kode_wilayah", "tps", "alamat")
+ALIASES = {
+    "kode_wilayah": {"kode_wilayah", "kode_desa", "kode_kelurahan", "kode_desa_kelurahan",
+                     "kode", "kd_wilayah", "kode_kel"},
+    "tps": {"tps", "no_tps", "nomor_tps", "nomor", "no", "no tps", "nomor tps"},
+    "alamat": {"alamat", "alamat_tps", "lokasi", "lokasi_tps", "tempat"},
+    "lat": {"lat", "latitude", "lintang"},
+    "lon": {"lon", "lng", "long", "longitude", "bujur"},
+    "aksesibilitas": {"aksesibilitas", "akses", "akses_disabilitas", "disabilitas"},
+    "keterangan": {"keterangan", "ket", "catatan"},
+}
+TPS_NUMBER = re.compile(r"^(?:tps\s*)?0*(\d{1,4})$", re.IGNORECASE)
+MAX_TEXT = 200
+MAX_REPORTED = 50
+
+
+@dataclass
+class ImportResult:
+    rows: list[Tps] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _column(name: str) -> str | None:
+    key = name.strip().lower().replace("-", "_")
+    for canonical, aliases in ALIASES.items():
+        if key in aliases or key.replace(" ", "_") in aliases:
+            return canonical
+    return None
+
+
+def _number(text: str) -> float:
+    return float(text.strip().replace(",", "."))
+
+
+def parse_tps_csv(data: bytes, regions: RegionTree, bounds: Bounds) -> ImportResult:
+    result = ImportResult()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        result.errors.append(f"the file is not UTF-8 (byte {exc.start}); save it as "
+                             "'CSV UTF-8' from the spreadsheet")
+        return result
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        result.errors.append("line 1: the header row is missing")
+        return result
+    delimiter = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    header = next(reader)
+    positions: dict[str, int] = {}
+    for index, name in enumerate(header):
+        canonical = _column(name)
+        if canonical is None:
+            if name.strip():
+                result.ignored_columns.append(name.strip())
+        elif canonical in positions:
+            result.errors.append(f"line 1: columns {header[positions[canonical]]!r} and "
+                                 f"{name!r} both mean {canonical}")
+        else:
+            positions[canonical] = index
+    missing = [c for c in REQUIRED if c not in positions]
+    if missing:
+        result.errors.append(f"line 1: required column(s) missing: {', '.join(missing)} "
+                             f"(found: {', '.join(h.strip() for h in header)})")
+    if ("lat" in positions) != ("lon" in positions):
+        result.errors.append("line 1: lat and lon come together; one of them is missing")
+    if result.errors:
+        return result
+
+    first_seen: dict[tuple[str, int], int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(header):
+            result.errors.append(f"line {line}: {len(row)} fields, but the header has "
+                                 f"{len(header)} (a stray {delimiter!r} in a field?)")
+            continue
+
+        def cell(name: str, row: list[str] = row) -> str:
+            index = positions.get(name)
+            return row[index].strip() if index is not None and index < len(row) else ""
+
+        problems: list[str] = []
+        code = cell("kode_wilayah")
+        region = regions.get(code)
+        if not code:
+            problems.append("kode_wilayah is empty")
+        elif region is None:
+            problems.append(f"unknown region code {code!r} (not a desa/kelurahan of "
+                            f"{regions.root_name})")
+        elif region.level != DESA:
+            problems.append(f"{code} is a kecamatan; give the desa/kelurahan code")
+        number_text = cell("tps")
+        match = TPS_NUMBER.match(number_text)
+        number = int(match.group(1)) if match else 0
+        if not number_text:
+            problems.append("tps (number) is empty")
+        elif not match or number == 0:
+            problems.append(f"tps {number_text!r} is not a TPS number")
+        alamat = cell("alamat")
+        if not alamat:
+            problems.append("alamat is empty")
+        elif len(alamat) > MAX_TEXT:
+            problems.append(f"alamat is longer than {MAX_TEXT} characters")
+        lat = lon = None
+        lat_text, lon_text = cell("lat"), cell("lon")
+        if lat_text or lon_text:
+            try:
+                lat, lon = _number(lat_text), _number(lon_text)
+            except ValueError:
+                problems.append(f"lat/lon {lat_text!r}, {lon_text!r} are not both numbers")
+            else:
+                if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                    swapped = " (lat and lon swapped?)" if bounds.contains(lon, lat) else ""
+                    problems.append(f"coordinates {lat}, {lon} are out of range{swapped}")
+                elif not bounds.contains(lat, lon):
+                    problems.append(f"coordinates {lat}, {lon} are outside {regions.root_name}"
+                                    " (lat and lon swapped?)")
+        extras = {name: cell(name) or None for name in ("aksesibilitas", "keterangan")}
+        for name, value in extras.items():
+            if value and len(value) > MAX_TEXT:
+                problems.append(f"{name} is longer than {MAX_TEXT} characters")
+        if region is not None and match and number:
+            key = (code, number)
+            if key in first_seen:
+                problems.append(f"TPS {number} of {code} is listed twice (also line "
+                                f"{first_seen[key]})")
+            else:
+                first_seen[key] = line
+        if problems:
+            result.errors.extend(f"line {line}: {p}" for p in problems)
+            continue
+        result.rows.append(Tps(code, number, alamat, lat, lon, extras["aksesibilitas"],
+                               extras["keterangan"]))
+    if not result.rows and not result.errors:
+        result.errors.append("the file has a header but no TPS rows")
+    return result
+
+
+def to_csv(rows: list[Tps]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CANONICAL)
+    for t in rows:
+        writer.writerow([t.kode_wilayah, t.nomor, t.alamat,
+                         "" if t.lat is None else repr(t.lat), "" if t.lon is None else repr(t.lon),
+                         t.aksesibilitas or "", t.keterangan or ""])
+    return out.getvalue()

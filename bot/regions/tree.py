@@ -1,0 +1,150 @@
+"""The region tree of the deployment (kecamatan -> desa/kelurahan) and place-name search."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+KECAMATAN = "kecamatan"
+DESA = "desa_kelurahan"
+
+# Words that introduce a place name but are not part of it.
+PLACE_PREFIXES = frozenset({"desa", "ds", "kelurahan", "kel", "kecamatan", "kec", "dusun",
+                            "village", "district"})
+# Words that say "where do I vote": with one of them, a named place is a TPS question.
+TPS_INTENT = frozenset({"tps", "tempat", "lokasi", "dimana", "mana", "where", "polling",
+                        "station", "nyoblos", "coblos", "milih", "vote"})
+# Questions about how many, when or how are FAQ questions even when they name a place.
+OTHER_QUESTION = frozenset({"berapa", "brp", "jumlah", "kapan", "kpn", "jam", "cara", "gimana",
+                            "gmn", "bagaimana", "when", "many", "much", "time", "how", "buka",
+                            "tutup", "open", "close"})
+FILLER = frozenset({"di", "ke", "dan", "yang", "yg", "ya", "kak", "min", "dong", "sih", "nya",
+                    "saya", "aku", "ku", "ada", "the", "in", "at", "is", "of", "my", "i", "for"})
+NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    return NON_WORD.sub(" ", text.lower()).strip()
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str
+    level: str          # "kecamatan" or "desa_kelurahan"
+    parent: str         # kecamatan code for a desa; the kabupaten code for a kecamatan
+
+
+@dataclass(frozen=True)
+class PlaceMatch:
+    region: Region
+    score: float
+
+
+@dataclass(frozen=True)
+class PlaceQuery:
+    matches: list[PlaceMatch]
+    named: str          # the place words as understood ("" when none)
+    is_place_question: bool
+    says_place: bool    # "desa X", "kecamatan Y": clearly names a place, found or not
+
+
+@dataclass
+class RegionTree:
+    root_code: str
+    root_name: str
+    regions: dict[str, Region]
+    kecamatan: list[Region] = field(default_factory=list)          # sorted by name
+    desa_of: dict[str, list[Region]] = field(default_factory=dict)  # kecamatan code -> sorted
+
+    def __post_init__(self) -> None:
+        self.kecamatan = sorted((r for r in self.regions.values() if r.level == KECAMATAN),
+                                key=lambda r: r.name)
+        self.desa_of = {k.code: [] for k in self.kecamatan}
+        for region in self.regions.values():
+            if region.level == DESA:
+                self.desa_of[region.parent].append(region)
+        for desas in self.desa_of.values():
+            desas.sort(key=lambda r: r.name)
+        # Each place is findable by its name, and a desa also by "name + kecamatan".
+        self._names: list[str] = []
+        self._owners: list[Region] = []
+        for region in self.regions.values():
+            names = [fold(region.name)]
+            if region.level == DESA:
+                names.append(f"{fold(region.name)} {fold(self.regions[region.parent].name)}")
+            for name in names:
+                self._names.append(name.replace(" ", ""))
+                self._owners.append(region)
+        self.place_words = frozenset(w for r in self.regions.values() for w in fold(r.name).split())
+        self._place_word_list = sorted(self.place_words)
+        self._correct = lru_cache(maxsize=20_000)(self._correct_uncached)
+
+    def get(self, code: str) -> Region | None:
+        return self.regions.get(code)
+
+    def kecamatan_of(self, region: Region) -> Region:
+        return region if region.level == KECAMATAN else self.regions[region.parent]
+
+    @property
+    def desa_count(self) -> int:
+        return sum(len(v) for v in self.desa_of.values())
+
+    # -- search -----------------------------------------------------------------------------
+
+    def _correct_uncached(self, word: str) -> str | None:
+        """The place-name word this typed word is, if it is one (typos allowed)."""
+        if word in self.place_words:
+            return word
+        if len(word) < 4 or not word.isalpha():
+            return None
+        hit = process.extractOne(word, self._place_word_list, scorer=fuzz.ratio, score_cutoff=80)
+        return hit[0] if hit else None
+
+    def find_place(self, text: str) -> PlaceQuery:
+        """Which places a message names, and whether it asks where (to vote) in them."""
+        words = fold(text).split()
+        intent = any(w in TPS_INTENT or w.startswith("tps") for w in words)
+        other_question = any(w in OTHER_QUESTION for w in words)
+        says_place = any(w in PLACE_PREFIXES for w in words[:-1])
+        place: list[str] = []
+        unknown = 0
+        for word in words:
+            if word in PLACE_PREFIXES or word in FILLER or word in TPS_INTENT:
+                continue
+            corrected = self._correct(word)
+            if corrected is None:
+                unknown += 1  # may still be two words typed together: checked by search()
+            place.append(corrected or word)
+        query = " ".join(place)
+        only_place = bool(place) and unknown == 0
+        matches: list[PlaceMatch] = []
+        if query and not other_question:
+            if only_place or intent or says_place:
+                matches = self.search(query)
+            elif len(place) <= 2:
+                # One or two words very nearly a place name ("tanjungagung", "gelumbng").
+                matches = [m for m in self.search(query) if m.score >= 92]
+        is_question = bool(matches) or (says_place and intent and not other_question)
+        return PlaceQuery(matches, query, is_question, says_place)
+
+    def search(self, query: str, limit: int = 6) -> list[PlaceMatch]:
+        compact = query.replace(" ", "")
+        if len(compact) < 3:
+            return []
+        hits = process.extract(compact, self._names, scorer=fuzz.ratio, score_cutoff=85,
+                               limit=limit * 3)
+        best: dict[str, PlaceMatch] = {}
+        for _, score, index in hits:
+            region = self._owners[index]
+            if region.code not in best or best[region.code].score < score:
+                best[region.code] = PlaceMatch(region, float(score))
+        ranked = sorted(best.values(), key=lambda m: (-m.score, m.region.level, m.region.name))
+        if not ranked:
+            return []
+        top = ranked[0].score
+        # Keep only places about as good as the best (same-named desa, a kecamatan and its desa).
+        return [m for m in ranked if m.score >= top - 3][:limit]
