@@ -26,8 +26,14 @@ FILLER = frozenset({"di", "ke", "dan", "yang", "yg", "ya", "kak", "min", "dong",
 NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
+ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
+         "viii": "8", "ix": "9", "x": "10"}
+
+
 def fold(text: str) -> str:
-    return NON_WORD.sub(" ", text.lower()).strip()
+    """Lower case, punctuation to spaces, and roman numerals as digits ("Pasar II" = "pasar 2")."""
+    words = NON_WORD.sub(" ", text.lower()).split()
+    return " ".join(ROMAN.get(w, w) for w in words)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,10 @@ class Harness:
         return await self._process({"message": updates.message(self.api, None, user,
                                                                **{kind: payload})})
 
+    async def location(self, lat: float, lon: float, *,
+                       user: dict[str, Any] | None = None) -> list[Call]:
+        return await self.media("location", {"latitude": lat, "longitude": lon}, user=user)
+
     async def press(self, data: str, *, message: dict[str, Any] | None = None,
                     user: dict[str, Any] | None = None) -> list[Call]:
         user = user or self.user()

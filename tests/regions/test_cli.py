@@ -1,0 +1,92 @@
+"""`python -m bot tps import|export` as an operator runs it, and the running bot using the list."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+from tests.fakes import updates
+from tests.fakes.server import FakeBotApiServer
+from tests.test_cli import run
+
+SAMPLE = PROJECT_ROOT / "tests" / "data" / "tps_sample.csv"
+
+
+def test_import_reimport_export(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "t.sqlite3")}
+    first = run("tps", "import", str(SAMPLE), cwd=tmp_path, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "Gelumbang, Kec. Gelumbang [16.03.06.1010]: +3 added (TPS 1, 2, 3)" in first.stdout
+    assert "Done: 10 added, 0 changed, 0 removed in 5 desa/kelurahan; now version 1" in first.stdout
+    again = run("tps", "import", str(SAMPLE), cwd=tmp_path, env=env)
+    assert "No changes: the list in force is identical (version 1)" in again.stdout
+    exported = run("tps", "export", cwd=tmp_path, env=env)
+    assert exported.stdout.splitlines()[0] == "kode_wilayah,tps,alamat,lat,lon,aksesibilitas,keterangan"
+    assert len(exported.stdout.splitlines()) == 11
+    out = tmp_path / "out.csv"
+    run("tps", "export", str(out), cwd=tmp_path, env=env)
+    roundtrip = run("tps", "import", str(out), cwd=tmp_path, env=env)
+    assert "No changes" in roundtrip.stdout
+
+
+def test_a_bad_file_changes_nothing(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "t.sqlite3")}
+    run("tps", "import", str(SAMPLE), cwd=tmp_path, env=env)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(SAMPLE.read_text() + "16.03.06.1010,1,Duplicate,,,,\n")
+    result = run("tps", "import", str(bad), cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    assert "rejected, nothing was changed" in result.stderr
+    assert "line 12: TPS 1 of 16.03.06.1010 is listed twice (also line 2)" in result.stderr
+    exported = run("tps", "export", cwd=tmp_path, env=env)
+    assert "Duplicate" not in exported.stdout and len(exported.stdout.splitlines()) == 11
+
+
+def test_dry_run_and_missing_file(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "t.sqlite3")}
+    dry = run("tps", "import", str(SAMPLE), "--dry-run", cwd=tmp_path, env=env)
+    assert "dry run: nothing was changed" in dry.stdout
+    assert run("tps", "export", cwd=tmp_path, env=env).stdout.count("\n") == 1
+    missing = run("tps", "import", "nope.csv", cwd=tmp_path, env=env)
+    assert missing.returncode == 2 and "cannot read nope.csv" in missing.stderr
+
+
+async def test_running_bot_answers_from_an_imported_list(tmp_path: Path) -> None:
+    token = "777000:E2E-tps-token-value-for-the-tests"
+    server = FakeBotApiServer(token)
+    await server.start()
+    env = {**os.environ, "BOT_TOKEN": token, "TELEGRAM_API_URL": server.url,
+           "DATABASE_PATH": str(tmp_path / "bot.sqlite3"), "PYTHONPATH": str(PROJECT_ROOT)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        await server.wait_for(lambda c: c.method == "setMyCommands", within=30)
+        voter = updates.user(4242, "id", "Dewi")
+
+        async def ask(text: str | None, **extra: object) -> str:
+            start = len(server.calls)
+            server.push(message=updates.message(server.api, text, voter, **extra))
+            call = await server.wait_for(lambda c: c.method == "sendMessage" and c.error is None,
+                                         start=start)
+            return str(call.params["text"])
+
+        assert "belum tersedia" in await ask("tps di kelurahan gelumbang gelumbang")
+        # The election office imports the list while the bot runs (same database, WAL).
+        result = await asyncio.to_thread(
+            run, "tps", "import", str(SAMPLE), "--sample", cwd=tmp_path,
+            env={"DATABASE_PATH": env["DATABASE_PATH"]})
+        assert result.returncode == 0, result.stderr
+        listed = await ask("tps di kelurahan gelumbang gelumbang")
+        assert "DATA CONTOH" in listed and "Balai Kelurahan Gelumbang" in listed
+        nearest = await ask(None, location={"latitude": -3.2415, "longitude": 104.4425})
+        assert "TPS terdekat" in nearest and "0,1 km" in nearest
+    finally:
+        process.send_signal(signal.SIGTERM)
+        server.release_polls()
+        assert await asyncio.wait_for(process.wait(), 20) == 0
+        await server.stop()

@@ -1,0 +1,146 @@
+"""Finding a polling station through the real Application, in-process."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from bot import PROJECT_ROOT
+from bot.regions.tps_import import parse_tps_csv
+from bot.storage.tps import replace_all
+from bot.storage.users import get_user
+from tests.fakes.harness import Harness, buttons, first, texts
+
+SAMPLE = PROJECT_ROOT / "tests" / "data" / "tps_sample.csv"
+
+
+async def load_tps(harness: Harness, *, sample: bool, text: str | None = None) -> None:
+    services = harness.app.services
+    data = text.encode() if text is not None else SAMPLE.read_bytes()
+    result = parse_tps_csv(data, services.content.regions, services.content.election.region.bounds)
+    assert result.ok, result.errors
+    await replace_all(services.db, result.rows, "test.csv", sample, datetime.now(UTC))
+
+
+async def test_before_import_no_tps_is_invented(harness: Harness) -> None:
+    text = texts(await harness.text("tps di gelumbang kelurahan gelumbang"))[0]
+    assert "belum tersedia" in text and "cekdptonline.kpu.go.id" in text
+    assert "TPS 1" not in text
+    text = texts(await harness.location(-3.241, 104.442))[0]
+    assert "belum tersedia" in text
+
+
+async def test_picker_pages_and_saves_the_region(harness: Harness) -> None:
+    await load_tps(harness, sample=True)
+    calls = await harness.text("/wilayah")
+    sent = first(calls, "sendMessage")
+    assert "halaman 1/3" in sent.params["text"] and "Belida Darat" in buttons(sent)
+    calls = await harness.press_label("Berikutnya")
+    page2 = first(calls, "editMessageText")
+    assert "halaman 2/3" in page2.params["text"] and "Lubai Ulu" in buttons(page2)
+    calls = await harness.press_label("Sebelumnya")
+    assert "halaman 1/3" in first(calls, "editMessageText").params["text"]
+    calls = await harness.press_label("Gelumbang")
+    desa = first(calls, "editMessageText")
+    assert "Kecamatan <b>Gelumbang</b>" in desa.params["text"] and "Gelumbang" in buttons(desa)
+    calls = await harness.press_label("Gelumbang")
+    tps = first(calls, "editMessageText").params["text"]
+    assert "DATA CONTOH" in tps and "TPS 1</b> — Balai Kelurahan Gelumbang" in tps
+    assert "(desamu)" in tps and "C Pemberitahuan" in tps and "cekdptonline" in tps
+    user = await get_user(harness.app.services.db, 501)
+    assert user is not None and user.region_code == "16.03.06.1010"
+    # /wilayah now opens on the saved village, which can be changed.
+    calls = await harness.text("/wilayah")
+    assert "TPS di Gelumbang" in texts(calls)[0] and "🔁 Ganti desa" in buttons(first(calls, "sendMessage"))
+
+
+async def test_typed_place_one_many_none(harness: Harness) -> None:
+    await load_tps(harness, sample=False)
+    one = texts(await harness.text("tps di desa pagar dewa kec lubai ulu"))[0]
+    assert "TPS di Pagar Dewa, Kec. Lubai Ulu" in one and "DATA CONTOH" not in one
+    calls = await harness.text("desa pagar dewa")
+    many = first(calls, "sendMessage")
+    assert "Ada beberapa tempat" in many.params["text"]
+    assert {"Desa Pagar Dewa (Kec. Tanjung Agung)", "Desa Pagar Dewa (Kec. Benakat)",
+            "Desa Pagar Dewa (Kec. Lubai Ulu)"} <= set(buttons(many))
+    calls = await harness.press_label("Kec. Benakat")
+    assert "tidak memuat TPS untuk Pagar Dewa, Kec. Benakat" in first(calls, "editMessageText").params["text"]
+    none = texts(await harness.text("tps di desa sukamakmurjaya"))[0]
+    assert "tidak menemukan" in none and "sukamakmurjaya" in none
+    kecamatan = texts(await harness.text("kecamatan semendo darat laut"))[0]
+    assert "Kecamatan <b>Semende Darat Laut</b>" in kecamatan
+
+
+async def test_save_button_from_a_search_result(harness: Harness) -> None:
+    await load_tps(harness, sample=True)
+    calls = await harness.text("tps di desa pagar dewa kec lubai ulu")
+    assert "📌 Simpan sebagai desaku" in buttons(first(calls, "sendMessage"))
+    calls = await harness.press_label("Simpan sebagai desaku")
+    toast = first(calls, "answerCallbackQuery").params["text"]
+    assert toast.startswith("📌 Pagar Dewa, Kec. Lubai Ulu disimpan")
+    assert "(desamu)" in first(calls, "editMessageText").params["text"]
+    user = await get_user(harness.app.services.db, 501)
+    assert user is not None and user.region_code == "16.03.25.2006"
+    await harness.text("/hapusdata")
+    await harness.press_label("Ya, hapus")
+    assert await get_user(harness.app.services.db, 501) is None
+
+
+async def test_venue_is_sent_for_a_tps_with_coordinates(harness: Harness) -> None:
+    await load_tps(harness, sample=True)
+    await harness.text("gelumbang kelurahan gelumbang")
+    calls = await harness.press_label("Lokasi TPS 2")
+    venue = first(calls, "sendVenue").params
+    assert (venue["latitude"], venue["longitude"]) == (-3.245, 104.446)
+    assert venue["title"] == "TPS 2 Gelumbang"
+
+
+@pytest.mark.parametrize(("lat", "lon", "expect"), [
+    (-3.2415, 104.4425, "TPS terdekat dari lokasimu"),            # inside, next to TPS 1
+    (-3.33, 104.44, "TPS terdekat dari lokasimu"),                 # ~10 km away, within 15 km
+    (-3.45, 104.60, "di luar Kabupaten Muara Enim"),               # inside the box, 25 km off
+    (-6.2, 106.8, "di luar Kabupaten Muara Enim"),                 # Jakarta
+])
+async def test_location_inside_border_and_far(harness: Harness, lat: float, lon: float,
+                                              expect: str) -> None:
+    await load_tps(harness, sample=True)
+    text = texts(await harness.location(lat, lon))[0]
+    assert expect in text and "DATA CONTOH" in text
+    assert "cekdptonline" in text
+
+
+async def test_nearest_answer_lists_distances_in_order(harness: Harness) -> None:
+    await load_tps(harness, sample=False)
+    text = texts(await harness.location(-3.2415, 104.4425))[0]
+    first_pos, second_pos = text.index("TPS 1 Gelumbang"), text.index("0,5 km")
+    assert "0,1 km" in text and first_pos < second_pos
+    assert "DATA CONTOH" not in text
+
+
+async def test_share_location_button_asks_with_a_reply_keyboard(harness: Harness) -> None:
+    await harness.text("/wilayah")
+    calls = await harness.press_label("Kirim lokasi saya")
+    sent = first(calls, "sendMessage").params
+    assert sent["reply_markup"]["keyboard"][0][0]["request_location"] is True
+    assert "tidak disimpan" in sent["text"]
+
+
+async def test_import_while_running_is_picked_up(harness: Harness) -> None:
+    await load_tps(harness, sample=True)
+    assert "DATA CONTOH" in texts(await harness.text("gelumbang kelurahan gelumbang"))[0]
+    await load_tps(harness, sample=False, text="kode_wilayah,tps,alamat\n16.03.06.1010,9,Baru\n")
+    text = texts(await harness.text("gelumbang kelurahan gelumbang"))[0]
+    assert "TPS 9</b> — Baru" in text and "DATA CONTOH" not in text
+
+
+async def test_stale_region_buttons_refresh(harness: Harness) -> None:
+    await harness.text("/wilayah")
+    for data in ("1:c:16.99.99:0", "1:v:16.03.06", "1:p:99:1", "1:k:abc"):
+        calls = await harness.press(data)
+        assert "Menu ini sudah diperbarui" in first(calls, "editMessageText").params["text"], data
+
+
+async def test_main_menu_offers_the_tps_finder(harness: Harness) -> None:
+    calls = await harness.text("/menu")
+    assert buttons(first(calls, "sendMessage"))[0] == "📍 Cari TPS & desaku"
