@@ -18,6 +18,8 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.broadcasts.engine import DeliveryEngine
+from bot.broadcasts.sender import HttpSender, Sender
 from bot.clock import Clock, SystemClock
 from bot.content.registry import Content, load_content
 from bot.context import SuaraApplication, SuaraContext
@@ -27,6 +29,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.storage import open_database
 from bot.transport import AiohttpRequest
+from scheduler.runner import ScheduleRunner
 
 log = logging.getLogger(__name__)
 
@@ -77,12 +80,20 @@ async def _post_init(app: Application) -> None:
     services = app.services
     services._db = await open_database(services.settings.database_path)
     await _register_commands(app, services.content)
+    if services.engine is not None:
+        await services.engine.start()
+    if services.scheduler is not None:
+        await services.scheduler.start()
     log.info("ready: %d FAQ entries, %d topics", len(services.content.entries),
              len(services.content.topics))
 
 
 async def _post_shutdown(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
+    if app.services.scheduler is not None:
+        await app.services.scheduler.stop()
+    if app.services.engine is not None:
+        await app.services.engine.stop()
     if app.services._db is not None:
         await app.services._db.close()
         app.services._db = None
@@ -101,15 +112,27 @@ def build_application(settings: Settings, *, token: str | None = None,
                       request: BaseRequest | None = None,
                       get_updates_request: BaseRequest | None = None,
                       clock: Clock | None = None,
-                      content: Content | None = None) -> SuaraApplication:
+                      content: Content | None = None,
+                      broadcasts: Sender | bool | None = None) -> SuaraApplication:
     """Wire settings, content, matcher, storage and handlers into one PTB Application.
 
     `request`/`get_updates_request` replace the HTTP transport (the shell and tests pass an
-    in-process Bot API); `token` overrides settings for the offline shell.
+    in-process Bot API); `token` overrides settings for the offline shell. `broadcasts` is the
+    sender for the delivery engine and scheduler: by default the Bot API over HTTP when the
+    transport is real, and none offline; False turns them off.
     """
     content = content or load_content(settings.content_dir)
-    services = Services(settings=settings, content=content, matcher=Matcher(content),
-                        clock=clock or SystemClock())
+    clock = clock or SystemClock()
+    services = Services(settings=settings, content=content, matcher=Matcher(content), clock=clock)
+    sender: Sender | None = None
+    if broadcasts is None and request is None:
+        sender = HttpSender(settings.telegram_api_url, token or settings.token)
+    elif broadcasts not in (None, False, True):
+        sender = broadcasts  # type: ignore[assignment]
+    if sender is not None:
+        engine = DeliveryEngine(settings, content, clock, sender)
+        services.engine = engine
+        services.scheduler = ScheduleRunner(settings, content, clock, on_enqueue=engine.poke)
     defaults = Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
     root = settings.telegram_api_url

@@ -10,6 +10,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "sources": ("sumber", "sources"),
     "delete": ("hapusdata", "deletedata"),
     "region": ("wilayah", "region", "tps"),
+    "subscribe": ("langganan", "subscribe"),
+    "unsubscribe": ("berhenti", "unsubscribe"),
 }
 
 KNOWN_COMMANDS: frozenset[str] = frozenset(name for names in COMMANDS.values() for name in names)

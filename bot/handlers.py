@@ -12,6 +12,7 @@ from telegram.ext import Application, TypeHandler
 from bot import fallbacks
 from bot.account import handlers as account
 from bot.account.tracking import track_user
+from bot.broadcasts import handlers as subscriptions
 from bot.election import handlers as election
 from bot.faq import handlers as faq
 from bot.regions import handlers as regions
@@ -23,6 +24,7 @@ def register_all(app: Application) -> None:
     app.add_handler(TypeHandler(Update, track_user), group=TRACKING_GROUP)
     account.register(app)
     election.register(app)
+    subscriptions.register(app)
     regions.register(app)
     faq.register(app)
     fallbacks.register(app)

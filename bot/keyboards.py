@@ -47,6 +47,17 @@ def main_menu(content: Content, lang: str) -> InlineKeyboardMarkup:
                for tid, t in content.topics.items()]
     rows = [[_button(content.message("btn_find_tps", lang), Callback("k", "0"))]]
     rows += [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    rows.append([_button(content.message("btn_subscribe", lang), Callback("S"))])
+    return InlineKeyboardMarkup(rows)
+
+
+def subscription(content: Content, lang: str, topics: frozenset[str]) -> InlineKeyboardMarkup:
+    from bot.storage.subscriptions import TOPICS
+
+    rows = [[_button(content.message("btn_topic", lang, topic=t, on=t in topics), Callback("T", t))]
+            for t in TOPICS]
+    rows.append([_button(content.message("btn_unsubscribe", lang), Callback("u")),
+                 _button(content.message("btn_home", lang), Callback("m"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -164,6 +175,7 @@ def answer_keyboard(content: Content, entry_id: str, lang: str,
         nav.append(_button(content.message("btn_back", lang), Callback("t", entry.topic)))
     nav.append(_button(content.message("btn_home", lang), Callback("m")))
     rows.append(nav)
+    rows.append([_button(content.message("btn_subscribe", lang), Callback("S"))])
     return InlineKeyboardMarkup(rows)
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.broadcasts.engine import DeliveryEngine
 from bot.clock import Clock
 from bot.content.registry import Content
 from bot.faq.matcher import Matcher
 from bot.regions.directory import TpsDirectory
 from bot.settings import Settings
 from bot.storage import Database
+from scheduler.runner import ScheduleRunner
 
 
 @dataclass
@@ -19,6 +21,8 @@ class Services:
     matcher: Matcher
     clock: Clock
     tps: TpsDirectory = field(default_factory=TpsDirectory)
+    engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
+    scheduler: ScheduleRunner | None = None
     _db: Database | None = None  # opened in post_init, closed in post_shutdown
 
     @property

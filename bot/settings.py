@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot import PROJECT_ROOT
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+QUIET_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
 
 class SettingsError(Exception):
@@ -33,6 +35,11 @@ class Settings(BaseSettings):
         default="INFO", alias="LOG_LEVEL"
     )
     content_dir: Path = Field(default=PROJECT_ROOT / "content", alias="CONTENT_DIR")
+    quiet_hours: str = Field(default="21:00-06:00", alias="QUIET_HOURS")
+    daily_cap: int = Field(default=2, ge=0, le=50, alias="DAILY_CAP")
+    broadcast_rate: float = Field(default=25.0, gt=0, le=1000, alias="BROADCAST_RATE")
+    paid_broadcast: bool = Field(default=False, alias="PAID_BROADCAST")
+    schedule_grace_hours: float = Field(default=6.0, ge=0, le=168, alias="SCHEDULE_GRACE_HOURS")
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -81,6 +88,28 @@ class Settings(BaseSettings):
     def _upper(cls, value: object) -> object:
         return value.strip().upper() if isinstance(value, str) else value
 
+    @field_validator("quiet_hours")
+    @classmethod
+    def _quiet_shape(cls, value: str) -> str:
+        value = value.strip()
+        if value and not QUIET_RE.match(value):
+            raise ValueError("must look like 21:00-06:00 (HH:MM-HH:MM), or be empty to disable")
+        return value
+
+    @model_validator(mode="after")
+    def _rate_within_limits(self) -> Settings:
+        if self.broadcast_rate > 30 and not self.paid_broadcast:
+            raise ValueError("BROADCAST_RATE above 30 needs PAID_BROADCAST=true (Telegram allows "
+                             "about 30 messages/s for free)")
+        return self
+
+    @property
+    def quiet_window(self) -> tuple[time, time] | None:
+        if not self.quiet_hours:
+            return None
+        start, end = self.quiet_hours.split("-")
+        return (time.fromisoformat(start), time.fromisoformat(end))
+
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -100,7 +129,9 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
-        field = str(first["loc"][0]) if first["loc"] else "settings"
+        if not first["loc"]:  # a rule across settings names them in its message
+            raise SettingsError(f"Invalid settings: {first['msg'].removeprefix('Value error, ')}") from None
+        field = str(first["loc"][0])
         name = Settings.model_fields[field].alias if field in Settings.model_fields else field
         message = first["msg"].removeprefix("Value error, ")
         raise SettingsError(f"Invalid setting {(name or field).upper()}: {message}") from None

@@ -31,6 +31,7 @@ from bot.content.schema import (
     Entry,
     FaqFile,
     Localized,
+    Schedule,
     Source,
     Topic,
 )
@@ -116,6 +117,8 @@ class Content:
     messages: dict[str, dict[str, Template]]  # key -> lang -> template
     commands: Commands
     regions: RegionTree
+    schedule: Schedule
+    broadcast_templates: dict[str, dict[str, Template]]  # template id -> lang -> template
     # Answers depend only on content and language, so each is rendered once.
     _answers: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
@@ -281,12 +284,28 @@ def load_content(root: Path) -> Content:
     elif raw_messages is not None:
         col.add(root / "messages.yaml", None, "", "must be a mapping of message key to texts")
 
+    schedule = _load_model(col, root / "schedule.yaml", Schedule)
+    broadcast_templates: dict[str, dict[str, Template]] = {}
+    if schedule is not None:
+        raw_schedule = load_yaml(root / "schedule.yaml")
+        for tid, tmpl in schedule.templates.items():
+            line = _key_line(raw_schedule.get("templates"), tid)
+            broadcast_templates[tid] = {}
+            for lang in LANGUAGES:
+                compiled = _compile(col, env, tmpl.get(lang), root / "schedule.yaml", line,
+                                    f"templates.{tid}.{lang}")
+                if compiled is not None:
+                    broadcast_templates[tid][lang] = compiled
+        _check_schedule_references(col, root, schedule, regions)
+
     # References are checked even when other files failed, so every problem shows at once.
     _check_references(col, root, election, commands, sources, topics, entries)
     if col.problems:
         raise ContentError(col.problems)
     assert election is not None and commands is not None and regions is not None
-    content = Content(root, election, sources, topics, entries, messages, commands, regions)
+    assert schedule is not None
+    content = Content(root, election, sources, topics, entries, messages, commands, regions,
+                      schedule, broadcast_templates)
     _check_rendering(col, content)
     if col.problems:
         raise ContentError(col.problems)
@@ -362,11 +381,45 @@ def _check_references(col: _Collector, root: Path, election: Election | None,
                 col.add(root / "topics.yaml", None, tid, "topic has no entries")
 
 
+def _check_schedule_references(col: _Collector, root: Path, schedule: Schedule,
+                               regions: RegionTree | None) -> None:
+    path = root / "schedule.yaml"
+    sends: list[tuple[str, Any]] = [(f"countdown.{k}", v) for k, v in schedule.countdown.items()]
+    sends += [(f"calendar.{k}", v) for k, v in schedule.calendar.items()]
+    for where, send in sends:
+        if send.template not in schedule.templates:
+            col.add(path, None, f"{where}.template", f"unknown template {send.template!r}")
+        region = send.audience.region
+        if region and regions is not None and region not in regions.regions \
+                and region != regions.root_code:
+            col.add(path, None, f"{where}.audience.region", f"unknown region code {region!r}")
+
+
+BROADCAST_SAMPLE: dict[str, Any] = {
+    "days_left": 7, "region_name": "Gelumbang", "kecamatan_name": "Gelumbang",
+    "tps": [{"nomor": 1, "alamat": "Balai <Contoh>", "map_url": None}], "tps_sample": True,
+}
+
+
+def render_broadcast(content: Content, template_id: str, lang: str, **variables: Any) -> str:
+    return render(content.broadcast_templates[template_id][lang], content.context(lang, **variables))
+
+
 def _check_rendering(col: _Collector, content: Content) -> None:
     """Every template rendered in every language with sample values."""
     root = content.root
     sample_now = datetime(2024, 11, 20, 9, 0)
     for lang in LANGUAGES:
+        for tid in content.broadcast_templates:
+            for variables in (BROADCAST_SAMPLE, {**BROADCAST_SAMPLE, "region_name": "",
+                                                 "kecamatan_name": "", "tps": []}):
+                try:
+                    text = render_broadcast(content, tid, lang, **variables)
+                except (UndefinedError, SecurityError, TypeError, ValueError) as exc:
+                    col.add(root / "schedule.yaml", None, f"templates.{tid}.{lang}",
+                            f"template error: {exc}")
+                    break
+                _check_text(col, root / "schedule.yaml", f"templates.{tid}.{lang}", text)
         for eid, loaded in content.entries.items():
             try:
                 text = content.answer(eid, lang)

@@ -85,7 +85,12 @@ async def set_campaign_if_unset(db: Database, user_id: int, campaign: str) -> bo
 
 
 async def delete_user(db: Database, user_id: int) -> bool:
-    """Delete every row the bot holds about this user (unanswered questions carry no user id)."""
+    """Delete every row the bot holds about this user (unanswered questions carry no user id).
+
+    The subscription goes with the user row (ON DELETE CASCADE); delivery records and daily
+    counts are deleted here: they too say something about this person."""
+    await db.conn.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
+    await db.conn.execute("DELETE FROM daily_counts WHERE user_id = ?", (user_id,))
     cur = await db.conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
     await db.conn.commit()
     return cur.rowcount > 0

@@ -1,0 +1,1 @@
+"""Subscriptions, the outbox and the delivery engine."""

@@ -1,0 +1,80 @@
+"""/langganan /subscribe, /berhenti /unsubscribe, topic choices, one-tap unsubscribe."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from bot import keyboards
+from bot.commands import COMMANDS
+from bot.context import SuaraContext
+from bot.keyboards import decode
+from bot.replies import acknowledge, edit_or_send, reply, say, stale
+from bot.storage.subscriptions import TOPICS, get_subscription, set_topic, subscribe, unsubscribe
+
+
+def _confirmation_variables(context: SuaraContext, topics: frozenset[str]) -> dict[str, object]:
+    settings = context.services.settings
+    return {"topics": [t for t in TOPICS if t in topics], "daily_cap": settings.daily_cap,
+            "quiet": settings.quiet_hours}
+
+
+async def subscribe_command(update: Update, context: SuaraContext) -> None:
+    if context.user is None:
+        return
+    services = context.services
+    sub = await subscribe(services.db, context.user.user_id, services.clock.now())
+    content, lang = services.content, context.lang
+    await reply(update, content.message("subscribed", lang, **_confirmation_variables(context, sub.topics)),
+                keyboards.subscription(content, lang, sub.topics))
+
+
+async def unsubscribe_command(update: Update, context: SuaraContext) -> None:
+    if context.user is None:
+        return
+    done = await unsubscribe(context.services.db, context.user.user_id)
+    await say(update, context, "unsubscribed" if done else "not_subscribed")
+
+
+async def on_button(update: Update, context: SuaraContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    cb = decode(query.data)
+    if cb is None or context.user is None:
+        await stale(update, context)
+        return
+    services = context.services
+    content, lang = services.content, context.lang
+    user_id = context.user.user_id
+    if cb.kind == "S":
+        await acknowledge(query)
+        await subscribe_command(update, context)
+    elif cb.kind == "u":
+        done = await unsubscribe(services.db, user_id)
+        await acknowledge(query)
+        await say(update, context, "unsubscribed" if done else "not_subscribed")
+    elif cb.kind == "T" and cb.arg in TOPICS:
+        sub = await get_subscription(services.db, user_id)
+        if sub is None or not sub.active:
+            sub = await subscribe(services.db, user_id, services.clock.now())
+        else:
+            await set_topic(services.db, user_id, cb.arg, cb.arg not in sub.topics)
+            sub = await get_subscription(services.db, user_id)
+            assert sub is not None
+        await acknowledge(query)
+        await edit_or_send(query, content.message("subscribed", lang,
+                                                  **_confirmation_variables(context, sub.topics)),
+                           keyboards.subscription(content, lang, sub.topics))
+    else:
+        await stale(update, context)
+
+
+def _pattern(data: object) -> bool:
+    cb = decode(data if isinstance(data, str) else None)
+    return cb is not None and cb.kind in {"S", "u", "T"}
+
+
+def register(app: Application) -> None:
+    app.add_handler(CommandHandler(COMMANDS["subscribe"], subscribe_command))
+    app.add_handler(CommandHandler(COMMANDS["unsubscribe"], unsubscribe_command))
+    app.add_handler(CallbackQueryHandler(on_button, pattern=_pattern))

@@ -1,0 +1,201 @@
+"""The outbox: durable broadcasts and one outcome per recipient."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.storage.db import Database
+from bot.storage.subscriptions import audience_sql
+
+STATES = ("scheduled", "sending", "paused", "done", "cancelled")
+COLUMNS = ("id, created_at, created_by, text, template, topic, region, language, urgent, "
+           "not_before, state, schedule_key, snapshotted, started_at, finished_at")
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    id: int
+    created_at: str
+    created_by: str
+    text: str | None
+    template: str | None
+    topic: str
+    region: str | None
+    language: str | None
+    urgent: bool
+    not_before: str
+    state: str
+    schedule_key: str | None
+    snapshotted: bool
+    started_at: str | None
+    finished_at: str | None
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user_id: int
+    language: str
+    region: str | None
+    attempts: int
+    sent_today: int
+
+
+@dataclass(frozen=True)
+class Outcome:
+    user_id: int
+    outcome: str          # sent | blocked | failed | capped
+    detail: str | None
+    attempts: int
+
+
+def iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="milliseconds")
+
+
+def _broadcast(row: object) -> Broadcast:
+    values = list(row)  # type: ignore[call-overload]
+    values[8] = bool(values[8])
+    values[12] = bool(values[12])
+    return Broadcast(*values)
+
+
+async def create_broadcast(db: Database, *, created_by: str, topic: str, not_before: datetime,
+                           now: datetime, text: str | None = None, template: str | None = None,
+                           region: str | None = None, language: str | None = None,
+                           urgent: bool = False, schedule_key: str | None = None,
+                           commit: bool = True) -> int:
+    if (text is None) == (template is None):
+        raise ValueError("a broadcast has either a text or a template")
+    cur = await db.conn.execute(
+        "INSERT INTO broadcasts (created_at, created_by, text, template, topic, region, language,"
+        " urgent, not_before, state, schedule_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?)",
+        (iso(now), created_by, text, template, topic, region, language, int(urgent),
+         iso(not_before), schedule_key))
+    if commit:
+        await db.conn.commit()
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+async def get_broadcast(db: Database, broadcast_id: int) -> Broadcast | None:
+    async with db.conn.execute(f"SELECT {COLUMNS} FROM broadcasts WHERE id = ?",
+                               (broadcast_id,)) as cur:
+        row = await cur.fetchone()
+    return _broadcast(row) if row else None
+
+
+async def list_broadcasts(db: Database, limit: int = 50) -> list[Broadcast]:
+    async with db.conn.execute(f"SELECT {COLUMNS} FROM broadcasts ORDER BY id DESC LIMIT ?",
+                               (limit,)) as cur:
+        return [_broadcast(r) for r in await cur.fetchall()]
+
+
+async def set_state(db: Database, broadcast_id: int, allowed_from: tuple[str, ...],
+                    to: str, now: datetime | None = None) -> bool:
+    marks = ",".join("?" * len(allowed_from))
+    extra = ", finished_at = ?" if to in ("done", "cancelled") and now else ""
+    params: list[object] = [to]
+    if extra:
+        assert now is not None
+        params.append(iso(now))
+    cur = await db.conn.execute(
+        f"UPDATE broadcasts SET state = ?{extra} WHERE id = ? AND state IN ({marks})",
+        (*params, broadcast_id, *allowed_from))
+    await db.conn.commit()
+    return cur.rowcount > 0
+
+
+async def defer(db: Database, broadcast_id: int, until: datetime) -> None:
+    """Back to 'scheduled' until `until` (quiet hours); progress is kept."""
+    await db.conn.execute(
+        "UPDATE broadcasts SET state = 'scheduled', not_before = ? WHERE id = ? AND state = 'sending'",
+        (iso(until), broadcast_id))
+    await db.conn.commit()
+
+
+async def next_runnable(db: Database, now: datetime) -> Broadcast | None:
+    """The broadcast to work on: urgent first, then the oldest; sending ones before new ones."""
+    async with db.conn.execute(
+        f"SELECT {COLUMNS} FROM broadcasts WHERE state IN ('scheduled', 'sending')"
+        " AND not_before <= ? ORDER BY urgent DESC, state = 'sending' DESC, id LIMIT 1",
+        (iso(now),)) as cur:
+        row = await cur.fetchone()
+    return _broadcast(row) if row else None
+
+
+async def start_sending(db: Database, broadcast: Broadcast, now: datetime) -> int:
+    """Claim the broadcast and, the first time, fix its recipients in one transaction."""
+    await db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        await db.conn.execute(
+            "UPDATE broadcasts SET state = 'sending', started_at = COALESCE(started_at, ?)"
+            " WHERE id = ? AND state IN ('scheduled', 'sending')", (iso(now), broadcast.id))
+        added = 0
+        if not broadcast.snapshotted:
+            where, params = audience_sql(broadcast.topic, broadcast.region, broadcast.language)
+            cur = await db.conn.execute(
+                "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, language, region)"
+                f" SELECT ?, u.user_id, u.language, u.region_code FROM subscriptions s"
+                f" JOIN users u ON u.user_id = s.user_id WHERE {where}",
+                (broadcast.id, *params))
+            added = cur.rowcount
+            await db.conn.execute("UPDATE broadcasts SET snapshotted = 1 WHERE id = ?",
+                                  (broadcast.id,))
+        await db.conn.commit()
+    except BaseException:
+        await db.conn.rollback()
+        raise
+    return added
+
+
+async def pending_batch(db: Database, broadcast_id: int, after_user: int, limit: int,
+                        day: str) -> list[Recipient]:
+    """Recipients without an outcome, in user-id order after `after_user` (keyset paging)."""
+    async with db.conn.execute(
+        "SELECT d.user_id, d.language, d.region, d.attempts, COALESCE(c.count, 0)"
+        " FROM deliveries d LEFT JOIN daily_counts c ON c.user_id = d.user_id AND c.day = ?"
+        " WHERE d.broadcast_id = ? AND d.outcome IS NULL AND d.user_id > ?"
+        " ORDER BY d.user_id LIMIT ?", (day, broadcast_id, after_user, limit)) as cur:
+        return [Recipient(*row) for row in await cur.fetchall()]
+
+
+async def record_outcomes(db: Database, broadcast_id: int, outcomes: list[Outcome],
+                          now: datetime, day: str, counts_toward_cap: bool) -> None:
+    """Write a batch of outcomes in one transaction, with their side effects."""
+    if not outcomes:
+        return
+    stamp = iso(now)
+    await db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        await db.conn.executemany(
+            "UPDATE deliveries SET outcome = ?, detail = ?, attempts = ?, at = ?"
+            " WHERE broadcast_id = ? AND user_id = ? AND outcome IS NULL",
+            [(o.outcome, o.detail, o.attempts, stamp, broadcast_id, o.user_id) for o in outcomes])
+        if counts_toward_cap:
+            await db.conn.executemany(
+                "INSERT INTO daily_counts (user_id, day, count) VALUES (?, ?, 1)"
+                " ON CONFLICT (user_id, day) DO UPDATE SET count = count + 1",
+                [(o.user_id, day) for o in outcomes if o.outcome == "sent"])
+        await db.conn.executemany(
+            "UPDATE subscriptions SET active = 0, inactive_reason = ? WHERE user_id = ?",
+            [(o.detail or "blocked", o.user_id) for o in outcomes if o.outcome == "blocked"])
+        await db.conn.commit()
+    except BaseException:
+        await db.conn.rollback()
+        raise
+
+
+async def outcome_counts(db: Database, broadcast_id: int) -> dict[str, int]:
+    async with db.conn.execute(
+        "SELECT COALESCE(outcome, 'pending'), COUNT(*) FROM deliveries WHERE broadcast_id = ?"
+        " GROUP BY outcome", (broadcast_id,)) as cur:
+        return {row[0]: int(row[1]) for row in await cur.fetchall()}
+
+
+async def sent_since(db: Database, broadcast_id: int, since: datetime) -> int:
+    async with db.conn.execute(
+        "SELECT COUNT(*) FROM deliveries WHERE broadcast_id = ? AND outcome IS NOT NULL"
+        " AND at >= ?", (broadcast_id, iso(since))) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row else 0

@@ -1,0 +1,1 @@
+"""Scheduled broadcasts: the content calendar -> occurrences in the database -> APScheduler jobs."""
