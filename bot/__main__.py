@@ -103,6 +103,53 @@ def cmd_tps(args: argparse.Namespace) -> int:
                                   dry_run=args.dry_run))
 
 
+def cmd_broadcast(args: argparse.Namespace) -> int:
+    from bot.broadcasts import cli
+    from bot.clock import SystemClock
+
+    try:
+        settings = load_settings()
+        clock = SystemClock()
+        if args.action == "list":
+            asyncio.run(cli.list_all(settings))
+        elif args.action == "status":
+            asyncio.run(cli.status(settings, args.id, args.follow, clock))
+        elif args.action in cli.TRANSITIONS:
+            asyncio.run(cli.control(settings, args.action, args.id, clock.now()))
+        else:
+            content = load_content(settings.content_dir)
+            asyncio.run(cli.send(settings, content, text=args.text, template=args.template,
+                                 region=args.region, lang=args.lang, topic=args.topic,
+                                 at=args.at, urgent=args.urgent, now=clock.now()))
+    except (SettingsError, cli.InputError) as exc:
+        return cli.fail(str(exc))
+    except ContentError as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from bot.clock import SystemClock
+    from scheduler.preview import preview
+
+    try:
+        settings = load_settings()
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except SettingsError as exc:
+        return _fail(str(exc))
+    except ValueError:
+        return _fail("--from and --to must be dates like 2024-11-01")
+    if end < start:
+        return _fail("--to is before --from")
+    try:
+        content = load_content(settings.content_dir)
+    except ContentError as exc:
+        return _fail(str(exc))
+    return asyncio.run(preview(settings, content, start, end, SystemClock().now()))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Suara voter-education bot")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -128,6 +175,34 @@ def main(argv: list[str] | None = None) -> int:
     exp = tps_sub.add_parser("export", help="write the TPS list in force as CSV")
     exp.add_argument("file", nargs="?", help="output file (default: standard output)")
     tps.set_defaults(func=cmd_tps)
+
+    broadcast = sub.add_parser("broadcast", help="send and control broadcasts to subscribers")
+    b_sub = broadcast.add_subparsers(dest="action", required=True)
+    b_send = b_sub.add_parser("send", help="create a broadcast (a running bot sends it)")
+    what = b_send.add_mutually_exclusive_group(required=True)
+    what.add_argument("--text", help="the message (plain text; at most 4096 characters)")
+    what.add_argument("--template", help="a template id from content/schedule.yaml")
+    b_send.add_argument("--region", help="only subscribers in this kecamatan or desa code")
+    b_send.add_argument("--lang", choices=["id", "en"], help="only subscribers using this language")
+    b_send.add_argument("--topic", help="countdown | socialisation | announcements "
+                                        "(default: the template's, or announcements)")
+    b_send.add_argument("--at", help='when, "YYYY-MM-DD HH:MM" in TIMEZONE (default: now)')
+    b_send.add_argument("--urgent", action="store_true",
+                        help="ignore quiet hours and the daily cap (official announcements)")
+    b_sub.add_parser("list", help="the latest broadcasts")
+    b_status = b_sub.add_parser("status", help="counts, rate and ETA of one broadcast")
+    b_status.add_argument("id", type=int)
+    b_status.add_argument("--follow", action="store_true", help="keep printing progress until it ends")
+    for action in ("pause", "resume", "cancel"):
+        b_sub.add_parser(action, help=f"{action} a broadcast").add_argument("id", type=int)
+    broadcast.set_defaults(func=cmd_broadcast)
+
+    schedule = sub.add_parser("schedule", help="the broadcast calendar from content")
+    s_sub = schedule.add_subparsers(dest="action", required=True)
+    s_preview = s_sub.add_parser("preview", help="what would go out when, to how many, rendered")
+    s_preview.add_argument("--from", dest="start", required=True, help="first date, YYYY-MM-DD")
+    s_preview.add_argument("--to", dest="end", required=True, help="last date, YYYY-MM-DD")
+    schedule.set_defaults(func=cmd_schedule)
     args = parser.parse_args(argv)
     return int(args.func(args))
 

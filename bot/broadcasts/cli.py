@@ -1,0 +1,170 @@
+"""`python -m bot broadcast ...`: create and control broadcasts in the outbox.
+
+These commands work on the same database as a running `python -m bot run`, whose delivery
+engine picks up new, paused, resumed and cancelled broadcasts within a second or so.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import sys
+from datetime import datetime, timedelta
+
+from bot.content.registry import Content
+from bot.content.render import TELEGRAM_MAX_TEXT, telegram_length
+from bot.settings import Settings
+from bot.storage import Database, open_database
+from bot.storage.broadcasts import (
+    Broadcast,
+    create_broadcast,
+    get_broadcast,
+    list_broadcasts,
+    outcome_counts,
+    sent_since,
+    set_state,
+)
+from bot.storage.subscriptions import TOPICS, count_audience_by_language
+
+TRANSITIONS = {
+    "pause": (("scheduled", "sending"), "paused"),
+    "resume": (("paused",), "scheduled"),
+    "cancel": (("scheduled", "sending", "paused"), "cancelled"),
+}
+
+
+class InputError(Exception):
+    """Bad input from the operator: one precise line, and nothing is created."""
+
+
+def parse_at(text: str, settings: Settings, now: datetime) -> datetime:
+    try:
+        local = datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    except ValueError:
+        raise InputError(f"--at {text!r} is not a date and time like \"2024-11-26 08:00\"") from None
+    moment = local.replace(tzinfo=settings.tz)
+    if moment <= now:
+        raise InputError(f"--at {text} ({settings.timezone}) is in the past")
+    return moment
+
+
+def validate_region(content: Content, code: str | None) -> str | None:
+    if not code:
+        return None
+    code = code.strip()
+    if code == content.regions.root_code:
+        return None
+    if code not in content.regions.regions:
+        raise InputError(f"--region {code!r} is not a kecamatan or desa/kelurahan code of "
+                         f"{content.regions.root_name} (e.g. 16.03.06 or 16.03.06.1010)")
+    return code
+
+
+async def send(settings: Settings, content: Content, *, text: str | None, template: str | None,
+               region: str | None, lang: str | None, topic: str | None, at: str | None,
+               urgent: bool, now: datetime) -> int:
+    if text is not None:
+        text = text.strip()
+        if not text:
+            raise InputError("--text is empty")
+        text = html.escape(text, quote=False)
+        length = telegram_length(text)
+        if length > TELEGRAM_MAX_TEXT:
+            raise InputError(f"--text is {length} characters; Telegram allows {TELEGRAM_MAX_TEXT}")
+    if template is not None and template not in content.schedule.templates:
+        known = ", ".join(sorted(content.schedule.templates))
+        raise InputError(f"--template {template!r} is not in content/schedule.yaml (known: {known})")
+    if topic is None:
+        topic = content.schedule.templates[template].topic if template else "announcements"
+    if topic not in TOPICS:
+        raise InputError(f"--topic {topic!r} is not one of {', '.join(TOPICS)}")
+    region = validate_region(content, region)
+    not_before = parse_at(at, settings, now) if at else now
+    db = await open_database(settings.database_path)
+    try:
+        audience = await count_audience_by_language(db, topic, region, lang)
+        broadcast_id = await create_broadcast(
+            db, created_by="cli", topic=topic, text=text, template=template, region=region,
+            language=lang, urgent=urgent, not_before=not_before, now=now)
+    finally:
+        await db.close()
+    total = sum(audience.values())
+    by_lang = ", ".join(f"{k}: {v}" for k, v in sorted(audience.items())) or "none yet"
+    when = not_before.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M %Z") if at else "now"
+    print(f"broadcast {broadcast_id} created: {total} subscribers match ({by_lang}); "
+          f"topic {topic}{', urgent' if urgent else ''}; starts {when}.")
+    if total == 0:
+        print("note: nobody matches yet; the audience is fixed when it starts.")
+    print(f"follow it with: python -m bot broadcast status {broadcast_id} --follow")
+    return broadcast_id
+
+
+def _describe(b: Broadcast) -> str:
+    what = f"template {b.template}" if b.template else f"text {b.text[:30]!r}" if b.text else "?"
+    audience = ", ".join(x for x in (b.region and f"region {b.region}",
+                                     b.language and f"lang {b.language}") if x) or "everyone"
+    return f"{what}; topic {b.topic}; {audience}{'; URGENT' if b.urgent else ''}"
+
+
+async def list_all(settings: Settings) -> None:
+    db = await open_database(settings.database_path)
+    try:
+        rows = await list_broadcasts(db)
+        if not rows:
+            print("no broadcasts yet")
+        for b in rows:
+            counts = await outcome_counts(db, b.id)
+            done = sum(v for k, v in counts.items() if k != "pending")
+            print(f"{b.id:>5}  {b.state:<9}  {done}/{sum(counts.values()) or '-':<7}  "
+                  f"{b.created_by:<24}  {_describe(b)}")
+    finally:
+        await db.close()
+
+
+async def _status_line(db: Database, b: Broadcast, now: datetime) -> str:
+    counts = await outcome_counts(db, b.id)
+    total = sum(counts.values())
+    pending = counts.get("pending", 0)
+    rate = await sent_since(db, b.id, now - timedelta(seconds=10)) / 10
+    eta = f"{pending / rate:.0f} s" if rate > 0 and pending else "-"
+    parts = ", ".join(f"{k} {counts.get(k, 0)}" for k in ("sent", "blocked", "failed", "capped",
+                                                          "pending"))
+    return (f"broadcast {b.id}: {b.state}; {total} recipients: {parts}; "
+            f"rate {rate:.1f}/s; ETA {eta}")
+
+
+async def status(settings: Settings, broadcast_id: int, follow: bool, clock: object) -> None:
+    db = await open_database(settings.database_path)
+    try:
+        while True:
+            b = await get_broadcast(db, broadcast_id)
+            if b is None:
+                raise InputError(f"no broadcast {broadcast_id}")
+            print(await _status_line(db, b, clock.now()))  # type: ignore[attr-defined]
+            if not follow or b.state in ("done", "cancelled", "paused"):
+                if follow:
+                    print(f"  {_describe(b)}; started {b.started_at or '-'}, finished "
+                          f"{b.finished_at or '-'}")
+                return
+            await asyncio.sleep(2)
+    finally:
+        await db.close()
+
+
+async def control(settings: Settings, action: str, broadcast_id: int, now: datetime) -> None:
+    allowed, target = TRANSITIONS[action]
+    db = await open_database(settings.database_path)
+    try:
+        b = await get_broadcast(db, broadcast_id)
+        if b is None:
+            raise InputError(f"no broadcast {broadcast_id}")
+        if not await set_state(db, broadcast_id, allowed, target, now):
+            raise InputError(f"broadcast {broadcast_id} is {b.state}; cannot {action} it")
+    finally:
+        await db.close()
+    print(f"broadcast {broadcast_id}: {b.state} -> {target}")
+
+
+def fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
