@@ -33,9 +33,9 @@ def decode(data: str | None) -> Callback | None:
     if not data:
         return None
     parts = data.split(":", 2)
-    if len(parts) != 3 or parts[0] != CALLBACK_VERSION or not parts[1]:
+    if len(parts) < 2 or parts[0] != CALLBACK_VERSION or not parts[1]:
         return None
-    return Callback(parts[1], parts[2])
+    return Callback(parts[1], parts[2] if len(parts) == 3 else "")
 
 
 def _button(text: str, cb: Callback) -> InlineKeyboardButton:

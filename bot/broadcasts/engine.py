@@ -24,6 +24,7 @@ from bot.broadcasts.quiet import in_quiet, quiet_end
 from bot.broadcasts.sender import Sender, SendResult
 from bot.clock import Clock
 from bot.content.registry import Content, render_broadcast
+from bot.keyboards import Callback
 from bot.regions.directory import TpsDirectory
 from bot.regions.handlers import map_url
 from bot.settings import Settings
@@ -49,6 +50,7 @@ CONTROL_INTERVAL = 0.5   # seconds between checks for pause/cancel/quiet hours/u
 POLL_INTERVAL = 0.5      # seconds between looks for new work when idle
 MAX_ATTEMPTS = 4         # for 5xx, timeouts and network errors
 BACKOFF = 0.5            # first retry after this many seconds, doubling
+UNSUBSCRIBE = Callback("u").encode()
 
 
 @dataclass
@@ -227,7 +229,7 @@ class DeliveryEngine:
         payload: dict[str, Any] = {
             "chat_id": recipient.user_id, "text": text, "parse_mode": "HTML",
             "link_preview_options": {"is_disabled": True},
-            "reply_markup": {"inline_keyboard": [[{"text": label, "callback_data": "1:u"}]]},
+            "reply_markup": {"inline_keyboard": [[{"text": label, "callback_data": UNSUBSCRIBE}]]},
         }
         if self.settings.paid_broadcast:
             payload["allow_paid_broadcast"] = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.storage.db import Database
 from bot.storage.subscriptions import audience_sql
@@ -50,7 +50,10 @@ class Outcome:
 
 
 def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="milliseconds")
+    """Timestamps are stored in UTC, so that comparing them as text is comparing instants."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime")
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
 
 
 def _broadcast(row: object) -> Broadcast:
@@ -109,7 +112,8 @@ async def set_state(db: Database, broadcast_id: int, allowed_from: tuple[str, ..
 async def defer(db: Database, broadcast_id: int, until: datetime) -> None:
     """Back to 'scheduled' until `until` (quiet hours); progress is kept."""
     await db.conn.execute(
-        "UPDATE broadcasts SET state = 'scheduled', not_before = ? WHERE id = ? AND state = 'sending'",
+        "UPDATE broadcasts SET state = 'scheduled', not_before = ?"
+        " WHERE id = ? AND state IN ('scheduled', 'sending')",
         (iso(until), broadcast_id))
     await db.conn.commit()
 

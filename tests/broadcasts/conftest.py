@@ -1,0 +1,105 @@
+"""A delivery engine over a scripted sender, with a fixed clock, on a temporary database."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter, defaultdict
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.broadcasts.engine import DeliveryEngine
+from bot.broadcasts.sender import SendResult
+from bot.clock import FixedClock
+from bot.content.registry import Content
+from bot.settings import Settings, load_settings
+from bot.storage import Database, open_database
+from bot.storage.broadcasts import get_broadcast, outcome_counts
+from bot.storage.subscriptions import subscribe
+from bot.storage.users import set_region, touch_user
+from tests.conftest import TEST_TOKEN
+
+NOON_WIB = datetime(2024, 11, 13, 5, 0, tzinfo=UTC)   # 12:00 in Asia/Jakarta
+NIGHT_WIB = datetime(2024, 11, 13, 15, 0, tzinfo=UTC)  # 22:00 in Asia/Jakarta
+
+
+@dataclass
+class ScriptedSender:
+    """Answers like Telegram would, per chat: scripted results first, then success."""
+    script: dict[int, list[SendResult]] = field(default_factory=lambda: defaultdict(list))
+    delivered: Counter[int] = field(default_factory=Counter)
+    payloads: list[dict[str, Any]] = field(default_factory=list)
+    times: list[float] = field(default_factory=list)
+    delay: float = 0.0
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    async def send(self, payload: dict[str, Any]) -> SendResult:
+        self.times.append(time.monotonic())
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        chat = payload["chat_id"]
+        if self.script[chat]:
+            return self.script[chat].pop(0)
+        self.delivered[chat] += 1
+        self.payloads.append(payload)
+        return SendResult(True)
+
+
+@dataclass
+class Rig:
+    settings: Settings
+    content: Content
+    clock: FixedClock
+    sender: ScriptedSender
+    db: Database
+    engines: list[DeliveryEngine] = field(default_factory=list)
+
+    def engine(self, **overrides: Any) -> DeliveryEngine:
+        settings = self.settings.model_copy(update=overrides) if overrides else self.settings
+        engine = DeliveryEngine(settings, self.content, self.clock, self.sender)
+        self.engines.append(engine)
+        return engine
+
+    async def subscribers(self, count: int, *, start: int = 1000, lang: str = "id",
+                          region: str | None = None) -> list[int]:
+        ids = list(range(start, start + count))
+        for uid in ids:
+            await touch_user(self.db, uid, lang, self.clock.now())
+            await subscribe(self.db, uid, self.clock.now())
+            if region:
+                await set_region(self.db, uid, region)
+        return ids
+
+    async def wait_state(self, broadcast_id: int, *states: str, within: float = 20) -> str:
+        deadline = time.monotonic() + within
+        while time.monotonic() < deadline:
+            b = await get_broadcast(self.db, broadcast_id)
+            if b is not None and b.state in states:
+                return b.state
+            await asyncio.sleep(0.05)
+        counts = await outcome_counts(self.db, broadcast_id)
+        raise AssertionError(f"broadcast {broadcast_id} not {states}: {b and b.state} {counts}")
+
+
+@pytest.fixture
+async def rig(tmp_path: Path, content: Content) -> AsyncIterator[Rig]:
+    settings = load_settings(BOT_TOKEN=TEST_TOKEN, DATABASE_PATH=str(tmp_path / "b.sqlite3"),
+                             BROADCAST_RATE="1000", PAID_BROADCAST="true")
+    db = await open_database(settings.database_path)
+    rig = Rig(settings, content, FixedClock(NOON_WIB), ScriptedSender(), db)
+    try:
+        yield rig
+    finally:
+        for engine in rig.engines:
+            await engine.stop()
+        await db.close()

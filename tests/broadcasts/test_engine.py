@@ -1,0 +1,155 @@
+"""The delivery engine: every outcome, quiet hours, caps, urgency, pause/cancel, resume."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from bot.broadcasts.sender import SendResult, classify
+from bot.storage.broadcasts import create_broadcast, get_broadcast, outcome_counts, set_state
+from bot.storage.subscriptions import get_subscription, unsubscribe
+from tests.broadcasts.conftest import NIGHT_WIB, Rig
+
+
+async def broadcast(rig: Rig, **kwargs: object) -> int:
+    values: dict[str, object] = {"created_by": "test", "topic": "announcements",
+                                 "text": "Halo warga", "not_before": rig.clock.now(),
+                                 "now": rig.clock.now()}
+    values.update(kwargs)
+    return await create_broadcast(rig.db, **values)  # type: ignore[arg-type]
+
+
+async def test_every_subscriber_gets_exactly_one_message(rig: Rig) -> None:
+    ids = await rig.subscribers(120)
+    await rig.engine().start()
+    bid = await broadcast(rig)
+    assert await rig.wait_state(bid, "done") == "done"
+    assert all(rig.sender.delivered[i] == 1 for i in ids) and len(rig.sender.delivered) == 120
+    assert await outcome_counts(rig.db, bid) == {"sent": 120}
+    payload = rig.sender.payloads[0]
+    assert payload["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "1:u:"
+    assert payload["allow_paid_broadcast"] is True and payload["parse_mode"] == "HTML"
+
+
+async def test_outcomes_blocked_failed_retried_and_429(rig: Rig) -> None:
+    ids = await rig.subscribers(10)
+    script = rig.sender.script
+    script[ids[0]] = [classify(403, {"ok": False, "error_code": 403,
+                                     "description": "Forbidden: bot was blocked by the user"})]
+    script[ids[1]] = [classify(400, {"ok": False, "error_code": 400,
+                                     "description": "Bad Request: chat not found"})]
+    script[ids[2]] = [SendResult(False, 500, detail="Internal Server Error")]  # once, then ok
+    script[ids[3]] = [SendResult(False, 0, detail="timeout")] * 4              # gives up
+    script[ids[4]] = [classify(429, {"ok": False, "error_code": 429, "description": "Too Many",
+                                     "parameters": {"retry_after": 1}})]
+    script[ids[5]] = [classify(400, {"ok": False, "error_code": 400,
+                                     "description": "Bad Request: can't parse entities"})]
+    engine = rig.engine()
+    await engine.start()
+    bid = await broadcast(rig)
+    await rig.wait_state(bid, "done")
+    counts = await outcome_counts(rig.db, bid)
+    assert counts == {"sent": 6, "blocked": 2, "failed": 2}
+    rows = dict(await (await rig.db.conn.execute(
+        "SELECT user_id, outcome || ':' || attempts FROM deliveries WHERE broadcast_id = ?",
+        (bid,))).fetchall())
+    assert rows[ids[2]] == "sent:2" and rows[ids[3]] == "failed:4" and rows[ids[4]] == "sent:1"
+    # Blocked subscribers are not sent to again.
+    assert not (await get_subscription(rig.db, ids[0])).active  # type: ignore[union-attr]
+    assert not (await get_subscription(rig.db, ids[1])).active  # type: ignore[union-attr]
+    # The 429 was honoured by the whole engine: a one-second gap in sending.
+    gaps = [b - a for a, b in zip(rig.sender.times, rig.sender.times[1:], strict=False)]
+    assert max(gaps) >= 0.95
+    second = await broadcast(rig)
+    await rig.wait_state(second, "done")
+    assert sum((await outcome_counts(rig.db, second)).values()) == 8
+
+
+async def test_quiet_hours_defer_non_urgent_until_morning(rig: Rig) -> None:
+    await rig.subscribers(5)
+    rig.clock.set(NIGHT_WIB)
+    await rig.engine().start()
+    quiet = await broadcast(rig)
+    urgent = await broadcast(rig, urgent=True, text="Darurat")
+    await rig.wait_state(urgent, "done")
+    await asyncio.sleep(0.3)
+    deferred = await get_broadcast(rig.db, quiet)
+    assert deferred is not None and deferred.state == "scheduled"
+    assert deferred.not_before.startswith("2024-11-13T23:00")  # 06:00 WIB next morning
+    assert all("Darurat" in p["text"] for p in rig.sender.payloads)
+    rig.clock.set(NIGHT_WIB + timedelta(hours=8, minutes=1))
+    rig.engines[0].poke()
+    await rig.wait_state(quiet, "done")
+
+
+async def test_daily_cap_applies_to_non_urgent_only(rig: Rig) -> None:
+    ids = await rig.subscribers(3)
+    await rig.engine(daily_cap=2).start()
+    for _ in range(3):
+        bid = await broadcast(rig)
+        await rig.wait_state(bid, "done")
+    assert await outcome_counts(rig.db, bid) == {"capped": 3}
+    urgent = await broadcast(rig, urgent=True)
+    await rig.wait_state(urgent, "done")
+    assert await outcome_counts(rig.db, urgent) == {"sent": 3}
+    assert all(rig.sender.delivered[i] == 3 for i in ids)
+
+
+async def test_audience_filters(rig: Rig) -> None:
+    await rig.subscribers(4, start=1, lang="id", region="16.03.06.1010")
+    await rig.subscribers(3, start=100, lang="en", region="16.03.01.2018")
+    await rig.subscribers(2, start=200, lang="id")
+    await unsubscribe(rig.db, 200)
+    await rig.engine().start()
+    for kwargs, expected in (({"region": "16.03.06"}, 4), ({"language": "en"}, 3),
+                             ({"region": "16.03.01.2018", "language": "id"}, 0), ({}, 8)):
+        bid = await broadcast(rig, **kwargs)
+        await rig.wait_state(bid, "done")
+        assert sum((await outcome_counts(rig.db, bid)).values()) == expected, kwargs
+
+
+async def test_template_rendered_per_subscriber_language_and_region(rig: Rig) -> None:
+    await rig.subscribers(1, start=1, lang="id", region="16.03.06.1010")
+    await rig.subscribers(1, start=2, lang="en")
+    await rig.engine().start()
+    bid = await broadcast(rig, text=None, template="countdown", topic="countdown")
+    await rig.wait_state(bid, "done")
+    by_chat = {p["chat_id"]: p["text"] for p in rig.sender.payloads}
+    assert "14 hari lagi" in by_chat[1] and "Desamu: Gelumbang, Kec. Gelumbang" in by_chat[1]
+    assert "14 days to go" in by_chat[2] and "Your village" not in by_chat[2]
+
+
+async def test_pause_resume_cancel_and_resume_after_restart(rig: Rig) -> None:
+    ids = await rig.subscribers(300)
+    rig.sender.delay = 0.01
+    engine = rig.engine(broadcast_rate=50.0)
+    await engine.start()
+    bid = await broadcast(rig)
+    await asyncio.sleep(1.0)
+    assert await set_state(rig.db, bid, ("sending",), "paused")
+    await asyncio.sleep(0.8)
+    paused_at = sum(rig.sender.delivered.values())
+    await asyncio.sleep(0.6)
+    assert sum(rig.sender.delivered.values()) == paused_at and 0 < paused_at < 300
+    await set_state(rig.db, bid, ("paused",), "scheduled")
+    await asyncio.sleep(0.8)
+    await engine.stop()  # a restart midway: graceful stop flushes outcomes
+    restarted = rig.engine(broadcast_rate=1000.0)
+    await restarted.start()
+    await rig.wait_state(bid, "done")
+    assert all(rig.sender.delivered[i] == 1 for i in ids), "a recipient got 0 or 2 messages"
+    cancelled = await broadcast(rig)
+    await set_state(rig.db, cancelled, ("scheduled",), "cancelled")
+    await asyncio.sleep(0.5)
+    assert all(rig.sender.delivered[i] == 1 for i in ids)
+
+
+async def test_rate_is_respected(rig: Rig) -> None:
+    await rig.subscribers(60)
+    await rig.engine(broadcast_rate=25.0, paid_broadcast=False).start()
+    bid = await broadcast(rig)
+    await rig.wait_state(bid, "done")
+    times = rig.sender.times
+    achieved = (len(times) - 1) / (times[-1] - times[0])
+    assert 20 <= achieved <= 27.5
+    assert "allow_paid_broadcast" not in rig.sender.payloads[0]

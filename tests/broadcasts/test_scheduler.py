@@ -1,0 +1,124 @@
+"""The schedule: rebuilt from the database at start-up, grace and skip, never twice."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+from bot.clock import FixedClock
+from bot.content.registry import Content, load_content
+from bot.settings import Settings
+from scheduler.calendar import occurrences
+from scheduler.runner import ScheduleRunner
+from tests.broadcasts.conftest import Rig
+
+
+async def states(rig: Rig) -> dict[str, tuple[str, str | None]]:
+    rows = await (await rig.db.conn.execute("SELECT key, state, reason FROM scheduled_sends")).fetchall()
+    return {r[0]: (r[1], r[2]) for r in rows}
+
+
+def runner(rig: Rig, content: Content | None = None, **settings: object) -> ScheduleRunner:
+    merged: Settings = rig.settings.model_copy(update=settings) if settings else rig.settings
+    return ScheduleRunner(merged, content or rig.content, rig.clock)
+
+
+def test_occurrences_from_content(content: Content) -> None:
+    found = {o.key: o for o in occurrences(content)}
+    assert found["countdown:h7"].due_at == datetime(2024, 11, 20, 1, 0, tzinfo=UTC)  # 08:00 WIB
+    assert found["countdown:selesai"].due_at == datetime(2024, 11, 27, 6, 30, tzinfo=UTC)
+    assert "cal:cek_dpt:2024-10-01" in found and "cal:cek_dpt:2024-10-08" in found
+    assert found["cal:masa_tenang:2024-11-24"].topic == "socialisation"
+
+
+async def test_sync_enqueues_within_grace_and_skips_older(rig: Rig) -> None:
+    # 11:00 WIB on 20 Nov: h7 (08:00 today) is 3 h late, within 6 h; h14 (a week ago) is not.
+    rig.clock.set(datetime(2024, 11, 20, 4, 0, tzinfo=UTC))
+    run = runner(rig)
+    run._db = rig.db
+    report = await run.sync()
+    assert "countdown:h7" in report.enqueued
+    assert "countdown:h14" in report.skipped
+    found = await states(rig)
+    assert found["countdown:h7"][0] == "enqueued"
+    assert found["countdown:h14"][0] == "skipped" and "grace period" in (found["countdown:h14"][1] or "")
+    assert found["countdown:h3"][0] == "pending" and "countdown:h3" in [o.key for o in report.future]
+    broadcasts = await (await rig.db.conn.execute(
+        "SELECT schedule_key, template, topic FROM broadcasts")).fetchall()
+    assert [tuple(b) for b in broadcasts] == [("countdown:h7", "countdown", "countdown")]
+    # A second start-up (a restart) changes nothing and sends nothing twice.
+    again = await run.sync()
+    assert again.enqueued == [] and again.skipped == [] and again.added == 0
+    assert await run.enqueue("countdown:h7") is None
+    count = await (await rig.db.conn.execute("SELECT COUNT(*) FROM broadcasts")).fetchone()
+    assert count[0] == 1
+
+
+async def test_grace_is_configurable(rig: Rig) -> None:
+    rig.clock.set(datetime(2024, 11, 20, 4, 0, tzinfo=UTC))
+    run = runner(rig, schedule_grace_hours=1.0)
+    run._db = rig.db
+    report = await run.sync()
+    assert "countdown:h7" in report.skipped
+
+
+async def test_calendar_change_reschedules_and_removal_cancels(rig: Rig, tmp_path: Path) -> None:
+    rig.clock.set(datetime(2024, 11, 1, 0, 0, tzinfo=UTC))
+    run = runner(rig)
+    run._db = rig.db
+    await run.sync()
+    edited = tmp_path / "content"
+    shutil.copytree(PROJECT_ROOT / "content", edited)
+    schedule = edited / "schedule.yaml"
+    text = schedule.read_text()
+    text = text.replace('h3: {days_before: 3, time: "08:00", template: countdown}',
+                        'h3: {days_before: 3, time: "09:30", template: countdown}')
+    removed = '  politik_uang:\n    once: 2024-11-25\n    time: "19:00"\n    template: politik_uang\n'
+    assert removed in text
+    text = text.replace(removed, "")
+    schedule.write_text(text)
+    run2 = runner(rig, content=load_content(edited))
+    run2._db = rig.db
+    report = await run2.sync()
+    assert report.rescheduled == 1 and report.cancelled == 1
+    due = await (await rig.db.conn.execute(
+        "SELECT due_at FROM scheduled_sends WHERE key = 'countdown:h3'")).fetchone()
+    assert due[0].startswith("2024-11-24T02:30")  # 09:30 WIB
+    assert (await states(rig))["cal:politik_uang:2024-11-25"] == ("cancelled", "removed from the calendar")
+
+
+async def test_jobs_fire_through_apscheduler(rig: Rig) -> None:
+    # Real time for APScheduler: an occurrence two seconds from now.
+    import asyncio
+
+    now = datetime.now(UTC)
+    rig.clock = FixedClock(now)
+    await rig.subscribers(2)
+    content = rig.content
+    run = ScheduleRunner(rig.settings, content, rig.clock)
+    from scheduler import runner as runner_module
+
+    original = runner_module.occurrences
+    soon = now.replace(microsecond=0)
+    from dataclasses import replace as dc_replace
+    from datetime import timedelta
+
+    def patched(c: Content):  # type: ignore[no-untyped-def]
+        return [dc_replace(original(c)[0], key="test:soon", due_at=soon + timedelta(seconds=2))]
+
+    runner_module.occurrences = patched  # type: ignore[assignment]
+    try:
+        report = await run.start()
+        assert [o.key for o in report.future] == ["test:soon"]
+        for _ in range(60):
+            row = await (await rig.db.conn.execute(
+                "SELECT state FROM scheduled_sends WHERE key = 'test:soon'")).fetchone()
+            if row and row[0] == "enqueued":
+                break
+            await asyncio.sleep(0.1)
+        assert row is not None and row[0] == "enqueued"
+    finally:
+        runner_module.occurrences = original  # type: ignore[assignment]
+        await run.stop()
