@@ -1,0 +1,79 @@
+"""A scheduled countdown, end to end: `python -m bot run` against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from bot import PROJECT_ROOT
+from tests.fakes import updates
+from tests.fakes.server import FakeBotApiServer
+
+TOKEN = "818181:E2E-schedule-token-for-the-tests"
+
+
+def content_with_countdown_in(seconds: int, folder: Path) -> Path:
+    """The bundled content, with voting day tomorrow and one countdown due shortly."""
+    target = folder / "content"
+    shutil.copytree(PROJECT_ROOT / "content", target)
+    now = datetime.now(ZoneInfo("Asia/Jakarta"))
+    due = now + timedelta(seconds=seconds)
+    election = target / "election.yaml"
+    voting_day = (due + timedelta(days=1)).date().isoformat()
+    election.write_text(re.sub(r"^voting_day: .*$", f"voting_day: {voting_day}",
+                               election.read_text(), flags=re.M))
+    schedule = target / "schedule.yaml"
+    text = schedule.read_text()
+    head = text[: text.index("# Countdown to voting day")]
+    schedule.write_text(head + "countdown:\n"
+                        f'  soon: {{days_before: 1, time: "{due:%H:%M:%S}", template: countdown}}\n'
+                        "calendar: {}\n")
+    return target
+
+
+async def test_scheduled_countdown_reaches_a_subscriber_once(tmp_path: Path) -> None:
+    content_dir = content_with_countdown_in(8, tmp_path)
+    server = FakeBotApiServer(TOKEN)
+    await server.start()
+    database = tmp_path / "e2e.sqlite3"
+    env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": server.url,
+           "DATABASE_PATH": str(database), "CONTENT_DIR": str(content_dir), "QUIET_HOURS": "",
+           "PYTHONPATH": str(PROJECT_ROOT)}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        await server.wait_for(lambda c: c.method == "setMyCommands", within=30)
+        citizen = updates.user(5150, "id", "Nur")
+        start = len(server.calls)
+        server.push(message=updates.message(server.api, "/langganan", citizen))
+        confirmation = await server.wait_for(
+            lambda c: c.method == "sendMessage" and c.error is None, start=start)
+        assert "Kamu berlangganan" in confirmation.params["text"]
+        countdown = await server.wait_for(
+            lambda c: c.method == "sendMessage" and "1 hari lagi" in str(c.params.get("text")),
+            within=30)
+        assert countdown.params["chat_id"] in (5150, "5150")
+        assert countdown.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "1:u:"
+        await asyncio.sleep(1.5)
+        copies = [c for c in server.calls if c.method == "sendMessage"
+                  and "1 hari lagi" in str(c.params.get("text"))]
+        assert len(copies) == 1
+    finally:
+        process.send_signal(signal.SIGTERM)
+        server.release_polls()
+        assert await asyncio.wait_for(process.wait(), 20) == 0
+        await server.stop()
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("SELECT state FROM scheduled_sends WHERE key = 'countdown:soon'"
+                            ).fetchone() == ("enqueued",)
+        assert conn.execute("SELECT state FROM broadcasts").fetchall() == [("done",)]
+        assert conn.execute("SELECT outcome FROM deliveries").fetchall() == [("sent",)]
