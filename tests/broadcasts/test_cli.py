@@ -29,7 +29,8 @@ def count_broadcasts(env: dict[str, str]) -> int:
     (["--template", "nope"], "error: --template 'nope' is not in content/schedule.yaml"),
     (["--text", "x", "--region", "16.03.99"], "error: --region '16.03.99' is not a kecamatan"),
     (["--text", "x", "--topic", "gossip"], "error: --topic 'gossip' is not one of"),
-    (["--text", "x", "--at", "2024-01-01 10:00"], "error: --at 2024-01-01 10:00 (Asia/Jakarta) is in the past"),
+    (["--text", "x", "--at", "2024-01-01 10:00"],
+     "error: --at 2024-01-01 10:00 (Asia/Jakarta) is in the past"),
     (["--text", "x", "--at", "besok pagi"], "error: --at 'besok pagi' is not a date and time"),
 ])
 def test_send_errors_are_precise_and_create_nothing(tmp_path: Path, env: dict[str, str],
