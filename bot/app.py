@@ -18,7 +18,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.broadcasts.engine import DeliveryEngine
+from bot.broadcasts.engine import DeliveryEngine, concurrency_for
 from bot.broadcasts.sender import HttpSender, Sender
 from bot.clock import Clock, SystemClock
 from bot.content.registry import Content, load_content
@@ -126,7 +126,8 @@ def build_application(settings: Settings, *, token: str | None = None,
     services = Services(settings=settings, content=content, matcher=Matcher(content), clock=clock)
     sender: Sender | None = None
     if broadcasts is None and request is None:
-        sender = HttpSender(settings.telegram_api_url, token or settings.token)
+        sender = HttpSender(settings.telegram_api_url, token or settings.token,
+                            connections=concurrency_for(settings.broadcast_rate))
     elif broadcasts not in (None, False, True):
         sender = broadcasts  # type: ignore[assignment]
     if sender is not None:

@@ -53,12 +53,19 @@ BACKOFF = 0.5            # first retry after this many seconds, doubling
 UNSUBSCRIBE = Callback("u").encode()
 
 
+def concurrency_for(rate: float) -> int:
+    """Messages in flight at once: enough for Telegram's latency at this rate, and the size of
+    the sender's connection pool (more would queue and leave in bursts)."""
+    return max(16, min(256, int(rate * 0.25)))
+
+
 @dataclass
 class _Run:
     broadcast: Broadcast
     outcomes: list[Outcome] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
     sent: int = 0
+    finished: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class DeliveryEngine:
@@ -68,7 +75,7 @@ class DeliveryEngine:
         self.database_path = str(database_path or settings.database_path)
         self.bucket = TokenBucket(settings.broadcast_rate)
         self.spacing = ChatSpacing(1.0)
-        self.concurrency = concurrency or max(16, min(512, int(settings.broadcast_rate * 0.5)))
+        self.concurrency = concurrency or concurrency_for(settings.broadcast_rate)
         self.tz = ZoneInfo(content.election.timezone)
         self.tps = TpsDirectory()
         self._db: Database | None = None
@@ -173,10 +180,10 @@ class DeliveryEngine:
             if run.tasks:
                 await asyncio.gather(*run.tasks, return_exceptions=True)
         finally:
-            flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await flusher
-            await self._flush(run, day)
+            # Never cancel a flush midway: its outcomes would be lost and those sent again.
+            run.finished.set()
+            await asyncio.shield(flusher)
+            await asyncio.shield(self._flush(run, day))
         if stop_reason is None and self._stop.is_set():
             return
         if stop_reason is None:
@@ -266,8 +273,9 @@ class DeliveryEngine:
     # -- outcomes ---------------------------------------------------------------------------
 
     async def _flusher(self, run: _Run, day: str) -> None:
-        while True:
-            await asyncio.sleep(FLUSH_INTERVAL)
+        while not run.finished.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(run.finished.wait(), FLUSH_INTERVAL)
             await self._flush(run, day)
 
     async def _flush(self, run: _Run, day: str) -> None:

@@ -4,17 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 
-SLOWDOWN = 0.8          # after a 429, send at this share of the rate...
-SLOWDOWN_SECONDS = 30.0  # ...for this long
+SLOWDOWN = 0.95         # after a 429 (and its pause), send at this share of the rate...
+SLOWDOWN_SECONDS = 10.0  # ...for this long
 
 
 class TokenBucket:
+    """Evenly spaced sends at `rate`/s that never exceed `rate` in any one-second window.
+
+    The bucket holds 20 ms of tokens (at least 2), so the event loop's timer jitter does not
+    eat into the rate; a sliding one-second window caps what that slack could add, since
+    Telegram counts messages per second. The window keeps 0.5% in hand: requests sent evenly
+    can still arrive a few milliseconds bunched.
+    """
+
     def __init__(self, rate: float, burst: float | None = None) -> None:
         self.rate = rate
-        self.capacity = burst if burst is not None else max(1.0, rate * 0.05)
-        self._tokens = self.capacity
+        self.capacity = burst if burst is not None else max(2.0, rate * 0.02)
+        self.per_second = rate * 0.995
+        self._tokens = 0.0
+        self._window: deque[float] = deque()
         self._stamp = time.monotonic()
         self._paused_until = 0.0
         self._slow_until = 0.0
@@ -42,10 +52,18 @@ class TokenBucket:
                 rate = self.current_rate
                 self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * rate)
                 self._stamp = now
-                if self._tokens >= 1.0:
-                    self._tokens -= 1.0
-                    return
-                await asyncio.sleep((1.0 - self._tokens) / rate)
+                if self._tokens < 1.0:
+                    await asyncio.sleep((1.0 - self._tokens) / rate)
+                    continue
+                window = self._window
+                while window and now - window[0] >= 1.0:
+                    window.popleft()
+                if len(window) >= self.per_second * (rate / self.rate):
+                    await asyncio.sleep(window[0] + 1.0 - now)
+                    continue
+                self._tokens -= 1.0
+                window.append(now)
+                return
 
 
 class ChatSpacing:

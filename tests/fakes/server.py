@@ -22,6 +22,14 @@ from bot.shell.botapi import ApiError, Call, LocalBotApi
 
 
 @dataclass
+class Limits:
+    """Telegram's broadcast limits, enforced like Telegram does: 429 with retry_after."""
+    per_second: int = 30            # messages per second for the whole bot
+    paid_per_second: int = 1000     # with allow_paid_broadcast
+    per_chat_interval: float = 1.0  # seconds between messages to one chat
+
+
+@dataclass
 class Fault:
     method: str            # Bot API method it applies to, or "*"
     status: int = 500      # 429, 403, 500, 502...
@@ -36,7 +44,18 @@ class FakeBotApiServer:
         self.api = api or LocalBotApi()
         self.calls: list[Call] = []
         self.ok_counts: Counter[str] = Counter()  # successful calls per method
+        self.delivered: Counter[int] = Counter()  # sendMessage successes per chat
         self.faults: list[Fault] = []
+        self.limits: Limits | None = None
+        self.blocked_chats: set[int] = set()       # 403 for ever
+        self.fail_once_chats: set[int] = set()     # one 500, then fine
+        self.storm_until = 0.0                     # every sendMessage gets 429 until then
+        self.too_many = 0                          # 429s answered
+        self.record_calls = True                   # False for long benchmark runs
+        self._window = (0, 0, 0)                   # (second, free count, paid count)
+        self.first_sent_at = 0.0
+        self.last_sent_at = 0.0
+        self._chat_last: dict[int, float] = {}
         self._new_update = asyncio.Event()
         self._new_call = asyncio.Event()
         self._runner: web.AppRunner | None = None
@@ -131,6 +150,34 @@ class FakeBotApiServer:
                 return fault
         return None
 
+    def _check_limits(self, method: str, params: dict[str, Any]) -> None:
+        if method != "sendMessage":
+            return
+        now = time.monotonic()
+        chat = int(params.get("chat_id", 0))
+        if now < self.storm_until:
+            self.too_many += 1
+            raise ApiError(429, "Too Many Requests: retry after 2", {"retry_after": 2})
+        if chat in self.blocked_chats:
+            raise ApiError(403, "Forbidden: bot was blocked by the user")
+        if chat in self.fail_once_chats:
+            self.fail_once_chats.discard(chat)
+            raise ApiError(500, "Internal Server Error")
+        if self.limits is None:
+            return
+        second, free, paid = self._window
+        if int(now) != second:
+            second, free, paid = int(now), 0, 0
+        is_paid = str(params.get("allow_paid_broadcast", "")).lower() in ("true", "1")
+        limit = self.limits.paid_per_second if is_paid else self.limits.per_second
+        used = paid if is_paid else free
+        last = self._chat_last.get(chat)
+        if used >= limit or (last is not None and now - last < self.limits.per_chat_interval):
+            self.too_many += 1
+            raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        self._window = (second, free + (not is_paid), paid + is_paid)
+        self._chat_last[chat] = now
+
     async def _handle(self, request: web.Request) -> web.Response:
         if request.match_info["token"] != self.token:
             return web.json_response({"ok": False, "error_code": 401,
@@ -140,8 +187,10 @@ class FakeBotApiServer:
         call = Call(method, params)
         if method == "getUpdates":
             return await self._get_updates(params)
-        self.calls.append(call)
+        if self.record_calls:
+            self.calls.append(call)
         try:
+            self._check_limits(method, params)
             fault = self._take_fault(method)
             if fault is not None:
                 if fault.delay:
@@ -153,9 +202,20 @@ class FakeBotApiServer:
                     raise ApiError(403, "Forbidden: bot was blocked by the user")
                 if fault.status >= 500:
                     raise ApiError(fault.status, "Internal Server Error")
-            result = self.api.call(method, params)
+            if method == "sendMessage" and not self.record_calls:
+                # Long benchmark runs: answer like Telegram without keeping every message.
+                self.api._check_text(params.get("text"), params.get("parse_mode"))
+                result = {"message_id": 1, "date": int(time.time()),
+                          "chat": {"id": int(params["chat_id"]), "type": "private"},
+                          "text": params.get("text")}
+            else:
+                result = self.api.call(method, params)
             body, status = {"ok": True, "result": result}, 200
             self.ok_counts[method] += 1
+            if method == "sendMessage":
+                self.delivered[int(params["chat_id"])] += 1
+                self.last_sent_at = time.monotonic()
+                self.first_sent_at = self.first_sent_at or self.last_sent_at
         except ApiError as exc:
             call.error = exc.description
             body, status = exc.payload(), exc.code
