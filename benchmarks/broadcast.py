@@ -174,8 +174,7 @@ async def run_faults(folder: Path, subscribers: int) -> None:
     try:
         fresh_server_counts(server)
         broadcast_id, _ = await start_broadcast(bot)
-        while sum(server.delivered.values()) < subscribers * 0.3:
-            await asyncio.sleep(0.05)
+        await server.wait_count("sendMessage", int(subscribers * 0.3), within=120)
         server.storm_until = time.monotonic() + 2.0                  # a 2-second 429 storm
         counts = await wait_done(bot, broadcast_id, within=300)
     finally:
@@ -204,8 +203,8 @@ async def run_crash(folder: Path, subscribers: int) -> None:
     try:
         fresh_server_counts(server)
         broadcast_id, _ = await start_broadcast(bot)
-        while sum(server.delivered.values()) < subscribers * 0.4:
-            await asyncio.sleep(0.01)
+        await server.wait_count("sendMessage", server.ok_counts["sendMessage"]
+                                + int(subscribers * 0.4), within=120)
         await bot.kill9()
         at_kill = sum(server.delivered.values())
         await bot.start()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+import pytest
+
 from bot.broadcasts.sender import SendResult, classify
 from bot.storage.broadcasts import create_broadcast, get_broadcast, outcome_counts, set_state
 from bot.storage.subscriptions import get_subscription, unsubscribe
@@ -153,3 +155,24 @@ async def test_rate_is_respected(rig: Rig) -> None:
     achieved = (len(times) - 1) / (times[-1] - times[0])
     assert 20 <= achieved <= 27.5
     assert "allow_paid_broadcast" not in rig.sender.payloads[0]
+
+
+async def test_a_slow_final_flush_is_not_lost(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: cancelling the flusher mid-write lost outcomes, and they were sent again."""
+    from bot.broadcasts import engine as engine_module
+
+    original = engine_module.record_outcomes
+
+    async def slow(*args: object, **kwargs: object) -> None:
+        await asyncio.sleep(0.15)
+        await original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_module, "record_outcomes", slow)
+    ids = await rig.subscribers(200)
+    await rig.engine().start()
+    first = await broadcast(rig)
+    await rig.wait_state(first, "done")
+    second = await broadcast(rig)
+    await rig.wait_state(second, "done")
+    assert all(rig.sender.delivered[i] == 2 for i in ids)
+    assert await outcome_counts(rig.db, first) == {"sent": 200}
