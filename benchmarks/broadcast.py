@@ -99,21 +99,26 @@ async def cli(env: dict[str, str], *args: str) -> str:
     return out.decode()
 
 
-def state(database: Path, broadcast_id: int) -> tuple[str, dict[str, int]]:
+def state(database: Path, broadcast_id: int) -> str:
     with sqlite3.connect(database) as conn:
         row = conn.execute("SELECT state FROM broadcasts WHERE id = ?", (broadcast_id,)).fetchone()
-        counts = dict(conn.execute("SELECT COALESCE(outcome, 'pending'), COUNT(*) FROM deliveries"
-                                   " WHERE broadcast_id = ? GROUP BY outcome", (broadcast_id,)))
-    return (row[0] if row else "?"), counts
+    return row[0] if row else "?"
+
+
+def outcomes(database: Path, broadcast_id: int) -> dict[str, int]:
+    with sqlite3.connect(database) as conn:
+        return dict(conn.execute("SELECT COALESCE(outcome, 'pending'), COUNT(*) FROM deliveries"
+                                 " WHERE broadcast_id = ? GROUP BY outcome", (broadcast_id,)))
 
 
 async def wait_done(bot: BotProcess, broadcast_id: int, within: float) -> dict[str, int]:
+    # Database reads run in a thread: the fake server shares this event loop, and stalling it
+    # would bunch the bot's requests into bursts that were never sent as bursts.
     deadline = time.monotonic() + within
     while time.monotonic() < deadline:
-        current, counts = state(bot.database, broadcast_id)
         bot.sample_rss()
-        if current == "done":
-            return counts
+        if await asyncio.to_thread(state, bot.database, broadcast_id) == "done":
+            return await asyncio.to_thread(outcomes, bot.database, broadcast_id)
         await asyncio.sleep(0.5)
     raise TimeoutError(f"broadcast {broadcast_id} not done: {state(bot.database, broadcast_id)}")
 
@@ -224,9 +229,13 @@ async def run_crash(folder: Path, subscribers: int) -> None:
 
 async def run_plain_loop(subscribers: int) -> None:
     """What most bots do: PTB's AIORateLimiter and a for-loop over subscribers."""
+    import logging
+
     from telegram.error import Forbidden, TelegramError
     from telegram.ext import AIORateLimiter, ApplicationBuilder
 
+    # AIORateLimiter logs a traceback for every 429; the count is printed instead.
+    logging.getLogger("telegram").setLevel(logging.CRITICAL)
     server = FakeBotApiServer(TOKEN)
     server.limits = Limits()
     server.record_calls = False

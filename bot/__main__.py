@@ -117,7 +117,7 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
         elif args.action in cli.TRANSITIONS:
             asyncio.run(cli.control(settings, args.action, args.id, clock.now()))
         else:
-            content = load_content(settings.content_dir)
+            content = load_content(settings.content_dir, render_check=False)
             asyncio.run(cli.send(settings, content, text=args.text, template=args.template,
                                  region=args.region, lang=args.lang, topic=args.topic,
                                  at=args.at, urgent=args.urgent, now=clock.now()))

@@ -82,10 +82,11 @@ async def send(settings: Settings, content: Content, *, text: str | None, templa
     not_before = parse_at(at, settings, now) if at else now
     db = await open_database(settings.database_path)
     try:
-        audience = await count_audience_by_language(db, topic, region, lang)
+        # Created first, so a running bot can start while the audience is counted here.
         broadcast_id = await create_broadcast(
             db, created_by="cli", topic=topic, text=text, template=template, region=region,
             language=lang, urgent=urgent, not_before=not_before, now=now)
+        audience = await count_audience_by_language(db, topic, region, lang)
     finally:
         await db.close()
     total = sum(audience.values())

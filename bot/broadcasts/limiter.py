@@ -15,14 +15,14 @@ class TokenBucket:
 
     The bucket holds 20 ms of tokens (at least 2), so the event loop's timer jitter does not
     eat into the rate; a sliding one-second window caps what that slack could add, since
-    Telegram counts messages per second. The window keeps 0.5% in hand: requests sent evenly
-    can still arrive a few milliseconds bunched.
+    Telegram counts messages per second. The window keeps 2% in hand: requests sent evenly
+    can still arrive bunched by a stall of some milliseconds on either side.
     """
 
     def __init__(self, rate: float, burst: float | None = None) -> None:
         self.rate = rate
         self.capacity = burst if burst is not None else max(2.0, rate * 0.02)
-        self.per_second = rate * 0.995
+        self.per_second = rate * 0.98
         self._tokens = 0.0
         self._window: deque[float] = deque()
         self._stamp = time.monotonic()

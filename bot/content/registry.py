@@ -205,8 +205,12 @@ def _election_context(election: Election, lang: str) -> dict[str, Any]:
 # ---- loading ------------------------------------------------------------------------------
 
 
-def load_content(root: Path) -> Content:
-    """Load every content file under `root`; raise ContentError listing all problems."""
+def load_content(root: Path, render_check: bool = True) -> Content:
+    """Load every content file under `root`; raise ContentError listing all problems.
+
+    `render_check=False` skips rendering every template with sample values (schemas and
+    references are still checked): for operator commands, on content the bot already checked.
+    """
     root = Path(root)
     col = _Collector(root)
     env = make_environment()
@@ -306,7 +310,8 @@ def load_content(root: Path) -> Content:
     assert schedule is not None
     content = Content(root, election, sources, topics, entries, messages, commands, regions,
                       schedule, broadcast_templates)
-    _check_rendering(col, content)
+    if render_check:
+        _check_rendering(col, content)
     if col.problems:
         raise ContentError(col.problems)
     return content

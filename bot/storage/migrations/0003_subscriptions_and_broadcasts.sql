@@ -41,7 +41,7 @@ CREATE TABLE deliveries (
     at           TEXT,
     PRIMARY KEY (broadcast_id, user_id)
 ) WITHOUT ROWID;
-CREATE INDEX deliveries_outcome ON deliveries (broadcast_id, outcome, at);
+
 
 -- Non-urgent messages a subscriber got per local day, for DAILY_CAP.
 CREATE TABLE daily_counts (
