@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import sqlite3
 import sys
 import tempfile
@@ -25,10 +24,10 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import PROJECT_ROOT
 from bot.broadcasts.engine import FLUSH_INTERVAL, concurrency_for
 from bot.storage import open_database
-from tests.fakes.server import FakeBotApiServer, Limits
+from tests.fakes.process import bot_env, start_bot, stop_bot
+from tests.fakes.server import FakeBotApiServer
 
 TOKEN = "616161:BENCH-broadcast-token-for-the-fake-server"
 FIRST_ID = 10_000_000
@@ -51,19 +50,14 @@ async def make_database(path: Path, subscribers: int) -> list[int]:
 class BotProcess:
     def __init__(self, server: FakeBotApiServer, database: Path, rate: float, paid: bool) -> None:
         self.server, self.database = server, database
-        self.env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": server.url,
-                    "DATABASE_PATH": str(database), "QUIET_HOURS": "", "DAILY_CAP": "0",
-                    "BROADCAST_RATE": str(rate), "PAID_BROADCAST": "true" if paid else "false",
-                    "LOG_LEVEL": "WARNING", "PYTHONPATH": str(PROJECT_ROOT)}
+        self.env = bot_env(server, database.parent, DATABASE_PATH=str(database), QUIET_HOURS="",
+                           DAILY_CAP="0", BROADCAST_RATE=str(rate),
+                           PAID_BROADCAST="true" if paid else "false", LOG_LEVEL="WARNING")
         self.process: asyncio.subprocess.Process | None = None
         self.peak_rss_kb = 0
 
     async def start(self) -> None:
-        before = self.server.ok_counts["setMyCommands"]
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=self.database.parent, env=self.env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
-        await self.server.wait_count("setMyCommands", before + 3, within=60)
+        self.process = await start_bot(self.server, self.env, self.database.parent)
 
     def sample_rss(self) -> None:
         if self.process is None:
@@ -76,12 +70,9 @@ class BotProcess:
             pass
 
     async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
+        if self.process is not None:
             self.sample_rss()
-            self.process.send_signal(signal.SIGTERM)
-            self.server.release_polls()
-            await asyncio.wait_for(self.process.wait(), 30)
-        self.server._released = False
+            await stop_bot(self.process, self.server)
 
     async def kill9(self) -> None:
         assert self.process is not None
@@ -141,10 +132,7 @@ def fresh_server_counts(server: FakeBotApiServer) -> None:
 
 
 async def run_rate(folder: Path, label: str, subscribers: int, rate: float, paid: bool) -> None:
-    server = FakeBotApiServer(TOKEN)
-    server.limits = Limits()
-    server.record_calls = False
-    await server.start()
+    server = await limited_server()
     database = folder / f"{label}.sqlite3"
     await make_database(database, subscribers)
     bot = BotProcess(server, database, rate, paid)
@@ -165,11 +153,13 @@ async def run_rate(folder: Path, label: str, subscribers: int, rate: float, paid
           f"peak RSS {bot.peak_rss_kb / 1024:.0f} MB; outcomes {counts}; duplicates {duplicates}")
 
 
+async def limited_server() -> FakeBotApiServer:
+    server = await limited_server()
+    return server
+
+
 async def run_faults(folder: Path, subscribers: int) -> None:
-    server = FakeBotApiServer(TOKEN)
-    server.limits = Limits()
-    server.record_calls = False
-    await server.start()
+    server = await limited_server()
     database = folder / "faults.sqlite3"
     ids = await make_database(database, subscribers)
     server.blocked_chats = {i for i in ids if i % 20 == 0}          # 5%
@@ -197,10 +187,7 @@ async def run_faults(folder: Path, subscribers: int) -> None:
 
 
 async def run_crash(folder: Path, subscribers: int) -> None:
-    server = FakeBotApiServer(TOKEN)
-    server.limits = Limits()
-    server.record_calls = False
-    await server.start()
+    server = await limited_server()
     database = folder / "crash.sqlite3"
     ids = await make_database(database, subscribers)
     bot = BotProcess(server, database, 1000, True)
@@ -236,10 +223,7 @@ async def run_plain_loop(subscribers: int) -> None:
 
     # AIORateLimiter logs a traceback for every 429; the count is printed instead.
     logging.getLogger("telegram").setLevel(logging.CRITICAL)
-    server = FakeBotApiServer(TOKEN)
-    server.limits = Limits()
-    server.record_calls = False
-    await server.start()
+    server = await limited_server()
     app = (ApplicationBuilder().token(TOKEN).base_url(f"{server.url}/bot")
            .rate_limiter(AIORateLimiter()).build())
     await app.initialize()

@@ -17,12 +17,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import statistics
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
+from pathlib import Path
 
 from telegram import Update
 
@@ -35,6 +35,7 @@ from bot.faq.matcher import Matcher
 from bot.settings import load_settings
 from bot.shell.botapi import LocalBotApi, LocalRequest
 from tests.fakes import updates
+from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
 
 TOKEN = "555000:BENCH-token-for-the-local-fake-server"
@@ -86,14 +87,8 @@ async def bench_end_to_end(questions: list[str], total: int, users: int) -> None
     server = FakeBotApiServer(TOKEN)
     await server.start()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": server.url,
-               "DATABASE_PATH": f"{tmp}/e2e.sqlite3", "LOG_LEVEL": "WARNING",
-               "PYTHONPATH": str(PROJECT_ROOT)}
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=tmp, env=env,
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+        process = await start_bot(server, bot_env(server, Path(tmp), LOG_LEVEL="WARNING"), Path(tmp))
         try:
-            await server.wait_for(lambda c: c.method == "setMyCommands", within=60)
             await asyncio.sleep(0.5)
             # Warm-up, so process start-up is not counted.
             warm = server.ok_counts["sendMessage"]
@@ -110,9 +105,7 @@ async def bench_end_to_end(questions: list[str], total: int, users: int) -> None
             await server.wait_count("sendMessage", before + total, within=120)
             elapsed = time.perf_counter() - t0
         finally:
-            process.send_signal(signal.SIGTERM)
-            server.release_polls()
-            await asyncio.wait_for(process.wait(), 30)
+            await stop_bot(process, server)
             await server.stop()
     errors = [c for c in server.calls if c.error]
     print(f"end to end, python -m bot run over HTTP: {total / elapsed:.0f} updates/s "

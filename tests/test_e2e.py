@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ import pytest
 
 from bot import PROJECT_ROOT
 from tests.fakes import updates
+from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer, Fault
 
 TOKEN = "424242:E2E-secret-token-value-for-tests"
@@ -26,36 +26,26 @@ class Running:
     log_path: Path
 
 
-async def start_bot(server: FakeBotApiServer, tmp_path: Path) -> Running:
+async def start(server: FakeBotApiServer, tmp_path: Path) -> Running:
     log_path = tmp_path / "bot.log"
-    env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": server.url,
-           "DATABASE_PATH": str(tmp_path / "e2e.sqlite3"), "LOG_LEVEL": "DEBUG",
-           "PYTHONPATH": str(PROJECT_ROOT)}
-    with log_path.open("wb") as log:
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-            stdout=log, stderr=asyncio.subprocess.STDOUT)
-    # Ready once the command menu is registered (post_init ran, polling begins next).
-    await server.wait_for(lambda c: c.method == "setMyCommands", within=30)
+    env = bot_env(server, tmp_path, LOG_LEVEL="DEBUG")
+    process = await start_bot(server, env, tmp_path, log=log_path)
     return Running(server, process, log_path)
 
 
-async def stop_bot(running: Running) -> int:
-    if running.process.returncode is None:
-        running.process.send_signal(signal.SIGTERM)
-        running.server.release_polls()
-    return await asyncio.wait_for(running.process.wait(), 20)
+async def stop(running: Running) -> int:
+    return await stop_bot(running.process, running.server)
 
 
 @pytest.fixture
 async def bot(tmp_path: Path) -> AsyncIterator[Running]:
     server = FakeBotApiServer(TOKEN)
     await server.start()
-    running = await start_bot(server, tmp_path)
+    running = await start(server, tmp_path)
     try:
         yield running
     finally:
-        await stop_bot(running)
+        await stop(running)
         await server.stop()
 
 
@@ -100,7 +90,7 @@ async def test_conversation_through_the_real_process(bot: Running) -> None:
     deleted = await press(server, "Yes, delete", citizen)
     assert "deleted" in deleted.params["text"]
 
-    assert await stop_bot(bot) == 0
+    assert await stop(bot) == 0
     log = bot.log_path.read_text()
     assert TOKEN not in log and TOKEN.split(":")[1] not in log
     assert "Budi" not in log and "tps buka jam brp" not in log

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import shutil
-import signal
 import sqlite3
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot import PROJECT_ROOT
 from tests.fakes import updates
+from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
 
 TOKEN = "818181:E2E-schedule-token-for-the-tests"
@@ -44,14 +42,10 @@ async def test_scheduled_countdown_reaches_a_subscriber_once(tmp_path: Path) -> 
     server = FakeBotApiServer(TOKEN)
     await server.start()
     database = tmp_path / "e2e.sqlite3"
-    env = {**os.environ, "BOT_TOKEN": TOKEN, "TELEGRAM_API_URL": server.url,
-           "DATABASE_PATH": str(database), "CONTENT_DIR": str(content_dir), "QUIET_HOURS": "",
-           "PYTHONPATH": str(PROJECT_ROOT)}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    env = bot_env(server, tmp_path, DATABASE_PATH=str(database), CONTENT_DIR=str(content_dir),
+                  QUIET_HOURS="")
+    process = await start_bot(server, env, tmp_path)
     try:
-        await server.wait_for(lambda c: c.method == "setMyCommands", within=30)
         citizen = updates.user(5150, "id", "Nur")
         start = len(server.calls)
         server.push(message=updates.message(server.api, "/langganan", citizen))
@@ -68,9 +62,7 @@ async def test_scheduled_countdown_reaches_a_subscriber_once(tmp_path: Path) -> 
                   and "1 hari lagi" in str(c.params.get("text"))]
         assert len(copies) == 1
     finally:
-        process.send_signal(signal.SIGTERM)
-        server.release_polls()
-        assert await asyncio.wait_for(process.wait(), 20) == 0
+        assert await stop_bot(process, server) == 0
         await server.stop()
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT state FROM scheduled_sends WHERE key = 'countdown:soon'"

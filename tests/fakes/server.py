@@ -82,6 +82,10 @@ class FakeBotApiServer:
 
     # -- driving ----------------------------------------------------------------------------
 
+    def accept_polls(self) -> None:
+        """Long polls wait for updates again (a bot is starting)."""
+        self._released = False
+
     def release_polls(self) -> None:
         """Answer pending and future long polls at once (a bot is shutting down)."""
         self._released = True

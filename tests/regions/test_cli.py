@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import signal
-import sys
 from pathlib import Path
 
 from bot import PROJECT_ROOT
 from tests.fakes import updates
+from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
 from tests.test_cli import run
 
@@ -59,13 +57,9 @@ async def test_running_bot_answers_from_an_imported_list(tmp_path: Path) -> None
     token = "777000:E2E-tps-token-value-for-the-tests"
     server = FakeBotApiServer(token)
     await server.start()
-    env = {**os.environ, "BOT_TOKEN": token, "TELEGRAM_API_URL": server.url,
-           "DATABASE_PATH": str(tmp_path / "bot.sqlite3"), "PYTHONPATH": str(PROJECT_ROOT)}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", cwd=tmp_path, env=env,
-        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    env = bot_env(server, tmp_path)
+    process = await start_bot(server, env, tmp_path)
     try:
-        await server.wait_for(lambda c: c.method == "setMyCommands", within=30)
         voter = updates.user(4242, "id", "Dewi")
 
         async def ask(text: str | None, **extra: object) -> str:
@@ -86,7 +80,5 @@ async def test_running_bot_answers_from_an_imported_list(tmp_path: Path) -> None
         nearest = await ask(None, location={"latitude": -3.2415, "longitude": 104.4425})
         assert "TPS terdekat" in nearest and "0,1 km" in nearest
     finally:
-        process.send_signal(signal.SIGTERM)
-        server.release_polls()
-        assert await asyncio.wait_for(process.wait(), 20) == 0
+        assert await stop_bot(process, server) == 0
         await server.stop()

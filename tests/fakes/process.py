@@ -1,0 +1,47 @@
+"""Run `python -m bot run` as a real process against the fake Bot API server."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+from bot import PROJECT_ROOT
+from tests.fakes.server import FakeBotApiServer
+
+READY_CALLS = 3  # post_init registers the command menu three times (id, en, default)
+
+
+def bot_env(server: FakeBotApiServer, folder: Path, **settings: str) -> dict[str, str]:
+    """The environment of a bot process talking to `server`; settings override the defaults."""
+    return {**os.environ, "BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.url,
+            "DATABASE_PATH": str(folder / "bot.sqlite3"), "PYTHONPATH": str(PROJECT_ROOT),
+            **settings}
+
+
+async def start_bot(server: FakeBotApiServer, env: dict[str, str], folder: Path,
+                    log: Path | None = None) -> asyncio.subprocess.Process:
+    """Start the bot and return once it is ready (its command menu is registered)."""
+    server.accept_polls()
+    before = server.ok_counts["setMyCommands"]
+    output = log.open("wb") if log else None
+    try:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=folder, env=env,
+            stdout=output or asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.STDOUT if output else asyncio.subprocess.DEVNULL)
+    finally:
+        if output:
+            output.close()
+    await server.wait_count("setMyCommands", before + READY_CALLS, within=60)
+    return process
+
+
+async def stop_bot(process: asyncio.subprocess.Process, server: FakeBotApiServer) -> int:
+    """SIGTERM, as an operator or systemd would; the bot finishes its work and exits."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGTERM)
+        server.release_polls()
+    return await asyncio.wait_for(process.wait(), 30)
