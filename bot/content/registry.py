@@ -119,8 +119,10 @@ class Content:
     regions: RegionTree
     schedule: Schedule
     broadcast_templates: dict[str, dict[str, Template]]  # template id -> lang -> template
-    # Answers depend only on content and language, so each is rendered once.
+    # Answers, and messages without variables (button labels...), depend only on content and
+    # language, so each is rendered once.
     _answers: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _fixed_messages: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     # ---- queries --------------------------------------------------------------------------
 
@@ -137,6 +139,14 @@ class Content:
         return ctx
 
     def message(self, key: str, lang: str, **variables: Any) -> str:
+        if not variables:
+            cached = self._fixed_messages.get((key, lang))
+            if cached is None:
+                cached = self._fixed_messages[(key, lang)] = self._render_message(key, lang)
+            return cached
+        return self._render_message(key, lang, **variables)
+
+    def _render_message(self, key: str, lang: str, **variables: Any) -> str:
         text = render(self.messages[key][lang], self.context(lang, **variables))
         # Button labels are plain text, not HTML: undo the escaping meant for messages.
         return html.unescape(text) if key.startswith(BUTTON_PREFIX) else text

@@ -118,17 +118,22 @@ class RegionTree:
         says_place = any(w in PLACE_PREFIXES for w in words[:-1])
         place: list[str] = []
         unknown = 0
+        maybe_place = False
         for word in words:
             if word in PLACE_PREFIXES or word in FILLER or word in TPS_INTENT:
                 continue
             corrected = self._correct(word)
             if corrected is None:
-                unknown += 1  # may still be two words typed together: checked by search()
+                unknown += 1
+                # Long enough to be place words typed together ("tanjungagung").
+                maybe_place = maybe_place or len(word) >= 7
+            else:
+                maybe_place = True
             place.append(corrected or word)
         query = " ".join(place)
         only_place = bool(place) and unknown == 0
         matches: list[PlaceMatch] = []
-        if query and not other_question:
+        if query and maybe_place and not other_question:
             if only_place or intent or says_place:
                 matches = self.search(query)
             elif len(place) <= 2:
