@@ -23,7 +23,8 @@ DURING_CAMPAIGN = datetime(2024, 11, 13, 2, 0, tzinfo=UTC)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never read a developer's .env or environment."""
     for name in ("BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_PATH", "ADMIN_IDS", "TIMEZONE",
-                 "LOG_LEVEL", "CONTENT_DIR"):
+                 "LOG_LEVEL", "CONTENT_DIR", "QUIET_HOURS", "DAILY_CAP", "BROADCAST_RATE",
+                 "PAID_BROADCAST", "SCHEDULE_GRACE_HOURS"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
