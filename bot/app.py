@@ -113,23 +113,21 @@ def build_application(settings: Settings, *, token: str | None = None,
                       get_updates_request: BaseRequest | None = None,
                       clock: Clock | None = None,
                       content: Content | None = None,
-                      broadcasts: Sender | bool | None = None) -> SuaraApplication:
+                      broadcast_sender: Sender | None = None) -> SuaraApplication:
     """Wire settings, content, matcher, storage and handlers into one PTB Application.
 
     `request`/`get_updates_request` replace the HTTP transport (the shell and tests pass an
-    in-process Bot API); `token` overrides settings for the offline shell. `broadcasts` is the
-    sender for the delivery engine and scheduler: by default the Bot API over HTTP when the
-    transport is real, and none offline; False turns them off.
+    in-process Bot API); `token` overrides settings for the offline shell. The delivery engine
+    and scheduler run with `broadcast_sender`, or with the Bot API over HTTP when the transport
+    is real; offline without a sender (shell, most tests) they do not run.
     """
     content = content or load_content(settings.content_dir)
     clock = clock or SystemClock()
     services = Services(settings=settings, content=content, matcher=Matcher(content), clock=clock)
-    sender: Sender | None = None
-    if broadcasts is None and request is None:
+    sender = broadcast_sender
+    if sender is None and request is None:
         sender = HttpSender(settings.telegram_api_url, token or settings.token,
                             connections=concurrency_for(settings.broadcast_rate))
-    elif broadcasts not in (None, False, True):
-        sender = broadcasts  # type: ignore[assignment]
     if sender is not None:
         engine = DeliveryEngine(settings, content, clock, sender)
         services.engine = engine

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 
 from bot.content.registry import Content
 from bot.regions.tree import KECAMATAN, Region
+from bot.storage.subscriptions import TOPICS
 
 # Bump when the meaning of callback data changes; older buttons then get a polite refresh.
 CALLBACK_VERSION = "1"
@@ -52,8 +53,6 @@ def main_menu(content: Content, lang: str) -> InlineKeyboardMarkup:
 
 
 def subscription(content: Content, lang: str, topics: frozenset[str]) -> InlineKeyboardMarkup:
-    from bot.storage.subscriptions import TOPICS
-
     rows = [[_button(content.message("btn_topic", lang, topic=t, on=t in topics), Callback("T", t))]
             for t in TOPICS]
     rows.append([_button(content.message("btn_unsubscribe", lang), Callback("u")),

@@ -145,7 +145,7 @@ class DeliveryEngine:
         texts: dict[tuple[str, str | None], str] = {}
         day = local.date().isoformat()
         # DAILY_CAP=0 means no cap; urgent announcements are never capped.
-        cap = self.settings.daily_cap or None if not broadcast.urgent else None
+        cap = None if broadcast.urgent else (self.settings.daily_cap or None)
         semaphore = asyncio.Semaphore(self.concurrency)
         flusher = asyncio.create_task(self._flusher(run, day))
         next_control = time.monotonic() + CONTROL_INTERVAL

@@ -13,6 +13,8 @@ from typing import Any, Protocol
 
 import aiohttp
 
+from bot.shell.botapi import ApiError
+
 
 @dataclass(frozen=True)
 class SendResult:
@@ -92,8 +94,6 @@ class ApiSender:
         return None
 
     async def send(self, payload: dict[str, Any]) -> SendResult:
-        from bot.shell.botapi import ApiError
-
         await asyncio.sleep(0)
         try:
             self.api.call("sendMessage", payload)

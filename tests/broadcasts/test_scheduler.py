@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
-from datetime import UTC, datetime
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import pytest
 
 from bot import PROJECT_ROOT
 from bot.clock import FixedClock
 from bot.content.registry import Content, load_content
 from bot.settings import Settings
+from scheduler import runner as runner_module
 from scheduler.calendar import occurrences
 from scheduler.runner import ScheduleRunner
 from tests.broadcasts.conftest import Rig
@@ -89,29 +94,17 @@ async def test_calendar_change_reschedules_and_removal_cancels(rig: Rig, tmp_pat
     assert (await states(rig))["cal:politik_uang:2024-11-25"] == ("cancelled", "removed from the calendar")
 
 
-async def test_jobs_fire_through_apscheduler(rig: Rig) -> None:
-    # Real time for APScheduler: an occurrence two seconds from now.
-    import asyncio
-
+async def test_jobs_fire_through_apscheduler(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Real time for APScheduler: one occurrence two seconds from now.
     now = datetime.now(UTC)
     rig.clock = FixedClock(now)
-    await rig.subscribers(2)
-    content = rig.content
-    run = ScheduleRunner(rig.settings, content, rig.clock)
-    from scheduler import runner as runner_module
-
-    original = runner_module.occurrences
-    soon = now.replace(microsecond=0)
-    from dataclasses import replace as dc_replace
-    from datetime import timedelta
-
-    def patched(c: Content):  # type: ignore[no-untyped-def]
-        return [dc_replace(original(c)[0], key="test:soon", due_at=soon + timedelta(seconds=2))]
-
-    runner_module.occurrences = patched  # type: ignore[assignment]
+    run = ScheduleRunner(rig.settings, rig.content, rig.clock)
+    soon = replace(occurrences(rig.content)[0], key="test:soon", due_at=now + timedelta(seconds=2))
+    monkeypatch.setattr(runner_module, "occurrences", lambda content: [soon])
     try:
         report = await run.start()
         assert [o.key for o in report.future] == ["test:soon"]
+        row = None
         for _ in range(60):
             row = await (await rig.db.conn.execute(
                 "SELECT state FROM scheduled_sends WHERE key = 'test:soon'")).fetchone()
@@ -120,5 +113,4 @@ async def test_jobs_fire_through_apscheduler(rig: Rig) -> None:
             await asyncio.sleep(0.1)
         assert row is not None and row[0] == "enqueued"
     finally:
-        runner_module.occurrences = original  # type: ignore[assignment]
         await run.stop()
