@@ -298,10 +298,11 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     elif raw_messages is not None:
         col.add(root / "messages.yaml", None, "", "must be a mapping of message key to texts")
 
-    schedule = _load_model(col, root / "schedule.yaml", Schedule)
+    raw_schedule = col.load(root / "schedule.yaml")
+    schedule = (col.validate(Schedule, root / "schedule.yaml", raw_schedule)
+                if raw_schedule is not None else None)
     broadcast_templates: dict[str, dict[str, Template]] = {}
     if schedule is not None:
-        raw_schedule = load_yaml(root / "schedule.yaml")
         for tid, tmpl in schedule.templates.items():
             line = _key_line(raw_schedule.get("templates"), tid)
             broadcast_templates[tid] = {}
