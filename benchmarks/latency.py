@@ -26,6 +26,7 @@ from pathlib import Path
 
 from telegram import Update
 
+from benchmarks.stats import pct
 from bot import PROJECT_ROOT
 from bot.app import build_application, close_offline, open_offline
 from bot.clock import FixedClock
@@ -39,11 +40,6 @@ from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
 
 TOKEN = "555000:BENCH-token-for-the-local-fake-server"
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def bench_matching(questions: list[str]) -> None:
