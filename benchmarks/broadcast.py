@@ -21,29 +21,20 @@ import sqlite3
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.broadcasts.engine import FLUSH_INTERVAL, concurrency_for
-from bot.storage import open_database
 from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer, Limits
+from tests.fakes.subscribers import bulk_subscribe
 
 TOKEN = "616161:BENCH-broadcast-token-for-the-fake-server"
 FIRST_ID = 10_000_000
 
 
 async def make_database(path: Path, subscribers: int) -> list[int]:
-    db = await open_database(path)
-    await db.close()
-    now = datetime.now(UTC).isoformat(timespec="seconds")
     ids = list(range(FIRST_ID, FIRST_ID + subscribers))
-    with sqlite3.connect(path) as conn:
-        conn.executemany("INSERT INTO users (user_id, language, first_seen, last_seen) "
-                         "VALUES (?, ?, ?, ?)",
-                         ((i, "en" if i % 10 == 0 else "id", now, now) for i in ids))
-        conn.executemany("INSERT INTO subscriptions (user_id, subscribed_at) VALUES (?, ?)",
-                         ((i, now) for i in ids))
+    await bulk_subscribe(path, ids, language=lambda i: "en" if i % 10 == 0 else "id")
     return ids
 
 

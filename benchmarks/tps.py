@@ -25,6 +25,7 @@ from benchmarks.stats import pct
 from bot import PROJECT_ROOT
 from bot.content.registry import Content, load_content
 from bot.regions.directory import TpsDirectory
+from bot.regions.loader import load_regions
 from bot.regions.tps_import import parse_tps_csv
 from bot.storage import open_database
 from bot.storage.tps import replace_all
@@ -33,7 +34,7 @@ from bot.storage.tps import replace_all
 def synthetic_csv(content: Content, rows: int, seed: int = 1) -> bytes:
     rng = random.Random(seed)
     bounds = content.election.region.bounds
-    desas = [d for ds in content.regions.desa_of.values() for d in ds]
+    desas = [d for ds in load_regions(content).desa_of.values() for d in ds]
     lines = ["kode_wilayah,tps,alamat,lat,lon,aksesibilitas,keterangan"]
     for i in range(rows):
         desa = desas[i % len(desas)]
@@ -46,7 +47,7 @@ def synthetic_csv(content: Content, rows: int, seed: int = 1) -> bytes:
 
 async def bench_import(content: Content, data: bytes, folder: Path) -> None:
     t0 = time.perf_counter()
-    result = parse_tps_csv(data, content.regions, content.election.region.bounds)
+    result = parse_tps_csv(data, load_regions(content), content.election.region.bounds)
     parsed = time.perf_counter()
     assert result.ok, result.errors[:3]
     db = await open_database(folder / "bench.sqlite3")
@@ -80,7 +81,7 @@ def bench_cli(path: Path, folder: Path) -> None:
 
 
 async def bench_lookup(content: Content, data: bytes, folder: Path) -> None:
-    result = parse_tps_csv(data, content.regions, content.election.region.bounds)
+    result = parse_tps_csv(data, load_regions(content), content.election.region.bounds)
     db = await open_database(folder / "lookup.sqlite3")
     await replace_all(db, result.rows, "bench.csv", False, datetime.now(UTC))
     directory = TpsDirectory()

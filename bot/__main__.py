@@ -73,8 +73,11 @@ def cmd_check(args: argparse.Namespace) -> int:
         root = Path(args.content) if args.content else load_settings().content_dir
     except SettingsError as exc:
         return _fail(str(exc))
+    from bot.regions.loader import load_regions
+
     try:
         content = load_content(root)
+        regions = load_regions(content)
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
@@ -82,12 +85,15 @@ def cmd_check(args: argparse.Namespace) -> int:
     print(f"  {len(content.entries)} FAQ entries in {len(content.topics)} topics, "
           f"{len(content.sources)} sources, {len(content.messages)} messages, "
           f"{len(content.election.milestones)} milestones")
+    print(f"  {regions.root_name}: {len(regions.kecamatan)} kecamatan, {regions.desa_count} "
+          f"desa/kelurahan; {len(content.subscription_topics)} subscription topics")
     print("  every template rendered in every language with sample values")
     return 0
 
 
 def cmd_tps(args: argparse.Namespace) -> int:
     from bot.regions.cli import export_tps, import_tps
+    from bot.regions.loader import load_regions
 
     try:
         settings = load_settings()
@@ -97,15 +103,17 @@ def cmd_tps(args: argparse.Namespace) -> int:
         return asyncio.run(export_tps(settings, Path(args.file) if args.file else None))
     try:
         content = load_content(settings.content_dir)
+        regions = load_regions(content)
     except ContentError as exc:
         return _fail(str(exc))
-    return asyncio.run(import_tps(settings, content, Path(args.file), sample=args.sample,
+    return asyncio.run(import_tps(settings, content, regions, Path(args.file), sample=args.sample,
                                   dry_run=args.dry_run))
 
 
 def cmd_broadcast(args: argparse.Namespace) -> int:
     from bot.broadcasts import cli
     from bot.clock import SystemClock
+    from bot.regions.loader import load_regions
 
     try:
         settings = load_settings()
@@ -118,7 +126,8 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
             asyncio.run(cli.control(settings, args.action, args.id, clock.now()))
         else:
             content = load_content(settings.content_dir, render_check=False)
-            asyncio.run(cli.send(settings, content, text=args.text, template=args.template,
+            regions = load_regions(content)
+            asyncio.run(cli.send(settings, content, regions, text=args.text, template=args.template,
                                  region=args.region, lang=args.lang, topic=args.topic,
                                  at=args.at, urgent=args.urgent, now=clock.now()))
     except (SettingsError, cli.InputError) as exc:

@@ -18,13 +18,17 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.broadcasts.compose import Composer
 from bot.broadcasts.engine import DeliveryEngine, concurrency_for
+from bot.broadcasts.limiter import RecentSends
 from bot.broadcasts.sender import HttpSender, Sender
 from bot.clock import Clock, SystemClock
 from bot.content.registry import Content, load_content
 from bot.context import SuaraApplication, SuaraContext
 from bot.faq.matcher import Matcher
 from bot.handlers import register_all
+from bot.regions.directory import TpsDirectory
+from bot.regions.loader import load_regions
 from bot.services import Services
 from bot.settings import Settings
 from bot.storage import open_database
@@ -122,14 +126,19 @@ def build_application(settings: Settings, *, token: str | None = None,
     is real; offline without a sender (shell, most tests) they do not run.
     """
     content = content or load_content(settings.content_dir)
+    regions = load_regions(content)
     clock = clock or SystemClock()
-    services = Services(settings=settings, content=content, matcher=Matcher(content), clock=clock)
+    services = Services(settings=settings, content=content, matcher=Matcher(content), clock=clock,
+                        regions=regions)
     sender = broadcast_sender
     if sender is None and request is None:
         sender = HttpSender(settings.telegram_api_url, token or settings.token,
                             connections=concurrency_for(settings.broadcast_rate))
+    replies = RecentSends()
     if sender is not None:
-        engine = DeliveryEngine(settings, content, clock, sender)
+        composer = Composer(content, regions, TpsDirectory(), settings.paid_broadcast)
+        engine = DeliveryEngine(settings, composer, clock, sender, content.election.timezone,
+                                replies=replies)
         services.engine = engine
         services.scheduler = ScheduleRunner(settings, content, clock, on_enqueue=engine.poke)
     defaults = Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
@@ -151,7 +160,7 @@ def build_application(settings: Settings, *, token: str | None = None,
     if request is not None:
         builder = builder.request(request)
     else:
-        builder = builder.request(AiohttpRequest(connection_pool_size=32))
+        builder = builder.request(AiohttpRequest(connection_pool_size=32, sends=replies))
     # getUpdates gets its own session: a long poll must never wait behind replies.
     builder = builder.get_updates_request(get_updates_request or AiohttpRequest(
         connection_pool_size=1, read_timeout=5.0, retries=False))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot import fallbacks
+from bot import fallbacks, router
 from bot.account import handlers as account
 from bot.account.tracking import track_user
 from bot.broadcasts import handlers as subscriptions
@@ -27,4 +27,5 @@ def register_all(app: Application) -> None:
     subscriptions.register(app)
     regions.register(app)
     faq.register(app)
+    router.register(app)   # free text: a place, or a question for the FAQ
     fallbacks.register(app)

@@ -1,42 +1,14 @@
-"""Versioned, compact callback data and the inline keyboards built from content."""
+"""The inline keyboards, built from content (callback data: bot/callbacks.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
+from bot.callbacks import Callback
 from bot.content.registry import Content
-from bot.regions.tree import KECAMATAN, Region
-from bot.storage.subscriptions import TOPICS
-
-# Bump when the meaning of callback data changes; older buttons then get a polite refresh.
-CALLBACK_VERSION = "1"
-
-
-@dataclass(frozen=True)
-class Callback:
-    # m=menu t=topic e=entry l=language d=delete k=kecamatan page c=desa page v=pick desa
-    # s=show desa p=TPS venue y=save desa L=ask for location
-    kind: str
-    arg: str = ""
-
-    def encode(self) -> str:
-        data = f"{CALLBACK_VERSION}:{self.kind}:{self.arg}"
-        if len(data.encode()) > 64:
-            raise ValueError(f"callback data over 64 bytes: {data!r}")
-        return data
-
-
-def decode(data: str | None) -> Callback | None:
-    """The callback, or None when it is from another version or malformed (stale button)."""
-    if not data:
-        return None
-    parts = data.split(":", 2)
-    if len(parts) < 2 or parts[0] != CALLBACK_VERSION or not parts[1]:
-        return None
-    return Callback(parts[1], parts[2] if len(parts) == 3 else "")
+from bot.regions.tree import KECAMATAN, Region, RegionTree
 
 
 def _button(text: str, cb: Callback) -> InlineKeyboardButton:
@@ -53,8 +25,9 @@ def main_menu(content: Content, lang: str) -> InlineKeyboardMarkup:
 
 
 def subscription(content: Content, lang: str, topics: frozenset[str]) -> InlineKeyboardMarkup:
-    rows = [[_button(content.message("btn_topic", lang, topic=t, on=t in topics), Callback("T", t))]
-            for t in TOPICS]
+    rows = [[_button(content.message("btn_topic", lang, label=t.label.get(lang), on=tid in topics),
+                     Callback("T", tid))]
+            for tid, t in content.subscription_topics.items()]
     rows.append([_button(content.message("btn_unsubscribe", lang), Callback("u")),
                  _button(content.message("btn_home", lang), Callback("m"))])
     return InlineKeyboardMarkup(rows)
@@ -79,9 +52,10 @@ def _nav(content: Content, lang: str, page: int, pages: int, make: Callable[[int
     return row
 
 
-def kecamatan_picker(content: Content, lang: str, page: int) -> tuple[InlineKeyboardMarkup, int, int]:
+def kecamatan_picker(content: Content, regions: RegionTree, lang: str,
+                     page: int) -> tuple[InlineKeyboardMarkup, int, int]:
     """Keyboard, the page shown (clamped) and the page count."""
-    kecamatan = content.regions.kecamatan
+    kecamatan = regions.kecamatan
     pages = _pages(len(kecamatan), KECAMATAN_PAGE)
     page = min(max(page, 0), pages - 1)
     shown = kecamatan[page * KECAMATAN_PAGE:(page + 1) * KECAMATAN_PAGE]
@@ -93,15 +67,15 @@ def kecamatan_picker(content: Content, lang: str, page: int) -> tuple[InlineKeyb
     return InlineKeyboardMarkup(rows), page, pages
 
 
-def desa_picker(content: Content, lang: str, kecamatan_code: str,
+def desa_picker(content: Content, regions: RegionTree, lang: str, kecamatan_code: str,
                 page: int) -> tuple[InlineKeyboardMarkup, int, int]:
-    desas = content.regions.desa_of[kecamatan_code]
+    desas = regions.desa_of[kecamatan_code]
     pages = _pages(len(desas), DESA_PAGE)
     page = min(max(page, 0), pages - 1)
     shown = desas[page * DESA_PAGE:(page + 1) * DESA_PAGE]
     buttons = [_button(d.name, Callback("v", d.code)) for d in shown]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    index = next(i for i, k in enumerate(content.regions.kecamatan) if k.code == kecamatan_code)
+    index = next(i for i, k in enumerate(regions.kecamatan) if k.code == kecamatan_code)
     back = _button(content.message("btn_kecamatan_list", lang),
                    Callback("k", str(index // KECAMATAN_PAGE)))
     rows.append(_nav(content, lang, page, pages, lambda p: Callback("c", f"{kecamatan_code}:{p}"),
@@ -109,27 +83,28 @@ def desa_picker(content: Content, lang: str, kecamatan_code: str,
     return InlineKeyboardMarkup(rows), page, pages
 
 
-def tps_keyboard(content: Content, lang: str, desa_code: str, venues: list[int],
+def tps_keyboard(content: Content, regions: RegionTree, lang: str, desa_code: str, venues: list[int],
                  saved: bool) -> InlineKeyboardMarkup:
     buttons = [_button(content.message("btn_venue", lang, nomor=n), Callback("p", f"{desa_code}:{n}"))
                for n in venues[:6]]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     if not saved:
         rows.append([_button(content.message("btn_save_region", lang), Callback("y", desa_code))])
-    kecamatan = content.regions.regions[desa_code].parent
+    kecamatan = regions.regions[desa_code].parent
     rows.append([_button(content.message("btn_change_region", lang), Callback("c", f"{kecamatan}:0")),
                  _button(content.message("btn_home", lang), Callback("m"))])
     return InlineKeyboardMarkup(rows)
 
 
-def place_choices(content: Content, lang: str, regions: list[Region]) -> InlineKeyboardMarkup:
+def place_choices(content: Content, tree: RegionTree, lang: str,
+                  regions: list[Region]) -> InlineKeyboardMarkup:
     rows = []
     for region in regions:
         if region.level == KECAMATAN:
             label = content.message("btn_place_kecamatan", lang, kecamatan=region.name)
             rows.append([_button(label, Callback("c", f"{region.code}:0"))])
         else:
-            kecamatan = content.regions.regions[region.parent].name
+            kecamatan = tree.regions[region.parent].name
             label = content.message("btn_place_desa", lang, desa=region.name, kecamatan=kecamatan)
             rows.append([_button(label, Callback("s", region.code))])
     rows.append([_button(content.message("btn_kecamatan_list", lang), Callback("k", "0"))])

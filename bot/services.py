@@ -9,6 +9,7 @@ from bot.clock import Clock
 from bot.content.registry import Content
 from bot.faq.matcher import Matcher
 from bot.regions.directory import TpsDirectory
+from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import Database
 from scheduler.runner import ScheduleRunner
@@ -20,6 +21,7 @@ class Services:
     content: Content
     matcher: Matcher
     clock: Clock
+    regions: RegionTree
     tps: TpsDirectory = field(default_factory=TpsDirectory)
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
     scheduler: ScheduleRunner | None = None

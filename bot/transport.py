@@ -23,6 +23,8 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.broadcasts.limiter import RecentSends
+
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
@@ -46,7 +48,7 @@ class AiohttpRequest(BaseRequest):
     def __init__(self, connection_pool_size: int = 32, read_timeout: float | None = 5.0,
                  write_timeout: float | None = 5.0, connect_timeout: float | None = 5.0,
                  pool_timeout: float | None = 1.0, retries: bool = True,
-                 backoff: float = 0.5) -> None:
+                 backoff: float = 0.5, sends: RecentSends | None = None) -> None:
         self._pool_size = connection_pool_size
         self._read_timeout = read_timeout
         self._write_timeout = write_timeout
@@ -54,6 +56,8 @@ class AiohttpRequest(BaseRequest):
         self._pool_timeout = pool_timeout
         self._retries = retries
         self._backoff = backoff
+        # Messages sent count toward the bot's limit, which broadcasts share (limiter.py).
+        self._sends = sends
         self._session: aiohttp.ClientSession | None = None
 
     @property
@@ -81,7 +85,11 @@ class AiohttpRequest(BaseRequest):
         )
         api_method = url.rsplit("/", 1)[-1]
         attempts = MAX_ATTEMPTS if self._retries else 1
+        counts = self._sends is not None and _is_message(api_method)
         for attempt in range(1, attempts + 1):
+            if counts:
+                assert self._sends is not None
+                self._sends.note()
             status, body = await self._send(url, method, request_data, timeout)
             if attempt == attempts:
                 break
@@ -123,6 +131,11 @@ class AiohttpRequest(BaseRequest):
         except aiohttp.ClientError as exc:
             # The message names the server, never the token-bearing URL.
             raise NetworkError(f"{type(exc).__name__} talking to the Bot API") from exc
+
+
+def _is_message(api_method: str) -> bool:
+    return api_method.startswith(("send", "copyMessage", "forwardMessage")) \
+        and api_method != "sendChatAction"
 
 
 def _add(a: float | None, b: float | None) -> float | None:

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content.registry import Content
 from bot.content.schema import Audience
+from bot.storage.schedule import PlannedSend
 
-
-@dataclass(frozen=True)
-class Occurrence:
-    key: str            # stable across restarts and content edits of other sends
-    due_at: datetime    # UTC
-    template: str
-    topic: str
-    region: str | None
-    language: str | None
-    urgent: bool
+# An occurrence: its key is stable across restarts and content edits of other sends; due_at UTC.
+Occurrence = PlannedSend
 
 
 def _at(day: date, clock: str, tz: ZoneInfo) -> datetime:
@@ -32,7 +24,7 @@ def occurrences(content: Content) -> list[Occurrence]:
 
     def add(key: str, due: datetime, template: str, audience: Audience) -> None:
         tmpl = schedule.templates[template]
-        region = audience.region if audience.region != content.regions.root_code else None
+        region = audience.region if audience.region != content.election.region.code else None
         found.append(Occurrence(key, due, template, tmpl.topic, region, audience.language,
                                 tmpl.urgent))
 

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from bot.content.registry import Content, render_broadcast
 from bot.settings import Settings
 from bot.storage import open_database
+from bot.storage.schedule import send_states
 from bot.storage.subscriptions import count_audience_by_language
 from scheduler.calendar import occurrences
 
@@ -18,8 +19,7 @@ async def preview(settings: Settings, content: Content, start: date, end: date,
     found = [o for o in occurrences(content) if start <= o.due_at.astimezone(tz).date() <= end]
     db = await open_database(settings.database_path)
     try:
-        async with db.conn.execute("SELECT key, state, reason FROM scheduled_sends") as cur:
-            states = {row[0]: (row[1], row[2]) for row in await cur.fetchall()}
+        states = await send_states(db)
         print(f"{len(found)} scheduled send(s) from {start} to {end} "
               f"({content.election.timezone}):")
         for occ in found:

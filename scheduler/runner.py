@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, timedelta
 
 from apscheduler.events import EVENT_JOB_MISSED, JobExecutionEvent
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -25,7 +24,7 @@ from bot.clock import Clock
 from bot.content.registry import Content
 from bot.settings import Settings
 from bot.storage import Database, open_database
-from bot.storage.broadcasts import create_broadcast, iso
+from bot.storage.schedule import enqueue_send, pending_sends, skip_send, sync_sends
 from scheduler.calendar import Occurrence, occurrences
 
 log = logging.getLogger(__name__)
@@ -74,104 +73,45 @@ class ScheduleRunner:
         return report
 
     async def stop(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
-        if self._pending_tasks:
-            await asyncio.gather(*self._pending_tasks, return_exceptions=True)
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        try:
+            if self._scheduler is not None:
+                self._scheduler.shutdown(wait=False)
+                self._scheduler = None
+            if self._pending_tasks:
+                await asyncio.gather(*self._pending_tasks, return_exceptions=True)
+        finally:
+            if self._db is not None:
+                await self._db.close()
+                self._db = None
 
     # -- the database side ------------------------------------------------------------------
 
     async def sync(self) -> SyncReport:
         now = self.clock.now()
-        report = SyncReport()
         wanted = {o.key: o for o in occurrences(self.content)}
-        async with self.db.conn.execute(
-                "SELECT key, due_at, template, topic, region, language, urgent, state"
-                " FROM scheduled_sends") as cur:
-            existing = {row[0]: row for row in await cur.fetchall()}
-        for key, occ in wanted.items():
-            values = (iso(occ.due_at), occ.template, occ.topic, occ.region, occ.language,
-                      int(occ.urgent))
-            row = existing.get(key)
-            if row is None:
-                await self.db.conn.execute(
-                    "INSERT INTO scheduled_sends (key, due_at, template, topic, region, language,"
-                    " urgent, state) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending')", (key, *values))
-                report.added += 1
-            elif row[7] in ("pending", "cancelled") and tuple(row[1:7]) != values:
-                await self.db.conn.execute(
-                    "UPDATE scheduled_sends SET due_at = ?, template = ?, topic = ?, region = ?,"
-                    " language = ?, urgent = ?, state = 'pending', reason = NULL WHERE key = ?",
-                    (*values, key))
-                report.rescheduled += 1
-        for key, row in existing.items():
-            if key not in wanted and row[7] == "pending":
-                await self.db.conn.execute(
-                    "UPDATE scheduled_sends SET state = 'cancelled', reason = ? WHERE key = ?",
-                    ("removed from the calendar", key))
-                report.cancelled += 1
-        await self.db.conn.commit()
-
-        async with self.db.conn.execute(
-                "SELECT key, due_at FROM scheduled_sends WHERE state = 'pending' ORDER BY due_at"
-        ) as cur:
-            pending = await cur.fetchall()
-        for key, due_text in pending:
-            due = datetime.fromisoformat(due_text)
+        counts = await sync_sends(self.db, wanted)
+        report = SyncReport(counts.added, counts.rescheduled, counts.cancelled)
+        for key, due in await pending_sends(self.db):
             if due > now:
                 report.future.append(wanted[key])
             elif now - due <= self.grace:
                 await self.enqueue(key)
                 report.enqueued.append(key)
             else:
-                await self._skip(key, f"due {due_text} while the bot was not running; more than "
-                                      f"{self.settings.schedule_grace_hours:g} h ago (grace period)")
+                await self._skip(key, f"due {due.isoformat()} while the bot was not running; more "
+                                      f"than {self.settings.schedule_grace_hours:g} h ago (grace period)")
                 report.skipped.append(key)
         return report
 
     async def _skip(self, key: str, reason: str) -> None:
-        await self.db.conn.execute(
-            "UPDATE scheduled_sends SET state = 'skipped', reason = ? WHERE key = ? AND state = 'pending'",
-            (reason, key))
-        await self.db.conn.commit()
-        log.warning("scheduled send %s skipped: %s", key, reason)
+        if await skip_send(self.db, key, reason):
+            log.warning("scheduled send %s skipped: %s", key, reason)
 
     async def enqueue(self, key: str) -> int | None:
         """Turn a pending scheduled send into a broadcast, at most once."""
-        conn = self.db.conn
-        await conn.execute("BEGIN IMMEDIATE")
-        try:
-            async with conn.execute(
-                    "SELECT due_at, template, topic, region, language, urgent, state"
-                    " FROM scheduled_sends WHERE key = ?", (key,)) as cur:
-                row = await cur.fetchone()
-            if row is None or row[6] != "pending":
-                await conn.rollback()
-                return None
-            now = self.clock.now()
-            broadcast_id: int | None
-            try:
-                broadcast_id = await create_broadcast(
-                    self.db, created_by=f"schedule:{key}", topic=row[2], template=row[1],
-                    region=row[3], language=row[4], urgent=bool(row[5]), not_before=now, now=now,
-                    schedule_key=key, commit=False)
-            except sqlite3.IntegrityError:
-                # Already in the outbox (a crash between the two writes): never twice.
-                async with conn.execute("SELECT id FROM broadcasts WHERE schedule_key = ?",
-                                        (key,)) as cur:
-                    found = await cur.fetchone()
-                broadcast_id = int(found[0]) if found else None
-            await conn.execute(
-                "UPDATE scheduled_sends SET state = 'enqueued', broadcast_id = ? WHERE key = ?",
-                (broadcast_id, key))
-            await conn.commit()
-        except BaseException:
-            await conn.rollback()
-            raise
+        broadcast_id = await enqueue_send(self.db, key, self.clock.now())
+        if broadcast_id is None:
+            return None
         log.info("scheduled send %s enqueued as broadcast %s", key, broadcast_id)
         if self.on_enqueue is not None:
             self.on_enqueue()

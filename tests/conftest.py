@@ -10,6 +10,8 @@ from bot import PROJECT_ROOT
 from bot.app import build_application, close_offline, open_offline
 from bot.clock import FixedClock
 from bot.content.registry import Content, load_content
+from bot.regions.loader import load_regions
+from bot.regions.tree import RegionTree
 from bot.settings import Settings, load_settings
 from bot.shell.botapi import LocalBotApi, LocalRequest
 from tests.fakes.harness import BOT_USERNAME, Harness
@@ -32,6 +34,11 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content(PROJECT_ROOT / "content")
+
+
+@pytest.fixture(scope="session")
+def regions(content: Content) -> RegionTree:
+    return load_regions(content)
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards
+from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.content.schema import LANGUAGES
 from bot.context import SuaraContext
-from bot.keyboards import decode
 from bot.replies import acknowledge, edit_or_send, say
 from bot.storage.users import delete_user, set_language
 

@@ -13,9 +13,12 @@ from datetime import datetime, timedelta
 
 from bot.content.registry import Content
 from bot.content.render import TELEGRAM_MAX_TEXT, telegram_length
+from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import Database, open_database
 from bot.storage.broadcasts import (
+    FINAL_STATES,
+    OUTCOMES,
     Broadcast,
     create_broadcast,
     get_broadcast,
@@ -24,7 +27,7 @@ from bot.storage.broadcasts import (
     sent_since,
     set_state,
 )
-from bot.storage.subscriptions import TOPICS, count_audience_by_language
+from bot.storage.subscriptions import count_audience_by_language
 
 TRANSITIONS = {
     "pause": (("scheduled", "sending"), "paused"),
@@ -48,20 +51,22 @@ def parse_at(text: str, settings: Settings, now: datetime) -> datetime:
     return moment
 
 
-def validate_region(content: Content, code: str | None) -> str | None:
+def validate_region(regions: RegionTree, code: str | None) -> str | None:
     if not code:
         return None
     code = code.strip()
-    if code == content.regions.root_code:
+    if code == regions.root_code:
         return None
-    if code not in content.regions.regions:
+    if code not in regions.regions:
+        kecamatan = regions.kecamatan[0]
+        desa = regions.desa_of[kecamatan.code][0].code if regions.desa_of[kecamatan.code] else ""
         raise InputError(f"--region {code!r} is not a kecamatan or desa/kelurahan code of "
-                         f"{content.regions.root_name} (e.g. 16.03.06 or 16.03.06.1010)")
+                         f"{regions.root_name} (e.g. {kecamatan.code}{' or ' + desa if desa else ''})")
     return code
 
 
-async def send(settings: Settings, content: Content, *, text: str | None, template: str | None,
-               region: str | None, lang: str | None, topic: str | None, at: str | None,
+async def send(settings: Settings, content: Content, regions: RegionTree, *, text: str | None,
+               template: str | None, region: str | None, lang: str | None, topic: str | None, at: str | None,
                urgent: bool, now: datetime) -> int:
     if text is not None:
         text = text.strip()
@@ -76,9 +81,10 @@ async def send(settings: Settings, content: Content, *, text: str | None, templa
         raise InputError(f"--template {template!r} is not in content/schedule.yaml (known: {known})")
     if topic is None:
         topic = content.schedule.templates[template].topic if template else "announcements"
-    if topic not in TOPICS:
-        raise InputError(f"--topic {topic!r} is not one of {', '.join(TOPICS)}")
-    region = validate_region(content, region)
+    if topic not in content.subscription_topics:
+        known = ", ".join(content.subscription_topics)
+        raise InputError(f"--topic {topic!r} is not one of {known} (subscription_topics.yaml)")
+    region = validate_region(regions, region)
     not_before = parse_at(at, settings, now) if at else now
     db = await open_database(settings.database_path)
     try:
@@ -117,7 +123,8 @@ async def list_all(settings: Settings) -> None:
             counts = await outcome_counts(db, b.id)
             done = sum(v for k, v in counts.items() if k != "pending")
             print(f"{b.id:>5}  {b.state:<9}  {done}/{sum(counts.values()) or '-':<7}  "
-                  f"{b.created_by:<24}  {_describe(b)}")
+                  f"{b.created_by:<24}  {_describe(b)}"
+                  f"{f'  [{b.errors} error(s): {b.error}]' if b.error else ''}")
     finally:
         await db.close()
 
@@ -128,10 +135,14 @@ async def _status_line(db: Database, b: Broadcast, now: datetime) -> str:
     pending = counts.get("pending", 0)
     rate = await sent_since(db, b.id, now - timedelta(seconds=10)) / 10
     eta = f"{pending / rate:.0f} s" if rate > 0 and pending else "-"
-    parts = ", ".join(f"{k} {counts.get(k, 0)}" for k in ("sent", "blocked", "failed", "capped",
-                                                          "pending"))
-    return (f"broadcast {b.id}: {b.state}; {total} recipients: {parts}; "
+    parts = ", ".join(f"{k} {counts.get(k, 0)}" for k in (*OUTCOMES, "pending"))
+    line = (f"broadcast {b.id}: {b.state}; {total} recipients: {parts}; "
             f"rate {rate:.1f}/s; ETA {eta}")
+    if b.state == "failed":
+        line += f"\n  failed: {b.error}"
+    elif b.error:
+        line += f"\n  {b.errors} error(s) so far, the last: {b.error}"
+    return line
 
 
 async def status(settings: Settings, broadcast_id: int, follow: bool, clock: object) -> None:
@@ -142,7 +153,7 @@ async def status(settings: Settings, broadcast_id: int, follow: bool, clock: obj
             if b is None:
                 raise InputError(f"no broadcast {broadcast_id}")
             print(await _status_line(db, b, clock.now()))  # type: ignore[attr-defined]
-            if not follow or b.state in ("done", "cancelled", "paused"):
+            if not follow or b.state in (*FINAL_STATES, "paused"):
                 if follow:
                     print(f"  {_describe(b)}; started {b.started_at or '-'}, finished "
                           f"{b.finished_at or '-'}")

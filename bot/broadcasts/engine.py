@@ -1,11 +1,18 @@
 """The delivery engine: the only code that sends broadcast messages.
 
 It claims runnable broadcasts from the outbox (urgent first), fixes their recipients once,
-streams them from SQLite in batches, sends through one token bucket with per-chat spacing on its
-own HTTP session, and commits outcomes in small batches. A crash loses nothing: recipients
-without a committed outcome are sent on restart. The price is a bounded duplicate window: the
-messages in flight plus those sent in the last flush interval (at most about
-`concurrency + rate * FLUSH_INTERVAL` messages); a graceful stop flushes, so it duplicates none.
+streams them from SQLite in batches, paces them (limiter.py) and sends each on its own HTTP
+session, and commits outcomes in small batches. Composing a message is the Composer's job.
+
+Nothing can hold the engine on one broadcast: a broadcast that cannot be composed ends `failed`
+at once; any other error is charged to that broadcast's error budget (it is deferred meanwhile,
+so others run) and at ERROR_BUDGET it ends `failed` with the reason.
+
+Duplicates: a request whose outcome is unknown (timeout or disconnect after it was written) is
+recorded `unknown` and never resent. A crash loses nothing: recipients without a committed
+outcome are sent on restart; those can be duplicates only if they were in flight or sent within
+the last flush interval (at most `concurrency + rate * FLUSH_INTERVAL` messages). A graceful
+stop flushes, so it duplicates none.
 """
 
 from __future__ import annotations
@@ -14,25 +21,24 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.broadcasts.limiter import ChatSpacing, TokenBucket
+from bot.broadcasts.compose import ComposeError, Composer
+from bot.broadcasts.limiter import ChatSpacing, RecentSends, TokenBucket
 from bot.broadcasts.quiet import in_quiet, quiet_end
 from bot.broadcasts.sender import Sender, SendResult
 from bot.clock import Clock
-from bot.content.registry import Content, render_broadcast
-from bot.keyboards import Callback
-from bot.regions.directory import TpsDirectory
-from bot.regions.handlers import map_url
 from bot.settings import Settings
 from bot.storage import Database, open_database
 from bot.storage.broadcasts import (
     Broadcast,
     Outcome,
     Recipient,
+    charge_error,
     defer,
     get_broadcast,
     next_runnable,
@@ -48,9 +54,13 @@ BATCH = 500
 FLUSH_INTERVAL = 0.1     # seconds between outcome commits
 CONTROL_INTERVAL = 0.5   # seconds between checks for pause/cancel/quiet hours/urgent work
 POLL_INTERVAL = 0.2      # seconds between looks for new work when idle (one indexed read)
-MAX_ATTEMPTS = 4         # for 5xx, timeouts and network errors
+MAX_ATTEMPTS = 4         # for 5xx and requests that never left
+MAX_RATE_LIMITED = 5     # 429s one recipient may cost before it is given up ('rate_limited')
 BACKOFF = 0.5            # first retry after this many seconds, doubling
-UNSUBSCRIBE = Callback("u").encode()
+ERROR_BUDGET = 3         # errors a broadcast may cause before it is failed
+STOP_TIMEOUT = 15.0
+TELEGRAM_LIMIT = 30      # messages/s for the whole bot (PAID_BROADCAST: PAID_LIMIT)
+PAID_LIMIT = 1000
 
 
 def concurrency_for(rate: float) -> int:
@@ -64,25 +74,25 @@ class _Run:
     broadcast: Broadcast
     outcomes: list[Outcome] = field(default_factory=list)
     tasks: set[asyncio.Task[None]] = field(default_factory=set)
-    sent: int = 0
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class DeliveryEngine:
-    def __init__(self, settings: Settings, content: Content, clock: Clock, sender: Sender,
-                 database_path: str | None = None, concurrency: int | None = None) -> None:
-        self.settings, self.content, self.clock, self.sender = settings, content, clock, sender
+    def __init__(self, settings: Settings, composer: Composer, clock: Clock, sender: Sender,
+                 timezone: str, database_path: str | None = None, concurrency: int | None = None,
+                 replies: RecentSends | None = None) -> None:
+        self.settings, self.composer, self.clock, self.sender = settings, composer, clock, sender
         self.database_path = str(database_path or settings.database_path)
-        self.bucket = TokenBucket(settings.broadcast_rate)
-        self.spacing = ChatSpacing(1.0)
+        limit = PAID_LIMIT if settings.paid_broadcast else TELEGRAM_LIMIT
+        self.bucket = TokenBucket(settings.broadcast_rate, limit, replies)
+        self.spacing = ChatSpacing()
         self.concurrency = concurrency or concurrency_for(settings.broadcast_rate)
-        self.tz = ZoneInfo(content.election.timezone)
-        self.tps = TpsDirectory()
+        self.tz = ZoneInfo(timezone)
+        self.stats: Counter[str] = Counter()   # errors and give-ups, for logs and health
         self._db: Database | None = None
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._wake = asyncio.Event()
-        self._unsubscribe_label = {lang: content.message("btn_unsubscribe", lang) for lang in ("id", "en")}
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -91,20 +101,31 @@ class DeliveryEngine:
         await self.sender.start()
         self._task = asyncio.create_task(self._loop(), name="delivery-engine")
 
-    async def stop(self) -> None:
+    async def stop(self, wait: float = STOP_TIMEOUT) -> None:
+        """Finish in-flight sends and flush; whatever happens, close what start() opened."""
         self._stop.set()
         self._wake.set()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._task, timeout=15)
-        await self.sender.close()
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        try:
+            if self._task is not None:
+                try:
+                    await asyncio.wait_for(self._task, timeout=wait)
+                except (TimeoutError, asyncio.CancelledError):
+                    log.warning("delivery engine did not stop within %.0f s", wait)
+        finally:
+            try:
+                await self.sender.close()
+            finally:
+                if self._db is not None:
+                    db, self._db = self._db, None
+                    await db.close()
 
     def poke(self) -> None:
         """Look for work now rather than at the next poll (a broadcast was just created)."""
         self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
 
     @property
     def db(self) -> Database:
@@ -115,17 +136,44 @@ class DeliveryEngine:
 
     async def _loop(self) -> None:
         while not self._stop.is_set():
+            broadcast: Broadcast | None = None
             try:
                 broadcast = await next_runnable(self.db, self.clock.now())
                 if broadcast is None:
-                    self._wake.clear()
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._wake.wait(), POLL_INTERVAL)
+                    await self._idle(POLL_INTERVAL)
                     continue
                 await self._deliver(broadcast)
-            except Exception:
-                log.exception("delivery engine error; retrying in 1 s")
-                await asyncio.sleep(1)
+            except Exception as exc:
+                self.stats["engine_errors"] += 1
+                if broadcast is None:
+                    log.exception("delivery engine error outside a broadcast; again in 1 s")
+                    await self._idle(1.0)
+                    continue
+                await self._charge(broadcast, exc)
+
+    async def _idle(self, seconds: float) -> None:
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), seconds)
+
+    async def _charge(self, broadcast: Broadcast, exc: Exception) -> None:
+        """Charge an error to the broadcast: a compose error fails it at once; others use up
+        its budget, with the broadcast set aside meanwhile so that the rest go on."""
+        reason = f"{type(exc).__name__}: {exc}"[:300]
+        budget = 1 if isinstance(exc, ComposeError) else ERROR_BUDGET
+        try:
+            if await charge_error(self.db, broadcast.id, reason, budget, self.clock.now()):
+                self.stats["broadcasts_failed"] += 1
+                log.error("broadcast %d failed: %s", broadcast.id, reason)
+                return
+            current = await get_broadcast(self.db, broadcast.id)
+            errors = current.errors if current else 1
+            log.warning("broadcast %d error %d/%d (%s); set aside for %d s", broadcast.id, errors,
+                        budget, type(exc).__name__, 2 ** errors)
+            await defer(self.db, broadcast.id, self.clock.now() + timedelta(seconds=2 ** errors))
+        except Exception:
+            log.exception("delivery engine could not record an error; again in 1 s")
+            await self._idle(1.0)
 
     def _local(self) -> datetime:
         return self.clock.now().astimezone(self.tz)
@@ -140,47 +188,16 @@ class DeliveryEngine:
         added = await start_sending(self.db, broadcast, self.clock.now())
         if not broadcast.snapshotted:
             log.info("broadcast %d: %d recipients", broadcast.id, added)
-        await self.tps.refresh(self.db)
+        await self.composer.tps.refresh(self.db)
         run = _Run(broadcast)
-        texts: dict[tuple[str, str | None], str] = {}
         day = local.date().isoformat()
-        # DAILY_CAP=0 means no cap; urgent announcements are never capped.
-        cap = None if broadcast.urgent else (self.settings.daily_cap or None)
-        semaphore = asyncio.Semaphore(self.concurrency)
         flusher = asyncio.create_task(self._flusher(run, day))
-        next_control = time.monotonic() + CONTROL_INTERVAL
-        stop_reason: str | None = None
         try:
-            cursor = 0
-            while stop_reason is None:
-                batch = await pending_batch(self.db, broadcast.id, cursor, BATCH, day)
-                if not batch:
-                    break
-                for recipient in batch:
-                    cursor = recipient.user_id
-                    if time.monotonic() >= next_control:
-                        next_control = time.monotonic() + CONTROL_INTERVAL
-                        stop_reason = await self._control(broadcast)
-                        if stop_reason:
-                            break
-                    if cap is not None and recipient.sent_today >= cap:
-                        run.outcomes.append(Outcome(recipient.user_id, "capped",
-                                                    f"daily cap of {cap} reached", recipient.attempts))
-                        continue
-                    key = (recipient.language, recipient.region)
-                    if key not in texts:
-                        texts[key] = self._compose(broadcast, recipient, local)
-                    payload = self._payload(recipient, texts[key])
-                    await semaphore.acquire()
-                    await self.bucket.acquire()
-                    await self.spacing.wait(recipient.user_id)
-                    task = asyncio.create_task(self._send(run, recipient, payload, semaphore))
-                    run.tasks.add(task)
-                    task.add_done_callback(run.tasks.discard)
-            if run.tasks:
-                await asyncio.gather(*run.tasks, return_exceptions=True)
+            stop_reason = await self._send_all(run, local, day)
         finally:
-            # Never cancel a flush midway: its outcomes would be lost and those sent again.
+            # In-flight sends end first; then the last outcomes are written. Never cancel a
+            # flush midway: its outcomes would be lost and those sent again.
+            await self._settle(run)
             run.finished.set()
             await asyncio.shield(flusher)
             await asyncio.shield(self._flush(run, day))
@@ -192,16 +209,60 @@ class DeliveryEngine:
                 await set_state(self.db, broadcast.id, ("sending",), "done", self.clock.now())
                 log.info("broadcast %d done", broadcast.id)
         elif stop_reason == "quiet":
-            window = self.settings.quiet_window
             assert window is not None
             await defer(self.db, broadcast.id, quiet_end(self._local(), window))
+
+    async def _send_all(self, run: _Run, local: datetime, day: str) -> str | None:
+        """Send to every pending recipient; the reason it stopped early, if it did."""
+        broadcast = run.broadcast
+        # DAILY_CAP=0 means no cap; urgent announcements are never capped.
+        cap = None if broadcast.urgent else (self.settings.daily_cap or None)
+        texts: dict[tuple[str, str | None], str] = {}
+        semaphore = asyncio.Semaphore(self.concurrency)
+        next_control = time.monotonic() + CONTROL_INTERVAL
+        cursor = 0
+        while True:
+            batch = await pending_batch(self.db, broadcast.id, cursor, BATCH, day)
+            if not batch:
+                return None
+            for recipient in batch:
+                cursor = recipient.user_id
+                if time.monotonic() >= next_control:
+                    next_control = time.monotonic() + CONTROL_INTERVAL
+                    stop_reason = await self._control(broadcast)
+                    if stop_reason:
+                        return stop_reason
+                if cap is not None and recipient.sent_today >= cap:
+                    run.outcomes.append(Outcome(recipient.user_id, "capped",
+                                                f"daily cap of {cap} reached", recipient.attempts))
+                    continue
+                key = (recipient.language, recipient.region)
+                if key not in texts:
+                    texts[key] = self.composer.text(broadcast, recipient, local.date())
+                payload = self.composer.payload(recipient, texts[key])
+                await semaphore.acquire()
+                await self.bucket.acquire()
+                await self.spacing.wait(recipient.user_id)
+                task = asyncio.create_task(self._send(run, recipient, payload, semaphore))
+                run.tasks.add(task)
+                task.add_done_callback(run.tasks.discard)
+
+    async def _settle(self, run: _Run) -> None:
+        if not run.tasks:
+            return
+        results = await asyncio.gather(*run.tasks, return_exceptions=True)
+        for result in results:
+            if isinstance(result, Exception):  # _send records its own errors; this is a bug
+                self.stats["send_errors"] += 1
+                log.error("broadcast %d: send task raised %s", run.broadcast.id,
+                          type(result).__name__)
 
     async def _control(self, broadcast: Broadcast) -> str | None:
         """Why to stop now: paused/cancelled by an official, quiet hours, urgent work, shutdown."""
         if self._stop.is_set():
             return "shutdown"
         current = await get_broadcast(self.db, broadcast.id)
-        if current is None or current.state in ("paused", "cancelled", "done"):
+        if current is None or current.state not in ("scheduled", "sending"):
             return current.state if current else "gone"
         window = self.settings.quiet_window
         if not broadcast.urgent and window and in_quiet(self._local(), window):
@@ -214,61 +275,49 @@ class DeliveryEngine:
 
     # -- one message ------------------------------------------------------------------------
 
-    def _compose(self, broadcast: Broadcast, recipient: Recipient, local: datetime) -> str:
-        if broadcast.text is not None:
-            return broadcast.text
-        assert broadcast.template is not None
-        lang = recipient.language if recipient.language in ("id", "en") else "id"
-        regions = self.content.regions
-        region = regions.get(recipient.region or "")
-        desa = region if region is not None and region.level == "desa_kelurahan" else None
-        stations = self.tps.by_desa.get(desa.code, []) if desa else []
-        return render_broadcast(
-            self.content, broadcast.template, lang,
-            days_left=(self.content.election.voting_day - local.date()).days,
-            region_name=desa.name if desa else "",
-            kecamatan_name=regions.kecamatan_of(desa).name if desa else "",
-            tps=[{"nomor": t.nomor, "alamat": t.alamat, "map_url": map_url(t)} for t in stations[:5]],
-            tps_sample=self.tps.is_sample)
-
-    def _payload(self, recipient: Recipient, text: str) -> dict[str, Any]:
-        label = self._unsubscribe_label.get(recipient.language, self._unsubscribe_label["id"])
-        payload: dict[str, Any] = {
-            "chat_id": recipient.user_id, "text": text, "parse_mode": "HTML",
-            "link_preview_options": {"is_disabled": True},
-            "reply_markup": {"inline_keyboard": [[{"text": label, "callback_data": UNSUBSCRIBE}]]},
-        }
-        if self.settings.paid_broadcast:
-            payload["allow_paid_broadcast"] = True
-        return payload
-
     async def _send(self, run: _Run, recipient: Recipient, payload: dict[str, Any],
                     semaphore: asyncio.Semaphore) -> None:
-        attempts = recipient.attempts
         try:
-            while True:
-                attempts += 1
-                result: SendResult = await self.sender.send(payload)
-                if result.ok:
-                    run.outcomes.append(Outcome(recipient.user_id, "sent", None, attempts))
-                    run.sent += 1
-                    return
-                if result.retry_after is not None:
-                    # Honoured exactly, by the whole engine; a 429 is not the recipient's fault.
-                    attempts -= 1
-                    self.bucket.pause(result.retry_after)
-                    await self.bucket.acquire()
-                    continue
-                if result.blocked:
-                    run.outcomes.append(Outcome(recipient.user_id, "blocked", result.detail, attempts))
-                    return
-                if result.permanent or attempts >= MAX_ATTEMPTS:
-                    run.outcomes.append(Outcome(recipient.user_id, "failed", result.detail, attempts))
-                    return
-                await asyncio.sleep(BACKOFF * 2 ** (attempts - 1))
-                await self.bucket.acquire()
+            outcome = await self._attempt(recipient, payload)
+        except Exception as exc:
+            # Logged without the payload or the chat id (personal data).
+            self.stats["send_errors"] += 1
+            log.error("broadcast %d: a send raised %s", run.broadcast.id, type(exc).__name__)
+            outcome = Outcome(recipient.user_id, "failed", f"error: {type(exc).__name__}",
+                              recipient.attempts + 1)
         finally:
             semaphore.release()
+        run.outcomes.append(outcome)
+
+    async def _attempt(self, recipient: Recipient, payload: dict[str, Any]) -> Outcome:
+        attempts, limited = recipient.attempts, 0
+        user = recipient.user_id
+        while True:
+            attempts += 1
+            result: SendResult = await self.sender.send(payload)
+            if result.ok:
+                return Outcome(user, "sent", None, attempts)
+            if result.retry_after is not None:
+                # Honoured exactly, by the whole engine; not the recipient's fault, so it is
+                # counted apart from attempts, and bounded.
+                attempts -= 1
+                limited += 1
+                self.stats["429"] += 1
+                self.bucket.pause(result.retry_after)
+                if limited >= MAX_RATE_LIMITED:
+                    self.stats["rate_limited"] += 1
+                    return Outcome(user, "rate_limited", f"gave up after {limited} x 429", attempts)
+                await self.bucket.acquire()
+                continue
+            if result.unknown:
+                self.stats["unknown"] += 1
+                return Outcome(user, "unknown", result.detail, attempts)
+            if result.blocked:
+                return Outcome(user, "blocked", result.detail, attempts)
+            if result.permanent or attempts >= MAX_ATTEMPTS:
+                return Outcome(user, "failed", result.detail, attempts)
+            await asyncio.sleep(BACKOFF * 2 ** (attempts - 1))
+            await self.bucket.acquire()
 
     # -- outcomes ---------------------------------------------------------------------------
 
@@ -282,5 +331,9 @@ class DeliveryEngine:
         if not run.outcomes:
             return
         batch, run.outcomes = run.outcomes, []
-        await record_outcomes(self.db, run.broadcast.id, batch, self.clock.now(), day,
-                              counts_toward_cap=not run.broadcast.urgent)
+        try:
+            await record_outcomes(self.db, run.broadcast.id, batch, self.clock.now(), day,
+                                  counts_toward_cap=not run.broadcast.urgent)
+        except BaseException:
+            run.outcomes[:0] = batch  # kept for the next flush: unrecorded means resent
+            raise

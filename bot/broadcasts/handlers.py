@@ -6,16 +6,17 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards
+from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.context import SuaraContext
-from bot.keyboards import decode
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
-from bot.storage.subscriptions import TOPICS, get_subscription, set_topic, subscribe, unsubscribe
+from bot.storage.subscriptions import get_subscription, set_topic, subscribe, unsubscribe
 
 
 def _confirmation_variables(context: SuaraContext, topics: frozenset[str]) -> dict[str, object]:
-    settings = context.services.settings
-    return {"topics": [t for t in TOPICS if t in topics], "daily_cap": settings.daily_cap,
+    settings, content = context.services.settings, context.services.content
+    return {"topics": content.subscription_topic_list(context.lang, topics),
+            "daily_cap": settings.daily_cap,
             "quiet": settings.quiet_hours}
 
 
@@ -23,7 +24,8 @@ async def subscribe_command(update: Update, context: SuaraContext) -> None:
     if context.user is None:
         return
     services = context.services
-    sub = await subscribe(services.db, context.user.user_id, services.clock.now())
+    sub = await subscribe(services.db, context.user.user_id, services.clock.now(),
+                          services.content.subscription_topics)
     content, lang = services.content, context.lang
     await reply(update, content.message("subscribed", lang, **_confirmation_variables(context, sub.topics)),
                 keyboards.subscription(content, lang, sub.topics))
@@ -53,10 +55,11 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         done = await unsubscribe(services.db, user_id)
         await acknowledge(query)
         await say(update, context, "unsubscribed" if done else "not_subscribed")
-    elif cb.kind == "T" and cb.arg in TOPICS:
+    elif cb.kind == "T" and cb.arg in content.subscription_topics:
         sub = await get_subscription(services.db, user_id)
         if sub is None or not sub.active:
-            sub = await subscribe(services.db, user_id, services.clock.now())
+            sub = await subscribe(services.db, user_id, services.clock.now(),
+                                  content.subscription_topics)
         else:
             await set_topic(services.db, user_id, cb.arg, cb.arg not in sub.topics)
             sub = await get_subscription(services.db, user_id)

@@ -1,4 +1,15 @@
-"""Rate control for broadcasts: one global token bucket that a 429 pauses, and per-chat spacing."""
+"""Rate control for broadcasts, as Telegram counts at its end.
+
+Telegram counts the messages that *arrive* in any one-second interval, for the whole bot. A
+sender that spaces messages exactly 1/rate apart can still see rate+1 arrive within one second
+when one request is delayed a few milliseconds more than a later one (a fresh connection, a busy
+event loop). So every count here is over a window of 1 s + JITTER, and the pace is
+rate / (1 + JITTER): arrival delays may differ by up to JITTER without a 429, for ~2% of rate.
+
+Replies to citizens share the bot's limit: `RecentSends` counts what the interactive transport
+sent, and the bucket yields that share (the engine never takes what replies used in the last
+window). Per chat: at most one broadcast message per chat per 1 s + JITTER.
+"""
 
 from __future__ import annotations
 
@@ -6,23 +17,46 @@ import asyncio
 import time
 from collections import OrderedDict, deque
 
-SLOWDOWN = 0.95         # after a 429 (and its pause), send at this share of the rate...
+JITTER = 0.02            # seconds of transit-time difference absorbed at the receiving end
+WINDOW = 1.0 + JITTER
+SLOWDOWN = 0.95          # after a 429 (and its pause), send at this share of the rate...
 SLOWDOWN_SECONDS = 10.0  # ...for this long
 
 
-class TokenBucket:
-    """Evenly spaced sends at `rate`/s that never exceed `rate` in any one-second window.
+class RecentSends:
+    """Timestamps of messages sent in the last window (by the bot's replies)."""
 
-    The bucket holds 20 ms of tokens (at least 2), so the event loop's timer jitter does not
-    eat into the rate; a sliding one-second window caps what that slack could add, since
-    Telegram counts messages per second. The window keeps 2% in hand: requests sent evenly
-    can still arrive bunched by a stall of some milliseconds on either side.
+    def __init__(self) -> None:
+        self._times: deque[float] = deque()
+
+    def note(self) -> None:
+        self._times.append(time.monotonic())
+        self._trim(self._times[-1])
+
+    def count(self, now: float | None = None) -> int:
+        self._trim(time.monotonic() if now is None else now)
+        return len(self._times)
+
+    def _trim(self, now: float) -> None:
+        times = self._times
+        while times and now - times[0] >= WINDOW:
+            times.popleft()
+
+
+class TokenBucket:
+    """Evenly spaced sends that never put more than `rate` messages (nor, with replies, more
+    than `limit`) into any window of WINDOW seconds.
+
+    The bucket holds 20 ms of tokens (at least 1), so the event loop's timer jitter does not eat
+    into the rate at high rates; the sliding window caps what that slack could add.
     """
 
-    def __init__(self, rate: float, burst: float | None = None) -> None:
+    def __init__(self, rate: float, limit: float | None = None,
+                 replies: RecentSends | None = None) -> None:
         self.rate = rate
-        self.capacity = burst if burst is not None else max(2.0, rate * 0.02)
-        self.per_second = rate * 0.98
+        self.limit = limit if limit is not None else rate
+        self.replies = replies
+        self.capacity = max(1.0, rate * 0.02)
         self._tokens = 0.0
         self._window: deque[float] = deque()
         self._stamp = time.monotonic()
@@ -41,6 +75,13 @@ class TokenBucket:
         self._slow_until = self._paused_until + SLOWDOWN_SECONDS
         self._tokens = 0.0
 
+    def allowance(self, now: float) -> int:
+        """How many messages the engine may have in the current window."""
+        share = int(self.current_rate + 1e-9)
+        if self.replies is not None:
+            share = min(share, int(self.limit) - self.replies.count(now))
+        return share
+
     async def acquire(self) -> None:
         async with self._lock:
             while True:
@@ -49,17 +90,20 @@ class TokenBucket:
                     await asyncio.sleep(self._paused_until - now)
                     self._stamp = time.monotonic()
                     continue
-                rate = self.current_rate
-                self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * rate)
+                pace = self.current_rate / WINDOW
+                self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * pace)
                 self._stamp = now
                 if self._tokens < 1.0:
-                    await asyncio.sleep((1.0 - self._tokens) / rate)
+                    await asyncio.sleep((1.0 - self._tokens) / pace)
                     continue
                 window = self._window
-                while window and now - window[0] >= 1.0:
+                while window and now - window[0] >= WINDOW:
                     window.popleft()
-                if len(window) >= self.per_second * (rate / self.rate):
-                    await asyncio.sleep(window[0] + 1.0 - now)
+                if len(window) >= self.allowance(now):
+                    # Wait for the oldest of ours to leave the window (replies' share may
+                    # free up sooner: look again within 10 ms).
+                    wait = window[0] + WINDOW - now if window else 0.01
+                    await asyncio.sleep(min(max(wait, 0.001), 0.01) if self.replies else max(wait, 0.001))
                     continue
                 self._tokens -= 1.0
                 window.append(now)
@@ -69,7 +113,7 @@ class TokenBucket:
 class ChatSpacing:
     """At most one message per chat per `interval` seconds (remembers only recent chats)."""
 
-    def __init__(self, interval: float = 1.0, remember: int = 50_000) -> None:
+    def __init__(self, interval: float = WINDOW, remember: int = 50_000) -> None:
         self.interval = interval
         self._last: OrderedDict[int, float] = OrderedDict()
         self._remember = remember

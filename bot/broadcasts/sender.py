@@ -2,18 +2,21 @@
 
 At hundreds of messages a second, building and parsing PTB objects costs ~1 ms each; here a
 send is one pooled aiohttp request and a glance at ok / error_code / retry_after.
+
+What matters most is telling apart a request that never left (safe to retry) from one whose
+outcome is unknown (it may have been delivered; sendMessage has no idempotency key, so it must
+not be resent). So the timeouts are split: waiting for a pooled connection and connecting are
+bounded by `connect_timeout`, and failures there are `not_sent`; once the request is written,
+a read timeout, a disconnect or an OS error is `unknown`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import json
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import aiohttp
-
-from bot.shell.botapi import ApiError
 
 
 @dataclass(frozen=True)
@@ -23,6 +26,7 @@ class SendResult:
     retry_after: float | None = None   # 429
     blocked: bool = False              # 403, or chat not found: do not send again
     permanent: bool = False            # other 4xx: retrying will not help
+    unknown: bool = False              # the request may have reached Telegram: never resend
     detail: str | None = None
 
 
@@ -41,6 +45,15 @@ def classify(status: int, body: dict[str, Any]) -> SendResult:
     return SendResult(False, code, detail=description)
 
 
+def not_sent(reason: str) -> SendResult:
+    """Nothing reached the server (no connection): retrying cannot duplicate."""
+    return SendResult(False, 0, detail=f"not sent: {reason}")
+
+
+def unknown(reason: str) -> SendResult:
+    return SendResult(False, 0, unknown=True, detail=f"unknown outcome: {reason}")
+
+
 class Sender(Protocol):
     async def start(self) -> None: ...
     async def close(self) -> None: ...
@@ -48,10 +61,14 @@ class Sender(Protocol):
 
 
 class HttpSender:
-    def __init__(self, api_url: str, token: str, connections: int = 64, timeout: float = 10.0) -> None:
+    def __init__(self, api_url: str, token: str, connections: int = 64,
+                 connect_timeout: float = 5.0, read_timeout: float = 10.0) -> None:
         self._url = f"{api_url}/bot{token}/sendMessage"
         self._connections = connections
-        self._timeout = aiohttp.ClientTimeout(total=timeout)
+        # `connect` covers waiting for a pooled connection plus connecting; `sock_read` starts
+        # once the request is on the wire. No total: it would blur the two.
+        self._timeout = aiohttp.ClientTimeout(total=None, connect=connect_timeout,
+                                              sock_connect=connect_timeout, sock_read=read_timeout)
         self._session: aiohttp.ClientSession | None = None
 
     async def start(self) -> None:
@@ -60,8 +77,8 @@ class HttpSender:
 
     async def close(self) -> None:
         if self._session is not None:
-            await self._session.close()
-            self._session = None
+            session, self._session = self._session, None
+            await session.close()
 
     async def send(self, payload: dict[str, Any]) -> SendResult:
         assert self._session is not None, "sender not started"
@@ -69,35 +86,17 @@ class HttpSender:
             async with self._session.post(self._url, json=payload) as resp:
                 raw = await resp.read()
                 status = resp.status
+        except aiohttp.ConnectionTimeoutError:
+            return not_sent("connect timeout")
+        except aiohttp.ClientConnectorError as exc:
+            return not_sent(type(exc).__name__)
         except TimeoutError:
-            return SendResult(False, 0, detail="timeout")
-        except aiohttp.ClientError as exc:
-            return SendResult(False, 0, detail=type(exc).__name__)
+            return unknown("read timeout")
+        except (aiohttp.ClientError, OSError) as exc:
+            # Written, then disconnected or broken: it may have been delivered.
+            return unknown(type(exc).__name__)
         try:
             body = json.loads(raw)
         except ValueError:
             body = {"ok": False, "error_code": status, "description": f"HTTP {status}"}
         return classify(status, body)
-
-
-class ApiSender:
-    """Sends through an in-process LocalBotApi (the shell and tests)."""
-
-    def __init__(self, api: Any) -> None:
-        self.api = api
-        self.sent: list[dict[str, Any]] = []
-
-    async def start(self) -> None:
-        return None
-
-    async def close(self) -> None:
-        return None
-
-    async def send(self, payload: dict[str, Any]) -> SendResult:
-        await asyncio.sleep(0)
-        try:
-            self.api.call("sendMessage", payload)
-        except ApiError as exc:
-            return classify(exc.code, exc.payload())
-        self.sent.append(payload)
-        return SendResult(True)

@@ -192,15 +192,23 @@ Messages = dict[Slug, Localized]
 MESSAGE_KEY_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+# ---- subscription_topics.yaml -------------------------------------------------------------
+
+
+class SubscriptionTopic(Strict):
+    """A kind of broadcast a subscriber can choose: the button label and what it brings."""
+    label: Localized
+    description: Localized
+
+
 # ---- schedule.yaml ------------------------------------------------------------------------
 
-Topic_ = Annotated[str, StringConstraints(pattern=r"^(countdown|socialisation|announcements)$")]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$")]
 RegionCode = Annotated[str, StringConstraints(pattern=r"^\d{2}\.\d{2}(\.\d{2}(\.\d{4})?)?$")]
 
 
 class BroadcastTemplate(Strict):
-    topic: Topic_
+    topic: Slug   # a subscription topic (subscription_topics.yaml)
     urgent: bool = False
     id: NonEmpty
     en: NonEmpty | None = None

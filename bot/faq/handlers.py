@@ -6,26 +6,20 @@ import re
 from collections import Counter
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards
-from bot.account.tracking import addressed_to_bot
+from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.content.registry import Content
 from bot.context import SuaraContext
-from bot.faq.normalize import detect_language
-from bot.keyboards import decode
-from bot.regions.handlers import answer_place
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.questions import purge_unanswered, record_unanswered
 from bot.storage.users import set_campaign_if_unset
 
-MAX_QUESTION_CHARS = 500
 CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
 # Long digit runs are NIKs, phone or account numbers: never stored.
 LONG_NUMBER = re.compile(r"\d[\d .-]{5,}\d")
-NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 EMAIL = re.compile(r"\S+@\S+\.\S+")
 
 
@@ -86,35 +80,11 @@ async def on_menu_button(update: Update, context: SuaraContext) -> None:
         await stale(update, context)
 
 
-def question_text(update: Update, bot_username: str | None) -> str:
-    message = update.effective_message
-    text = (message.text if message else None) or ""
-    if bot_username:
-        text = re.sub(rf"@{re.escape(bot_username)}\b", " ", text, flags=re.IGNORECASE)
-    return text.strip()
-
-
-async def answer_question(update: Update, context: SuaraContext) -> None:
-    if not addressed_to_bot(update, context.bot.username):
-        return
+async def answer_question(update: Update, context: SuaraContext, text: str) -> None:
+    """A free-text question the router gave to the FAQ: an answer, choices, or "I don't know"
+    (the question is then kept, redacted and without the user's id, for officials)."""
     services = context.services
-    content = services.content
-    text = question_text(update, context.bot.username)
-    lang = context.lang
-    if len(text) > MAX_QUESTION_CHARS:
-        await say(update, context, "too_long", limit=MAX_QUESTION_CHARS)
-        return
-    if not HAS_WORD.search(text):
-        await say(update, context, "no_text", keyboards.open_menu)
-        return
-    # A question in English is answered in English, whatever the saved language.
-    lang = context.lang = detect_language(services.matcher.normalizer, text) or lang
-    if NIK.search(text):
-        await say(update, context, "nik_warning")
-    place = content.regions.find_place(text)
-    if place.is_place_question:
-        await answer_place(update, context, place)
-        return
+    content, lang = services.content, context.lang
     match = services.matcher.match(text)
     if match.kind == "answer":
         entry_id = match.entry_ids[0]
@@ -136,9 +106,6 @@ def register(app: Application) -> None:
     app.add_handler(CommandHandler(COMMANDS["help"], help_command))
     app.add_handler(CommandHandler(COMMANDS["sources"], sources))
     app.add_handler(CallbackQueryHandler(on_menu_button, pattern=_menu_pattern))
-    app.add_handler(MessageHandler(
-        # Edited questions are answered again, like new ones.
-        filters.UpdateType.MESSAGES & filters.TEXT & ~filters.COMMAND, answer_question))
 
 
 def _menu_pattern(data: object) -> bool:

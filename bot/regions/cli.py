@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.content.registry import Content
 from bot.regions.tps_import import parse_tps_csv, to_csv
+from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import open_database
 from bot.storage.tps import Changes, all_tps, dataset, replace_all
@@ -20,12 +21,12 @@ def _numbers(values: list[int]) -> str:
     return ", ".join(str(v) for v in values)
 
 
-def describe(changes: Changes, content: Content) -> list[str]:
+def describe(changes: Changes, regions: RegionTree) -> list[str]:
     lines = []
     codes = sorted(set(changes.added) | set(changes.changed) | set(changes.removed))
     for code in codes:
-        desa = content.regions.regions[code] if code in content.regions.regions else None
-        name = f"{desa.name}, Kec. {content.regions.regions[desa.parent].name}" if desa else code
+        desa = regions.regions.get(code)
+        name = f"{desa.name}, Kec. {regions.regions[desa.parent].name}" if desa else code
         parts = []
         if changes.added.get(code):
             parts.append(f"+{len(changes.added[code])} added (TPS {_numbers(changes.added[code])})")
@@ -39,14 +40,15 @@ def describe(changes: Changes, content: Content) -> list[str]:
     return lines
 
 
-async def import_tps(settings: Settings, content: Content, path: Path, *, sample: bool,
+async def import_tps(settings: Settings, content: Content, regions: RegionTree, path: Path, *,
+                     sample: bool,
                      dry_run: bool) -> int:
     try:
         data = await asyncio.to_thread(path.read_bytes)
     except OSError as exc:
         print(f"error: cannot read {path}: {exc.strerror}", file=sys.stderr)
         return 2
-    result = parse_tps_csv(data, content.regions, content.election.region.bounds)
+    result = parse_tps_csv(data, regions, content.election.region.bounds)
     if result.ignored_columns:
         print(f"note: ignoring column(s) {', '.join(result.ignored_columns)}")
     if not result.ok:
@@ -73,7 +75,7 @@ async def import_tps(settings: Settings, content: Content, path: Path, *, sample
     if not changes.any:
         print(f"No changes: the list in force is identical (version {info.version if info else 0}).")
         return 0
-    for line in describe(changes, content):
+    for line in describe(changes, regions):
         print(line)
     added, changed, removed = changes.totals()
     touched = len(set(changes.added) | set(changes.changed) | set(changes.removed))

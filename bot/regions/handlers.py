@@ -10,9 +10,10 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot import keyboards
+from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.context import SuaraContext
-from bot.keyboards import decode
+from bot.regions.maps import map_url
 from bot.regions.tree import DESA, KECAMATAN, PlaceQuery
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.tps import Tps
@@ -20,12 +21,6 @@ from bot.storage.users import set_region
 
 MAX_LISTED = 20
 NEAREST = 3
-
-
-def map_url(tps: Tps) -> str | None:
-    if tps.lat is None or tps.lon is None:
-        return None
-    return f"https://www.google.com/maps/search/?api=1&query={tps.lat},{tps.lon}"
 
 
 def _station(tps: Tps) -> dict[str, Any]:
@@ -36,10 +31,10 @@ def _station(tps: Tps) -> dict[str, Any]:
 async def tps_view(context: SuaraContext, desa_code: str) -> tuple[str, InlineKeyboardMarkup]:
     """The TPS list of one desa, as message text and keyboard."""
     services = context.services
-    content, lang = services.content, context.lang
+    content, lang, regions = services.content, context.lang, services.regions
     await services.tps.refresh(services.db)
-    desa = content.regions.regions[desa_code]
-    kecamatan = content.regions.regions[desa.parent].name
+    desa = regions.regions[desa_code]
+    kecamatan = regions.regions[desa.parent].name
     saved = context.user is not None and context.user.region_code == desa_code
     directory = services.tps
     stations = directory.by_desa.get(desa_code, [])
@@ -54,24 +49,24 @@ async def tps_view(context: SuaraContext, desa_code: str) -> tuple[str, InlineKe
                                stations=[_station(t) for t in stations[:MAX_LISTED]],
                                more=max(0, len(stations) - MAX_LISTED))
     venues = [t.nomor for t in stations if t.lat is not None]
-    return text, keyboards.tps_keyboard(content, lang, desa_code, venues, saved)
+    return text, keyboards.tps_keyboard(content, regions, lang, desa_code, venues, saved)
 
 
 async def region_command(update: Update, context: SuaraContext) -> None:
-    content = context.services.content
+    content, regions = context.services.content, context.services.regions
     user = context.user
-    if user is not None and user.region_code and content.regions.get(user.region_code):
+    if user is not None and user.region_code and regions.get(user.region_code):
         text, markup = await tps_view(context, user.region_code)
         await reply(update, text, markup)
         return
-    markup, page, pages = keyboards.kecamatan_picker(content, context.lang, 0)
+    markup, page, pages = keyboards.kecamatan_picker(content, regions, context.lang, 0)
     await reply(update, content.message("region_kecamatan", context.lang, page=page + 1,
                                         pages=pages), markup)
 
 
 async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery) -> None:
     """A typed place name: one clear place is answered, several are offered, none is said."""
-    content, lang = context.services.content, context.lang
+    content, lang, tree = context.services.content, context.lang, context.services.regions
     regions = [m.region for m in place.matches]
     if not regions:
         await say(update, context, "place_not_found", keyboards.find_tps, query=place.named)
@@ -79,12 +74,12 @@ async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery)
         text, markup = await tps_view(context, regions[0].code)
         await reply(update, text, markup)
     elif len(regions) == 1:
-        markup, page, pages = keyboards.desa_picker(content, lang, regions[0].code, 0)
+        markup, page, pages = keyboards.desa_picker(content, tree, lang, regions[0].code, 0)
         await reply(update, content.message("region_desa", lang, kecamatan=regions[0].name,
                                             page=page + 1, pages=pages), markup)
     else:
         await reply(update, content.message("place_choices", lang, query=regions[0].name),
-                    keyboards.place_choices(content, lang, regions))
+                    keyboards.place_choices(content, tree, lang, regions))
 
 
 async def on_button(update: Update, context: SuaraContext) -> None:
@@ -92,7 +87,7 @@ async def on_button(update: Update, context: SuaraContext) -> None:
     assert query is not None
     services = context.services
     content, lang = services.content, context.lang
-    regions = content.regions
+    regions = services.regions
     cb = decode(query.data)
     assert cb is not None
     kind, arg = cb.kind, cb.arg
@@ -102,12 +97,12 @@ async def on_button(update: Update, context: SuaraContext) -> None:
 
     if kind == "k" and arg.isdigit():
         await acknowledge(query)
-        markup, page, pages = keyboards.kecamatan_picker(content, lang, int(arg))
+        markup, page, pages = keyboards.kecamatan_picker(content, regions, lang, int(arg))
         await edit_or_send(query, content.message("region_kecamatan", lang, page=page + 1,
                                                   pages=pages), markup)
     elif kind == "c" and region is not None and region.level == KECAMATAN:
         await acknowledge(query)
-        markup, page, pages = keyboards.desa_picker(content, lang, code, page)
+        markup, page, pages = keyboards.desa_picker(content, regions, lang, code, page)
         await edit_or_send(query, content.message("region_desa", lang, kecamatan=region.name,
                                                   page=page + 1, pages=pages), markup)
     elif kind in ("v", "s", "y") and region is not None and region.level == DESA:
@@ -160,8 +155,8 @@ async def on_location(update: Update, context: SuaraContext) -> None:
         return
 
     def where(tps: Tps) -> tuple[str, str]:
-        desa = content.regions.regions[tps.kode_wilayah]
-        return desa.name, content.regions.regions[desa.parent].name
+        desa = services.regions.regions[tps.kode_wilayah]
+        return desa.name, services.regions.regions[desa.parent].name
 
     distance, closest = nearest[0]
     election = content.election

@@ -107,7 +107,8 @@ async def run_shell(settings: Settings, lang: str = "id", name: str = "Warga",
     if sample_tps:
         from bot.regions.cli import import_tps
 
-        await import_tps(settings, app.services.content, SAMPLE_TPS, sample=True, dry_run=False)
+        await import_tps(settings, app.services.content, app.services.regions, SAMPLE_TPS,
+                         sample=True, dry_run=False)
     await open_offline(app)
     try:
         await send(message("/start"))

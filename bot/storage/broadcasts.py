@@ -8,9 +8,11 @@ from datetime import UTC, datetime
 from bot.storage.db import Database
 from bot.storage.subscriptions import audience_sql
 
-STATES = ("scheduled", "sending", "paused", "done", "cancelled")
+STATES = ("scheduled", "sending", "paused", "done", "cancelled", "failed")
+FINAL_STATES = ("done", "cancelled", "failed")
+OUTCOMES = ("sent", "blocked", "failed", "capped", "unknown", "rate_limited")
 COLUMNS = ("id, created_at, created_by, text, template, topic, region, language, urgent, "
-           "not_before, state, schedule_key, snapshotted, started_at, finished_at")
+           "not_before, state, schedule_key, snapshotted, started_at, finished_at, errors, error")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,8 @@ class Broadcast:
     snapshotted: bool
     started_at: str | None
     finished_at: str | None
+    errors: int = 0              # errors charged to this broadcast's budget so far
+    error: str | None = None     # why it failed, or the last error
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class Recipient:
 @dataclass(frozen=True)
 class Outcome:
     user_id: int
-    outcome: str          # sent | blocked | failed | capped
+    outcome: str          # one of OUTCOMES
     detail: str | None
     attempts: int
 
@@ -97,7 +101,7 @@ async def list_broadcasts(db: Database, limit: int = 50) -> list[Broadcast]:
 async def set_state(db: Database, broadcast_id: int, allowed_from: tuple[str, ...],
                     to: str, now: datetime | None = None) -> bool:
     marks = ",".join("?" * len(allowed_from))
-    extra = ", finished_at = ?" if to in ("done", "cancelled") and now else ""
+    extra = ", finished_at = ?" if to in FINAL_STATES and now else ""
     params: list[object] = [to]
     if extra:
         assert now is not None
@@ -130,26 +134,20 @@ async def next_runnable(db: Database, now: datetime) -> Broadcast | None:
 
 async def start_sending(db: Database, broadcast: Broadcast, now: datetime) -> int:
     """Claim the broadcast and, the first time, fix its recipients in one transaction."""
-    await db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        await db.conn.execute(
+    async with db.transaction() as conn:
+        await conn.execute(
             "UPDATE broadcasts SET state = 'sending', started_at = COALESCE(started_at, ?)"
             " WHERE id = ? AND state IN ('scheduled', 'sending')", (iso(now), broadcast.id))
         added = 0
         if not broadcast.snapshotted:
             where, params = audience_sql(broadcast.topic, broadcast.region, broadcast.language)
-            cur = await db.conn.execute(
+            cur = await conn.execute(
                 "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, language, region)"
                 f" SELECT ?, u.user_id, u.language, u.region_code FROM subscriptions s"
                 f" JOIN users u ON u.user_id = s.user_id WHERE {where}",
                 (broadcast.id, *params))
             added = cur.rowcount
-            await db.conn.execute("UPDATE broadcasts SET snapshotted = 1 WHERE id = ?",
-                                  (broadcast.id,))
-        await db.conn.commit()
-    except BaseException:
-        await db.conn.rollback()
-        raise
+            await conn.execute("UPDATE broadcasts SET snapshotted = 1 WHERE id = ?", (broadcast.id,))
     return added
 
 
@@ -170,24 +168,32 @@ async def record_outcomes(db: Database, broadcast_id: int, outcomes: list[Outcom
     if not outcomes:
         return
     stamp = iso(now)
-    await db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        await db.conn.executemany(
+    async with db.transaction() as conn:
+        await conn.executemany(
             "UPDATE deliveries SET outcome = ?, detail = ?, attempts = ?, at = ?"
             " WHERE broadcast_id = ? AND user_id = ? AND outcome IS NULL",
             [(o.outcome, o.detail, o.attempts, stamp, broadcast_id, o.user_id) for o in outcomes])
         if counts_toward_cap:
-            await db.conn.executemany(
+            await conn.executemany(
                 "INSERT INTO daily_counts (user_id, day, count) VALUES (?, ?, 1)"
                 " ON CONFLICT (user_id, day) DO UPDATE SET count = count + 1",
                 [(o.user_id, day) for o in outcomes if o.outcome == "sent"])
-        await db.conn.executemany(
+        await conn.executemany(
             "UPDATE subscriptions SET active = 0, inactive_reason = ? WHERE user_id = ?",
             [(o.detail or "blocked", o.user_id) for o in outcomes if o.outcome == "blocked"])
-        await db.conn.commit()
-    except BaseException:
-        await db.conn.rollback()
-        raise
+
+
+async def charge_error(db: Database, broadcast_id: int, reason: str, budget: int,
+                       now: datetime) -> bool:
+    """Charge one error to a broadcast's budget; at `budget` errors it ends 'failed' with the
+    reason. True when it failed."""
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE broadcasts SET errors = errors + 1, error = ? WHERE id = ?",
+                           (reason[:500], broadcast_id))
+        cur = await conn.execute(
+            "UPDATE broadcasts SET state = 'failed', finished_at = ? WHERE id = ? AND errors >= ?"
+            " AND state IN ('scheduled', 'sending', 'paused')", (iso(now), broadcast_id, budget))
+    return cur.rowcount > 0
 
 
 async def outcome_counts(db: Database, broadcast_id: int) -> dict[str, int]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
@@ -27,6 +29,18 @@ class Database:
 
     async def close(self) -> None:
         await self.conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """One write transaction, taken at once (BEGIN IMMEDIATE): committed when the block
+        ends, rolled back whole on any exception, cancellation included."""
+        await self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            await self.conn.rollback()
+            raise
+        await self.conn.commit()
 
 
 def _migrations() -> list[tuple[int, str, str]]:
@@ -53,10 +67,24 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
         raise MigrationError(
             f"database is at schema version {current}, newer than this code ({len(migrations)})"
         )
-    for number, name, sql in migrations[current:]:
-        log.info("applying migration %s", name)
-        # executescript commits first; wrap each migration so it applies whole or not at all.
-        await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+    if current == len(migrations):
+        return
+    # Rebuilding a table (the way SQLite changes a constraint) needs foreign keys off; the
+    # pragma only takes effect outside a transaction. They are checked before each commit.
+    await conn.execute("PRAGMA foreign_keys=OFF")
+    try:
+        for number, name, sql in migrations[current:]:
+            log.info("applying migration %s", name)
+            # executescript commits first; wrap each migration so it applies whole or not at all.
+            await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\n")
+            async with conn.execute("PRAGMA foreign_key_check") as cur:
+                broken = await cur.fetchall()
+            if broken:
+                await conn.rollback()
+                raise MigrationError(f"migration {name} breaks foreign keys: {list(broken)[:5]}")
+            await conn.commit()
+    finally:
+        await conn.execute("PRAGMA foreign_keys=ON")
 
 
 async def open_database(path: str | Path) -> Database:
@@ -69,9 +97,9 @@ async def open_database(path: str | Path) -> Database:
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA synchronous=NORMAL")
-        await conn.execute("PRAGMA foreign_keys=ON")
         await conn.execute("PRAGMA busy_timeout=5000")
         await _migrate(conn)
+        await conn.execute("PRAGMA foreign_keys=ON")
     except BaseException:
         await conn.close()
         raise

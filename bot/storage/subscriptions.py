@@ -1,13 +1,16 @@
-"""Subscriptions: who gets broadcasts, on which topics."""
+"""Subscriptions: who gets broadcasts, on which topics (one row per chosen topic).
+
+The topics themselves (ids and labels) come from content/subscription_topics.yaml; storage
+only keeps the ids a subscriber chose.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.storage.db import Database
-
-TOPICS = ("countdown", "socialisation", "announcements")
 
 
 @dataclass(frozen=True)
@@ -18,14 +21,16 @@ class Subscription:
     inactive_reason: str | None
 
 
-async def subscribe(db: Database, user_id: int, now: datetime) -> Subscription:
-    """Subscribe to every topic (again); an earlier unsubscribe or block is cleared."""
-    await db.conn.execute(
-        "INSERT INTO subscriptions (user_id, subscribed_at) VALUES (?, ?) ON CONFLICT (user_id) DO"
-        " UPDATE SET countdown = 1, socialisation = 1, announcements = 1, active = 1,"
-        " inactive_reason = NULL",
-        (user_id, now.isoformat(timespec="seconds")))
-    await db.conn.commit()
+async def subscribe(db: Database, user_id: int, now: datetime, topics: Iterable[str]) -> Subscription:
+    """Subscribe to every given topic (again); an earlier unsubscribe or block is cleared."""
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO subscriptions (user_id, subscribed_at) VALUES (?, ?) ON CONFLICT (user_id)"
+            " DO UPDATE SET active = 1, inactive_reason = NULL",
+            (user_id, now.isoformat(timespec="seconds")))
+        await conn.executemany(
+            "INSERT OR IGNORE INTO subscription_topics (user_id, topic) VALUES (?, ?)",
+            [(user_id, t) for t in topics])
     sub = await get_subscription(db, user_id)
     assert sub is not None
     return sub
@@ -40,30 +45,33 @@ async def unsubscribe(db: Database, user_id: int, reason: str = "unsubscribed") 
 
 
 async def set_topic(db: Database, user_id: int, topic: str, on: bool) -> None:
-    if topic not in TOPICS:
-        raise ValueError(f"unknown topic {topic!r}")
-    await db.conn.execute(f"UPDATE subscriptions SET {topic} = ? WHERE user_id = ?",
-                          (int(on), user_id))
+    if on:
+        await db.conn.execute(
+            "INSERT OR IGNORE INTO subscription_topics (user_id, topic)"
+            " SELECT user_id, ? FROM subscriptions WHERE user_id = ?", (topic, user_id))
+    else:
+        await db.conn.execute("DELETE FROM subscription_topics WHERE user_id = ? AND topic = ?",
+                              (user_id, topic))
     await db.conn.commit()
 
 
 async def get_subscription(db: Database, user_id: int) -> Subscription | None:
     async with db.conn.execute(
-        "SELECT countdown, socialisation, announcements, active, inactive_reason"
-        " FROM subscriptions WHERE user_id = ?", (user_id,)) as cur:
+            "SELECT active, inactive_reason FROM subscriptions WHERE user_id = ?", (user_id,)) as cur:
         row = await cur.fetchone()
     if row is None:
         return None
-    topics = frozenset(t for t, on in zip(TOPICS, row[:3], strict=True) if on)
-    return Subscription(user_id, topics, bool(row[3]), row[4])
+    async with db.conn.execute("SELECT topic FROM subscription_topics WHERE user_id = ?",
+                               (user_id,)) as cur:
+        topics = frozenset(r[0] for r in await cur.fetchall())
+    return Subscription(user_id, topics, bool(row[0]), row[1])
 
 
 def audience_sql(topic: str, region: str | None, language: str | None) -> tuple[str, list[object]]:
     """WHERE clause (over subscriptions s JOIN users u) selecting a broadcast's audience."""
-    if topic not in TOPICS:
-        raise ValueError(f"unknown topic {topic!r}")
-    clauses = ["s.active = 1", f"s.{topic} = 1"]
-    params: list[object] = []
+    clauses = ["s.active = 1", "EXISTS (SELECT 1 FROM subscription_topics t"
+               " WHERE t.user_id = s.user_id AND t.topic = ?)"]
+    params: list[object] = [topic]
     if region:
         clauses.append("(u.region_code = ? OR u.region_code LIKE ?)")
         params += [region, region + ".%"]
@@ -71,16 +79,6 @@ def audience_sql(topic: str, region: str | None, language: str | None) -> tuple[
         clauses.append("u.language = ?")
         params.append(language)
     return " AND ".join(clauses), params
-
-
-async def count_audience(db: Database, topic: str, region: str | None,
-                         language: str | None) -> int:
-    where, params = audience_sql(topic, region, language)
-    async with db.conn.execute(
-        f"SELECT COUNT(*) FROM subscriptions s JOIN users u ON u.user_id = s.user_id WHERE {where}",
-        params) as cur:
-        row = await cur.fetchone()
-    return int(row[0]) if row else 0
 
 
 async def count_audience_by_language(db: Database, topic: str, region: str | None,

@@ -91,21 +91,16 @@ async def replace_all(db: Database, rows: list[Tps], source: str, is_sample: boo
     if info is not None and not changes.any:
         return changes  # the same list again: nothing to write, the version stays
     version = (info.version if info else 0) + 1
-    try:
-        await db.conn.execute("BEGIN IMMEDIATE")
-        await db.conn.execute("DELETE FROM tps")
-        await db.conn.executemany(
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM tps")
+        await conn.executemany(
             f"INSERT INTO tps ({COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [(t.kode_wilayah, t.nomor, t.alamat, t.lat, t.lon, t.aksesibilitas, t.keterangan)
              for t in rows])
-        await db.conn.execute(
+        await conn.execute(
             "INSERT INTO tps_dataset (id, version, imported_at, source, is_sample)"
             " VALUES (1, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version,"
             " imported_at = excluded.imported_at, source = excluded.source,"
             " is_sample = excluded.is_sample",
             (version, now.isoformat(timespec="seconds"), source, int(is_sample)))
-        await db.conn.commit()
-    except BaseException:
-        await db.conn.rollback()
-        raise
     return changes

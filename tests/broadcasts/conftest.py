@@ -13,10 +13,13 @@ from typing import Any
 
 import pytest
 
+from bot.broadcasts.compose import Composer
 from bot.broadcasts.engine import DeliveryEngine
 from bot.broadcasts.sender import SendResult
 from bot.clock import FixedClock
 from bot.content.registry import Content
+from bot.regions.directory import TpsDirectory
+from bot.regions.loader import load_regions
 from bot.settings import Settings, load_settings
 from bot.storage import Database, open_database
 from bot.storage.broadcasts import get_broadcast, outcome_counts
@@ -66,7 +69,10 @@ class Rig:
 
     def engine(self, **overrides: Any) -> DeliveryEngine:
         settings = self.settings.model_copy(update=overrides) if overrides else self.settings
-        engine = DeliveryEngine(settings, self.content, self.clock, self.sender)
+        composer = Composer(self.content, load_regions(self.content), TpsDirectory(),
+                            settings.paid_broadcast)
+        engine = DeliveryEngine(settings, composer, self.clock, self.sender,
+                                self.content.election.timezone)
         self.engines.append(engine)
         return engine
 
@@ -75,7 +81,7 @@ class Rig:
         ids = list(range(start, start + count))
         for uid in ids:
             await touch_user(self.db, uid, lang, self.clock.now())
-            await subscribe(self.db, uid, self.clock.now())
+            await subscribe(self.db, uid, self.clock.now(), self.content.subscription_topics)
             if region:
                 await set_region(self.db, uid, region)
         return ids

@@ -3,30 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.storage import open_database
 from tests.fakes import updates
 from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer, Fault
+from tests.fakes.subscribers import bulk_subscribe
 from tests.test_cli import run
 
 TOKEN = "929292:E2E-isolation-token-for-the-tests"
 
 
 async def add_subscribers(database: Path, count: int) -> list[int]:
-    db = await open_database(database)
-    await db.close()
-    now = datetime.now(UTC).isoformat(timespec="seconds")
     ids = list(range(700_000, 700_000 + count))
-    with sqlite3.connect(database) as conn:
-        conn.executemany("INSERT INTO users (user_id, language, first_seen, last_seen)"
-                         " VALUES (?, 'id', ?, ?)", [(i, now, now) for i in ids])
-        conn.executemany("INSERT INTO subscriptions (user_id, subscribed_at) VALUES (?, ?)",
-                         [(i, now) for i in ids])
+    await bulk_subscribe(database, ids)
     return ids
 
 

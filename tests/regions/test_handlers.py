@@ -18,7 +18,7 @@ SAMPLE = PROJECT_ROOT / "tests" / "data" / "tps_sample.csv"
 async def load_tps(harness: Harness, *, sample: bool, text: str | None = None) -> None:
     services = harness.app.services
     data = text.encode() if text is not None else SAMPLE.read_bytes()
-    result = parse_tps_csv(data, services.content.regions, services.content.election.region.bounds)
+    result = parse_tps_csv(data, services.regions, services.content.election.region.bounds)
     assert result.ok, result.errors
     await replace_all(services.db, result.rows, "test.csv", sample, datetime.now(UTC))
 

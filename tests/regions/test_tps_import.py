@@ -7,6 +7,7 @@ import pytest
 
 from bot import PROJECT_ROOT
 from bot.content.registry import Content
+from bot.regions.loader import load_regions
 from bot.regions.tps_import import parse_tps_csv, to_csv
 from bot.storage import open_database
 from bot.storage.tps import all_tps, dataset, replace_all
@@ -19,7 +20,7 @@ NOW = datetime(2024, 11, 1, tzinfo=UTC)
 
 def parse(content: Content, text: str | bytes):  # type: ignore[no-untyped-def]
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return parse_tps_csv(data, content.regions, content.election.region.bounds)
+    return parse_tps_csv(data, load_regions(content), content.election.region.bounds)
 
 
 def test_valid_file(content: Content) -> None:

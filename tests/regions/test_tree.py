@@ -8,16 +8,17 @@ import pytest
 from bot import PROJECT_ROOT
 from bot.content.registry import Content, ContentError, load_content
 from bot.faq.evaluation import load_labelled
+from bot.regions.loader import load_regions
 
 
 def names(content: Content, text: str) -> list[tuple[str, str, str]]:
-    tree = content.regions
+    tree = load_regions(content)
     return [(m.region.name, m.region.level, tree.kecamatan_of(m.region).name)
             for m in tree.find_place(text).matches]
 
 
 def test_muara_enim_tree_from_official_codes(content: Content) -> None:
-    tree = content.regions
+    tree = load_regions(content)
     assert tree.root_name == "Kabupaten Muara Enim"
     assert len(tree.kecamatan) == 22 and tree.desa_count == 256
     assert [k.name for k in tree.kecamatan][:3] == ["Belida Darat", "Belimbing", "Benakat"]
@@ -45,17 +46,17 @@ def test_place_search_as_people_type(content: Content, typed: str,
 @pytest.mark.parametrize("text", ["kapan pilkada muara enim", "muara enim ada brp kecamatan",
                                   "dimana tps ku", "tps gelumbang buka jam brp", "halo"])
 def test_not_place_questions(content: Content, text: str) -> None:
-    assert not content.regions.find_place(text).is_place_question
+    assert not load_regions(content).find_place(text).is_place_question
 
 
 def test_unknown_named_place_is_still_a_place_question(content: Content) -> None:
-    query = content.regions.find_place("tps di desa sukamakmurjaya")
+    query = load_regions(content).find_place("tps di desa sukamakmurjaya")
     assert query.is_place_question and query.matches == []
 
 
 def test_no_faq_question_is_taken_for_a_place(content: Content) -> None:
     items = load_labelled(PROJECT_ROOT / "tests" / "faq" / "questions.tsv")
-    diverted = [i.question for i in items if content.regions.find_place(i.question).is_place_question]
+    diverted = [i.question for i in items if load_regions(content).find_place(i.question).is_place_question]
     assert diverted == []
 
 
@@ -68,7 +69,7 @@ def content_copy(tmp_path: Path) -> Path:
 
 def region_problems(root: Path) -> list[str]:
     with pytest.raises(ContentError) as info:
-        load_content(root)
+        load_regions(load_content(root))
     return [str(p) for p in info.value.problems]
 
 
@@ -94,4 +95,4 @@ def test_another_regency_is_a_content_change(content_copy: Path) -> None:
     text = election.read_text().replace('code: "16.03"', 'code: "16.01"')
     election.write_text(text.replace("kecamatan_count: 22", "kecamatan_count: 13"))
     content = load_content(content_copy)
-    assert content.regions.root_name == "Kabupaten Ogan Komering Ulu"
+    assert load_regions(content).root_name == "Kabupaten Ogan Komering Ulu"

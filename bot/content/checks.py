@@ -1,0 +1,127 @@
+"""Checks across loaded content: references between files, and every template rendered in
+every language with sample values (length and Telegram's HTML subset)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2.exceptions import SecurityError, UndefinedError
+
+from bot.commands import KNOWN_COMMANDS
+from bot.content.errors import Collector
+from bot.content.messages import MESSAGE_VARIABLES
+from bot.content.model import BUTTON_PREFIX, Content, LoadedEntry, render_broadcast
+from bot.content.render import TELEGRAM_MAX_TEXT, html_problem, telegram_length
+from bot.content.schema import LANGUAGES, Commands, Election, Schedule, Source, Topic
+
+MAX_BUTTON_TEXT = 64
+RENDER_ERRORS = (UndefinedError, SecurityError, TypeError, ValueError)
+
+BROADCAST_SAMPLE: dict[str, Any] = {
+    "days_left": 7, "region_name": "Desa Contoh", "kecamatan_name": "Kecamatan Contoh",
+    "tps": [{"nomor": 1, "alamat": "Balai <Contoh>", "map_url": None}], "tps_sample": True,
+}
+
+
+def check_references(col: Collector, root: Path, election: Election | None,
+                      commands: Commands | None, sources: dict[str, Source],
+                      topics: dict[str, Topic], entries: dict[str, LoadedEntry]) -> None:
+    """References between files: sources, topics, related entries, commands."""
+    if election is not None:
+        for mid, milestone in election.milestones.items():
+            for sid in milestone.sources:
+                if sid not in sources:
+                    col.add(root / "election.yaml", None, f"milestones.{mid}.sources",
+                            f"unknown source {sid!r}")
+    if commands is not None:
+        for lang in LANGUAGES:
+            for cmd in getattr(commands, lang):
+                if cmd.command not in KNOWN_COMMANDS:
+                    col.add(root / "commands.yaml", None, f"{lang}.{cmd.command}",
+                            "the bot has no such command")
+    used_topics = set()
+    for eid, loaded in entries.items():
+        entry = loaded.entry
+        used_topics.add(entry.topic)
+        if topics and entry.topic not in topics:
+            col.add(loaded.path, loaded.line, f"{eid}.topic", f"unknown topic {entry.topic!r}")
+        for sid in entry.sources:
+            if sid not in sources:
+                col.add(loaded.path, loaded.line, f"{eid}.sources", f"unknown source {sid!r}")
+        for rid in entry.related:
+            if rid not in entries or rid == eid:
+                col.add(loaded.path, loaded.line, f"{eid}.related", f"unknown related entry {rid!r}")
+        if entry.en is None:
+            col.add(loaded.path, loaded.line, f"{eid}.en", "English translation is missing")
+    if entries:
+        for tid in topics:
+            if tid not in used_topics:
+                col.add(root / "topics.yaml", None, tid, "topic has no entries")
+
+
+def check_schedule(col: Collector, root: Path, schedule: Schedule,
+                   subscription_topics: dict[str, Any]) -> None:
+    """Sends name existing templates; templates name existing subscription topics."""
+    path = root / "schedule.yaml"
+    sends: list[tuple[str, Any]] = [(f"countdown.{k}", v) for k, v in schedule.countdown.items()]
+    sends += [(f"calendar.{k}", v) for k, v in schedule.calendar.items()]
+    for where, send in sends:
+        if send.template not in schedule.templates:
+            col.add(path, None, f"{where}.template", f"unknown template {send.template!r}")
+    if subscription_topics:
+        for tid, tmpl in schedule.templates.items():
+            if tmpl.topic not in subscription_topics:
+                col.add(path, None, f"templates.{tid}.topic",
+                        f"unknown subscription topic {tmpl.topic!r} (subscription_topics.yaml: "
+                        f"{', '.join(subscription_topics)})")
+
+
+def check_rendering(col: Collector, content: Content) -> None:
+    """Every template rendered in every language with sample values."""
+    root = content.root
+    sample_now = datetime(2024, 11, 20, 9, 0)
+    for lang in LANGUAGES:
+        for tid in content.broadcast_templates:
+            for variables in (BROADCAST_SAMPLE, {**BROADCAST_SAMPLE, "region_name": "",
+                                                 "kecamatan_name": "", "tps": []}):
+                try:
+                    text = render_broadcast(content, tid, lang, **variables)
+                except RENDER_ERRORS as exc:
+                    col.add(root / "schedule.yaml", None, f"templates.{tid}.{lang}",
+                            f"template error: {exc}")
+                    break
+                check_text(col, root / "schedule.yaml", f"templates.{tid}.{lang}", text)
+        for eid, loaded in content.entries.items():
+            try:
+                text = content.answer(eid, lang)
+            except RENDER_ERRORS as exc:
+                col.add(loaded.path, loaded.line, f"{eid}.{lang}.answer", f"template error: {exc}")
+                continue
+            check_text(col, loaded.path, f"{eid}.{lang}.answer", text)
+        for key, variables in MESSAGE_VARIABLES.items():
+            variables = dict(variables, now=sample_now) if "now" in variables else variables
+            try:
+                text = content.message(key, lang, **variables)
+            except RENDER_ERRORS as exc:
+                col.add(root / "messages.yaml", None, f"{key}.{lang}", f"template error: {exc}")
+                continue
+            if key.startswith(BUTTON_PREFIX):
+                if not text.strip() or len(text) > MAX_BUTTON_TEXT or "\n" in text:
+                    col.add(root / "messages.yaml", None, f"{key}.{lang}",
+                            f"a button label must be one line of 1-{MAX_BUTTON_TEXT} characters")
+            else:
+                check_text(col, root / "messages.yaml", f"{key}.{lang}", text)
+
+
+def check_text(col: Collector, path: Path, where: str, text: str) -> None:
+    if not text.strip():
+        col.add(path, None, where, "renders to empty text")
+    length = telegram_length(text)
+    if length > TELEGRAM_MAX_TEXT:
+        col.add(path, None, where,
+                f"renders to {length} characters, over Telegram's {TELEGRAM_MAX_TEXT}")
+    problem = html_problem(text)
+    if problem:
+        col.add(path, None, where, f"HTML Telegram would refuse: {problem}")

@@ -1,0 +1,156 @@
+"""One loader per kind of content file. Each records its problems in the Collector and returns
+what it could load (None or empty when the file is unusable)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Template, TemplateSyntaxError
+from pydantic import BaseModel
+
+from bot.content.errors import Collector, key_line
+from bot.content.messages import MESSAGE_VARIABLES
+from bot.content.model import LoadedEntry
+from bot.content.schema import (
+    LANGUAGES,
+    FaqFile,
+    Localized,
+    Schedule,
+    Source,
+    SubscriptionTopic,
+    Topic,
+)
+
+SOURCE_ID = re.compile(r"[a-z][a-z0-9_]{1,40}")
+
+
+def load_model(col: Collector, path: Path, model: type[BaseModel]) -> Any:
+    raw = col.load(path)
+    if raw is None:
+        return None
+    return col.validate(model, path, raw)
+
+
+def _mapping(col: Collector, path: Path, model: type[BaseModel], what: str
+             ) -> tuple[dict[str, Any], Any]:
+    """A file that maps ids to one model each (sources, topics, subscription topics): the
+    valid items, and the raw mapping (for line numbers)."""
+    raw = col.load(path)
+    found: dict[str, Any] = {}
+    if isinstance(raw, dict):
+        for key, data in raw.items():
+            item = col.validate(model, path, data, (key,))
+            if item:
+                found[str(key)] = item
+    elif raw is not None:
+        col.add(path, None, "", f"must be a mapping of {what}")
+    return found, raw
+
+
+def load_sources(col: Collector, root: Path) -> dict[str, Source]:
+    path = root / "sources.yaml"
+    sources, raw = _mapping(col, path, Source, "source id to source")
+    for sid in raw if isinstance(raw, dict) else ():
+        if not SOURCE_ID.fullmatch(str(sid)):
+            col.add(path, key_line(raw, sid), str(sid), "bad id")
+    return sources
+
+
+def load_topics(col: Collector, root: Path) -> dict[str, Topic]:
+    return _mapping(col, root / "topics.yaml", Topic, "topic id to topic")[0]
+
+
+def load_subscription_topics(col: Collector, root: Path) -> dict[str, SubscriptionTopic]:
+    path = root / "subscription_topics.yaml"
+    topics, raw = _mapping(col, path, SubscriptionTopic,
+                           "subscription topic id to label and description")
+    if raw is not None and not topics and isinstance(raw, dict):
+        col.add(path, None, "", "at least one subscription topic is needed")
+    return topics
+
+
+def compile_template(col: Collector, env: Any, source: str, path: Path, line: int | None,
+                     where: str) -> Template | None:
+    try:
+        return env.from_string(source)
+    except TemplateSyntaxError as exc:
+        col.add(path, (line or 0) + exc.lineno if line else None, where,
+                f"template syntax: {exc.message} (template line {exc.lineno})")
+        return None
+
+
+def load_faq(col: Collector, root: Path, env: Any) -> dict[str, LoadedEntry]:
+    entries: dict[str, LoadedEntry] = {}
+    faq_dir = root / "faq"
+    faq_files = sorted(faq_dir.glob("*.yaml")) if faq_dir.is_dir() else []
+    if not faq_files:
+        col.add(faq_dir, None, "", "no FAQ files (faq/*.yaml)")
+    for path in faq_files:
+        raw = col.load(path)
+        if raw is None:
+            continue
+        faq = col.validate(FaqFile, path, raw)
+        if faq is None:
+            continue
+        for eid, entry in faq.entries.items():
+            line = key_line(raw.get("entries"), eid)
+            if eid in entries:
+                col.add(path, line, eid, f"duplicate entry id (also in {entries[eid].path.name})")
+                continue
+            templates = {}
+            for lang in LANGUAGES:
+                tmpl = compile_template(col, env, entry.text(lang).answer, path, line,
+                                        f"{eid}.{lang}.answer")
+                if tmpl is not None:
+                    templates[lang] = tmpl
+            entries[eid] = LoadedEntry(eid, entry, path, line, templates)
+    return entries
+
+
+def load_messages(col: Collector, root: Path, env: Any) -> dict[str, dict[str, Template]]:
+    path = root / "messages.yaml"
+    raw = col.load(path)
+    messages: dict[str, dict[str, Template]] = {}
+    if raw is None:
+        return messages
+    if not isinstance(raw, dict):
+        col.add(path, None, "", "must be a mapping of message key to texts")
+        return messages
+    for key, data in raw.items():
+        line = key_line(raw, key)
+        if key not in MESSAGE_VARIABLES:
+            col.add(path, line, str(key), "unknown message key")
+            continue
+        loc = col.validate(Localized, path, data, (key,))
+        if loc is None:
+            continue
+        messages[key] = {}
+        for lang in LANGUAGES:
+            tmpl = compile_template(col, env, loc.get(lang), path, line, f"{key}.{lang}")
+            if tmpl is not None:
+                messages[key][lang] = tmpl
+    for key in MESSAGE_VARIABLES:
+        if key not in raw:
+            col.add(path, None, key, "message is missing")
+    return messages
+
+
+def load_schedule(col: Collector, root: Path, env: Any
+                  ) -> tuple[Schedule | None, dict[str, dict[str, Template]]]:
+    path = root / "schedule.yaml"
+    raw = col.load(path)
+    schedule = col.validate(Schedule, path, raw) if raw is not None else None
+    templates: dict[str, dict[str, Template]] = {}
+    if schedule is None:
+        return None, templates
+    for tid, tmpl in schedule.templates.items():
+        line = key_line(raw.get("templates"), tid)
+        templates[tid] = {}
+        for lang in LANGUAGES:
+            compiled = compile_template(col, env, tmpl.get(lang), path, line,
+                                        f"templates.{tid}.{lang}")
+            if compiled is not None:
+                templates[tid][lang] = compiled
+    return schedule, templates

@@ -1,0 +1,151 @@
+"""The loaded content: what the rest of the bot reads (entries, messages, templates...)."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Template
+from markupsafe import Markup
+
+from bot.content.render import render
+from bot.content.schema import (
+    LANGUAGES,
+    Commands,
+    Election,
+    Entry,
+    Schedule,
+    Source,
+    SubscriptionTopic,
+    Topic,
+)
+
+BUTTON_PREFIX = "btn_"
+
+
+@dataclass(frozen=True)
+class LoadedEntry:
+    id: str
+    entry: Entry
+    path: Path
+    line: int | None
+    templates: dict[str, Template]  # per language
+
+
+@dataclass
+class Content:
+    root: Path
+    election: Election
+    sources: dict[str, Source]
+    topics: dict[str, Topic]
+    entries: dict[str, LoadedEntry]
+    messages: dict[str, dict[str, Template]]  # key -> lang -> template
+    commands: Commands
+    schedule: Schedule
+    broadcast_templates: dict[str, dict[str, Template]]  # template id -> lang -> template
+    subscription_topics: dict[str, SubscriptionTopic]     # broadcast topics, in menu order
+    # Answers, and messages without variables (button labels...), depend only on content and
+    # language, so each is rendered once.
+    _answers: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _fixed_messages: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+
+    # ---- queries --------------------------------------------------------------------------
+
+    def entries_in(self, topic_id: str) -> list[LoadedEntry]:
+        return [e for e in self.entries.values() if e.entry.topic == topic_id]
+
+    @cached_property
+    def _base_contexts(self) -> dict[str, dict[str, Any]]:
+        return {lang: _election_context(self.election, lang) for lang in LANGUAGES}
+
+    def context(self, lang: str, **extra: Any) -> dict[str, Any]:
+        ctx = dict(self._base_contexts[lang])
+        ctx.update(extra)
+        return ctx
+
+    def message(self, key: str, lang: str, **variables: Any) -> str:
+        if not variables:
+            cached = self._fixed_messages.get((key, lang))
+            if cached is None:
+                cached = self._fixed_messages[(key, lang)] = self._render_message(key, lang)
+            return cached
+        return self._render_message(key, lang, **variables)
+
+    def _render_message(self, key: str, lang: str, **variables: Any) -> str:
+        text = render(self.messages[key][lang], self.context(lang, **variables))
+        # Button labels are plain text, not HTML: undo the escaping meant for messages.
+        return html.unescape(text) if key.startswith(BUTTON_PREFIX) else text
+
+    def answer(self, entry_id: str, lang: str) -> str:
+        cached = self._answers.get((entry_id, lang))
+        if cached is None:
+            cached = self._answers[(entry_id, lang)] = self._render_answer(entry_id, lang)
+        return cached
+
+    def _render_answer(self, entry_id: str, lang: str) -> str:
+        loaded = self.entries[entry_id]
+        text = loaded.entry.text(lang)
+        body = Markup(render(loaded.templates[lang], self.context(lang)))
+        return self.message(
+            "answer", lang, title=text.title, body=body, sources=self.source_list(loaded.entry.sources)
+        )
+
+    def subscription_topic_list(self, lang: str, chosen: frozenset[str] | None = None
+                                ) -> list[dict[str, str]]:
+        """Subscription topics (all, or the chosen ones) as template variables."""
+        return [{"id": tid, "label": t.label.get(lang), "description": t.description.get(lang)}
+                for tid, t in self.subscription_topics.items() if chosen is None or tid in chosen]
+
+    def source_list(self, ids: list[str]) -> list[dict[str, str]]:
+        return [self.sources[s].model_dump() for s in ids]
+
+    def voting_window(self, tz: Any) -> tuple[datetime, datetime]:
+        day = self.election.voting_day
+        start = _at(day, self.election.voting_hours.start, tz)
+        end = _at(day, self.election.voting_hours.end, tz)
+        return start, end
+
+
+def _at(day: date, hhmm: str, tz: Any) -> datetime:
+    hour, minute = (int(x) for x in hhmm.split(":"))
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+
+
+def _hhmm(value: str, lang: str) -> str:
+    return value.replace(":", ".") if lang == "id" else value
+
+
+def _election_context(election: Election, lang: str) -> dict[str, Any]:
+    start, end = (_hhmm(election.voting_hours.start, lang), _hhmm(election.voting_hours.end, lang))
+    return {
+        "lang": lang,
+        "election": {
+            "name": election.name.get(lang),
+            "short_name": election.short_name.get(lang),
+            "voting_day": election.voting_day,
+            "start": start,
+            "end": end,
+            "hours": f"{start}–{end} {election.timezone_label}",
+            "tz": election.timezone_label,
+            "region": election.region.name,
+            "province": election.region.province,
+            "kecamatan_count": election.region.kecamatan_count,
+        },
+        "links": dict(election.links),
+        "contacts": {
+            cid: {
+                "name": c.name.get(lang),
+                "url": c.url,
+                "note": c.note.get(lang) if c.note else "",
+            }
+            for cid, c in election.contacts.items()
+        },
+    }
+
+
+def render_broadcast(content: Content, template_id: str, lang: str, **variables: Any) -> str:
+    return render(content.broadcast_templates[template_id][lang], content.context(lang, **variables))

@@ -1,0 +1,59 @@
+"""Free text, routed in one place: the order of "is it for the bot, can it be read, is it a
+place, is it a question" is visible here, and the features it hands over to (regions for
+places, faq for questions) never call each other.
+"""
+
+from __future__ import annotations
+
+import re
+
+from telegram import Update
+from telegram.ext import Application, MessageHandler, filters
+
+from bot import keyboards
+from bot.account.tracking import addressed_to_bot
+from bot.context import SuaraContext
+from bot.faq.handlers import answer_question
+from bot.faq.normalize import detect_language
+from bot.regions.handlers import answer_place
+from bot.replies import say
+
+MAX_QUESTION_CHARS = 500
+HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
+
+
+def question_text(update: Update, bot_username: str | None) -> str:
+    message = update.effective_message
+    text = (message.text if message else None) or ""
+    if bot_username:
+        text = re.sub(rf"@{re.escape(bot_username)}\b", " ", text, flags=re.IGNORECASE)
+    return text.strip()
+
+
+async def on_text(update: Update, context: SuaraContext) -> None:
+    if not addressed_to_bot(update, context.bot.username):
+        return
+    services = context.services
+    text = question_text(update, context.bot.username)
+    if len(text) > MAX_QUESTION_CHARS:
+        await say(update, context, "too_long", limit=MAX_QUESTION_CHARS)
+        return
+    if not HAS_WORD.search(text):
+        await say(update, context, "no_text", keyboards.open_menu)
+        return
+    # A question in English is answered in English, whatever the saved language.
+    context.lang = detect_language(services.matcher.normalizer, text) or context.lang
+    if NIK.search(text):
+        await say(update, context, "nik_warning")
+    place = services.regions.find_place(text)
+    if place.is_place_question:
+        await answer_place(update, context, place)
+    else:
+        await answer_question(update, context, text)
+
+
+def register(app: Application) -> None:
+    # Edited questions are answered again, like new ones.
+    app.add_handler(MessageHandler(
+        filters.UpdateType.MESSAGES & filters.TEXT & ~filters.COMMAND, on_text))
