@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -28,3 +28,6 @@ class FixedClock:
 
     def set(self, at: datetime) -> None:
         self.at = at
+
+    def advance(self, by: timedelta) -> None:
+        self.at += by

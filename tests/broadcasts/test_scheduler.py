@@ -92,6 +92,12 @@ async def test_calendar_change_reschedules_and_removal_cancels(rig: Rig, tmp_pat
         "SELECT due_at FROM scheduled_sends WHERE key = 'countdown:h3'")).fetchone()
     assert due[0].startswith("2024-11-24T02:30")  # 09:30 WIB
     assert (await states(rig))["cal:politik_uang:2024-11-25"] == ("cancelled", "removed from the calendar")
+    # Put back unchanged, it is pending again (it stayed cancelled for good before).
+    run3 = runner(rig)
+    run3._db = rig.db
+    report = await run3.sync()
+    assert report.rescheduled == 2 and report.cancelled == 0
+    assert (await states(rig))["cal:politik_uang:2024-11-25"] == ("pending", None)
 
 
 async def test_jobs_fire_through_apscheduler(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:

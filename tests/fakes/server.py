@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,9 +21,18 @@ from aiohttp import web
 from bot.shell.botapi import ApiError, Call, LocalBotApi
 
 
+def is_message(method: str) -> bool:
+    """Methods that send a message, which count toward the bot's limits."""
+    return method.startswith("send") and method != "sendChatAction"
+
+
 @dataclass
 class Limits:
-    """Telegram's broadcast limits, enforced like Telegram does: 429 with retry_after."""
+    """Telegram's broadcast limits, enforced like Telegram does: 429 with retry_after.
+
+    Counted as messages arrive, over any one-second interval (a sliding window, not clock
+    seconds), across all of the bot's messages: replies and broadcasts alike. A paid broadcast
+    message counts toward the paid limit; every message counts toward it too."""
     per_second: int = 30            # messages per second for the whole bot
     paid_per_second: int = 1000     # with allow_paid_broadcast
     per_chat_interval: float = 1.0  # seconds between messages to one chat
@@ -36,6 +45,17 @@ class Fault:
     retry_after: int = 1   # for 429
     delay: float = 0.0     # seconds before answering (0 = immediately)
     times: int = 1         # how many calls it hits
+
+
+def most_in_one_second(times: list[float]) -> int:
+    """The most arrivals in any one-second interval (sliding, not clock seconds)."""
+    most, start = 0, 0
+    ordered = sorted(times)
+    for end, t in enumerate(ordered):
+        while t - ordered[start] >= 1.0:
+            start += 1
+        most = max(most, end - start + 1)
+    return most
 
 
 class FakeBotApiServer:
@@ -52,7 +72,9 @@ class FakeBotApiServer:
         self.storm_until = 0.0                     # every sendMessage gets 429 until then
         self.too_many = 0                          # 429s answered
         self.record_calls = True                   # False for long benchmark runs
-        self._window = (0, 0, 0)                   # (second, free count, paid count)
+        self._free: deque[float] = deque()          # arrival times in the last second
+        self._all: deque[float] = deque()
+        self.arrivals: list[float] = []            # every accepted message's arrival time
         self.first_sent_at = 0.0
         self.last_sent_at = 0.0
         self._chat_last: dict[int, float] = {}
@@ -155,7 +177,7 @@ class FakeBotApiServer:
         return None
 
     def _check_limits(self, method: str, params: dict[str, Any]) -> None:
-        if method != "sendMessage":
+        if not is_message(method):
             return
         now = time.monotonic()
         chat = int(params.get("chat_id", 0))
@@ -169,17 +191,20 @@ class FakeBotApiServer:
             raise ApiError(500, "Internal Server Error")
         if self.limits is None:
             return
-        second, free, paid = self._window
-        if int(now) != second:
-            second, free, paid = int(now), 0, 0
+        for window in (self._free, self._all):
+            while window and now - window[0] >= 1.0:
+                window.popleft()
         is_paid = str(params.get("allow_paid_broadcast", "")).lower() in ("true", "1")
-        limit = self.limits.paid_per_second if is_paid else self.limits.per_second
-        used = paid if is_paid else free
+        over = (len(self._all) >= self.limits.paid_per_second if is_paid
+                else len(self._free) >= self.limits.per_second)
         last = self._chat_last.get(chat)
-        if used >= limit or (last is not None and now - last < self.limits.per_chat_interval):
+        if over or (last is not None and now - last < self.limits.per_chat_interval):
             self.too_many += 1
             raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
-        self._window = (second, free + (not is_paid), paid + is_paid)
+        if not is_paid:
+            self._free.append(now)
+        self._all.append(now)
+        self.arrivals.append(now)
         self._chat_last[chat] = now
 
     async def _handle(self, request: web.Request) -> web.Response:
