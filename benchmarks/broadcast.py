@@ -123,6 +123,7 @@ async def start_broadcast(bot: BotProcess) -> tuple[int, float]:
 def fresh_server_counts(server: FakeBotApiServer) -> None:
     server.delivered.clear()
     server.arrivals.clear()
+    server.refused_at.clear()
     server.too_many = 0
     server.first_sent_at = server.last_sent_at = 0.0
 
@@ -171,6 +172,8 @@ async def run_rate(folder: Path, label: str, subscribers: int, rate: float, paid
           f"{most_in_one_second(server.arrivals)}; {server.too_many} 429s{replies}; command to "
           f"first message {first:.2f} s; peak RSS {bot.peak_rss_kb / 1024:.0f} MB; "
           f"outcomes {counts}; duplicates {duplicates}")
+    if server.refused_at:
+        print(f"  429s at {[round(t - server.first_sent_at, 2) for t in server.refused_at]} s")
 
 
 async def limited_server() -> FakeBotApiServer:

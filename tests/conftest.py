@@ -13,8 +13,9 @@ from bot.content.registry import Content, load_content
 from bot.regions.loader import load_regions
 from bot.regions.tree import RegionTree
 from bot.settings import Settings, load_settings
-from bot.shell.botapi import LocalBotApi, LocalRequest
+from bot.shell.botapi import LocalRequest
 from tests.fakes.harness import BOT_USERNAME, Harness
+from tests.fakes.strict_api import StrictBotApi
 
 TEST_TOKEN = "123456789:TEST-token-for-offline-tests-only"
 # A moment during the campaign, two weeks before voting day (UTC; 09:00 WIB).
@@ -48,7 +49,7 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 async def harness(settings: Settings, content: Content) -> AsyncIterator[Harness]:
-    request = LocalRequest(LocalBotApi(username=BOT_USERNAME))
+    request = LocalRequest(StrictBotApi(username=BOT_USERNAME))
     clock = FixedClock(DURING_CAMPAIGN)
     app = build_application(settings, request=request, get_updates_request=request, clock=clock,
                             content=content)

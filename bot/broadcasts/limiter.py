@@ -47,7 +47,7 @@ class TokenBucket:
     """Evenly spaced sends that never put more than `rate` messages (nor, with replies, more
     than `limit`) into any window of WINDOW seconds.
 
-    The bucket holds 20 ms of tokens (at least 2), so the event loop's timer jitter does not eat
+    The bucket holds 5 ms of tokens (at least 2), so the event loop's timer jitter does not eat
     into the rate at high rates; the sliding window caps what that slack could add.
     """
 
@@ -56,7 +56,7 @@ class TokenBucket:
         self.rate = rate
         self.limit = limit if limit is not None else rate
         self.replies = replies
-        self.capacity = max(2.0, rate * 0.02)
+        self.capacity = max(2.0, rate * 0.005)
         self._tokens = 0.0
         self._window: deque[float] = deque()
         self._stamp = time.monotonic()

@@ -89,8 +89,9 @@ class LocalBotApi:
             raise ApiError(400, "Bad Request: chat not found") from None
         return self.chats.get(cid) or {"id": cid, "type": "private", "first_name": "User"}
 
-    @staticmethod
-    def _check_text(text: Any, parse_mode: Any) -> str:
+    def check_text(self, text: Any, parse_mode: Any) -> str:
+        """The text as sent, or ApiError as Telegram would refuse it (tests swap in their own
+        independent check: tests/fakes/telegram_html.py)."""
         if not isinstance(text, str) or not text.strip():
             raise ApiError(400, "Bad Request: message text is empty")
         if parse_mode == "HTML":
@@ -161,7 +162,7 @@ class LocalBotApi:
         return self.updates[:limit]
 
     def _m_sendMessage(self, params: JSON) -> JSON:
-        text = self._check_text(params.get("text"), params.get("parse_mode"))
+        text = self.check_text(params.get("text"), params.get("parse_mode"))
         markup = self._check_markup(params.get("reply_markup"))
         return self._store(params.get("chat_id"), text=text, reply_markup=markup)
 
@@ -188,7 +189,7 @@ class LocalBotApi:
 
     def _m_editMessageText(self, params: JSON) -> JSON:
         message = self._existing(params)
-        text = self._check_text(params.get("text"), params.get("parse_mode"))
+        text = self.check_text(params.get("text"), params.get("parse_mode"))
         markup = self._check_markup(params.get("reply_markup"))
         if message.get("text") == text and message.get("reply_markup") == markup:
             raise ApiError(400, "Bad Request: message is not modified: specified new message "

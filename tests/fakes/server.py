@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.shell.botapi import ApiError, Call, LocalBotApi
+from tests.fakes.strict_api import StrictBotApi
 
 
 def is_message(method: str) -> bool:
@@ -61,7 +62,7 @@ def most_in_one_second(times: list[float]) -> int:
 class FakeBotApiServer:
     def __init__(self, token: str, api: LocalBotApi | None = None) -> None:
         self.token = token
-        self.api = api or LocalBotApi()
+        self.api = api or StrictBotApi()
         self.calls: list[Call] = []
         self.ok_counts: Counter[str] = Counter()  # successful calls per method
         self.delivered: Counter[int] = Counter()  # sendMessage successes per chat
@@ -75,6 +76,7 @@ class FakeBotApiServer:
         self._free: deque[float] = deque()          # arrival times in the last second
         self._all: deque[float] = deque()
         self.arrivals: list[float] = []            # every accepted message's arrival time
+        self.refused_at: list[float] = []          # when the limits answered 429
         self.first_sent_at = 0.0
         self.last_sent_at = 0.0
         self._chat_last: dict[int, float] = {}
@@ -200,6 +202,7 @@ class FakeBotApiServer:
         last = self._chat_last.get(chat)
         if over or (last is not None and now - last < self.limits.per_chat_interval):
             self.too_many += 1
+            self.refused_at.append(now)
             raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
         if not is_paid:
             self._free.append(now)
@@ -233,7 +236,7 @@ class FakeBotApiServer:
                     raise ApiError(fault.status, "Internal Server Error")
             if method == "sendMessage" and not self.record_calls:
                 # Long benchmark runs: answer like Telegram without keeping every message.
-                self.api._check_text(params.get("text"), params.get("parse_mode"))
+                self.api.check_text(params.get("text"), params.get("parse_mode"))
                 result = {"message_id": 1, "date": int(time.time()),
                           "chat": {"id": int(params["chat_id"]), "type": "private"},
                           "text": params.get("text")}

@@ -1,0 +1,16 @@
+"""The offline Bot API with the tests' own, independent checks of message text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.shell.botapi import ApiError, LocalBotApi
+from tests.fakes import telegram_html
+
+
+class StrictBotApi(LocalBotApi):
+    def check_text(self, text: Any, parse_mode: Any) -> str:
+        problem = telegram_html.problem(text, parse_mode)
+        if problem:
+            raise ApiError(400, problem)
+        return str(text)
