@@ -18,8 +18,12 @@ from tests.fakes.harness import BOT_USERNAME, Harness
 from tests.fakes.strict_api import StrictBotApi
 
 TEST_TOKEN = "123456789:TEST-token-for-offline-tests-only"
-# A moment during the campaign, two weeks before voting day (UTC; 09:00 WIB).
-DURING_CAMPAIGN = datetime(2024, 11, 13, 2, 0, tzinfo=UTC)
+# Code tests run on the fixture content of an invented regency (tests/fixtures/content): editing
+# the bundled content/ never breaks them. Content tests use `bundled_content`.
+FIXTURE_CONTENT = PROJECT_ROOT / "tests" / "fixtures" / "content"
+FIXTURE_TPS = PROJECT_ROOT / "tests" / "fixtures" / "tps_sample.csv"
+# A moment during the fixture's campaign, two weeks before its voting day (UTC; 09:00 WIB).
+DURING_CAMPAIGN = datetime(2029, 2, 28, 2, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -34,6 +38,11 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture(scope="session")
 def content() -> Content:
+    return load_content(FIXTURE_CONTENT)
+
+
+@pytest.fixture(scope="session")
+def bundled_content() -> Content:
     return load_content(PROJECT_ROOT / "content")
 
 

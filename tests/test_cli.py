@@ -9,12 +9,15 @@ import sys
 from pathlib import Path
 
 from bot import PROJECT_ROOT
+from tests.conftest import FIXTURE_CONTENT
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None,
         stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})}
-    for name in ("BOT_TOKEN", "DATABASE_PATH", "CONTENT_DIR"):
+    """`python -m bot ...` as a process, on the fixture content unless `env` names another."""
+    full_env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT),
+                "CONTENT_DIR": str(FIXTURE_CONTENT), **(env or {})}
+    for name in ("BOT_TOKEN", "DATABASE_PATH"):
         if env is None or name not in env:
             full_env.pop(name, None)
     return subprocess.run([sys.executable, "-m", "bot", *args], cwd=cwd, env=full_env,
@@ -22,19 +25,22 @@ def run(*args: str, cwd: Path, env: dict[str, str] | None = None,
 
 
 def test_check_accepts_bundled_content(tmp_path: Path) -> None:
-    result = run("check", cwd=tmp_path)
+    # The default CONTENT_DIR is the bundled content (a content test: it counts its entries).
+    result = subprocess.run([sys.executable, "-m", "bot", "check"], cwd=tmp_path, timeout=60,
+                            env={k: v for k, v in os.environ.items() if k != "CONTENT_DIR"}
+                            | {"PYTHONPATH": str(PROJECT_ROOT)}, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "content OK" in result.stdout and "45 FAQ entries" in result.stdout
 
 
 def test_check_refuses_broken_content_with_file_and_line(tmp_path: Path) -> None:
     broken = tmp_path / "content"
-    shutil.copytree(PROJECT_ROOT / "content", broken)
-    faq = broken / "faq" / "3_hari_h.yaml"
+    shutil.copytree(FIXTURE_CONTENT, broken)
+    faq = broken / "faq" / "1_contoh.yaml"
     faq.write_text(faq.read_text().replace("    topic: hari_h\n", "    topic: hari_h\n    colr: 1\n", 1))
     result = run("check", "--content", str(broken), cwd=tmp_path)
     assert result.returncode == 1
-    assert "3_hari_h.yaml:" in result.stderr and "colr" in result.stderr
+    assert "1_contoh.yaml:" in result.stderr and "colr" in result.stderr
 
 
 def test_run_without_token_names_the_setting(tmp_path: Path) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter, defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -27,8 +27,8 @@ from bot.storage.subscriptions import subscribe
 from bot.storage.users import set_region, touch_user
 from tests.conftest import TEST_TOKEN
 
-NOON_WIB = datetime(2024, 11, 13, 5, 0, tzinfo=UTC)   # 12:00 in Asia/Jakarta
-NIGHT_WIB = datetime(2024, 11, 13, 15, 0, tzinfo=UTC)  # 22:00 in Asia/Jakarta
+NOON_WIB = datetime(2029, 2, 28, 5, 0, tzinfo=UTC)    # 12:00 in Asia/Jakarta (fixture content)
+NIGHT_WIB = datetime(2029, 2, 28, 15, 0, tzinfo=UTC)   # 22:00 in Asia/Jakarta
 
 
 @dataclass
@@ -95,6 +95,28 @@ class Rig:
             await asyncio.sleep(0.05)
         counts = await outcome_counts(self.db, broadcast_id)
         raise AssertionError(f"broadcast {broadcast_id} not {states}: {b and b.state} {counts}")
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], within: float = 10.0,
+                     what: str = "condition") -> None:
+    """Poll `check` until it holds, or fail at the deadline (no fixed sleeps in tests)."""
+    deadline = time.monotonic() + within
+    while not await check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} not met within {within} s")
+        await asyncio.sleep(0.02)
+
+
+async def settled(count: Callable[[], int], quiet: float = 0.6, within: float = 10.0) -> int:
+    """Wait until `count()` stops changing for `quiet` seconds; return it."""
+    deadline = time.monotonic() + within
+    last, since = count(), time.monotonic()
+    while time.monotonic() - since < quiet:
+        assert time.monotonic() < deadline, "still changing"
+        await asyncio.sleep(0.05)
+        if count() != last:
+            last, since = count(), time.monotonic()
+    return last
 
 
 @pytest.fixture

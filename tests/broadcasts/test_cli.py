@@ -27,7 +27,7 @@ def count_broadcasts(env: dict[str, str]) -> int:
     (["--text", "   "], "error: --text is empty"),
     (["--text", "x" * 5000], "error: --text is 5000 characters; Telegram allows 4096"),
     (["--template", "nope"], "error: --template 'nope' is not in content/schedule.yaml"),
-    (["--text", "x", "--region", "16.03.99"], "error: --region '16.03.99' is not a kecamatan"),
+    (["--text", "x", "--region", "99.01.99"], "error: --region '99.01.99' is not a kecamatan"),
     (["--text", "x", "--topic", "gossip"], "error: --topic 'gossip' is not one of"),
     (["--text", "x", "--at", "2024-01-01 10:00"],
      "error: --at 2024-01-01 10:00 (Asia/Jakarta) is in the past"),
@@ -50,7 +50,7 @@ def test_argument_errors(tmp_path: Path, env: dict[str, str]) -> None:
 
 
 def test_send_list_status_and_control(tmp_path: Path, env: dict[str, str]) -> None:
-    sent = run("broadcast", "send", "--text", "Rapat <b>warga</b> & doa", "--region", "16.03.06",
+    sent = run("broadcast", "send", "--text", "Rapat <b>warga</b> & doa", "--region", "99.01.01",
                "--lang", "id", "--at", "2099-01-01 08:00", "--urgent", cwd=tmp_path, env=env)
     assert sent.returncode == 0, sent.stderr
     assert "broadcast 1 created: 0 subscribers match" in sent.stdout
@@ -61,7 +61,7 @@ def test_send_list_status_and_control(tmp_path: Path, env: dict[str, str]) -> No
     assert text == "Rapat &lt;b&gt;warga&lt;/b&gt; &amp; doa" and urgent == 1
     assert not_before.startswith("2099-01-01T01:00")  # stored in UTC
     listed = run("broadcast", "list", cwd=tmp_path, env=env)
-    assert "1  scheduled" in listed.stdout and "region 16.03.06, lang id; URGENT" in listed.stdout
+    assert "1  scheduled" in listed.stdout and "region 99.01.01, lang id; URGENT" in listed.stdout
     status = run("broadcast", "status", "1", cwd=tmp_path, env=env)
     assert "broadcast 1: scheduled; 0 recipients" in status.stdout
     assert run("broadcast", "pause", "1", cwd=tmp_path, env=env).stdout.strip() == \
@@ -75,12 +75,12 @@ def test_send_list_status_and_control(tmp_path: Path, env: dict[str, str]) -> No
 
 
 def test_schedule_preview(tmp_path: Path, env: dict[str, str]) -> None:
-    result = run("schedule", "preview", "--from", "2024-11-26", "--to", "2024-11-27",
+    result = run("schedule", "preview", "--from", "2029-03-13", "--to", "2029-03-14",
                  cwd=tmp_path, env=env)
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert "3 scheduled send(s) from 2024-11-26 to 2024-11-27" in out
-    assert "== Tue 2024-11-26 08:00 countdown:h1" in out and "1 hari lagi" in out and "1 day to go" in out
-    assert "== Wed 2024-11-27 06:00 countdown:hari_h" in out and "Today is voting day" in out
-    bad = run("schedule", "preview", "--from", "kemarin", "--to", "2024-11-27", cwd=tmp_path, env=env)
+    assert "2 scheduled send(s) from 2029-03-13 to 2029-03-14" in out
+    assert "== Tue 2029-03-13 18:00 countdown:h1" in out and "1 hari lagi" in out and "1 day to go" in out
+    assert "== Wed 2029-03-14 06:30 countdown:hari_h" in out and "Voting day is today" in out
+    bad = run("schedule", "preview", "--from", "kemarin", "--to", "2029-03-14", cwd=tmp_path, env=env)
     assert bad.returncode == 2 and "must be dates" in bad.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import sqlite3
@@ -10,7 +9,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bot import PROJECT_ROOT
+from tests.conftest import FIXTURE_CONTENT
 from tests.fakes import updates
 from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
@@ -19,9 +18,9 @@ TOKEN = "818181:E2E-schedule-token-for-the-tests"
 
 
 def content_with_countdown_in(seconds: int, folder: Path) -> Path:
-    """The bundled content, with voting day tomorrow and one countdown due shortly."""
+    """The fixture content, with voting day tomorrow and one countdown due shortly."""
     target = folder / "content"
-    shutil.copytree(PROJECT_ROOT / "content", target)
+    shutil.copytree(FIXTURE_CONTENT, target)
     now = datetime.now(ZoneInfo("Asia/Jakarta"))
     due = now + timedelta(seconds=seconds)
     election = target / "election.yaml"
@@ -30,7 +29,7 @@ def content_with_countdown_in(seconds: int, folder: Path) -> Path:
                                election.read_text(), flags=re.M))
     schedule = target / "schedule.yaml"
     text = schedule.read_text()
-    head = text[: text.index("# Countdown to voting day")]
+    head = text[: text.index("\ncountdown:\n") + 1]
     schedule.write_text(head + "countdown:\n"
                         f'  soon: {{days_before: 1, time: "{due:%H:%M:%S}", template: countdown}}\n'
                         "calendar: {}\n")
@@ -57,13 +56,13 @@ async def test_scheduled_countdown_reaches_a_subscriber_once(tmp_path: Path) -> 
             within=30)
         assert countdown.params["chat_id"] in (5150, "5150")
         assert countdown.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "1:u:"
-        await asyncio.sleep(1.5)
-        copies = [c for c in server.calls if c.method == "sendMessage"
-                  and "1 hari lagi" in str(c.params.get("text"))]
-        assert len(copies) == 1
     finally:
         assert await stop_bot(process, server) == 0
         await server.stop()
+    # Once the bot has stopped (everything it was going to send is sent): exactly one copy.
+    copies = [c for c in server.calls if c.method == "sendMessage"
+              and "1 hari lagi" in str(c.params.get("text"))]
+    assert len(copies) == 1
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT state FROM scheduled_sends WHERE key = 'countdown:soon'"
                             ).fetchone() == ("enqueued",)

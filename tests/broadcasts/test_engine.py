@@ -10,7 +10,7 @@ import pytest
 from bot.broadcasts.sender import SendResult, classify
 from bot.storage.broadcasts import create_broadcast, get_broadcast, outcome_counts, set_state
 from bot.storage.subscriptions import get_subscription, unsubscribe
-from tests.broadcasts.conftest import NIGHT_WIB, Rig
+from tests.broadcasts.conftest import NIGHT_WIB, Rig, eventually, settled
 
 
 async def broadcast(rig: Rig, **kwargs: object) -> int:
@@ -74,10 +74,13 @@ async def test_quiet_hours_defer_non_urgent_until_morning(rig: Rig) -> None:
     quiet = await broadcast(rig)
     urgent = await broadcast(rig, urgent=True, text="Darurat")
     await rig.wait_state(urgent, "done")
-    await asyncio.sleep(0.3)
-    deferred = await get_broadcast(rig.db, quiet)
-    assert deferred is not None and deferred.state == "scheduled"
-    assert deferred.not_before.startswith("2024-11-13T23:00")  # 06:00 WIB next morning
+
+    async def moved_to_morning() -> bool:
+        deferred = await get_broadcast(rig.db, quiet)
+        assert deferred is not None and deferred.state == "scheduled"
+        return deferred.not_before.startswith("2029-02-28T23:00")  # 06:00 WIB next morning
+
+    await eventually(moved_to_morning, what="deferred to 06:00")
     assert all("Darurat" in p["text"] for p in rig.sender.payloads)
     rig.clock.set(NIGHT_WIB + timedelta(hours=8, minutes=1))
     rig.engines[0].poke()
@@ -98,26 +101,26 @@ async def test_daily_cap_applies_to_non_urgent_only(rig: Rig) -> None:
 
 
 async def test_audience_filters(rig: Rig) -> None:
-    await rig.subscribers(4, start=1, lang="id", region="16.03.06.1010")
-    await rig.subscribers(3, start=100, lang="en", region="16.03.01.2018")
+    await rig.subscribers(4, start=1, lang="id", region="99.01.01.1001")
+    await rig.subscribers(3, start=100, lang="en", region="99.01.03.2002")
     await rig.subscribers(2, start=200, lang="id")
     await unsubscribe(rig.db, 200)
     await rig.engine().start()
-    for kwargs, expected in (({"region": "16.03.06"}, 4), ({"language": "en"}, 3),
-                             ({"region": "16.03.01.2018", "language": "id"}, 0), ({}, 8)):
+    for kwargs, expected in (({"region": "99.01.01"}, 4), ({"language": "en"}, 3),
+                             ({"region": "99.01.03.2002", "language": "id"}, 0), ({}, 8)):
         bid = await broadcast(rig, **kwargs)
         await rig.wait_state(bid, "done")
         assert sum((await outcome_counts(rig.db, bid)).values()) == expected, kwargs
 
 
 async def test_template_rendered_per_subscriber_language_and_region(rig: Rig) -> None:
-    await rig.subscribers(1, start=1, lang="id", region="16.03.06.1010")
+    await rig.subscribers(1, start=1, lang="id", region="99.01.01.1001")
     await rig.subscribers(1, start=2, lang="en")
     await rig.engine().start()
     bid = await broadcast(rig, text=None, template="countdown", topic="countdown")
     await rig.wait_state(bid, "done")
     by_chat = {p["chat_id"]: p["text"] for p in rig.sender.payloads}
-    assert "14 hari lagi" in by_chat[1] and "Desamu: Gelumbang, Kec. Gelumbang" in by_chat[1]
+    assert "14 hari lagi" in by_chat[1] and "Desamu: Sungai Rotan, Kec. Sungai Rotan" in by_chat[1]
     assert "14 days to go" in by_chat[2] and "Your village" not in by_chat[2]
 
 
@@ -127,23 +130,46 @@ async def test_pause_resume_cancel_and_resume_after_restart(rig: Rig) -> None:
     engine = rig.engine(broadcast_rate=50.0)
     await engine.start()
     bid = await broadcast(rig)
-    await asyncio.sleep(1.0)
+
+    def delivered() -> int:
+        return sum(rig.sender.delivered.values())
+
+    async def some_sent(n: int) -> bool:
+        return delivered() >= n
+
+    await eventually(lambda: some_sent(20), what="20 sent")
     assert await set_state(rig.db, bid, ("sending",), "paused")
-    await asyncio.sleep(0.8)
-    paused_at = sum(rig.sender.delivered.values())
-    await asyncio.sleep(0.6)
-    assert sum(rig.sender.delivered.values()) == paused_at and 0 < paused_at < 300
+    paused_at = await settled(delivered)   # in-flight sends finish, then nothing more
+    assert 20 <= paused_at < 300
     await set_state(rig.db, bid, ("paused",), "scheduled")
-    await asyncio.sleep(0.8)
+    await eventually(lambda: some_sent(paused_at + 20), what="resumed")
     await engine.stop()  # a restart midway: graceful stop flushes outcomes
+    assert delivered() < 300
     restarted = rig.engine(broadcast_rate=1000.0)
     await restarted.start()
     await rig.wait_state(bid, "done")
     assert all(rig.sender.delivered[i] == 1 for i in ids), "a recipient got 0 or 2 messages"
-    cancelled = await broadcast(rig)
-    await set_state(rig.db, cancelled, ("scheduled",), "cancelled")
-    await asyncio.sleep(0.5)
-    assert all(rig.sender.delivered[i] == 1 for i in ids)
+
+
+async def test_cancel_stops_a_broadcast_midway(rig: Rig) -> None:
+    await rig.subscribers(300)
+    rig.sender.delay = 0.01
+    await rig.engine(broadcast_rate=50.0).start()
+    bid = await broadcast(rig)
+
+    def delivered() -> int:
+        return sum(rig.sender.delivered.values())
+
+    async def sending() -> bool:
+        return delivered() >= 10
+
+    await eventually(sending, what="sending under way")
+    assert await set_state(rig.db, bid, ("sending",), "cancelled")
+    stopped_at = await settled(delivered)
+    assert stopped_at < 300
+    counts = await outcome_counts(rig.db, bid)
+    assert counts["pending"] == 300 - stopped_at and counts["sent"] == stopped_at
+    assert (await get_broadcast(rig.db, bid)).state == "cancelled"  # type: ignore[union-attr]
 
 
 async def test_rate_is_respected(rig: Rig) -> None:

@@ -12,7 +12,7 @@ import pytest
 from bot.broadcasts import engine as engine_module
 from bot.broadcasts.sender import SendResult, classify, unknown
 from bot.storage.broadcasts import create_broadcast, get_broadcast, outcome_counts
-from tests.broadcasts.conftest import Rig
+from tests.broadcasts.conftest import Rig, eventually
 
 
 async def broadcast(rig: Rig, **kwargs: object) -> int:
@@ -52,7 +52,7 @@ async def test_a_bug_uses_up_the_error_budget_while_others_go_on(
     await engine.start()
     for errors in range(1, engine_module.ERROR_BUDGET):
         # Set aside after each error (the clock is fixed: move it past the back-off).
-        await wait_until(lambda e=errors: errors_of(rig, buggy, e))
+        await eventually(lambda e=errors: errors_of(rig, buggy, e), what=f"{errors} error(s)")
         if errors == 1:
             other = await broadcast(rig, text="fine")
             assert await rig.wait_state(other, "done") == "done"
@@ -65,14 +65,6 @@ async def test_a_bug_uses_up_the_error_budget_while_others_go_on(
 async def errors_of(rig: Rig, broadcast_id: int, errors: int) -> bool:
     current = await get_broadcast(rig.db, broadcast_id)
     return current is not None and current.errors >= errors
-
-
-async def wait_until(check: Any, within: float = 10.0) -> None:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not await check():
-        assert loop.time() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
 
 
 async def test_unknown_outcome_is_recorded_and_never_resent(rig: Rig) -> None:
@@ -127,6 +119,10 @@ async def test_an_exception_in_a_send_is_recorded_and_counted(rig: Rig,
 class HangingSender:
     def __init__(self) -> None:
         self.closed = False
+        self.calls = 0
+
+    async def hanging(self) -> bool:
+        return self.calls > 0
 
     async def start(self) -> None:
         return None
@@ -135,6 +131,7 @@ class HangingSender:
         self.closed = True
 
     async def send(self, payload: dict[str, Any]) -> SendResult:
+        self.calls += 1
         await asyncio.Event().wait()
         raise AssertionError("unreachable")
 
@@ -145,7 +142,7 @@ async def test_stop_closes_everything_even_when_waiting_times_out(rig: Rig) -> N
     engine.sender = sender = HangingSender()
     await engine.start()
     await broadcast(rig)
-    await asyncio.sleep(0.3)
+    await eventually(lambda: sender.hanging(), what="a send in flight")
     await engine.stop(wait=0.2)
     assert sender.closed and engine._db is None
     rig.engines.remove(engine)

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot import PROJECT_ROOT
 from bot.clock import FixedClock
 from bot.content.registry import Content, load_content
 from bot.settings import Settings
@@ -18,6 +17,7 @@ from scheduler import runner as runner_module
 from scheduler.calendar import occurrences
 from scheduler.runner import ScheduleRunner
 from tests.broadcasts.conftest import Rig
+from tests.conftest import FIXTURE_CONTENT
 
 
 async def states(rig: Rig) -> dict[str, tuple[str, str | None]]:
@@ -32,23 +32,28 @@ def runner(rig: Rig, content: Content | None = None, **settings: object) -> Sche
 
 def test_occurrences_from_content(content: Content) -> None:
     found = {o.key: o for o in occurrences(content)}
-    assert found["countdown:h7"].due_at == datetime(2024, 11, 20, 1, 0, tzinfo=UTC)  # 08:00 WIB
-    assert found["countdown:selesai"].due_at == datetime(2024, 11, 27, 6, 30, tzinfo=UTC)
-    assert "cal:cek_dpt:2024-10-01" in found and "cal:cek_dpt:2024-10-08" in found
-    assert found["cal:masa_tenang:2024-11-24"].topic == "socialisation"
+    assert found["countdown:h7"].due_at == datetime(2029, 3, 7, 2, 0, tzinfo=UTC)  # 09:00 WIB
+    assert found["countdown:hari_h"].due_at == datetime(2029, 3, 13, 23, 30, tzinfo=UTC)
+    assert found["countdown:hari_h"].urgent and not found["countdown:h7"].urgent
+    weekly = sorted(k for k in found if k.startswith("cal:tips_mingguan:"))
+    assert weekly == [f"cal:tips_mingguan:2029-{d}" for d in ("02-01", "02-08", "02-15", "02-22",
+                                                               "03-01")]
+    once = found["cal:tips_sekali:2029-03-11"]
+    assert (once.topic, once.language, once.template) == ("socialisation", "en", "tips")
 
 
 async def test_sync_enqueues_within_grace_and_skips_older(rig: Rig) -> None:
-    # 11:00 WIB on 20 Nov: h7 (08:00 today) is 3 h late, within 6 h; h14 (a week ago) is not.
-    rig.clock.set(datetime(2024, 11, 20, 4, 0, tzinfo=UTC))
+    # 12:00 WIB on 7 March: h7 (09:00 today) is 3 h late, within 6 h; last week's tips are not.
+    rig.clock.set(datetime(2029, 3, 7, 5, 0, tzinfo=UTC))
     run = runner(rig)
     run._db = rig.db
     report = await run.sync()
     assert "countdown:h7" in report.enqueued
-    assert "countdown:h14" in report.skipped
+    assert "cal:tips_mingguan:2029-03-01" in report.skipped
     found = await states(rig)
     assert found["countdown:h7"][0] == "enqueued"
-    assert found["countdown:h14"][0] == "skipped" and "grace period" in (found["countdown:h14"][1] or "")
+    skipped = found["cal:tips_mingguan:2029-03-01"]
+    assert skipped[0] == "skipped" and "grace period" in (skipped[1] or "")
     assert found["countdown:h3"][0] == "pending" and "countdown:h3" in [o.key for o in report.future]
     broadcasts = await (await rig.db.conn.execute(
         "SELECT schedule_key, template, topic FROM broadcasts")).fetchall()
@@ -62,7 +67,7 @@ async def test_sync_enqueues_within_grace_and_skips_older(rig: Rig) -> None:
 
 
 async def test_grace_is_configurable(rig: Rig) -> None:
-    rig.clock.set(datetime(2024, 11, 20, 4, 0, tzinfo=UTC))
+    rig.clock.set(datetime(2029, 3, 7, 5, 0, tzinfo=UTC))
     run = runner(rig, schedule_grace_hours=1.0)
     run._db = rig.db
     report = await run.sync()
@@ -70,17 +75,18 @@ async def test_grace_is_configurable(rig: Rig) -> None:
 
 
 async def test_calendar_change_reschedules_and_removal_cancels(rig: Rig, tmp_path: Path) -> None:
-    rig.clock.set(datetime(2024, 11, 1, 0, 0, tzinfo=UTC))
+    rig.clock.set(datetime(2029, 1, 15, 0, 0, tzinfo=UTC))
     run = runner(rig)
     run._db = rig.db
     await run.sync()
     edited = tmp_path / "content"
-    shutil.copytree(PROJECT_ROOT / "content", edited)
+    shutil.copytree(FIXTURE_CONTENT, edited)
     schedule = edited / "schedule.yaml"
     text = schedule.read_text()
     text = text.replace('h3: {days_before: 3, time: "08:00", template: countdown}',
                         'h3: {days_before: 3, time: "09:30", template: countdown}')
-    removed = '  politik_uang:\n    once: 2024-11-25\n    time: "19:00"\n    template: politik_uang\n'
+    removed = ('  tips_sekali:\n    once: 2029-03-11\n    time: "19:00"\n    template: tips\n'
+               "    audience: {language: en}\n")
     assert removed in text
     text = text.replace(removed, "")
     schedule.write_text(text)
@@ -90,14 +96,14 @@ async def test_calendar_change_reschedules_and_removal_cancels(rig: Rig, tmp_pat
     assert report.rescheduled == 1 and report.cancelled == 1
     due = await (await rig.db.conn.execute(
         "SELECT due_at FROM scheduled_sends WHERE key = 'countdown:h3'")).fetchone()
-    assert due[0].startswith("2024-11-24T02:30")  # 09:30 WIB
-    assert (await states(rig))["cal:politik_uang:2024-11-25"] == ("cancelled", "removed from the calendar")
+    assert due[0].startswith("2029-03-11T02:30")  # 09:30 WIB
+    assert (await states(rig))["cal:tips_sekali:2029-03-11"] == ("cancelled", "removed from the calendar")
     # Put back unchanged, it is pending again (it stayed cancelled for good before).
     run3 = runner(rig)
     run3._db = rig.db
     report = await run3.sync()
     assert report.rescheduled == 2 and report.cancelled == 0
-    assert (await states(rig))["cal:politik_uang:2024-11-25"] == ("pending", None)
+    assert (await states(rig))["cal:tips_sekali:2029-03-11"] == ("pending", None)
 
 
 async def test_jobs_fire_through_apscheduler(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -9,16 +9,18 @@ import sys
 from pathlib import Path
 
 from bot import PROJECT_ROOT
+from tests.conftest import FIXTURE_CONTENT
 from tests.fakes.server import FakeBotApiServer
 
 READY_CALLS = 3  # post_init registers the command menu three times (id, en, default)
 
 
 def bot_env(server: FakeBotApiServer, folder: Path, **settings: str) -> dict[str, str]:
-    """The environment of a bot process talking to `server`; settings override the defaults."""
+    """The environment of a bot process talking to `server`, on the fixture content; settings
+    override the defaults."""
     return {**os.environ, "BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.url,
             "DATABASE_PATH": str(folder / "bot.sqlite3"), "PYTHONPATH": str(PROJECT_ROOT),
-            **settings}
+            "CONTENT_DIR": str(FIXTURE_CONTENT), **settings}
 
 
 async def start_bot(server: FakeBotApiServer, env: dict[str, str], folder: Path,

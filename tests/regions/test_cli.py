@@ -5,26 +5,26 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot import PROJECT_ROOT
+from tests.conftest import FIXTURE_TPS
 from tests.fakes import updates
 from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
 from tests.test_cli import run
 
-SAMPLE = PROJECT_ROOT / "tests" / "data" / "tps_sample.csv"
+SAMPLE = FIXTURE_TPS
 
 
 def test_import_reimport_export(tmp_path: Path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "t.sqlite3")}
     first = run("tps", "import", str(SAMPLE), cwd=tmp_path, env=env)
     assert first.returncode == 0, first.stderr
-    assert "Gelumbang, Kec. Gelumbang [16.03.06.1010]: +3 added (TPS 1, 2, 3)" in first.stdout
-    assert "Done: 10 added, 0 changed, 0 removed in 5 desa/kelurahan; now version 1" in first.stdout
+    assert "Sungai Rotan, Kec. Sungai Rotan [99.01.01.1001]: +2 added (TPS 1, 2)" in first.stdout
+    assert "Done: 6 added, 0 changed, 0 removed in 5 desa/kelurahan; now version 1" in first.stdout
     again = run("tps", "import", str(SAMPLE), cwd=tmp_path, env=env)
     assert "No changes: the list in force is identical (version 1)" in again.stdout
     exported = run("tps", "export", cwd=tmp_path, env=env)
     assert exported.stdout.splitlines()[0] == "kode_wilayah,tps,alamat,lat,lon,aksesibilitas,keterangan"
-    assert len(exported.stdout.splitlines()) == 11
+    assert len(exported.stdout.splitlines()) == 7
     out = tmp_path / "out.csv"
     run("tps", "export", str(out), cwd=tmp_path, env=env)
     roundtrip = run("tps", "import", str(out), cwd=tmp_path, env=env)
@@ -35,13 +35,13 @@ def test_a_bad_file_changes_nothing(tmp_path: Path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "t.sqlite3")}
     run("tps", "import", str(SAMPLE), cwd=tmp_path, env=env)
     bad = tmp_path / "bad.csv"
-    bad.write_text(SAMPLE.read_text() + "16.03.06.1010,1,Duplicate,,,,\n")
+    bad.write_text(SAMPLE.read_text() + "99.01.01.1001,1,Duplicate,,,,\n")
     result = run("tps", "import", str(bad), cwd=tmp_path, env=env)
     assert result.returncode == 1
     assert "rejected, nothing was changed" in result.stderr
-    assert "line 12: TPS 1 of 16.03.06.1010 is listed twice (also line 2)" in result.stderr
+    assert "line 8: TPS 1 of 99.01.01.1001 is listed twice (also line 2)" in result.stderr
     exported = run("tps", "export", cwd=tmp_path, env=env)
-    assert "Duplicate" not in exported.stdout and len(exported.stdout.splitlines()) == 11
+    assert "Duplicate" not in exported.stdout and len(exported.stdout.splitlines()) == 7
 
 
 def test_dry_run_and_missing_file(tmp_path: Path) -> None:
@@ -69,15 +69,15 @@ async def test_running_bot_answers_from_an_imported_list(tmp_path: Path) -> None
                                          start=start)
             return str(call.params["text"])
 
-        assert "belum tersedia" in await ask("tps di kelurahan gelumbang gelumbang")
+        assert "belum tersedia" in await ask("tps di kelurahan sungai rotan sungai rotan")
         # The election office imports the list while the bot runs (same database, WAL).
         result = await asyncio.to_thread(
             run, "tps", "import", str(SAMPLE), "--sample", cwd=tmp_path,
             env={"DATABASE_PATH": env["DATABASE_PATH"]})
         assert result.returncode == 0, result.stderr
-        listed = await ask("tps di kelurahan gelumbang gelumbang")
-        assert "DATA CONTOH" in listed and "Balai Kelurahan Gelumbang" in listed
-        nearest = await ask(None, location={"latitude": -3.2415, "longitude": 104.4425})
+        listed = await ask("tps di kelurahan sungai rotan sungai rotan")
+        assert "DATA CONTOH" in listed and "Balai Kelurahan Sungai Rotan" in listed
+        nearest = await ask(None, location={"latitude": -1.0005, "longitude": 110.5005})
         assert "TPS terdekat" in nearest and "0,1 km" in nearest
     finally:
         assert await stop_bot(process, server) == 0

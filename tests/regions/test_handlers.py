@@ -6,13 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot import PROJECT_ROOT
 from bot.regions.tps_import import parse_tps_csv
 from bot.storage.tps import replace_all
 from bot.storage.users import get_user
+from tests.conftest import FIXTURE_TPS
 from tests.fakes.harness import Harness, buttons, first, texts
 
-SAMPLE = PROJECT_ROOT / "tests" / "data" / "tps_sample.csv"
+SAMPLE = FIXTURE_TPS
 
 
 async def load_tps(harness: Harness, *, sample: bool, text: str | None = None) -> None:
@@ -24,10 +24,10 @@ async def load_tps(harness: Harness, *, sample: bool, text: str | None = None) -
 
 
 async def test_before_import_no_tps_is_invented(harness: Harness) -> None:
-    text = texts(await harness.text("tps di gelumbang kelurahan gelumbang"))[0]
-    assert "belum tersedia" in text and "cekdptonline.kpu.go.id" in text
+    text = texts(await harness.text("tps di sungai rotan kelurahan sungai rotan"))[0]
+    assert "belum tersedia" in text and "cekdpt.contoh.example" in text
     assert "TPS 1" not in text
-    text = texts(await harness.location(-3.241, 104.442))[0]
+    text = texts(await harness.location(-1.0, 110.5))[0]
     assert "belum tersedia" in text
 
 
@@ -35,53 +35,63 @@ async def test_picker_pages_and_saves_the_region(harness: Harness) -> None:
     await load_tps(harness, sample=True)
     calls = await harness.text("/wilayah")
     sent = first(calls, "sendMessage")
-    assert "halaman 1/3" in sent.params["text"] and "Belida Darat" in buttons(sent)
+    assert "halaman 1/2" in sent.params["text"] and "Air Hitam" in buttons(sent)
+    assert "Sungai Rotan" not in buttons(sent)
     calls = await harness.press_label("Berikutnya")
     page2 = first(calls, "editMessageText")
-    assert "halaman 2/3" in page2.params["text"] and "Lubai Ulu" in buttons(page2)
+    assert "halaman 2/2" in page2.params["text"] and "Sungai Rotan" in buttons(page2)
     calls = await harness.press_label("Sebelumnya")
-    assert "halaman 1/3" in first(calls, "editMessageText").params["text"]
-    calls = await harness.press_label("Gelumbang")
+    assert "halaman 1/2" in first(calls, "editMessageText").params["text"]
+    calls = await harness.press_label("Bukit Sejuk Ilir")        # 13 desa: two pages
     desa = first(calls, "editMessageText")
-    assert "Kecamatan <b>Gelumbang</b>" in desa.params["text"] and "Gelumbang" in buttons(desa)
-    calls = await harness.press_label("Gelumbang")
+    assert "Kecamatan <b>Bukit Sejuk Ilir</b>" in desa.params["text"] and "1/2" in desa.params["text"]
+    calls = await harness.press_label("Berikutnya")
+    assert "2/2" in first(calls, "editMessageText").params["text"]
+    await harness.press_label("Daftar kecamatan")
+    await harness.press_label("Berikutnya")
+    calls = await harness.press_label("Sungai Rotan")
+    desa = first(calls, "editMessageText")
+    assert "Kecamatan <b>Sungai Rotan</b>" in desa.params["text"] and "Sungai Rotan" in buttons(desa)
+    calls = await harness.press("1:v:99.01.01.1001")    # the desa, not "Pasar II Sungai Rotan"
     tps = first(calls, "editMessageText").params["text"]
-    assert "DATA CONTOH" in tps and "TPS 1</b> — Balai Kelurahan Gelumbang" in tps
-    assert "(desamu)" in tps and "C Pemberitahuan" in tps and "cekdptonline" in tps
+    assert "DATA CONTOH" in tps and "TPS 1</b> — Balai Kelurahan Sungai Rotan" in tps
+    assert "(desamu)" in tps and "C Pemberitahuan" in tps and "cekdpt.contoh.example" in tps
     user = await get_user(harness.app.services.db, 501)
-    assert user is not None and user.region_code == "16.03.06.1010"
+    assert user is not None and user.region_code == "99.01.01.1001"
     # /wilayah now opens on the saved village, which can be changed.
     calls = await harness.text("/wilayah")
-    assert "TPS di Gelumbang" in texts(calls)[0] and "🔁 Ganti desa" in buttons(first(calls, "sendMessage"))
+    assert "TPS di Sungai Rotan" in texts(calls)[0]
+    assert "🔁 Ganti desa" in buttons(first(calls, "sendMessage"))
 
 
 async def test_typed_place_one_many_none(harness: Harness) -> None:
     await load_tps(harness, sample=False)
-    one = texts(await harness.text("tps di desa pagar dewa kec lubai ulu"))[0]
-    assert "TPS di Pagar Dewa, Kec. Lubai Ulu" in one and "DATA CONTOH" not in one
-    calls = await harness.text("desa pagar dewa")
+    one = texts(await harness.text("tps di desa pagar batu kec bukit sejuk ulu"))[0]
+    assert "TPS di Pagar Batu, Kec. Bukit Sejuk Ulu" in one and "DATA CONTOH" not in one
+    calls = await harness.text("desa pagar batu")
     many = first(calls, "sendMessage")
     assert "Ada beberapa tempat" in many.params["text"]
-    assert {"Desa Pagar Dewa (Kec. Tanjung Agung)", "Desa Pagar Dewa (Kec. Benakat)",
-            "Desa Pagar Dewa (Kec. Lubai Ulu)"} <= set(buttons(many))
-    calls = await harness.press_label("Kec. Benakat")
-    assert "tidak memuat TPS untuk Pagar Dewa, Kec. Benakat" in first(calls, "editMessageText").params["text"]
+    assert {"Desa Pagar Batu (Kec. Sungai Rotan)", "Desa Pagar Batu (Kec. Tanjung Harapan)",
+            "Desa Pagar Batu (Kec. Bukit Sejuk Ulu)"} <= set(buttons(many))
+    calls = await harness.press_label("Kec. Tanjung Harapan")
+    assert "tidak memuat TPS untuk Pagar Batu, Kec. Tanjung Harapan" in \
+        first(calls, "editMessageText").params["text"]
     none = texts(await harness.text("tps di desa sukamakmurjaya"))[0]
     assert "tidak menemukan" in none and "sukamakmurjaya" in none
-    kecamatan = texts(await harness.text("kecamatan semendo darat laut"))[0]
-    assert "Kecamatan <b>Semende Darat Laut</b>" in kecamatan
+    kecamatan = texts(await harness.text("kecamatan bukit sejok ilir"))[0]
+    assert "Kecamatan <b>Bukit Sejuk Ilir</b>" in kecamatan
 
 
 async def test_save_button_from_a_search_result(harness: Harness) -> None:
     await load_tps(harness, sample=True)
-    calls = await harness.text("tps di desa pagar dewa kec lubai ulu")
+    calls = await harness.text("tps di desa pagar batu kec bukit sejuk ulu")
     assert "📌 Simpan sebagai desaku" in buttons(first(calls, "sendMessage"))
     calls = await harness.press_label("Simpan sebagai desaku")
     toast = first(calls, "answerCallbackQuery").params["text"]
-    assert toast.startswith("📌 Pagar Dewa, Kec. Lubai Ulu disimpan")
+    assert toast.startswith("📌 Pagar Batu, Kec. Bukit Sejuk Ulu disimpan")
     assert "(desamu)" in first(calls, "editMessageText").params["text"]
     user = await get_user(harness.app.services.db, 501)
-    assert user is not None and user.region_code == "16.03.25.2006"
+    assert user is not None and user.region_code == "99.01.03.2001"
     await harness.text("/hapusdata")
     await harness.press_label("Ya, hapus")
     assert await get_user(harness.app.services.db, 501) is None
@@ -89,32 +99,34 @@ async def test_save_button_from_a_search_result(harness: Harness) -> None:
 
 async def test_venue_is_sent_for_a_tps_with_coordinates(harness: Harness) -> None:
     await load_tps(harness, sample=True)
-    await harness.text("gelumbang kelurahan gelumbang")
+    await harness.text("sungai rotan kelurahan sungai rotan")
     calls = await harness.press_label("Lokasi TPS 2")
     venue = first(calls, "sendVenue").params
-    assert (venue["latitude"], venue["longitude"]) == (-3.245, 104.446)
-    assert venue["title"] == "TPS 2 Gelumbang"
+    assert (venue["latitude"], venue["longitude"]) == (-1.004, 110.504)
+    assert venue["title"] == "TPS 2 Sungai Rotan"
 
 
 @pytest.mark.parametrize(("lat", "lon", "expect"), [
-    (-3.2415, 104.4425, "TPS terdekat dari lokasimu"),            # inside, next to TPS 1
-    (-3.33, 104.44, "TPS terdekat dari lokasimu"),                 # ~10 km away, within 15 km
-    (-3.45, 104.60, "di luar Kabupaten Muara Enim"),               # inside the box, 25 km off
-    (-6.2, 106.8, "di luar Kabupaten Muara Enim"),                 # Jakarta
+    (-1.0005, 110.5005, "TPS terdekat dari lokasimu"),            # inside, next to TPS 1
+    (-1.09, 110.50, "TPS terdekat dari lokasimu"),                 # ~9 km away, within 15 km
+    (-1.30, 110.80, "di luar Kabupaten Lembah Contoh"),            # inside the box, 31 km off
+    (-6.2, 106.8, "di luar Kabupaten Lembah Contoh"),              # Jakarta
 ])
 async def test_location_inside_border_and_far(harness: Harness, lat: float, lon: float,
                                               expect: str) -> None:
     await load_tps(harness, sample=True)
     text = texts(await harness.location(lat, lon))[0]
     assert expect in text and "DATA CONTOH" in text
-    assert "cekdptonline" in text
+    assert "cekdpt.contoh.example" in text
 
 
 async def test_nearest_answer_lists_distances_in_order(harness: Harness) -> None:
     await load_tps(harness, sample=False)
-    text = texts(await harness.location(-3.2415, 104.4425))[0]
-    first_pos, second_pos = text.index("TPS 1 Gelumbang"), text.index("0,5 km")
-    assert "0,1 km" in text and first_pos < second_pos
+    text = texts(await harness.location(-1.0005, 110.5005))[0]
+    positions = [text.index(f) for f in ("TPS 1 Sungai Rotan</b> (Kec. Sungai Rotan) — 0,1 km",
+                                         "TPS 2 Sungai Rotan</b> (Kec. Sungai Rotan) — 0,6 km",
+                                         "TPS 1 Pasar II Sungai Rotan</b> (Kec. Sungai Rotan) — 1,5 km")]
+    assert positions == sorted(positions)
     assert "DATA CONTOH" not in text
 
 
@@ -128,15 +140,15 @@ async def test_share_location_button_asks_with_a_reply_keyboard(harness: Harness
 
 async def test_import_while_running_is_picked_up(harness: Harness) -> None:
     await load_tps(harness, sample=True)
-    assert "DATA CONTOH" in texts(await harness.text("gelumbang kelurahan gelumbang"))[0]
-    await load_tps(harness, sample=False, text="kode_wilayah,tps,alamat\n16.03.06.1010,9,Baru\n")
-    text = texts(await harness.text("gelumbang kelurahan gelumbang"))[0]
+    assert "DATA CONTOH" in texts(await harness.text("sungai rotan kelurahan sungai rotan"))[0]
+    await load_tps(harness, sample=False, text="kode_wilayah,tps,alamat\n99.01.01.1001,9,Baru\n")
+    text = texts(await harness.text("sungai rotan kelurahan sungai rotan"))[0]
     assert "TPS 9</b> — Baru" in text and "DATA CONTOH" not in text
 
 
 async def test_stale_region_buttons_refresh(harness: Harness) -> None:
     await harness.text("/wilayah")
-    for data in ("1:c:16.99.99:0", "1:v:16.03.06", "1:p:99:1", "1:k:abc"):
+    for data in ("1:c:99.99.99:0", "1:v:99.01.01", "1:p:99:1", "1:k:abc"):
         calls = await harness.press(data)
         assert "Menu ini sudah diperbarui" in first(calls, "editMessageText").params["text"], data
 

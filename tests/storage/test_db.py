@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -7,21 +8,54 @@ import aiosqlite
 import pytest
 
 from bot.storage import MigrationError, open_database
+from bot.storage.broadcasts import charge_error, outcome_counts
 from bot.storage.db import _migrations
+from bot.storage.subscriptions import get_subscription
 from bot.storage.users import delete_user, get_user, set_campaign_if_unset, set_language, touch_user
 
 NOW = datetime(2024, 11, 1, 12, 0, tzinfo=UTC)
 
 
-async def test_migrations_apply_once_and_wal_is_on(tmp_path: Path) -> None:
+async def test_migrations_apply_once_and_wal_is_on(tmp_path: Path,
+                                                  caplog: pytest.LogCaptureFixture) -> None:
     path = tmp_path / "d" / "x.sqlite3"
     db = await open_database(path)
     async with db.conn.execute("PRAGMA journal_mode") as cur:
         assert (await cur.fetchone())[0] == "wal"
     async with db.conn.execute("PRAGMA user_version") as cur:
         assert (await cur.fetchone())[0] == len(_migrations())
+    await touch_user(db, 7, "id", NOW)
     await db.close()
-    db = await open_database(path)  # re-opening applies nothing again
+    with caplog.at_level(logging.INFO, logger="bot.storage.db"):
+        db = await open_database(path)  # re-opening applies nothing again, and loses nothing
+    assert not [r for r in caplog.records if "applying migration" in r.getMessage()]
+    async with db.conn.execute("PRAGMA user_version") as cur:
+        assert (await cur.fetchone())[0] == len(_migrations())
+    assert await get_user(db, 7) is not None
+    await db.close()
+
+
+async def test_an_older_database_is_migrated_keeping_its_data(tmp_path: Path) -> None:
+    """A database at schema 3 (topics as columns, before 'failed'/'unknown') moves to the
+    current schema with its subscribers' choices and its broadcasts intact."""
+    path = tmp_path / "old.sqlite3"
+    async with aiosqlite.connect(path) as conn:
+        for number, _, sql in _migrations()[:3]:
+            await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        await conn.execute("INSERT INTO users (user_id, language, first_seen, last_seen)"
+                           " VALUES (1, 'id', 'x', 'x')")
+        await conn.execute("INSERT INTO subscriptions (user_id, countdown, socialisation,"
+                           " announcements, subscribed_at) VALUES (1, 1, 0, 1, 'x')")
+        await conn.execute("INSERT INTO broadcasts (created_at, created_by, text, topic,"
+                           " not_before, state) VALUES ('x', 'cli', 'hi', 'countdown', 'x', 'done')")
+        await conn.execute("INSERT INTO deliveries (broadcast_id, user_id, language, outcome)"
+                           " VALUES (1, 1, 'id', 'sent')")
+        await conn.commit()
+    db = await open_database(path)
+    sub = await get_subscription(db, 1)
+    assert sub is not None and sub.topics == {"countdown", "announcements"}
+    assert (await outcome_counts(db, 1)) == {"sent": 1}
+    assert await charge_error(db, 1, "x", 1, NOW) is False   # 'done' stays done
     await db.close()
 
 

@@ -1,0 +1,86 @@
+"""The bundled election content (content/): its own tests, apart from the code tests, which run
+on tests/fixtures/content. Schema, references and rendering (load_content and load_regions
+refuse anything wrong), checked again here by the tests' independent Telegram HTML parser;
+what the issues required it to cover; and every source it cites comes from the fact sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import PROJECT_ROOT
+from bot.content.messages import MESSAGE_VARIABLES
+from bot.content.registry import Content
+from bot.regions.loader import load_regions
+from tests.fakes import telegram_html
+
+FACTS = PROJECT_ROOT.parent / "shared" / "FACTS.md"
+# Sources that are data files rather than facts: the official region codes.
+DATA_SOURCES = {"kemendagri_wilayah"}
+
+
+def test_every_answer_and_message_is_what_telegram_accepts(bundled_content: Content) -> None:
+    content = bundled_content
+    assert len(content.entries) >= 35
+    refused = []
+    for lang in ("id", "en"):
+        for entry in content.entries.values():
+            assert entry.entry.en is not None and entry.entry.sources, entry.id
+            problem = telegram_html.problem(content.answer(entry.id, lang), "HTML")
+            if problem:
+                refused.append((entry.id, lang, problem))
+        for key, variables in MESSAGE_VARIABLES.items():
+            if key.startswith("btn_") or "now" in variables:
+                continue
+            problem = telegram_html.problem(content.message(key, lang, **variables), "HTML")
+            if problem:
+                refused.append((key, lang, problem))
+    assert refused == []
+
+
+def test_the_region_tree_matches_the_profile(bundled_content: Content) -> None:
+    tree = load_regions(bundled_content)
+    assert tree.root_name == "Kabupaten Muara Enim"
+    assert len(tree.kecamatan) == bundled_content.election.region.kecamatan_count == 22
+
+
+REQUIRED_ENTRIES = {
+    "syarat_pemilih", "jenis_pemilih", "cek_dpt", "yang_dibawa", "undangan_hilang",
+    "hari_pemungutan", "jam_tps", "langkah_di_tps", "coblos_sah", "tidak_sah", "surat_suara",
+    "disabilitas", "sakit_tahanan", "hp_foto", "tinta", "penghitungan_tps", "jadwal_hasil",
+    "lapor_pelanggaran", "gowaslu", "politik_uang", "netralitas", "kampanye", "masa_tenang",
+    "debat", "pemilih_pemula", "kontak_resmi", "paslon_bupati", "paslon_gubernur",
+    "siapa_terbaik", "angka_muara_enim", "pindah_memilih",
+}
+
+
+def test_content_covers_what_the_issue_requires(bundled_content: Content) -> None:
+    assert REQUIRED_ENTRIES <= set(bundled_content.entries)
+
+
+def test_candidates_listed_in_ballot_order_without_opinion(bundled_content: Content) -> None:
+    text = bundled_content.answer("paslon_bupati", "id")
+    order = ["Ahmad Rizali", "Edison", "Nasrun Umar", "Ramlan Holdan"]
+    positions = [text.index(name) for name in order]
+    assert positions == sorted(positions)
+    neutral = bundled_content.answer("siapa_terbaik", "id")
+    assert "netral" in neutral and "infopemilu.kpu.go.id" in neutral
+
+
+def test_no_nik_is_ever_asked_for_in_the_bot(bundled_content: Content) -> None:
+    # Every mention of the NIK points to KPU's own site or the official app, never this chat.
+    for entry in bundled_content.entries.values():
+        for lang in ("id", "en"):
+            text = bundled_content.answer(entry.id, lang)
+            if "NIK" in text:
+                assert "kpu.go.id" in text or "Gowaslu" in text or "resmi" in text \
+                    or "official" in text, entry.id
+
+
+@pytest.mark.skipif(not FACTS.exists(), reason="../shared/FACTS.md is not beside this checkout")
+def test_every_cited_source_is_on_the_fact_sheet(bundled_content: Content) -> None:
+    facts = Path(FACTS).read_text(encoding="utf-8")
+    missing = [sid for sid, source in bundled_content.sources.items()
+               if sid not in DATA_SOURCES and source.url not in facts]
+    assert missing == []
