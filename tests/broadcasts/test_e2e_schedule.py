@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import sqlite3
@@ -9,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from tests.broadcasts.conftest import eventually
 from tests.conftest import FIXTURE_CONTENT
 from tests.fakes import updates
 from tests.fakes.process import bot_env, start_bot, stop_bot
@@ -56,6 +58,15 @@ async def test_scheduled_countdown_reaches_a_subscriber_once(tmp_path: Path) -> 
             within=30)
         assert countdown.params["chat_id"] in (5150, "5150")
         assert countdown.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "1:u:"
+
+        def state() -> list[tuple[str]]:
+            with sqlite3.connect(database) as conn:
+                return conn.execute("SELECT state FROM broadcasts").fetchall()
+
+        async def done() -> bool:
+            return await asyncio.to_thread(state) == [("done",)]
+
+        await eventually(done, what="the broadcast recorded as done")
     finally:
         assert await stop_bot(process, server) == 0
         await server.stop()
@@ -66,5 +77,4 @@ async def test_scheduled_countdown_reaches_a_subscriber_once(tmp_path: Path) -> 
     with sqlite3.connect(database) as conn:
         assert conn.execute("SELECT state FROM scheduled_sends WHERE key = 'countdown:soon'"
                             ).fetchone() == ("enqueued",)
-        assert conn.execute("SELECT state FROM broadcasts").fetchall() == [("done",)]
         assert conn.execute("SELECT outcome FROM deliveries").fetchall() == [("sent",)]
