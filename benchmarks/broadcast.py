@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot import PROJECT_ROOT
 from bot.broadcasts.engine import FLUSH_INTERVAL, concurrency_for
 from tests.fakes import updates
 from tests.fakes.process import bot_env, start_bot, stop_bot
@@ -46,6 +47,7 @@ class BotProcess:
     def __init__(self, server: FakeBotApiServer, database: Path, rate: float, paid: bool) -> None:
         self.server, self.database = server, database
         self.env = bot_env(server, database.parent, DATABASE_PATH=str(database), QUIET_HOURS="",
+                           CONTENT_DIR=str(PROJECT_ROOT / "content"),
                            DAILY_CAP="0", BROADCAST_RATE=str(rate),
                            PAID_BROADCAST="true" if paid else "false", LOG_LEVEL="WARNING")
         self.process: asyncio.subprocess.Process | None = None

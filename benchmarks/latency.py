@@ -83,7 +83,8 @@ async def bench_end_to_end(questions: list[str], total: int, users: int) -> None
     server = FakeBotApiServer(TOKEN)
     await server.start()
     with tempfile.TemporaryDirectory() as tmp:
-        process = await start_bot(server, bot_env(server, Path(tmp), LOG_LEVEL="WARNING"), Path(tmp))
+        process = await start_bot(server, bot_env(server, Path(tmp), LOG_LEVEL="WARNING",
+                                                     CONTENT_DIR=str(PROJECT_ROOT / "content")), Path(tmp))
         try:
             await asyncio.sleep(0.5)
             # Warm-up, so process start-up is not counted.

@@ -243,3 +243,10 @@ async def test_command_menu_registered_in_both_languages(harness: Harness) -> No
 async def test_sources_command_lists_sources(harness: Harness) -> None:
     text = texts(await harness.text("/sumber"))[0]
     assert "Sumber informasi" in text and text.count("<a href=") == 3  # the fixture cites three
+
+
+async def test_a_long_rambling_question_is_not_echoed_as_a_place(harness: Harness) -> None:
+    text = ("halo min saya mau tanya soalnya bingung kemarin tetangga di desa saya bilang tps "
+            "kami dipindah dan saya belum dapat surat apa-apa jadi gimana ya")
+    reply = texts(await harness.text(text))[0]
+    assert "tidak menemukan desa" not in reply and "kemarin tetangga" not in reply

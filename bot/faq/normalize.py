@@ -122,6 +122,11 @@ def _light_stem(word: str) -> str:
     return word[:-1] if word.endswith("e") and len(word) > 4 else word
 
 
+# Bounds on the work one message can cause (the event loop serves every citizen): no word
+# people type is longer than this, and no question needs more words than this.
+MAX_WORD = 24
+MAX_WORDS = 80
+
 class Normalizer:
     """Canonical terms for a text. `vocabulary` (built from content) enables typo and
     missing-space repair; without it only deterministic steps run."""
@@ -154,6 +159,8 @@ class Normalizer:
 
     def _repair_uncached(self, raw: str) -> tuple[str, ...]:
         """Canonical terms for one typed word not found in the vocabulary as it stands."""
+        if len(raw) > MAX_WORD:
+            return (raw,)  # no real word is this long: not worth stemming or repairing
         vocab = self.vocabulary
         canon = self.canonical(raw)
         if canon in vocab or not vocab:
@@ -193,9 +200,10 @@ class Normalizer:
         return words
 
     def terms(self, text: str, repair: bool = True) -> list[str]:
-        """Canonical content terms, stopwords removed, in order."""
+        """Canonical content terms, stopwords removed, in order. Work is bounded: at most
+        MAX_WORDS words are read, and words over MAX_WORD characters are taken as they are."""
         out: list[str] = []
-        for word in TOKEN_RE.findall(_fold(text)):
+        for word in TOKEN_RE.findall(_fold(text))[:MAX_WORDS]:
             for piece in self._expand(word):
                 if not piece or piece in STOPWORDS:
                     continue

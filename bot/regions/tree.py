@@ -36,6 +36,9 @@ def fold(text: str) -> str:
     return " ".join(ROMAN.get(w, w) for w in words)
 
 
+MAX_PLACE_QUERY_WORDS = 10   # "dimana tps di desa pagar dewa kecamatan lubai ulu ya" is 10
+MAX_PLACE_WORD = 30          # longer than any place name typed without spaces
+
 @dataclass(frozen=True)
 class Region:
     code: str
@@ -111,8 +114,13 @@ class RegionTree:
         return hit[0] if hit else None
 
     def find_place(self, text: str) -> PlaceQuery:
-        """Which places a message names, and whether it asks where (to vote) in them."""
+        """Which places a message names, and whether it asks where (to vote) in them.
+
+        Only short messages are place queries: a place name with a few words around it. A
+        long message is a question for the FAQ, never echoed back as a place name."""
         words = fold(text).split()
+        if len(words) > MAX_PLACE_QUERY_WORDS or any(len(w) > MAX_PLACE_WORD for w in words):
+            return PlaceQuery([], "", False, False)
         intent = any(w in TPS_INTENT or w.startswith("tps") for w in words)
         other_question = any(w in OTHER_QUESTION for w in words)
         says_place = any(w in PLACE_PREFIXES for w in words[:-1])

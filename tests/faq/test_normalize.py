@@ -37,3 +37,12 @@ def test_how_people_type(normalizer: Normalizer, typed: str, expected: list[str]
 ])
 def test_language_detection(normalizer: Normalizer, text: str, lang: str | None) -> None:
     assert detect_language(normalizer, text) == lang
+
+
+def test_work_is_bounded_for_long_input(normalizer: Normalizer) -> None:
+    from bot.faq.normalize import MAX_WORD, MAX_WORDS
+
+    long_word = ("abcdefghijklmnopqrstuvwxyz" * 2)[: MAX_WORD + 1]
+    assert normalizer.terms(long_word) == [long_word]          # taken as it is, not repaired
+    many = " ".join(f"kata{i}" for i in range(MAX_WORDS * 3))
+    assert len(normalizer.terms(many, repair=False)) == MAX_WORDS

@@ -101,3 +101,12 @@ def test_another_regency_is_a_content_change(content_copy: Path) -> None:
     election.write_text(text.replace("kecamatan_count: 12", "kecamatan_count: 1"))
     content = load_content(content_copy)
     assert load_regions(content).root_name == "Kabupaten Tetangga"
+
+
+def test_a_long_message_is_never_taken_for_a_place(content: Content) -> None:
+    tree = load_regions(content)
+    rambling = ("saya tinggal di desa yang jauh dari kota dan kemarin tetangga bilang tps "
+                "dipindah ke balai desa apa benar begitu")
+    query = tree.find_place(rambling)
+    assert not query.is_place_question and query.named == ""
+    assert not tree.find_place("tps desa " + "x" * 400).is_place_question
