@@ -79,12 +79,17 @@ def main() -> None:
     parser.add_argument("--content", type=Path, default=PROJECT_ROOT / "content")
     parser.add_argument("--devset", type=Path, default=DEVSET)
     parser.add_argument("--misses", action="store_true", help="print every miss with the reply")
+    parser.add_argument("--semantic-threads", type=int, default=2,
+                        help="SEMANTIC_THREADS for the run (0 = keywords only)")
     args = parser.parse_args()
     content = load_content(args.content)
     if args.devset.exists():
         items, fallback_any = devset.load(args.devset)
         with tempfile.TemporaryDirectory() as tmp:
-            settings = load_settings(BOT_TOKEN="1:EVAL", DATABASE_PATH=str(Path(tmp) / "e.sqlite3"))
+            settings = load_settings(BOT_TOKEN="123456:EVAL-token-for-the-benchmark",
+                                     DATABASE_PATH=str(Path(tmp) / "e.sqlite3"),
+                                     SEMANTIC_THREADS=str(args.semantic_threads),
+                                     CACHE_DIR=str(Path(tempfile.gettempdir()) / "suara-bench"))
             report = asyncio.run(devset.run(settings, content, items, fallback_any,
                                             FixedClock(DURING_CAMPAIGN)))
         print_devset(report, args.misses)

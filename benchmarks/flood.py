@@ -62,7 +62,8 @@ def messages(rng: random.Random) -> list[tuple[str, str]]:
 
 async def per_message(rng: random.Random) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(BOT_TOKEN="1:FLOOD", DATABASE_PATH=str(Path(tmp) / "f.sqlite3"))
+        settings = load_settings(BOT_TOKEN="123456:FLOOD-token-for-the-benchmark",
+                                 DATABASE_PATH=str(Path(tmp) / "f.sqlite3"))
         api = StrictBotApi()
         request = LocalRequest(api)
         app = build_application(settings, request=request, get_updates_request=request,

@@ -6,6 +6,7 @@ import asyncio
 import gc
 import logging
 from collections.abc import Awaitable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
@@ -26,7 +27,9 @@ from bot.broadcasts.sender import HttpSender, Sender
 from bot.clock import Clock, SystemClock
 from bot.content.registry import Content, load_content
 from bot.context import SuaraApplication, SuaraContext
+from bot.faq.hybrid import HybridMatcher
 from bot.faq.matcher import Matcher
+from bot.faq.semantic import SemanticIndex, load_embedder
 from bot.handlers import register_all
 from bot.regions.directory import TpsDirectory
 from bot.regions.loader import load_regions
@@ -84,6 +87,7 @@ async def _post_init(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
     services = app.services
     services._db = await open_database(services.settings.database_path)
+    await _start_semantic(services)
     await _register_commands(app, services.content)
     if services.engine is not None:
         await services.engine.start()
@@ -97,8 +101,30 @@ async def _post_init(app: Application) -> None:
              len(services.content.topics))
 
 
+async def _start_semantic(services: Services) -> None:
+    """Load the model and the content's vectors (from the cache when warm), off the loop."""
+    threads = services.settings.semantic_threads
+    if not threads:
+        return
+    embedder = await asyncio.to_thread(load_embedder, threads)
+    if embedder is None:
+        return
+    try:
+        index = await asyncio.to_thread(SemanticIndex.build, services.content, embedder,
+                                        services.settings.cache_path)
+    except Exception as exc:
+        log.warning("semantic index unavailable (%s: %s); answering from keywords only",
+                    type(exc).__name__, exc)
+        return
+    # One worker: the engine's own threads (SEMANTIC_THREADS) do the parallel work.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic")
+    services.answers = HybridMatcher(services.matcher, index, embedder, pool)
+
+
 async def _post_shutdown(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
+    if app.services.answers.pool is not None:
+        app.services.answers.pool.shutdown(wait=False, cancel_futures=True)
     if app.services.scheduler is not None:
         await app.services.scheduler.stop()
     if app.services.engine is not None:
@@ -133,8 +159,9 @@ def build_application(settings: Settings, *, token: str | None = None,
     content = content or load_content(settings.content_dir)
     regions = load_regions(content)
     clock = clock or SystemClock()
-    services = Services(settings=settings, content=content, matcher=Matcher(content), clock=clock,
-                        regions=regions)
+    matcher = Matcher(content)
+    services = Services(settings=settings, content=content, matcher=matcher, clock=clock,
+                        regions=regions, answers=HybridMatcher(matcher, None, None, None))
     sender = broadcast_sender
     if sender is None and request is None:
         sender = HttpSender(settings.telegram_api_url, token or settings.token,

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot.broadcasts.engine import DeliveryEngine
 from bot.clock import Clock
 from bot.content.registry import Content
+from bot.faq.hybrid import HybridMatcher
 from bot.faq.matcher import Matcher
 from bot.regions.directory import TpsDirectory
 from bot.regions.tree import RegionTree
@@ -22,6 +23,7 @@ class Services:
     matcher: Matcher
     clock: Clock
     regions: RegionTree
+    answers: HybridMatcher      # the lexical matcher, plus the model once post_init loads it
     tps: TpsDirectory = field(default_factory=TpsDirectory)
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
     scheduler: ScheduleRunner | None = None

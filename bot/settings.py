@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000, alias="BROADCAST_RATE")
     paid_broadcast: bool = Field(default=False, alias="PAID_BROADCAST")
     schedule_grace_hours: float = Field(default=6.0, ge=0, le=168, alias="SCHEDULE_GRACE_HOURS")
+    # The sentence-embedding model's threads (0 = keywords only); its one worker uses them all.
+    semantic_threads: int = Field(default=2, ge=0, le=8, alias="SEMANTIC_THREADS")
+    # Cached content embeddings; default: a cache/ folder beside the database.
+    cache_dir: Path | None = Field(default=None, alias="CACHE_DIR")
 
     @field_validator("bot_token", mode="before")
     @classmethod
@@ -109,6 +113,10 @@ class Settings(BaseSettings):
             return None
         start, end = self.quiet_hours.split("-")
         return (time.fromisoformat(start), time.fromisoformat(end))
+
+    @property
+    def cache_path(self) -> Path:
+        return self.cache_dir or Path(self.database_path).parent / "cache"
 
     @property
     def tz(self) -> ZoneInfo:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import tempfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,6 +23,8 @@ TEST_TOKEN = "123456789:TEST-token-for-offline-tests-only"
 # the bundled content/ never breaks them. Content tests use `bundled_content`.
 FIXTURE_CONTENT = PROJECT_ROOT / "tests" / "fixtures" / "content"
 FIXTURE_TPS = PROJECT_ROOT / "tests" / "fixtures" / "tps_sample.csv"
+# Content embeddings are keyed by content and model version: one cache serves every test run.
+EMBEDDINGS_CACHE = Path(tempfile.gettempdir()) / "suara-test-embeddings"
 # A moment during the fixture's campaign, two weeks before its voting day (UTC; 09:00 WIB).
 DURING_CAMPAIGN = datetime(2029, 2, 28, 2, 0, tzinfo=UTC)
 
@@ -31,7 +34,7 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never read a developer's .env or environment."""
     for name in ("BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_PATH", "ADMIN_IDS", "TIMEZONE",
                  "LOG_LEVEL", "CONTENT_DIR", "QUIET_HOURS", "DAILY_CAP", "BROADCAST_RATE",
-                 "PAID_BROADCAST", "SCHEDULE_GRACE_HOURS"):
+                 "PAID_BROADCAST", "SCHEDULE_GRACE_HOURS", "SEMANTIC_THREADS", "CACHE_DIR"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -53,7 +56,8 @@ def regions(content: Content) -> RegionTree:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return load_settings(BOT_TOKEN=TEST_TOKEN, DATABASE_PATH=str(tmp_path / "test.sqlite3"))
+    return load_settings(BOT_TOKEN=TEST_TOKEN, DATABASE_PATH=str(tmp_path / "test.sqlite3"),
+                         CACHE_DIR=str(EMBEDDINGS_CACHE))
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ async def answer_question(update: Update, context: SuaraContext, text: str) -> N
     (the question is then kept, redacted and without the user's id, for officials)."""
     services = context.services
     content, lang = services.content, context.lang
-    match = services.matcher.match(text)
+    match = await services.answers.match(text)
     if match.kind == "answer":
         entry_id = match.entry_ids[0]
         await reply(update, content.answer(entry_id, lang),

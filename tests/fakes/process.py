@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot import PROJECT_ROOT
-from tests.conftest import FIXTURE_CONTENT
+from tests.conftest import EMBEDDINGS_CACHE, FIXTURE_CONTENT
 from tests.fakes.server import FakeBotApiServer
 
 READY_CALLS = 3  # post_init registers the command menu three times (id, en, default)
@@ -20,7 +20,7 @@ def bot_env(server: FakeBotApiServer, folder: Path, **settings: str) -> dict[str
     override the defaults."""
     return {**os.environ, "BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.url,
             "DATABASE_PATH": str(folder / "bot.sqlite3"), "PYTHONPATH": str(PROJECT_ROOT),
-            "CONTENT_DIR": str(FIXTURE_CONTENT), **settings}
+            "CONTENT_DIR": str(FIXTURE_CONTENT), "CACHE_DIR": str(EMBEDDINGS_CACHE), **settings}
 
 
 async def start_bot(server: FakeBotApiServer, env: dict[str, str], folder: Path,

@@ -1,0 +1,89 @@
+"""Choose the hybrid matcher's thresholds on the odd-numbered items of the development set only,
+and show how they hold on the even-numbered items.
+
+For every item it computes, once, the lexical match, the semantic ranking and whether each
+entry's answer (in the language the bot would reply in) or the decline would be judged right;
+then it searches a grid of thresholds for the best score on the odd half (core items count
+double; a list of choices is never judged right, so choices cost). Prints the chosen
+thresholds and both halves' figures.
+
+    python -m benchmarks.calibrate
+"""
+
+from __future__ import annotations
+
+import itertools
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from benchmarks import devset
+from benchmarks.faq_accuracy import DEVSET
+from bot import PROJECT_ROOT
+from bot.content.registry import load_content
+from bot.faq.hybrid import HybridMatcher, HybridThresholds
+from bot.faq.matcher import Matcher
+from bot.faq.normalize import detect_language
+from bot.faq.semantic import SemanticIndex, load_embedder
+
+GRID = {
+    "lexical_sure_score": (6.0, 8.0, 10.0, 99.0),
+    "answer": (0.84, 0.85, 0.86, 0.87, 0.88),
+    "margin": (0.0, 0.005, 0.01, 0.02),
+    "suggest": (0.80, 0.82, 0.84, 0.99),
+    "agree": (0.0, 0.80, 0.84),
+}
+
+
+def main() -> None:
+    content = load_content(PROJECT_ROOT / "content")
+    items, fallback_any = devset.load(DEVSET)
+    lexical = Matcher(content)
+    embedder = load_embedder(2)
+    assert embedder is not None, "the model is needed to calibrate"
+    index = SemanticIndex.build(content, embedder, Path(tempfile.gettempdir()) / "suara-bench")
+    decline = {lang: devset.reply_text([content.message("fallback", lang)]) for lang in ("id", "en")}
+    rows = []
+    for item in items:
+        lang = detect_language(lexical.normalizer, item.q) or ("en" if item.lang == "en" else "id")
+        right = {eid: devset.judge(item, devset.reply_text([content.answer(eid, lang)]), fallback_any)
+                 for eid in content.entries}
+        right["<decline>"] = devset.judge(item, decline[lang], fallback_any)
+        rows.append((item, lexical.match(item.q), index.rank(embedder.query(item.q[:300]), 5), right))
+
+    def score(th: HybridThresholds, parity: int) -> tuple[float, int, int]:
+        hybrid = HybridMatcher(lexical, index, embedder, None, thresholds=th)
+        got = weight = total = 0
+        for item, lex, ranking, right in rows:
+            if item.index % 2 != parity:
+                continue
+            sure = lex.kind == "answer" and lex.score >= th.lexical_sure_score \
+                and lex.coverage >= th.lexical_sure_coverage
+            match = lex if sure else hybrid.decide(lex, ranking)
+            ok = (match.kind == "answer" and right[match.entry_ids[0]]) or \
+                 (match.kind == "unknown" and right["<decline>"])
+            w = 2 if (item.depth == "core" or item.fallback or item.neutral) else 1
+            weight += w * ok
+            got += ok
+            total += 1
+        return weight, got, total
+
+    best = None
+    for values in itertools.product(*GRID.values()):
+        th = replace(HybridThresholds(), **dict(zip(GRID, values, strict=True)))
+        result = score(th, 1)
+        if best is None or result[0] > best[0][0]:
+            best = (result, th)
+    assert best is not None
+    (_, odd_right, odd_total), th = best
+    _, even_right, even_total = score(th, 0)
+    base = HybridThresholds()
+    print(f"chosen on the odd half: {th}")
+    print(f"  odd half {odd_right}/{odd_total} = {odd_right / odd_total:.1%}; even half "
+          f"{even_right}/{even_total} = {even_right / even_total:.1%} (judged on the answer text)")
+    _, lex_even, _ = score(replace(base, lexical_sure_score=-1, lexical_sure_coverage=-1), 0)
+    print(f"  lexical alone, even half: {lex_even}/{even_total} = {lex_even / even_total:.1%}")
+
+
+if __name__ == "__main__":
+    main()

