@@ -58,17 +58,20 @@ class Matcher:
         norm = self.normalizer
         fields: dict[str, list[tuple[float, list[str]]]] = {}
         vocab: set[str] = set()
+        typed: set[str] = set()
         for eid, loaded in content.entries.items():
             parts: list[tuple[float, list[str]]] = []
             for lang in LANGUAGES:
                 text = loaded.entry.text(lang)
+                for source in (text.title, *text.questions, *text.keywords):
+                    typed.update(norm.raw_words(source))
                 parts.append((W_TITLE, norm.terms(text.title, repair=False)))
                 parts.extend((W_QUESTION, norm.terms(q, repair=False)) for q in text.questions)
                 parts.extend((W_KEYWORD, norm.terms(k, repair=False)) for k in text.keywords)
             fields[eid] = parts
             for _, terms in parts:
                 vocab.update(terms)
-        norm.set_vocabulary(vocab)
+        norm.set_vocabulary(vocab, typed)
 
         self._tf: dict[str, dict[str, float]] = {}
         self._len: dict[str, float] = {}

@@ -126,6 +126,10 @@ def _light_stem(word: str) -> str:
 # people type is longer than this, and no question needs more words than this.
 MAX_WORD = 24
 MAX_WORDS = 80
+# New words (not met before) a message may send through the stemmer and repair, ~0.5 ms each;
+# past that, a message's further new words are used as typed.
+NEW_WORDS_BUDGET = 8
+REPAIR_CACHE = 50_000
 
 class Normalizer:
     """Canonical terms for a text. `vocabulary` (built from content) enables typo and
@@ -134,12 +138,28 @@ class Normalizer:
     def __init__(self) -> None:
         self.vocabulary: frozenset[str] = frozenset()
         self._vocab_list: list[str] = []
-        self._repair = lru_cache(maxsize=50_000)(self._repair_uncached)
+        self._repaired: dict[str, tuple[str, ...]] = {}
+        self._surface: frozenset[str] = frozenset()
 
-    def set_vocabulary(self, words: Iterable[str]) -> None:
+    def set_vocabulary(self, words: Iterable[str], typed: Iterable[str] = ()) -> None:
+        """`words`: the content's canonical terms; `typed`: its words as written, which are
+        repaired now, so that a question using them spends none of its new-word budget."""
         self.vocabulary = frozenset(w for w in words if w)
         self._vocab_list = sorted(self.vocabulary)
-        self._repair.cache_clear()
+        typed = frozenset(w for w in typed if w)
+        # Words a part of a joined word can be without stemming: checked before the stemmer.
+        self._surface = self.vocabulary | typed | STOPWORDS | frozenset(SLANG)
+        self._repaired.clear()
+        for word in typed:
+            self._repair(word)
+
+    def _repair(self, raw: str) -> tuple[str, ...]:
+        found = self._repaired.get(raw)
+        if found is None:
+            if len(self._repaired) >= REPAIR_CACHE:
+                self._repaired.clear()
+            found = self._repaired[raw] = self._repair_uncached(raw)
+        return found
 
     # -- single words ---------------------------------------------------------------------
 
@@ -172,10 +192,14 @@ class Normalizer:
                 terms = [self.canonical(w) for w in self._expand(base)]
                 if terms and all(t in vocab for t in terms):
                     return tuple(terms)
-        # Two words typed together: "dimanatps", "cekdpt", "kapannyoblos".
+        # Two words typed together: "dimanatps", "cekdpt", "kapannyoblos". One part must be a
+        # known word as typed, so the stemmer only sees likely cuts.
         best: tuple[str, ...] | None = None
+        surface = self._surface
         for cut in range(2, len(raw) - 1):
             left, right = raw[:cut], raw[cut:]
+            if left not in surface and right not in surface:
+                continue
             terms = [self.canonical(w) for part in (left, right) for w in self._expand(part)]
             if all(t in vocab or t in STOPWORDS for t in terms) and any(t in vocab for t in terms):
                 if best is None or min(len(left), len(right)) > min(len(x) for x in best):
@@ -203,10 +227,16 @@ class Normalizer:
         """Canonical content terms, stopwords removed, in order. Work is bounded: at most
         MAX_WORDS words are read, and words over MAX_WORD characters are taken as they are."""
         out: list[str] = []
+        budget = NEW_WORDS_BUDGET
         for word in TOKEN_RE.findall(_fold(text))[:MAX_WORDS]:
             for piece in self._expand(word):
                 if not piece or piece in STOPWORDS:
                     continue
+                if repair and piece not in self._repaired:
+                    if budget <= 0:
+                        out.append(piece)
+                        continue
+                    budget -= 1
                 if repair:
                     out.extend(t for t in self._repair(piece) if t not in STOPWORDS)
                 else:
