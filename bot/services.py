@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.broadcasts.engine import DeliveryEngine
 from bot.clock import Clock
@@ -13,7 +14,13 @@ from bot.regions.directory import TpsDirectory
 from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import Database
-from scheduler.runner import ScheduleRunner
+
+
+class Scheduled(Protocol):
+    """The scheduler's lifecycle (scheduler/ is reached only through the composition root)."""
+
+    async def start(self) -> object: ...
+    async def stop(self) -> None: ...
 
 
 @dataclass
@@ -26,7 +33,7 @@ class Services:
     answers: HybridMatcher      # the lexical matcher, plus the model once post_init loads it
     tps: TpsDirectory = field(default_factory=TpsDirectory)
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
-    scheduler: ScheduleRunner | None = None
+    scheduler: Scheduled | None = None
     _db: Database | None = None  # opened in post_init, closed in post_shutdown
 
     @property

@@ -62,3 +62,11 @@ def test_features_do_not_import_each_others_handlers() -> None:
                                                   text):
                     found.append(f"{path.relative_to(PROJECT_ROOT)} -> {other}.handlers")
     assert found == []
+
+
+def test_bot_reaches_the_scheduler_only_through_the_composition_root() -> None:
+    allowed = {"bot/app.py", "bot/__main__.py"}   # the composition root, and the CLI's preview
+    found = [str(p.relative_to(PROJECT_ROOT)) for p in (PROJECT_ROOT / "bot").rglob("*.py")
+             if re.search(r"^\s*(from|import) scheduler", p.read_text(encoding="utf-8"), re.M)
+             and str(p.relative_to(PROJECT_ROOT)) not in allowed]
+    assert found == []
