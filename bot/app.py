@@ -106,18 +106,22 @@ async def _start_semantic(services: Services) -> None:
     threads = services.settings.semantic_threads
     if not threads:
         return
-    embedder = await asyncio.to_thread(load_embedder, threads)
+    # One worker, whose model runs on SEMANTIC_THREADS engine threads; loading and the content's
+    # vectors run there too, so no other thread ever holds a model.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic")
+    loop = asyncio.get_running_loop()
+    embedder = await loop.run_in_executor(pool, load_embedder, threads)
     if embedder is None:
+        pool.shutdown(wait=False)
         return
     try:
-        index = await asyncio.to_thread(SemanticIndex.build, services.content, embedder,
-                                        services.settings.cache_path)
+        index = await loop.run_in_executor(pool, SemanticIndex.build, services.content, embedder,
+                                           services.settings.cache_path)
     except Exception as exc:
         log.warning("semantic index unavailable (%s: %s); answering from keywords only",
                     type(exc).__name__, exc)
+        pool.shutdown(wait=False)
         return
-    # One worker: the engine's own threads (SEMANTIC_THREADS) do the parallel work.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic")
     services.answers = HybridMatcher(services.matcher, index, embedder, pool)
 
 
