@@ -7,9 +7,10 @@ from bot.content.registry import Content
 from bot.faq.evaluation import evaluate, load_labelled
 from bot.faq.matcher import Matcher
 
-# A little below the figures benchmarks/faq_accuracy.py measured (93.3% and 96.7%), so a
-# regression fails here while the benchmark reports the real number.
-TOP1_FLOOR = 0.92
+# A little below the figures benchmarks/faq_accuracy.py measured (91.0% and 96.7%, after the
+# near-copies of the content's examples were removed from the set), so a regression fails here
+# while the benchmark reports the real number.
+TOP1_FLOOR = 0.89
 FALLBACK_FLOOR = 0.90
 
 
@@ -28,7 +29,7 @@ def bundled_matcher(bundled_content: Content) -> Matcher:
 
 def test_accuracy_floor_on_labelled_questions(bundled_matcher: Matcher) -> None:
     items = load_labelled(PROJECT_ROOT / "tests" / "faq" / "questions.tsv")
-    assert len(items) >= 200 and sum(i.expected == "unknown" for i in items) >= 30
+    assert len(items) >= 180 and sum(i.expected == "unknown" for i in items) >= 30
     report = evaluate(bundled_matcher, items)
     assert report.top1_accuracy >= TOP1_FLOOR, report.misses
     assert report.fallback_rate >= FALLBACK_FLOOR, report.misses
