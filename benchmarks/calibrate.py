@@ -27,7 +27,8 @@ from bot.faq.normalize import detect_language
 from bot.faq.semantic import SemanticIndex, load_embedder
 
 GRID = {
-    "lexical_sure_score": (6.0, 8.0, 10.0, 99.0),
+    "lexical_sure_score": (0.0, 4.0, 6.0, 8.0, 99.0),
+    "lexical_sure_coverage": (0.55, 0.7, 0.8),
     "answer": (0.84, 0.85, 0.86, 0.87, 0.88),
     "margin": (0.0, 0.005, 0.01, 0.02),
     "suggest": (0.80, 0.82, 0.84, 0.99),

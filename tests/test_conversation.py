@@ -107,7 +107,7 @@ async def test_close_candidates_are_offered_as_buttons(harness: Harness) -> None
     # instead: tests/faq/test_hybrid.py covers when the hybrid offers choices).
     services = harness.app.services
     services.answers = HybridMatcher(services.matcher, None, None, None)
-    calls = await harness.text("kpn jadwal pilkada")
+    calls = await harness.text("kpn jadwal resmi")
     sent = first(calls, "sendMessage")
     assert "Maksudnya yang mana?" in sent.params["text"]
     labels = buttons(sent)

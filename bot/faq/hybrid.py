@@ -27,10 +27,10 @@ class HybridThresholds:
     # Chosen on the odd-numbered items of the development set only (python -m
     # benchmarks.calibrate); a list of choices is never judged an answer, so the search found
     # offering them did not pay (suggest = 0.99: only near-certain ties).
-    lexical_sure_score: float = 6.0     # lexical answers this sure skip the model
-    lexical_sure_coverage: float = 0.8
-    answer: float = 0.84                # semantic top-1 cosine to answer directly...
-    margin: float = 0.01                # ...when this far ahead of the runner-up
+    lexical_sure_score: float = 0.0     # lexical answers this sure skip the model (0: any
+    lexical_sure_coverage: float = 0.55  # answer the keywords are sure of, at their own bar)
+    answer: float = 0.88                # semantic top-1 cosine to answer directly...
+    margin: float = 0.0                 # ...when this far ahead of the runner-up
     suggest: float = 0.99               # offer the close ones as choices
     agree: float = 0.0                  # a lexical answer the model also ranks first
     max_suggestions: int = 3

@@ -72,6 +72,15 @@ class Matcher:
             for _, terms in parts:
                 vocab.update(terms)
         norm.set_vocabulary(vocab, typed)
+        # The deployment's own region and election names ("muara enim", "pilkada", "2024") are
+        # context, said in passing: they must not pull a question toward the entries that
+        # happen to repeat them.
+        election = content.election
+        names = [election.region.name, election.region.province, election.voting_day.isoformat()[:4],
+                 *(election.short_name.get(lang) for lang in LANGUAGES)]
+        self.context = frozenset(t for name in names for t in norm.terms(name, repair=False))
+        fields = {eid: [(w, [t for t in terms if t not in self.context]) for w, terms in parts]
+                  for eid, parts in fields.items()}
 
         self._tf: dict[str, dict[str, float]] = {}
         self._len: dict[str, float] = {}
@@ -97,7 +106,7 @@ class Matcher:
                 self._postings[term].append(eid)
 
     def rank(self, text: str) -> tuple[list[tuple[str, float]], float, dict[str, float]]:
-        terms = self.normalizer.terms(text)
+        terms = [t for t in self.normalizer.terms(text) if t not in self.context]
         query = terms + _bigrams(terms)
         scores: defaultdict[str, float] = defaultdict(float)
         for term in query:

@@ -55,5 +55,5 @@ def test_empty_and_stopword_only_questions_are_unknown(matcher: Matcher) -> None
 
 def test_confident_answer_and_suggestions(matcher: Matcher) -> None:
     assert matcher.match("gmn cara nyoblos biar sah").entry_ids[0] == "cara_mencoblos"
-    suggest = matcher.match("kapan jadwal pilkada")
+    suggest = matcher.match("kapan jadwal resmi")
     assert suggest.kind == "suggest" and len(suggest.entry_ids) >= 2
