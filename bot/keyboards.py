@@ -139,11 +139,17 @@ def topic_menu(content: Content, topic_id: str, lang: str) -> InlineKeyboardMark
     return InlineKeyboardMarkup(rows)
 
 
-def answer_keyboard(content: Content, entry_id: str, lang: str,
-                    from_menu: bool) -> InlineKeyboardMarkup:
+def answer_keyboard(content: Content, entry_id: str, lang: str, from_menu: bool,
+                    feedback: bool = False) -> InlineKeyboardMarkup:
+    """Related entries, navigation, subscribe; and, under a free-text answer, "was this
+    helpful?" (two small buttons, until one is pressed)."""
     entry = content.entries[entry_id].entry
-    rows = [[_button(content.entries[r].entry.text(lang).title, Callback("e", r))]
-            for r in entry.related[:3]]
+    rows = []
+    if feedback:
+        rows.append([_button(content.message("btn_helpful_yes", lang), Callback("f", f"y:{entry_id}")),
+                     _button(content.message("btn_helpful_no", lang), Callback("f", f"n:{entry_id}"))])
+    rows += [[_button(content.entries[r].entry.text(lang).title, Callback("e", r))]
+             for r in entry.related[:3]]
     nav = []
     if from_menu:
         nav.append(_button(content.message("btn_back", lang), Callback("t", entry.topic)))

@@ -8,6 +8,7 @@ from typing import Protocol
 from bot.broadcasts.engine import DeliveryEngine
 from bot.clock import Clock
 from bot.content.registry import Content
+from bot.faq.feedback import RecentAnswers
 from bot.faq.hybrid import HybridMatcher
 from bot.faq.matcher import Matcher
 from bot.regions.directory import TpsDirectory
@@ -32,6 +33,7 @@ class Services:
     regions: RegionTree
     answers: HybridMatcher      # the lexical matcher, plus the model once post_init loads it
     tps: TpsDirectory = field(default_factory=TpsDirectory)
+    recent_answers: RecentAnswers = field(default_factory=RecentAnswers)
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
     scheduler: Scheduled | None = None
     _db: Database | None = None  # opened in post_init, closed in post_shutdown

@@ -124,7 +124,7 @@ async def test_unknown_question_falls_back_and_is_stored_without_identity(harnes
     assert "081234567890" not in stored[0].text and "[angka]" in stored[0].text
     columns = await harness.app.services.db.conn.execute_fetchall(
         "SELECT name FROM pragma_table_info('unanswered_questions')")
-    assert {row[0] for row in columns} == {"id", "text", "language", "asked_at"}
+    assert {row[0] for row in columns} == {"id", "text", "language", "asked_at", "entry_id"}
 
 
 async def test_unanswered_questions_expire_after_90_days(harness: Harness) -> None:
@@ -255,3 +255,25 @@ async def test_a_long_rambling_question_is_not_echoed_as_a_place(harness: Harnes
             "kami dipindah dan saya belum dapat surat apa-apa jadi gimana ya")
     reply = texts(await harness.text(text))[0]
     assert "tidak menemukan desa" not in reply and "kemarin tetangga" not in reply
+
+
+async def test_was_this_helpful_counts_and_keeps_a_no_with_its_entry(harness: Harness) -> None:
+    from bot.storage.questions import feedback_counts
+
+    db = harness.app.services.db
+    calls = await harness.text("gmn cara nyoblos yg sah? hp saya 081234567890")
+    assert {"👍 Membantu", "👎 Kurang membantu"} <= set(buttons(first(calls, "sendMessage")))
+    calls = await harness.press_label("Kurang membantu")
+    assert "Terima kasih" in first(calls, "answerCallbackQuery").params["text"]
+    edited = first(calls, "editMessageReplyMarkup")
+    assert "👍 Membantu" not in buttons(edited)                # one vote per answer
+    stored = await list_unanswered(db)
+    assert [(q.entry_id, "[angka]" in q.text, "081234567890" in q.text) for q in stored] == [
+        ("cara_mencoblos", True, False)]
+    # A second press of the same answer's old button records nothing more.
+    holder = harness.api.messages[max(k for k in harness.api.messages if k[0] == 501)]
+    await harness.press("1:f:n:cara_mencoblos", message=holder)
+    assert len(await list_unanswered(db)) == 1
+    await harness.text("jam berapa tps buka dan tutupnya?")
+    await harness.press_label("Membantu")
+    assert await feedback_counts(db) == {"cara_mencoblos": (0, 1), "jam_tps": (1, 0)}

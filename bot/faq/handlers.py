@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import html
 import re
 from collections import Counter
 
-from telegram import Update
+from telegram import CallbackQuery, Message, Update
+from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards
@@ -13,8 +16,9 @@ from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.content.registry import Content
 from bot.context import SuaraContext
+from bot.faq.feedback import Answered
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
-from bot.storage.questions import purge_unanswered, record_unanswered
+from bot.storage.questions import purge_unanswered, record_feedback, record_unanswered
 from bot.storage.users import set_campaign_if_unset
 
 CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -76,8 +80,33 @@ async def on_menu_button(update: Update, context: SuaraContext) -> None:
         await acknowledge(query)
         await edit_or_send(query, content.answer(cb.arg, lang),
                            keyboards.answer_keyboard(content, cb.arg, lang, from_menu=True))
+    elif cb.kind == "f" and cb.arg[:2] in ("y:", "n:") and cb.arg[2:] in content.entries:
+        await on_feedback(query, context, cb.arg[0] == "y", cb.arg[2:])
     else:
         await stale(update, context)
+
+
+async def on_feedback(query: CallbackQuery, context: SuaraContext, helpful: bool,
+                      entry_id: str) -> None:
+    """Count the vote (per entry, no user id); a "no" keeps the question with the entry it got.
+    One vote per answer: the buttons go, and a second press records nothing."""
+    services = context.services
+    content, lang = services.content, context.lang
+    await acknowledge(query, html.unescape(content.message("feedback_thanks", lang)))
+    message = query.message
+    answered = services.recent_answers.take(message.chat.id, message.message_id) \
+        if isinstance(message, Message) else None
+    if answered is None or answered.entry_id != entry_id:
+        return
+    now = services.clock.now()
+    await record_feedback(services.db, entry_id, helpful, now.date().isoformat())
+    if not helpful:
+        await record_unanswered(services.db, answered.question, answered.language, now,
+                                entry_id=entry_id)
+    assert isinstance(message, Message)
+    with contextlib.suppress(TelegramError):  # the buttons going is a nicety
+        await message.edit_reply_markup(
+            keyboards.answer_keyboard(content, entry_id, lang, from_menu=False))
 
 
 async def answer_question(update: Update, context: SuaraContext, text: str) -> None:
@@ -88,8 +117,12 @@ async def answer_question(update: Update, context: SuaraContext, text: str) -> N
     match = await services.answers.match(text)
     if match.kind == "answer":
         entry_id = match.entry_ids[0]
-        await reply(update, content.answer(entry_id, lang),
-                    keyboards.answer_keyboard(content, entry_id, lang, from_menu=False))
+        sent = await reply(update, content.answer(entry_id, lang),
+                           keyboards.answer_keyboard(content, entry_id, lang, from_menu=False,
+                                                     feedback=True))
+        if sent is not None:
+            services.recent_answers.remember(sent.chat_id, sent.message_id,
+                                             Answered(redact(text), entry_id, lang))
     elif match.kind == "suggest":
         await reply(update, content.message("suggestions", lang),
                     keyboards.suggestions(content, match.entry_ids, lang))
@@ -110,5 +143,5 @@ def register(app: Application) -> None:
 
 def _menu_pattern(data: object) -> bool:
     cb = decode(data if isinstance(data, str) else None)
-    return cb is not None and cb.kind in {"m", "t", "e"}
+    return cb is not None and cb.kind in {"m", "t", "e", "f"}
 
