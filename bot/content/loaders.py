@@ -15,6 +15,7 @@ from bot.content.messages import MESSAGE_VARIABLES
 from bot.content.model import LoadedEntry
 from bot.content.schema import (
     LANGUAGES,
+    Dialect,
     FaqFile,
     Localized,
     Schedule,
@@ -47,6 +48,12 @@ def _mapping(col: Collector, path: Path, model: type[BaseModel], what: str
     elif raw is not None:
         col.add(path, None, "", f"must be a mapping of {what}")
     return found, raw
+
+
+def load_dialect(col: Collector, root: Path) -> Dialect | None:
+    """dialect.yaml is optional: a deployment without local words has none."""
+    path = root / "dialect.yaml"
+    return load_model(col, path, Dialect) if path.exists() else None
 
 
 def load_sources(col: Collector, root: Path) -> dict[str, Source]:

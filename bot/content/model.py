@@ -48,6 +48,7 @@ class Content:
     schedule: Schedule
     broadcast_templates: dict[str, dict[str, Template]]  # template id -> lang -> template
     subscription_topics: dict[str, SubscriptionTopic]     # broadcast topics, in menu order
+    dialect: dict[str, str] = field(default_factory=dict)  # local word or phrase -> Indonesian
     # Answers, and messages without variables (button labels...), depend only on content and
     # language, so each is rendered once.
     _answers: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)

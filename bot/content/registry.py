@@ -12,6 +12,7 @@ from pathlib import Path
 from bot.content.checks import check_references, check_rendering, check_schedule
 from bot.content.errors import Collector, ContentError, Problem
 from bot.content.loaders import (
+    load_dialect,
     load_faq,
     load_messages,
     load_model,
@@ -44,6 +45,7 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     messages = load_messages(col, root, env)
     subscription_topics = load_subscription_topics(col, root)
     schedule, broadcast_templates = load_schedule(col, root, env)
+    dialect = load_dialect(col, root)
     if schedule is not None:
         check_schedule(col, root, schedule, subscription_topics)
     # References are checked even when other files failed, so every problem shows at once.
@@ -51,7 +53,8 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     col.raise_if_any()
     assert election is not None and commands is not None and schedule is not None
     content = Content(root, election, sources, topics, entries, messages, commands, schedule,
-                      broadcast_templates, subscription_topics)
+                      broadcast_templates, subscription_topics,
+                      {w: d.means for w, d in dialect.words.items()} if dialect else {})
     if render_check:
         check_rendering(col, content)
     col.raise_if_any()

@@ -47,6 +47,27 @@ class Source(Strict):
     date: NonEmpty
 
 
+# ---- dialect.yaml (optional) -------------------------------------------------------------
+
+
+class DialectWord(Strict):
+    means: Annotated[str, StringConstraints(pattern=r"^[a-z]+( [a-z]+)*$")]
+    source: Slug
+
+
+class Dialect(Strict):
+    """Local words -> the Indonesian word the matcher reads, each with its source."""
+    sources: dict[Slug, Source] = Field(min_length=1)
+    words: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+( [a-z]+)*$")], DialectWord]
+
+    @model_validator(mode="after")
+    def _sources_exist(self) -> Dialect:
+        missing = sorted({w.source for w in self.words.values()} - set(self.sources))
+        if missing:
+            raise ValueError(f"unknown source(s) {', '.join(missing)}")
+        return self
+
+
 # ---- election.yaml ------------------------------------------------------------------------
 
 

@@ -56,6 +56,7 @@ class Matcher:
 
     def _build(self, content: Content) -> None:
         norm = self.normalizer
+        norm.add_words(content.dialect)
         fields: dict[str, list[tuple[float, list[str]]]] = {}
         vocab: set[str] = set()
         typed: set[str] = set()

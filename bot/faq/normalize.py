@@ -139,6 +139,8 @@ class Normalizer:
         self.vocabulary: frozenset[str] = frozenset()
         self._vocab_list: list[str] = []
         self._repaired: dict[str, tuple[str, ...]] = {}
+        self.slang: dict[str, str] = dict(SLANG)
+        self._phrases: list[tuple[re.Pattern[str], str]] = []
         self._surface: frozenset[str] = frozenset()
 
     def set_vocabulary(self, words: Iterable[str], typed: Iterable[str] = ()) -> None:
@@ -148,10 +150,25 @@ class Normalizer:
         self._vocab_list = sorted(self.vocabulary)
         typed = frozenset(w for w in typed if w)
         # Words a part of a joined word can be without stemming: checked before the stemmer.
-        self._surface = self.vocabulary | typed | STOPWORDS | frozenset(SLANG)
+        self._surface = self.vocabulary | typed | STOPWORDS | frozenset(self.slang)
         self._repaired.clear()
         for word in typed:
             self._repair(word)
+
+    def add_words(self, words: dict[str, str]) -> None:
+        """Local words (content/dialect.yaml): read as their Indonesian meaning; phrases of
+        several words ("cak mano") are replaced before the text is split."""
+        for word, means in words.items():
+            if " " in word:
+                self._phrases.append((re.compile(rf"\b{re.escape(word)}\b"), means))
+            else:
+                self.slang[word] = means
+        self._repaired.clear()
+
+    def _phrase(self, text: str) -> str:
+        for pattern, means in self._phrases:
+            text = pattern.sub(means, text)
+        return text
 
     def _repair(self, raw: str) -> tuple[str, ...]:
         found = self._repaired.get(raw)
@@ -170,9 +187,9 @@ class Normalizer:
 
     def _expand(self, raw: str) -> list[str]:
         redup = REDUP_RE.match(raw)
-        if redup and raw not in SLANG:
+        if redup and raw not in self.slang:
             raw = redup.group(1)
-        mapped = SLANG.get(raw)
+        mapped = self.slang.get(raw)
         if mapped is None:
             return [raw]
         return mapped.split()
@@ -219,7 +236,7 @@ class Normalizer:
 
     def raw_words(self, text: str) -> list[str]:
         words: list[str] = []
-        for raw in TOKEN_RE.findall(_fold(text)):
+        for raw in TOKEN_RE.findall(self._phrase(_fold(text))):
             words.extend(self._expand(raw))
         return words
 
@@ -228,7 +245,7 @@ class Normalizer:
         MAX_WORDS words are read, and words over MAX_WORD characters are taken as they are."""
         out: list[str] = []
         budget = NEW_WORDS_BUDGET
-        for word in TOKEN_RE.findall(_fold(text))[:MAX_WORDS]:
+        for word in TOKEN_RE.findall(self._phrase(_fold(text)))[:MAX_WORDS]:
             for piece in self._expand(word):
                 if not piece or piece in STOPWORDS:
                     continue

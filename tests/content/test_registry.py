@@ -121,3 +121,15 @@ def test_all_problems_reported_at_once(content_copy: Path) -> None:
     edit(content_copy / "faq/1_contoh.yaml", "    topic: hari_h\n", "    topic: hari_h\n    colour: red\n")
     edit(content_copy / "messages.yaml", "suggestions:\n", "sugestions:\n")
     assert len(problems(content_copy)) >= 3
+
+
+def test_dialect_words_need_a_known_source(content_copy: Path) -> None:
+    (content_copy / "dialect.yaml").write_text(
+        "sources:\n  kamus: {title: Kamus, url: 'https://kamus.example', date: '2025'}\n"
+        "words:\n  pacak: {means: bisa, source: kamus}\n  dak: {means: tidak, source: nowhere}\n",
+        encoding="utf-8")
+    assert any("dialect.yaml" in p and "nowhere" in p for p in problems(content_copy))
+    (content_copy / "dialect.yaml").write_text(
+        "sources:\n  kamus: {title: Kamus, url: 'https://kamus.example', date: '2025'}\n"
+        "words:\n  pacak: {means: bisa, source: kamus}\n", encoding="utf-8")
+    assert load_content(content_copy).dialect == {"pacak": "bisa"}

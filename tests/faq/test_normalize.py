@@ -46,3 +46,9 @@ def test_work_is_bounded_for_long_input(normalizer: Normalizer) -> None:
     assert normalizer.terms(long_word) == [long_word]          # taken as it is, not repaired
     many = " ".join(f"kata{i}" for i in range(MAX_WORDS * 3))
     assert len(normalizer.terms(many, repair=False)) == MAX_WORDS
+
+
+def test_local_words_from_content_are_read_as_indonesian(content: Content) -> None:
+    normalizer = Matcher(content).normalizer
+    normalizer.add_words({"pacak": "bisa", "cak mano": "bagaimana"})
+    assert normalizer.terms("cak mano aku pacak nyoblos") == normalizer.terms("bagaimana aku bisa nyoblos")
