@@ -32,7 +32,8 @@ GRID = {
     "answer": (0.84, 0.85, 0.86, 0.87, 0.88),
     "margin": (0.0, 0.005, 0.01, 0.02),
     "suggest": (0.80, 0.82, 0.84, 0.99),
-    "agree": (0.0, 0.80, 0.84),
+    "agree": (0.0, 0.84),
+    "min_coverage": (0.0, 0.15, 0.3, 0.45),
 }
 
 
@@ -52,14 +53,15 @@ def main() -> None:
         right["<decline>"] = devset.judge(item, decline[lang], fallback_any)
         rows.append((item, lexical.match(item.q), index.rank(embedder.query(item.q[:300]), 5), right))
 
-    def score(th: HybridThresholds, parity: int) -> tuple[float, int, int]:
-        hybrid = HybridMatcher(lexical, index, embedder, None, thresholds=th)
+    def score(th: HybridThresholds | None, parity: int) -> tuple[float, int, int]:
+        """Weighted and plain right answers on one half; th None: the keywords alone."""
+        hybrid = HybridMatcher(lexical, index, embedder, None, thresholds=th or HybridThresholds())
         got = weight = total = 0
         for item, lex, ranking, right in rows:
             if item.index % 2 != parity:
                 continue
-            sure = lex.kind == "answer" and lex.score >= th.lexical_sure_score \
-                and lex.coverage >= th.lexical_sure_coverage
+            sure = th is None or (lex.kind == "answer" and lex.score >= th.lexical_sure_score
+                                  and lex.coverage >= th.lexical_sure_coverage)
             match = lex if sure else hybrid.decide(lex, ranking)
             ok = (match.kind == "answer" and right[match.entry_ids[0]]) or \
                  (match.kind == "unknown" and right["<decline>"])
@@ -78,11 +80,10 @@ def main() -> None:
     assert best is not None
     (_, odd_right, odd_total), th = best
     _, even_right, even_total = score(th, 0)
-    base = HybridThresholds()
     print(f"chosen on the odd half: {th}")
     print(f"  odd half {odd_right}/{odd_total} = {odd_right / odd_total:.1%}; even half "
           f"{even_right}/{even_total} = {even_right / even_total:.1%} (judged on the answer text)")
-    _, lex_even, _ = score(replace(base, lexical_sure_score=-1, lexical_sure_coverage=-1), 0)
+    _, lex_even, _ = score(None, 0)
     print(f"  lexical alone, even half: {lex_even}/{even_total} = {lex_even / even_total:.1%}")
 
 

@@ -29,10 +29,12 @@ class HybridThresholds:
     # offering them did not pay (suggest = 0.99: only near-certain ties).
     lexical_sure_score: float = 0.0     # lexical answers this sure skip the model (0: any
     lexical_sure_coverage: float = 0.55  # answer the keywords are sure of, at their own bar)
-    answer: float = 0.88                # semantic top-1 cosine to answer directly...
-    margin: float = 0.0                 # ...when this far ahead of the runner-up
+    answer: float = 0.84                # semantic top-1 cosine to answer directly...
+    margin: float = 0.01                # ...when this far ahead of the runner-up
     suggest: float = 0.99               # offer the close ones as choices
     agree: float = 0.0                  # a lexical answer the model also ranks first
+    min_coverage: float = 0.15          # share of the question the keywords must explain
+                                        # before the model may answer at all
     max_suggestions: int = 3
 
 
@@ -67,6 +69,10 @@ class HybridMatcher:
 
     def decide(self, lex: Match, ranking: list[tuple[str, float]]) -> Match:
         th = self.thresholds
+        if not lex.ranking or lex.coverage < th.min_coverage:
+            # Not one word of the question is in the content's vocabulary (context words such
+            # as the regency's name do not count): the model's nearest entry would be a guess.
+            return lex
         (best, s1), (_, s2) = ranking[0], ranking[1]
         if lex.kind == "answer" and lex.entry_ids[0] == best and s1 >= th.agree:
             return lex

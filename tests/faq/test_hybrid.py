@@ -119,9 +119,15 @@ def test_decide_answers_offers_choices_or_keeps_the_lexical_result(content: Cont
     from bot.faq.hybrid import HybridThresholds
     from bot.faq.matcher import Match
 
-    th = HybridThresholds(answer=0.86, margin=0.02, suggest=0.83, agree=0.80)
+    th = HybridThresholds(answer=0.86, margin=0.02, suggest=0.83, agree=0.80, min_coverage=0.3)
     hybrid = HybridMatcher(Matcher(content), None, None, None, thresholds=th)
-    unknown = Match("unknown", ())
+    # Keywords explain part of the question, not enough to answer: the model decides.
+    unknown = Match("unknown", (), 2.0, 0.4, (("hasil", 2.0),))
+    # Keywords explain (almost) nothing of it: the model's nearest entry would be a guess.
+    nothing = Match("unknown", ())
+    weak = Match("unknown", (), 1.0, 0.2, (("hasil", 1.0),))
+    for lexical in (nothing, weak):
+        assert hybrid.decide(lexical, [("jam_tps", 0.95), ("hasil", 0.80)]) is lexical
     clear = hybrid.decide(unknown, [("jam_tps", 0.90), ("hasil", 0.85), ("bawa_apa", 0.70)])
     assert (clear.kind, clear.entry_ids) == ("answer", ("jam_tps",))
     close = hybrid.decide(unknown, [("jam_tps", 0.87), ("hasil", 0.86), ("bawa_apa", 0.70)])
