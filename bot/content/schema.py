@@ -7,6 +7,7 @@ from datetime import date
 from typing import Annotated
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -178,10 +179,24 @@ class EntryText(Strict):
     answer: NonEmpty
 
 
+def _regex(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression: {exc}") from None
+    return value
+
+
+Trigger = Annotated[str, StringConstraints(min_length=3), AfterValidator(_regex)]
+
+
 class Entry(Strict):
     topic: Slug
     sources: list[Slug] = Field(min_length=1)
     related: list[Slug] = Field(default_factory=list)
+    # Questions this entry must answer whatever the matcher thinks (case-insensitive regular
+    # expressions): e.g. every request to take sides gets the neutral answer.
+    triggers: list[Trigger] = Field(default_factory=list)
     id: EntryText
     en: EntryText | None = None
 

@@ -9,6 +9,7 @@ Thresholds are tuned with benchmarks/faq_accuracy.py, not by taste.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -57,6 +58,8 @@ class Matcher:
     def _build(self, content: Content) -> None:
         norm = self.normalizer
         norm.add_words(content.dialect)
+        self._triggers = [(re.compile(t, re.IGNORECASE), eid) for eid, loaded in content.entries.items()
+                          for t in loaded.entry.triggers]
         fields: dict[str, list[tuple[float, list[str]]]] = {}
         vocab: set[str] = set()
         typed: set[str] = set()
@@ -127,7 +130,18 @@ class Matcher:
             coverage[eid] = covered / total if total else 0.0
         return ranking, total, coverage
 
+    def triggered(self, text: str) -> str | None:
+        """The entry whose trigger the question matches, if any (content's `triggers`)."""
+        folded = " ".join(text.lower().split())
+        for pattern, entry_id in self._triggers:
+            if pattern.search(folded):
+                return entry_id
+        return None
+
     def match(self, text: str) -> Match:
+        entry_id = self.triggered(text)
+        if entry_id is not None:
+            return Match("answer", (entry_id,), float("inf"), 1.0)
         th = self.thresholds
         ranking, total, coverage = self.rank(text)
         if not ranking or total == 0:

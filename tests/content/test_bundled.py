@@ -84,3 +84,14 @@ def test_every_cited_source_is_on_the_fact_sheet(bundled_content: Content) -> No
     missing = [sid for sid, source in bundled_content.sources.items()
                if sid not in DATA_SOURCES and source.url not in facts]
     assert missing == []
+
+
+@pytest.mark.parametrize("question", [
+    "paslon nomor berapa yang paling layak dipilih?",
+    "sebaiknya aku coblos siapa",
+    "who should I vote for as governor?",
+])
+def test_requests_to_take_sides_get_the_neutral_answer(bundled_content: Content, question: str) -> None:
+    from bot.faq.matcher import Matcher
+
+    assert Matcher(bundled_content).match(question).entry_ids == ("siapa_terbaik",)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from bot import PROJECT_ROOT
@@ -57,3 +59,26 @@ def test_confident_answer_and_suggestions(matcher: Matcher) -> None:
     assert matcher.match("gmn cara nyoblos biar sah").entry_ids[0] == "cara_mencoblos"
     suggest = matcher.match("kapan jadwal resmi")
     assert suggest.kind == "suggest" and len(suggest.entry_ids) >= 2
+
+
+def test_a_trigger_answers_its_entry_whatever_the_scores(matcher: Matcher) -> None:
+    assert matcher.match("eh siapa yang menang kemarin").entry_ids == ("hasil",)
+    assert matcher.match("Siapa   Unggul?").kind == "answer"
+    assert matcher.triggered("kapan hari pencoblosan") is None
+
+
+def test_a_trigger_must_be_a_valid_regular_expression(tmp_path: Path) -> None:
+    import shutil
+
+    from bot.content.registry import ContentError, load_content
+    from tests.conftest import FIXTURE_CONTENT
+
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    faq = root / "faq" / "1_contoh.yaml"
+    faq.write_text(faq.read_text().replace('triggers: ["siapa (yang )?(menang|unggul)"]',
+                                           'triggers: ["siapa (yang menang"]'))
+    with pytest.raises(ContentError) as info:
+        load_content(root)
+    assert any("hasil.triggers" in str(p) and "regular expression" in str(p)
+               for p in info.value.problems)
