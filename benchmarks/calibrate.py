@@ -27,13 +27,14 @@ from bot.faq.normalize import detect_language
 from bot.faq.semantic import SemanticIndex, load_embedder
 
 GRID = {
-    "lexical_sure_score": (0.0, 4.0, 6.0, 8.0, 99.0),
-    "lexical_sure_coverage": (0.55, 0.7, 0.8),
-    "answer": (0.84, 0.85, 0.86, 0.87, 0.88),
-    "margin": (0.0, 0.005, 0.01, 0.02),
-    "suggest": (0.80, 0.82, 0.84, 0.99),
-    "agree": (0.0, 0.84),
-    "min_coverage": (0.0, 0.15, 0.3, 0.45),
+    "lexical_sure_score": (0.0, 6.0),
+    "lexical_sure_coverage": (0.55, 0.8),
+    "agree_top": (1, 2, 3),
+    "agree": (0.78, 0.80, 0.82, 0.84, 9.0),
+    "answer": (0.84, 0.86, 0.88, 9.0),
+    "margin": (0.0, 0.01, 0.02),
+    "suggest": (0.84, 0.99),
+    "min_coverage": (0.0, 0.15, 0.3),
 }
 
 

@@ -29,10 +29,11 @@ class HybridThresholds:
     # offering them did not pay (suggest = 0.99: only near-certain ties).
     lexical_sure_score: float = 0.0     # lexical answers this sure skip the model (0: any
     lexical_sure_coverage: float = 0.55  # answer the keywords are sure of, at their own bar)
-    answer: float = 0.84                # semantic top-1 cosine to answer directly...
+    agree_top: int = 3                  # keywords' best entry, when the model ranks it this
+    agree: float = 0.78                 # high and is at least this sure of its own best
+    answer: float = 0.84                # else the model's best, at this cosine...
     margin: float = 0.01                # ...when this far ahead of the runner-up
     suggest: float = 0.99               # offer the close ones as choices
-    agree: float = 0.0                  # a lexical answer the model also ranks first
     min_coverage: float = 0.15          # share of the question the keywords must explain
                                         # before the model may answer at all
     max_suggestions: int = 3
@@ -74,8 +75,10 @@ class HybridMatcher:
             # as the regency's name do not count): the model's nearest entry would be a guess.
             return lex
         (best, s1), (_, s2) = ranking[0], ranking[1]
-        if lex.kind == "answer" and lex.entry_ids[0] == best and s1 >= th.agree:
-            return lex
+        lexical_best = lex.ranking[0][0]
+        if s1 >= th.agree and lexical_best in [eid for eid, _ in ranking[:th.agree_top]]:
+            # The keywords were not sure, but the model ranks their pick among its own top.
+            return Match("answer", (lexical_best,), lex.score, lex.coverage, tuple(ranking))
         if s1 >= th.answer and s1 - s2 >= th.margin:
             return Match("answer", (best,), s1, 1.0, tuple(ranking))
         if s1 >= th.suggest:
