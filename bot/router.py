@@ -1,6 +1,6 @@
-"""Free text, routed in one place: the order of "is it for the bot, can it be read, is it a
-place, is it a question" is visible here, and the features it hands over to (regions for
-places, faq for questions) never call each other.
+"""Free text, routed in one place: the order of "is it for the bot, can it be read, is it
+about another place or election, is it a place, is it a question" is visible here, and the
+features it hands over to (regions for places, faq for questions) never call each other.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ async def on_text(update: Update, context: SuaraContext) -> None:
     context.lang = detect_language(services.matcher.normalizer, text) or context.lang
     if NIK.search(text):
         await say(update, context, "nik_warning")
+    if services.matcher.out_of_scope(text):
+        await say(update, context, "out_of_scope", keyboards.open_menu)
+        return
     place = services.regions.find_place(text)
     if place.is_place_question:
         await answer_place(update, context, place)

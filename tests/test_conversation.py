@@ -277,3 +277,10 @@ async def test_was_this_helpful_counts_and_keeps_a_no_with_its_entry(harness: Ha
     await harness.text("jam berapa tps buka dan tutupnya?")
     await harness.press_label("Membantu")
     assert await feedback_counts(db) == {"cara_mencoblos": (0, 1), "jam_tps": (1, 0)}
+
+
+async def test_another_places_results_are_out_of_scope_but_procedure_is_not(harness: Harness) -> None:
+    assert "di luar yang saya tangani" in texts(await harness.text("siapa pemenang pilkada jakarta"))[0]
+    assert "outside what I cover" in texts(await harness.text("who won the election in america?"))[0]
+    how = texts(await harness.text("gmn cara nyoblos yg sah di jakarta?"))[0]
+    assert how.startswith("<b>Cara mencoblos yang sah</b>")

@@ -19,6 +19,7 @@ from bot.content.schema import (
     FaqFile,
     Localized,
     Schedule,
+    Scope,
     Source,
     SubscriptionTopic,
     Topic,
@@ -48,6 +49,12 @@ def _mapping(col: Collector, path: Path, model: type[BaseModel], what: str
     elif raw is not None:
         col.add(path, None, "", f"must be a mapping of {what}")
     return found, raw
+
+
+def load_scope(col: Collector, root: Path) -> Scope | None:
+    """scope.yaml is optional: without it nothing is declined as out of scope."""
+    path = root / "scope.yaml"
+    return load_model(col, path, Scope) if path.exists() else None
 
 
 def load_dialect(col: Collector, root: Path) -> Dialect | None:

@@ -24,6 +24,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "answer": {"title": "Judul", "body": Markup("Isi <b>jawaban</b>."), "sources": _SAMPLE_SOURCES},
     "suggestions": {},
     "fallback": {},
+    "out_of_scope": {},
     "language_prompt": {},
     "language_set": {},
     "countdown_before": {"days": 12, "hours": 5, "voting_day": date(2024, 11, 27)},

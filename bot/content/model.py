@@ -19,6 +19,7 @@ from bot.content.schema import (
     Election,
     Entry,
     Schedule,
+    Scope,
     Source,
     SubscriptionTopic,
     Topic,
@@ -49,6 +50,7 @@ class Content:
     broadcast_templates: dict[str, dict[str, Template]]  # template id -> lang -> template
     subscription_topics: dict[str, SubscriptionTopic]     # broadcast topics, in menu order
     dialect: dict[str, str] = field(default_factory=dict)  # local word or phrase -> Indonesian
+    scope: Scope | None = None                              # what is out of scope
     # Answers, and messages without variables (button labels...), depend only on content and
     # language, so each is rendered once.
     _answers: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)

@@ -17,6 +17,7 @@ from bot.content.loaders import (
     load_messages,
     load_model,
     load_schedule,
+    load_scope,
     load_sources,
     load_subscription_topics,
     load_topics,
@@ -46,6 +47,7 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     subscription_topics = load_subscription_topics(col, root)
     schedule, broadcast_templates = load_schedule(col, root, env)
     dialect = load_dialect(col, root)
+    scope = load_scope(col, root)
     if schedule is not None:
         check_schedule(col, root, schedule, subscription_topics)
     # References are checked even when other files failed, so every problem shows at once.
@@ -54,7 +56,7 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     assert election is not None and commands is not None and schedule is not None
     content = Content(root, election, sources, topics, entries, messages, commands, schedule,
                       broadcast_templates, subscription_topics,
-                      {w: d.means for w, d in dialect.words.items()} if dialect else {})
+                      {w: d.means for w, d in dialect.words.items()} if dialect else {}, scope)
     if render_check:
         check_rendering(col, content)
     col.raise_if_any()

@@ -48,6 +48,19 @@ class Source(Strict):
     date: NonEmpty
 
 
+# ---- scope.yaml (optional) ---------------------------------------------------------------
+
+
+Phrase = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+( [a-z0-9]+)*$")]
+
+
+class Scope(Strict):
+    """Places outside the deployment, and the topics that make a question about them out of
+    scope (their results, candidates, polling stations, dates)."""
+    elsewhere: list[Phrase] = Field(default_factory=list)
+    topics: list[Phrase] = Field(default_factory=list)
+
+
 # ---- dialect.yaml (optional) -------------------------------------------------------------
 
 

@@ -58,6 +58,9 @@ class Matcher:
     def _build(self, content: Content) -> None:
         norm = self.normalizer
         norm.add_words(content.dialect)
+        scope = content.scope
+        self._elsewhere = tuple(scope.elsewhere) if scope else ()
+        self._scope_topics = tuple(scope.topics) if scope else ()
         self._triggers = [(re.compile(t, re.IGNORECASE), eid) for eid, loaded in content.entries.items()
                           for t in loaded.entry.triggers]
         fields: dict[str, list[tuple[float, list[str]]]] = {}
@@ -129,6 +132,15 @@ class Matcher:
             covered = sum(self._idf[t] for t in set(terms) if t in entry_terms)
             coverage[eid] = covered / total if total else 0.0
         return ranking, total, coverage
+
+    def out_of_scope(self, text: str) -> bool:
+        """A question about another place's results, candidates, polling stations or dates
+        (content/scope.yaml): it names a place elsewhere and one of the scope's topics."""
+        if not self._elsewhere:
+            return False
+        words = " " + " ".join(self.normalizer.raw_words(text)) + " "
+        return any(f" {p} " in words for p in self._elsewhere) and \
+            any(f" {t} " in words for t in self._scope_topics)
 
     def triggered(self, text: str) -> str | None:
         """The entry whose trigger the question matches, if any (content's `triggers`)."""
