@@ -11,15 +11,14 @@ from jinja2 import Template, TemplateSyntaxError
 from pydantic import BaseModel
 
 from bot.content.errors import Collector, key_line
+from bot.content.language import Dialect, Scope
 from bot.content.messages import MESSAGE_VARIABLES
 from bot.content.model import LoadedEntry
 from bot.content.schema import (
     LANGUAGES,
-    Dialect,
     FaqFile,
     Localized,
     Schedule,
-    Scope,
     Source,
     SubscriptionTopic,
     Topic,

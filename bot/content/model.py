@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import Template
 from markupsafe import Markup
 
+from bot.content.language import Scope
 from bot.content.render import render
 from bot.content.schema import (
     LANGUAGES,
@@ -19,7 +20,6 @@ from bot.content.schema import (
     Election,
     Entry,
     Schedule,
-    Scope,
     Source,
     SubscriptionTopic,
     Topic,

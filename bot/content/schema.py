@@ -48,40 +48,6 @@ class Source(Strict):
     date: NonEmpty
 
 
-# ---- scope.yaml (optional) ---------------------------------------------------------------
-
-
-Phrase = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+( [a-z0-9]+)*$")]
-
-
-class Scope(Strict):
-    """Places outside the deployment, and the topics that make a question about them out of
-    scope (their results, candidates, polling stations, dates)."""
-    elsewhere: list[Phrase] = Field(default_factory=list)
-    topics: list[Phrase] = Field(default_factory=list)
-
-
-# ---- dialect.yaml (optional) -------------------------------------------------------------
-
-
-class DialectWord(Strict):
-    means: Annotated[str, StringConstraints(pattern=r"^[a-z]+( [a-z]+)*$")]
-    source: Slug
-
-
-class Dialect(Strict):
-    """Local words -> the Indonesian word the matcher reads, each with its source."""
-    sources: dict[Slug, Source] = Field(min_length=1)
-    words: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+( [a-z]+)*$")], DialectWord]
-
-    @model_validator(mode="after")
-    def _sources_exist(self) -> Dialect:
-        missing = sorted({w.source for w in self.words.values()} - set(self.sources))
-        if missing:
-            raise ValueError(f"unknown source(s) {', '.join(missing)}")
-        return self
-
-
 # ---- election.yaml ------------------------------------------------------------------------
 
 

@@ -119,20 +119,21 @@ def test_decide_answers_offers_choices_or_keeps_the_lexical_result(content: Cont
     from bot.faq.hybrid import HybridThresholds
     from bot.faq.matcher import Match
 
-    th = HybridThresholds(answer=0.86, margin=0.02, suggest=0.83, agree=0.80, min_coverage=0.3)
+    th = HybridThresholds(answer=0.86, margin=0.02, suggest=0.83, agree=0.80, agree_top=2,
+                          min_coverage=0.3)
     hybrid = HybridMatcher(Matcher(content), None, None, None, thresholds=th)
     # Keywords explain part of the question, not enough to answer: the model decides.
-    unknown = Match("unknown", (), 2.0, 0.4, (("hasil", 2.0),))
-    # Keywords explain (almost) nothing of it: the model's nearest entry would be a guess.
-    nothing = Match("unknown", ())
-    weak = Match("unknown", (), 1.0, 0.2, (("hasil", 1.0),))
-    for lexical in (nothing, weak):
-        assert hybrid.decide(lexical, [("jam_tps", 0.95), ("hasil", 0.80)]) is lexical
+    unknown = Match("unknown", (), 2.0, 0.4, (("bawa_apa", 2.0),))
     clear = hybrid.decide(unknown, [("jam_tps", 0.90), ("hasil", 0.85), ("bawa_apa", 0.70)])
     assert (clear.kind, clear.entry_ids) == ("answer", ("jam_tps",))
     close = hybrid.decide(unknown, [("jam_tps", 0.87), ("hasil", 0.86), ("bawa_apa", 0.70)])
     assert (close.kind, close.entry_ids) == ("suggest", ("jam_tps", "hasil"))
     assert hybrid.decide(unknown, [("jam_tps", 0.75), ("hasil", 0.74)]) is unknown
-    lexical = Match("answer", ("hasil",), 5.0, 0.7)
-    agreed = hybrid.decide(lexical, [("hasil", 0.81), ("jam_tps", 0.80)])
-    assert agreed is lexical
+    # The keywords' unsure pick, ranked in the model's top two: answered.
+    agreed = hybrid.decide(unknown, [("hasil", 0.82), ("bawa_apa", 0.81), ("jam_tps", 0.70)])
+    assert (agreed.kind, agreed.entry_ids) == ("answer", ("bawa_apa",))
+    # Keywords explain (almost) nothing of it: the model's nearest entry would be a guess.
+    nothing = Match("unknown", ())
+    weak = Match("unknown", (), 1.0, 0.2, (("hasil", 1.0),))
+    for lexical in (nothing, weak):
+        assert hybrid.decide(lexical, [("jam_tps", 0.95), ("hasil", 0.80)]) is lexical
