@@ -48,6 +48,9 @@ def _bigrams(terms: list[str]) -> list[str]:
     return [f"{a} {b}" for a, b in pairwise(terms)]
 
 
+LONG_MESSAGE_WORDS = 12
+SENTENCE_END = re.compile(r"[.?!;\n]+|,\s+(?=(?:kalau|kalo|klo|trus|terus|jadi|tapi|tp|but|so|if)\b)")
+
 class Matcher:
     def __init__(self, content: Content, normalizer: Normalizer | None = None,
                  thresholds: Thresholds | None = None) -> None:
@@ -154,6 +157,17 @@ class Matcher:
         entry_id = self.triggered(text)
         if entry_id is not None:
             return Match("answer", (entry_id,), float("inf"), 1.0)
+        whole = self._match(text)
+        if whole.kind == "answer" or len(text.split()) <= LONG_MESSAGE_WORDS:
+            return whole
+        # A long message tells the asker's situation first and asks last: the question's own
+        # sentence, or its last words, may be answerable where the whole is not.
+        parts = [p for p in SENTENCE_END.split(text) if len(p.split()) >= 3]
+        parts.append(" ".join(text.split()[-LONG_MESSAGE_WORDS:]))
+        answers = [m for m in map(self._match, parts) if m.kind == "answer"]
+        return max(answers, key=lambda m: m.coverage * m.score) if answers else whole
+
+    def _match(self, text: str) -> Match:
         th = self.thresholds
         ranking, total, coverage = self.rank(text)
         if not ranking or total == 0:

@@ -82,3 +82,12 @@ def test_a_trigger_must_be_a_valid_regular_expression(tmp_path: Path) -> None:
         load_content(root)
     assert any("hasil.triggers" in str(p) and "regular expression" in str(p)
                for p in info.value.problems)
+
+
+def test_a_long_message_is_answered_from_its_question_sentence(matcher: Matcher) -> None:
+    situation = ("kemarin saya sibuk sekali di kebun dan pulangnya sore terus capek banget. "
+                 "jam berapa tps buka dan tutup?")
+    assert matcher._match(situation).kind == "unknown"        # the whole is too diluted
+    assert matcher.match(situation).entry_ids == ("jam_tps",)
+    assert matcher.match("kemarin saya sibuk sekali di kebun dan pulangnya sore terus capek "
+                         "banget jadi malas keluar rumah").kind == "unknown"
