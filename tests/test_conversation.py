@@ -117,7 +117,7 @@ async def test_close_candidates_are_offered_as_buttons(harness: Harness) -> None
 
 
 async def test_unknown_question_falls_back_and_is_stored_without_identity(harness: Harness) -> None:
-    calls = await harness.text("resep rendang padang, telp saya 081234567890")
+    calls = await harness.text("kenapa langit berwarna biru, telp saya 081234567890")
     assert "belum punya jawaban" in texts(calls)[0]
     stored = await list_unanswered(harness.app.services.db)
     assert len(stored) == 1
@@ -128,11 +128,11 @@ async def test_unknown_question_falls_back_and_is_stored_without_identity(harnes
 
 
 async def test_unanswered_questions_expire_after_90_days(harness: Harness) -> None:
-    await harness.text("resep rendang padang")
+    await harness.text("kenapa langit berwarna biru")
     harness.clock.set(datetime(2029, 6, 1, tzinfo=UTC))
-    await harness.text("harga cabe hari ini")
+    await harness.text("berapa banyak bintang di langit")
     stored = await list_unanswered(harness.app.services.db)
-    assert [q.text for q in stored] == ["harga cabe hari ini"]
+    assert [q.text for q in stored] == ["berapa banyak bintang di langit"]
 
 
 async def test_nik_in_a_question_gets_a_privacy_warning(harness: Harness) -> None:
@@ -284,3 +284,10 @@ async def test_another_places_results_are_out_of_scope_but_procedure_is_not(harn
     assert "outside what I cover" in texts(await harness.text("who won the election in america?"))[0]
     how = texts(await harness.text("gmn cara nyoblos yg sah di jakarta?"))[0]
     assert how.startswith("<b>Cara mencoblos yang sah</b>")
+
+
+async def test_other_services_are_out_of_scope_unless_about_voting(harness: Harness) -> None:
+    assert "di luar yang saya tangani" in texts(await harness.text("resep rendang padang yang enak"))[0]
+    assert "di luar" not in texts(await harness.text("berapa gaji kpps di tps"))[0]
+    reply = texts(await harness.text("belum punya ktp baru, masih bisa milih?"))[0]
+    assert "di luar yang saya tangani" not in reply

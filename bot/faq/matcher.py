@@ -64,6 +64,8 @@ class Matcher:
         scope = content.scope
         self._elsewhere = tuple(scope.elsewhere) if scope else ()
         self._scope_topics = tuple(scope.topics) if scope else ()
+        self._unrelated = tuple(scope.unrelated) if scope else ()
+        self._voting = tuple(scope.voting) if scope else ()
         self._triggers = [(re.compile(t, re.IGNORECASE), eid) for eid, loaded in content.entries.items()
                           for t in loaded.entry.triggers]
         fields: dict[str, list[tuple[float, list[str]]]] = {}
@@ -137,13 +139,17 @@ class Matcher:
         return ranking, total, coverage
 
     def out_of_scope(self, text: str) -> bool:
-        """A question about another place's results, candidates, polling stations or dates
-        (content/scope.yaml): it names a place elsewhere and one of the scope's topics."""
-        if not self._elsewhere:
-            return False
+        """Out of scope (content/scope.yaml): a question about another place's results,
+        candidates, polling stations or dates, or about another service with no word of
+        voting in it."""
         words = " " + " ".join(self.normalizer.raw_words(text)) + " "
-        return any(f" {p} " in words for p in self._elsewhere) and \
-            any(f" {t} " in words for t in self._scope_topics)
+
+        def says(phrases: tuple[str, ...]) -> bool:
+            return any(f" {p} " in words for p in phrases)
+
+        if says(self._elsewhere) and says(self._scope_topics):
+            return True
+        return says(self._unrelated) and not says(self._voting)
 
     def triggered(self, text: str) -> str | None:
         """The entry whose trigger the question matches, if any (content's `triggers`)."""
