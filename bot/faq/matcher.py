@@ -145,7 +145,8 @@ class Matcher:
         words = " " + " ".join(self.normalizer.raw_words(text)) + " "
 
         def says(phrases: tuple[str, ...]) -> bool:
-            return any(f" {p} " in words for p in phrases)
+            # Whole words; a phrase of 5+ letters also with an ending ("kelahirannya").
+            return any(f" {p} " in words or (len(p) >= 5 and f" {p}" in words) for p in phrases)
 
         if says(self._elsewhere) and says(self._scope_topics):
             return True
