@@ -41,7 +41,7 @@ class HybridThresholds:
 
 class HybridMatcher:
     def __init__(self, lexical: Matcher, index: SemanticIndex | None, embedder: Embedder | None,
-                 pool: ThreadPoolExecutor | None, *, max_queue: int = 6, cache_size: int = 2048,
+                 pool: ThreadPoolExecutor | None, *, max_queue: int = 4, cache_size: int = 2048,
                  thresholds: HybridThresholds | None = None) -> None:
         self.lexical, self.index, self.embedder, self.pool = lexical, index, embedder, pool
         self.thresholds = thresholds or HybridThresholds()
