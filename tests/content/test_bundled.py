@@ -95,3 +95,30 @@ def test_requests_to_take_sides_get_the_neutral_answer(bundled_content: Content,
     from bot.faq.matcher import Matcher
 
     assert Matcher(bundled_content).match(question).entry_ids == ("siapa_terbaik",)
+
+
+DEVSET = PROJECT_ROOT.parent / "shared" / "eval" / "questions-dev.json"
+
+
+@pytest.mark.skipif(not DEVSET.exists(), reason="../shared/eval is not beside this checkout")
+def test_no_example_question_is_a_near_copy_of_the_development_set(bundled_content: Content) -> None:
+    """The dev set measures questions nobody here wrote: content examples stay below 0.85
+    similarity to every one of them, after normalisation."""
+    import json
+
+    from rapidfuzz import fuzz
+
+    from bot.faq.matcher import Matcher
+
+    normalizer = Matcher(bundled_content).normalizer
+    dev = [" ".join(normalizer.terms(q["q"]))
+           for q in json.loads(DEVSET.read_text(encoding="utf-8"))["questions"]]
+    near = []
+    for entry in bundled_content.entries.values():
+        for lang in ("id", "en"):
+            text = entry.entry.text(lang)
+            for example in (text.title, *text.questions):
+                terms = " ".join(normalizer.terms(example))
+                if max(fuzz.ratio(terms, d) for d in dev) >= 85:
+                    near.append((entry.id, example))
+    assert near == []
