@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -30,7 +31,8 @@ def test_check_accepts_bundled_content(tmp_path: Path) -> None:
                             env={k: v for k, v in os.environ.items() if k != "CONTENT_DIR"}
                             | {"PYTHONPATH": str(PROJECT_ROOT)}, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "content OK" in result.stdout and "45 FAQ entries" in result.stdout
+    assert "content OK" in result.stdout
+    assert int(re.search(r"(\d+) FAQ entries", result.stdout).group(1)) >= 35  # type: ignore[union-attr]
 
 
 def test_check_refuses_broken_content_with_file_and_line(tmp_path: Path) -> None:
