@@ -17,7 +17,7 @@ from typing import Literal
 
 from bot.content.registry import Content
 from bot.content.schema import LANGUAGES
-from bot.faq.normalize import Normalizer
+from bot.faq.normalize import NEW_WORDS_BUDGET, Normalizer
 
 Kind = Literal["answer", "suggest", "unknown"]
 
@@ -49,7 +49,21 @@ def _bigrams(terms: list[str]) -> list[str]:
 
 
 LONG_MESSAGE_WORDS = 12
-SENTENCE_END = re.compile(r"[.?!;\n]+|,\s+(?=(?:kalau|kalo|klo|trus|terus|jadi|tapi|tp|but|so|if)\b)")
+MAX_PARTS = 3
+SENTENCE_END = re.compile(r"([.?!;\n]+)")
+CLAUSE = re.compile(r",\s+(?=(?:kalau|kalo|klo|trus|terus|jadi|tapi|tp|but|so|if)\b)")
+
+
+def _sentences(text: str) -> list[tuple[str, bool]]:
+    """Clauses of three words or more, each with whether it is the asking one (the last
+    clause of a sentence ending in "?")."""
+    chunks = SENTENCE_END.split(text)
+    found: list[tuple[str, bool]] = []
+    for i in range(0, len(chunks), 2):
+        question = i + 1 < len(chunks) and "?" in chunks[i + 1]
+        clauses = [c for c in CLAUSE.split(chunks[i]) if len(c.split()) >= 3]
+        found += [(c, question and n == len(clauses) - 1) for n, c in enumerate(clauses)]
+    return found
 
 class Matcher:
     def __init__(self, content: Content, normalizer: Normalizer | None = None,
@@ -117,8 +131,9 @@ class Matcher:
             for term in weights:
                 self._postings[term].append(eid)
 
-    def rank(self, text: str) -> tuple[list[tuple[str, float]], float, dict[str, float]]:
-        terms = [t for t in self.normalizer.terms(text) if t not in self.context]
+    def rank(self, text: str, budget: int = NEW_WORDS_BUDGET
+             ) -> tuple[list[tuple[str, float]], float, dict[str, float]]:
+        terms = [t for t in self.normalizer.terms(text, budget=budget) if t not in self.context]
         query = terms + _bigrams(terms)
         scores: defaultdict[str, float] = defaultdict(float)
         for term in query:
@@ -169,14 +184,17 @@ class Matcher:
             return whole
         # A long message tells the asker's situation first and asks last: the question's own
         # sentence, or its last words, may be answerable where the whole is not.
-        parts = [p for p in SENTENCE_END.split(text) if len(p.split()) >= 3]
-        parts.append(" ".join(text.split()[-LONG_MESSAGE_WORDS:]))
-        answers = [m for m in map(self._match, parts) if m.kind == "answer"]
+        # The parts' words were met in the whole: no new word is repaired again (budget 0),
+        # and at most MAX_PARTS parts are read, so a long message stays cheap.
+        sentences = _sentences(text)
+        asked = [s for s, question in sentences if question] or [s for s, _ in sentences[-1:]]
+        parts = [*asked[-(MAX_PARTS - 1):], " ".join(text.split()[-LONG_MESSAGE_WORDS:])]
+        answers = [m for m in (self._match(p, budget=0) for p in parts) if m.kind == "answer"]
         return max(answers, key=lambda m: m.coverage * m.score) if answers else whole
 
-    def _match(self, text: str) -> Match:
+    def _match(self, text: str, budget: int = NEW_WORDS_BUDGET) -> Match:
         th = self.thresholds
-        ranking, total, coverage = self.rank(text)
+        ranking, total, coverage = self.rank(text, budget)
         if not ranking or total == 0:
             return Match("unknown", ())
         best_id, best = ranking[0]

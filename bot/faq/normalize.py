@@ -240,11 +240,10 @@ class Normalizer:
             words.extend(self._expand(raw))
         return words
 
-    def terms(self, text: str, repair: bool = True) -> list[str]:
+    def terms(self, text: str, repair: bool = True, budget: int = NEW_WORDS_BUDGET) -> list[str]:
         """Canonical content terms, stopwords removed, in order. Work is bounded: at most
         MAX_WORDS words are read, and words over MAX_WORD characters are taken as they are."""
         out: list[str] = []
-        budget = NEW_WORDS_BUDGET
         for word in TOKEN_RE.findall(self._phrase(_fold(text)))[:MAX_WORDS]:
             for piece in self._expand(word):
                 if not piece or piece in STOPWORDS:
