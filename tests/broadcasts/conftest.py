@@ -22,7 +22,7 @@ from bot.regions.directory import TpsDirectory
 from bot.regions.loader import load_regions
 from bot.settings import Settings, load_settings
 from bot.storage import Database, open_database
-from bot.storage.broadcasts import get_broadcast, outcome_counts
+from bot.storage.broadcasts import create_broadcast, get_broadcast, outcome_counts
 from bot.storage.subscriptions import subscribe
 from bot.storage.users import set_region, touch_user
 from tests.conftest import TEST_TOKEN
@@ -95,6 +95,15 @@ class Rig:
             await asyncio.sleep(0.05)
         counts = await outcome_counts(self.db, broadcast_id)
         raise AssertionError(f"broadcast {broadcast_id} not {states}: {b and b.state} {counts}")
+
+
+async def broadcast(rig: Rig, **kwargs: object) -> int:
+    """A text broadcast to everyone, now; `kwargs` override any field."""
+    values: dict[str, object] = {"created_by": "test", "topic": "announcements",
+                                 "text": "Halo warga", "not_before": rig.clock.now(),
+                                 "now": rig.clock.now()}
+    values.update(kwargs)
+    return await create_broadcast(rig.db, **values)  # type: ignore[arg-type]
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], within: float = 10.0,

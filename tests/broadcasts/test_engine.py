@@ -8,17 +8,9 @@ from datetime import timedelta
 import pytest
 
 from bot.broadcasts.sender import SendResult, classify
-from bot.storage.broadcasts import create_broadcast, get_broadcast, outcome_counts, set_state
+from bot.storage.broadcasts import get_broadcast, outcome_counts, set_state
 from bot.storage.subscriptions import get_subscription, unsubscribe
-from tests.broadcasts.conftest import NIGHT_WIB, Rig, eventually, settled
-
-
-async def broadcast(rig: Rig, **kwargs: object) -> int:
-    values: dict[str, object] = {"created_by": "test", "topic": "announcements",
-                                 "text": "Halo warga", "not_before": rig.clock.now(),
-                                 "now": rig.clock.now()}
-    values.update(kwargs)
-    return await create_broadcast(rig.db, **values)  # type: ignore[arg-type]
+from tests.broadcasts.conftest import NIGHT_WIB, Rig, broadcast, eventually, settled
 
 
 async def test_every_subscriber_gets_exactly_one_message(rig: Rig) -> None:

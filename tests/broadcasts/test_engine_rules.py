@@ -11,16 +11,8 @@ import pytest
 
 from bot.broadcasts import engine as engine_module
 from bot.broadcasts.sender import SendResult, classify, unknown
-from bot.storage.broadcasts import create_broadcast, get_broadcast, outcome_counts
-from tests.broadcasts.conftest import Rig, eventually
-
-
-async def broadcast(rig: Rig, **kwargs: object) -> int:
-    values: dict[str, object] = {"created_by": "test", "topic": "announcements",
-                                 "text": "Halo warga", "not_before": rig.clock.now(),
-                                 "now": rig.clock.now()}
-    values.update(kwargs)
-    return await create_broadcast(rig.db, **values)  # type: ignore[arg-type]
+from bot.storage.broadcasts import get_broadcast, outcome_counts
+from tests.broadcasts.conftest import Rig, broadcast, eventually
 
 
 async def test_a_broadcast_that_cannot_be_composed_fails_and_the_next_one_goes(rig: Rig) -> None:
