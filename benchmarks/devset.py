@@ -94,6 +94,7 @@ async def run(settings: Settings, content: Content, items: list[Item],
     app = build_application(settings, request=request, get_updates_request=request, clock=clock,
                             content=content)
     await open_offline(app)
+    await app.services.semantic_ready.wait()
     report = Report()
     try:
         for n, item in enumerate(items):

@@ -70,6 +70,7 @@ async def per_message(rng: random.Random) -> None:
                                 clock=FixedClock(DURING_CAMPAIGN),
                                 content=load_content(PROJECT_ROOT / "content"))
         await open_offline(app)
+        await app.services.semantic_ready.wait()
         worst: list[tuple[float, str]] = []
         try:
             for n, (label, text) in enumerate(messages(rng)):

@@ -62,6 +62,7 @@ async def bench_in_process(questions: list[str], rounds: int) -> None:
         app = build_application(settings, request=request, get_updates_request=request,
                                 clock=FixedClock(datetime(2024, 11, 13, 2, tzinfo=UTC)))
         await open_offline(app)
+        await app.services.semantic_ready.wait()
         times = []
         try:
             for i in range(rounds):

@@ -63,6 +63,7 @@ async def in_process(questions: list[str], cache: Path) -> None:
         app = build_application(settings, request=request, get_updates_request=request,
                                 clock=FixedClock(DURING_CAMPAIGN))
         await open_offline(app)
+        await app.services.semantic_ready.wait()
         times = []
         try:
             for i, q in enumerate(questions):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import Awaitable
@@ -87,7 +88,10 @@ async def _post_init(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
     services = app.services
     services._db = await open_database(services.settings.database_path)
-    await _start_semantic(services)
+    # The model and the content's vectors load in the background (a first start computes the
+    # vectors, ~25 s for the bundled content; later starts read them from CACHE_DIR): the bot
+    # answers from keywords meanwhile, and `services.semantic_ready` is set when done.
+    services.semantic_task = asyncio.create_task(_start_semantic(services), name="semantic")
     await _register_commands(app, services.content)
     if services.engine is not None:
         await services.engine.start()
@@ -103,6 +107,13 @@ async def _post_init(app: Application) -> None:
 
 async def _start_semantic(services: Services) -> None:
     """Load the model and the content's vectors (from the cache when warm), off the loop."""
+    try:
+        await _load_semantic(services)
+    finally:
+        services.semantic_ready.set()
+
+
+async def _load_semantic(services: Services) -> None:
     threads = services.settings.semantic_threads
     if not threads:
         return
@@ -110,11 +121,11 @@ async def _start_semantic(services: Services) -> None:
     # vectors run there too, so no other thread ever holds a model.
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic")
     loop = asyncio.get_running_loop()
-    embedder = await loop.run_in_executor(pool, load_embedder, threads)
-    if embedder is None:
-        pool.shutdown(wait=False)
-        return
     try:
+        embedder = await loop.run_in_executor(pool, load_embedder, threads)
+        if embedder is None:
+            pool.shutdown(wait=False)
+            return
         index = await loop.run_in_executor(pool, SemanticIndex.build, services.content, embedder,
                                            services.settings.cache_path)
     except Exception as exc:
@@ -122,11 +133,20 @@ async def _start_semantic(services: Services) -> None:
                     type(exc).__name__, exc)
         pool.shutdown(wait=False)
         return
+    except BaseException:   # cancelled at shutdown
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
     services.answers = HybridMatcher(services.matcher, index, embedder, pool)
+    log.info("semantic answers ready")
 
 
 async def _post_shutdown(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
+    task = app.services.semantic_task
+    if task is not None and not task.done():
+        task.cancel()   # the worker finishes its current step on its own
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     if app.services.answers.pool is not None:
         app.services.answers.pool.shutdown(wait=False, cancel_futures=True)
     if app.services.scheduler is not None:

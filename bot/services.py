@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -34,6 +35,8 @@ class Services:
     answers: HybridMatcher      # the lexical matcher, plus the model once post_init loads it
     tps: TpsDirectory = field(default_factory=TpsDirectory)
     recent_answers: RecentAnswers = field(default_factory=RecentAnswers)
+    semantic_task: asyncio.Task[None] | None = None   # loads the model (post_init)
+    semantic_ready: asyncio.Event = field(default_factory=asyncio.Event)
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
     scheduler: Scheduled | None = None
     _db: Database | None = None  # opened in post_init, closed in post_shutdown

@@ -67,6 +67,7 @@ async def harness(settings: Settings, content: Content) -> AsyncIterator[Harness
     app = build_application(settings, request=request, get_updates_request=request, clock=clock,
                             content=content)
     await open_offline(app)
+    await app.services.semantic_ready.wait()   # deterministic: the model is loaded (or not)
     try:
         yield Harness(app, request, clock)
     finally:

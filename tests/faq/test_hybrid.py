@@ -85,6 +85,7 @@ async def run_app(settings: Settings, content: Content, question: str) -> tuple[
     app = build_application(settings, request=request, get_updates_request=request,
                             clock=FixedClock(DURING_CAMPAIGN), content=content)
     await open_offline(app)
+    await app.services.semantic_ready.wait()
     try:
         harness = Harness(app, request, FixedClock(DURING_CAMPAIGN))
         return harness, texts(await harness.text(question))[0]
