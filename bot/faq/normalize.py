@@ -138,6 +138,7 @@ class Normalizer:
     def __init__(self) -> None:
         self.vocabulary: frozenset[str] = frozenset()
         self._vocab_list: list[str] = []
+        self._typed_list: list[str] = []
         self._repaired: dict[str, tuple[str, ...]] = {}
         self.slang: dict[str, str] = dict(SLANG)
         self._phrases: list[tuple[re.Pattern[str], str]] = []
@@ -151,6 +152,7 @@ class Normalizer:
         typed = frozenset(w for w in typed if w)
         # Words a part of a joined word can be without stemming: checked before the stemmer.
         self._surface = self.vocabulary | typed | STOPWORDS | frozenset(self.slang)
+        self._typed_list = sorted(w for w in typed | frozenset(self.slang) if w.isalpha() and len(w) >= 4)
         self._repaired.clear()
         for word in typed:
             self._repair(word)
@@ -230,6 +232,18 @@ class Normalizer:
                                      score_cutoff=cutoff)
             if hit is not None:
                 return (hit[0],)
+        # A typo of a word as the content writes it ("pmilih", "bupti", "hsil" + "nya"): the
+        # stemmer cannot read a misspelt word, so compare the word as typed, and without its
+        # clitic, with the content's own words.
+        for typed in dict.fromkeys((raw, *(raw[: -len(c)] for c in CLITICS
+                                           if raw.endswith(c) and len(raw) - len(c) >= 4))):
+            if len(typed) < 4 or not typed.isalpha():
+                continue
+            cutoff = 84 if len(typed) <= 5 else 80
+            hit = process.extractOne(typed, self._typed_list, scorer=fuzz.ratio,
+                                     score_cutoff=cutoff)
+            if hit is not None:
+                return tuple(self.canonical(w) for w in self._expand(hit[0]))
         return (canon,)
 
     # -- whole texts ----------------------------------------------------------------------

@@ -52,3 +52,9 @@ def test_local_words_from_content_are_read_as_indonesian(content: Content) -> No
     normalizer = Matcher(content).normalizer
     normalizer.add_words({"pacak": "bisa", "cak mano": "bagaimana"})
     assert normalizer.terms("cak mano aku pacak nyoblos") == normalizer.terms("bagaimana aku bisa nyoblos")
+
+
+def test_a_misspelt_word_is_repaired_against_the_content_as_written(normalizer: Normalizer) -> None:
+    # Vowels dropped or letters swapped: the stemmer cannot read these; the typed words can.
+    assert normalizer.terms("undangan sy hlang") == normalizer.terms("undangan saya hilang")
+    assert normalizer.terms("hlangnya") == normalizer.terms("hilang")
