@@ -65,9 +65,7 @@ def check_schedule(col: Collector, root: Path, schedule: Schedule,
                    subscription_topics: dict[str, Any]) -> None:
     """Sends name existing templates; templates name existing subscription topics."""
     path = root / "schedule.yaml"
-    sends: list[tuple[str, Any]] = [(f"countdown.{k}", v) for k, v in schedule.countdown.items()]
-    sends += [(f"calendar.{k}", v) for k, v in schedule.calendar.items()]
-    for where, send in sends:
+    for where, send in schedule.sends():
         if send.template not in schedule.templates:
             col.add(path, None, f"{where}.template", f"unknown template {send.template!r}")
     if subscription_topics:

@@ -270,3 +270,9 @@ class Schedule(Strict):
     templates: dict[Slug, BroadcastTemplate] = Field(min_length=1)
     countdown: dict[Slug, CountdownSend] = Field(default_factory=dict)
     calendar: dict[Slug, CalendarSend] = Field(default_factory=dict)
+
+    def sends(self) -> list[tuple[str, CountdownSend | CalendarSend]]:
+        """Every send with where it stands in the file ("countdown.h7", "calendar.x")."""
+        found: list[tuple[str, CountdownSend | CalendarSend]] = [
+            (f"countdown.{k}", v) for k, v in self.countdown.items()]
+        return found + [(f"calendar.{k}", v) for k, v in self.calendar.items()]

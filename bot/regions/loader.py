@@ -7,8 +7,6 @@ file and line, refused whole like the rest.
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.content.errors import Collector
 from bot.content.model import Content
 from bot.regions.tree import RegionTree
@@ -28,9 +26,7 @@ def load_regions(content: Content) -> RegionTree:
             col.add(path, line, "", message)
     if tree is not None:
         schedule = content.schedule
-        sends: list[tuple[str, Any]] = [(f"countdown.{k}", v) for k, v in schedule.countdown.items()]
-        sends += [(f"calendar.{k}", v) for k, v in schedule.calendar.items()]
-        for where, send in sends:
+        for where, send in schedule.sends():
             region = send.audience.region
             if region and region not in tree.regions and region != tree.root_code:
                 col.add(content.root / "schedule.yaml", None, f"{where}.audience.region",
