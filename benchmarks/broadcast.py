@@ -26,6 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks.stats import peak_rss_kb
 from bot import PROJECT_ROOT
 from bot.broadcasts.engine import FLUSH_INTERVAL, concurrency_for
 from tests.fakes import updates
@@ -57,14 +58,8 @@ class BotProcess:
         self.process = await start_bot(self.server, self.env, self.database.parent)
 
     def sample_rss(self) -> None:
-        if self.process is None:
-            return
-        try:
-            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    self.peak_rss_kb = max(self.peak_rss_kb, int(line.split()[1]))
-        except OSError:
-            pass
+        if self.process is not None:
+            self.peak_rss_kb = max(self.peak_rss_kb, peak_rss_kb(self.process.pid))
 
     async def stop(self) -> None:
         if self.process is not None:

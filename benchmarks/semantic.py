@@ -25,7 +25,7 @@ from telegram import Update
 
 from benchmarks import devset
 from benchmarks.faq_accuracy import DEVSET, DURING_CAMPAIGN
-from benchmarks.stats import pct
+from benchmarks.stats import pct, peak_rss_kb
 from bot import PROJECT_ROOT
 from bot.app import build_application, close_offline, open_offline
 from bot.clock import FixedClock
@@ -82,13 +82,6 @@ async def in_process(questions: list[str], cache: Path) -> None:
           "target p50 < 25 ms, p99 < 80 ms")
 
 
-def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
 async def end_to_end(questions: list[str], rate: float, count: int, cache: Path) -> None:
     server = FakeBotApiServer(TOKEN)
     server.record_calls = True
@@ -116,13 +109,12 @@ async def end_to_end(questions: list[str], rate: float, count: int, cache: Path)
                 if call.method == "sendMessage" and chat in pending:
                     latencies.append(call.at - pending.pop(chat))
             achieved = count / (max(c.at for c in server.calls[start:]) - (t_end - count / rate))
-            rss = peak_rss_mb(process.pid)
+            rss = peak_rss_kb(process.pid) / 1024
         finally:
             await stop_bot(process, server)
             await server.stop()
-    latencies.sort()
     print(f"python -m bot run, {count} distinct questions that all need the model, sent at "
-          f"{rate:g}/s: {achieved:.0f}/s answered, p50 {latencies[len(latencies) // 2] * 1000:.0f} ms,"
+          f"{rate:g}/s: {achieved:.0f}/s answered, p50 {pct(latencies, 0.5) * 1000:.0f} ms,"
           f" p99 {pct(latencies, 0.99) * 1000:.0f} ms   target >= 60/s, p99 < 250 ms")
     print(f"start-up with a warm embeddings cache: {startup:.2f} s (to the command menu); peak RSS "
           f"{rss:.0f} MB   targets < 5 s, < 300 MB")
