@@ -1,7 +1,8 @@
 """Answer, choose or decline from two signals: the lexical matcher (BM25 over titles, examples
 and keywords) and the semantic index (sentence embeddings), in a cascade.
 
-The model costs 13-23 ms a question, so it runs only when the lexical signal is not confident,
+The model costs 28-39 ms a question here (two threads, one), so it runs only when the lexical
+signal does not answer,
 on input cut to about 64 tokens, in a bounded thread pool off the event loop; repeated questions
 come from an LRU. When the pool's queue is long, the lexical answer is given rather than wait.
 """

@@ -65,6 +65,7 @@ def _sentences(text: str) -> list[tuple[str, bool]]:
         found += [(c, question and n == len(clauses) - 1) for n, c in enumerate(clauses)]
     return found
 
+
 class Matcher:
     def __init__(self, content: Content, normalizer: Normalizer | None = None,
                  thresholds: Thresholds | None = None) -> None:

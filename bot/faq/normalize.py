@@ -131,6 +131,7 @@ MAX_WORDS = 80
 NEW_WORDS_BUDGET = 8
 REPAIR_CACHE = 50_000
 
+
 class Normalizer:
     """Canonical terms for a text. `vocabulary` (built from content) enables typo and
     missing-space repair; without it only deterministic steps run."""

@@ -70,21 +70,19 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
     if current == len(migrations):
         return
     # Rebuilding a table (the way SQLite changes a constraint) needs foreign keys off; the
-    # pragma only takes effect outside a transaction. They are checked before each commit.
+    # pragma only takes effect outside a transaction. They are checked before each commit, and
+    # open_database turns them back on.
     await conn.execute("PRAGMA foreign_keys=OFF")
-    try:
-        for number, name, sql in migrations[current:]:
-            log.info("applying migration %s", name)
-            # executescript commits first; wrap each migration so it applies whole or not at all.
-            await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\n")
-            async with conn.execute("PRAGMA foreign_key_check") as cur:
-                broken = await cur.fetchall()
-            if broken:
-                await conn.rollback()
-                raise MigrationError(f"migration {name} breaks foreign keys: {list(broken)[:5]}")
-            await conn.commit()
-    finally:
-        await conn.execute("PRAGMA foreign_keys=ON")
+    for number, name, sql in migrations[current:]:
+        log.info("applying migration %s", name)
+        # executescript commits first; wrap each migration so it applies whole or not at all.
+        await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\n")
+        async with conn.execute("PRAGMA foreign_key_check") as cur:
+            broken = await cur.fetchall()
+        if broken:
+            await conn.rollback()
+            raise MigrationError(f"migration {name} breaks foreign keys: {list(broken)[:5]}")
+        await conn.commit()
 
 
 async def open_database(path: str | Path) -> Database:
