@@ -124,10 +124,6 @@ class DeliveryEngine:
         self._wake.set()
 
     @property
-    def running(self) -> bool:
-        return self._task is not None and not self._task.done()
-
-    @property
     def db(self) -> Database:
         assert self._db is not None, "engine not started"
         return self._db

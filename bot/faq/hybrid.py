@@ -2,9 +2,9 @@
 and keywords) and the semantic index (sentence embeddings), in a cascade.
 
 The model costs 28-39 ms a question here (two threads, one), so it runs only when the lexical
-signal does not answer,
-on input cut to about 64 tokens, in a bounded thread pool off the event loop; repeated questions
-come from an LRU. When the pool's queue is long, the lexical answer is given rather than wait.
+signal does not answer, on input cut to about 64 tokens, in a bounded thread pool off the event
+loop; repeated questions come from an LRU. When the pool's queue is long, the lexical answer is
+given rather than wait.
 """
 
 from __future__ import annotations
