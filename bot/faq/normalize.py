@@ -126,8 +126,7 @@ def _light_stem(word: str) -> str:
 # people type is longer than this, and no question needs more words than this.
 MAX_WORD = 24
 MAX_WORDS = 80
-# New words (not met before) a message may send through the stemmer and repair, ~0.5 ms each;
-# past that, a message's further new words are used as typed.
+# New words a message may send through the stemmer and repair (~0.5 ms each); more go as typed.
 NEW_WORDS_BUDGET = 8
 REPAIR_CACHE = 50_000
 
