@@ -1,7 +1,8 @@
 """The sentence-embedding model's cost, on questions that need it (issue 7 targets).
 
 1. In-process: distinct, uncached development-set questions through the full Application,
-   SEMANTIC_THREADS=2 (one worker, the engine's two OpenMP threads): p50 and p99 per update.
+   SEMANTIC_THREADS=2 (two workers sharing two engine threads): p50 and p99 per update, over
+   all of them (the target's measure) and over only those the model must read (the worst case).
 2. `python -m bot run` over HTTP: distinct, uncached free-text questions that all need the
    model, sent at a fixed rate: achieved rate and p99 answer latency.
 3. Start-up of `python -m bot run` with a warm embeddings cache, and its peak RSS.
@@ -15,6 +16,7 @@ Targets: in-process p50 < 25 ms, p99 < 80 ms; >= 60 questions/s with p99 < 250 m
 from __future__ import annotations
 
 import argparse
+import os
 import asyncio
 import statistics
 import tempfile
@@ -54,7 +56,7 @@ def needs_model(questions: list[str]) -> list[str]:
     return out
 
 
-async def in_process(questions: list[str], cache: Path) -> None:
+async def in_process(questions: list[str], cache: Path, label: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(BOT_TOKEN=TOKEN, DATABASE_PATH=f"{tmp}/s.sqlite3",
                                  SEMANTIC_THREADS="2", CACHE_DIR=str(cache))
@@ -76,7 +78,8 @@ async def in_process(questions: list[str], cache: Path) -> None:
             stats = app.services.answers.stats
         finally:
             await close_offline(app)
-    print(f"in-process, {len(questions)} distinct uncached dev-set questions, SEMANTIC_THREADS=2: "
+    print(f"in-process, {len(questions)} distinct uncached dev-set questions ({label}), "
+          "SEMANTIC_THREADS=2: "
           f"p50 {statistics.median(times):.1f} ms, p99 {pct(times, 0.99):.1f} ms "
           f"(model ran for {stats['model']}, keywords sure for {stats['lexical_only']})   "
           "target p50 < 25 ms, p99 < 80 ms")
@@ -87,10 +90,11 @@ async def end_to_end(questions: list[str], rate: float, count: int, cache: Path)
     server.record_calls = True
     await server.start()
     with tempfile.TemporaryDirectory() as tmp:
-        env = bot_env(server, Path(tmp), LOG_LEVEL="WARNING", CONTENT_DIR=str(CONTENT),
-                      CACHE_DIR=str(cache), SEMANTIC_THREADS="2")
+        env = bot_env(server, Path(tmp), LOG_LEVEL="INFO", CONTENT_DIR=str(CONTENT),
+                      CACHE_DIR=str(cache), SEMANTIC_THREADS=os.environ.get("SEMANTIC_THREADS", "2"))
         t0 = time.monotonic()
-        process = await start_bot(server, env, Path(tmp))
+        output = Path(tmp) / "bot.log"
+        process = await start_bot(server, env, Path(tmp), log=output)
         startup = time.monotonic() - t0
         latencies: list[float] = []
         try:
@@ -113,9 +117,13 @@ async def end_to_end(questions: list[str], rate: float, count: int, cache: Path)
         finally:
             await stop_bot(process, server)
             await server.stop()
+        answered = [line.split("answers since start: ")[1] for line in
+                    output.read_text().splitlines() if "answers since start: " in line]
     print(f"python -m bot run, {count} distinct questions that all need the model, sent at "
           f"{rate:g}/s: {achieved:.0f}/s answered, p50 {pct(latencies, 0.5) * 1000:.0f} ms,"
-          f" p99 {pct(latencies, 0.99) * 1000:.0f} ms   target >= 60/s, p99 < 250 ms")
+          f" p99 {pct(latencies, 0.99) * 1000:.0f} ms   target >= 60/s, p99 < 250 ms\n"
+          f"  how they were answered: {answered[0] if answered else '?'} (busy: the model's"
+          " queue was full, answered from the keywords)")
     print(f"start-up with a warm embeddings cache: {startup:.2f} s (to the command menu); peak RSS "
           f"{rss:.0f} MB   targets < 5 s, < 300 MB")
 
@@ -126,9 +134,11 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=600)
     args = parser.parse_args()
     items, _ = devset.load(DEVSET)
-    questions = needs_model([i.q for i in items])
+    everyone = list(dict.fromkeys(i.q for i in items))
+    questions = needs_model(everyone)
     cache = Path(tempfile.gettempdir()) / "suara-bench"
-    asyncio.run(in_process(questions, cache))
+    asyncio.run(in_process(everyone, cache, "all of them"))
+    asyncio.run(in_process(questions, cache, "only those the keywords are not sure of"))
     asyncio.run(end_to_end(questions, args.rate, args.count, cache))
 
 

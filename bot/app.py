@@ -117,9 +117,9 @@ async def _load_semantic(services: Services) -> None:
     threads = services.settings.semantic_threads
     if not threads:
         return
-    # One worker, whose model runs on SEMANTIC_THREADS engine threads; loading and the content's
-    # vectors run there too, so no other thread ever holds a model.
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="semantic")
+    # SEMANTIC_THREADS workers, sharing SEMANTIC_THREADS engine threads between the questions
+    # they run at once (a question alone gets them all).
+    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="semantic")
     loop = asyncio.get_running_loop()
     try:
         embedder = await loop.run_in_executor(pool, load_embedder, threads)
@@ -149,6 +149,9 @@ async def _post_shutdown(app: Application) -> None:
             await task
     if app.services.answers.pool is not None:
         app.services.answers.pool.shutdown(wait=False, cancel_futures=True)
+        # How the free-text questions were answered (the load benchmark reads this line).
+        log.info("answers since start: %s", " ".join(
+            f"{k}={v}" for k, v in app.services.answers.stats.items()))
     if app.services.scheduler is not None:
         await app.services.scheduler.stop()
     if app.services.engine is not None:

@@ -40,8 +40,8 @@ class Settings(BaseSettings):
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000, alias="BROADCAST_RATE")
     paid_broadcast: bool = Field(default=False, alias="PAID_BROADCAST")
     schedule_grace_hours: float = Field(default=6.0, ge=0, le=168, alias="SCHEDULE_GRACE_HOURS")
-    # Threads of the sentence-embedding model, which runs in one worker off the event loop
-    # (0 = keywords only).
+    # CPU threads of the sentence-embedding model, off the event loop: as many workers, sharing
+    # that many engine threads (a question alone gets them all). 0 = keywords only.
     semantic_threads: int = Field(default=2, ge=0, le=8, alias="SEMANTIC_THREADS")
     # Cached content embeddings; default: a cache/ folder beside the database.
     cache_dir: Path | None = Field(default=None, alias="CACHE_DIR")

