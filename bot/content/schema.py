@@ -44,7 +44,7 @@ class Localized(Strict):
 
 class Source(Strict):
     title: NonEmpty
-    url: Url
+    url: Url | None = None     # a few items on the fact sheet were found without their address
     date: NonEmpty
 
 

@@ -133,3 +133,11 @@ def test_dialect_words_need_a_known_source(content_copy: Path) -> None:
         "sources:\n  kamus: {title: Kamus, url: 'https://kamus.example', date: '2025'}\n"
         "words:\n  pacak: {means: bisa, source: kamus}\n", encoding="utf-8")
     assert load_content(content_copy).dialect == {"pacak": "bisa"}
+
+
+def test_a_source_found_without_its_address_is_named_without_a_link(content_copy: Path) -> None:
+    edit(content_copy / "sources.yaml", "  url: https://harian-contoh.example/tata-cara\n", "")
+    content = load_content(content_copy)
+    answer = content.answer("cara_mencoblos", "id")
+    assert content.sources["contoh_tatacara"].title in answer
+    assert "harian-contoh.example" not in answer and 'href="None"' not in answer
