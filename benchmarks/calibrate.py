@@ -52,7 +52,7 @@ def main() -> None:
         right = {eid: devset.judge(item, devset.reply_text([content.answer(eid, lang)]), fallback_any)
                  for eid in content.entries}
         right["<decline>"] = devset.judge(item, decline[lang], fallback_any)
-        rows.append((item, lexical.match(item.q), index.rank(embedder.query(item.q[:300]), 5), right))
+        rows.append((item, lexical.match(item.q), index.rank(embedder.query(index.query_text(item.q)), 5), right))
 
     def score(th: HybridThresholds | None, parity: int) -> tuple[float, int, int]:
         """Weighted and plain right answers on one half; th None: the keywords alone."""
@@ -84,6 +84,10 @@ def main() -> None:
     print(f"chosen on the odd half: {th}")
     print(f"  odd half {odd_right}/{odd_total} = {odd_right / odd_total:.1%}; even half "
           f"{even_right}/{even_total} = {even_right / even_total:.1%} (judged on the answer text)")
+    current = HybridThresholds()
+    (cw, c_odd, _), (_, c_even, _) = score(current, 1), score(current, 0)
+    print(f"  the shipped thresholds: odd half {c_odd}/{odd_total} (weighted {cw} against the"
+          f" best {best[0][0]}); even half {c_even}/{even_total}")
     _, lex_even, _ = score(None, 0)
     print(f"  lexical alone, even half: {lex_even}/{even_total} = {lex_even / even_total:.1%}")
 

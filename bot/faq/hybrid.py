@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.faq.matcher import Match, Matcher
-from bot.faq.semantic import Embedder, SemanticIndex, model_input
+from bot.faq.semantic import Embedder, SemanticIndex
 
 log = logging.getLogger(__name__)
 
@@ -93,7 +93,8 @@ class HybridMatcher:
         return lex
 
     async def _embed(self, text: str) -> np.ndarray | None:
-        key = model_input(text)
+        assert self.index is not None
+        key = self.index.query_text(text)
         cached = self._cache.get(key)
         if cached is not None:
             self._cache.move_to_end(key)

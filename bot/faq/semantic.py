@@ -109,15 +109,30 @@ def load_embedder(threads: int = 1) -> Embedder | None:
         return None
 
 
-def model_input(text: str) -> str:
-    """The question as the model reads it: at most MAX_QUERY_CHARS, its start and its end (a
-    long message says what it is about first and asks last), whole words only."""
-    text = " ".join(text.lower().split())
+def context_words(content: Content) -> re.Pattern[str]:
+    """The deployment's own region, province and election year: said in passing, they would
+    pull every question toward the texts that repeat them."""
+    election = content.election
+    names = [election.region.name, election.region.province, election.voting_day.isoformat()[:4]]
+    return re.compile(r"\b(?:" + "|".join(re.escape(n.lower()) for n in names) + r")\b")
+
+
+def model_input(text: str, context: re.Pattern[str] | None = None) -> str:
+    """The question as the model reads it: without context words, at most MAX_QUERY_CHARS, its
+    start and its end (a long message says what it is about first and asks last), whole words."""
+    text = text.lower()
+    if context is not None:
+        text = context.sub(" ", text)
+    text = " ".join(text.split())
     if len(text) <= MAX_QUERY_CHARS:
         return text
     head = text[: MAX_QUERY_CHARS // 3].rsplit(" ", 1)[0]
     tail = text[-(MAX_QUERY_CHARS - len(head) - 3):].split(" ", 1)[-1]
     return f"{head} … {tail}"
+
+
+def _without(context: re.Pattern[str], text: str) -> str:
+    return " ".join(re.compile(context.pattern, re.IGNORECASE).sub(" ", text).split())
 
 
 def plain(text: str) -> str:
@@ -129,18 +144,24 @@ class SemanticIndex:
     entry_ids: list[str]
     owners: np.ndarray        # row -> index into entry_ids
     vectors: np.ndarray       # rows: example questions (as queries) and answer passages
+    context: re.Pattern[str] | None = None
+
+    def query_text(self, text: str) -> str:
+        return model_input(text, self.context)
 
     @classmethod
     def build(cls, content: Content, embedder: Embedder, cache_dir: Path) -> SemanticIndex:
         entry_ids = sorted(content.entries)
+        context = context_words(content)
         questions: list[tuple[int, str]] = []
         passages: list[tuple[int, str]] = []
         for n, eid in enumerate(entry_ids):
             entry = content.entries[eid].entry
             for lang in ("id", "en"):
                 text = entry.text(lang)
-                questions += [(n, q) for q in [text.title, *text.questions]]
-                passages.append((n, f"{text.title}. {plain(text.answer)}"[:PASSAGE_CHARS]))
+                questions += [(n, _without(context, q)) for q in [text.title, *text.questions]]
+                passages.append((n, _without(context, f"{text.title}. {plain(text.answer)}")
+                                 [:PASSAGE_CHARS]))
         key = hashlib.sha256("\n".join([embedder.version, *(t for _, t in questions), "--",
                                         *(t for _, t in passages)]).encode()).hexdigest()[:20]
         path = cache_dir / f"embeddings-{key}.npy"
@@ -159,7 +180,7 @@ class SemanticIndex:
             np.save(partial, vectors)
             os.replace(partial, path)
             log.info("semantic index: %d vectors computed and cached", len(owners))
-        return cls(entry_ids, owners, vectors)
+        return cls(entry_ids, owners, vectors, context)
 
     def rank(self, query: np.ndarray, limit: int = 5) -> list[tuple[str, float]]:
         """Entries by their best-matching vector's cosine similarity, best first."""
