@@ -122,3 +122,30 @@ def test_no_example_question_is_a_near_copy_of_the_development_set(bundled_conte
                 if max(fuzz.ratio(terms, d) for d in dev) >= 85:
                     near.append((entry.id, example))
     assert near == []
+
+
+COVERAGE = Path(__file__).with_name("facts_coverage.yaml")
+
+
+@pytest.mark.skipif(not FACTS.exists(), reason="../shared/FACTS.md is not beside this checkout")
+def test_every_part_of_the_fact_sheet_is_reachable_from_an_answer(bundled_content: Content) -> None:
+    import re
+
+    import yaml
+
+    coverage = yaml.safe_load(COVERAGE.read_text(encoding="utf-8"))
+    coverage.pop("left_out")
+    sheet = FACTS.read_text(encoding="utf-8")
+    parts: dict[str, str] = {}
+    for block in re.split(r"\n(?=##+ )", sheet):
+        heading = re.match(r"##+ (\d+(?:\.\d+)?)[. ]", block)
+        if heading and heading[1].split(".")[0] in {"1", "2", "4", "5"}:
+            parts[heading[1]] = block
+    # Sections 1 and 2 are read by their subsections; 4 and 5 have none.
+    wanted = {p for p in parts if "." in p or p in {"4", "5"}}
+    assert set(coverage) == wanted
+    for part, entry_ids in coverage.items():
+        assert set(entry_ids) <= set(bundled_content.entries), part
+        cited = {bundled_content.sources[s].url or bundled_content.sources[s].title
+                 for eid in entry_ids for s in bundled_content.entries[eid].entry.sources}
+        assert any(c and c in parts[part] for c in cited), f"no source of {part} is cited"
