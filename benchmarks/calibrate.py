@@ -22,8 +22,8 @@ from benchmarks.faq_accuracy import DEVSET
 from bot import PROJECT_ROOT
 from bot.content.registry import load_content
 from bot.faq.hybrid import HybridMatcher, HybridThresholds
+from bot.faq.language import detect_language
 from bot.faq.matcher import Matcher
-from bot.faq.normalize import detect_language
 from bot.faq.semantic import SemanticIndex, load_embedder
 
 GRID = {
@@ -52,7 +52,8 @@ def main() -> None:
         right = {eid: devset.judge(item, devset.reply_text([content.answer(eid, lang)]), fallback_any)
                  for eid in content.entries}
         right["<decline>"] = devset.judge(item, decline[lang], fallback_any)
-        rows.append((item, lexical.match(item.q), index.rank(embedder.query(index.query_text(item.q)), 5), right))
+        ranking = index.rank(embedder.query(index.query_text(item.q)), 5)
+        rows.append((item, lexical.match(item.q), ranking, right))
 
     def score(th: HybridThresholds | None, parity: int) -> tuple[float, int, int]:
         """Weighted and plain right answers on one half; th None: the keywords alone."""

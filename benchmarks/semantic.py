@@ -16,8 +16,8 @@ Targets: in-process p50 < 25 ms, p99 < 80 ms; >= 60 questions/s with p99 < 250 m
 from __future__ import annotations
 
 import argparse
-import os
 import asyncio
+import os
 import statistics
 import tempfile
 import time

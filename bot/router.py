@@ -14,7 +14,7 @@ from bot import keyboards
 from bot.account.tracking import addressed_to_bot
 from bot.context import SuaraContext
 from bot.faq.handlers import answer_question
-from bot.faq.normalize import detect_language
+from bot.faq.language import detect_language
 from bot.regions.handlers import answer_place
 from bot.replies import say
 

@@ -33,14 +33,27 @@ class DialectWord(Strict):
     source: Slug
 
 
+Ending = Annotated[str, StringConstraints(pattern=r"^[a-z]{1,3}$")]
+
+
+class DialectEnding(Strict):
+    """A regular sound change at the end of a word ("apa" said "apo"): a word ending in
+    `typed` that the content does not know is read with `means` instead, if that is a word."""
+    typed: Ending
+    means: Ending
+    source: Slug
+
+
 class Dialect(Strict):
     """Local words -> the Indonesian word the matcher reads, each with its source."""
     sources: dict[Slug, Source] = Field(min_length=1)
     words: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+( [a-z]+)*$")], DialectWord]
+    endings: list[DialectEnding] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _sources_exist(self) -> Dialect:
-        missing = sorted({w.source for w in self.words.values()} - set(self.sources))
+        cited = {w.source for w in self.words.values()} | {e.source for e in self.endings}
+        missing = sorted(cited - set(self.sources))
         if missing:
             raise ValueError(f"unknown source(s) {', '.join(missing)}")
         return self

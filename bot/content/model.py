@@ -51,6 +51,7 @@ class Content:
     subscription_topics: dict[str, SubscriptionTopic]     # broadcast topics, in menu order
     dialect: dict[str, str] = field(default_factory=dict)  # local word or phrase -> Indonesian
     scope: Scope | None = None                              # what is out of scope
+    dialect_endings: tuple[tuple[str, str], ...] = ()       # ("o", "a"): "apo" read as "apa"
     # Answers, and messages without variables (button labels...), depend only on content and
     # language, so each is rendered once.
     _answers: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)

@@ -56,7 +56,8 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     assert election is not None and commands is not None and schedule is not None
     content = Content(root, election, sources, topics, entries, messages, commands, schedule,
                       broadcast_templates, subscription_topics,
-                      {w: d.means for w, d in dialect.words.items()} if dialect else {}, scope)
+                      {w: d.means for w, d in dialect.words.items()} if dialect else {}, scope,
+                      tuple((e.typed, e.means) for e in dialect.endings) if dialect else ())
     if render_check:
         check_rendering(col, content)
     col.raise_if_any()

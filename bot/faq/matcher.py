@@ -75,7 +75,7 @@ class Matcher:
 
     def _build(self, content: Content) -> None:
         norm = self.normalizer
-        norm.add_words(content.dialect)
+        norm.add_words(content.dialect, content.dialect_endings)
         scope = content.scope
         self._elsewhere = tuple(scope.elsewhere) if scope else ()
         self._scope_topics = tuple(scope.topics) if scope else ()

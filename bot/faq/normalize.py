@@ -143,6 +143,7 @@ class Normalizer:
         self.slang: dict[str, str] = dict(SLANG)
         self._phrases: list[tuple[re.Pattern[str], str]] = []
         self._surface: frozenset[str] = frozenset()
+        self._endings: tuple[tuple[str, str], ...] = ()
 
     def set_vocabulary(self, words: Iterable[str], typed: Iterable[str] = ()) -> None:
         """`words`: the content's canonical terms; `typed`: its words as written, which are
@@ -157,9 +158,11 @@ class Normalizer:
         for word in typed:
             self._repair(word)
 
-    def add_words(self, words: dict[str, str]) -> None:
+    def add_words(self, words: dict[str, str], endings: Iterable[tuple[str, str]] = ()) -> None:
         """Local words (content/dialect.yaml): read as their Indonesian meaning; phrases of
-        several words ("cak mano") are replaced before the text is split."""
+        several words ("cak mano") are replaced before the text is split. `endings`: regular
+        word-final changes ("duo" for "dua"), tried on words the content does not know."""
+        self._endings = tuple(endings)
         for word, means in words.items():
             if " " in word:
                 self._phrases.append((re.compile(rf"\b{re.escape(word)}\b"), means))
@@ -204,6 +207,14 @@ class Normalizer:
         canon = self.canonical(raw)
         if canon in vocab or not vocab:
             return (canon,)
+        # Local pronunciation written down: "duo", "mano", "jugo" for "dua", "mana", "juga".
+        for typed, means in self._endings:
+            if raw.endswith(typed) and len(raw) > len(typed) + 1 and raw.isalpha():
+                local = raw[: -len(typed)] + means
+                if local in STOPWORDS:
+                    return (local,)
+                if (found := self.canonical(local)) in vocab:
+                    return (found,)
         # A clitic typed without a space: "tpsku" -> "tps".
         for clitic in CLITICS:
             if raw.endswith(clitic) and len(raw) - len(clitic) >= 2:
@@ -274,27 +285,3 @@ class Normalizer:
                     if canon not in STOPWORDS:
                         out.append(canon)
         return out
-
-
-EN_MARKERS = frozenset(
-    """the is are am was do does did i my me you your what where when how which who why can
-    could should would will vote voting voter election to of in on for with it this that have
-    has need bring polling station ballot candidate if not there any get find much many""".split()
-)
-ID_MARKERS = frozenset(
-    """yang apa di ke dari saya aku kamu bisa bagaimana kapan dimana mana berapa tidak belum
-    sudah kalau dan untuk harus boleh masih pilih coblos siapa caranya cara nya ada mau gimana
-    surat suara undangan hari jam lapor calon bupati gubernur pemilih apakah""".split()
-)
-
-
-def detect_language(normalizer: Normalizer, text: str) -> str | None:
-    """'en' or 'id' when the words say so clearly, else None (keep the user's language)."""
-    words = normalizer.raw_words(text)
-    en = sum(w in EN_MARKERS for w in words)
-    idn = sum(w in ID_MARKERS for w in words)
-    if en > idn:
-        return "en"
-    if idn > en:
-        return "id"
-    return None

@@ -131,8 +131,14 @@ def test_dialect_words_need_a_known_source(content_copy: Path) -> None:
     assert any("dialect.yaml" in p and "nowhere" in p for p in problems(content_copy))
     (content_copy / "dialect.yaml").write_text(
         "sources:\n  kamus: {title: Kamus, url: 'https://kamus.example', date: '2025'}\n"
-        "words:\n  pacak: {means: bisa, source: kamus}\n", encoding="utf-8")
-    assert load_content(content_copy).dialect == {"pacak": "bisa"}
+        "words:\n  pacak: {means: bisa, source: kamus}\n"
+        "endings:\n  - {typed: o, means: a, source: kamus}\n", encoding="utf-8")
+    loaded = load_content(content_copy)
+    assert loaded.dialect == {"pacak": "bisa"} and loaded.dialect_endings == (("o", "a"),)
+    (content_copy / "dialect.yaml").write_text(
+        "sources:\n  kamus: {title: Kamus, url: 'https://kamus.example', date: '2025'}\n"
+        "words: {}\nendings:\n  - {typed: o, means: a, source: elsewhere}\n", encoding="utf-8")
+    assert any("dialect.yaml" in p and "elsewhere" in p for p in problems(content_copy))
 
 
 def test_a_source_found_without_its_address_is_named_without_a_link(content_copy: Path) -> None:

@@ -158,6 +158,7 @@ def test_questions_at_once_share_the_engine_threads() -> None:
     original = embedder._set_threads
     embedder._set_threads = lambda n: (shares.append(n), original(n))
     with ThreadPoolExecutor(max_workers=2) as pool:
-        vectors = list(pool.map(embedder.query, ["kapan pilkada di kabupaten kami dan jam berapa tps buka"] * 20))
+        question = "kapan pilkada di kabupaten kami dan jam berapa tps buka"
+        vectors = list(pool.map(embedder.query, [question] * 20))
     assert all(v.shape == (384,) for v in vectors)
     assert 1 in shares   # two at once ran on one thread each

@@ -3,8 +3,9 @@ from __future__ import annotations
 import pytest
 
 from bot.content.registry import Content
+from bot.faq.language import detect_language
 from bot.faq.matcher import Matcher
-from bot.faq.normalize import Normalizer, detect_language
+from bot.faq.normalize import Normalizer
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +59,14 @@ def test_a_misspelt_word_is_repaired_against_the_content_as_written(normalizer: 
     # Vowels dropped or letters swapped: the stemmer cannot read these; the typed words can.
     assert normalizer.terms("undangan sy hlang") == normalizer.terms("undangan saya hilang")
     assert normalizer.terms("hlangnya") == normalizer.terms("hilang")
+
+
+def test_a_regular_local_ending_is_read_when_it_gives_a_content_word(content: Content) -> None:
+    normalizer = Matcher(content).normalizer
+    normalizer.add_words({}, [("o", "a")])
+    # "bawo", "suaro", "dimano" for bawa, suara, dimana.
+    assert normalizer.terms("bawo suaro") == normalizer.terms("bawa suara")
+    assert normalizer.terms("dimano") == normalizer.terms("dimana")
+    # A word the content knows, or one whose changed form is no word, is left alone.
+    assert normalizer.terms("foto") == normalizer.terms("foto")
+    assert normalizer.terms("zorro") == ["zorro"]
