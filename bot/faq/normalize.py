@@ -11,61 +11,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-# Everyday Indonesian chat spelling -> standard word. Multi-word values are allowed.
-SLANG: dict[str, str] = {
-    "gmn": "bagaimana", "gimana": "bagaimana", "gmna": "bagaimana", "bgmn": "bagaimana",
-    "gmana": "bagaimana", "gimn": "bagaimana", "bgaimana": "bagaimana", "gmn2": "bagaimana",
-    "dmn": "dimana", "dmana": "dimana", "mana": "mana", "kmn": "kemana", "kmana": "kemana",
-    "kpn": "kapan", "kpan": "kapan", "kapn": "kapan",
-    "brp": "berapa", "brapa": "berapa", "berapaan": "berapa",
-    "yg": "yang", "ygy": "yang", "dgn": "dengan", "dg": "dengan", "utk": "untuk", "untk": "untuk",
-    "u/": "untuk", "krn": "karena", "krna": "karena", "karna": "karena", "tp": "tapi", "tpi": "tapi",
-    "sm": "sama", "ama": "sama", "dr": "dari", "dri": "dari", "jd": "jadi", "jdi": "jadi",
-    "ga": "tidak", "gak": "tidak", "gk": "tidak", "nggak": "tidak", "ngga": "tidak",
-    "enggak": "tidak", "engga": "tidak", "tdk": "tidak", "tak": "tidak", "kagak": "tidak",
-    "ndak": "tidak", "nda": "tidak", "g": "tidak", "ndk": "tidak", "gaada": "tidak ada",
-    "gada": "tidak ada", "blm": "belum", "blum": "belum", "udh": "sudah", "udah": "sudah",
-    "sdh": "sudah", "dah": "sudah", "uda": "sudah", "bs": "bisa", "bsa": "bisa", "bisakah": "bisa",
-    "hrs": "harus", "msh": "masih", "masi": "masih", "lg": "lagi", "lgi": "lagi",
-    "kalo": "kalau", "klo": "kalau", "kl": "kalau", "klu": "kalau", "kalok": "kalau",
-    "knp": "kenapa", "napa": "kenapa", "gpp": "tidak apa",
-    "aja": "saja", "aj": "saja", "doang": "saja", "sy": "saya", "aq": "aku", "gw": "saya",
-    "gue": "saya", "gua": "saya", "ane": "saya", "ak": "aku", "kmu": "kamu", "km": "kamu",
-    "lu": "kamu", "lo": "kamu", "emg": "memang", "emang": "memang", "bener": "benar",
-    "bnr": "benar", "sbnrnya": "sebenarnya", "org": "orang", "orng": "orang", "tmn": "teman",
-    "tau": "tahu", "tw": "tahu", "thu": "tahu", "liat": "lihat", "ngecek": "cek",
-    "ngurus": "urus", "nanya": "tanya", "nyari": "cari", "ngasih": "kasih", "dikasih": "kasih",
-    "dpet": "dapat", "dapet": "dapat", "dpat": "dapat", "pake": "pakai", "pk": "pakai",
-    "bwt": "buat", "bt": "buat", "skrg": "sekarang", "skrng": "sekarang", "bsk": "besok",
-    "tgl": "tanggal", "tggl": "tanggal", "jm": "jam", "hr": "hari", "thn": "tahun",
-    "nyoblos": "coblos", "nyoblosnya": "coblos", "nyblos": "coblos", "nyobl": "coblos",
-    "nyoblosan": "coblos", "nyoblos2": "coblos", "milih": "pilih", "mlh": "pilih",
-    "nyalon": "calon", "paslon": "pasangan calon", "cabup": "calon bupati",
-    "cawabup": "calon wakil bupati", "cagub": "calon gubernur", "cawagub": "calon wakil gubernur",
-    "pilgub": "pilih gubernur", "pilbup": "pilih bupati", "pemilihan": "pilih",
-    "ktpel": "ktp", "ektp": "ktp", "e-ktp": "ktp", "ktp-el": "ktp", "kk": "kartu keluarga",
-    "hp": "ponsel", "handphone": "ponsel", "hape": "ponsel", "henpon": "ponsel",
-    "medsos": "media sosial", "c6": "undangan", "c6nya": "undangan",
-    "tps2": "tps", "tpsnya": "tps", "dpt2": "dpt", "napi": "tahanan", "opname": "rawat inap",
-    "gubernur2": "gubernur", "bupati2": "bupati", "sumsel": "sumatera selatan",
-    "muaraenim": "muara enim", "m.enim": "muara enim", "golput": "tidak pilih",
-    "thx": "terima kasih", "makasih": "terima kasih", "mksh": "terima kasih",
-    "plis": "tolong", "pls": "tolong", "dong": "", "sih": "", "deh": "", "nih": "", "kok": "",
-    "loh": "", "lho": "", "kah": "", "ya": "", "yah": "", "yaa": "", "min": "", "kak": "",
-    "gan": "", "bang": "", "bro": "", "sis": "", "om": "",
-    "trs": "terus", "trus": "terus", "sbg": "sebagai", "pengen": "ingin", "pngn": "ingin",
-    "pgn": "ingin", "mo": "mau", "ngapain": "apa", "apaan": "apa", "tu": "itu", "tuh": "itu",
-    "disana": "di sana", "disini": "di sini", "sampe": "sampai", "smp": "sampai",
-    "no": "nomor", "nmr": "nomor", "telp": "telepon", "tlp": "telepon", "tlpn": "telepon",
-    "nikah": "menikah", "kawin": "menikah", "dateng": "datang", "dtg": "datang",
-    "diumumin": "diumumkan", "disiarin": "disiarkan", "rekomendasiin": "rekomendasi",
-    "mending": "sebaiknya", "mendingan": "sebaiknya", "bagusan": "lebih bagus",
-    "nonton": "tonton", "ngitung": "hitung", "ngerekam": "rekam", "motoin": "foto",
-    # English chat spelling
-    "u": "you", "ur": "your", "r": "are", "pls.": "please", "plz": "please", "wanna": "want to",
-    "gonna": "going to", "dont": "do not", "cant": "can not", "cannot": "can not",
-    "im": "i am", "whats": "what is", "wheres": "where is", "hows": "how is",
-}
+from bot.faq.slang import SLANG
 
 STOPWORDS = frozenset(
     """
@@ -74,7 +20,7 @@ STOPWORDS = frozenset(
     adalah ialah jadi nah kah pun sih dong kan deh nih lah apakah mbak mas pak bu bapak ibu
     buat agar supaya biar kalau jika kalo tentang soal para si sang tuh tah terus sebagai
     pas saat ketika waktu lalu kemudian nanti sekarang atau apa sana sini tersebut begitu gitu
-    ingin pengen mau bisakah dapatkah sebenarnya memang benar kira kiranya coba tanya
+    ingin pengen mau bisakah dapatkah sebenarnya memang benar kira kiranya coba tanya tata
     the a an is are am was were be been do does did i me my mine you your we our to of in on
     at for with it its this that these those please there here and or as by so just about
     what if am someone somebody him his her she he they them their any some tell know want
@@ -131,14 +77,33 @@ NEW_WORDS_BUDGET = 8
 REPAIR_CACHE = 50_000
 
 
+def _by_initial(words: Iterable[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for word in sorted(words):
+        found.setdefault(word[0], []).append(word)
+    return found
+
+
+# First letters spelt either way ("fotokopi"/"photocopy", "cek"/"kek"); a word starting with a
+# vowel may have dropped its "h" ("ilang", "abis", "asil").
+ALIKE = {"f": "fp", "p": "pf", "c": "ck", "k": "kc", "v": "vf"}
+
+
+def _alike(lists: dict[str, list[str]], word: str) -> list[str]:
+    initials = ALIKE.get(word[0], word[0]) + ("h" if word[0] in "aeiou" else "")
+    return [w for i in initials for w in lists.get(i, ())]
+
+
 class Normalizer:
     """Canonical terms for a text. `vocabulary` (built from content) enables typo and
     missing-space repair; without it only deterministic steps run."""
 
     def __init__(self) -> None:
         self.vocabulary: frozenset[str] = frozenset()
-        self._vocab_list: list[str] = []
-        self._typed_list: list[str] = []
+        # Typo candidates by first letter: people rarely mistype the first one ("lose" is not
+        # a typo of "close"), and it cuts the search. See _alike for the sounds spelt apart.
+        self._vocab_list: dict[str, list[str]] = {}
+        self._typed_list: dict[str, list[str]] = {}
         self._repaired: dict[str, tuple[str, ...]] = {}
         self.slang: dict[str, str] = dict(SLANG)
         self._phrases: list[tuple[re.Pattern[str], str]] = []
@@ -149,11 +114,12 @@ class Normalizer:
         """`words`: the content's canonical terms; `typed`: its words as written, which are
         repaired now, so that a question using them spends none of its new-word budget."""
         self.vocabulary = frozenset(w for w in words if w)
-        self._vocab_list = sorted(self.vocabulary)
+        self._vocab_list = _by_initial(self.vocabulary)
         typed = frozenset(w for w in typed if w)
         # Words a part of a joined word can be without stemming: checked before the stemmer.
         self._surface = self.vocabulary | typed | STOPWORDS | frozenset(self.slang)
-        self._typed_list = sorted(w for w in typed | frozenset(self.slang) if w.isalpha() and len(w) >= 4)
+        self._typed_list = _by_initial(w for w in typed | frozenset(self.slang)
+                                       if w.isalpha() and len(w) >= 4)
         self._repaired.clear()
         for word in typed:
             self._repair(word)
@@ -239,8 +205,8 @@ class Normalizer:
         # A typo: the closest vocabulary word, if it is close enough.
         if len(canon) >= 4 and canon.isalpha():
             cutoff = 84 if len(canon) <= 5 else 80
-            hit = process.extractOne(canon, self._vocab_list, scorer=fuzz.ratio,
-                                     score_cutoff=cutoff)
+            hit = process.extractOne(canon, _alike(self._vocab_list, canon),
+                                     scorer=fuzz.ratio, score_cutoff=cutoff)
             if hit is not None:
                 return (hit[0],)
         # A typo of a word as the content writes it ("pmilih", "bupti", "hsil" + "nya"): the
@@ -251,8 +217,8 @@ class Normalizer:
             if len(typed) < 4 or not typed.isalpha():
                 continue
             cutoff = 84 if len(typed) <= 5 else 80
-            hit = process.extractOne(typed, self._typed_list, scorer=fuzz.ratio,
-                                     score_cutoff=cutoff)
+            hit = process.extractOne(typed, _alike(self._typed_list, typed),
+                                     scorer=fuzz.ratio, score_cutoff=cutoff)
             if hit is not None:
                 return tuple(self.canonical(w) for w in self._expand(hit[0]))
         return (canon,)

@@ -70,3 +70,11 @@ def test_a_regular_local_ending_is_read_when_it_gives_a_content_word(content: Co
     # A word the content knows, or one whose changed form is no word, is left alone.
     assert normalizer.terms("foto") == normalizer.terms("foto")
     assert normalizer.terms("zorro") == ["zorro"]
+
+
+def test_a_typo_keeps_its_first_letter_or_a_sound_spelt_alike() -> None:
+    normalizer = Normalizer()
+    normalizer.set_vocabulary({"close", "hilang", "photocopy"})
+    assert normalizer.terms("lose") == ["lose"]              # not a typo of "close"
+    assert normalizer.terms("ilang") == ["hilang"]           # a dropped h
+    assert normalizer.terms("fotocopy") == ["photocopy"]     # f and p, spelt either way
