@@ -50,6 +50,7 @@ def _bigrams(terms: list[str]) -> list[str]:
 
 LONG_MESSAGE_WORDS = 12
 MAX_PARTS = 3
+LONG_PART_TOP, LONG_PART_SHARE = 3, 0.5
 SENTENCE_END = re.compile(r"([.?!;\n]+)")
 CLAUSE = re.compile(r",\s+(?=(?:kalau|kalo|klo|trus|terus|jadi|tapi|tp|but|so|if)\b)")
 
@@ -190,7 +191,12 @@ class Matcher:
         sentences = _sentences(text)
         asked = [s for s, question in sentences if question] or [s for s, _ in sentences[-1:]]
         parts = [*asked[-(MAX_PARTS - 1):], " ".join(text.split()[-LONG_MESSAGE_WORDS:])]
-        answers = [m for m in (self._match(p, budget=0) for p in parts) if m.kind == "answer"]
+        # A weak part must not overrule the whole: "who will punch it for him?" alone reads
+        # like "who should I vote for"; the whole, far more surely, is about having no hands.
+        leading = {eid for eid, _ in whole.ranking[:LONG_PART_TOP]}
+        best = whole.ranking[0][1] if whole.ranking else 0.0
+        answers = [m for m in (self._match(p, budget=0) for p in parts) if m.kind == "answer"
+                   and (m.entry_ids[0] in leading or m.score >= LONG_PART_SHARE * best)]
         return max(answers, key=lambda m: m.coverage * m.score) if answers else whole
 
     def _match(self, text: str, budget: int = NEW_WORDS_BUDGET) -> Match:

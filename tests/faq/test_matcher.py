@@ -91,3 +91,24 @@ def test_a_long_message_is_answered_from_its_question_sentence(matcher: Matcher)
     assert matcher.match(situation).entry_ids == ("jam_tps",)
     assert matcher.match("kemarin saya sibuk sekali di kebun dan pulangnya sore terus capek "
                          "banget jadi malas keluar rumah").kind == "unknown"
+
+
+def test_a_weak_part_of_a_long_message_does_not_overrule_the_whole(matcher: Matcher,
+                                                                     monkeypatch) -> None:
+    from bot.faq.matcher import Match
+
+    whole = Match("unknown", (), 20.0, 0.3,
+                  (("bawa_apa", 20.0), ("jam_tps", 18.0), ("lokasi_tps", 15.0), ("hasil", 3.0)))
+    part: list[Match] = []
+
+    def fake(text: str, budget: int = 8) -> Match:
+        return whole if budget else part[0]
+
+    monkeypatch.setattr(matcher, "_match", fake)
+    text = "satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas. kapan itu?"
+    part[:] = [Match("answer", ("hasil",), 4.8, 1.0)]        # weak, and not among the best
+    assert matcher.match(text) is whole
+    part[:] = [Match("answer", ("hasil",), 12.0, 1.0)]       # as strong as half the best
+    assert matcher.match(text).entry_ids == ("hasil",)
+    part[:] = [Match("answer", ("lokasi_tps",), 4.8, 1.0)]   # among the whole's best three
+    assert matcher.match(text).entry_ids == ("lokasi_tps",)
