@@ -26,14 +26,14 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class HybridThresholds:
     # Chosen on the odd-numbered items of the development set only (python -m
-    # benchmarks.calibrate); a list of choices is never judged an answer, so the search found
-    # offering them did not pay (suggest = 0.99: only near-certain ties).
-    lexical_sure_score: float = 0.0     # lexical answers this sure skip the model (0: any
-    lexical_sure_coverage: float = 0.55  # answer the keywords are sure of, at their own bar)
-    agree_top: int = 3                  # keywords' best entry, when the model ranks it this
-    agree: float = 0.78                 # high and is at least this sure of its own best
-    answer: float = 0.84                # else the model's best, at this cosine...
-    margin: float = 0.01                # ...when this far ahead of the runner-up
+    # benchmarks.calibrate, the best neighbourhood of its grid); a list of choices is never
+    # judged an answer, so offering them did not pay (suggest = 0.99: only near-certain ties).
+    lexical_sure_score: float = 0.0     # lexical answers this sure skip the model
+    lexical_sure_coverage: float = 0.8  # (the keywords explain this share of the question)
+    agree_top: int = 2                  # keywords' best entry, when the model ranks it this
+    agree: float = 0.84                 # high and is at least this sure of its own best
+    answer: float = 0.84                # else the model's best, at this score...
+    margin: float = 0.0                 # ...when this far ahead of the runner-up
     suggest: float = 0.99               # offer the close ones as choices
     min_coverage: float = 0.15          # share of the question the keywords must explain
                                         # before the model may answer at all

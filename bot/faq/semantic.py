@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -143,8 +143,22 @@ def plain(text: str) -> str:
 class SemanticIndex:
     entry_ids: list[str]
     owners: np.ndarray        # row -> index into entry_ids
-    vectors: np.ndarray       # rows: example questions (as queries) and answer passages
+    vectors: np.ndarray       # rows: example questions (as queries), then answer passages
     context: re.Pattern[str] | None = None
+    # Each entry's question rows, padded with -1, and its passage rows (one per language).
+    _questions: np.ndarray = field(init=False, repr=False)
+    _passages: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        n = len(self.entry_ids)
+        rows = [np.flatnonzero(self.owners == e) for e in range(n)]
+        passages = [r[-2:] for r in rows]            # built last: two per entry (id, en)
+        questions = [r[:-2] for r in rows]
+        width = max(len(q) for q in questions) if questions else 0
+        self._questions = np.full((n, width), -1, dtype=np.int64)
+        for e, q in enumerate(questions):
+            self._questions[e, : len(q)] = q
+        self._passages = np.array(passages, dtype=np.int64).reshape(n, -1)
 
     def query_text(self, text: str) -> str:
         return model_input(text, self.context)
@@ -183,9 +197,13 @@ class SemanticIndex:
         return cls(entry_ids, owners, vectors, context)
 
     def rank(self, query: np.ndarray, limit: int = 5) -> list[tuple[str, float]]:
-        """Entries by their best-matching vector's cosine similarity, best first."""
-        sims = self.vectors @ query
-        best = np.full(len(self.entry_ids), -1.0, dtype=np.float32)
-        np.maximum.at(best, self.owners, sims)
+        """Entries, best first, by the mean of two cosine similarities: the mean of the
+        entry's two closest example questions, and its closest answer passage. (Chosen on the
+        odd half of the development set: the model alone picked a right entry for 60 of its 75
+        answerable items this way, 54 by the single closest vector.)"""
+        sims = np.append(self.vectors @ query, -1.0)       # index -1: the padding
+        questions = np.sort(sims[self._questions], axis=1)[:, -2:].mean(axis=1)
+        passages = sims[self._passages].max(axis=1)
+        best = (questions + passages) / 2
         order = np.argsort(-best)[:limit]
         return [(self.entry_ids[i], float(best[i])) for i in order]
