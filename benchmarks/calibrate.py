@@ -38,6 +38,9 @@ GRID = {
 }
 
 
+MAX_MODEL_SHARE = 0.5
+
+
 def main() -> None:
     content = load_content(PROJECT_ROOT / "content")
     items, fallback_any = devset.load(DEVSET)
@@ -83,16 +86,25 @@ def main() -> None:
                                                                             strict=True)})
         scores[steps] = (score(th, 1), th)
 
+    def model_share(th: HybridThresholds) -> float:
+        odd = [lex for item, lex, _, _ in rows if item.index % 2 == 1]
+        sure = sum(lex.kind == "answer" and lex.score >= th.lexical_sure_score
+                   and lex.coverage >= th.lexical_sure_coverage for lex in odd)
+        return 1 - sure / len(odd)
+
     def smoothed(steps: tuple[int, ...]) -> float:
         near = [steps] + [steps[:d] + (steps[d] + s,) + steps[d + 1:] for d in range(len(steps))
                           for s in (-1, 1) if 0 <= steps[d] + s < len(axes[d])]
         return sum(scores[n][0][0] for n in near) / len(near)
 
-    best_steps = max(scores, key=lambda s: (smoothed(s), scores[s][0][0]))
+    # The latency target (p50 < 25 ms over distinct questions) holds only if the keywords
+    # alone answer at least half of them: the model costs ~25-40 ms here.
+    fast = [s for s in scores if model_share(scores[s][1]) <= MAX_MODEL_SHARE]
+    best_steps = max(fast, key=lambda s: (smoothed(s), scores[s][0][0]))
     best = scores[best_steps]
     (_, odd_right, odd_total), th = best
     _, even_right, even_total = score(th, 0)
-    print(f"chosen on the odd half: {th}")
+    print(f"chosen on the odd half: {th} (the model reads {model_share(th):.0%} of questions)")
     print(f"  odd half {odd_right}/{odd_total} = {odd_right / odd_total:.1%}; even half "
           f"{even_right}/{even_total} = {even_right / even_total:.1%} (judged on the answer text)")
     current = HybridThresholds()
