@@ -93,7 +93,7 @@ def main() -> None:
         return 1 - sure / len(odd)
 
     def smoothed(steps: tuple[int, ...]) -> float:
-        near = [steps] + [steps[:d] + (steps[d] + s,) + steps[d + 1:] for d in range(len(steps))
+        near = [steps] + [(*steps[:d], steps[d] + s, *steps[d + 1:]) for d in range(len(steps))
                           for s in (-1, 1) if 0 <= steps[d] + s < len(axes[d])]
         return sum(scores[n][0][0] for n in near) / len(near)
 

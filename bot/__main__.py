@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | shell | check."""
+"""Command line: python -m bot run | shell | check | content | tps | broadcast | schedule."""
 
 from __future__ import annotations
 
@@ -91,6 +91,24 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_content(args: argparse.Namespace) -> int:
+    import shutil
+
+    from bot import bundled_content
+
+    target = Path(args.dir)
+    if target.exists() and any(target.iterdir()):
+        return _fail(f"{target} exists and is not empty: choose a new folder")
+    source = bundled_content()
+    shutil.copytree(source, target, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    count = sum(1 for p in target.rglob("*") if p.is_file())
+    print(f"copied the bundled content ({count} files) from {source} to {target}")
+    print(f"edit it, check it with: python -m bot check --content {target}")
+    print(f"then run the bot with CONTENT_DIR={target.resolve()}")
+    return 0
+
+
 def cmd_tps(args: argparse.Namespace) -> int:
     from bot.regions.cli import export_tps, import_tps
     from bot.regions.loader import load_regions
@@ -174,6 +192,11 @@ def main(argv: list[str] | None = None) -> int:
     check = sub.add_parser("check", help="validate all content and render every template")
     check.add_argument("--content", help="content directory (default: CONTENT_DIR)")
     check.set_defaults(func=cmd_check)
+    content = sub.add_parser("content", help="the election content")
+    c_sub = content.add_subparsers(dest="action", required=True)
+    c_init = c_sub.add_parser("init", help="copy the bundled content to DIR, to edit for a deployment")
+    c_init.add_argument("dir", help="a new or empty folder")
+    content.set_defaults(func=cmd_content)
     tps = sub.add_parser("tps", help="import or export the polling-station (TPS) list")
     tps_sub = tps.add_subparsers(dest="action", required=True)
     imp = tps_sub.add_parser("import", help="replace the TPS list with a CSV file (all or nothing)")

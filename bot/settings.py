@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot import PROJECT_ROOT
+from bot import bundled_content
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 QUIET_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
@@ -34,7 +34,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", alias="LOG_LEVEL"
     )
-    content_dir: Path = Field(default=PROJECT_ROOT / "content", alias="CONTENT_DIR")
+    content_dir: Path = Field(default_factory=bundled_content, alias="CONTENT_DIR")
     quiet_hours: str = Field(default="21:00-06:00", alias="QUIET_HOURS")
     daily_cap: int = Field(default=2, ge=0, le=50, alias="DAILY_CAP")
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000, alias="BROADCAST_RATE")
