@@ -1,6 +1,7 @@
 """Every handler, in order, in one place.
 
-Group -1 runs first for every update (user tracking and language); group 0 holds the
+Group -2 runs first for every update (flood control), then group -1 (user tracking and
+language); group 0 holds the
 features, first match wins, in the order registered below; fallbacks come last.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, TypeHandler
 
-from bot import fallbacks, router
+from bot import fallbacks, flood, router
 from bot.account import handlers as account
 from bot.account.tracking import track_user
 from bot.broadcasts import handlers as subscriptions
@@ -21,6 +22,7 @@ TRACKING_GROUP = -1
 
 
 def register_all(app: Application) -> None:
+    flood.register(app)      # group -2: a user over FLOOD_LIMIT a minute stops here
     app.add_handler(TypeHandler(Update, track_user), group=TRACKING_GROUP)
     account.register(app)
     election.register(app)

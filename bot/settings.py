@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     # CPU threads of the sentence-embedding model, off the event loop: as many workers, sharing
     # that many engine threads (a question alone gets them all). 0 = keywords only.
     semantic_threads: int = Field(default=2, ge=0, le=8, alias="SEMANTIC_THREADS")
+    # Per-user flood control: more than FLOOD_LIMIT messages and button presses in a minute
+    # gets one notice, then nothing for FLOOD_COOLDOWN_SECONDS (0 = off; ADMIN_IDS exempt).
+    flood_limit: int = Field(default=30, ge=0, le=10_000, alias="FLOOD_LIMIT")
+    flood_cooldown_seconds: int = Field(default=60, ge=1, le=86_400, alias="FLOOD_COOLDOWN_SECONDS")
     # Cached content embeddings; default: a cache/ folder beside the database.
     cache_dir: Path | None = Field(default=None, alias="CACHE_DIR")
 

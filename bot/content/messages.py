@@ -41,6 +41,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "unsupported_media": {},
     "too_long": {"limit": 500},
     "no_text": {},
+    "flood_notice": {"limit": 30, "minutes": 1},
     "stale_button": {},
     "nik_warning": {},
     "error": {},
