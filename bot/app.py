@@ -34,6 +34,7 @@ from bot.faq.semantic import SemanticIndex, load_embedder
 from bot.handlers import register_all
 from bot.regions.directory import TpsDirectory
 from bot.regions.loader import load_regions
+from bot.retention import run_retention
 from bot.services import Services
 from bot.settings import Settings
 from bot.storage import open_database
@@ -93,6 +94,7 @@ async def _post_init(app: Application) -> None:
     # answers from keywords meanwhile, and `services.semantic_ready` is set when done.
     services.semantic_task = asyncio.create_task(_start_semantic(services), name="semantic")
     await _register_commands(app, services.content)
+    services.retention_task = asyncio.create_task(run_retention(services), name="retention")
     if services.engine is not None:
         await services.engine.start()
     if services.scheduler is not None:
@@ -142,11 +144,11 @@ async def _load_semantic(services: Services) -> None:
 
 async def _post_shutdown(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
-    task = app.services.semantic_task
-    if task is not None and not task.done():
-        task.cancel()   # the worker finishes its current step on its own
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+    for task in (app.services.semantic_task, app.services.retention_task):
+        if task is not None and not task.done():
+            task.cancel()   # the model's worker finishes its current step on its own
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
     if app.services.answers.pool is not None:
         app.services.answers.pool.shutdown(wait=False, cancel_futures=True)
         # How the free-text questions were answered (the load benchmark reads this line).

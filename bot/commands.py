@@ -9,6 +9,8 @@ COMMANDS: dict[str, tuple[str, ...]] = {
     "countdown": ("hitungmundur", "countdown"),
     "sources": ("sumber", "sources"),
     "delete": ("hapusdata", "deletedata"),
+    "privacy": ("privasi", "privacy"),
+    "mydata": ("datasaya", "mydata"),
     "region": ("wilayah", "region", "tps"),
     "subscribe": ("langganan", "subscribe"),
     "unsubscribe": ("berhenti", "unsubscribe"),

@@ -37,6 +37,7 @@ class Services:
     recent_answers: RecentAnswers = field(default_factory=RecentAnswers)
     semantic_task: asyncio.Task[None] | None = None   # loads the model (post_init)
     semantic_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    retention_task: asyncio.Task[None] | None = None  # purges old data (post_init)
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
     scheduler: Scheduled | None = None
     _db: Database | None = None  # opened in post_init, closed in post_shutdown

@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     # gets one notice, then nothing for FLOOD_COOLDOWN_SECONDS (0 = off; ADMIN_IDS exempt).
     flood_limit: int = Field(default=30, ge=0, le=10_000, alias="FLOOD_LIMIT")
     flood_cooldown_seconds: int = Field(default=60, ge=1, le=86_400, alias="FLOOD_COOLDOWN_SECONDS")
+    # Retention: unanswered questions (stored without user ids) and per-recipient outcomes of
+    # finished broadcasts are purged after this many days (daily, and at start-up).
+    question_retention_days: int = Field(default=90, ge=1, le=3650, alias="QUESTION_RETENTION_DAYS")
+    outcome_retention_days: int = Field(default=30, ge=1, le=3650, alias="OUTCOME_RETENTION_DAYS")
     # Cached content embeddings; default: a cache/ folder beside the database.
     cache_dir: Path | None = Field(default=None, alias="CACHE_DIR")
 

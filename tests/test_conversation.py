@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import html
 import json
 from datetime import UTC, datetime
 
@@ -128,10 +130,22 @@ async def test_unknown_question_falls_back_and_is_stored_without_identity(harnes
 
 
 async def test_unanswered_questions_expire_after_90_days(harness: Harness) -> None:
+    from bot.retention import run_retention
+
     await harness.text("kenapa langit berwarna biru")
     harness.clock.set(datetime(2029, 6, 1, tzinfo=UTC))
     await harness.text("berapa banyak bintang di langit")
-    stored = await list_unanswered(harness.app.services.db)
+    services = harness.app.services
+    assert services.settings.question_retention_days == 90
+    task = asyncio.create_task(run_retention(services, every=0.01))   # as post_init runs it
+    try:
+        for _ in range(200):
+            stored = await list_unanswered(services.db)
+            if len(stored) == 1:
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        task.cancel()
     assert [q.text for q in stored] == ["berapa banyak bintang di langit"]
 
 
@@ -188,6 +202,23 @@ async def test_delete_data_asks_then_deletes_everything(harness: Harness) -> Non
     assert "sudah dihapus" in first(calls, "editMessageText").params["text"]
     assert await get_user(harness.app.services.db, 501) is None
     assert any(c.method == "deleteMyCommands" for c in calls)
+
+
+async def test_privacy_says_what_is_kept_and_my_data_shows_all_of_it(harness: Harness) -> None:
+    privacy = texts(await harness.text("/privasi"))[0]
+    assert "90 hari" in privacy and "30 hari" in privacy and "/hapusdata" in privacy
+    assert "NIK" in privacy
+    english = texts(await harness.text("/privacy", user=harness.user(502, lang="en")))[0]
+    assert "90 days" in english and "/deletedata" in english
+    await harness.text("/start kampanye_sma1")
+    shown = html.unescape("\n".join(texts(await harness.text("/datasaya"))))
+    assert '"users"' in shown and "kampanye_sma1" in shown and '"user_id": 501' in shown
+    assert "502" not in shown                       # nobody else's rows
+    await harness.text("/hapusdata")
+    await harness.press_label("Ya, hapus")
+    # Deleted: the campaign is gone; writing again starts a fresh row (language, times) only.
+    again = html.unescape("\n".join(texts(await harness.text("/datasaya"))))
+    assert "kampanye_sma1" not in again and '"user_id": 501' in again
 
 
 async def test_media_long_text_and_emoji_get_friendly_answers(harness: Harness) -> None:

@@ -30,9 +30,17 @@ def test_the_package_list_names_every_package_in_the_tree() -> None:
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel, built from this tree and unpacked as pip would install it (pure Python)."""
+    import shutil
+
+    tree = tmp_path_factory.mktemp("tree")     # a copy: the build leaves build/ behind
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(PROJECT_ROOT / name, tree / name)
+    for name in ("bot", "scheduler", "content"):
+        shutil.copytree(PROJECT_ROOT / name, tree / name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-                    "--no-build-isolation", "-w", str(out), str(PROJECT_ROOT)], check=True,
+                    "--no-build-isolation", "-w", str(out), str(tree)], check=True,
                    capture_output=True, timeout=180)
     wheel = next(out.glob("suara-*.whl"))
     site = tmp_path_factory.mktemp("site")

@@ -1,7 +1,10 @@
-"""/bahasa and /language; /hapusdata (delete everything the bot holds on the user)."""
+"""/bahasa and /language; /privasi (what is stored, why, how long); /datasaya (a copy of
+everything stored about the user); /hapusdata (delete all of it)."""
 
 from __future__ import annotations
 
+import html
+import json
 import logging
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -13,14 +16,44 @@ from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.content.schema import LANGUAGES
 from bot.context import SuaraContext
-from bot.replies import acknowledge, edit_or_send, say
-from bot.storage.users import delete_user, set_language
+from bot.replies import acknowledge, edit_or_send, reply, say
+from bot.storage.users import delete_user, export_user, set_language
 
 log = logging.getLogger(__name__)
 
 
 async def language(update: Update, context: SuaraContext) -> None:
     await say(update, context, "language_prompt", keyboards.languages)
+
+
+async def privacy(update: Update, context: SuaraContext) -> None:
+    settings = context.services.settings
+    await say(update, context, "privacy", question_days=settings.question_retention_days,
+              outcome_days=settings.outcome_retention_days)
+
+
+async def my_data(update: Update, context: SuaraContext) -> None:
+    """Everything stored about the user, as JSON, in messages Telegram accepts (<= 4096)."""
+    if update.effective_user is None:
+        return
+    found = await export_user(context.services.db, update.effective_user.id)
+    if not found:
+        await say(update, context, "my_data_none")
+        return
+    content, lang = context.services.content, context.lang
+    dump = json.dumps(found, ensure_ascii=False, indent=1, default=str)
+    # Split at line ends into parts that fit once wrapped in the message.
+    room = 3500
+    part = ""
+    parts: list[str] = []
+    for line in dump.splitlines(keepends=True):
+        if len(html.escape(part + line)) > room and part:
+            parts.append(part)
+            part = ""
+        part += line[:room]
+    parts.append(part)
+    for chunk in parts:
+        await reply(update, content.message("my_data", lang, data=chunk))
 
 
 async def delete_data(update: Update, context: SuaraContext) -> None:
@@ -73,4 +106,6 @@ def _pattern(data: object) -> bool:
 def register(app: Application) -> None:
     app.add_handler(CommandHandler(COMMANDS["language"], language))
     app.add_handler(CommandHandler(COMMANDS["delete"], delete_data))
+    app.add_handler(CommandHandler(COMMANDS["privacy"], privacy))
+    app.add_handler(CommandHandler(COMMANDS["mydata"], my_data))
     app.add_handler(CallbackQueryHandler(on_button, pattern=_pattern))

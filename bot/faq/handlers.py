@@ -18,7 +18,7 @@ from bot.content.registry import Content
 from bot.context import SuaraContext
 from bot.faq.feedback import Answered
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
-from bot.storage.questions import purge_unanswered, record_feedback, record_unanswered
+from bot.storage.questions import record_feedback, record_unanswered
 from bot.storage.users import set_campaign_if_unset
 
 CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -128,9 +128,7 @@ async def answer_question(update: Update, context: SuaraContext, text: str) -> N
                     keyboards.suggestions(content, match.entry_ids, lang))
     else:
         await say(update, context, "fallback", keyboards.open_menu)
-        now = services.clock.now()
-        await record_unanswered(services.db, redact(text), lang, now)
-        await purge_unanswered(services.db, now)
+        await record_unanswered(services.db, redact(text), lang, services.clock.now())
 
 
 def register(app: Application) -> None:

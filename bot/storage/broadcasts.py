@@ -197,9 +197,13 @@ async def charge_error(db: Database, broadcast_id: int, reason: str, budget: int
 
 
 async def outcome_counts(db: Database, broadcast_id: int) -> dict[str, int]:
+    """Per outcome: the recipients' rows, plus those already rolled up and purged."""
     async with db.conn.execute(
-        "SELECT COALESCE(outcome, 'pending'), COUNT(*) FROM deliveries WHERE broadcast_id = ?"
-        " GROUP BY outcome", (broadcast_id,)) as cur:
+        "SELECT outcome, SUM(n) FROM ("
+        " SELECT COALESCE(outcome, 'pending') AS outcome, COUNT(*) AS n FROM deliveries"
+        " WHERE broadcast_id = ? GROUP BY 1"
+        " UNION ALL SELECT outcome, count FROM broadcast_outcomes WHERE broadcast_id = ?)"
+        " GROUP BY outcome", (broadcast_id, broadcast_id)) as cur:
         return {row[0]: int(row[1]) for row in await cur.fetchall()}
 
 

@@ -1,13 +1,13 @@
-"""Unanswered questions, kept for officials without any user id, for a limited time."""
+"""Unanswered questions, kept for officials without any user id, for a limited time
+(QUESTION_RETENTION_DAYS; purged by bot/storage/retention.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.storage.db import Database
 
-RETENTION = timedelta(days=90)
 MAX_STORED_CHARS = 500
 
 
@@ -44,13 +44,6 @@ async def feedback_counts(db: Database) -> dict[str, tuple[int, int]]:
             "SELECT entry_id, SUM(count * helpful), SUM(count * (1 - helpful))"
             " FROM answer_feedback GROUP BY entry_id") as cur:
         return {row[0]: (int(row[1]), int(row[2])) for row in await cur.fetchall()}
-
-
-async def purge_unanswered(db: Database, now: datetime) -> int:
-    cutoff = (now - RETENTION).isoformat(timespec="seconds")
-    cur = await db.conn.execute("DELETE FROM unanswered_questions WHERE asked_at < ?", (cutoff,))
-    await db.conn.commit()
-    return cur.rowcount
 
 
 async def list_unanswered(db: Database, limit: int = 100) -> list[UnansweredQuestion]:

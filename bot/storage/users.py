@@ -96,6 +96,26 @@ async def delete_user(db: Database, user_id: int) -> bool:
     return cur.rowcount > 0
 
 
+async def export_user(db: Database, user_id: int) -> dict[str, list[dict[str, object]]]:
+    """Every row about this user, table by table: every table with a user_id column is read,
+    so a table added later is included without anyone remembering to."""
+    async with db.conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " ORDER BY name") as cur:
+        tables = [row[0] for row in await cur.fetchall()]
+    found: dict[str, list[dict[str, object]]] = {}
+    for table in tables:
+        async with db.conn.execute(f'PRAGMA table_info("{table}")') as cur:
+            columns = [row[1] for row in await cur.fetchall()]
+        if "user_id" not in columns:
+            continue
+        async with db.conn.execute(f'SELECT * FROM "{table}" WHERE user_id = ?', (user_id,)) as cur:
+            rows = [dict(row) for row in await cur.fetchall()]
+        if rows:
+            found[table] = rows
+    return found
+
+
 async def count_users(db: Database) -> int:
     async with db.conn.execute("SELECT COUNT(*) FROM users") as cur:
         row = await cur.fetchone()

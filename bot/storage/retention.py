@@ -1,0 +1,37 @@
+"""Retention: unanswered questions and the per-recipient outcomes of finished broadcasts are
+purged after their retention period, in one transaction, after being rolled up into counts
+(unanswered_daily, broadcast_outcomes) so that statistics and reports still add up."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.storage.broadcasts import iso
+from bot.storage.db import Database
+
+FINISHED = ("done", "cancelled", "failed")
+
+
+async def purge(db: Database, now: datetime, question_days: int, outcome_days: int
+                ) -> dict[str, int]:
+    question_cutoff = (now - timedelta(days=question_days)).isoformat(timespec="seconds")
+    outcome_cutoff = iso(now - timedelta(days=outcome_days))
+    async with db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO unanswered_daily (day, language, count)"
+            " SELECT substr(asked_at, 1, 10), language, COUNT(*) FROM unanswered_questions"
+            " WHERE asked_at < ? GROUP BY 1, 2"
+            " ON CONFLICT (day, language) DO UPDATE SET count = count + excluded.count",
+            (question_cutoff,))
+        questions = await conn.execute(
+            "DELETE FROM unanswered_questions WHERE asked_at < ?", (question_cutoff,))
+        old = "SELECT id FROM broadcasts WHERE state IN (?, ?, ?) AND finished_at < ?"
+        await conn.execute(
+            "INSERT INTO broadcast_outcomes (broadcast_id, outcome, count)"
+            " SELECT broadcast_id, COALESCE(outcome, 'pending'), COUNT(*) FROM deliveries"
+            f" WHERE broadcast_id IN ({old}) GROUP BY 1, 2"
+            " ON CONFLICT (broadcast_id, outcome) DO UPDATE SET count = count + excluded.count",
+            (*FINISHED, outcome_cutoff))
+        outcomes = await conn.execute(
+            f"DELETE FROM deliveries WHERE broadcast_id IN ({old})", (*FINISHED, outcome_cutoff))
+    return {"questions": questions.rowcount, "outcomes": outcomes.rowcount}

@@ -1,0 +1,74 @@
+"""Retention purges old unanswered questions and finished broadcasts' per-recipient outcomes,
+after rolling them up, so reports still add up; /datasaya's export reads every user table."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bot.storage import open_database
+from bot.storage.broadcasts import iso, outcome_counts
+from bot.storage.questions import record_unanswered
+from bot.storage.retention import purge
+from bot.storage.subscriptions import subscribe
+from bot.storage.users import delete_user, export_user, set_region, touch_user
+
+NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
+
+
+async def test_old_rows_are_purged_after_being_counted(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "r.sqlite3")
+    try:
+        await record_unanswered(db, "lama sekali", "id", NOW - timedelta(days=91))
+        await record_unanswered(db, "old one", "en", NOW - timedelta(days=95))
+        await record_unanswered(db, "baru", "id", NOW - timedelta(days=89))
+        for bid, state, finished in ((1, "done", NOW - timedelta(days=31)),
+                                     (2, "done", NOW - timedelta(days=29)),
+                                     (3, "sending", None)):
+            await db.conn.execute(
+                "INSERT INTO broadcasts (id, created_at, created_by, text, topic, not_before,"
+                " state, finished_at) VALUES (?, ?, 'cli', 'x', 'announcements', ?, ?, ?)",
+                (bid, iso(NOW - timedelta(days=40)), iso(NOW - timedelta(days=40)), state,
+                 iso(finished) if finished else None))
+            for user, outcome in ((1, "sent"), (2, "sent"), (3, "blocked"), (4, None)):
+                await db.conn.execute(
+                    "INSERT INTO deliveries (broadcast_id, user_id, language, outcome)"
+                    " VALUES (?, ?, 'id', ?)", (bid, user, outcome))
+        await db.conn.commit()
+        before = {b: await outcome_counts(db, b) for b in (1, 2, 3)}
+
+        assert await purge(db, NOW, 90, 30) == {"questions": 2, "outcomes": 4}
+        assert await purge(db, NOW, 90, 30) == {"questions": 0, "outcomes": 0}   # idempotent
+        assert {b: await outcome_counts(db, b) for b in (1, 2, 3)} == before
+        async with db.conn.execute("SELECT text FROM unanswered_questions") as cur:
+            assert [r[0] for r in await cur.fetchall()] == ["baru"]
+        async with db.conn.execute("SELECT day, language, count FROM unanswered_daily"
+                                   " ORDER BY day") as cur:
+            assert [tuple(r) for r in await cur.fetchall()] == [
+                ((NOW - timedelta(days=95)).date().isoformat(), "en", 1),
+                ((NOW - timedelta(days=91)).date().isoformat(), "id", 1)]
+        async with db.conn.execute("SELECT broadcast_id, COUNT(*) FROM deliveries"
+                                   " GROUP BY 1") as cur:
+            assert dict(await cur.fetchall()) == {2: 4, 3: 4}   # recent and running: kept
+    finally:
+        await db.close()
+
+
+async def test_the_export_holds_every_row_about_the_user_and_nothing_else(tmp_path: Path) -> None:
+    db = await open_database(tmp_path / "e.sqlite3")
+    try:
+        await touch_user(db, 42, "id", NOW)
+        await touch_user(db, 43, "en", NOW)
+        await set_region(db, 42, "16.03.01.2001")
+        await subscribe(db, 42, NOW, ["countdown"])
+        await db.conn.execute("INSERT INTO daily_counts (user_id, day, count) VALUES (42, 'd', 1)")
+        await db.conn.commit()
+        found = await export_user(db, 42)
+        assert set(found) == {"users", "subscriptions", "subscription_topics", "daily_counts"}
+        assert found["users"][0]["region_code"] == "16.03.01.2001"
+        assert all(row["user_id"] == 42 for rows in found.values() for row in rows)
+        await delete_user(db, 42)
+        assert await export_user(db, 42) == {}            # deleted means all of it
+        assert set(await export_user(db, 43)) == {"users"}
+    finally:
+        await db.close()
