@@ -31,7 +31,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         token = settings.token
     except SettingsError as exc:
         return _fail(str(exc))
-    setup_logging(settings.log_level, [token])
+    setup_logging(settings.log_level, [token], settings.log_format)
     try:
         app = build_application(settings)
     except ContentError as exc:

@@ -5,11 +5,15 @@
 - httpx would log every request URL, and Bot API URLs carry the token: kept at WARNING.
 - PTB logs whole updates and API parameters (names, message text) at DEBUG: its loggers stay
   at INFO or above whatever LOG_LEVEL says; LOG_LEVEL=DEBUG is for Suara's own code.
+- LOG_FORMAT=json: one JSON object per line (time, level, logger, message, exception), for log
+  collectors; redacted the same way, after the JSON is built.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+from datetime import UTC, datetime
 
 QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING,
                  "apscheduler": logging.WARNING, "aiosqlite": logging.INFO,
@@ -30,10 +34,25 @@ class RedactingFormatter(logging.Formatter):
         return text
 
 
-def setup_logging(level: str, secrets: list[str] | None = None) -> None:
+class JsonFormatter(RedactingFormatter):
+    def __init__(self, secrets: list[str]) -> None:
+        super().__init__("%(message)s", secrets)
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {"time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+                 "level": record.levelname, "logger": record.name, "message": record.getMessage()}
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        text = json.dumps(entry, ensure_ascii=False)
+        for secret in self.secrets:
+            text = text.replace(secret, "<redacted>")
+        return text
+
+
+def setup_logging(level: str, secrets: list[str] | None = None, fmt: str = "text") -> None:
     handler = logging.StreamHandler()
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s",
-                                            secrets or []))
+    handler.setFormatter(JsonFormatter(secrets or []) if fmt == "json" else RedactingFormatter(
+        "%(asctime)s %(levelname)s %(name)s: %(message)s", secrets or []))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

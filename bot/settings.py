@@ -34,6 +34,7 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", alias="LOG_LEVEL"
     )
+    log_format: Literal["text", "json"] = Field(default="text", alias="LOG_FORMAT")
     content_dir: Path = Field(default_factory=bundled_content, alias="CONTENT_DIR")
     quiet_hours: str = Field(default="21:00-06:00", alias="QUIET_HOURS")
     daily_cap: int = Field(default=2, ge=0, le=50, alias="DAILY_CAP")
