@@ -109,6 +109,26 @@ def cmd_content(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from bot.storage.backup import BackupError, backup, restore
+
+    try:
+        database = load_settings().database_path
+    except SettingsError as exc:
+        return _fail(str(exc))
+    try:
+        if args.command == "backup":
+            size = backup(database, Path(args.path))
+            print(f"backed up {database} to {args.path} ({size} bytes, integrity checked)")
+        else:
+            version = restore(Path(args.path), database)
+            print(f"restored {database} from {args.path} (schema {version}; the bot applies any "
+                  "newer migrations when it starts)")
+    except BackupError as exc:
+        return _fail(str(exc))
+    return 0
+
+
 def cmd_tps(args: argparse.Namespace) -> int:
     from bot.regions.cli import export_tps, import_tps
     from bot.regions.loader import load_regions
@@ -197,6 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     c_init = c_sub.add_parser("init", help="copy the bundled content to DIR, to edit for a deployment")
     c_init.add_argument("dir", help="a new or empty folder")
     content.set_defaults(func=cmd_content)
+    backup = sub.add_parser("backup", help="an online, consistent copy of the database (bot may run)")
+    backup.add_argument("path", help="the copy to write (must not exist)")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
+    restore.add_argument("path", help="a file written by `backup`")
+    restore.set_defaults(func=cmd_backup)
     tps = sub.add_parser("tps", help="import or export the polling-station (TPS) list")
     tps_sub = tps.add_subparsers(dest="action", required=True)
     imp = tps_sub.add_parser("import", help="replace the TPS list with a CSV file (all or nothing)")

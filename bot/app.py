@@ -38,6 +38,7 @@ from bot.retention import run_retention
 from bot.services import Services
 from bot.settings import Settings
 from bot.storage import open_database
+from bot.storage.backup import RunLock
 from bot.transport import AiohttpRequest
 from scheduler.runner import ScheduleRunner
 
@@ -88,6 +89,11 @@ def _chat_key(update: object) -> int | None:
 async def _post_init(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
     services = app.services
+    services.run_lock = RunLock(services.settings.database_path)
+    if not services.run_lock.acquire():
+        log.warning("another bot process holds %s.lock: two bots on one database will compete",
+                    services.settings.database_path)
+        services.run_lock = None
     services._db = await open_database(services.settings.database_path)
     # The model and the content's vectors load in the background (a first start computes the
     # vectors, ~25 s for the bundled content; later starts read them from CACHE_DIR): the bot
@@ -161,6 +167,9 @@ async def _post_shutdown(app: Application) -> None:
     if app.services._db is not None:
         await app.services._db.close()
         app.services._db = None
+    if app.services.run_lock is not None:
+        app.services.run_lock.release()
+        app.services.run_lock = None
 
 
 async def _register_commands(app: Application, content: Content) -> None:

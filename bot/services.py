@@ -16,6 +16,7 @@ from bot.regions.directory import TpsDirectory
 from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import Database
+from bot.storage.backup import RunLock
 
 
 class Scheduled(Protocol):
@@ -38,6 +39,7 @@ class Services:
     semantic_task: asyncio.Task[None] | None = None   # loads the model (post_init)
     semantic_ready: asyncio.Event = field(default_factory=asyncio.Event)
     retention_task: asyncio.Task[None] | None = None  # purges old data (post_init)
+    run_lock: RunLock | None = None    # held while running: `restore` refuses meanwhile
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
     scheduler: Scheduled | None = None
     _db: Database | None = None  # opened in post_init, closed in post_shutdown
