@@ -19,8 +19,11 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
+# The update kinds the bot handles (registered with getUpdates or setWebhook).
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    from telegram import Update
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application
@@ -31,14 +34,28 @@ def cmd_run(args: argparse.Namespace) -> int:
         token = settings.token
     except SettingsError as exc:
         return _fail(str(exc))
-    setup_logging(settings.log_level, [token], settings.log_format)
+    secrets = [token] + ([settings.webhook_secret.get_secret_value()]
+                         if settings.webhook_secret else [])
+    setup_logging(settings.log_level, secrets, settings.log_format)
+    if args.webhook and not (settings.webhook_url and settings.webhook_secret):
+        return _fail("--webhook needs WEBHOOK_URL (the public URL Telegram calls) and "
+                     "WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)")
     try:
-        app = build_application(settings)
+        app = build_application(settings, serve="webhook" if args.webhook else "polling")
     except ContentError as exc:
         return _fail(str(exc))
-    log.info("starting long polling against %s", settings.telegram_api_url)
     try:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, close_loop=False)
+        if args.webhook:
+            from bot.web import run_webhook
+
+            assert settings.webhook_url and settings.webhook_secret
+            log.info("starting in webhook mode on %s:%d", settings.webhook_listen,
+                     settings.webhook_port)
+            asyncio.run(run_webhook(app, settings.webhook_url,
+                                    settings.webhook_secret.get_secret_value(), ALLOWED_UPDATES))
+            return 0
+        log.info("starting long polling against %s", settings.telegram_api_url)
+        app.run_polling(allowed_updates=ALLOWED_UPDATES, close_loop=False)
     except InvalidToken:
         return _fail("BOT_TOKEN was rejected by the Bot API server (check it with @BotFather)")
     except NetworkError as exc:
@@ -200,7 +217,11 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot", description="Suara voter-education bot")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("run", help="run the bot (long polling)").set_defaults(func=cmd_run)
+    run = sub.add_parser("run", help="run the bot (long polling, or --webhook)")
+    run.add_argument("--webhook", action="store_true",
+                     help="receive updates by webhook (WEBHOOK_URL, WEBHOOK_SECRET, "
+                          "WEBHOOK_LISTEN, WEBHOOK_PORT) instead of long polling")
+    run.set_defaults(func=cmd_run)
     shell = sub.add_parser("shell", help="talk to the bot in this terminal, no token needed")
     shell.add_argument("--lang", default="id", choices=["id", "en"],
                        help="Telegram language of the simulated user (default: id)")

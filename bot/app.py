@@ -8,7 +8,8 @@ import gc
 import logging
 from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -40,6 +41,7 @@ from bot.settings import Settings
 from bot.storage import open_database
 from bot.storage.backup import RunLock
 from bot.transport import AiohttpRequest
+from bot.web import WebServer
 from scheduler.runner import ScheduleRunner
 
 log = logging.getLogger(__name__)
@@ -101,6 +103,8 @@ async def _post_init(app: Application) -> None:
     services.semantic_task = asyncio.create_task(_start_semantic(services), name="semantic")
     await _register_commands(app, services.content)
     services.retention_task = asyncio.create_task(run_retention(services), name="retention")
+    if services.http is not None:
+        await services.http.start()
     if services.engine is not None:
         await services.engine.start()
     if services.scheduler is not None:
@@ -150,6 +154,8 @@ async def _load_semantic(services: Services) -> None:
 
 async def _post_shutdown(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
+    if app.services.http is not None:
+        await app.services.http.stop()
     for task in (app.services.semantic_task, app.services.retention_task):
         if task is not None and not task.done():
             task.cancel()   # the model's worker finishes its current step on its own
@@ -186,9 +192,12 @@ def build_application(settings: Settings, *, token: str | None = None,
                       get_updates_request: BaseRequest | None = None,
                       clock: Clock | None = None,
                       content: Content | None = None,
-                      broadcast_sender: Sender | None = None) -> SuaraApplication:
+                      broadcast_sender: Sender | None = None,
+                      serve: Literal["polling", "webhook"] | None = None) -> SuaraApplication:
     """Wire settings, content, matcher, storage and handlers into one PTB Application.
 
+    `serve` (python -m bot run only): the HTTP side, /healthz and /metrics on HEALTH_PORT when
+    polling (0: none), or with the webhook on WEBHOOK_PORT.
     `request`/`get_updates_request` replace the HTTP transport (the shell and tests pass an
     in-process Bot API); `token` overrides settings for the offline shell. The delivery engine
     and scheduler run with `broadcast_sender`, or with the Bot API over HTTP when the transport
@@ -237,8 +246,20 @@ def build_application(settings: Settings, *, token: str | None = None,
     app = builder.build()
     assert isinstance(app, SuaraApplication)
     app.services = services
+    services.metrics.bind(services, app.update_queue.qsize)
+    if serve == "webhook":
+        secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+        services.http = WebServer(app, settings.webhook_listen, settings.webhook_port,
+                                  webhook_path(settings), secret)
+    elif serve == "polling" and settings.health_port:
+        services.http = WebServer(app, settings.webhook_listen, settings.health_port)
     register_all(app)
     return app
+
+
+def webhook_path(settings: Settings) -> str:
+    """The path Telegram POSTs to: WEBHOOK_URL's own path (/ when it has none)."""
+    return urlsplit(settings.webhook_url or "").path or "/"
 
 
 async def open_offline(app: Application) -> None:

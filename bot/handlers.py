@@ -1,7 +1,7 @@
 """Every handler, in order, in one place.
 
-Group -2 runs first for every update (flood control), then group -1 (user tracking and
-language); group 0 holds the
+Group -3 counts every update (metrics), group -2 is flood control, then group -1 (user
+tracking and language); group 0 holds the
 features, first match wins, in the order registered below; fallbacks come last.
 """
 
@@ -14,14 +14,23 @@ from bot import fallbacks, flood, router
 from bot.account import handlers as account
 from bot.account.tracking import track_user
 from bot.broadcasts import handlers as subscriptions
+from bot.context import SuaraContext
 from bot.election import handlers as election
 from bot.faq import handlers as faq
 from bot.regions import handlers as regions
 
 TRACKING_GROUP = -1
+METRICS_GROUP = -3
+
+
+async def count_update(update: Update, context: SuaraContext) -> None:
+    kind = next((k for k in ("message", "edited_message", "callback_query", "my_chat_member")
+                 if getattr(update, k, None) is not None), "other")
+    context.services.metrics.update(kind)
 
 
 def register_all(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, count_update), group=METRICS_GROUP)
     flood.register(app)      # group -2: a user over FLOOD_LIMIT a minute stops here
     app.add_handler(TypeHandler(Update, track_user), group=TRACKING_GROUP)
     account.register(app)

@@ -6,6 +6,7 @@ features it hands over to (regions for places, faq for questions) never call eac
 from __future__ import annotations
 
 import re
+import time
 
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
@@ -34,26 +35,35 @@ def question_text(update: Update, bot_username: str | None) -> str:
 async def on_text(update: Update, context: SuaraContext) -> None:
     if not addressed_to_bot(update, context.bot.username):
         return
+    started = time.perf_counter()
+    outcome = await _route(update, context)
+    metrics = context.services.metrics
+    metrics.answers.labels(outcome).inc()
+    metrics.answer_seconds.observe(time.perf_counter() - started)
+
+
+async def _route(update: Update, context: SuaraContext) -> str:
+    """Answer one free-text message; returns what it got, for the metrics."""
     services = context.services
     text = question_text(update, context.bot.username)
     if len(text) > MAX_QUESTION_CHARS:
         await say(update, context, "too_long", limit=MAX_QUESTION_CHARS)
-        return
+        return "too_long"
     if not HAS_WORD.search(text):
         await say(update, context, "no_text", keyboards.open_menu)
-        return
+        return "no_words"
     # A question in English is answered in English, whatever the saved language.
     context.lang = detect_language(services.matcher.normalizer, text) or context.lang
     if NIK.search(text):
         await say(update, context, "nik_warning")
     if services.matcher.out_of_scope(text):
         await say(update, context, "out_of_scope", keyboards.open_menu)
-        return
+        return "out_of_scope"
     place = services.regions.find_place(text)
     if place.is_place_question:
         await answer_place(update, context, place)
-    else:
-        await answer_question(update, context, text)
+        return "place"
+    return await answer_question(update, context, text)
 
 
 def register(app: Application) -> None:

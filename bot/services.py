@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from bot.broadcasts.engine import DeliveryEngine
 from bot.clock import Clock
@@ -12,11 +12,15 @@ from bot.content.registry import Content
 from bot.faq.feedback import RecentAnswers
 from bot.faq.hybrid import HybridMatcher
 from bot.faq.matcher import Matcher
+from bot.metrics import Metrics
 from bot.regions.directory import TpsDirectory
 from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import Database
 from bot.storage.backup import RunLock
+
+if TYPE_CHECKING:   # the HTTP side is Telegram's; services only keep a handle to stop it
+    from bot.web import WebServer
 
 
 class Scheduled(Protocol):
@@ -24,6 +28,8 @@ class Scheduled(Protocol):
 
     async def start(self) -> object: ...
     async def stop(self) -> None: ...
+    @property
+    def running(self) -> bool: ...
 
 
 @dataclass
@@ -40,6 +46,8 @@ class Services:
     semantic_ready: asyncio.Event = field(default_factory=asyncio.Event)
     retention_task: asyncio.Task[None] | None = None  # purges old data (post_init)
     run_lock: RunLock | None = None    # held while running: `restore` refuses meanwhile
+    metrics: Metrics = field(default_factory=Metrics)
+    http: WebServer | None = None       # /healthz, /metrics (and the webhook), `run` only
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
     scheduler: Scheduled | None = None
     _db: Database | None = None  # opened in post_init, closed in post_shutdown

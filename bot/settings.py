@@ -52,6 +52,13 @@ class Settings(BaseSettings):
     # finished broadcasts are purged after this many days (daily, and at start-up).
     question_retention_days: int = Field(default=90, ge=1, le=3650, alias="QUESTION_RETENTION_DAYS")
     outcome_retention_days: int = Field(default=30, ge=1, le=3650, alias="OUTCOME_RETENTION_DAYS")
+    # Webhook mode (python -m bot run --webhook) and the HTTP endpoints (/healthz, /metrics).
+    webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")
+    webhook_port: int = Field(default=8443, ge=1, le=65535, alias="WEBHOOK_PORT")
+    # When polling, /healthz and /metrics listen here (0 = not served).
+    health_port: int = Field(default=8080, ge=0, le=65535, alias="HEALTH_PORT")
     # Cached content embeddings; default: a cache/ folder beside the database.
     cache_dir: Path | None = Field(default=None, alias="CACHE_DIR")
 
@@ -64,6 +71,26 @@ class Settings(BaseSettings):
             # Never include the value: a near-miss token is still a secret.
             raise ValueError("must look like 123456789:AA... (the token BotFather gave you)")
         return value.strip()
+
+    @field_validator("webhook_url")
+    @classmethod
+    def _webhook_url_shape(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value.strip()):
+            raise ValueError("must be the public https URL Telegram calls, e.g. "
+                             "https://bot.example.org/telegram")
+        return value.strip()
+
+    @field_validator("webhook_secret", mode="before")
+    @classmethod
+    def _webhook_secret_shape(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)")
+        return value
 
     @field_validator("telegram_api_url")
     @classmethod

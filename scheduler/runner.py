@@ -72,6 +72,10 @@ class ScheduleRunner:
                  len(report.future), len(report.enqueued), len(report.skipped))
         return report
 
+    @property
+    def running(self) -> bool:
+        return self._scheduler is not None and bool(self._scheduler.running)
+
     async def stop(self) -> None:
         try:
             if self._scheduler is not None:

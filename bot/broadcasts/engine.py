@@ -119,6 +119,10 @@ class DeliveryEngine:
                     db, self._db = self._db, None
                     await db.close()
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     def poke(self) -> None:
         """Look for work now rather than at the next poll (a broadcast was just created)."""
         self._wake.set()
@@ -283,6 +287,7 @@ class DeliveryEngine:
                               recipient.attempts + 1)
         finally:
             semaphore.release()
+        self.stats[f"outcome:{outcome.outcome}"] += 1
         run.outcomes.append(outcome)
 
     async def _attempt(self, recipient: Recipient, payload: dict[str, Any]) -> Outcome:

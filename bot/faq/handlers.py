@@ -109,9 +109,10 @@ async def on_feedback(query: CallbackQuery, context: SuaraContext, helpful: bool
             keyboards.answer_keyboard(content, entry_id, lang, from_menu=False))
 
 
-async def answer_question(update: Update, context: SuaraContext, text: str) -> None:
+async def answer_question(update: Update, context: SuaraContext, text: str) -> str:
     """A free-text question the router gave to the FAQ: an answer, choices, or "I don't know"
-    (the question is then kept, redacted and without the user's id, for officials)."""
+    (the question is then kept, redacted and without the user's id, for officials). Returns
+    which of the three it got (answer, suggest, unknown)."""
     services = context.services
     content, lang = services.content, context.lang
     match = await services.answers.match(text)
@@ -129,6 +130,7 @@ async def answer_question(update: Update, context: SuaraContext, text: str) -> N
     else:
         await say(update, context, "fallback", keyboards.open_menu)
         await record_unanswered(services.db, redact(text), lang, services.clock.now())
+    return match.kind
 
 
 def register(app: Application) -> None:

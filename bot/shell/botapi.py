@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from telegram.request import BaseRequest, RequestData
 
@@ -51,6 +53,7 @@ class LocalBotApi:
         self.chats: dict[int, JSON] = {}
         self.messages: dict[tuple[int, int], JSON] = {}
         self.commands: dict[str, list[JSON]] = {}
+        self.webhook: JSON | None = None
         self.updates: list[JSON] = []
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._update_ids = itertools.count(1)
@@ -139,6 +142,27 @@ class LocalBotApi:
         return True
 
     def _m_deleteWebhook(self, params: JSON) -> bool:
+        self.webhook = None
+        return True
+
+    def _m_setWebhook(self, params: JSON) -> bool:
+        """As Telegram checks it: an https URL on port 443, 80, 88 or 8443; a secret of 1-256
+        of A-Za-z0-9_-; allowed_updates a JSON list."""
+        url = urlsplit(str(params.get("url") or ""))
+        if url.scheme != "https" or not url.hostname:
+            raise ApiError(400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+        if (url.port or 443) not in (443, 80, 88, 8443):
+            raise ApiError(400, "Bad Request: bad webhook: "
+                                "Webhook can be set up only on ports 80, 88, 443 or 8443")
+        secret = params.get("secret_token")
+        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", str(secret)):
+            raise ApiError(400, "Bad Request: secret token contains unallowed characters")
+        allowed = params.get("allowed_updates")
+        if isinstance(allowed, str):
+            allowed = json.loads(allowed)
+        if allowed is not None and not isinstance(allowed, list):
+            raise ApiError(400, "Bad Request: can't parse allowed updates")
+        self.webhook = {"url": url.geturl(), "secret_token": secret, "allowed_updates": allowed}
         return True
 
     def _m_setMyCommands(self, params: JSON) -> bool:
@@ -155,6 +179,9 @@ class LocalBotApi:
         return True
 
     def _m_getUpdates(self, params: JSON) -> list[JSON]:
+        if self.webhook is not None:
+            raise ApiError(409, "Conflict: can't use getUpdates method while webhook is active; "
+                                "use deleteWebhook to delete the webhook first")
         offset = int(params.get("offset", 0) or 0)
         if offset:
             self.updates = [u for u in self.updates if u["update_id"] >= offset]

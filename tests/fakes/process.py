@@ -20,18 +20,19 @@ def bot_env(server: FakeBotApiServer, folder: Path, **settings: str) -> dict[str
     override the defaults."""
     return {**os.environ, "BOT_TOKEN": server.token, "TELEGRAM_API_URL": server.url,
             "DATABASE_PATH": str(folder / "bot.sqlite3"), "PYTHONPATH": str(PROJECT_ROOT),
-            "CONTENT_DIR": str(FIXTURE_CONTENT), "CACHE_DIR": str(EMBEDDINGS_CACHE), **settings}
+            "CONTENT_DIR": str(FIXTURE_CONTENT), "CACHE_DIR": str(EMBEDDINGS_CACHE),
+            "HEALTH_PORT": "0", **settings}
 
 
 async def start_bot(server: FakeBotApiServer, env: dict[str, str], folder: Path,
-                    log: Path | None = None) -> asyncio.subprocess.Process:
+                    log: Path | None = None, *args: str) -> asyncio.subprocess.Process:
     """Start the bot and return once it is ready (its command menu is registered)."""
     server.accept_polls()
     before = server.ok_counts["setMyCommands"]
     output = log.open("wb") if log else None
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot", "run", cwd=folder, env=env,
+            sys.executable, "-m", "bot", "run", *args, cwd=folder, env=env,
             stdout=output or asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.STDOUT if output else asyncio.subprocess.DEVNULL)
     finally:

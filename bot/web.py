@@ -1,0 +1,127 @@
+"""The bot's HTTP side (aiohttp): /healthz and /metrics always; in webhook mode also the
+webhook path, where Telegram POSTs updates with its secret-token header.
+
+Polling: served on HEALTH_PORT at WEBHOOK_LISTEN's address. Webhook: everything on
+WEBHOOK_PORT; a reverse proxy should forward only the webhook path to the public."""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+from datetime import UTC, datetime
+
+from aiohttp import web
+from telegram import Update
+
+from bot.context import SuaraApplication
+from bot.storage.health import database_reachable
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+MAX_UPDATE_BYTES = 1 << 20
+
+
+class WebServer:
+    def __init__(self, app: SuaraApplication, host: str, port: int,
+                 webhook_path: str | None = None, secret: str | None = None) -> None:
+        self.app, self.host, self.port = app, host, port
+        self.webhook_path, self.secret = webhook_path, secret
+        self._runner: web.AppRunner | None = None
+        self.bound_port: int | None = None
+
+    async def start(self) -> None:
+        http = web.Application(client_max_size=MAX_UPDATE_BYTES)
+        http.router.add_get("/healthz", self.healthz)
+        http.router.add_get("/metrics", self.metrics)
+        if self.webhook_path is not None:
+            http.router.add_post(self.webhook_path, self.webhook)
+        runner = web.AppRunner(http, access_log=None)   # access logs would carry the path only,
+        await runner.setup()                             # but say nothing useful
+        site = web.TCPSite(runner, self.host, self.port)
+        await site.start()
+        self._runner = runner
+        sockets = getattr(site._server, "sockets", None) or []
+        self.bound_port = sockets[0].getsockname()[1] if sockets else self.port
+        log.info("http: /healthz and /metrics on %s:%d%s", self.host, self.bound_port,
+                 " and the webhook" if self.webhook_path else "")
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def healthz(self, request: web.Request) -> web.Response:
+        services = self.app.services
+        database = await database_reachable(services._db)
+        parts = {
+            "database": "ok" if database else "unreachable",
+            "engine": _state(services.engine),
+            "scheduler": _state(services.scheduler),
+            "model": "ready" if services.answers.semantic else (
+                "loading" if not services.semantic_ready.is_set() else "off"),
+        }
+        last = services.metrics.last_update
+        body = {"status": "ok", **parts,
+                "last_update": datetime.fromtimestamp(last, UTC).isoformat(timespec="seconds")
+                if last else None}
+        healthy = database and parts["engine"] != "stopped" and parts["scheduler"] != "stopped"
+        if not healthy:
+            body["status"] = "unhealthy"
+        return web.json_response(body, status=200 if healthy else 503)
+
+    async def metrics(self, request: web.Request) -> web.Response:
+        return web.Response(body=self.app.services.metrics.render(),
+                            headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"})
+
+    async def webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if not self.secret or not hmac.compare_digest(given.encode(), self.secret.encode()):
+            return web.Response(status=403, text="forbidden")
+        try:
+            data = json.loads(await request.read())
+            update = Update.de_json(data, self.app.bot)
+        except Exception:   # not JSON, or not an update: nothing to process
+            return web.Response(status=400, text="bad update")
+        if update is None:
+            return web.Response(status=400, text="bad update")
+        await self.app.update_queue.put(update)
+        return web.Response(status=200)
+
+
+def _state(component: object | None) -> str:
+    if component is None:
+        return "off"
+    return "running" if getattr(component, "running", False) else "stopped"
+
+
+async def run_webhook(app: SuaraApplication, url: str, secret: str,
+                      allowed_updates: list[str]) -> None:
+    """Webhook mode: start the application, register the webhook (with the secret Telegram
+    sends back in SECRET_HEADER, and only the update kinds the bot handles), serve until
+    SIGTERM or SIGINT, then stop taking updates and shut down cleanly."""
+    import signal
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    await app.initialize()
+    try:
+        if app.post_init is not None:
+            await app.post_init(app)      # opens the database, the engine, the HTTP side
+        await app.start()
+        await app.bot.set_webhook(url, secret_token=secret, allowed_updates=allowed_updates,
+                                  drop_pending_updates=False)
+        log.info("webhook registered; serving")
+        await stop.wait()
+        log.info("stopping: no new updates are taken")
+        if app.services.http is not None:
+            await app.services.http.stop()   # nothing new arrives; what is queued is handled
+        await app.stop()
+    finally:
+        await app.shutdown()
+        if app.post_shutdown is not None:
+            await app.post_shutdown(app)

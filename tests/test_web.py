@@ -1,0 +1,118 @@
+"""The HTTP side: /healthz and /metrics (in-process), and webhook mode through
+`python -m bot run --webhook` (secret checked on every request; SIGTERM exits cleanly)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+import time
+from pathlib import Path
+
+import aiohttp
+
+from bot.app import build_application, close_offline, open_offline
+from bot.clock import FixedClock
+from bot.content.registry import Content
+from bot.settings import load_settings
+from bot.shell.botapi import LocalRequest
+from bot.web import SECRET_HEADER, WebServer
+from tests.conftest import DURING_CAMPAIGN, EMBEDDINGS_CACHE, TEST_TOKEN
+from tests.fakes import updates
+from tests.fakes.harness import BOT_USERNAME, Harness
+from tests.fakes.process import bot_env, start_bot
+from tests.fakes.server import FakeBotApiServer
+from tests.fakes.strict_api import StrictBotApi
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def get(url: str) -> tuple[int, str]:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        return response.status, await response.text()
+
+
+async def test_health_and_metrics_report_the_running_bot(tmp_path: Path, content: Content) -> None:
+    settings = load_settings(BOT_TOKEN=TEST_TOKEN, DATABASE_PATH=str(tmp_path / "h.sqlite3"),
+                             CACHE_DIR=str(EMBEDDINGS_CACHE), SEMANTIC_THREADS="0")
+    request = LocalRequest(StrictBotApi(username=BOT_USERNAME))
+    app = build_application(settings, request=request, get_updates_request=request,
+                            clock=FixedClock(DURING_CAMPAIGN), content=content)
+    app.services.http = WebServer(app, "127.0.0.1", 0)
+    await open_offline(app)
+    try:
+        base = f"http://127.0.0.1:{app.services.http.bound_port}"
+        status, body = await get(f"{base}/healthz")
+        health = json.loads(body)
+        assert status == 200 and health["status"] == "ok" and health["database"] == "ok"
+        assert health["engine"] == "off" and health["last_update"] is None
+        h = Harness(app, request, FixedClock(DURING_CAMPAIGN))
+        await h.text("jam berapa tps buka dan tutup?")
+        await h.text("resep rendang enak")
+        status, metrics = await get(f"{base}/metrics")
+        assert status == 200
+        assert 'suara_updates_total{kind="message"} 2.0' in metrics
+        assert 'suara_free_text_total{outcome="answer"} 1.0' in metrics
+        assert 'suara_free_text_total{outcome="out_of_scope"} 1.0' in metrics
+        assert "suara_answer_seconds_bucket" in metrics and "suara_broadcast_429_total" in metrics
+        assert json.loads((await get(f"{base}/healthz"))[1])["last_update"] is not None
+        db, app.services._db = app.services._db, None   # the database goes away
+        assert db is not None
+        await db.close()
+        status, body = await get(f"{base}/healthz")
+        assert status == 503 and json.loads(body)["database"] == "unreachable"
+    finally:
+        await close_offline(app)
+
+
+TOKEN = "717171:WEBHOOK-secret-token-for-tests"
+SECRET = "hook_Secret-123"
+
+
+async def post(port: int, payload: dict, secret: str | None) -> int:
+    headers = {SECRET_HEADER: secret} if secret is not None else {}
+    async with aiohttp.ClientSession() as session, session.post(
+            f"http://127.0.0.1:{port}/tg-hook", json=payload, headers=headers) as response:
+        return response.status
+
+
+async def test_webhook_mode_checks_the_secret_and_stops_cleanly(tmp_path: Path) -> None:
+    server = FakeBotApiServer(TOKEN)
+    await server.start()
+    port = free_port()
+    env = bot_env(server, tmp_path, SEMANTIC_THREADS="0", WEBHOOK_URL="https://bot.example.org/tg-hook",
+                  WEBHOOK_SECRET=SECRET, WEBHOOK_LISTEN="127.0.0.1", WEBHOOK_PORT=str(port))
+    process = await start_bot(server, env, tmp_path, tmp_path / "bot.log", "--webhook")
+    try:
+        hook = await server.wait_for(lambda c: c.method == "setWebhook")
+        assert hook.params["secret_token"] == SECRET
+        assert hook.params["url"] == "https://bot.example.org/tg-hook"
+        allowed = hook.params["allowed_updates"]
+        assert set(json.loads(allowed) if isinstance(allowed, str) else allowed) == {
+            "message", "edited_message", "callback_query"}
+        asker = updates.user(8101)
+        for secret in (None, "wrong", SECRET.upper()):
+            update = server.api.new_update(message=updates.message(server.api, "kapan pilkada?", asker))
+            assert await post(port, update, secret) == 403
+        await asyncio.sleep(0.5)
+        assert not [c for c in server.calls if c.method == "sendMessage"]   # none processed
+        start = len(server.calls)
+        update = server.api.new_update(message=updates.message(server.api, "kapan pilkada?", asker))
+        assert await post(port, update, SECRET) == 200
+        answer = await server.wait_for(lambda c: c.method == "sendMessage", start=start)
+        assert str(answer.params["chat_id"]) == "8101"
+        health = json.loads((await get(f"http://127.0.0.1:{port}/healthz"))[1])
+        assert health["engine"] == "running" and health["scheduler"] == "running"
+        assert "suara_updates_total" in (await get(f"http://127.0.0.1:{port}/metrics"))[1]
+        assert await post(port, {"not": "an update"}, SECRET) in (200, 400)
+    finally:
+        began = time.monotonic()
+        process.terminate()
+        code = await asyncio.wait_for(process.wait(), 30)
+        took = time.monotonic() - began
+        await server.stop()
+    assert code == 0 and took < 10, (code, took, (tmp_path / "bot.log").read_text()[-2000:])
