@@ -28,6 +28,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.broadcasts.compose import ComposeError, Composer
+from bot.broadcasts.inflight import InFlight
 from bot.broadcasts.limiter import ChatSpacing, RecentSends, TokenBucket
 from bot.broadcasts.quiet import in_quiet, quiet_end
 from bot.broadcasts.sender import Sender, SendResult
@@ -58,7 +59,7 @@ MAX_ATTEMPTS = 4         # for 5xx and requests that never left
 MAX_RATE_LIMITED = 5     # 429s one recipient may cost before it is given up ('rate_limited')
 BACKOFF = 0.5            # first retry after this many seconds, doubling
 ERROR_BUDGET = 3         # errors a broadcast may cause before it is failed
-STOP_TIMEOUT = 15.0
+STOP_TIMEOUT = 8.0       # the whole stop, so that the process exits within 10 s of SIGTERM
 TELEGRAM_LIMIT = 30      # messages/s for the whole bot (PAID_BROADCAST: PAID_LIMIT)
 PAID_LIMIT = 1000
 
@@ -72,8 +73,8 @@ def concurrency_for(rate: float) -> int:
 @dataclass
 class _Run:
     broadcast: Broadcast
-    outcomes: list[Outcome] = field(default_factory=list)
-    tasks: set[asyncio.Task[None]] = field(default_factory=set)
+    inflight: InFlight = field(init=False)
+    outcomes: list[Outcome] = field(default_factory=list)   # swapped out at each flush
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
 
@@ -190,6 +191,8 @@ class DeliveryEngine:
             log.info("broadcast %d: %d recipients", broadcast.id, added)
         await self.composer.tps.refresh(self.db)
         run = _Run(broadcast)
+        run.inflight = InFlight(self.concurrency, self._stop, self.stats,
+                                lambda outcome: run.outcomes.append(outcome))
         day = local.date().isoformat()
         flusher = asyncio.create_task(self._flusher(run, day))
         try:
@@ -197,7 +200,7 @@ class DeliveryEngine:
         finally:
             # In-flight sends end first; then the last outcomes are written. Never cancel a
             # flush midway: its outcomes would be lost and those sent again.
-            await self._settle(run)
+            await run.inflight.settle(broadcast.id)
             run.finished.set()
             await asyncio.shield(flusher)
             await asyncio.shield(self._flush(run, day))
@@ -218,7 +221,6 @@ class DeliveryEngine:
         # DAILY_CAP=0 means no cap; urgent announcements are never capped.
         cap = None if broadcast.urgent else (self.settings.daily_cap or None)
         texts: dict[tuple[str, str | None], str] = {}
-        semaphore = asyncio.Semaphore(self.concurrency)
         next_control = time.monotonic() + CONTROL_INTERVAL
         cursor = 0
         while True:
@@ -240,22 +242,11 @@ class DeliveryEngine:
                 if key not in texts:
                     texts[key] = self.composer.text(broadcast, recipient, local.date())
                 payload = self.composer.payload(recipient, texts[key])
-                await semaphore.acquire()
+                if not await run.inflight.slot():
+                    return None     # shutting down while every slot hangs: settle decides
                 await self.bucket.acquire()
                 await self.spacing.wait(recipient.user_id)
-                task = asyncio.create_task(self._send(run, recipient, payload, semaphore))
-                run.tasks.add(task)
-                task.add_done_callback(run.tasks.discard)
-
-    async def _settle(self, run: _Run) -> None:
-        if not run.tasks:
-            return
-        results = await asyncio.gather(*run.tasks, return_exceptions=True)
-        for result in results:
-            if isinstance(result, Exception):  # _send records its own errors; this is a bug
-                self.stats["send_errors"] += 1
-                log.error("broadcast %d: send task raised %s", run.broadcast.id,
-                          type(result).__name__)
+                run.inflight.start(self._send(run, recipient, payload), recipient)
 
     async def _control(self, broadcast: Broadcast) -> str | None:
         """Why to stop now: paused/cancelled by an official, quiet hours, urgent work, shutdown."""
@@ -275,8 +266,7 @@ class DeliveryEngine:
 
     # -- one message ------------------------------------------------------------------------
 
-    async def _send(self, run: _Run, recipient: Recipient, payload: dict[str, Any],
-                    semaphore: asyncio.Semaphore) -> None:
+    async def _send(self, run: _Run, recipient: Recipient, payload: dict[str, Any]) -> None:
         try:
             outcome = await self._attempt(recipient, payload)
         except Exception as exc:
@@ -285,8 +275,6 @@ class DeliveryEngine:
             log.error("broadcast %d: a send raised %s", run.broadcast.id, type(exc).__name__)
             outcome = Outcome(recipient.user_id, "failed", f"error: {type(exc).__name__}",
                               recipient.attempts + 1)
-        finally:
-            semaphore.release()
         self.stats[f"outcome:{outcome.outcome}"] += 1
         run.outcomes.append(outcome)
 

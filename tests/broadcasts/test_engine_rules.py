@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from bot.broadcasts import engine as engine_module
+from bot.broadcasts import inflight
 from bot.broadcasts.sender import SendResult, classify, unknown
 from bot.storage.broadcasts import get_broadcast, outcome_counts
 from tests.broadcasts.conftest import Rig, broadcast, eventually
@@ -138,3 +139,23 @@ async def test_stop_closes_everything_even_when_waiting_times_out(rig: Rig) -> N
     await engine.stop(wait=0.2)
     assert sender.closed and engine._db is None
     rig.engines.remove(engine)
+
+
+async def test_a_send_unanswered_at_shutdown_is_recorded_unknown_within_the_deadline(
+        rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(inflight, "SETTLE_ON_STOP", 0.3)
+    await rig.subscribers(3)
+    engine = rig.engine()
+    engine.sender = sender = HangingSender()
+    await engine.start()
+    sent = await broadcast(rig)
+    await eventually(lambda: sender.hanging(), what="a send in flight")
+    started = asyncio.get_running_loop().time()
+    await engine.stop()
+    assert asyncio.get_running_loop().time() - started < engine_module.STOP_TIMEOUT
+    rig.engines.remove(engine)
+    counts = await outcome_counts(rig.db, sent)
+    # The hanging sends may have been delivered: recorded as unknown (never resent), the
+    # rest still pending for the next start; nothing lost.
+    assert counts.get("unknown", 0) == sender.calls >= 1
+    assert counts.get("unknown", 0) + counts.get("pending", 0) == 3
