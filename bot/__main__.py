@@ -113,6 +113,8 @@ def cmd_content(args: argparse.Namespace) -> int:
 
     from bot import bundled_content
 
+    if args.action == "reload":
+        return _reload()
     target = Path(args.dir)
     if target.exists() and any(target.iterdir()):
         return _fail(f"{target} exists and is not empty: choose a new folder")
@@ -143,6 +145,34 @@ def cmd_backup(args: argparse.Namespace) -> int:
                   "newer migrations when it starts)")
     except BackupError as exc:
         return _fail(str(exc))
+    return 0
+
+
+def _reload() -> int:
+    """Validate CONTENT_DIR whole; if it is sound, tell the running bot (SIGHUP) to use it."""
+    import os
+    import signal
+
+    from bot.regions.loader import load_regions
+    from bot.storage.backup import RunLock
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(str(exc))
+    try:
+        load_regions(load_content(settings.content_dir))
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        print("not reloaded: the running bot keeps the content it has", file=sys.stderr)
+        return 1
+    pid = RunLock(settings.database_path).holder()
+    if pid is None:
+        print(f"content OK: {settings.content_dir}; no bot is running on "
+              f"{settings.database_path}, so it is used at the next start")
+        return 0
+    os.kill(pid, signal.SIGHUP)
+    print(f"content OK: {settings.content_dir}; the running bot (pid {pid}) reloads it now")
     return 0
 
 
@@ -237,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     c_sub = content.add_subparsers(dest="action", required=True)
     c_init = c_sub.add_parser("init", help="copy the bundled content to DIR, to edit for a deployment")
     c_init.add_argument("dir", help="a new or empty folder")
+    c_sub.add_parser("reload", help="validate CONTENT_DIR and have the running bot use it "
+                                    "(also: SIGHUP to the bot)")
     content.set_defaults(func=cmd_content)
     backup = sub.add_parser("backup", help="an online, consistent copy of the database (bot may run)")
     backup.add_argument("path", help="the copy to write (must not exist)")

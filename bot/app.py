@@ -35,6 +35,7 @@ from bot.faq.semantic import SemanticIndex, load_embedder
 from bot.handlers import register_all
 from bot.regions.directory import TpsDirectory
 from bot.regions.loader import load_regions
+from bot.reload import reload_on_sighup
 from bot.retention import run_retention
 from bot.services import Services
 from bot.settings import Settings
@@ -100,11 +101,13 @@ async def _post_init(app: Application) -> None:
     # The model and the content's vectors load in the background (a first start computes the
     # vectors, ~25 s for the bundled content; later starts read them from CACHE_DIR): the bot
     # answers from keywords meanwhile, and `services.semantic_ready` is set when done.
-    services.semantic_task = asyncio.create_task(_start_semantic(services), name="semantic")
-    await _register_commands(app, services.content)
+    services.semantic_task = asyncio.create_task(start_semantic(services), name="semantic")
+    await register_commands(app, services.content)
     services.retention_task = asyncio.create_task(run_retention(services), name="retention")
-    if services.http is not None:
+    if services.http is not None:       # `python -m bot run`: the HTTP side
         await services.http.start()
+    if services.reload_on_signal:       # `python -m bot run`: SIGHUP reloads the content
+        reload_on_sighup(app)
     if services.engine is not None:
         await services.engine.start()
     if services.scheduler is not None:
@@ -117,7 +120,7 @@ async def _post_init(app: Application) -> None:
              len(services.content.topics))
 
 
-async def _start_semantic(services: Services) -> None:
+async def start_semantic(services: Services) -> None:
     """Load the model and the content's vectors (from the cache when warm), off the loop."""
     try:
         await _load_semantic(services)
@@ -178,7 +181,7 @@ async def _post_shutdown(app: Application) -> None:
         app.services.run_lock = None
 
 
-async def _register_commands(app: Application, content: Content) -> None:
+async def register_commands(app: Application, content: Content) -> None:
     """The command menu in both languages, from content; Indonesian is the default."""
     for lang in ("id", "en"):
         commands = [BotCommand(c.command, c.description) for c in getattr(content.commands, lang)]
@@ -247,6 +250,7 @@ def build_application(settings: Settings, *, token: str | None = None,
     assert isinstance(app, SuaraApplication)
     app.services = services
     services.metrics.bind(services, app.update_queue.qsize)
+    services.reload_on_signal = serve is not None
     if serve == "webhook":
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         services.http = WebServer(app, settings.webhook_listen, settings.webhook_port,

@@ -28,6 +28,7 @@ class Scheduled(Protocol):
 
     async def start(self) -> object: ...
     async def stop(self) -> None: ...
+    async def reload(self, content: Content) -> None: ...
     @property
     def running(self) -> bool: ...
 
@@ -48,6 +49,7 @@ class Services:
     run_lock: RunLock | None = None    # held while running: `restore` refuses meanwhile
     metrics: Metrics = field(default_factory=Metrics)
     http: WebServer | None = None       # /healthz, /metrics (and the webhook), `run` only
+    reload_on_signal: bool = False      # `run` only: SIGHUP reloads the content
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
     scheduler: Scheduled | None = None
     _db: Database | None = None  # opened in post_init, closed in post_shutdown

@@ -72,6 +72,12 @@ class ScheduleRunner:
                  len(report.future), len(report.enqueued), len(report.skipped))
         return report
 
+    async def reload(self, content: Content) -> None:
+        """New content: the calendar is synced again from it (stop, swap, start)."""
+        await self.stop()
+        self.content = content
+        await self.start()
+
     @property
     def running(self) -> bool:
         return self._scheduler is not None and bool(self._scheduler.running)

@@ -33,8 +33,20 @@ class RunLock:
         except OSError:
             os.close(fd)
             return False
+        os.ftruncate(fd, 0)
+        os.write(fd, str(os.getpid()).encode())    # `content reload` signals this process
         self._fd = fd
         return True
+
+    def holder(self) -> int | None:
+        """The pid of the running bot holding the lock, or None if nobody holds it."""
+        if self.acquire():
+            self.release()
+            return None
+        try:
+            return int(self.path.read_text().strip() or 0) or None
+        except (OSError, ValueError):
+            return None
 
     def release(self) -> None:
         if self._fd is not None:
