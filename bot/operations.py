@@ -1,0 +1,86 @@
+"""Operator commands: content init and reload, backup and restore (python -m bot ...)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.content.registry import ContentError, load_content
+from bot.settings import SettingsError, load_settings
+
+
+def _fail(message: str, code: int = 2) -> int:
+    """One line on stderr, for the operator; exit code 2 (usage or refused)."""
+    print(f"error: {message}", file=sys.stderr)
+    return code
+
+
+def cmd_content(args: argparse.Namespace) -> int:
+    import shutil
+
+    from bot import bundled_content
+
+    if args.action == "reload":
+        return _reload()
+    target = Path(args.dir)
+    if target.exists() and any(target.iterdir()):
+        return _fail(f"{target} exists and is not empty: choose a new folder")
+    source = bundled_content()
+    shutil.copytree(source, target, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", "__init__.py"))
+    count = sum(1 for p in target.rglob("*") if p.is_file())
+    print(f"copied the bundled content ({count} files) from {source} to {target}")
+    print(f"edit it, check it with: python -m bot check --content {target}")
+    print(f"then run the bot with CONTENT_DIR={target.resolve()}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from bot.storage.backup import BackupError, backup, restore
+
+    try:
+        database = load_settings().database_path
+    except SettingsError as exc:
+        return _fail(str(exc))
+    try:
+        if args.command == "backup":
+            size = backup(database, Path(args.path))
+            print(f"backed up {database} to {args.path} ({size} bytes, integrity checked)")
+        else:
+            version = restore(Path(args.path), database)
+            print(f"restored {database} from {args.path} (schema {version}; the bot applies any "
+                  "newer migrations when it starts)")
+    except BackupError as exc:
+        return _fail(str(exc))
+    return 0
+
+
+def _reload() -> int:
+    """Validate CONTENT_DIR whole; if it is sound, tell the running bot (SIGHUP) to use it."""
+    import os
+    import signal
+
+    from bot.regions.loader import load_regions
+    from bot.storage.backup import RunLock
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(str(exc))
+    try:
+        load_regions(load_content(settings.content_dir))
+    except ContentError as exc:
+        print(exc, file=sys.stderr)
+        print("not reloaded: the running bot keeps the content it has", file=sys.stderr)
+        return 1
+    pid = RunLock(settings.database_path).holder()
+    if pid is None:
+        print(f"content OK: {settings.content_dir}; no bot is running on "
+              f"{settings.database_path}, so it is used at the next start")
+        return 0
+    os.kill(pid, signal.SIGHUP)
+    print(f"content OK: {settings.content_dir}; the running bot (pid {pid}) reloads it now")
+    return 0
+
+
