@@ -1,14 +1,14 @@
 """Every handler, in order, in one place.
 
-Group -3 counts every update (metrics), group -2 is flood control, then group -1 (user
-tracking and language); group 0 holds the
-features, first match wins, in the order registered below; fallbacks come last.
+Group -3 counts every update (metrics) and drops one already handled; group -2 is flood
+control; group -1 tracks the user and settles the language; group 0 holds the features,
+first match wins, in the order registered below; fallbacks come last.
 """
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot import fallbacks, flood, router
 from bot.account import handlers as account
@@ -24,9 +24,13 @@ METRICS_GROUP = -3
 
 
 async def count_update(update: Update, context: SuaraContext) -> None:
+    """Count every update; one already handled (a webhook retry, a replay) stops here."""
+    services = context.services
+    if not services.seen_updates.first_time(update.update_id):
+        raise ApplicationHandlerStop
     kind = next((k for k in ("message", "edited_message", "callback_query", "my_chat_member")
                  if getattr(update, k, None) is not None), "other")
-    context.services.metrics.update(kind)
+    services.metrics.update(kind)
 
 
 def register_all(app: Application) -> None:

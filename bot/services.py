@@ -12,7 +12,7 @@ from bot.content.registry import Content
 from bot.faq.feedback import RecentAnswers
 from bot.faq.hybrid import HybridMatcher
 from bot.faq.matcher import Matcher
-from bot.metrics import Metrics
+from bot.metrics import Metrics, RecentIds
 from bot.regions.directory import TpsDirectory
 from bot.regions.tree import RegionTree
 from bot.settings import Settings
@@ -48,6 +48,7 @@ class Services:
     retention_task: asyncio.Task[None] | None = None  # purges old data (post_init)
     run_lock: RunLock | None = None    # held while running: `restore` refuses meanwhile
     metrics: Metrics = field(default_factory=Metrics)
+    seen_updates: RecentIds = field(default_factory=RecentIds)
     http: WebServer | None = None       # /healthz, /metrics (and the webhook), `run` only
     reload_on_signal: bool = False      # `run` only: SIGHUP reloads the content
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
