@@ -41,6 +41,7 @@ async def unknown_command(update: Update, context: SuaraContext) -> None:
 async def on_error(update: object, context: SuaraContext) -> None:
     # No message text or user data in logs: the update id is enough to correlate.
     update_id = update.update_id if isinstance(update, Update) else None
+    context.services.metrics.error(type(context.error).__name__)
     log.error("error while handling update %s: %r", update_id, context.error,
               exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:

@@ -6,7 +6,7 @@ read from the services when scraped, so no feature depends on Prometheus."""
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -55,7 +55,18 @@ class Metrics:
         self.answer_seconds = Histogram("suara_answer_seconds",
                                         "Time from a free-text message to its reply",
                                         buckets=BUCKETS, registry=self.registry)
+        self.errors = Counter("suara_handler_errors", "Updates whose handling raised, by type",
+                              ["type"], registry=self.registry)
         self.last_update: float | None = None    # time.time() of the last update
+        self._recent_errors: deque[float] = deque(maxlen=1000)
+
+    def error(self, kind: str) -> None:
+        self.errors.labels(kind).inc()
+        self._recent_errors.append(time.time())
+
+    def recent_errors(self, seconds: float = 60.0) -> int:
+        since = time.time() - seconds
+        return sum(1 for t in self._recent_errors if t >= since)
 
     def update(self, kind: str) -> None:
         self.updates.labels(kind).inc()

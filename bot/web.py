@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1 << 20
+UNHEALTHY_ERRORS = 10      # failed updates in the last minute that make /healthz answer 503
 
 
 class WebServer:
@@ -64,10 +65,14 @@ class WebServer:
                 "loading" if not services.semantic_ready.is_set() else "off"),
         }
         last = services.metrics.last_update
-        body = {"status": "ok", **parts,
+        body: dict[str, object] = {"status": "ok", **parts,
                 "last_update": datetime.fromtimestamp(last, UTC).isoformat(timespec="seconds")
                 if last else None}
-        healthy = database and parts["engine"] != "stopped" and parts["scheduler"] != "stopped"
+        # Handling keeps failing (a full disk, a locked database, a Bot API down): say so.
+        errors = services.metrics.recent_errors()
+        body["errors_last_minute"] = errors
+        healthy = (database and parts["engine"] != "stopped" and parts["scheduler"] != "stopped"
+                   and errors < UNHEALTHY_ERRORS)
         if not healthy:
             body["status"] = "unhealthy"
         return web.json_response(body, status=200 if healthy else 503)

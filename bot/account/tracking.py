@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+
 from telegram import Update
 
 from bot.context import SuaraContext, language_from_telegram
 from bot.storage.users import touch_user
+
+log = logging.getLogger(__name__)
 
 
 def addressed_to_bot(update: Update, bot_username: str | None) -> bool:
@@ -30,5 +35,13 @@ async def track_user(update: Update, context: SuaraContext) -> None:
     if tg_user is None or tg_user.is_bot or not addressed_to_bot(update, context.bot.username):
         return
     services = context.services
-    context.user = await touch_user(services.db, tg_user.id, context.lang, services.clock.now())
+    try:
+        context.user = await touch_user(services.db, tg_user.id, context.lang,
+                                        services.clock.now())
+    except sqlite3.Error as exc:
+        # A full disk or a locked database must not cost the citizen the answer: answer
+        # without the stored settings, and report it (logs, /metrics, /healthz).
+        services.metrics.error(type(exc).__name__)
+        log.warning("could not record the user (%s); answering anyway", type(exc).__name__)
+        return
     context.lang = context.user.language

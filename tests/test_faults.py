@@ -1,0 +1,116 @@
+"""Faults: the disk fills up during writes (SQLite's max_page_count), the Bot API answers 5xx
+for a while. The bot tells the citizen something went wrong, reports it in /healthz and the
+metrics, and recovers by itself when the fault clears; nothing inconsistent is stored."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import aiohttp
+
+from bot.app import build_application, close_offline, open_offline
+from bot.clock import FixedClock
+from bot.content.registry import Content
+from bot.settings import load_settings
+from bot.shell.botapi import LocalRequest
+from bot.storage.users import get_user
+from bot.web import UNHEALTHY_ERRORS, WebServer
+from tests.conftest import DURING_CAMPAIGN, EMBEDDINGS_CACHE, TEST_TOKEN
+from tests.fakes import updates
+from tests.fakes.harness import BOT_USERNAME, Harness, texts
+from tests.fakes.process import bot_env, start_bot, stop_bot
+from tests.fakes.server import FakeBotApiServer, Fault
+from tests.fakes.strict_api import StrictBotApi
+
+
+async def health(port: int) -> tuple[int, dict]:
+    async with aiohttp.ClientSession() as session, \
+            session.get(f"http://127.0.0.1:{port}/healthz") as response:
+        return response.status, json.loads(await response.text())
+
+
+async def test_a_full_disk_is_reported_and_the_bot_recovers_when_space_returns(
+        tmp_path: Path, content: Content) -> None:
+    settings = load_settings(BOT_TOKEN=TEST_TOKEN, DATABASE_PATH=str(tmp_path / "f.sqlite3"),
+                             CACHE_DIR=str(EMBEDDINGS_CACHE), SEMANTIC_THREADS="0",
+                             FLOOD_LIMIT="0")
+    request = LocalRequest(StrictBotApi(username=BOT_USERNAME))
+    app = build_application(settings, request=request, get_updates_request=request,
+                            clock=FixedClock(DURING_CAMPAIGN), content=content)
+    app.services.http = WebServer(app, "127.0.0.1", 0)
+    await open_offline(app)
+    try:
+        h = Harness(app, request, FixedClock(DURING_CAMPAIGN))
+        db = app.services.db
+        async with db.conn.execute("PRAGMA page_count") as cur:
+            pages = (await cur.fetchone())[0]
+        await db.conn.execute(f"PRAGMA max_page_count = {pages + 8}")
+        try:                                                          # the disk fills up
+            while True:
+                await db.conn.execute("INSERT INTO unanswered_questions (text, language, asked_at)"
+                                      " VALUES (?, 'id', '2029-01-01')", ("x" * 3000,))
+                await db.conn.commit()
+        except Exception as exc:
+            assert "full" in str(exc)
+            await db.conn.rollback()
+        try:                                  # and the users' pages too, to the last byte
+            for uid in range(1, 100_000):
+                await db.conn.execute("INSERT INTO users (user_id, language, first_seen,"
+                                      " last_seen) VALUES (?, 'id', 'x', 'x')", (uid,))
+                await db.conn.commit()
+        except Exception as exc:
+            assert "full" in str(exc)
+            await db.conn.rollback()
+        shown = texts(await h.text("jam berapa tps buka?", user=h.user(7100)))   # a new citizen
+        assert len(shown) == 1 and "TPS buka pukul" in shown[0]       # answered all the same
+        port = app.services.http.bound_port
+        assert port is not None
+        status, body = await health(port)
+        assert body["errors_last_minute"] >= 1 and status == 200
+        for _ in range(UNHEALTHY_ERRORS):                              # failing again and again
+            app.services.metrics.error("OperationalError")
+        status, body = await health(port)
+        assert status == 503 and body["status"] == "unhealthy"
+        await db.conn.execute("PRAGMA max_page_count = 1073741823")  # space again
+        answer = texts(await h.text("jam berapa tps buka?", user=h.user(7200)))
+        assert answer and "TPS buka pukul" in answer[0]
+        assert await get_user(db, 7200) is not None
+        metrics = app.services.metrics.render().decode()
+        assert 'suara_handler_errors_total{type="OperationalError"}' in metrics
+        assert await get_user(db, 7100) is None          # the failed write left nothing behind
+    finally:
+        await close_offline(app)
+
+
+TOKEN = "838383:FAULT-secret-token-for-tests"
+
+
+async def test_the_bot_api_failing_for_a_while_does_not_stop_the_bot(tmp_path: Path) -> None:
+    server = FakeBotApiServer(TOKEN)
+    await server.start()
+    env = bot_env(server, tmp_path, SEMANTIC_THREADS="0")
+    process = await start_bot(server, env, tmp_path, tmp_path / "bot.log")
+    try:
+        server.faults.append(Fault("sendMessage", status=502, times=6))   # down for a while
+        for n in range(3):
+            server.push(message=updates.message(server.api, "jam berapa tps buka?",
+                                                updates.user(7300 + n)))
+        await server.wait_for(lambda c: c.method == "sendMessage" and c.error is not None)
+        start = len(server.calls)
+        for _ in range(40):                                            # the fault clears
+            if not server.faults:
+                break
+            server.push(message=updates.message(server.api, "jam berapa tps buka?",
+                                                updates.user(7399)))
+            await server.wait_for(lambda c: c.method == "sendMessage", start=len(server.calls))
+        start = len(server.calls)
+        server.push(message=updates.message(server.api, "jam berapa tps buka?",
+                                            updates.user(7400)))
+        answer = await server.wait_for(
+            lambda c: c.method == "sendMessage" and c.error is None, start=start)
+        assert "TPS buka pukul" in str(answer.params["text"])
+        assert process.returncode is None
+    finally:
+        assert await stop_bot(process, server) == 0
+        await server.stop()
