@@ -75,6 +75,20 @@ def _check(path: Path) -> int:
     return int(version)
 
 
+def _copy(source: Path, target: Path) -> None:
+    """A consistent copy with SQLite's backup API, as one self-contained file."""
+    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            src.backup(dest, pages=1024)     # in steps: a busy bot is never held up long
+            dest.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dest.close()
+    finally:
+        src.close()
+
+
 def backup(database: Path, target: Path) -> int:
     """Copy the live database to `target` (which must not exist); returns its size in bytes."""
     if not database.exists():
@@ -83,16 +97,7 @@ def backup(database: Path, target: Path) -> int:
         raise BackupError(f"{target} exists: choose a new file name")
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".partial")
-    source = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
-    try:
-        dest = sqlite3.connect(partial)
-        try:
-            source.backup(dest, pages=1024)     # steps, so a busy bot is never held up long
-            dest.execute("PRAGMA journal_mode=DELETE")   # one self-contained file
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    _copy(database, partial)
     _check(partial)
     os.replace(partial, target)
     return target.stat().st_size
@@ -109,15 +114,7 @@ def restore(source: Path, database: Path) -> int:
     try:
         database.parent.mkdir(parents=True, exist_ok=True)
         partial = database.with_name(database.name + ".restoring")
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-        try:
-            dest = sqlite3.connect(partial)
-            try:
-                src.backup(dest)
-            finally:
-                dest.close()
-        finally:
-            src.close()
+        _copy(source, partial)
         for suffix in ("-wal", "-shm"):      # the old database's log must not be replayed
             Path(f"{database}{suffix}").unlink(missing_ok=True)
         os.replace(partial, database)
