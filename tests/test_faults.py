@@ -9,19 +9,13 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.app import build_application, close_offline, open_offline
-from bot.clock import FixedClock
 from bot.content.registry import Content
-from bot.settings import load_settings
-from bot.shell.botapi import LocalRequest
 from bot.storage.users import get_user
-from bot.web import UNHEALTHY_ERRORS, WebServer
-from tests.conftest import DURING_CAMPAIGN, EMBEDDINGS_CACHE, TEST_TOKEN
+from bot.web import UNHEALTHY_ERRORS
 from tests.fakes import updates
-from tests.fakes.harness import BOT_USERNAME, Harness, texts
+from tests.fakes.harness import offline_bot, texts
 from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer, Fault
-from tests.fakes.strict_api import StrictBotApi
 
 
 async def health(port: int) -> tuple[int, dict]:
@@ -32,16 +26,8 @@ async def health(port: int) -> tuple[int, dict]:
 
 async def test_a_full_disk_is_reported_and_the_bot_recovers_when_space_returns(
         tmp_path: Path, content: Content) -> None:
-    settings = load_settings(BOT_TOKEN=TEST_TOKEN, DATABASE_PATH=str(tmp_path / "f.sqlite3"),
-                             CACHE_DIR=str(EMBEDDINGS_CACHE), SEMANTIC_THREADS="0",
-                             FLOOD_LIMIT="0")
-    request = LocalRequest(StrictBotApi(username=BOT_USERNAME))
-    app = build_application(settings, request=request, get_updates_request=request,
-                            clock=FixedClock(DURING_CAMPAIGN), content=content)
-    app.services.http = WebServer(app, "127.0.0.1", 0)
-    await open_offline(app)
-    try:
-        h = Harness(app, request, FixedClock(DURING_CAMPAIGN))
+    async with offline_bot(tmp_path, content, web=True, FLOOD_LIMIT="0") as h:
+        app = h.app
         db = app.services.db
         async with db.conn.execute("PRAGMA page_count") as cur:
             pages = (await cur.fetchone())[0]
@@ -79,8 +65,6 @@ async def test_a_full_disk_is_reported_and_the_bot_recovers_when_space_returns(
         metrics = app.services.metrics.render().decode()
         assert 'suara_handler_errors_total{type="OperationalError"}' in metrics
         assert await get_user(db, 7100) is None          # the failed write left nothing behind
-    finally:
-        await close_offline(app)
 
 
 TOKEN = "838383:FAULT-secret-token-for-tests"

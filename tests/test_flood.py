@@ -5,15 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.app import build_application, close_offline, open_offline
-from bot.clock import FixedClock
 from bot.content.registry import Content
 from bot.flood import FloodGate
-from bot.settings import load_settings
-from bot.shell.botapi import LocalRequest
-from tests.conftest import DURING_CAMPAIGN, EMBEDDINGS_CACHE, TEST_TOKEN
-from tests.fakes.harness import BOT_USERNAME, Harness, texts
-from tests.fakes.strict_api import StrictBotApi
+from tests.fakes.harness import offline_bot, texts
 
 
 class Ticks:
@@ -44,15 +38,7 @@ def test_the_gate_counts_any_sixty_seconds_and_forgets_after_the_cool_down() -> 
 
 async def test_a_flooding_user_gets_one_notice_and_nobody_else_is_slowed(
         tmp_path: Path, content: Content) -> None:
-    settings = load_settings(BOT_TOKEN=TEST_TOKEN, DATABASE_PATH=str(tmp_path / "f.sqlite3"),
-                             CACHE_DIR=str(EMBEDDINGS_CACHE), FLOOD_LIMIT="5",
-                             ADMIN_IDS="777", SEMANTIC_THREADS="0")
-    request = LocalRequest(StrictBotApi(username=BOT_USERNAME))
-    app = build_application(settings, request=request, get_updates_request=request,
-                            clock=FixedClock(DURING_CAMPAIGN), content=content)
-    await open_offline(app)
-    try:
-        h = Harness(app, request, FixedClock(DURING_CAMPAIGN))
+    async with offline_bot(tmp_path, content, FLOOD_LIMIT="5", ADMIN_IDS="777") as h:
         flooder, other, official = h.user(601), h.user(602, lang="en"), h.user(777)
         replies = [await h.text("kapan pilkada?", user=flooder) for _ in range(5)]
         assert all(texts(r, "sendMessage") for r in replies)
@@ -63,5 +49,3 @@ async def test_a_flooding_user_gets_one_notice_and_nobody_else_is_slowed(
         assert texts(await h.text("when is the election?", user=other), "sendMessage")
         for _ in range(12):                                  # officials are exempt
             assert texts(await h.text("kapan pilkada?", user=official), "sendMessage")
-    finally:
-        await close_offline(app)

@@ -11,18 +11,12 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.app import build_application, close_offline, open_offline
-from bot.clock import FixedClock
 from bot.content.registry import Content
-from bot.settings import load_settings
-from bot.shell.botapi import LocalRequest
-from bot.web import SECRET_HEADER, WebServer
-from tests.conftest import DURING_CAMPAIGN, EMBEDDINGS_CACHE, TEST_TOKEN
+from bot.web import SECRET_HEADER
 from tests.fakes import updates
-from tests.fakes.harness import BOT_USERNAME, Harness
+from tests.fakes.harness import offline_bot
 from tests.fakes.process import bot_env, start_bot
 from tests.fakes.server import FakeBotApiServer
-from tests.fakes.strict_api import StrictBotApi
 
 
 def free_port() -> int:
@@ -37,20 +31,14 @@ async def get(url: str) -> tuple[int, str]:
 
 
 async def test_health_and_metrics_report_the_running_bot(tmp_path: Path, content: Content) -> None:
-    settings = load_settings(BOT_TOKEN=TEST_TOKEN, DATABASE_PATH=str(tmp_path / "h.sqlite3"),
-                             CACHE_DIR=str(EMBEDDINGS_CACHE), SEMANTIC_THREADS="0")
-    request = LocalRequest(StrictBotApi(username=BOT_USERNAME))
-    app = build_application(settings, request=request, get_updates_request=request,
-                            clock=FixedClock(DURING_CAMPAIGN), content=content)
-    app.services.http = WebServer(app, "127.0.0.1", 0)
-    await open_offline(app)
-    try:
+    async with offline_bot(tmp_path, content, web=True) as h:
+        app = h.app
+        assert app.services.http is not None
         base = f"http://127.0.0.1:{app.services.http.bound_port}"
         status, body = await get(f"{base}/healthz")
         health = json.loads(body)
         assert status == 200 and health["status"] == "ok" and health["database"] == "ok"
         assert health["engine"] == "off" and health["last_update"] is None
-        h = Harness(app, request, FixedClock(DURING_CAMPAIGN))
         await h.text("jam berapa tps buka dan tutup?")
         await h.text("resep rendang enak")
         status, metrics = await get(f"{base}/metrics")
@@ -65,8 +53,6 @@ async def test_health_and_metrics_report_the_running_bot(tmp_path: Path, content
         await db.close()
         status, body = await get(f"{base}/healthz")
         assert status == 503 and json.loads(body)["database"] == "unreachable"
-    finally:
-        await close_offline(app)
 
 
 TOKEN = "717171:WEBHOOK-secret-token-for-tests"

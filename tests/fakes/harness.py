@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
 
 from bot.clock import FixedClock
+from bot.content.registry import Content
 from bot.context import SuaraApplication
 from bot.shell.botapi import Call, LocalBotApi, LocalRequest
 from tests.fakes import updates
@@ -93,3 +97,29 @@ def buttons(message_or_call: dict[str, Any] | Call) -> list[str]:
 
         markup = json.loads(markup)
     return [b["text"] for row in markup.get("inline_keyboard", []) for b in row]
+
+
+@asynccontextmanager
+async def offline_bot(tmp_path: Path, content: Content, *, web: bool = False,
+                      **overrides: str) -> AsyncIterator[Harness]:
+    """The real Application on the recording offline Bot API, with settings overrides (no
+    model unless asked); `web`: also /healthz and /metrics on a free local port."""
+    from bot.app import build_application, close_offline, open_offline
+    from bot.settings import load_settings
+    from bot.web import WebServer
+    from tests.conftest import DURING_CAMPAIGN, EMBEDDINGS_CACHE, TEST_TOKEN
+    from tests.fakes.strict_api import StrictBotApi
+
+    settings = load_settings(**{"BOT_TOKEN": TEST_TOKEN, "SEMANTIC_THREADS": "0",
+                                "DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+                                "CACHE_DIR": str(EMBEDDINGS_CACHE), **overrides})
+    request = LocalRequest(StrictBotApi(username=BOT_USERNAME))
+    app = build_application(settings, request=request, get_updates_request=request,
+                            clock=FixedClock(DURING_CAMPAIGN), content=content)
+    if web:
+        app.services.http = WebServer(app, "127.0.0.1", 0)
+    await open_offline(app)
+    try:
+        yield Harness(app, request, FixedClock(DURING_CAMPAIGN))
+    finally:
+        await close_offline(app)
