@@ -74,13 +74,13 @@ async def create_broadcast(db: Database, *, created_by: str, topic: str, not_bef
                            commit: bool = True) -> int:
     if (text is None) == (template is None):
         raise ValueError("a broadcast has either a text or a template")
-    cur = await db.conn.execute(
-        "INSERT INTO broadcasts (created_at, created_by, text, template, topic, region, language,"
-        " urgent, not_before, state, schedule_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?)",
-        (iso(now), created_by, text, template, topic, region, language, int(urgent),
-         iso(not_before), schedule_key))
-    if commit:
-        await db.conn.commit()
+    sql = ("INSERT INTO broadcasts (created_at, created_by, text, template, topic, region,"
+           " language, urgent, not_before, state, schedule_key)"
+           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?)")
+    params = (iso(now), created_by, text, template, topic, region, language, int(urgent),
+              iso(not_before), schedule_key)
+    # Inside a caller's transaction (commit=False) the statement joins it; else its own.
+    cur = await (db.write(sql, params) if commit else db.conn.execute(sql, params))
     assert cur.lastrowid is not None
     return cur.lastrowid
 
@@ -106,20 +106,18 @@ async def set_state(db: Database, broadcast_id: int, allowed_from: tuple[str, ..
     if extra:
         assert now is not None
         params.append(iso(now))
-    cur = await db.conn.execute(
+    cur = await db.write(
         f"UPDATE broadcasts SET state = ?{extra} WHERE id = ? AND state IN ({marks})",
         (*params, broadcast_id, *allowed_from))
-    await db.conn.commit()
     return cur.rowcount > 0
 
 
 async def defer(db: Database, broadcast_id: int, until: datetime) -> None:
     """Back to 'scheduled' until `until` (quiet hours); progress is kept."""
-    await db.conn.execute(
+    await db.write(
         "UPDATE broadcasts SET state = 'scheduled', not_before = ?"
         " WHERE id = ? AND state IN ('scheduled', 'sending')",
         (iso(until), broadcast_id))
-    await db.conn.commit()
 
 
 async def next_runnable(db: Database, now: datetime) -> Broadcast | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
 
@@ -26,6 +28,10 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
         self.path = path
+        # One writer at a time on this connection: handlers of different chats run at once,
+        # and a transaction begun while another coroutine's is open fails ("cannot start a
+        # transaction within a transaction"), or takes the other's statements with it.
+        self._write = asyncio.Lock()
 
     async def close(self) -> None:
         await self.conn.close()
@@ -34,13 +40,19 @@ class Database:
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
         """One write transaction, taken at once (BEGIN IMMEDIATE): committed when the block
         ends, rolled back whole on any exception, cancellation included."""
-        await self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            await self.conn.rollback()
-            raise
-        await self.conn.commit()
+        async with self._write:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                await self.conn.rollback()
+                raise
+            await self.conn.commit()
+
+    async def write(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
+        """One statement in its own transaction (see transaction())."""
+        async with self.transaction() as conn:
+            return await conn.execute(sql, tuple(params))
 
 
 def _migrations() -> list[tuple[int, str, str]]:

@@ -23,19 +23,17 @@ async def record_unanswered(db: Database, text: str, language: str, now: datetim
                             entry_id: str | None = None) -> None:
     """A question the bot could not answer, or (with `entry_id`) one whose answer the citizen
     marked unhelpful. Already redacted by the caller; no user id."""
-    await db.conn.execute(
+    await db.write(
         "INSERT INTO unanswered_questions (text, language, asked_at, entry_id) VALUES (?, ?, ?, ?)",
         (text[:MAX_STORED_CHARS], language, now.isoformat(timespec="seconds"), entry_id),
     )
-    await db.conn.commit()
 
 
 async def record_feedback(db: Database, entry_id: str, helpful: bool, day: str) -> None:
-    await db.conn.execute(
+    await db.write(
         "INSERT INTO answer_feedback (entry_id, day, helpful, count) VALUES (?, ?, ?, 1)"
         " ON CONFLICT (entry_id, day, helpful) DO UPDATE SET count = count + 1",
         (entry_id, day, int(helpful)))
-    await db.conn.commit()
 
 
 async def feedback_counts(db: Database) -> dict[str, tuple[int, int]]:

@@ -78,10 +78,9 @@ async def send_states(db: Database) -> dict[str, tuple[str, str | None]]:
 
 
 async def skip_send(db: Database, key: str, reason: str) -> bool:
-    cur = await db.conn.execute(
+    cur = await db.write(
         "UPDATE scheduled_sends SET state = 'skipped', reason = ? WHERE key = ? AND state = 'pending'",
         (reason, key))
-    await db.conn.commit()
     return cur.rowcount > 0
 
 

@@ -37,22 +37,20 @@ async def subscribe(db: Database, user_id: int, now: datetime, topics: Iterable[
 
 
 async def unsubscribe(db: Database, user_id: int, reason: str = "unsubscribed") -> bool:
-    cur = await db.conn.execute(
+    cur = await db.write(
         "UPDATE subscriptions SET active = 0, inactive_reason = ? WHERE user_id = ? AND active = 1",
         (reason, user_id))
-    await db.conn.commit()
     return cur.rowcount > 0
 
 
 async def set_topic(db: Database, user_id: int, topic: str, on: bool) -> None:
     if on:
-        await db.conn.execute(
+        await db.write(
             "INSERT OR IGNORE INTO subscription_topics (user_id, topic)"
             " SELECT user_id, ? FROM subscriptions WHERE user_id = ?", (topic, user_id))
     else:
-        await db.conn.execute("DELETE FROM subscription_topics WHERE user_id = ? AND topic = ?",
-                              (user_id, topic))
-    await db.conn.commit()
+        await db.write("DELETE FROM subscription_topics WHERE user_id = ? AND topic = ?",
+                       (user_id, topic))
 
 
 async def get_subscription(db: Database, user_id: int) -> Subscription | None:

@@ -26,7 +26,7 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
     """Create the user on first sight, refresh last_seen; return the stored row."""
     stamp = now.isoformat(timespec="seconds")
     stale = (now - LAST_SEEN_RESOLUTION).isoformat(timespec="seconds")
-    await db.conn.execute(
+    await db.write(
         """
         INSERT INTO users (user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?)
         ON CONFLICT (user_id) DO UPDATE SET
@@ -37,7 +37,6 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
         """,
         (user_id, language, stamp, stamp, stale),
     )
-    await db.conn.commit()
     user = await get_user(db, user_id)
     assert user is not None
     return user
@@ -64,23 +63,20 @@ async def get_user(db: Database, user_id: int) -> User | None:
 
 
 async def set_language(db: Database, user_id: int, language: str) -> None:
-    await db.conn.execute(
+    await db.write(
         "UPDATE users SET language = ?, language_set = 1 WHERE user_id = ?", (language, user_id)
     )
-    await db.conn.commit()
 
 
 async def set_region(db: Database, user_id: int, region_code: str) -> None:
-    await db.conn.execute("UPDATE users SET region_code = ? WHERE user_id = ?", (region_code, user_id))
-    await db.conn.commit()
+    await db.write("UPDATE users SET region_code = ? WHERE user_id = ?", (region_code, user_id))
 
 
 async def set_campaign_if_unset(db: Database, user_id: int, campaign: str) -> bool:
     """Record the deep-link code of origin; the first one a user came with is kept."""
-    cur = await db.conn.execute(
+    cur = await db.write(
         "UPDATE users SET campaign = ? WHERE user_id = ? AND campaign IS NULL", (campaign, user_id)
     )
-    await db.conn.commit()
     return cur.rowcount > 0
 
 
@@ -89,10 +85,10 @@ async def delete_user(db: Database, user_id: int) -> bool:
 
     The subscription goes with the user row (ON DELETE CASCADE); delivery records and daily
     counts are deleted here: they too say something about this person."""
-    await db.conn.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
-    await db.conn.execute("DELETE FROM daily_counts WHERE user_id = ?", (user_id,))
-    cur = await db.conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
-    await db.conn.commit()
+    async with db.transaction() as conn:
+        await conn.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
+        await conn.execute("DELETE FROM daily_counts WHERE user_id = ?", (user_id,))
+        cur = await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
     return cur.rowcount > 0
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -87,3 +88,28 @@ async def test_user_lifecycle(tmp_path: Path) -> None:
     assert await get_user(db, 42) is None
     assert not await delete_user(db, 42)
     await db.close()
+
+
+async def test_writes_from_many_chats_at_once_never_collide(tmp_path: Path) -> None:
+    """Handlers of different chats write at once on one connection: a transaction begun while
+    another coroutine's write is open used to fail ("cannot start a transaction within a
+    transaction"). Every write now takes its turn."""
+    from bot.storage.subscriptions import subscribe
+
+    db = await open_database(tmp_path / "race.sqlite3")
+    try:
+        async def citizen(uid: int) -> None:
+            await touch_user(db, uid, "id", NOW)
+
+        async def subscriber(uid: int) -> None:
+            await touch_user(db, uid, "id", NOW)
+            await subscribe(db, uid, NOW, ["countdown"])
+
+        await asyncio.gather(*[citizen(100_000 + i) for i in range(200)],
+                             *[subscriber(i) for i in range(200)])
+        for uid in (0, 199):
+            sub = await get_subscription(db, uid)
+            assert sub is not None and sub.active
+        assert await get_user(db, 100_199) is not None
+    finally:
+        await db.close()
