@@ -32,6 +32,8 @@ async def reload_content(app: SuaraApplication) -> bool:
         log.error("content reload refused, the content in use stays:\n%s", exc)
         return False
     old = services.answers
+    if services.semantic_task is not None and not services.semantic_task.done():
+        services.semantic_task.cancel()   # still building vectors for the old content
     services.content, services.regions, services.matcher = content, regions, matcher
     services.answers = HybridMatcher(matcher, None, None, None)
     if old.pool is not None:
