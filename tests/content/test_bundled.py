@@ -149,3 +149,14 @@ def test_every_part_of_the_fact_sheet_is_reachable_from_an_answer(bundled_conten
         cited = {bundled_content.sources[s].url or bundled_content.sources[s].title
                  for eid in entry_ids for s in bundled_content.entries[eid].entry.sources}
         assert any(c and c in parts[part] for c in cited), f"no source of {part} is cited"
+
+
+@pytest.mark.parametrize("question", ["kapan pilkada?", "Kapan pilkada Muara Enim?",
+                                      "pilkada kapan", "when is the election?"])
+def test_the_plainest_question_is_answered_by_the_keywords_alone(
+        bundled_content: Content, question: str) -> None:
+    """Asked this briefly, the election's own name is all there is: answered even before the
+    model has loaded (first start) or when it cannot."""
+    from bot.faq.matcher import Matcher
+
+    assert Matcher(bundled_content).match(question).entry_ids == ("hari_pemungutan",)
