@@ -267,7 +267,8 @@ def webhook_path(settings: Settings) -> str:
 
 
 async def open_offline(app: Application) -> None:
-    """Initialise without polling (shell, tests): what run_polling does before its loop."""
+    """Initialise without polling (shell, tests, webhook mode): what run_polling does before
+    its loop."""
     await app.initialize()
     if app.post_init is not None:
         await app.post_init(app)

@@ -109,14 +109,14 @@ async def run_webhook(app: SuaraApplication, url: str, secret: str,
     SIGTERM or SIGINT, then stop taking updates and shut down cleanly."""
     import signal
 
+    from bot.app import close_offline, open_offline  # the composition root's lifecycle
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await app.initialize()
     try:
-        if app.post_init is not None:
-            await app.post_init(app)      # opens the database, the engine, the HTTP side
+        await open_offline(app)           # opens the database, the engine, the HTTP side
         await app.start()
         await app.bot.set_webhook(url, secret_token=secret, allowed_updates=allowed_updates,
                                   drop_pending_updates=False)
@@ -127,6 +127,4 @@ async def run_webhook(app: SuaraApplication, url: str, secret: str,
             await app.services.http.stop()   # nothing new arrives; what is queued is handled
         await app.stop()
     finally:
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+        await close_offline(app)
