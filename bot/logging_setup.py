@@ -28,7 +28,9 @@ class RedactingFormatter(logging.Formatter):
         self.secrets = sorted((p for p in parts if len(p) >= 8), key=len, reverse=True)
 
     def format(self, record: logging.LogRecord) -> str:
-        text = super().format(record)
+        return self.redact(super().format(record))
+
+    def redact(self, text: str) -> str:
         for secret in self.secrets:
             text = text.replace(secret, "<redacted>")
         return text
@@ -43,10 +45,7 @@ class JsonFormatter(RedactingFormatter):
                  "level": record.levelname, "logger": record.name, "message": record.getMessage()}
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
-        text = json.dumps(entry, ensure_ascii=False)
-        for secret in self.secrets:
-            text = text.replace(secret, "<redacted>")
-        return text
+        return self.redact(json.dumps(entry, ensure_ascii=False))
 
 
 def setup_logging(level: str, secrets: list[str] | None = None, fmt: str = "text") -> None:
