@@ -62,6 +62,13 @@ class Content:
     def entries_in(self, topic_id: str) -> list[LoadedEntry]:
         return [e for e in self.entries.values() if e.entry.topic == topic_id]
 
+    @property
+    def place_and_year(self) -> list[str]:
+        """The deployment's own region, province and election year: context in a question,
+        said in passing, never what it is about (the matcher and the model both drop them)."""
+        region = self.election.region
+        return [region.name, region.province, self.election.voting_day.isoformat()[:4]]
+
     @cached_property
     def _base_contexts(self) -> dict[str, dict[str, Any]]:
         return {lang: _election_context(self.election, lang) for lang in LANGUAGES}

@@ -103,9 +103,8 @@ class Matcher:
         # The deployment's own region and election names ("muara enim", "pilkada", "2024") are
         # context, said in passing: they must not pull a question toward the entries that
         # happen to repeat them.
-        election = content.election
-        names = [election.region.name, election.region.province, election.voting_day.isoformat()[:4],
-                 *(election.short_name.get(lang) for lang in LANGUAGES)]
+        names = [*content.place_and_year,
+                 *(content.election.short_name.get(lang) for lang in LANGUAGES)]
         self.context = frozenset(t for name in names for t in norm.terms(name, repair=False))
         fields = {eid: [(w, [t for t in terms if t not in self.context]) for w, terms in parts]
                   for eid, parts in fields.items()}

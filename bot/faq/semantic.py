@@ -110,11 +110,11 @@ def load_embedder(threads: int = 1) -> Embedder | None:
 
 
 def context_words(content: Content) -> re.Pattern[str]:
-    """The deployment's own region, province and election year: said in passing, they would
-    pull every question toward the texts that repeat them."""
-    election = content.election
-    names = [election.region.name, election.region.province, election.voting_day.isoformat()[:4]]
-    return re.compile(r"\b(?:" + "|".join(re.escape(n.lower()) for n in names) + r")\b")
+    """The deployment's own region, province and election year (any case): said in passing,
+    they would pull every question toward the texts that repeat them."""
+    names = content.place_and_year
+    return re.compile(r"\b(?:" + "|".join(re.escape(n.lower()) for n in names) + r")\b",
+                      re.IGNORECASE)
 
 
 def model_input(text: str, context: re.Pattern[str] | None = None) -> str:
@@ -132,7 +132,7 @@ def model_input(text: str, context: re.Pattern[str] | None = None) -> str:
 
 
 def _without(context: re.Pattern[str], text: str) -> str:
-    return " ".join(re.compile(context.pattern, re.IGNORECASE).sub(" ", text).split())
+    return " ".join(context.sub(" ", text).split())
 
 
 def plain(text: str) -> str:
