@@ -14,6 +14,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot import bundled_content
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
+HTTP_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
 QUIET_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -78,7 +79,7 @@ class Settings(BaseSettings):
         if value in (None, ""):
             return None
         assert value is not None
-        if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value.strip()):
+        if not HTTP_URL.match(value.strip()):
             raise ValueError("must be the public https URL Telegram calls, e.g. "
                              "https://bot.example.org/telegram")
         return value.strip()
@@ -96,7 +97,7 @@ class Settings(BaseSettings):
     @classmethod
     def _url_shape(cls, value: str) -> str:
         value = value.strip().rstrip("/")
-        if not re.match(r"^https?://[^\s/]+(/[^\s]*)?$", value):
+        if not HTTP_URL.match(value):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org")
         if value.endswith("/bot"):
             raise ValueError("give the server root, without /bot (the token is added for you)")
