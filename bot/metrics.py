@@ -95,7 +95,7 @@ class _ServicesCollector(Collector):
                                   value=stats.get("429", 0))
         answers = self.services.answers
         yield GaugeMetricFamily("suara_model_queue", "Questions waiting for or in the model",
-                                value=answers._queued)
+                                value=answers.queued)
         shed = CounterMetricFamily("suara_model_answers", "Free-text questions, by which signal "
                                    "answered", labels=["how"])
         for how, count in answers.stats.items():

@@ -54,6 +54,11 @@ class HybridMatcher:
         self.stats = {"lexical_only": 0, "model": 0, "cached": 0, "busy": 0}
 
     @property
+    def queued(self) -> int:
+        """Questions waiting for or in the model now."""
+        return self._queued
+
+    @property
     def semantic(self) -> bool:
         return self.index is not None and self.embedder is not None and self.pool is not None
 
