@@ -21,7 +21,6 @@ import asyncio
 import itertools
 import json
 import random
-import socket
 import tempfile
 import time
 from pathlib import Path
@@ -35,7 +34,7 @@ from benchmarks.stats import pct, peak_rss_kb
 from bot import PROJECT_ROOT
 from bot.faq.evaluation import load_labelled
 from tests.fakes import updates
-from tests.fakes.process import bot_env, start_bot, stop_bot
+from tests.fakes.process import bot_env, free_port, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
 
 TOKEN = "565656:BENCH-load-token-for-the-fake-server"
@@ -169,12 +168,6 @@ class Load:
             await asyncio.sleep(max(0.0, began + sent / rate - time.monotonic()))
         await asyncio.gather(*busy.values())
         return sent / (time.monotonic() - began), sent
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def one_mode(mode: str, rate: float, seconds: float, users: int, pool: list[str]) -> None:

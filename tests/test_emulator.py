@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
-import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -19,18 +18,13 @@ from aiohttp import web
 
 from bot import PROJECT_ROOT
 from tests.conftest import EMBEDDINGS_CACHE, FIXTURE_CONTENT
+from tests.fakes.process import free_port
 
 EMULATOR = PROJECT_ROOT / "tests" / "emulator"
 TOKEN = "848484:EMULATOR-token-for-the-tests"
 NOT_IN_EMULATOR = {"setMyCommands", "deleteMyCommands", "getMyCommands"}
 
 pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

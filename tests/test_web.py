@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import time
 from pathlib import Path
 
@@ -15,14 +14,8 @@ from bot.content.registry import Content
 from bot.web import SECRET_HEADER
 from tests.fakes import updates
 from tests.fakes.harness import offline_bot
-from tests.fakes.process import bot_env, start_bot
+from tests.fakes.process import bot_env, free_port, start_bot
 from tests.fakes.server import FakeBotApiServer
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 async def get(url: str) -> tuple[int, str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -48,3 +49,10 @@ async def stop_bot(process: asyncio.subprocess.Process, server: FakeBotApiServer
         process.send_signal(signal.SIGTERM)
         server.release_polls()
     return await asyncio.wait_for(process.wait(), 30)
+
+
+def free_port() -> int:
+    """A local TCP port nobody listens on now (for the bot's or an emulator's HTTP side)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
