@@ -19,6 +19,7 @@ from bot.storage import Database, open_database
 from bot.storage.broadcasts import (
     FINAL_STATES,
     OUTCOMES,
+    TRANSITIONS,
     Broadcast,
     create_broadcast,
     get_broadcast,
@@ -27,13 +28,8 @@ from bot.storage.broadcasts import (
     sent_since,
     set_state,
 )
+from bot.storage.officials import audit
 from bot.storage.subscriptions import count_audience_by_language
-
-TRANSITIONS = {
-    "pause": (("scheduled", "sending"), "paused"),
-    "resume": (("paused",), "scheduled"),
-    "cancel": (("scheduled", "sending", "paused"), "cancelled"),
-}
 
 
 class InputError(Exception):
@@ -93,6 +89,12 @@ async def send(settings: Settings, content: Content, regions: RegionTree, *, tex
             db, created_by="cli", topic=topic, text=text, template=template, region=region,
             language=lang, urgent=urgent, not_before=not_before, now=now)
         audience = await count_audience_by_language(db, topic, region, lang)
+        # The server CLI is not subject to the two-person rule, but is audited as `cli`.
+        await audit(db, now, "cli", "broadcast.create",
+                    f"#{broadcast_id}: {f'template {template}' if template else 'teks'}"
+                    f"{'; urgent' if urgent else ''}",
+                    audience=f"topic {topic}; region {region or 'all'}; lang {lang or 'all'}",
+                    count=sum(audience.values()))
     finally:
         await db.close()
     total = sum(audience.values())
@@ -172,6 +174,7 @@ async def control(settings: Settings, action: str, broadcast_id: int, now: datet
             raise InputError(f"no broadcast {broadcast_id}")
         if not await set_state(db, broadcast_id, allowed, target, now):
             raise InputError(f"broadcast {broadcast_id} is {b.state}; cannot {action} it")
+        await audit(db, now, "cli", f"broadcast.{action}", f"#{broadcast_id}")
     finally:
         await db.close()
     print(f"broadcast {broadcast_id}: {b.state} -> {target}")

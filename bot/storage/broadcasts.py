@@ -12,7 +12,14 @@ STATES = ("scheduled", "sending", "paused", "done", "cancelled", "failed")
 FINAL_STATES = ("done", "cancelled", "failed")
 OUTCOMES = ("sent", "blocked", "failed", "capped", "unknown", "rate_limited")
 COLUMNS = ("id, created_at, created_by, text, template, topic, region, language, urgent, "
-           "not_before, state, schedule_key, snapshotted, started_at, finished_at, errors, error")
+           "not_before, state, schedule_key, snapshotted, started_at, finished_at, errors, error, "
+           "campaign, approved_by")
+# What each control action may change: from which states, to which.
+TRANSITIONS = {
+    "pause": (("scheduled", "sending"), "paused"),
+    "resume": (("paused",), "scheduled"),
+    "cancel": (("scheduled", "sending", "paused"), "cancelled"),
+}
 
 
 @dataclass(frozen=True)
@@ -34,6 +41,8 @@ class Broadcast:
     finished_at: str | None
     errors: int = 0              # errors charged to this broadcast's budget so far
     error: str | None = None     # why it failed, or the last error
+    campaign: str | None = None  # audience: only citizens this campaign brought in
+    approved_by: str | None = None   # the second official, under the two-person rule
 
 
 @dataclass(frozen=True)
@@ -71,14 +80,15 @@ async def create_broadcast(db: Database, *, created_by: str, topic: str, not_bef
                            now: datetime, text: str | None = None, template: str | None = None,
                            region: str | None = None, language: str | None = None,
                            urgent: bool = False, schedule_key: str | None = None,
+                           campaign: str | None = None, approved_by: str | None = None,
                            commit: bool = True) -> int:
     if (text is None) == (template is None):
         raise ValueError("a broadcast has either a text or a template")
     sql = ("INSERT INTO broadcasts (created_at, created_by, text, template, topic, region,"
-           " language, urgent, not_before, state, schedule_key)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?)")
+           " language, urgent, not_before, state, schedule_key, campaign, approved_by)"
+           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)")
     params = (iso(now), created_by, text, template, topic, region, language, int(urgent),
-              iso(not_before), schedule_key)
+              iso(not_before), schedule_key, campaign, approved_by)
     # Inside a caller's transaction (commit=False) the statement joins it; else its own.
     cur = await (db.write(sql, params) if commit else db.conn.execute(sql, params))
     assert cur.lastrowid is not None
@@ -95,6 +105,14 @@ async def get_broadcast(db: Database, broadcast_id: int) -> Broadcast | None:
 async def list_broadcasts(db: Database, limit: int = 50) -> list[Broadcast]:
     async with db.conn.execute(f"SELECT {COLUMNS} FROM broadcasts ORDER BY id DESC LIMIT ?",
                                (limit,)) as cur:
+        return [_broadcast(r) for r in await cur.fetchall()]
+
+
+async def list_open(db: Database, limit: int = 20) -> list[Broadcast]:
+    """Scheduled, sending and paused broadcasts, the soonest first."""
+    async with db.conn.execute(
+            f"SELECT {COLUMNS} FROM broadcasts WHERE state IN ('scheduled', 'sending', 'paused')"
+            " ORDER BY not_before, id LIMIT ?", (limit,)) as cur:
         return [_broadcast(r) for r in await cur.fetchall()]
 
 
@@ -138,7 +156,8 @@ async def start_sending(db: Database, broadcast: Broadcast, now: datetime) -> in
             " WHERE id = ? AND state IN ('scheduled', 'sending')", (iso(now), broadcast.id))
         added = 0
         if not broadcast.snapshotted:
-            where, params = audience_sql(broadcast.topic, broadcast.region, broadcast.language)
+            where, params = audience_sql(broadcast.topic, broadcast.region, broadcast.language,
+                                         broadcast.campaign)
             cur = await conn.execute(
                 "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, language, region)"
                 f" SELECT ?, u.user_id, u.language, u.region_code FROM subscriptions s"

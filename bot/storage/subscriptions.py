@@ -65,7 +65,8 @@ async def get_subscription(db: Database, user_id: int) -> Subscription | None:
     return Subscription(user_id, topics, bool(row[0]), row[1])
 
 
-def audience_sql(topic: str, region: str | None, language: str | None) -> tuple[str, list[object]]:
+def audience_sql(topic: str, region: str | None, language: str | None,
+                 campaign: str | None = None) -> tuple[str, list[object]]:
     """WHERE clause (over subscriptions s JOIN users u) selecting a broadcast's audience."""
     clauses = ["s.active = 1", "EXISTS (SELECT 1 FROM subscription_topics t"
                " WHERE t.user_id = s.user_id AND t.topic = ?)"]
@@ -76,12 +77,16 @@ def audience_sql(topic: str, region: str | None, language: str | None) -> tuple[
     if language:
         clauses.append("u.language = ?")
         params.append(language)
+    if campaign:
+        clauses.append("u.campaign = ?")
+        params.append(campaign)
     return " AND ".join(clauses), params
 
 
 async def count_audience_by_language(db: Database, topic: str, region: str | None,
-                                     language: str | None) -> dict[str, int]:
-    where, params = audience_sql(topic, region, language)
+                                     language: str | None, campaign: str | None = None
+                                     ) -> dict[str, int]:
+    where, params = audience_sql(topic, region, language, campaign)
     async with db.conn.execute(
         "SELECT u.language, COUNT(*) FROM subscriptions s JOIN users u ON u.user_id = s.user_id"
         f" WHERE {where} GROUP BY u.language", params) as cur:

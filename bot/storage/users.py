@@ -72,22 +72,16 @@ async def set_region(db: Database, user_id: int, region_code: str) -> None:
     await db.write("UPDATE users SET region_code = ? WHERE user_id = ?", (region_code, user_id))
 
 
-async def set_campaign_if_unset(db: Database, user_id: int, campaign: str) -> bool:
-    """Record the deep-link code of origin; the first one a user came with is kept."""
-    cur = await db.write(
-        "UPDATE users SET campaign = ? WHERE user_id = ? AND campaign IS NULL", (campaign, user_id)
-    )
-    return cur.rowcount > 0
-
-
 async def delete_user(db: Database, user_id: int) -> bool:
-    """Delete every row the bot holds about this user (unanswered questions carry no user id).
+    """Delete every row the bot holds about this user (unanswered questions carry no user id;
+    an official's roles and audit entries are the office's record, not the citizen's).
 
     The subscription goes with the user row (ON DELETE CASCADE); delivery records and daily
     counts are deleted here: they too say something about this person."""
     async with db.transaction() as conn:
         await conn.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM daily_counts WHERE user_id = ?", (user_id,))
+        await conn.execute("DELETE FROM campaign_starts WHERE user_id = ?", (user_id,))
         cur = await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
     return cur.rowcount > 0
 

@@ -72,6 +72,11 @@ def test_send_list_status_and_control(tmp_path: Path, env: dict[str, str]) -> No
     assert again.returncode == 2 and "broadcast 1 is cancelled; cannot resume it" in again.stderr
     missing = run("broadcast", "status", "7", cwd=tmp_path, env=env)
     assert missing.returncode == 2 and "no broadcast 7" in missing.stderr
+    # The server CLI is not under the two-person rule, but every action is audited as `cli`.
+    with sqlite3.connect(env["DATABASE_PATH"]) as conn:
+        audit = conn.execute("SELECT actor, action, count FROM audit_log ORDER BY id").fetchall()
+    assert audit == [("cli", "broadcast.create", 0), ("cli", "broadcast.pause", None),
+                     ("cli", "broadcast.resume", None), ("cli", "broadcast.cancel", None)]
 
 
 def test_schedule_preview(tmp_path: Path, env: dict[str, str]) -> None:

@@ -10,9 +10,10 @@ import pytest
 
 from bot.storage import MigrationError, open_database
 from bot.storage.broadcasts import charge_error, outcome_counts
+from bot.storage.campaigns import record_arrival
 from bot.storage.db import _migrations
 from bot.storage.subscriptions import get_subscription
-from bot.storage.users import delete_user, get_user, set_campaign_if_unset, set_language, touch_user
+from bot.storage.users import delete_user, get_user, set_language, touch_user
 
 NOW = datetime(2024, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -81,8 +82,10 @@ async def test_user_lifecycle(tmp_path: Path) -> None:
     touched = await touch_user(db, 42, "id", later)
     assert touched.last_seen == later.isoformat(timespec="seconds")
     assert touched.first_seen == NOW.isoformat(timespec="seconds")
-    assert await set_campaign_if_unset(db, 42, "a")
-    assert not await set_campaign_if_unset(db, 42, "b")
+    # First touch: the first campaign a user arrives through keeps them; each counts a start.
+    assert await record_arrival(db, "a", 42, NOW)
+    assert await record_arrival(db, "b", 42, NOW)
+    assert not await record_arrival(db, "a", 42, NOW)
     assert (await get_user(db, 42)).campaign == "a"  # type: ignore[union-attr]
     assert await delete_user(db, 42)
     assert await get_user(db, 42) is None

@@ -1,0 +1,96 @@
+"""Youth-outreach campaigns: their deep-link codes, arrivals through them, and what they
+brought in (first touch: a citizen belongs to the first campaign they ever arrived through)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.storage.broadcasts import iso
+from bot.storage.db import Database
+
+
+@dataclass(frozen=True)
+class Campaign:
+    code: str
+    name: str
+    owner_id: int
+    welcome: str | None
+    topics: tuple[str, ...]
+    created_at: str
+
+
+@dataclass(frozen=True)
+class CampaignCounts:
+    code: str
+    name: str
+    starts: int           # citizens who started the bot through this link (once each)
+    brought_in: int       # citizens whose first campaign this is
+    subscribers: int      # of those, subscribed now
+    questions: int        # free-text questions asked by them (daily counters)
+
+
+def _campaign(row: Any) -> Campaign:
+    return Campaign(row[0], row[1], int(row[2]), row[3],
+                    tuple(t for t in str(row[4]).split(",") if t), row[5])
+
+
+async def create_campaign(db: Database, code: str, name: str, owner_id: int,
+                          now: datetime) -> bool:
+    cur = await db.write("INSERT OR IGNORE INTO campaigns (code, name, owner_id, created_at)"
+                         " VALUES (?, ?, ?, ?)", (code, name, owner_id, iso(now)))
+    return cur.rowcount > 0
+
+
+async def get_campaign(db: Database, code: str) -> Campaign | None:
+    async with db.conn.execute("SELECT code, name, owner_id, welcome, topics, created_at"
+                               " FROM campaigns WHERE code = ?", (code,)) as cur:
+        row = await cur.fetchone()
+    return _campaign(row) if row else None
+
+
+async def list_campaigns(db: Database, owner_id: int | None = None) -> list[Campaign]:
+    sql = "SELECT code, name, owner_id, welcome, topics, created_at FROM campaigns"
+    params: tuple[object, ...] = ()
+    if owner_id is not None:
+        sql += " WHERE owner_id = ?"
+        params = (owner_id,)
+    async with db.conn.execute(sql + " ORDER BY created_at", params) as cur:
+        return [_campaign(r) for r in await cur.fetchall()]
+
+
+async def update_campaign(db: Database, code: str, *, welcome: str | None = None,
+                          topics: tuple[str, ...] | None = None) -> None:
+    if welcome is not None:
+        await db.write("UPDATE campaigns SET welcome = ? WHERE code = ?", (welcome or None, code))
+    if topics is not None:
+        await db.write("UPDATE campaigns SET topics = ? WHERE code = ?", (",".join(topics), code))
+
+
+async def record_arrival(db: Database, code: str, user_id: int, now: datetime) -> bool:
+    """A start through `code`'s link: counted once per citizen and campaign; the citizen is
+    brought in by it if no campaign brought them in before. True on the first start."""
+    async with db.transaction() as conn:
+        cur = await conn.execute("INSERT OR IGNORE INTO campaign_starts (code, user_id, at)"
+                                 " VALUES (?, ?, ?)", (code, user_id, iso(now)))
+        await conn.execute("UPDATE users SET campaign = ? WHERE user_id = ? AND campaign IS NULL",
+                           (code, user_id))
+    return cur.rowcount > 0
+
+
+async def campaign_counts(db: Database, codes: list[str] | None = None) -> list[CampaignCounts]:
+    """Per campaign, biggest first (the leaderboard); only `codes` when given."""
+    async with db.conn.execute(
+        "SELECT c.code, c.name,"
+        " (SELECT COUNT(*) FROM campaign_starts s WHERE s.code = c.code),"
+        " (SELECT COUNT(*) FROM users u WHERE u.campaign = c.code),"
+        " (SELECT COUNT(*) FROM users u JOIN subscriptions s ON s.user_id = u.user_id"
+        "   WHERE u.campaign = c.code AND s.active = 1),"
+        " (SELECT COALESCE(SUM(count), 0) FROM daily_stats d WHERE d.campaign = c.code"
+        "   AND d.metric IN ('answered', 'suggested', 'unknown', 'declined'))"
+        " FROM campaigns c") as cur:
+        rows = [CampaignCounts(r[0], r[1], *(int(x) for x in r[2:])) for r in await cur.fetchall()]
+    if codes is not None:
+        rows = [r for r in rows if r.code in codes]
+    return sorted(rows, key=lambda r: (-r.brought_in, -r.starts, r.code))

@@ -1,0 +1,121 @@
+"""Officials' roles, the audit log and announcements waiting for a second official."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.storage.broadcasts import iso
+from bot.storage.db import Database
+
+ROLES = ("announcer", "campaign_manager", "viewer")
+AUDIT_COLUMNS = ("at", "actor", "action", "detail", "audience", "count")
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    at: str
+    actor: str
+    action: str
+    detail: str
+    audience: str | None
+    count: int | None
+
+
+@dataclass(frozen=True)
+class Approval:
+    id: int
+    requested_by: int
+    requested_at: str
+    draft: dict[str, Any]
+    recipients: int
+    state: str
+    decided_by: int | None
+    broadcast_id: int | None
+
+
+async def all_roles(db: Database) -> dict[int, frozenset[str]]:
+    async with db.conn.execute("SELECT user_id, role FROM officials") as cur:
+        rows = await cur.fetchall()
+    found: dict[int, set[str]] = {}
+    for user_id, role in rows:
+        found.setdefault(int(user_id), set()).add(role)
+    return {k: frozenset(v) for k, v in found.items()}
+
+
+async def grant(db: Database, user_id: int, role: str, by: str, now: datetime) -> bool:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}")
+    cur = await db.write("INSERT OR IGNORE INTO officials (user_id, role, added_by, added_at)"
+                         " VALUES (?, ?, ?, ?)", (user_id, role, by, iso(now)))
+    return cur.rowcount > 0
+
+
+async def revoke(db: Database, user_id: int, role: str | None = None) -> int:
+    """Remove one role, or (role None) every role of this official."""
+    if role is None:
+        cur = await db.write("DELETE FROM officials WHERE user_id = ?", (user_id,))
+    else:
+        cur = await db.write("DELETE FROM officials WHERE user_id = ? AND role = ?",
+                             (user_id, role))
+    return cur.rowcount
+
+
+async def audit(db: Database, now: datetime, actor: str, action: str, detail: str = "",
+                audience: str | None = None, count: int | None = None) -> None:
+    await db.write("INSERT INTO audit_log (at, actor, action, detail, audience, count)"
+                   " VALUES (?, ?, ?, ?, ?, ?)",
+                   (iso(now), actor, action, detail[:1000], audience, count))
+
+
+async def recent_audit(db: Database, limit: int = 20) -> list[AuditEntry]:
+    async with db.conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log"
+                               " ORDER BY id DESC LIMIT ?", (limit,)) as cur:
+        return [AuditEntry(*row) for row in await cur.fetchall()]
+
+
+async def iter_audit(db: Database) -> AsyncIterator[AuditEntry]:
+    async with db.conn.execute(f"SELECT {', '.join(AUDIT_COLUMNS)} FROM audit_log"
+                               " ORDER BY id") as cur:
+        async for row in cur:
+            yield AuditEntry(*row)
+
+
+async def request_approval(db: Database, requested_by: int, draft: dict[str, Any],
+                           recipients: int, now: datetime) -> int:
+    cur = await db.write(
+        "INSERT INTO approvals (requested_by, requested_at, draft, recipients, state)"
+        " VALUES (?, ?, ?, ?, 'pending')", (requested_by, iso(now), json.dumps(draft), recipients))
+    assert cur.lastrowid is not None
+    return cur.lastrowid
+
+
+async def get_approval(db: Database, approval_id: int) -> Approval | None:
+    async with db.conn.execute(
+            "SELECT id, requested_by, requested_at, draft, recipients, state, decided_by,"
+            " broadcast_id FROM approvals WHERE id = ?", (approval_id,)) as cur:
+        row = await cur.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    values[3] = json.loads(values[3])
+    return Approval(*values)
+
+
+async def decide(db: Database, approval_id: int, decided_by: int, approve: bool,
+                 now: datetime, broadcast_id: int | None = None) -> bool:
+    """Settle a pending request once: the first decision wins, never the requester's own."""
+    cur = await db.write(
+        "UPDATE approvals SET state = ?, decided_by = ?, decided_at = ?, broadcast_id = ?"
+        " WHERE id = ? AND state = 'pending' AND requested_by <> ?",
+        ("approved" if approve else "rejected", decided_by, iso(now), broadcast_id,
+         approval_id, decided_by))
+    return cur.rowcount > 0
+
+
+async def link_broadcast(db: Database, approval_id: int, broadcast_id: int) -> None:
+    await db.write("UPDATE approvals SET broadcast_id = ? WHERE id = ?",
+                   (broadcast_id, approval_id))
