@@ -19,20 +19,7 @@ from urllib.parse import urlsplit
 from telegram.request import BaseRequest, RequestData
 
 from bot.content.render import TELEGRAM_MAX_TEXT, html_problem, telegram_length
-
-JSON = dict[str, Any]
-
-
-class ApiError(Exception):
-    def __init__(self, code: int, description: str, parameters: JSON | None = None) -> None:
-        super().__init__(description)
-        self.code, self.description, self.parameters = code, description, parameters
-
-    def payload(self) -> JSON:
-        body: JSON = {"ok": False, "error_code": self.code, "description": self.description}
-        if self.parameters:
-            body["parameters"] = self.parameters
-        return body
+from bot.shell.uploads import JSON, ApiError, Uploads
 
 
 @dataclass
@@ -43,7 +30,7 @@ class Call:
     error: str | None = None  # the Bot API's description when it refused the call
 
 
-class LocalBotApi:
+class LocalBotApi(Uploads):
     """Bot API state: the bot, chats it has seen, messages it sent, updates waiting for it."""
 
     def __init__(self, bot_id: int = 7000000001, username: str = "suara_test_bot") -> None:
@@ -274,6 +261,10 @@ class LocalRequest(BaseRequest):
                          connect_timeout: Any = None, pool_timeout: Any = None) -> tuple[int, bytes]:
         api_method = url.rsplit("/", 1)[-1]
         params = dict(request_data.parameters) if request_data else {}
+        if request_data is not None and request_data.contains_files:
+            params["_files"] = {name: (upload[0], upload[1]) for name, upload
+                                in request_data.multipart_data.items()
+                                if isinstance(upload, tuple)}
         call = Call(api_method, params)
         self.calls.append(call)
         try:
@@ -284,7 +275,8 @@ class LocalRequest(BaseRequest):
             call.error = exc.description
         if self.listener is not None:
             self.listener(call, body)
-        return status, json.dumps(body).encode()
+        # An upload's bytes stay in the stored message, never in the JSON answer.
+        return status, json.dumps(body, default=lambda _: None).encode()
 
     def sent(self, method: str = "sendMessage") -> list[JSON]:
         return [c.params for c in self.calls if c.method == method]

@@ -11,7 +11,9 @@ import html
 import itertools
 import re
 import sys
+import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 from telegram import Update
@@ -56,6 +58,15 @@ class Terminal:
             self._show_keyboard(message)
         elif call.method == "answerCallbackQuery" and call.params.get("text"):
             print(f"🤖 ({call.params['text']})")
+        elif call.method in ("sendPhoto", "sendDocument"):
+            message = body["result"]
+            upload = message.get("document") or message["photo"][-1]
+            path = Path(tempfile.gettempdir()) / f"suara-{upload.get('file_name') or 'file'}"
+            path.write_bytes(upload.get("_content") or b"")
+            print(f"\n🤖 📎 {path} ({upload['file_size']} bytes)")
+            if message.get("caption"):
+                print(f"   {self.render(message['caption'])}")
+            self._show_keyboard(message)
         elif call.method in ("sendVenue", "sendLocation"):
             loc = body["result"].get("location", {})
             print(f"\n🤖 📍 {loc.get('latitude')}, {loc.get('longitude')}")

@@ -162,6 +162,10 @@ class FakeBotApiServer:
         elif request.can_read_body:
             form = await request.post()
             params.update({k: v for k, v in form.items() if isinstance(v, str)})
+            files = {k: (v.filename, v.file.read()) for k, v in form.items()
+                     if isinstance(v, web.FileField)}
+            if files:
+                params["_files"] = files
         for key in ("reply_markup", "scope", "allowed_updates", "commands",
                     "link_preview_options", "reply_parameters"):
             value = params.get(key)

@@ -7,7 +7,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.storage import open_database
+from bot.storage import Database, open_database
+from bot.storage.subscriptions import subscribe
+from bot.storage.users import touch_user
 
 TOPICS = ("countdown", "socialisation", "announcements")  # the bundled and fixture content's
 
@@ -24,3 +26,11 @@ async def bulk_subscribe(database: Path, ids: list[int],
                          ((i, now) for i in ids))
         conn.executemany("INSERT INTO subscription_topics (user_id, topic) VALUES (?, ?)",
                          ((i, t) for i in ids for t in TOPICS))
+
+
+async def subscribe_through(db: Database, ids: list[int], now: datetime,
+                            language: Callable[[int], str] = lambda _: "id") -> None:
+    """Subscribers made through the running bot's own connection (no second writer)."""
+    for i in ids:
+        await touch_user(db, i, language(i), now)
+        await subscribe(db, i, now, TOPICS)
