@@ -1,4 +1,5 @@
-"""Command line: python -m bot run | shell | check | content | tps | broadcast | schedule."""
+"""Command line: python -m bot run | shell | check | content | backup | restore | tps |
+questions | broadcast | schedule."""
 
 from __future__ import annotations
 
@@ -123,6 +124,17 @@ def cmd_tps(args: argparse.Namespace) -> int:
                                   dry_run=args.dry_run))
 
 
+def cmd_questions(args: argparse.Namespace) -> int:
+    from bot.insights.cli import ExportError, export_questions
+
+    try:
+        settings = load_settings()
+        return asyncio.run(export_questions(settings, args.since,
+                                            Path(args.output) if args.output else None))
+    except (SettingsError, ExportError, OSError) as exc:
+        return _fail(str(exc))
+
+
 def cmd_broadcast(args: argparse.Namespace) -> int:
     from bot.broadcasts import cli
     from bot.clock import SystemClock
@@ -215,6 +227,12 @@ def main(argv: list[str] | None = None) -> int:
     exp.add_argument("file", nargs="?", help="output file (default: standard output)")
     tps.set_defaults(func=cmd_tps)
 
+    questions = sub.add_parser("questions", help="what citizens asked that the bot could not answer")
+    q_sub = questions.add_subparsers(dest="action", required=True)
+    q_exp = q_sub.add_parser("export", help="the unanswered questions' groups as CSV")
+    q_exp.add_argument("--since", help="only questions asked on or after this day (YYYY-MM-DD)")
+    q_exp.add_argument("--output", "-o", help="write to this file instead of standard output")
+    questions.set_defaults(func=cmd_questions)
     broadcast = sub.add_parser("broadcast", help="send and control broadcasts to subscribers")
     b_sub = broadcast.add_subparsers(dest="action", required=True)
     b_send = b_sub.add_parser("send", help="create a broadcast (a running bot sends it)")

@@ -33,6 +33,9 @@ from bot.faq.hybrid import HybridMatcher
 from bot.faq.matcher import Matcher
 from bot.faq.semantic import SemanticIndex, load_embedder
 from bot.handlers import register_all
+from bot.insights import charts
+from bot.officials.menus import register_official_menus
+from bot.officials.roles import Roles
 from bot.regions.directory import TpsDirectory
 from bot.regions.loader import load_regions
 from bot.reload import reload_on_sighup
@@ -98,11 +101,16 @@ async def _post_init(app: Application) -> None:
                     services.settings.database_path)
         services.run_lock = None
     services._db = await open_database(services.settings.database_path)
+    await services.roles.load(services._db)
+    services.stats.start(services._db)
     # The model and the content's vectors load in the background (a first start computes the
     # vectors, ~25 s for the bundled content; later starts read them from CACHE_DIR): the bot
     # answers from keywords meanwhile, and `services.semantic_ready` is set when done.
     services.semantic_task = asyncio.create_task(start_semantic(services), name="semantic")
     await register_commands(app, services.content)
+    await register_official_menus(app)
+    if services.roles.officials():      # someone may ask for a chart: import its library now
+        services.background.add(asyncio.create_task(asyncio.to_thread(charts.preload)))
     services.retention_task = asyncio.create_task(run_retention(services), name="retention")
     if services.http is not None:       # `python -m bot run`: the HTTP side
         await services.http.start()
@@ -169,6 +177,9 @@ async def _post_shutdown(app: Application) -> None:
         # How the free-text questions were answered (the load benchmark reads this line).
         log.info("answers since start: %s", " ".join(
             f"{k}={v}" for k, v in app.services.answers.stats.items()))
+    for task in list(app.services.background):
+        task.cancel()
+    await app.services.stats.stop()
     if app.services.scheduler is not None:
         await app.services.scheduler.stop()
     if app.services.engine is not None:
@@ -211,7 +222,8 @@ def build_application(settings: Settings, *, token: str | None = None,
     clock = clock or SystemClock()
     matcher = Matcher(content)
     services = Services(settings=settings, content=content, matcher=matcher, clock=clock,
-                        regions=regions, answers=HybridMatcher(matcher, None, None, None))
+                        regions=regions, answers=HybridMatcher(matcher, None, None, None),
+                        roles=Roles(settings.admin_ids))
     sender = broadcast_sender
     if sender is None and request is None:
         sender = HttpSender(settings.telegram_api_url, token or settings.token,

@@ -1,6 +1,7 @@
 """Per-user flood control, before anything else runs: a user sending more than FLOOD_LIMIT
 messages or button presses in any 60 seconds gets one polite notice and is then ignored for
-FLOOD_COOLDOWN_SECONDS. Everyone else is served as usual; officials (ADMIN_IDS) are exempt.
+FLOOD_COOLDOWN_SECONDS. Everyone else is served as usual; officials
+(ADMIN_IDS and every official with a role) are exempt.
 
 Work and memory are bounded: one deque of at most FLOOD_LIMIT + 1 times per recently active
 user, and users idle for a window are forgotten (at most MAX_TRACKED at once)."""
@@ -10,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict, deque
-from collections.abc import Callable
+from collections.abc import Callable, Container
 
 from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
@@ -25,7 +26,7 @@ FLOOD_GROUP = -2     # before user tracking (-1): a flood costs no database writ
 
 
 class FloodGate:
-    def __init__(self, limit: int, cooldown: float, exempt: frozenset[int],
+    def __init__(self, limit: int, cooldown: float, exempt: Container[int],
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.limit, self.cooldown, self.exempt, self.clock = limit, cooldown, exempt, clock
         self._seen: OrderedDict[int, deque[float]] = OrderedDict()
@@ -90,5 +91,5 @@ def register(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
     settings = app.services.settings
     app.bot_data["flood"] = FloodGate(settings.flood_limit, settings.flood_cooldown_seconds,
-                                      frozenset(settings.admin_ids))
+                                      app.services.roles)
     app.add_handler(TypeHandler(Update, gate), group=FLOOD_GROUP)

@@ -14,9 +14,12 @@ from bot import fallbacks, flood, router
 from bot.account import handlers as account
 from bot.account.tracking import track_user
 from bot.broadcasts import handlers as subscriptions
+from bot.campaigns import handlers as campaigns
 from bot.context import SuaraContext
 from bot.election import handlers as election
 from bot.faq import handlers as faq
+from bot.insights import handlers as insights
+from bot.officials import handlers as officials
 from bot.regions import handlers as regions
 
 TRACKING_GROUP = -1
@@ -37,6 +40,11 @@ def register_all(app: Application) -> None:
     app.add_handler(TypeHandler(Update, count_update), group=METRICS_GROUP)
     flood.register(app)      # group -2: a user over FLOOD_LIMIT a minute stops here
     app.add_handler(TypeHandler(Update, track_user), group=TRACKING_GROUP)
+    # Officials' commands match only for an official, in private (else they fall through to
+    # the unknown-command answer); first, so a draft waiting for text gets the next message.
+    officials.register(app)
+    campaigns.register(app)
+    insights.register(app)
     account.register(app)
     election.register(app)
     subscriptions.register(app)

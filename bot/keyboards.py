@@ -24,6 +24,13 @@ def main_menu(content: Content, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(rows)
 
 
+def campaign_menu(content: Content, lang: str, topics: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """A campaign's chosen FAQ topics first, then the whole menu."""
+    chosen = [[_button(f"⭐ {content.topics[t].emoji} {content.topics[t].title(lang)}",
+                       Callback("t", t))] for t in topics if t in content.topics]
+    return InlineKeyboardMarkup([*chosen, *main_menu(content, lang).inline_keyboard])
+
+
 def subscription(content: Content, lang: str, topics: frozenset[str]) -> InlineKeyboardMarkup:
     rows = [[_button(content.message("btn_topic", lang, label=t.label.get(lang), on=tid in topics),
                      Callback("T", tid))]

@@ -57,6 +57,7 @@ async def _route(update: Update, context: SuaraContext) -> str:
     if NIK.search(text):
         await say(update, context, "nik_warning")
     if services.matcher.out_of_scope(text):
+        services.stats.count(services.clock.now(), "declined", context.user, context.lang)
         await say(update, context, "out_of_scope", keyboards.open_menu)
         return "out_of_scope"
     place = services.regions.find_place(text)

@@ -12,7 +12,9 @@ from bot.content.registry import Content
 from bot.faq.feedback import RecentAnswers
 from bot.faq.hybrid import HybridMatcher
 from bot.faq.matcher import Matcher
+from bot.insights.recorder import StatsRecorder
 from bot.metrics import Metrics, RecentIds
+from bot.officials.roles import Roles
 from bot.regions.directory import TpsDirectory
 from bot.regions.tree import RegionTree
 from bot.settings import Settings
@@ -48,6 +50,9 @@ class Services:
     retention_task: asyncio.Task[None] | None = None  # purges old data (post_init)
     run_lock: RunLock | None = None    # held while running: `restore` refuses meanwhile
     metrics: Metrics = field(default_factory=Metrics)
+    roles: Roles = field(default_factory=lambda: Roles(()))   # ADMIN_IDS set by the root
+    stats: StatsRecorder = field(default_factory=StatsRecorder)  # daily counters
+    background: set[asyncio.Task[None]] = field(default_factory=set)  # e.g. progress messages
     seen_updates: RecentIds = field(default_factory=RecentIds)
     http: WebServer | None = None       # /healthz, /metrics (and the webhook), `run` only
     reload_on_signal: bool = False      # `run` only: SIGHUP reloads the content

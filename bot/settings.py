@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     # finished broadcasts are purged after this many days (daily, and at start-up).
     question_retention_days: int = Field(default=90, ge=1, le=3650, alias="QUESTION_RETENTION_DAYS")
     outcome_retention_days: int = Field(default=30, ge=1, le=3650, alias="OUTCOME_RETENTION_DAYS")
+    # Two-person rule: an announcement from Telegram to more recipients than this needs a
+    # second official's approval (empty = off; the server CLI is not subject to it).
+    approval_threshold: int | None = Field(default=None, ge=0, alias="APPROVAL_THRESHOLD")
     # Webhook mode (python -m bot run --webhook) and the HTTP endpoints (/healthz, /metrics).
     webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
@@ -102,6 +105,11 @@ class Settings(BaseSettings):
         if value.endswith("/bot"):
             raise ValueError("give the server root, without /bot (the token is added for you)")
         return value
+
+    @field_validator("approval_threshold", mode="before")
+    @classmethod
+    def _empty_is_off(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("admin_ids", mode="before")
     @classmethod

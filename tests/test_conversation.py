@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime
 
 from bot.faq.hybrid import HybridMatcher
+from bot.storage.campaigns import create_campaign
 from bot.storage.questions import list_unanswered
 from bot.storage.users import get_user
 from tests.fakes.harness import Harness, buttons, first, texts
@@ -34,6 +35,10 @@ async def test_user_name_is_escaped_in_html(harness: Harness) -> None:
 
 
 async def test_deep_link_records_first_campaign_only(harness: Harness) -> None:
+    db, now = harness.app.services.db, harness.clock.now()
+    for code in ("sma_1-lembah", "other_code"):
+        await create_campaign(db, code, code, 900, now)
+    await harness.text("/start not_a_campaign")      # a code nobody created: ignored
     await harness.text("/start sma_1-lembah")
     await harness.text("/start other_code")
     user = await get_user(harness.app.services.db, 501)
@@ -210,9 +215,12 @@ async def test_privacy_says_what_is_kept_and_my_data_shows_all_of_it(harness: Ha
     assert "NIK" in privacy
     english = texts(await harness.text("/privacy", user=harness.user(502, lang="en")))[0]
     assert "90 days" in english and "/deletedata" in english
+    await create_campaign(harness.app.services.db, "kampanye_sma1", "SMA 1", 900,
+                          harness.clock.now())
     await harness.text("/start kampanye_sma1")
     shown = html.unescape("\n".join(texts(await harness.text("/datasaya"))))
     assert '"users"' in shown and "kampanye_sma1" in shown and '"user_id": 501' in shown
+    assert '"campaign_starts"' in shown
     assert "502" not in shown                       # nobody else's rows
     await harness.text("/hapusdata")
     await harness.press_label("Ya, hapus")

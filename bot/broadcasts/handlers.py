@@ -26,6 +26,7 @@ async def subscribe_command(update: Update, context: SuaraContext) -> None:
     services = context.services
     sub = await subscribe(services.db, context.user.user_id, services.clock.now(),
                           services.content.subscription_topics)
+    services.stats.count(services.clock.now(), "subscribed", context.user, context.lang)
     content, lang = services.content, context.lang
     await reply(update, content.message("subscribed", lang, **_confirmation_variables(context, sub.topics)),
                 keyboards.subscription(content, lang, sub.topics))
@@ -35,6 +36,9 @@ async def unsubscribe_command(update: Update, context: SuaraContext) -> None:
     if context.user is None:
         return
     done = await unsubscribe(context.services.db, context.user.user_id)
+    if done:
+        context.services.stats.count(context.services.clock.now(), "unsubscribed",
+                                     context.user, context.lang)
     await say(update, context, "unsubscribed" if done else "not_subscribed")
 
 
@@ -53,6 +57,8 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         await subscribe_command(update, context)
     elif cb.kind == "u":
         done = await unsubscribe(services.db, user_id)
+        if done:
+            services.stats.count(services.clock.now(), "unsubscribed", context.user, lang)
         await acknowledge(query)
         await say(update, context, "unsubscribed" if done else "not_subscribed")
     elif cb.kind == "T" and cb.arg in content.subscription_topics:

@@ -13,18 +13,22 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards
 from bot.callbacks import decode
+from bot.campaigns.codes import CODE
 from bot.commands import COMMANDS
 from bot.content.registry import Content
 from bot.context import SuaraContext
 from bot.faq.feedback import Answered
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
+from bot.storage.campaigns import get_campaign, record_arrival
 from bot.storage.questions import record_feedback, record_unanswered
-from bot.storage.users import set_campaign_if_unset
 
-CAMPAIGN_CODE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # Long digit runs are NIKs, phone or account numbers: never stored.
 LONG_NUMBER = re.compile(r"\d[\d .-]{5,}\d")
 EMAIL = re.compile(r"\S+@\S+\.\S+")
+
+
+# Daily counters' name for each way a question was met.
+METRIC = {"answer": "answered", "suggest": "suggested", "unknown": "unknown"}
 
 
 def redact(text: str) -> str:
@@ -32,13 +36,25 @@ def redact(text: str) -> str:
 
 
 async def start(update: Update, context: SuaraContext) -> None:
-    if context.args and context.user is not None:
-        code = context.args[0]
-        # A bad code is ignored silently: it is a link's problem, not the citizen's.
-        if CAMPAIGN_CODE.fullmatch(code):
-            await set_campaign_if_unset(context.services.db, context.user.user_id, code)
+    """Hello; through a campaign's link, that campaign's welcome and topics, and the campaign
+    is credited (a start once per citizen; the first campaign a citizen came through keeps
+    them). An unknown or malformed code is ignored: it is the link's problem, not theirs."""
+    services = context.services
+    campaign = None
+    if context.args and context.user is not None and CODE.fullmatch(context.args[0]):
+        campaign = await get_campaign(services.db, context.args[0])
+        if campaign is not None:
+            await record_arrival(services.db, campaign.code, context.user.user_id,
+                                 services.clock.now())
+    services.stats.count(services.clock.now(), "start", context.user, context.lang,
+                         campaign=campaign.code if campaign else None)
     first_name = update.effective_user.first_name if update.effective_user else ""
-    await say(update, context, "start", keyboards.main_menu, first_name=first_name)
+    if campaign is None:
+        await say(update, context, "start", keyboards.main_menu, first_name=first_name)
+        return
+    content, lang = services.content, context.lang
+    text = campaign.welcome or content.message("start", lang, first_name=first_name)
+    await reply(update, text, keyboards.campaign_menu(content, lang, campaign.topics))
 
 
 async def menu(update: Update, context: SuaraContext) -> None:
@@ -100,6 +116,8 @@ async def on_feedback(query: CallbackQuery, context: SuaraContext, helpful: bool
         return
     now = services.clock.now()
     await record_feedback(services.db, entry_id, helpful, now.date().isoformat())
+    services.stats.count(now, "helpful" if helpful else "unhelpful", context.user, lang,
+                         content.entries[entry_id].entry.topic)
     if not helpful:
         await record_unanswered(services.db, answered.question, answered.language, now,
                                 entry_id=entry_id)
@@ -116,6 +134,8 @@ async def answer_question(update: Update, context: SuaraContext, text: str) -> s
     services = context.services
     content, lang = services.content, context.lang
     match = await services.answers.match(text)
+    topic = content.entries[match.entry_ids[0]].entry.topic if match.kind == "answer" else ""
+    services.stats.count(services.clock.now(), METRIC[match.kind], context.user, lang, topic)
     if match.kind == "answer":
         entry_id = match.entry_ids[0]
         sent = await reply(update, content.answer(entry_id, lang),

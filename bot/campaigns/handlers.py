@@ -1,0 +1,158 @@
+"""/kampanye (/campaign): campaign managers create campaigns (their own), get the deep link, an
+A4 QR poster and a share button, set a welcome and FAQ topics, and see the leaderboard.
+Super-admins see and change every campaign."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import Application
+
+from bot.campaigns.codes import code_problem, deep_link, share_link
+from bot.campaigns.poster import poster_png
+from bot.context import SuaraContext
+from bot.officials.drafts import text_problem
+from bot.officials.guard import add_command
+from bot.officials.roles import actor
+from bot.storage.campaigns import (
+    Campaign,
+    campaign_counts,
+    create_campaign,
+    get_campaign,
+    list_campaigns,
+    update_campaign,
+)
+from bot.storage.officials import audit
+
+USAGE = ("• <code>/kampanye baru KODE Nama kampanye</code> — kode: huruf, angka, _ atau -, "
+         "paling banyak 64\n"
+         "• <code>/kampanye KODE</code> — angka, tautan dan poster QR kampanye itu\n"
+         "• <code>/kampanye sambutan KODE teks</code> — sapaan bagi yang datang lewat tautannya "
+         "(<code>-</code> untuk menghapus)\n"
+         "• <code>/kampanye topik KODE id-topik …</code> — topik FAQ yang ditawarkan: {topics}")
+
+
+async def campaign_command(update: Update, context: SuaraContext) -> None:
+    message = update.effective_message
+    assert message is not None
+    args = context.args or []
+    verb = args[0].lower() if args else ""
+    if not args:
+        await leaderboard(message, context)
+    elif verb in ("baru", "new") and len(args) >= 3:
+        await create(message, context, args[1], " ".join(args[2:]))
+    elif verb in ("sambutan", "welcome", "topik", "topics") and len(args) >= 3:
+        await change(message, context, verb, args[1], args[2:])
+    elif len(args) == 1:
+        campaign = await _own(message, context, args[0])
+        if campaign is not None:
+            await send_campaign(message, context, campaign)
+    else:
+        await message.reply_text("⚠️ Perintah tidak dikenali.\n\n" + _usage(context))
+
+
+def _usage(context: SuaraContext) -> str:
+    return USAGE.format(topics=", ".join(f"<code>{t}</code>" for t in context.services.content.topics))
+
+
+async def _own(message: Message, context: SuaraContext, code: str) -> Campaign | None:
+    """The campaign, if it exists and this official may manage it (owner, or super-admin)."""
+    campaign = await get_campaign(context.services.db, code)
+    user = message.from_user
+    assert user is not None
+    if campaign is None or (campaign.owner_id != user.id
+                            and not context.services.roles.is_super(user.id)):
+        await message.reply_text(f"Kampanye <code>{html.escape(code)}</code> tidak ada di "
+                                 "kampanye Anda.")
+        return None
+    return campaign
+
+
+async def leaderboard(message: Message, context: SuaraContext) -> None:
+    rows = await campaign_counts(context.services.db)
+    lines = ["🏆 <b>Papan kampanye</b> (dibawa masuk = warga yang pertama datang lewat tautannya)"]
+    for i, r in enumerate(rows[:30], 1):
+        lines.append(f"{i}. <b>{html.escape(r.name)}</b> (<code>{r.code}</code>): {r.starts} mulai, "
+                     f"{r.brought_in} dibawa masuk, {r.subscribers} berlangganan, "
+                     f"{r.questions} pertanyaan")
+    if not rows:
+        lines.append("Belum ada kampanye.")
+    await message.reply_text("\n".join(lines)[:3500] + "\n\n" + _usage(context))
+
+
+async def create(message: Message, context: SuaraContext, code: str, name: str) -> None:
+    services, user = context.services, message.from_user
+    assert user is not None
+    problem = code_problem(code) or (None if len(name) <= 100 else "nama lebih dari 100 karakter")
+    if problem:
+        await message.reply_text(f"⚠️ {html.escape(problem)}.")
+        return
+    now = services.clock.now()
+    if not await create_campaign(services.db, code, name, user.id, now):
+        await message.reply_text(f"⚠️ Kode <code>{code}</code> sudah dipakai; pilih kode lain.")
+        return
+    await audit(services.db, now, actor(user.id), "campaign.create", f"{code}: {name}")
+    campaign = await get_campaign(services.db, code)
+    assert campaign is not None
+    await send_campaign(message, context, campaign)
+
+
+async def change(message: Message, context: SuaraContext, verb: str, code: str,
+                 rest: list[str]) -> None:
+    services, user = context.services, message.from_user
+    assert user is not None
+    campaign = await _own(message, context, code)
+    if campaign is None:
+        return
+    if verb in ("sambutan", "welcome"):
+        welcome = " ".join(rest).strip()
+        welcome = "" if welcome == "-" else welcome
+        problem = text_problem(welcome) if welcome else None
+        if problem:
+            await message.reply_text(f"⚠️ {html.escape(problem)}.")
+            return
+        await update_campaign(services.db, code, welcome=welcome)
+        detail = "sambutan dihapus" if not welcome else "sambutan diubah"
+    else:
+        topics = tuple(dict.fromkeys(t for t in rest if t != "-"))
+        unknown = [t for t in topics if t not in services.content.topics]
+        if unknown:
+            await message.reply_text(f"⚠️ Topik tidak dikenal: {html.escape(', '.join(unknown))}."
+                                     f"\n\n{_usage(context)}")
+            return
+        await update_campaign(services.db, code, topics=topics)
+        detail = f"topik: {', '.join(topics) or '-'}"
+    await audit(services.db, services.clock.now(), actor(user.id), "campaign.update",
+                f"{code}: {detail}")
+    await message.reply_text(f"✅ Kampanye <code>{code}</code>: {html.escape(detail)}.")
+
+
+async def send_campaign(message: Message, context: SuaraContext, campaign: Campaign) -> None:
+    services = context.services
+    link = deep_link(context.bot.username, campaign.code)
+    counts = await campaign_counts(services.db, [campaign.code])
+    c = counts[0] if counts else None
+    tagline = f"Pindai untuk bertanya soal {services.content.election.short_name.get('id')} ke Suara"
+    png = await asyncio.to_thread(poster_png, campaign.name, link, tagline)
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(
+        "📤 Bagikan tautan", url=share_link(link, f"{campaign.name}: tanya soal pemilu ke Suara"))]])
+    stats = (f"{c.starts} mulai · {c.brought_in} dibawa masuk · {c.subscribers} berlangganan · "
+             f"{c.questions} pertanyaan" if c else "")
+    await message.reply_text(
+        f"🎯 <b>{html.escape(campaign.name)}</b> (<code>{campaign.code}</code>)\n"
+        f"Tautan: {link}\n{stats}\n"
+        f"Topik: {', '.join(campaign.topics) or 'menu biasa'} · Sambutan: "
+        f"{'ada' if campaign.welcome else 'sapaan biasa'}", reply_markup=markup)
+    await message.reply_document(png, filename=f"poster-{campaign.code}.png",
+                                 caption="Poster A4 (PNG, 150 dpi) siap cetak.")
+
+
+async def list_own(context: SuaraContext, user_id: int) -> list[Campaign]:
+    owner = None if context.services.roles.is_super(user_id) else user_id
+    return await list_campaigns(context.services.db, owner)
+
+
+def register(app: Application) -> None:
+    add_command(app, "kampanye", campaign_command)

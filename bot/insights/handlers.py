@@ -1,0 +1,99 @@
+"""/statistik (/stats): one chart and a short summary, or `csv` for every aggregate;
+/pertanyaan (/questions): what the bot could not answer, grouped, with marks
+("1:Q:<group key>:h|o|n")."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application
+
+from bot.callbacks import Callback
+from bot.context import SuaraContext
+from bot.insights.charts import render_png
+from bot.insights.groups import group_questions
+from bot.insights.report import gather, summary, to_csv
+from bot.officials.guard import add_buttons, add_command
+from bot.officials.roles import actor
+from bot.replies import acknowledge, edit_or_send
+from bot.services import Services
+from bot.storage.insights import group_marks, mark_group, unanswered_texts
+from bot.storage.officials import audit
+
+MARKS = {"h": "handled", "o": "out_of_scope", "n": "needs_answer"}
+MARK_NAMES = {"handled": "✅ ditangani", "out_of_scope": "🚫 di luar cakupan",
+              "needs_answer": "❓ perlu jawaban"}
+SHOWN = 8
+
+
+async def statistics(update: Update, context: SuaraContext) -> None:
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    services = context.services
+    today = services.clock.now().astimezone(services.settings.tz).date()
+    report = await gather(services.db, services.content, services.regions, today)
+    as_csv = (context.args or [""])[0].lower() == "csv"
+    await audit(services.db, services.clock.now(), actor(user.id),
+                "stats.csv" if as_csv else "stats.view")
+    if as_csv:
+        await message.reply_document(to_csv(report).encode(), filename=f"statistik-{today}.csv",
+                                     caption="Statistik (hanya hitungan, tanpa data pribadi).")
+        return
+    png = await asyncio.to_thread(render_png, report)
+    await message.reply_photo(png, caption=summary(report)[:1024])
+
+
+async def listing(services: Services, everything: bool = False
+                  ) -> tuple[str, InlineKeyboardMarkup | None]:
+    rows = await unanswered_texts(services.db)
+    groups = await asyncio.to_thread(group_questions, rows)
+    marks = await group_marks(services.db)
+    if not everything:
+        groups = [g for g in groups if marks.get(g.key) not in ("handled", "out_of_scope")]
+    if not groups:
+        return "📭 Tidak ada pertanyaan tak terjawab yang menunggu.", None
+    lines = [f"❓ <b>Pertanyaan yang belum bisa dijawab</b> ({len(rows)} pertanyaan, "
+             f"{len(groups)} kelompok{'' if everything else ' terbuka'}; terbesar dulu)"]
+    buttons = []
+    for i, g in enumerate(groups[:SHOWN], 1):
+        mark = MARK_NAMES.get(marks.get(g.key, ""), "")
+        examples = " | ".join(html.escape(t[:80]) for t in g.top_examples(2))
+        lines.append(f"\n<b>{i}.</b> ×{g.count} {mark}\n<i>{examples}</i>")
+        buttons.append([InlineKeyboardButton(f"{i} {name.split()[0]}", callback_data=Callback(
+            "Q", f"{g.key}:{code}").encode()) for code, name in
+            ((c, MARK_NAMES[m]) for c, m in MARKS.items())])
+    lines.append("\nTandai: ✅ ditangani · 🚫 di luar cakupan · ❓ perlu jawaban. Ekspor semua: "
+                 "<code>python -m bot questions export</code> di server.")
+    return "\n".join(lines)[:4000], InlineKeyboardMarkup(buttons)
+
+
+async def questions(update: Update, context: SuaraContext) -> None:
+    assert update.effective_chat is not None
+    everything = (context.args or [""])[0].lower() in ("semua", "all")
+    text, markup = await listing(context.services, everything)
+    await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def on_mark(update: Update, context: SuaraContext, cb: Callback) -> None:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    key, _, code = cb.arg.partition(":")
+    status = MARKS.get(code)
+    if status is None or not key:
+        await acknowledge(query, "Tidak dikenal")
+        return
+    services = context.services
+    now = services.clock.now()
+    await mark_group(services.db, key, status, actor(user.id), now)
+    await audit(services.db, now, actor(user.id), "questions.mark", f"{key}: {status}")
+    await acknowledge(query, MARK_NAMES[status])
+    text, markup = await listing(services)
+    await edit_or_send(query, text, markup)
+
+
+def register(app: Application) -> None:
+    add_command(app, "statistik", statistics)
+    add_command(app, "pertanyaan", questions)
+    add_buttons(app, "Q", "pertanyaan", on_mark)

@@ -1,0 +1,67 @@
+"""Daily counters for statistics, counted in memory and written every few seconds in one
+transaction (a write per question would compete with the answers for the database).
+Telegram-free; no text and no user id is kept, only the day and the dimensions."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import Counter
+from datetime import datetime
+
+from bot.storage import Database
+from bot.storage.insights import StatKey, add_daily_stats
+from bot.storage.users import User
+
+log = logging.getLogger(__name__)
+FLUSH_SECONDS = 5.0
+
+
+def kecamatan_of(region_code: str | None) -> str:
+    """A desa code 16.03.02.2001 lies in kecamatan 16.03.02 (Kemendagri codes)."""
+    return ".".join(region_code.split(".")[:3]) if region_code and region_code.count(".") >= 2 \
+        else ""
+
+
+class StatsRecorder:
+    def __init__(self) -> None:
+        self._pending: Counter[StatKey] = Counter()
+        self._task: asyncio.Task[None] | None = None
+        self._db: Database | None = None
+
+    def count(self, now: datetime, metric: str, user: User | None, language: str,
+              topic: str = "", campaign: str | None = None) -> None:
+        """One event; its campaign is the one that brought the citizen in, unless given."""
+        if campaign is None:
+            campaign = (user.campaign or "") if user else ""
+        key = (now.date().isoformat(), metric, topic,
+               kecamatan_of(user.region_code) if user else "", language, campaign)
+        self._pending[key] += 1
+
+    def start(self, db: Database) -> None:
+        self._db = db
+        self._task = asyncio.create_task(self._run(), name="stats")
+
+    async def flush(self) -> None:
+        if self._db is None or not self._pending:
+            return
+        batch, self._pending = self._pending, Counter()
+        try:
+            await add_daily_stats(self._db, batch.items())
+        except Exception as exc:   # a locked or full disk: keep the counts for the next try
+            self._pending.update(batch)
+            log.warning("daily counters not written (%s); retrying", type(exc).__name__)
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(FLUSH_SECONDS)
+            await self.flush()
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        await self.flush()

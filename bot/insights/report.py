@@ -1,0 +1,135 @@
+"""The numbers behind /statistik: counts only, gathered from storage, with a short summary and
+a CSV of every aggregate. Telegram-free; no personal data, no question texts except the
+redacted examples of unanswered groups (which already carry no user id)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bot.content.registry import Content
+from bot.insights.groups import Group, group_questions
+from bot.regions.tree import RegionTree
+from bot.storage import Database
+from bot.storage.insights import (
+    broadcast_outcome_totals,
+    group_marks,
+    metric_by_day,
+    metric_totals,
+    subscriber_breakdown,
+    subscribers_by_day,
+    unanswered_texts,
+)
+
+QUESTION_METRICS = ("answered", "suggested", "unknown", "declined")
+RECENT_FOR_GROUPS = 20_000     # /statistik groups the latest questions; /pertanyaan all of them
+
+
+@dataclass
+class Report:
+    today: date
+    subscribers_by_day: list[tuple[str, int]]
+    by_kecamatan: list[tuple[str, int]]
+    by_language: list[tuple[str, int]]
+    by_campaign: list[tuple[str, int]]
+    totals: dict[str, int]                       # metric -> count (all time)
+    by_topic: dict[str, dict[str, int]]          # metric -> topic -> count
+    per_day: dict[str, dict[str, int]]           # day -> metric -> count (recent)
+    groups: list[Group] = field(default_factory=list)
+    marks: dict[str, str] = field(default_factory=dict)
+    broadcasts: list[tuple[int, str, str, dict[str, int]]] = field(default_factory=list)
+
+    @property
+    def subscribers(self) -> int:
+        return sum(n for _, n in self.subscribers_by_day)
+
+
+async def gather(db: Database, content: Content, regions: RegionTree, today: date,
+                 days: int = 90) -> Report:
+    since = (today - timedelta(days=days)).isoformat()
+    by_day = await subscribers_by_day(db)
+    names = {k.code: k.name for k in regions.kecamatan}
+    kecamatan: Counter[str] = Counter()
+    language: Counter[str] = Counter()
+    campaign: Counter[str] = Counter()
+    for kec, lang, code, n in await subscriber_breakdown(db):
+        kecamatan[names.get(kec, kec or "belum memilih desa")] += n
+        language[lang] += n
+        campaign[code or "tanpa kampanye"] += n
+    totals: dict[str, int] = defaultdict(int)
+    by_topic: dict[str, dict[str, int]] = defaultdict(dict)
+    for metric, topic, n in await metric_totals(db):
+        totals[metric] += n
+        if topic:
+            by_topic[metric][content.topics[topic].title("id") if topic in content.topics
+                             else topic] = n
+    per_day: dict[str, dict[str, int]] = defaultdict(dict)
+    for day, metric, n in await metric_by_day(db, QUESTION_METRICS, since):
+        per_day[day][metric] = n
+    rows = await unanswered_texts(db, limit=RECENT_FOR_GROUPS)
+    groups = await asyncio.to_thread(group_questions, rows)
+    return Report(today, by_day, kecamatan.most_common(), language.most_common(),
+                  campaign.most_common(), dict(totals), dict(by_topic),
+                  dict(per_day), groups, await group_marks(db),
+                  await broadcast_outcome_totals(db))
+
+
+def summary(report: Report) -> str:
+    t = report.totals
+    asked = sum(t.get(m, 0) for m in QUESTION_METRICS)
+    answered = t.get("answered", 0)
+    lines = [
+        f"📈 <b>Statistik</b> (per {report.today.isoformat()})",
+        f"Pelanggan aktif: <b>{report.subscribers}</b> · bahasa: "
+        + ", ".join(f"{k} {v}" for k, v in report.by_language),
+        f"Pertanyaan: {asked} · terjawab {answered}"
+        f"{f' ({answered / asked:.0%})' if asked else ''} · pilihan {t.get('suggested', 0)}"
+        f" · tidak tahu {t.get('unknown', 0)} · di luar cakupan {t.get('declined', 0)}"
+        f" · ditandai tidak membantu {t.get('unhelpful', 0)}",
+        f"Mulai lewat tautan kampanye: {sum(n for _, n in report.by_campaign if _ != 'tanpa kampanye')}"
+        f" pelanggan dibawa kampanye",
+    ]
+    open_groups = [g for g in report.groups if report.marks.get(g.key) not in
+                   ("handled", "out_of_scope")][:3]
+    if open_groups:
+        lines.append("Belum terjawab teratas: " + "; ".join(
+            f"“{g.top_examples(1)[0][:40]}” ×{g.count}" for g in open_groups))
+    for bid, state, by, counts in report.broadcasts[:3]:
+        lines.append(f"Pengumuman #{bid} ({state}, {by}): terkirim {counts.get('sent', 0)}, "
+                     f"diblokir {counts.get('blocked', 0)}, gagal {counts.get('failed', 0)}, "
+                     f"tidak pasti {counts.get('unknown', 0)}")
+    return "\n".join(lines)
+
+
+def to_csv(report: Report) -> str:
+    """Every aggregate as rows of section, key, sub-key, value."""
+    out = io.StringIO()
+    w = csv.writer(out)
+    w.writerow(["section", "key", "subkey", "value"])
+    running = 0
+    for day, n in report.subscribers_by_day:
+        running += n
+        w.writerow(["subscribers_total", day, "", running])
+    for section, rows in (("subscribers_by_kecamatan", report.by_kecamatan),
+                          ("subscribers_by_language", report.by_language),
+                          ("subscribers_by_campaign", report.by_campaign)):
+        for key, n in rows:
+            w.writerow([section, key, "", n])
+    for metric, n in sorted(report.totals.items()):
+        w.writerow(["questions_total", metric, "", n])
+    for metric, topics in sorted(report.by_topic.items()):
+        for topic, n in sorted(topics.items()):
+            w.writerow(["questions_by_topic", metric, topic, n])
+    for day, metrics in sorted(report.per_day.items()):
+        for metric, n in sorted(metrics.items()):
+            w.writerow(["questions_by_day", day, metric, n])
+    for g in report.groups[:50]:
+        w.writerow(["unanswered_group", " ".join(g.words), report.marks.get(g.key, ""), g.count])
+    for bid, state, by, counts in report.broadcasts:
+        for outcome, n in sorted(counts.items()):
+            w.writerow(["broadcast", f"{bid} {state} {by}", outcome, n])
+    return out.getvalue()

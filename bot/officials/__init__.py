@@ -1,0 +1,1 @@
+"""The officials' console: roles, announcements, the broadcast schedule, audit."""

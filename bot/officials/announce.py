@@ -1,0 +1,207 @@
+"""/umumkan (/broadcast): content → audience, urgency, time → preview → confirm, edit or cancel.
+Buttons carry "1:A:<draft>:<op>"; a draft that expired says so when touched."""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import Application, MessageHandler, filters
+
+from bot.broadcasts.compose import ComposeError, Composer
+from bot.callbacks import Callback
+from bot.context import SuaraApplication, SuaraContext
+from bot.officials import approval, screens
+from bot.officials.drafts import Draft, Drafts, parse_when, text_problem
+from bot.officials.guard import add_buttons, add_command, roles_of
+from bot.officials.launch import audience_counts, describe_audience, launch
+from bot.officials.progress import follow
+from bot.officials.roles import actor
+from bot.regions.tree import DESA
+from bot.replies import acknowledge, edit_or_send
+from bot.storage.broadcasts import Broadcast, Recipient
+
+EXPIRED = "⌛ Draf pengumuman ini sudah kedaluwarsa atau diganti. Mulai lagi dengan /umumkan."
+
+
+def drafts_of(context: SuaraContext) -> Drafts:
+    drafts = context.application.bot_data.get("drafts")
+    assert isinstance(drafts, Drafts)
+    return drafts
+
+
+async def start_flow(update: Update, context: SuaraContext) -> None:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    draft = drafts_of(context).new(user.id, context.services.clock.now())
+    text, markup = screens.content_screen(draft, context.services.content)
+    await chat.send_message(text, reply_markup=markup)
+
+
+async def on_input(update: Update, context: SuaraContext) -> None:
+    """The official's text for the draft, or the date and time it should go out."""
+    services = context.services
+    message, user = update.effective_message, update.effective_user
+    assert message is not None and user is not None
+    now = services.clock.now()
+    draft = drafts_of(context).waiting_for_text(user.id, now)
+    if draft is None:
+        return
+    if draft.step == "content":
+        # Officials write Telegram HTML; what Telegram delivered is the text as typed.
+        text = message.text_html if message.entities else (message.text or "")
+        if not message.entities:
+            text = html.escape(text, quote=False) if "<" not in text and "&" not in text \
+                else text
+        problem = text_problem(text)
+        if problem:
+            await message.reply_text(f"⚠️ Belum bisa dipakai: {html.escape(problem)}.\n"
+                                     "Perbaiki lalu kirim lagi, atau /umumkan untuk mulai ulang.")
+            return
+        draft.text, draft.template = text, None
+    else:
+        moment = parse_when(message.text or "", services.settings.tz, now)
+        if isinstance(moment, str):
+            await message.reply_text(f"⚠️ {html.escape(moment)} ({services.settings.timezone}).")
+            return
+        draft.at = moment
+    draft.step = "options"
+    text, markup = screens.options_screen(draft, services)
+    await message.reply_text(text, reply_markup=markup)
+
+
+async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    assert query is not None and user is not None
+    services = context.services
+    draft_id, _, op = cb.arg.partition(":")
+    draft = drafts_of(context).get(user.id, draft_id, services.clock.now())
+    if draft is None or draft.step == "done":
+        await acknowledge(query, "Kedaluwarsa")
+        await edit_or_send(query, EXPIRED)
+        return
+    await acknowledge(query)
+    if op == "x":
+        drafts_of(context).drop(user.id)
+        await edit_or_send(query, "✖ Pengumuman dibatalkan; tidak ada yang dikirim.")
+        return
+    if op == "v":
+        await preview(query.message, context, draft)    # type: ignore[arg-type]
+        return
+    if op == "s":
+        await confirm(update, context, draft)
+        return
+    if op == "w":
+        draft.step = "when"
+        await edit_or_send(query, "📅 Kirim tanggal dan jam pengiriman, misalnya "
+                           f"<code>2024-11-26 08:00</code> ({services.settings.timezone}).",
+                           screens.back_only(draft))
+        return
+    if op == "e":
+        draft.step = "content"
+        text, markup = screens.content_screen(draft, services.content)
+        await edit_or_send(query, text, markup)
+        return
+    if not screens.apply(draft, op, services):
+        await edit_or_send(query, EXPIRED)
+        return
+    text, markup = await screens.screen_for(draft, op, services)
+    await edit_or_send(query, text, markup)
+
+
+def sample_recipient(draft: Draft, context: SuaraContext, lang: str) -> Recipient:
+    """A recipient like those the draft reaches: in its desa, or the first desa of its area."""
+    regions = context.services.regions
+    region = regions.get(draft.region or "")
+    if region is None or region.level != DESA:
+        kecamatan = region.code if region else regions.kecamatan[0].code
+        desas = regions.desa_of.get(kecamatan) or []
+        region = desas[0] if desas else None
+    user = context.user
+    return Recipient(user.user_id if user else 0, lang, region.code if region else None, 0, 0)
+
+
+async def preview(message: Message, context: SuaraContext, draft: Draft) -> None:
+    services = context.services
+    counts = await audience_counts(services.db, draft)
+    composer = Composer(services.content, services.regions, services.tps,
+                        services.settings.paid_broadcast)
+    probe = Broadcast(0, "", "", draft.text, draft.template, draft.topic, draft.region,
+                      draft.language, draft.urgent, "", "scheduled", None, False, None, None)
+    today = services.clock.now().astimezone(services.settings.tz).date()
+    for lang in sorted(counts) or [draft.language or "id"]:
+        recipient = sample_recipient(draft, context, lang)
+        try:
+            text = composer.text(probe, recipient, today)
+        except ComposeError as exc:
+            await message.chat.send_message(f"⚠️ Template tidak bisa disusun: "
+                                            f"{html.escape(str(exc))}")
+            return
+        label = composer.payload(recipient, text)["reply_markup"]["inline_keyboard"][0][0]["text"]
+        place = services.regions.get(recipient.region or "")
+        await message.chat.send_message(
+            f"👁 Pratinjau — bahasa {lang}{f', contoh desa {place.name}' if place else ''}:")
+        await message.chat.send_message(text, reply_markup=InlineKeyboardMarkup(
+            [[InlineKeyboardButton(label, callback_data=Callback("N").encode())]]))
+    draft.step = "preview"
+    text, markup = screens.summary_screen(draft, services, counts)
+    await message.chat.send_message(text, reply_markup=markup)
+
+
+async def confirm(update: Update, context: SuaraContext, draft: Draft) -> None:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None and query.message is not None
+    services = context.services
+    now = services.clock.now()
+    counts = await audience_counts(services.db, draft)
+    total = sum(counts.values())
+    if total == 0:
+        await edit_or_send(query, "Belum ada pelanggan yang cocok dengan sasaran ini.",
+                           screens.back_only(draft))
+        return
+    if draft.at is not None and draft.at <= now:
+        draft.at = None if now - draft.at < timedelta(minutes=5) else draft.at
+        if draft.at is not None:
+            await edit_or_send(query, "⚠️ Waktu kirimnya sudah lewat; pilih waktu lain.",
+                               screens.back_only(draft))
+            return
+    drafts_of(context).drop(user.id)
+    draft.step = "done"
+    threshold = services.settings.approval_threshold
+    if threshold is not None and total > threshold:
+        await approval.request(update, context, draft, total)
+        return
+    broadcast_id = await launch(services.db, draft, services.content, services.regions,
+                                actor(user.id), total, now)
+    if services.engine is not None:
+        services.engine.poke()
+    await edit_or_send(query, f"✅ Pengumuman #{broadcast_id} masuk antrean untuk {total} penerima "
+                       f"({describe_audience(draft, services.content, services.regions)}).")
+    sent = await query.message.chat.send_message(f"📤 Pengumuman #{broadcast_id}: menunggu…")
+    follow(services, context.bot, sent.chat_id, sent.message_id, broadcast_id)
+
+
+async def preview_button(update: Update, context: SuaraContext) -> None:
+    if update.callback_query is not None:
+        await acknowledge(update.callback_query, "Ini hanya pratinjau.")
+
+
+def register(app: Application) -> None:
+    assert isinstance(app, SuaraApplication)
+    drafts = app.bot_data["drafts"] = Drafts()
+    clock = app.services.clock
+    roles = roles_of(app)
+
+    class Waiting(filters.MessageFilter):
+        def filter(self, message: Message) -> bool:
+            user = message.from_user
+            return (message.chat.type == "private" and user is not None
+                    and roles.may(user.id, "umumkan")
+                    and drafts.waiting_for_text(user.id, clock.now()) is not None)
+
+    add_command(app, "umumkan", start_flow)
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & Waiting(), on_input))
+    add_buttons(app, "A", "umumkan", on_button)
+    add_buttons(app, "N", "umumkan", lambda u, c, _cb: preview_button(u, c))

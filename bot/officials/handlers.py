@@ -1,0 +1,15 @@
+"""The officials' console, in handler order (registered first in group 0, so that a draft
+waiting for its text takes the official's next message before the question router)."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from bot.officials import announce, approval, schedule, staff
+
+
+def register(app: Application) -> None:
+    staff.register(app)
+    announce.register(app)
+    approval.register(app)
+    schedule.register(app)

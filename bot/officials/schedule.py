@@ -1,0 +1,76 @@
+"""/jadwal (/schedule): scheduled, running and paused broadcasts, whoever started them
+(Telegram, the CLI or the calendar), each with pause, resume and cancel buttons
+("1:J:<broadcast id>:p|r|c")."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import Application
+
+from bot.callbacks import Callback
+from bot.context import SuaraContext
+from bot.officials.guard import add_buttons, add_command
+from bot.officials.progress import STATE_NAMES
+from bot.officials.roles import actor
+from bot.replies import acknowledge, edit_or_send
+from bot.services import Services
+from bot.storage.broadcasts import TRANSITIONS, get_broadcast, list_open, outcome_counts, set_state
+from bot.storage.officials import audit
+
+ACTIONS = {"p": "pause", "r": "resume", "c": "cancel"}
+LABELS = {"pause": "⏸ Jeda", "resume": "▶ Lanjut", "cancel": "✖ Batalkan"}
+
+
+async def listing(services: Services) -> tuple[str, InlineKeyboardMarkup | None]:
+    open_ = await list_open(services.db)
+    if not open_:
+        return "🗓 Tidak ada pengumuman yang terjadwal, berjalan atau dijeda.", None
+    lines = ["🗓 <b>Pengumuman terjadwal dan berjalan</b>"]
+    rows = []
+    for b in open_:
+        counts = await outcome_counts(services.db, b.id)
+        done = sum(v for k, v in counts.items() if k != "pending")
+        what = f"template {b.template}" if b.template else "teks"
+        when = b.not_before[:16].replace("T", " ") + " UTC"
+        lines.append(f"#{b.id} · {STATE_NAMES.get(b.state, b.state)} · {what} · oleh "
+                     f"{b.created_by} · mulai {when}"
+                     + (f" · {done}/{sum(counts.values())}" if counts else ""))
+        buttons = [InlineKeyboardButton(f"{LABELS[action]} #{b.id}",
+                                        callback_data=Callback("J", f"{b.id}:{code}").encode())
+                   for code, action in ACTIONS.items() if b.state in TRANSITIONS[action][0]]
+        rows.append(buttons)
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+async def show(update: Update, context: SuaraContext) -> None:
+    text, markup = await listing(context.services)
+    assert update.effective_chat is not None
+    await update.effective_chat.send_message(text, reply_markup=markup)
+
+
+async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None:
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    services = context.services
+    id_text, _, code = cb.arg.partition(":")
+    action = ACTIONS.get(code)
+    b = await get_broadcast(services.db, int(id_text)) if id_text.isdigit() else None
+    if b is None or action is None:
+        await acknowledge(query, "Tidak ditemukan")
+        return
+    allowed, target = TRANSITIONS[action]
+    now = services.clock.now()
+    if await set_state(services.db, b.id, allowed, target, now):
+        await audit(services.db, now, actor(user.id), f"broadcast.{action}", f"#{b.id}")
+        if services.engine is not None:
+            services.engine.poke()
+        await acknowledge(query, f"#{b.id}: {STATE_NAMES[target]}")
+    else:
+        await acknowledge(query, f"#{b.id} sudah {STATE_NAMES.get(b.state, b.state)}")
+    text, markup = await listing(services)
+    await edit_or_send(query, text, markup)
+
+
+def register(app: Application) -> None:
+    add_command(app, "jadwal", show)
+    add_buttons(app, "J", "jadwal", on_button)

@@ -1,0 +1,181 @@
+"""The announcement flow's screens: text and buttons for each step of a draft. Buttons carry
+"1:A:<draft>:<op>"; lists carry an index into `draft.choices` so data stays under 64 bytes."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Callback
+from bot.officials.drafts import Draft
+from bot.officials.launch import describe_audience, describe_content
+from bot.services import Services
+from bot.storage.campaigns import list_campaigns
+
+LANGUAGE_NAMES = {"id": "Indonesia", "en": "English"}
+
+
+def _b(text: str, draft: Draft, op: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=Callback("A", f"{draft.id}:{op}").encode())
+
+
+def _grid(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
+    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
+
+
+def back_only(draft: Draft) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_b("⬅ Kembali", draft, "o"), _b("✖ Batal", draft, "x")]])
+
+
+def content_screen(draft: Draft, content: object) -> tuple[str, InlineKeyboardMarkup]:
+    templates = sorted(content.schedule.templates)   # type: ignore[attr-defined]
+    draft.choices = templates
+    text = ("📣 <b>Pengumuman baru</b> — langkah 1/3: isi\n\n"
+            "Kirim teks pengumumannya sebagai pesan biasa. Format Telegram (tebal, miring, "
+            "tautan) boleh, atau tulis HTML Telegram: &lt;b&gt;, &lt;i&gt;, "
+            "&lt;a href=\"…\"&gt;. Teks dikirim apa adanya, bukan template.\n\n"
+            "Atau pilih template dari konten (disusun per penerima dan bahasa):")
+    rows = _grid([_b(f"🧩 {t}", draft, f"T{i}") for i, t in enumerate(templates)], 2)
+    rows.append([_b("✖ Batal", draft, "x")])
+    return text, InlineKeyboardMarkup(rows)
+
+
+def options_screen(draft: Draft, services: Services) -> tuple[str, InlineKeyboardMarkup]:
+    when = (draft.at.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M %Z")
+            if draft.at else "sekarang")
+    text = ("📣 <b>Pengumuman baru</b> — langkah 2/3: sasaran dan waktu\n\n"
+            f"<b>Isi:</b> {html.escape(describe_content(draft))}\n"
+            f"<b>Sasaran:</b> {html.escape(describe_audience(draft, services.content, services.regions))}\n"
+            f"<b>Mendesak:</b> {'ya (abaikan jam tenang dan batas harian)' if draft.urgent else 'tidak'}\n"
+            f"<b>Waktu:</b> {when}")
+    rows = [
+        [_b("🗺 Wilayah", draft, "k"), _b("🗣 Bahasa", draft, "l")],
+        [_b("🏷 Topik", draft, "t"), _b("🎯 Kampanye", draft, "c")],
+        [_b(f"⚡ Mendesak: {'ya' if draft.urgent else 'tidak'}", draft, "u")],
+        [_b("🕐 Sekarang", draft, "n"), _b("📅 Jadwalkan", draft, "w")],
+        [_b("✏️ Ganti isi", draft, "e")],
+        [_b("👁 Pratinjau", draft, "v"), _b("✖ Batal", draft, "x")],
+    ]
+    return text, InlineKeyboardMarkup(rows)
+
+
+def apply(draft: Draft, op: str, services: Services) -> bool:
+    """Apply a choice to the draft; False when the button no longer fits the draft."""
+    head, arg = op[:1], op[1:]
+    regions = services.regions
+    if head in ("k", "l", "t", "c", "o") and not arg:
+        draft.step = "options" if head == "o" else draft.step
+        return True
+    if head == "u" and not arg:
+        draft.urgent = not draft.urgent
+    elif head == "n" and not arg:
+        draft.at = None
+    elif head == "T":
+        choice = _choice(draft, arg)
+        if choice is None or choice not in services.content.schedule.templates:
+            return False
+        draft.template, draft.text = choice, None
+        draft.topic = services.content.schedule.templates[choice].topic
+        draft.step = "options"
+    elif head == "K":           # a kecamatan (then maybe one of its desa), or "-" for all
+        if arg == "-":
+            draft.region = None
+        elif arg.isdigit() and int(arg) < len(regions.kecamatan):
+            draft.region = regions.kecamatan[int(arg)].code
+        else:
+            return False
+    elif head == "D":
+        k, _, d = arg.partition(".")
+        if not (k.isdigit() and d.isdigit() and int(k) < len(regions.kecamatan)):
+            return False
+        desas = regions.desa_of[regions.kecamatan[int(k)].code]
+        if int(d) >= len(desas):
+            return False
+        draft.region = desas[int(d)].code
+    elif head == "L":
+        if arg not in ("-", *LANGUAGE_NAMES):
+            return False
+        draft.language = None if arg == "-" else arg
+    elif head == "P":
+        topics = list(services.content.subscription_topics)
+        if not (arg.isdigit() and int(arg) < len(topics)):
+            return False
+        draft.topic = topics[int(arg)]
+    elif head == "C":
+        if arg == "-":
+            draft.campaign = None
+        else:
+            code = _choice(draft, arg)
+            if code is None:
+                return False
+            draft.campaign = code
+    else:
+        return False
+    return True
+
+
+def _choice(draft: Draft, arg: str) -> str | None:
+    return draft.choices[int(arg)] if arg.isdigit() and int(arg) < len(draft.choices) else None
+
+
+async def screen_for(draft: Draft, op: str, services: Services
+                     ) -> tuple[str, InlineKeyboardMarkup]:
+    """The screen to show after `op`: a list to choose from, or the options again."""
+    regions = services.regions
+    back = [_b("⬅ Kembali", draft, "o")]
+    if op == "k":
+        rows = [[_b(f"Seluruh {regions.root_name}", draft, "K-")]]
+        rows += _grid([_b(k.name, draft, f"K{i}") for i, k in enumerate(regions.kecamatan)], 3)
+        return "🗺 Pilih kecamatan:", InlineKeyboardMarkup([*rows, back])
+    if op.startswith("K") and op != "K-":
+        i = int(op[1:])
+        kecamatan = regions.kecamatan[i]
+        rows = [[_b(f"✅ Seluruh Kec. {kecamatan.name}", draft, "o")]]
+        rows += _grid([_b(d.name, draft, f"D{i}.{j}")
+                       for j, d in enumerate(regions.desa_of[kecamatan.code])], 3)
+        return (f"🏘 Kecamatan {html.escape(kecamatan.name)} dipilih. Seluruh kecamatan, atau "
+                "satu desa/kelurahan:", InlineKeyboardMarkup([*rows, back]))
+    if op == "l":
+        rows = [[_b("Semua bahasa", draft, "L-")] +
+                [_b(name, draft, f"L{code}") for code, name in LANGUAGE_NAMES.items()]]
+        return "🗣 Bahasa penerima:", InlineKeyboardMarkup([*rows, back])
+    if op == "t":
+        topics = services.content.subscription_topics
+        rows = [[_b(t.label.get("id") or tid, draft, f"P{i}")]
+                for i, (tid, t) in enumerate(topics.items())]
+        return ("🏷 Topik langganan (hanya pelanggan topik ini yang menerima):",
+                InlineKeyboardMarkup([*rows, back]))
+    if op == "c":
+        campaigns = await list_campaigns(services.db)
+        draft.choices = [c.code for c in campaigns]
+        rows = [[_b("Tanpa batas kampanye", draft, "C-")]]
+        rows += [[_b(f"{c.name} ({c.code})", draft, f"C{i}")] for i, c in enumerate(campaigns)]
+        return ("🎯 Hanya warga yang dibawa satu kampanye:" if campaigns else
+                "🎯 Belum ada kampanye.", InlineKeyboardMarkup([*rows, back]))
+    draft.step = "options"
+    return options_screen(draft, services)
+
+
+def summary_screen(draft: Draft, services: Services, counts: dict[str, int]
+                   ) -> tuple[str, InlineKeyboardMarkup]:
+    total = sum(counts.values())
+    seconds = total / services.settings.broadcast_rate
+    eta = f"{int(seconds // 60)} menit {int(seconds % 60)} detik"
+    by_lang = ", ".join(f"{LANGUAGE_NAMES.get(k, k)} {v}" for k, v in sorted(counts.items()))
+    threshold = services.settings.approval_threshold
+    needs_second = threshold is not None and total > threshold
+    text = ("📣 <b>Pengumuman baru</b> — langkah 3/3: periksa\n\n"
+            f"<b>Sasaran:</b> {html.escape(describe_audience(draft, services.content, services.regions))}\n"
+            f"<b>Penerima:</b> {total}{f' ({by_lang})' if by_lang else ''}\n"
+            f"<b>Perkiraan lama kirim:</b> {eta} (pada {services.settings.broadcast_rate:g}/detik"
+            f"{'' if draft.urgent else '; jam tenang ' + services.settings.quiet_hours + ' menunda'})")
+    if needs_second:
+        text += (f"\n\n👥 Lebih dari {threshold} penerima: perlu persetujuan petugas kedua "
+                 "sebelum dikirim.")
+    if total == 0:
+        text += "\n\n⚠️ Belum ada pelanggan yang cocok: ubah sasarannya."
+    send = _b("📨 Minta persetujuan" if needs_second else "✅ Kirim", draft, "s")
+    rows = [[send]] if total else []
+    rows.append([_b("✏️ Ubah", draft, "o"), _b("✖ Batal", draft, "x")])
+    return text, InlineKeyboardMarkup(rows)

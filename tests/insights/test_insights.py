@@ -1,0 +1,101 @@
+"""Unanswered-question groups, /pertanyaan marks, /statistik chart and CSV, and the export CLI."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+from pathlib import Path
+
+from PIL import Image
+
+from bot.content.registry import Content
+from bot.insights.groups import group_questions, words
+from bot.storage.questions import record_unanswered
+from tests.conftest import DURING_CAMPAIGN
+from tests.fakes.harness import offline_bot
+from tests.fakes.subscribers import bulk_subscribe, subscribe_through
+from tests.test_cli import run
+
+SUPER, VIEWER = 900, 903
+ASKED = [
+    "berapa gaji kpps?", "gaji kpps berapa ya", "Gaji KPPS brp?", "berapa sih gajinya kpps",
+    "boleh bawa anak ke tps?", "boleh ga bawa anak ke TPS",
+    "siapa ketua rt saya",
+]
+
+
+def test_similar_questions_group_together_biggest_first() -> None:
+    assert words("Gaji KPPS brp?") == words("berapa gaji kpps") == {"berapa", "gaji", "kpps"}
+    groups = group_questions([(q, "2029-02-01T10:00:00") for q in ASKED])
+    assert [g.count for g in groups] == [4, 2, 1]
+    assert set(groups[0].words) == {"berapa", "gaji", "kpps"}
+    assert groups[0].key == group_questions([(q, "x") for q in ASKED[:4]])[0].key   # stable
+    assert group_questions([]) == []
+
+
+async def test_questions_are_listed_grouped_and_marks_hide_handled_groups(
+        tmp_path: Path, content: Content) -> None:
+    async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER)) as h:
+        await h.text(f"/petugas tambah {VIEWER} pemantau", user=h.user(SUPER))
+        for q in ASKED:
+            await record_unanswered(h.app.services.db, q, "id", DURING_CAMPAIGN)
+        viewer = h.user(VIEWER)
+        shown = await h.text("/pertanyaan", user=viewer)
+        text = shown[-1].params["text"]
+        assert "7 pertanyaan, 3 kelompok" in text and "×4" in text
+        assert text.index("×4") < text.index("×2") < text.index("×1")
+        marked = await h.press_label("1 ✅", user=viewer)
+        assert "×4" not in marked[-1].params["text"] and "×2" in marked[-1].params["text"]
+        everything = await h.text("/pertanyaan semua", user=viewer)
+        assert "ditangani" in everything[-1].params["text"]
+        audit = await h.text("/audit", user=h.user(SUPER))
+        assert "questions.mark" in audit[-1].params["text"]
+
+
+async def test_statistics_chart_summary_and_csv(tmp_path: Path, content: Content) -> None:
+    async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER)) as h:
+        await subscribe_through(h.app.services.db, list(range(1, 11)), DURING_CAMPAIGN,
+                                lambda i: "en" if i > 7 else "id")
+        citizen = h.user(600)
+        await h.text("kapan hari pencoblosan?", user=citizen)
+        await h.text("qwerty zxcvb asdfgh", user=citizen)
+        await h.app.services.stats.flush()
+        shown = await h.text("/statistik", user=h.user(SUPER))
+        [photo] = [c for c in shown if c.method == "sendPhoto"]
+        _, png = photo.params["_files"]["photo"]
+        assert Image.open(io.BytesIO(png)).format == "PNG"
+        assert "Pelanggan aktif: <b>10</b>" in photo.params["caption"]
+        assert "id 7" in photo.params["caption"] and "en 3" in photo.params["caption"]
+        exported = await h.text("/statistik csv", user=h.user(SUPER))
+        [doc] = [c for c in exported if c.method == "sendDocument"]
+        rows = list(csv.DictReader(io.StringIO(doc.params["_files"]["document"][1].decode())))
+        value = {(r["section"], r["key"]): r["value"] for r in rows}
+        assert value[("subscribers_by_language", "id")] == "7"
+        assert value[("questions_total", "unknown")] == "1"
+        assert sum(int(r["value"]) for r in rows if r["section"] == "questions_total") == 2
+        # Counts only: no user id of any subscriber appears.
+        assert not any(r["key"] in {"600", "1", "2"} for r in rows if "subscribers" in r["section"])
+
+
+async def test_questions_export_cli(tmp_path: Path) -> None:
+    database = tmp_path / "q.sqlite3"
+    await bulk_subscribe(database, [])
+    with sqlite3.connect(database) as conn:
+        conn.executemany("INSERT INTO unanswered_questions (text, language, asked_at)"
+                         " VALUES (?, 'id', ?)",
+                         [(q, "2029-02-01T10:00:00" if i < 5 else "2029-03-01T10:00:00")
+                          for i, q in enumerate(ASKED)])
+    env = {"DATABASE_PATH": str(database)}
+    result = run("questions", "export", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [int(r["count"]) for r in rows] == [4, 2, 1]
+    assert rows[0]["example_1"] and rows[0]["status"] == ""
+    since = run("questions", "export", "--since", "2029-02-15", "-o", "out.csv", cwd=tmp_path,
+                env=env)
+    assert since.returncode == 0, since.stderr
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8"))))
+    assert [int(r["count"]) for r in rows] == [1, 1]
+    bad = run("questions", "export", "--since", "kemarin", cwd=tmp_path, env=env)
+    assert bad.returncode == 2 and "--since 'kemarin'" in bad.stderr
