@@ -35,12 +35,17 @@ async def request(update: Update, context: SuaraContext, draft: Draft, total: in
     assert query is not None and user is not None
     services = context.services
     now = services.clock.now()
+    approvers = [uid for uid in services.roles.officials()
+                 if uid != user.id and services.roles.may(uid, "umumkan")]
+    if not approvers:   # nobody could ever approve it: say so now rather than wait forever
+        await edit_or_send(query, f"⚠️ {total} penerima melebihi batas {services.settings.approval_threshold}"
+                           " dan belum ada petugas kedua (pengumum atau super-admin) yang bisa "
+                           "menyetujui. Tambahkan dengan /petugas; tidak ada yang dikirim.")
+        return
     request_id = await request_approval(services.db, user.id, draft.record(), total, now)
     audience = describe_audience(draft, services.content, services.regions)
     await audit(services.db, now, actor(user.id), "broadcast.request",
                 f"permintaan {request_id}: {describe_content(draft)}", audience, total)
-    approvers = [uid for uid in services.roles.officials()
-                 if uid != user.id and services.roles.may(uid, "umumkan")]
     body = (f"👥 <b>Perlu persetujuan</b> (permintaan {request_id}) dari "
             f"{html.escape(user.full_name)} (id {user.id}):\n"
             f"<b>Sasaran:</b> {html.escape(audience)}\n<b>Penerima:</b> {total}\n"

@@ -171,3 +171,16 @@ async def test_two_person_rule(tmp_path: Path, content: Content) -> None:
         audit = await h.text("/audit", user=h.user(SUPER))
         assert "broadcast.request" in audit[-1].params["text"]
         assert f"disetujui tg:{SUPER}" in audit[-1].params["text"]
+
+
+async def test_two_person_rule_without_a_second_official_says_so(tmp_path: Path,
+                                                                 content: Content) -> None:
+    async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER),
+                           APPROVAL_THRESHOLD="1") as h:
+        await setup(h, tmp_path)
+        await compose_to_air_hitam(h, SUPER)      # the only other announcer is 901...
+        await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER))   # ...now gone
+        await h.press_label("Pratinjau", user=h.user(SUPER))
+        refused = await h.press_label("Minta persetujuan", user=h.user(SUPER))
+        assert "belum ada petugas kedua" in str([c.params for c in refused])
+        assert await list_broadcasts(h.app.services.db) == []
