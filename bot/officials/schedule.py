@@ -16,15 +16,26 @@ from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
 from bot.storage.broadcasts import TRANSITIONS, get_broadcast, list_open, outcome_counts, set_state
 from bot.storage.officials import audit
+from bot.storage.schedule import pending_sends
 
 ACTIONS = {"p": "pause", "r": "resume", "c": "cancel"}
 LABELS = {"pause": "⏸ Jeda", "resume": "▶ Lanjut", "cancel": "✖ Batalkan"}
 
 
+CALENDAR_SHOWN = 5
+
+
 async def listing(services: Services) -> tuple[str, InlineKeyboardMarkup | None]:
     open_ = await list_open(services.db)
+    upcoming = (await pending_sends(services.db))[:CALENDAR_SHOWN]
+    calendar = [f"• {due.astimezone(services.settings.tz).strftime('%Y-%m-%d %H:%M')} "
+                f"<code>{key}</code>" for key, due in upcoming]
+    if calendar:   # not broadcasts yet: each becomes one at its time (then it is listed above)
+        calendar = ["\n📆 <b>Berikutnya dari kalender konten</b> (content/schedule.yaml; jadi "
+                    "pengumuman pada waktunya, lalu bisa dijeda atau dibatalkan):", *calendar]
     if not open_:
-        return "🗓 Tidak ada pengumuman yang terjadwal, berjalan atau dijeda.", None
+        return "\n".join(["🗓 Tidak ada pengumuman yang terjadwal, berjalan atau dijeda.",
+                          *calendar]), None
     lines = ["🗓 <b>Pengumuman terjadwal dan berjalan</b>"]
     rows = []
     for b in open_:
@@ -39,7 +50,7 @@ async def listing(services: Services) -> tuple[str, InlineKeyboardMarkup | None]
                                         callback_data=Callback("J", f"{b.id}:{code}").encode())
                    for code, action in ACTIONS.items() if b.state in TRANSITIONS[action][0]]
         rows.append(buttons)
-    return "\n".join(lines), InlineKeyboardMarkup(rows)
+    return "\n".join([*lines, *calendar]), InlineKeyboardMarkup(rows)
 
 
 async def show(update: Update, context: SuaraContext) -> None:

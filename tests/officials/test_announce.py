@@ -16,6 +16,7 @@ from bot.storage.broadcasts import (
     record_outcomes,
     start_sending,
 )
+from bot.storage.schedule import PlannedSend, sync_sends
 from bot.storage.users import set_region
 from tests.fakes.harness import Harness, buttons, offline_bot
 from tests.fakes.subscribers import subscribe_through
@@ -136,8 +137,13 @@ async def test_a_template_scheduled_for_later(tmp_path: Path, content: Content) 
         [b] = await list_broadcasts(h.app.services.db)
         assert b.template == "countdown" and b.topic == "countdown"
         assert b.not_before > clock(h).now().isoformat()
+        due = clock(h).now() + timedelta(days=3)
+        await sync_sends(h.app.services.db, {"countdown:h7": PlannedSend(
+            "countdown:h7", due, "countdown", "countdown", None, None, False)})
         listing = await h.text("/jadwal", user=user)
         assert f"#{b.id}" in listing[-1].params["text"]
+        assert "kalender konten" in listing[-1].params["text"]      # not yet a broadcast
+        assert "countdown:h7" in listing[-1].params["text"]
         await h.press_label("Batalkan", user=user)
         assert (await get_broadcast(h.app.services.db, b.id)).state == "cancelled"  # type: ignore[union-attr]
 
