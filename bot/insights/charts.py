@@ -55,8 +55,8 @@ def render_png(report: Report) -> bytes:
                              for m in QUESTION_METRICS],
                         colors=[COLOURS[m] for m in QUESTION_METRICS],
                         labels=[NAMES[m] for m in QUESTION_METRICS])
+            c.legend(fontsize=8)
         c.set_title("Pertanyaan per hari (60 hari)")
-        c.legend(fontsize=8)
         c.tick_params(axis="x", labelrotation=30, labelsize=8)
 
         topics = sorted(report.by_topic.get("answered", {}).items(), key=lambda kv: kv[1])[-10:]

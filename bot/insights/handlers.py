@@ -42,7 +42,8 @@ async def statistics(update: Update, context: SuaraContext) -> None:
                                      caption="Statistik (hanya hitungan, tanpa data pribadi).")
         return
     png = await asyncio.to_thread(render_png, report)
-    await message.reply_photo(png, caption=summary(report)[:1024])
+    await message.reply_photo(png, caption=summary(report)[:1024],
+                              filename=f"statistik-{today}.png")
 
 
 async def listing(services: Services, everything: bool = False

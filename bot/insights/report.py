@@ -85,13 +85,15 @@ def summary(report: Report) -> str:
     lines = [
         f"📈 <b>Statistik</b> (per {report.today.isoformat()})",
         f"Pelanggan aktif: <b>{report.subscribers}</b> · bahasa: "
-        + ", ".join(f"{k} {v}" for k, v in report.by_language),
+        + (", ".join(f"{k} {v}" for k, v in report.by_language) or "-"),
         f"Pertanyaan: {asked} · terjawab {answered}"
         f"{f' ({answered / asked:.0%})' if asked else ''} · pilihan {t.get('suggested', 0)}"
         f" · tidak tahu {t.get('unknown', 0)} · di luar cakupan {t.get('declined', 0)}"
         f" · ditandai tidak membantu {t.get('unhelpful', 0)}",
-        f"Mulai lewat tautan kampanye: {sum(n for _, n in report.by_campaign if _ != 'tanpa kampanye')}"
-        f" pelanggan dibawa kampanye",
+        "Pelanggan yang dibawa kampanye: "
+        f"{sum(n for code, n in report.by_campaign if code != 'tanpa kampanye')}"
+        + "".join(f" · {code} {n}" for code, n in report.by_campaign[:4]
+                  if code != "tanpa kampanye"),
     ]
     open_groups = [g for g in report.groups if report.marks.get(g.key) not in
                    ("handled", "out_of_scope")][:3]
