@@ -16,13 +16,14 @@ from aiohttp import web
 from telegram import Update
 
 from bot.context import SuaraApplication
-from bot.storage.health import database_reachable
+from bot.storage.health import database_state
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1 << 20
-UNHEALTHY_ERRORS = 10      # failed updates in the last minute that make /healthz answer 503
+UNHEALTHY_ERRORS = 10      # failed updates in RECENT_SECONDS that make /healthz answer 503
+RECENT_SECONDS = 15.0
 
 
 class WebServer:
@@ -56,9 +57,9 @@ class WebServer:
 
     async def healthz(self, request: web.Request) -> web.Response:
         services = self.app.services
-        database = await database_reachable(services._db)
+        database = await database_state(services._db)
         parts = {
-            "database": "ok" if database else "unreachable",
+            "database": database,
             "engine": _state(services.engine),
             "scheduler": _state(services.scheduler),
             "model": "ready" if services.answers.semantic else (
@@ -71,8 +72,10 @@ class WebServer:
         # Handling keeps failing (a full disk, a locked database, a Bot API down): say so.
         errors = services.metrics.recent_errors()
         body["errors_last_minute"] = errors
-        healthy = (database and parts["engine"] != "stopped" and parts["scheduler"] != "stopped"
-                   and errors < UNHEALTHY_ERRORS)
+        # Judged on the last RECENT_SECONDS, so that health returns soon after a fault clears.
+        healthy = (database == "ok" and parts["engine"] != "stopped"
+                   and parts["scheduler"] != "stopped"
+                   and services.metrics.recent_errors(RECENT_SECONDS) < UNHEALTHY_ERRORS)
         if not healthy:
             body["status"] = "unhealthy"
         return web.json_response(body, status=200 if healthy else 503)

@@ -28,6 +28,7 @@ class Call:
     params: JSON
     at: float = field(default_factory=time.monotonic)
     error: str | None = None  # the Bot API's description when it refused the call
+    done: float = 0.0         # when the answer was ready (fake HTTP server; after any delay)
 
 
 class LocalBotApi(Uploads):

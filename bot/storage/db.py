@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import re
+import sqlite3
+import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -22,6 +25,18 @@ class MigrationError(Exception):
     pass
 
 
+class DatabaseUnavailable(sqlite3.OperationalError):
+    """A write refused at once: a write just failed on a locked database or a full disk."""
+
+
+# A write that failed on these waits no longer for BREAKER_SECONDS: while another process
+# holds the database or the disk is full, every write would otherwise wait out busy_timeout
+# (5 s) in turn, and every reply behind it.
+UNAVAILABLE = ("database is locked", "database or disk is full", "disk i/o error")
+BREAKER_SECONDS = 5.0
+SLOW_LOCK_SECONDS = 1.0
+
+
 class Database:
     """One aiosqlite connection; aiosqlite serialises calls on its own thread."""
 
@@ -32,6 +47,11 @@ class Database:
         # and a transaction begun while another coroutine's is open fails ("cannot start a
         # transaction within a transaction"), or takes the other's statements with it.
         self._write = asyncio.Lock()
+        self.unavailable_until = 0.0
+        self.last_error: str | None = None     # why the last write failed, if it did
+        self.last_error_at = 0.0               # time.monotonic() of that failure
+        self.last_ok_at = 0.0                  # of the last committed write
+        self.breaker_seconds = BREAKER_SECONDS
 
     async def close(self) -> None:
         await self.conn.close()
@@ -41,13 +61,42 @@ class Database:
         """One write transaction, taken at once (BEGIN IMMEDIATE): committed when the block
         ends, rolled back whole on any exception, cancellation included."""
         async with self._write:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            if time.monotonic() < self.unavailable_until:
+                raise DatabaseUnavailable(f"not writing for now: {self.last_error}")
+            asked = time.monotonic()
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                self._failed(exc)
+                raise
+            waited = time.monotonic() - asked
+            if waited > SLOW_LOCK_SECONDS:   # someone else held the database: worth knowing
+                log.warning("database write waited %.1f s for a lock held elsewhere", waited)
             try:
                 yield self.conn
-            except BaseException:
-                await self.conn.rollback()
+                await self.conn.commit()
+            except BaseException as exc:
+                # A failed COMMIT (busy, full) leaves the transaction open: close it too.
+                with contextlib.suppress(Exception):
+                    await self.conn.rollback()
+                if isinstance(exc, sqlite3.OperationalError):
+                    self._failed(exc)
                 raise
-            await self.conn.commit()
+            self.last_ok_at = time.monotonic()
+
+    def _failed(self, exc: sqlite3.OperationalError) -> None:
+        reason = str(exc).lower()
+        if any(kind in reason for kind in UNAVAILABLE):
+            self.last_error, self.last_error_at = str(exc), time.monotonic()
+            self.unavailable_until = self.last_error_at + self.breaker_seconds
+            log.warning("database write failed (%s); writes refused for %.0f s", exc,
+                        self.breaker_seconds)
+
+    def write_trouble(self) -> str | None:
+        """The last write failure, if no write has succeeded since (for /healthz)."""
+        if self.last_error and self.last_error_at > self.last_ok_at:
+            return self.last_error
+        return None
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> aiosqlite.Cursor:
         """One statement in its own transaction (see transaction())."""

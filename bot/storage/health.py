@@ -1,20 +1,54 @@
-"""Is the database answering? (for /healthz)"""
+"""Is the database answering, and can it be written? (for /healthz)
+
+Probed on a connection of its own, in a thread: the bot's connection may be waiting behind a
+locked database, and /healthz must answer all the same."""
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 
 from bot.storage.db import Database
 
 PROBE_SECONDS = 2.0
+LOCK_WAIT_SECONDS = 0.2
 
 
-async def database_reachable(db: Database | None) -> bool:
-    if db is None:
-        return False
+def _probe(path: str) -> str:
     try:
-        async with asyncio.timeout(PROBE_SECONDS):
-            async with db.conn.execute("SELECT 1") as cur:
-                return (await cur.fetchone()) is not None
-    except Exception:
-        return False
+        conn = sqlite3.connect(f"file:{path}?mode=rw", uri=True, timeout=LOCK_WAIT_SECONDS,
+                               isolation_level=None)
+    except sqlite3.Error:
+        return "unreachable"
+    try:
+        conn.execute("SELECT 1").fetchone()
+        try:   # can a writer get in? (released at once; our own writes take milliseconds)
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("ROLLBACK")
+        except sqlite3.OperationalError as exc:
+            return "locked" if "locked" in str(exc).lower() else "unreachable"
+        return "ok"
+    except sqlite3.Error:
+        return "unreachable"
+    finally:
+        conn.close()
+
+
+async def database_state(db: Database | None) -> str:
+    """ok, locked (another process holds it), full (writes fail: disk full), failing
+    (another write error) or unreachable."""
+    if db is None:
+        return "unreachable"
+    if db.path == ":memory:":
+        state = "ok"
+    else:
+        try:
+            async with asyncio.timeout(PROBE_SECONDS):
+                state = await asyncio.to_thread(_probe, db.path)
+        except TimeoutError:
+            return "unreachable"
+    trouble = db.write_trouble()
+    if state == "ok" and trouble:
+        return "full" if "full" in trouble.lower() else (
+            "locked" if "locked" in trouble.lower() else "failing")
+    return state

@@ -46,6 +46,7 @@ class Fault:
     retry_after: int = 1   # for 429
     delay: float = 0.0     # seconds before answering (0 = immediately)
     times: int = 1         # how many calls it hits
+    until: float = 0.0     # if set (time.monotonic()), every call until then instead
 
 
 def most_in_one_second(times: list[float]) -> int:
@@ -174,7 +175,13 @@ class FakeBotApiServer:
         return params
 
     def _take_fault(self, method: str) -> Fault | None:
-        for fault in self.faults:
+        for fault in list(self.faults):
+            if fault.until:
+                if time.monotonic() >= fault.until:
+                    self.faults.remove(fault)
+                elif fault.method in (method, "*"):
+                    return fault
+                continue
             if fault.method in (method, "*") and fault.times > 0:
                 fault.times -= 1
                 if fault.times == 0:
@@ -256,6 +263,7 @@ class FakeBotApiServer:
             call.error = exc.description
             body, status = exc.payload(), exc.code
         finally:
+            call.done = time.monotonic()
             self._new_call.set()
         return web.json_response(body, status=status)
 
