@@ -14,7 +14,7 @@ from telegram.ext import Application
 from bot.callbacks import Callback
 from bot.context import SuaraContext
 from bot.officials.drafts import Draft
-from bot.officials.guard import add_buttons
+from bot.officials.guard import add_buttons, numbered
 from bot.officials.launch import audience_counts, describe_audience, describe_content, launch
 from bot.officials.progress import follow
 from bot.officials.roles import actor
@@ -71,8 +71,8 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     services = context.services
-    id_text, _, verdict = cb.arg.partition(":")
-    pending = await get_approval(services.db, int(id_text)) if id_text.isdigit() else None
+    request_id, verdict = numbered(cb)
+    pending = await get_approval(services.db, request_id) if request_id is not None else None
     if pending is None or verdict not in ("y", "n"):
         await acknowledge(query)
         await edit_or_send(query, "Permintaan ini tidak ditemukan.")

@@ -31,6 +31,12 @@ class AllowedTo(filters.MessageFilter):
                 and self.roles.may(user.id, self.command))
 
 
+def numbered(cb: Callback) -> tuple[int | None, str]:
+    """Admin buttons carry "<number>:<choice>": the number (None if it is not one) and choice."""
+    number, _, choice = cb.arg.partition(":")
+    return (int(number) if number.isdigit() else None), choice
+
+
 def roles_of(app: Application) -> Roles:
     assert isinstance(app, SuaraApplication)
     return app.services.roles

@@ -9,7 +9,7 @@ from telegram.ext import Application
 
 from bot.callbacks import Callback
 from bot.context import SuaraContext
-from bot.officials.guard import add_buttons, add_command
+from bot.officials.guard import add_buttons, add_command, numbered
 from bot.officials.progress import STATE_NAMES
 from bot.officials.roles import actor
 from bot.replies import acknowledge, edit_or_send
@@ -63,9 +63,9 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     services = context.services
-    id_text, _, code = cb.arg.partition(":")
+    broadcast_id, code = numbered(cb)
     action = ACTIONS.get(code)
-    b = await get_broadcast(services.db, int(id_text)) if id_text.isdigit() else None
+    b = await get_broadcast(services.db, broadcast_id) if broadcast_id is not None else None
     if b is None or action is None:
         await acknowledge(query, "Tidak ditemukan")
         return

@@ -12,7 +12,7 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.callbacks import Callback
 from bot.context import SuaraContext
-from bot.officials.guard import add_buttons, add_command, roles_of
+from bot.officials.guard import add_buttons, add_command, numbered, roles_of
 from bot.officials.menus import set_official_menu
 from bot.officials.roles import ROLE_NAMES, SUPER
 from bot.replies import acknowledge, edit_or_send
@@ -89,12 +89,12 @@ async def on_role_button(update: Update, context: SuaraContext, cb: Callback) ->
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
     services = context.services
-    id_text, _, code = cb.arg.partition(":")
+    target, code = numbered(cb)
     role = ROLE_CODES.get(code)
-    if not id_text.isdigit() or role is None or services.roles.is_super(int(id_text)):
+    if target is None or role is None or services.roles.is_super(target):
         await acknowledge(query, "Tidak bisa")
         return
-    target, now = int(id_text), services.clock.now()
+    now = services.clock.now()
     if role in services.roles.of(target):
         await services.roles.revoke(services.db, target, role, user.id, now)
         await acknowledge(query, f"Dicabut: {ROLE_NAMES[role]}")
