@@ -38,7 +38,7 @@ def core(result: devset.Result) -> bool:
     return result.item.depth == "core" or result.item.fallback or result.item.neutral
 
 
-def print_devset(report: devset.Report, show_misses: bool) -> None:
+def print_devset(report: devset.Report, show_misses: str | None) -> None:
     print(f"development set: {len(report.results)} questions through the full Application")
     for name, parity in (("tuning half (odd items)", 1), ("REPORTED half (even items)", 0)):
         half = devset.Report([r for r in report.results if r.item.index % 2 == parity])
@@ -56,6 +56,8 @@ def print_devset(report: devset.Report, show_misses: bool) -> None:
     print(f"  misses: {len(misses)}")
     if show_misses:
         for r in misses:
+            if show_misses == "odd" and r.item.index % 2 == 0:
+                continue
             kind = "should decline" if r.item.fallback else r.item.depth
             print(f"  #{r.item.index} [{kind}, {r.item.lang}, {r.item.style}] {r.item.q!r}\n"
                   f"      -> {r.reply[:160]!r}")
@@ -78,7 +80,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, default=PROJECT_ROOT / "content")
     parser.add_argument("--devset", type=Path, default=DEVSET)
-    parser.add_argument("--misses", action="store_true", help="print every miss with the reply")
+    parser.add_argument("--misses", nargs="?", const="all", choices=("all", "odd"),
+                        help="print every miss with the reply (odd: the tuning half's only)")
     parser.add_argument("--semantic-threads", type=int, default=2,
                         help="SEMANTIC_THREADS for the run (0 = keywords only)")
     args = parser.parse_args()

@@ -8,6 +8,7 @@ import sqlite3
 from telegram import Update
 
 from bot.context import SuaraContext, language_from_telegram
+from bot.storage.db import DatabaseUnavailable
 from bot.storage.users import touch_user
 
 log = logging.getLogger(__name__)
@@ -42,6 +43,8 @@ async def track_user(update: Update, context: SuaraContext) -> None:
         # A full disk or a locked database must not cost the citizen the answer: answer
         # without the stored settings, and report it (logs, /metrics, /healthz).
         services.metrics.error(type(exc).__name__)
-        log.warning("could not record the user (%s); answering anyway", type(exc).__name__)
+        # Refused at once after a failed write: that failure was logged, not each refusal.
+        level = logging.DEBUG if isinstance(exc, DatabaseUnavailable) else logging.WARNING
+        log.log(level, "could not record the user (%s); answering anyway", type(exc).__name__)
         return
     context.lang = context.user.language

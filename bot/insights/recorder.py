@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import datetime
 
 from bot.storage import Database
+from bot.storage.db import DatabaseUnavailable
 from bot.storage.insights import StatKey, add_daily_stats
 from bot.storage.users import User
 
@@ -51,7 +52,8 @@ class StatsRecorder:
             await add_daily_stats(self._db, batch.items())
         except Exception as exc:   # a locked or full disk: keep the counts for the next try
             self._pending.update(batch)
-            log.warning("daily counters not written (%s); retrying", type(exc).__name__)
+            level = logging.DEBUG if isinstance(exc, DatabaseUnavailable) else logging.WARNING
+            log.log(level, "daily counters not written (%s); retrying", type(exc).__name__)
 
     async def _run(self) -> None:
         while True:
