@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.storage.broadcasts import iso
 from bot.storage.db import Database
+from bot.storage.users import forget_user
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ async def record_arrival(db: Database, code: str, user_id: int, now: datetime) -
                                  " VALUES (?, ?, ?)", (code, user_id, iso(now)))
         await conn.execute("UPDATE users SET campaign = ? WHERE user_id = ? AND campaign IS NULL",
                            (code, user_id))
+    forget_user(db, user_id)
     return cur.rowcount > 0
 
 

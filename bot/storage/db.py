@@ -52,6 +52,9 @@ class Database:
         self.last_error_at = 0.0               # time.monotonic() of that failure
         self.last_ok_at = 0.0                  # of the last committed write
         self.breaker_seconds = BREAKER_SECONDS
+        # Rows this process keeps in memory (users.py: recent users), kept true by the storage
+        # functions that change them; no other process changes them.
+        self.cache: dict[str, Any] = {}
 
     async def close(self) -> None:
         await self.conn.close()

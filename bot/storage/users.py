@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -9,6 +10,7 @@ from bot.storage.db import Database
 
 # Avoid a write per message: last_seen only moves when it is this stale.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+RECENT_USERS = 20_000     # users kept in memory (about 200 bytes each)
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,10 +24,30 @@ class User:
     region_code: str | None = None
 
 
+def _recent(db: Database) -> OrderedDict[int, User]:
+    cache = db.cache.get("users")
+    if cache is None:
+        cache = db.cache["users"] = OrderedDict()
+    return cache
+
+
+def forget_user(db: Database, user_id: int) -> None:
+    """The row changed: the next read goes to the database."""
+    _recent(db).pop(user_id, None)
+
+
 async def touch_user(db: Database, user_id: int, language: str, now: datetime) -> User:
-    """Create the user on first sight, refresh last_seen; return the stored row."""
+    """Create the user on first sight, refresh last_seen; return the stored row. A user seen
+    within LAST_SEEN_RESOLUTION whose language stands is answered from memory: no write and no
+    read for every message (this runs for every update)."""
     stamp = now.isoformat(timespec="seconds")
     stale = (now - LAST_SEEN_RESOLUTION).isoformat(timespec="seconds")
+    recent = _recent(db)
+    known = recent.get(user_id)
+    if known is not None and known.last_seen >= stale and (
+            known.language_set or known.language == language):
+        recent.move_to_end(user_id)
+        return known
     await db.write(
         """
         INSERT INTO users (user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?)
@@ -39,6 +61,9 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
     )
     user = await get_user(db, user_id)
     assert user is not None
+    recent[user_id] = user
+    if len(recent) > RECENT_USERS:
+        recent.popitem(last=False)
     return user
 
 
@@ -66,10 +91,12 @@ async def set_language(db: Database, user_id: int, language: str) -> None:
     await db.write(
         "UPDATE users SET language = ?, language_set = 1 WHERE user_id = ?", (language, user_id)
     )
+    forget_user(db, user_id)
 
 
 async def set_region(db: Database, user_id: int, region_code: str) -> None:
     await db.write("UPDATE users SET region_code = ? WHERE user_id = ?", (region_code, user_id))
+    forget_user(db, user_id)
 
 
 async def delete_user(db: Database, user_id: int) -> bool:
@@ -83,6 +110,7 @@ async def delete_user(db: Database, user_id: int) -> bool:
         await conn.execute("DELETE FROM daily_counts WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM campaign_starts WHERE user_id = ?", (user_id,))
         cur = await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+    forget_user(db, user_id)
     return cur.rowcount > 0
 
 
