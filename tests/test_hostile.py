@@ -27,6 +27,7 @@ from tests.fakes import updates
 from tests.fakes.harness import BOT_USERNAME, Harness, texts
 from tests.fakes.strict_api import StrictBotApi
 
+OFFICIAL = 9400
 FAST = settings(max_examples=60, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -38,7 +39,7 @@ class Bot:
         self.loop = asyncio.Runner()
         config = load_settings(BOT_TOKEN=TEST_TOKEN, DATABASE_PATH=str(tmp / "h.sqlite3"),
                                CACHE_DIR=str(EMBEDDINGS_CACHE), SEMANTIC_THREADS="0",
-                               FLOOD_LIMIT="0")
+                               FLOOD_LIMIT="0", ADMIN_IDS=str(OFFICIAL))
         self.request = LocalRequest(StrictBotApi(username=BOT_USERNAME))
         self.app = build_application(config, request=self.request,
                                      get_updates_request=self.request,
@@ -95,6 +96,31 @@ def test_injection_in_names_and_questions_stays_text(bot: Bot, noise: str, attac
     shown = check_replies(bot, before)
     assert not any("49" in t and "7*7" not in html.unescape(t) for t in shown)
     assert not any("<script>" in t for t in shown)
+
+
+@FAST
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=600),
+       st.sampled_from(["<b>{{ 7*7 }}</b>", "{% for x in range(10**9) %}x{% endfor %}",
+                        "<script>alert(1)</script>", "&amp;<i>", "<a href=\"javascript:x\">",
+                        "<b><i>x</b></i>", "", "{{ config }}"]))
+def test_officials_texts_are_literal_or_refused_with_a_reason(bot: Bot, noise: str,
+                                                              attack: str) -> None:
+    """An announcement's text and a campaign's welcome: refused with the reason, or shown in
+    the preview exactly as typed (never evaluated as a template), and Telegram accepts it."""
+    official = bot.h.user(OFFICIAL)
+    before = len(bot.request.calls)
+    bot.run(bot.h.text("/umumkan", user=official))
+    typed = f"{noise}{attack}"
+    got = bot.run(bot.h.text(typed, user=official))
+    if any("langkah 2/3" in str(c.params.get("text")) for c in got):
+        preview = bot.run(bot.h.press_label("Pratinjau", user=official))
+        shown = [str(c.params.get("text")) for c in preview]
+        assert typed.strip() in [t.strip() for t in shown] or html.escape(
+            typed, quote=False).strip() in [t.strip() for t in shown]
+    shown = check_replies(bot, before)
+    assert not any("49" in t and "7*7" not in html.unescape(t) for t in shown)
+    bot.run(bot.h.text(f"/kampanye sambutan nope {typed}", user=official))
+    check_replies(bot, before)
 
 
 @FAST
