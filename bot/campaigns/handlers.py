@@ -31,7 +31,9 @@ USAGE = ("• <code>/kampanye baru KODE Nama kampanye</code> — kode: huruf, an
          "• <code>/kampanye KODE</code> — angka, tautan dan poster QR kampanye itu\n"
          "• <code>/kampanye sambutan KODE teks</code> — sapaan bagi yang datang lewat tautannya "
          "(<code>-</code> untuk menghapus)\n"
-         "• <code>/kampanye topik KODE id-topik …</code> — topik FAQ yang ditawarkan: {topics}")
+         "• <code>/kampanye topik KODE id-topik …</code> — topik FAQ yang ditawarkan: {topics}\n"
+         "• <code>/kampanye pemilik KODE ID</code> — super-admin: serahkan kampanye ke pengelola "
+         "lain")
 
 
 async def campaign_command(update: Update, context: SuaraContext) -> None:
@@ -43,7 +45,8 @@ async def campaign_command(update: Update, context: SuaraContext) -> None:
         await leaderboard(message, context)
     elif verb in ("baru", "new") and len(args) >= 3:
         await create(message, context, args[1], " ".join(args[2:]))
-    elif verb in ("sambutan", "welcome", "topik", "topics") and len(args) >= 3:
+    elif verb in ("sambutan", "welcome", "topik", "topics", "pemilik", "owner") \
+            and len(args) >= 3:
         await change(message, context, verb, args[1], args[2:])
     elif len(args) == 1:
         campaign = await _own(message, context, args[0])
@@ -106,7 +109,16 @@ async def change(message: Message, context: SuaraContext, verb: str, code: str,
     campaign = await _own(message, context, code)
     if campaign is None:
         return
-    if verb in ("sambutan", "welcome"):
+    if verb in ("pemilik", "owner"):
+        new_owner = int(rest[0]) if rest[0].isdigit() else None
+        if not services.roles.is_super(user.id) or new_owner is None \
+                or not services.roles.may(new_owner, "kampanye"):
+            await message.reply_text("⚠️ Hanya super-admin yang menyerahkan kampanye, dan hanya "
+                                     "kepada pengelola kampanye (lihat /petugas).")
+            return
+        await update_campaign(services.db, code, owner_id=new_owner)
+        detail = f"pemilik sekarang {new_owner}"
+    elif verb in ("sambutan", "welcome"):
         welcome = " ".join(rest).strip()
         welcome = "" if welcome == "-" else welcome
         problem = text_problem(welcome) if welcome else None

@@ -62,7 +62,10 @@ async def list_campaigns(db: Database, owner_id: int | None = None) -> list[Camp
 
 
 async def update_campaign(db: Database, code: str, *, welcome: str | None = None,
-                          topics: tuple[str, ...] | None = None) -> None:
+                          topics: tuple[str, ...] | None = None,
+                          owner_id: int | None = None) -> None:
+    if owner_id is not None:
+        await db.write("UPDATE campaigns SET owner_id = ? WHERE code = ?", (owner_id, code))
     if welcome is not None:
         await db.write("UPDATE campaigns SET welcome = ? WHERE code = ?", (welcome or None, code))
     if topics is not None:

@@ -97,3 +97,11 @@ async def test_a_manager_sees_only_their_own_campaigns_details(tmp_path: Path,
         assert "tidak ada di kampanye Anda" in changed[-1].params["text"]
         mine = await h.text("/kampanye milikA", user=h.user(SUPER))
         assert any(c.method == "sendDocument" for c in mine)
+        # Handing over: only a super-admin, only to a campaign manager.
+        refused = await h.text(f"/kampanye pemilik milikA {OTHER}", user=h.user(MANAGER))
+        assert "Hanya super-admin" in refused[-1].params["text"]
+        await h.text(f"/kampanye pemilik milikA {OTHER}", user=h.user(SUPER))
+        now_theirs = await h.text("/kampanye milikA", user=h.user(OTHER))
+        assert any(c.method == "sendDocument" for c in now_theirs)
+        gone = await h.text("/kampanye milikA", user=h.user(MANAGER))
+        assert "tidak ada di kampanye Anda" in gone[-1].params["text"]
