@@ -20,15 +20,6 @@ log = logging.getLogger("bot")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 
-def _fast_event_loop() -> None:
-    """uvloop where it is installed (Linux, macOS): the same asyncio, less CPU per update."""
-    try:
-        import uvloop
-    except ImportError:
-        return
-    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
-
-
 def cmd_run(args: argparse.Namespace) -> int:
     from telegram.error import InvalidToken, NetworkError
 
@@ -46,7 +37,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.webhook and not (settings.webhook_url and settings.webhook_secret):
         return _fail("--webhook needs WEBHOOK_URL (the public URL Telegram calls) and "
                      "WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)")
-    _fast_event_loop()
     try:
         app = build_application(settings, serve="webhook" if args.webhook else "polling")
     except ContentError as exc:
