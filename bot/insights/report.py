@@ -26,7 +26,8 @@ from bot.storage.insights import (
 )
 
 QUESTION_METRICS = ("answered", "suggested", "unknown", "declined")
-RECENT_FOR_GROUPS = 20_000     # /statistik groups the latest questions; /pertanyaan all of them
+RECENT_FOR_GROUPS = 5_000      # /statistik: the top groups of the latest questions (a summary);
+                               # /pertanyaan groups all of them
 
 
 @dataclass
@@ -51,6 +52,9 @@ class Report:
 async def gather(db: Database, content: Content, regions: RegionTree, today: date,
                  days: int = 90) -> Report:
     since = (today - timedelta(days=days)).isoformat()
+    # Grouping is CPU work in a thread; SQLite releases the GIL, so the queries overlap it.
+    rows = await unanswered_texts(db, limit=RECENT_FOR_GROUPS)
+    grouping = asyncio.create_task(asyncio.to_thread(group_questions, rows))
     by_day = await subscribers_by_day(db)
     names = {k.code: k.name for k in regions.kecamatan}
     kecamatan: Counter[str] = Counter()
@@ -70,8 +74,7 @@ async def gather(db: Database, content: Content, regions: RegionTree, today: dat
     per_day: dict[str, dict[str, int]] = defaultdict(dict)
     for day, metric, n in await metric_by_day(db, QUESTION_METRICS, since):
         per_day[day][metric] = n
-    rows = await unanswered_texts(db, limit=RECENT_FOR_GROUPS)
-    groups = await asyncio.to_thread(group_questions, rows)
+    groups = await grouping
     return Report(today, by_day, kecamatan.most_common(), language.most_common(),
                   campaign.most_common(), dict(totals), dict(by_topic),
                   dict(per_day), groups, await group_marks(db),
