@@ -49,6 +49,17 @@ def _stem(word: str) -> str:
     return str(_stemmer.stem(word))
 
 
+_roots: frozenset[str] | None = None
+
+
+def _is_root_word(word: str) -> bool:
+    """An Indonesian root word (Sastrawi's dictionary of ~30,000): a real word, never a typo."""
+    global _roots
+    if _roots is None:
+        _roots = frozenset(StemmerFactory().get_words())
+    return word in _roots
+
+
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower()
     text = text.replace("'", "").replace("’", "")
@@ -202,6 +213,9 @@ class Normalizer:
                     best = tuple(t for t in terms if t not in STOPWORDS)
         if best:
             return best
+        # A real word the content does not use ("teman") is not a typo of one it does ("tema").
+        if _is_root_word(canon):
+            return (canon,)
         # A typo: the closest vocabulary word, if it is close enough.
         if len(canon) >= 4 and canon.isalpha():
             cutoff = 84 if len(canon) <= 5 else 80

@@ -78,3 +78,13 @@ def test_a_typo_keeps_its_first_letter_or_a_sound_spelt_alike() -> None:
     assert normalizer.terms("lose") == ["lose"]              # not a typo of "close"
     assert normalizer.terms("ilang") == ["hilang"]           # a dropped h
     assert normalizer.terms("fotocopy") == ["photocopy"]     # f and p, spelt either way
+
+
+def test_a_real_word_the_content_does_not_use_is_not_taken_for_a_typo() -> None:
+    normalizer = Normalizer()
+    normalizer.set_vocabulary({"tema", "bupati"})
+    assert normalizer.terms("teman") == ["teman"]            # a friend, not a debate's theme
+    assert normalizer.terms("bupti") == ["bupati"]           # no word: a typo after all
+    # Everyday chat words read as the standard word.
+    assert normalizer.terms("duit") == ["uang"]
+    assert normalizer.terms("malem sebelum") == normalizer.terms("malam sebelum")
