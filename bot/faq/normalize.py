@@ -164,6 +164,8 @@ class Normalizer:
 
     @staticmethod
     def canonical(word: str) -> str:
+        if len(word) == 1 and word.isdigit():
+            return "#n"   # a slot value ("nomor 1", "paslon 3"): which number is not the topic
         stem = _stem(word) if word.isalpha() else word
         return _light_stem(stem or word)
 

@@ -7,7 +7,7 @@ SLANG: dict[str, str] = {
     "gmn": "bagaimana", "gimana": "bagaimana", "gmna": "bagaimana", "bgmn": "bagaimana",
     "gmana": "bagaimana", "gimn": "bagaimana", "bgaimana": "bagaimana", "gmn2": "bagaimana",
     "dmn": "dimana", "dmana": "dimana", "mana": "mana", "kmn": "kemana", "kmana": "kemana",
-    "duit": "uang", "malem": "malam", "ngajak": "ajak", "rb": "ribu",
+    "sapa": "siapa", "duit": "uang", "malem": "malam", "ngajak": "ajak", "rb": "ribu",
     "kpn": "kapan", "kpan": "kapan", "kapn": "kapan",
     "brp": "berapa", "brapa": "berapa", "berapaan": "berapa",
     "yg": "yang", "ygy": "yang", "dgn": "dengan", "dg": "dengan", "utk": "untuk", "untk": "untuk",
