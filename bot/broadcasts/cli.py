@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import html
 import sys
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from bot.content.registry import Content
 from bot.content.render import TELEGRAM_MAX_TEXT, telegram_length
@@ -25,7 +25,7 @@ from bot.storage.broadcasts import (
     get_broadcast,
     list_broadcasts,
     outcome_counts,
-    sent_since,
+    progress,
     set_state,
 )
 from bot.storage.officials import audit
@@ -132,14 +132,11 @@ async def list_all(settings: Settings) -> None:
 
 
 async def _status_line(db: Database, b: Broadcast, now: datetime) -> str:
-    counts = await outcome_counts(db, b.id)
-    total = sum(counts.values())
-    pending = counts.get("pending", 0)
-    rate = await sent_since(db, b.id, now - timedelta(seconds=10)) / 10
-    eta = f"{pending / rate:.0f} s" if rate > 0 and pending else "-"
-    parts = ", ".join(f"{k} {counts.get(k, 0)}" for k in (*OUTCOMES, "pending"))
-    line = (f"broadcast {b.id}: {b.state}; {total} recipients: {parts}; "
-            f"rate {rate:.1f}/s; ETA {eta}")
+    p = await progress(db, b.id, now)
+    eta = f"{p.eta_seconds:.0f} s" if p.eta_seconds is not None else "-"
+    parts = ", ".join(f"{k} {p.counts.get(k, 0)}" for k in (*OUTCOMES, "pending"))
+    line = (f"broadcast {b.id}: {b.state}; {p.total} recipients: {parts}; "
+            f"rate {p.rate:.1f}/s; ETA {eta}")
     if b.state == "failed":
         line += f"\n  failed: {b.error}"
     elif b.error:

@@ -16,8 +16,7 @@ from bot.storage.broadcasts import (
     FINAL_STATES,
     get_broadcast,
     iso,
-    outcome_counts,
-    sent_since,
+    progress,
 )
 
 log = logging.getLogger(__name__)
@@ -34,24 +33,22 @@ async def progress_text(services: Services, broadcast_id: int, now: datetime
     b = await get_broadcast(db, broadcast_id)
     if b is None:
         return f"Pengumuman #{broadcast_id} tidak ditemukan.", True, 0.0
-    counts = await outcome_counts(db, broadcast_id)
-    total = sum(counts.values())
-    pending = counts.get("pending", 0)
-    rate = await sent_since(db, broadcast_id, now - timedelta(seconds=10)) / 10
-    eta = f"{pending / rate:.0f} detik" if rate > 0 and pending else "-"
+    p = await progress(db, broadcast_id, now)
+    counts = p.counts
+    eta = f"{p.eta_seconds:.0f} detik" if p.eta_seconds is not None else "-"
     ended = b.state in FINAL_STATES
     head = "📊 <b>Laporan akhir</b>" if ended else "📤 <b>Pengiriman</b>"
     lines = [f"{head} pengumuman #{broadcast_id}: {STATE_NAMES.get(b.state, b.state)}"]
     if b.state == "scheduled" and not b.snapshotted:
         lines.append(f"Mulai: {b.not_before[:16].replace('T', ' ')} UTC")
     else:
-        lines += [f"Penerima: {total}",
+        lines += [f"Penerima: {p.total}",
                   f"✅ terkirim {counts.get('sent', 0)} · 🚫 memblokir bot {counts.get('blocked', 0)}"
                   f" · ❌ gagal {counts.get('failed', 0) + counts.get('rate_limited', 0)}"
                   f" · ❔ tidak pasti {counts.get('unknown', 0)}"
                   f" · ⏸ batas harian {counts.get('capped', 0)}"]
         if not ended:
-            lines.append(f"Sisa {pending} · laju {rate:.1f}/detik · perkiraan selesai {eta}")
+            lines.append(f"Sisa {p.pending} · laju {p.rate:.1f}/detik · perkiraan selesai {eta}")
     if b.state == "failed" and b.error:
         lines.append(f"Alasan: {b.error}")
     # Due later than a minute from now: nothing to report until then, so look less often.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.storage.db import Database
 from bot.storage.subscriptions import audience_sql
@@ -222,6 +222,30 @@ async def outcome_counts(db: Database, broadcast_id: int) -> dict[str, int]:
         " UNION ALL SELECT outcome, count FROM broadcast_outcomes WHERE broadcast_id = ?)"
         " GROUP BY outcome", (broadcast_id, broadcast_id)) as cur:
         return {row[0]: int(row[1]) for row in await cur.fetchall()}
+
+
+@dataclass(frozen=True)
+class Progress:
+    counts: dict[str, int]     # per outcome, and "pending"
+    rate: float                # outcomes a second over the last 10 s
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def pending(self) -> int:
+        return self.counts.get("pending", 0)
+
+    @property
+    def eta_seconds(self) -> float | None:
+        return self.pending / self.rate if self.rate > 0 and self.pending else None
+
+
+async def progress(db: Database, broadcast_id: int, now: datetime) -> Progress:
+    """Where a broadcast stands (for `broadcast status` and the officials' progress message)."""
+    rate = await sent_since(db, broadcast_id, now - timedelta(seconds=10)) / 10
+    return Progress(await outcome_counts(db, broadcast_id), rate)
 
 
 async def sent_since(db: Database, broadcast_id: int, since: datetime) -> int:
