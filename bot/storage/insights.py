@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.storage.broadcasts import iso
+from bot.storage.broadcasts import iso, list_broadcasts, outcome_counts
 from bot.storage.db import Database
 
 # (day, metric, topic, kecamatan, language, campaign)
@@ -66,18 +66,8 @@ async def metric_by_day(db: Database, metrics: tuple[str, ...],
 async def broadcast_outcome_totals(db: Database, limit: int = 10
                                    ) -> list[tuple[int, str, str, dict[str, int]]]:
     """The latest broadcasts: (id, state, created_by, counts per outcome)."""
-    async with db.conn.execute("SELECT id, state, created_by FROM broadcasts ORDER BY id DESC"
-                               " LIMIT ?", (limit,)) as cur:
-        heads = [(int(r[0]), r[1], r[2]) for r in await cur.fetchall()]
-    found = []
-    for bid, state, by in heads:
-        async with db.conn.execute(
-                "SELECT outcome, SUM(n) FROM (SELECT COALESCE(outcome, 'pending') AS outcome,"
-                " COUNT(*) AS n FROM deliveries WHERE broadcast_id = ? GROUP BY 1 UNION ALL"
-                " SELECT outcome, count FROM broadcast_outcomes WHERE broadcast_id = ?)"
-                " GROUP BY outcome", (bid, bid)) as cur:
-            found.append((bid, state, by, {r[0]: int(r[1]) for r in await cur.fetchall()}))
-    return found
+    return [(b.id, b.state, b.created_by, await outcome_counts(db, b.id))
+            for b in await list_broadcasts(db, limit)]
 
 
 async def unanswered_texts(db: Database, since: str = "", limit: int = 200_000
