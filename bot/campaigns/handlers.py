@@ -21,7 +21,6 @@ from bot.storage.campaigns import (
     campaign_counts,
     create_campaign,
     get_campaign,
-    list_campaigns,
     update_campaign,
 )
 from bot.storage.officials import audit
@@ -159,11 +158,6 @@ async def send_campaign(message: Message, context: SuaraContext, campaign: Campa
         f"{'ada' if campaign.welcome else 'sapaan biasa'}", reply_markup=markup)
     await message.reply_document(png, filename=f"poster-{campaign.code}.png",
                                  caption="Poster A4 (PNG, 150 dpi) siap cetak.")
-
-
-async def list_own(context: SuaraContext, user_id: int) -> list[Campaign]:
-    owner = None if context.services.roles.is_super(user_id) else user_id
-    return await list_campaigns(context.services.db, owner)
 
 
 def register(app: Application) -> None:
