@@ -9,10 +9,9 @@ from datetime import date
 from pathlib import Path
 from typing import TextIO
 
-from bot.insights.groups import group_questions
+from bot.insights.report import question_groups
 from bot.settings import Settings
 from bot.storage import open_database
-from bot.storage.insights import group_marks, unanswered_texts
 
 COLUMNS = ("group", "count", "status", "words", "first_asked", "last_asked",
            "example_1", "example_2", "example_3")
@@ -35,23 +34,21 @@ async def export_questions(settings: Settings, since: str | None, output: Path |
     day = parse_since(since)
     db = await open_database(settings.database_path)
     try:
-        rows = await unanswered_texts(db, since=day)
-        marks = await group_marks(db)
+        found = await question_groups(db, since=day)
     finally:
         await db.close()
-    groups = group_questions(rows)
     target: TextIO = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
     try:
         writer = csv.writer(target)
         writer.writerow(COLUMNS)
-        for g in groups:
+        for g in found.groups:
             examples = g.top_examples(3) + [""] * 3
-            writer.writerow([g.key, g.count, marks.get(g.key, ""), " ".join(g.words),
+            writer.writerow([g.key, g.count, found.marks.get(g.key, ""), " ".join(g.words),
                              g.first, g.last, *examples[:3]])
     finally:
         if output:
             target.close()
     if output:
-        print(f"{len(groups)} groups of {len(rows)} questions written to {output}",
+        print(f"{len(found.groups)} groups of {found.asked} questions written to {output}",
               file=sys.stderr)
     return 0

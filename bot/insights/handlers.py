@@ -13,13 +13,12 @@ from telegram.ext import Application
 from bot.callbacks import Callback
 from bot.context import SuaraContext
 from bot.insights.charts import render_png
-from bot.insights.groups import group_questions
-from bot.insights.report import gather, summary, to_csv
+from bot.insights.report import gather, question_groups, summary, to_csv
 from bot.officials.guard import add_buttons, add_command
 from bot.officials.roles import actor
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
-from bot.storage.insights import group_marks, mark_group, unanswered_texts
+from bot.storage.insights import mark_group
 from bot.storage.officials import audit
 
 MARKS = {"h": "handled", "o": "out_of_scope", "n": "needs_answer"}
@@ -48,14 +47,12 @@ async def statistics(update: Update, context: SuaraContext) -> None:
 
 async def listing(services: Services, everything: bool = False
                   ) -> tuple[str, InlineKeyboardMarkup | None]:
-    rows = await unanswered_texts(services.db)
-    groups = await asyncio.to_thread(group_questions, rows)
-    marks = await group_marks(services.db)
-    if not everything:
-        groups = [g for g in groups if marks.get(g.key) not in ("handled", "out_of_scope")]
+    found = await question_groups(services.db)
+    groups = found.groups if everything else found.open()
+    marks = found.marks
     if not groups:
         return "📭 Tidak ada pertanyaan tak terjawab yang menunggu.", None
-    lines = [f"❓ <b>Pertanyaan yang belum bisa dijawab</b> ({len(rows)} pertanyaan, "
+    lines = [f"❓ <b>Pertanyaan yang belum bisa dijawab</b> ({found.asked} pertanyaan, "
              f"{len(groups)} kelompok{'' if everything else ' terbuka'}; terbesar dulu)"]
     buttons = []
     for i, g in enumerate(groups[:SHOWN], 1):

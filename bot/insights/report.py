@@ -28,6 +28,26 @@ from bot.storage.insights import (
 QUESTION_METRICS = ("answered", "suggested", "unknown", "declined")
 RECENT_FOR_GROUPS = 5_000      # /statistik: the top groups of the latest questions (a summary);
                                # /pertanyaan groups all of them
+CLOSED = ("handled", "out_of_scope")   # marks that take a group off the open list
+
+
+@dataclass
+class QuestionGroups:
+    asked: int                     # questions grouped
+    groups: list[Group]            # biggest first
+    marks: dict[str, str]          # group key -> what officials decided
+
+    def open(self) -> list[Group]:
+        return [g for g in self.groups if self.marks.get(g.key) not in CLOSED]
+
+
+async def question_groups(db: Database, since: str = "", limit: int = 200_000
+                          ) -> QuestionGroups:
+    """The questions that got "I don't know" (from `since`, the latest `limit`), grouped off
+    the event loop, with officials' marks: for /statistik, /pertanyaan and the export."""
+    rows = await unanswered_texts(db, since=since, limit=limit)
+    groups = await asyncio.to_thread(group_questions, rows)
+    return QuestionGroups(len(rows), groups, await group_marks(db))
 
 
 @dataclass
@@ -40,8 +60,7 @@ class Report:
     totals: dict[str, int]                       # metric -> count (all time)
     by_topic: dict[str, dict[str, int]]          # metric -> topic -> count
     per_day: dict[str, dict[str, int]]           # day -> metric -> count (recent)
-    groups: list[Group] = field(default_factory=list)
-    marks: dict[str, str] = field(default_factory=dict)
+    questions: QuestionGroups
     broadcasts: list[tuple[int, str, str, dict[str, int]]] = field(default_factory=list)
 
     @property
@@ -53,8 +72,7 @@ async def gather(db: Database, content: Content, regions: RegionTree, today: dat
                  days: int = 90) -> Report:
     since = (today - timedelta(days=days)).isoformat()
     # Grouping is CPU work in a thread; SQLite releases the GIL, so the queries overlap it.
-    rows = await unanswered_texts(db, limit=RECENT_FOR_GROUPS)
-    grouping = asyncio.create_task(asyncio.to_thread(group_questions, rows))
+    grouping = asyncio.create_task(question_groups(db, limit=RECENT_FOR_GROUPS))
     by_day = await subscribers_by_day(db)
     names = {k.code: k.name for k in regions.kecamatan}
     kecamatan: Counter[str] = Counter()
@@ -74,10 +92,10 @@ async def gather(db: Database, content: Content, regions: RegionTree, today: dat
     per_day: dict[str, dict[str, int]] = defaultdict(dict)
     for day, metric, n in await metric_by_day(db, QUESTION_METRICS, since):
         per_day[day][metric] = n
-    groups = await grouping
+    questions = await grouping
     return Report(today, by_day, kecamatan.most_common(), language.most_common(),
                   campaign.most_common(), dict(totals), dict(by_topic),
-                  dict(per_day), groups, await group_marks(db),
+                  dict(per_day), questions,
                   await broadcast_outcome_totals(db))
 
 
@@ -98,8 +116,7 @@ def summary(report: Report) -> str:
         + "".join(f" · {code} {n}" for code, n in report.by_campaign[:4]
                   if code != "tanpa kampanye"),
     ]
-    open_groups = [g for g in report.groups if report.marks.get(g.key) not in
-                   ("handled", "out_of_scope")][:3]
+    open_groups = report.questions.open()[:3]
     if open_groups:
         lines.append("Belum terjawab teratas: " + "; ".join(
             f"“{g.top_examples(1)[0][:40]}” ×{g.count}" for g in open_groups))
@@ -132,8 +149,9 @@ def to_csv(report: Report) -> str:
     for day, metrics in sorted(report.per_day.items()):
         for metric, n in sorted(metrics.items()):
             w.writerow(["questions_by_day", day, metric, n])
-    for g in report.groups[:50]:
-        w.writerow(["unanswered_group", " ".join(g.words), report.marks.get(g.key, ""), g.count])
+    for g in report.questions.groups[:50]:
+        w.writerow(["unanswered_group", " ".join(g.words), report.questions.marks.get(g.key, ""),
+                    g.count])
     for bid, state, by, counts in report.broadcasts:
         for outcome, n in sorted(counts.items()):
             w.writerow(["broadcast", f"{bid} {state} {by}", outcome, n])
