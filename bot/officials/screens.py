@@ -8,6 +8,7 @@ import html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Callback
+from bot.content.registry import Content
 from bot.officials.drafts import Draft
 from bot.officials.launch import describe_audience, describe_content
 from bot.services import Services
@@ -28,8 +29,8 @@ def back_only(draft: Draft) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_b("⬅ Kembali", draft, "o"), _b("✖ Batal", draft, "x")]])
 
 
-def content_screen(draft: Draft, content: object) -> tuple[str, InlineKeyboardMarkup]:
-    templates = sorted(content.schedule.templates)   # type: ignore[attr-defined]
+def content_screen(draft: Draft, content: Content) -> tuple[str, InlineKeyboardMarkup]:
+    templates = sorted(content.schedule.templates)
     draft.choices = templates
     text = ("📣 <b>Pengumuman baru</b> — langkah 1/3: isi\n\n"
             "Kirim teks pengumumannya sebagai pesan biasa. Format Telegram (tebal, miring, "
