@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
 from bot.faq.slang import SLANG
+from bot.faq.spoken import spoken_roots
 
 STOPWORDS = frozenset(
     """
@@ -25,6 +26,7 @@ STOPWORDS = frozenset(
     at for with it its this that these those please there here and or as by so just about
     what if am someone somebody him his her she he they them their any some tell know want
     going make sure really also then now us
+    sekali sangat amat
     hi hello halo hai selamat pagi siang sore malam
     """.split()
 )
@@ -201,13 +203,24 @@ class Normalizer:
                 terms = [self.canonical(w) for w in self._expand(base)]
                 if terms and all(t in vocab for t in terms):
                     return tuple(terms)
+        spoken = self._colloquial(raw)
+        if spoken is not None and all(t in vocab or t in STOPWORDS for t in spoken):
+            return spoken
+        # A real word the content does not use ("teman") is not a typo of one it does ("tema"),
+        # nor two words typed together ("asal" is not "as" + "al").
+        if _is_root_word(canon):
+            return (canon,)
         # Two words typed together: "dimanatps", "cekdpt", "kapannyoblos". One part must be a
-        # known word as typed, so the stemmer only sees likely cuts.
+        # known word as typed, so the stemmer only sees likely cuts; a two-letter part must be
+        # a function word ("ditps"), not an abbreviation ("no" + "long" is not "nolong").
         best: tuple[str, ...] | None = None
         surface = self._surface
         for cut in range(2, len(raw) - 1):
             left, right = raw[:cut], raw[cut:]
             if left not in surface and right not in surface:
+                continue
+            if min(len(left), len(right)) == 2 and (left if len(left) == 2 else right) \
+                    not in STOPWORDS:
                 continue
             terms = [self.canonical(w) for part in (left, right) for w in self._expand(part)]
             if all(t in vocab or t in STOPWORDS for t in terms) and any(t in vocab for t in terms):
@@ -215,9 +228,8 @@ class Normalizer:
                     best = tuple(t for t in terms if t not in STOPWORDS)
         if best:
             return best
-        # A real word the content does not use ("teman") is not a typo of one it does ("tema").
-        if _is_root_word(canon):
-            return (canon,)
+        if spoken is not None:
+            return spoken
         # A typo: the closest vocabulary word, if it is close enough.
         if len(canon) >= 4 and canon.isalpha():
             cutoff = 84 if len(canon) <= 5 else 80
@@ -238,6 +250,21 @@ class Normalizer:
             if hit is not None:
                 return tuple(self.canonical(w) for w in self._expand(hit[0]))
         return (canon,)
+
+    def _colloquial(self, raw: str) -> tuple[str, ...] | None:
+        """A spoken verb form (bot/faq/spoken.py) read as its root: a content word if one of
+        its roots is; else, for the unmistakable forms, any Indonesian root word."""
+        vocab = self.vocabulary
+        fallback = None
+        for root, unmistakable in spoken_roots(raw):
+            terms = tuple(self.canonical(w) for w in self._expand(root))
+            if terms and all(t in vocab or t in STOPWORDS for t in terms) \
+                    and any(t in vocab for t in terms):
+                return tuple(t for t in terms if t not in STOPWORDS)
+            known = root in self.slang or _is_root_word(root) or _is_root_word(terms[0])
+            if fallback is None and known and unmistakable:
+                fallback = tuple(t for t in terms if t not in STOPWORDS)
+        return fallback
 
     # -- whole texts ----------------------------------------------------------------------
 

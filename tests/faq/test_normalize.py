@@ -96,3 +96,21 @@ def test_a_single_digit_is_a_slot_value_not_the_topic() -> None:
     # example with one number must not outweigh the entry the other words point to.
     assert normalizer.terms("nomor 1") == normalizer.terms("nomor 3") == ["nomor", "#n"]
     assert normalizer.terms("umur 17") == ["umur", "17"]     # an age is no slot value
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("nyari", ["cari"]),            # ny- for c-
+    ("ngeliat", ["lihat"]),         # nge- before a chat spelling
+    ("ngisi", ["isi"]),             # ng- before a vowel
+    ("nunggu", ["tunggu"]),         # n- for t-
+    ("dilayanin", ["layan"]),       # di-...-in
+    ("asal", ["asal"]),             # a real word is not two words typed together ("as" "al")
+])
+def test_spoken_verb_forms_are_read_as_their_root(normalizer: Normalizer, typed: str,
+                                                  expected: list[str]) -> None:
+    assert normalizer.terms(typed) == expected
+
+
+def test_a_two_letter_abbreviation_is_not_half_of_a_joined_word(normalizer: Normalizer) -> None:
+    # "no" is chat spelling for "nomor"; "nolong" (menolong) is not "nomor" + "long".
+    assert "nomor" not in normalizer.terms("nolong")
