@@ -323,6 +323,10 @@ async def test_another_places_results_are_out_of_scope_but_procedure_is_not(harn
     assert "outside what I cover" in texts(await harness.text("who won the election in america?"))[0]
     how = texts(await harness.text("gmn cara nyoblos yg sah di jakarta?"))[0]
     assert how.startswith("<b>Cara mencoblos yang sah</b>")
+    # Another place named in the asker's own story, or beside this deployment's own place.
+    for question in ("saya kuliah di jakarta, kapan tps buka?",
+                     "saya di jakarta, kapan tps lembah contoh buka?"):
+        assert "di luar yang saya tangani" not in texts(await harness.text(question))[0]
 
 
 async def test_other_services_are_out_of_scope_unless_about_voting(harness: Harness) -> None:

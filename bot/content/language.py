@@ -20,6 +20,9 @@ class Scope(Strict):
     scope (their results, candidates, polling stations, dates)."""
     elsewhere: list[Phrase] = Field(default_factory=list)
     topics: list[Phrase] = Field(default_factory=list)
+    # The asker's own procedure (moving their vote, working or studying there): answered
+    # whatever place it names.
+    procedure: list[Phrase] = Field(default_factory=list)
     # Other services; declined unless the question also says something about voting.
     unrelated: list[Phrase] = Field(default_factory=list)
     voting: list[Phrase] = Field(default_factory=list)

@@ -80,6 +80,11 @@ class Matcher:
         scope = content.scope
         self._elsewhere = tuple(scope.elsewhere) if scope else ()
         self._scope_topics = tuple(scope.topics) if scope else ()
+        self._procedure = tuple(scope.procedure) if scope else ()
+        # "Kabupaten Muara Enim" is written "muara enim".
+        self._own_place = tuple(" ".join(w for w in self.normalizer.raw_words(name)
+                                         if w not in ("kabupaten", "kota"))
+                                for name in content.place_and_year[:2])
         self._unrelated = tuple(scope.unrelated) if scope else ()
         self._voting = tuple(scope.voting) if scope else ()
         self._triggers = [(re.compile(t, re.IGNORECASE), eid) for eid, loaded in content.entries.items()
@@ -156,7 +161,8 @@ class Matcher:
 
     def out_of_scope(self, text: str) -> bool:
         """Out of scope (content/scope.yaml): a question about another place's results,
-        candidates, polling stations or dates, or about another service with no word of
+        candidates, polling stations or dates (unless it is about the asker's own procedure,
+        or names this deployment's place too), or about another service with no word of
         voting in it."""
         words = " " + " ".join(self.normalizer.raw_words(text)) + " "
 
@@ -164,7 +170,8 @@ class Matcher:
             # Whole words; a phrase of 5+ letters also with an ending ("kelahirannya").
             return any(f" {p} " in words or (len(p) >= 5 and f" {p}" in words) for p in phrases)
 
-        if says(self._elsewhere) and says(self._scope_topics):
+        if says(self._elsewhere) and says(self._scope_topics) and not says(self._procedure) \
+                and not says(self._own_place):
             return True
         return says(self._unrelated) and not says(self._voting)
 
@@ -194,6 +201,9 @@ class Matcher:
         # like "who should I vote for"; the whole, far more surely, is about having no hands.
         leading = {eid for eid, _ in whole.ranking[:LONG_PART_TOP]}
         best = whole.ranking[0][1] if whole.ranking else 0.0
+        # A part of one content word ("is that legal?") says too little to overrule the whole.
+        parts = [p for p in parts if len({t for t in self.normalizer.terms(p, budget=0)
+                                          if t not in self.context}) >= 2]
         answers = [m for m in (self._match(p, budget=0) for p in parts) if m.kind == "answer"
                    and (m.entry_ids[0] in leading or m.score >= LONG_PART_SHARE * best)]
         return max(answers, key=lambda m: m.coverage * m.score) if answers else whole

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.content.errors import Collector
 from bot.content.model import Content
-from bot.regions.tree import RegionTree
+from bot.regions.tree import RegionTree, fold
 from bot.regions.wilayah import RegionDataError, load_region_tree
 
 
@@ -31,6 +31,14 @@ def load_regions(content: Content) -> RegionTree:
             if region and region not in tree.regions and region != tree.root_code:
                 col.add(content.root / "schedule.yaml", None, f"{where}.audience.region",
                         f"unknown region code {region!r}")
+        # A place of this deployment is never "elsewhere" (another regency's scope.yaml, left
+        # unchanged, would decline questions about its own places).
+        own = {fold(r.name) for r in tree.regions.values()} | {fold(tree.root_name)}
+        scope = content.scope
+        for n, phrase in enumerate(scope.elsewhere if scope else ()):
+            if phrase in own or f"kabupaten {phrase}" in own or f"kota {phrase}" in own:
+                col.add(content.root / "scope.yaml", None, f"elsewhere[{n}]",
+                        f"{phrase!r} is a place of this deployment, not elsewhere")
     col.raise_if_any()
     assert tree is not None
     return tree

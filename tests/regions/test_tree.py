@@ -110,3 +110,14 @@ def test_a_long_message_is_never_taken_for_a_place(content: Content) -> None:
     query = tree.find_place(rambling)
     assert not query.is_place_question and query.named == ""
     assert not tree.find_place("tps desa " + "x" * 400).is_place_question
+
+
+def test_a_place_of_the_deployment_is_never_elsewhere(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    scope = root / "scope.yaml"
+    scope.write_text(scope.read_text().replace("elsewhere:\n", "elsewhere:\n  - lembah contoh\n"))
+    with pytest.raises(ContentError) as info:
+        load_regions(load_content(root))
+    assert any("elsewhere[0]" in str(p) and "lembah contoh" in str(p)
+               for p in info.value.problems)
