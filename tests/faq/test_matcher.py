@@ -112,3 +112,22 @@ def test_a_weak_part_of_a_long_message_does_not_overrule_the_whole(matcher: Matc
     assert matcher.match(text).entry_ids == ("hasil",)
     part[:] = [Match("answer", ("lokasi_tps",), 4.8, 1.0)]   # among the whole's best three
     assert matcher.match(text).entry_ids == ("lokasi_tps",)
+
+
+def test_a_one_word_part_does_not_overrule_the_whole(matcher: Matcher, monkeypatch) -> None:
+    from bot.faq.matcher import Match
+
+    whole = Match("unknown", (), 20.0, 0.3, (("hasil", 20.0), ("jam_tps", 18.0)))
+    seen: list[str] = []
+    real = matcher._match
+
+    def spy(text: str, budget: int = 8) -> Match:
+        if budget:
+            return whole
+        seen.append(text)
+        return real(text, budget)
+
+    monkeypatch.setattr(matcher, "_match", spy)
+    matcher.match("satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas. "
+                  "apakah itu sah?")
+    assert "apakah itu sah" not in seen       # one content word: never matched on its own
