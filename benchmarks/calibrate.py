@@ -14,27 +14,33 @@ from __future__ import annotations
 
 import itertools
 import tempfile
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from benchmarks import devset
-from benchmarks.faq_accuracy import DEVSET
+from benchmarks.faq_accuracy import DEVSET, HARD
 from bot import PROJECT_ROOT
 from bot.content.registry import load_content
+from bot.faq.evaluation import load_labelled
 from bot.faq.hybrid import HybridMatcher, HybridThresholds
 from bot.faq.language import detect_language
-from bot.faq.matcher import Matcher
+from bot.faq.matcher import Match, Matcher
 from bot.faq.semantic import SemanticIndex, load_embedder
 
 GRID = {
     "lexical_sure_score": (0.0, 6.0),
     "lexical_sure_coverage": (0.55, 0.8),
     "agree_top": (1, 2, 3),
-    "agree": (0.78, 0.80, 0.82, 0.84, 9.0),
+    "agree": (0.80, 0.82, 0.84, 9.0),
+    "dominant_ratio": (1.5, 1.8, 2.2, 9.0),
+    "dominant_coverage": (0.25, 0.35, 0.45),
     "answer": (0.84, 0.86, 0.88, 9.0),
-    "margin": (0.0, 0.01, 0.02),
+    "margin": (0.0, 0.01),
     "suggest": (0.84, 0.99),
-    "min_coverage": (0.0, 0.15, 0.3),
+    # Never 0: a question without one content word ("ignore your instructions...") is
+    # declined, whatever the model thinks it is near.
+    "min_coverage": (0.1, 0.15, 0.3),
 }
 
 
@@ -57,17 +63,34 @@ def main() -> None:
         right["<decline>"] = devset.judge(item, decline[lang], fallback_any)
         ranking = index.rank(embedder.query(index.query_text(item.q)), 5)
         rows.append((item, lexical.match(item.q), ranking, right))
+    # Our own hard questions (tests/faq/hard.tsv) tune too, alongside the odd half: right is
+    # the labelled entry, or the decline. Their index is odd (a tuning row), never reported
+    # as the development set's even half.
+    for n, labelled in enumerate(load_labelled(HARD)):
+        item = devset.Item(-1 - 2 * n, labelled.question, "id", [], [],
+                           labelled.expected == "unknown", False, "hard", "hard")
+        right = {eid: eid == labelled.expected for eid in content.entries}
+        right["<decline>"] = labelled.expected == "unknown"
+        ranking = index.rank(embedder.query(index.query_text(item.q)), 5)
+        rows.append((item, lexical.match(item.q), ranking, right))
 
-    def score(th: HybridThresholds | None, parity: int) -> tuple[float, int, int]:
-        """Weighted and plain right answers on one half; th None: the keywords alone."""
+    oos = [lexical.out_of_scope(item.q) for item, _, _, _ in rows]
+
+    def tuning(item: devset.Item) -> bool:
+        return item.index % 2 == 1          # the odd half, and the hard set (negative, odd)
+
+    def score(th: HybridThresholds | None, keep: Callable[[devset.Item], bool]
+              ) -> tuple[float, int, int]:
+        """Weighted and plain right answers on the kept rows; th None: the keywords alone."""
         hybrid = HybridMatcher(lexical, index, embedder, None, thresholds=th or HybridThresholds())
         got = weight = total = 0
-        for item, lex, ranking, right in rows:
-            if item.index % 2 != parity:
+        for (item, lex, ranking, right), declined in zip(rows, oos, strict=True):
+            if not keep(item):
                 continue
             sure = th is None or (lex.kind == "answer" and lex.score >= th.lexical_sure_score
                                   and lex.coverage >= th.lexical_sure_coverage)
-            match = lex if sure else hybrid.decide(lex, ranking)
+            match = Match("unknown", ()) if declined else lex if sure else \
+                hybrid.decide(lex, ranking)
             ok = (match.kind == "answer" and right[match.entry_ids[0]]) or \
                  (match.kind == "unknown" and right["<decline>"])
             w = 2 if (item.depth == "core" or item.fallback or item.neutral) else 1
@@ -76,21 +99,30 @@ def main() -> None:
             total += 1
         return weight, got, total
 
-    # Every grid point's odd-half score; the choice is the point whose neighbourhood (one step
-    # either way in any one threshold) scores best on average: 85 questions are few, and a
-    # lone peak among weaker neighbours is luck rather than a better threshold.
+    def odd(item: devset.Item) -> bool:
+        return item.index > 0 and item.index % 2 == 1
+
+    def even(item: devset.Item) -> bool:
+        return item.index > 0 and item.index % 2 == 0
+
+    def hard(item: devset.Item) -> bool:
+        return item.index < 0
+
+    # Every grid point's score on the tuning rows; the choice is the point whose neighbourhood
+    # (one step either way in any one threshold) scores best on average: a few hundred
+    # questions are few, and a lone peak among weaker neighbours is luck.
     axes = list(GRID.values())
     scores = {}
     for steps in itertools.product(*(range(len(a)) for a in axes)):
         th = replace(HybridThresholds(), **{k: a[i] for k, a, i in zip(GRID, axes, steps,
                                                                             strict=True)})
-        scores[steps] = (score(th, 1), th)
+        scores[steps] = (score(th, tuning), th)
 
     def model_share(th: HybridThresholds) -> float:
-        odd = [lex for item, lex, _, _ in rows if item.index % 2 == 1]
+        tuned = [lex for item, lex, _, _ in rows if tuning(item)]
         sure = sum(lex.kind == "answer" and lex.score >= th.lexical_sure_score
-                   and lex.coverage >= th.lexical_sure_coverage for lex in odd)
-        return 1 - sure / len(odd)
+                   and lex.coverage >= th.lexical_sure_coverage for lex in tuned)
+        return 1 - sure / len(tuned)
 
     def smoothed(steps: tuple[int, ...]) -> float:
         near = [steps] + [(*steps[:d], steps[d] + s, *steps[d + 1:]) for d in range(len(steps))
@@ -101,18 +133,16 @@ def main() -> None:
     # alone answer at least half of them: the model costs ~25-40 ms here.
     fast = [s for s in scores if model_share(scores[s][1]) <= MAX_MODEL_SHARE]
     best_steps = max(fast, key=lambda s: (smoothed(s), scores[s][0][0]))
-    best = scores[best_steps]
-    (_, odd_right, odd_total), th = best
-    _, even_right, even_total = score(th, 0)
-    print(f"chosen on the odd half: {th} (the model reads {model_share(th):.0%} of questions)")
-    print(f"  odd half {odd_right}/{odd_total} = {odd_right / odd_total:.1%}; even half "
-          f"{even_right}/{even_total} = {even_right / even_total:.1%} (judged on the answer text)")
+    th = scores[best_steps][1]
     current = HybridThresholds()
-    (cw, c_odd, _), (_, c_even, _) = score(current, 1), score(current, 0)
-    print(f"  the shipped thresholds: odd half {c_odd}/{odd_total} (weighted {cw} against the"
-          f" best {best[0][0]}); even half {c_even}/{even_total}")
-    _, lex_even, _ = score(None, 0)
-    print(f"  lexical alone, even half: {lex_even}/{even_total} = {lex_even / even_total:.1%}")
+    print(f"chosen on the odd half and the hard set: {th} (the model reads "
+          f"{model_share(th):.0%} of them)")
+    for name, chosen in (("chosen", th), ("shipped", current), ("keywords alone", None)):
+        parts = []
+        for label, keep in (("odd half", odd), ("hard set", hard), ("even half", even)):
+            _, right, total = score(chosen, keep)
+            parts.append(f"{label} {right}/{total} = {right / total:.1%}")
+        print(f"  {name}: " + "; ".join(parts) + " (judged on the answer text)")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import re
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,8 +25,10 @@ from pathlib import Path
 from benchmarks import devset
 from bot import PROJECT_ROOT
 from bot.clock import FixedClock
-from bot.content.registry import load_content
+from bot.content.registry import Content, load_content
+from bot.content.schema import LANGUAGES
 from bot.faq.evaluation import evaluate, load_labelled
+from bot.faq.language import detect_language
 from bot.faq.matcher import Matcher
 from bot.settings import load_settings
 
@@ -76,6 +79,27 @@ def print_own(content_dir: Path) -> None:
         print(f"  {name}: top-1 {half.top1_accuracy:.1%}, fallbacks {half.fallback_rate:.1%}")
 
 
+HARD = PROJECT_ROOT / "tests" / "faq" / "hard.tsv"
+
+
+def hard_items(content: Content) -> tuple[list[devset.Item], list[str]]:
+    """Our own hard questions as development-set items: right when the reply is the expected
+    entry's answer (it opens with the entry's title), or one of the bot's own declines."""
+    normalizer = Matcher(content).normalizer
+    items = []
+    for n, labelled in enumerate(load_labelled(HARD), start=1):
+        lang = "en" if detect_language(normalizer, labelled.question) == "en" else "id"
+        titles = []
+        if labelled.expected != "unknown":
+            entry = content.entries[labelled.expected].entry
+            titles = ["^(?:" + "|".join(re.escape(entry.text(lg).title) for lg in LANGUAGES) + ")"]
+        items.append(devset.Item(n, labelled.question, lang, titles, [],
+                                 labelled.expected == "unknown", False, "core", "hard"))
+    declines = ["^" + re.escape(devset.reply_text([content.message(key, lg)]).splitlines()[0])
+                for key in ("fallback", "out_of_scope") for lg in LANGUAGES]
+    return items, declines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, default=PROJECT_ROOT / "content")
@@ -98,6 +122,22 @@ def main() -> None:
         print_devset(report, args.misses)
     else:
         print(f"development set not found at {args.devset}; skipped")
+    items, declines = hard_items(content)
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(BOT_TOKEN="123456:EVAL-token-for-the-benchmark",
+                                 DATABASE_PATH=str(Path(tmp) / "h.sqlite3"),
+                                 SEMANTIC_THREADS=str(args.semantic_threads),
+                                 CACHE_DIR=str(Path(tempfile.gettempdir()) / "suara-bench"))
+        hard = asyncio.run(devset.run(settings, content, items, declines,
+                                      FixedClock(DURING_CAMPAIGN)))
+    share, right, total = hard.share()
+    declined = hard.share(lambda r: r.item.fallback)
+    print(f"own hard set ({HARD.name}, full Application): right entry or decline {share:.1%} "
+          f"({right}/{total}); off-topic declined {declined[1]}/{declined[2]}")
+    if args.misses:
+        for r in hard.results:
+            if not r.correct:
+                print(f"  hard #{r.item.index} {r.item.q!r}\n      -> {r.reply[:100]!r}")
     print_own(args.content)
 
 

@@ -162,3 +162,20 @@ def test_questions_at_once_share_the_engine_threads() -> None:
         vectors = list(pool.map(embedder.query, [question] * 20))
     assert all(v.shape == (384,) for v in vectors)
     assert 1 in shares   # two at once ran on one thread each
+
+
+def test_a_dominant_keyword_match_answers_when_the_model_is_unsure(content: Content) -> None:
+    from dataclasses import replace
+
+    from bot.faq.hybrid import HybridThresholds
+    from bot.faq.matcher import Match
+
+    th = replace(HybridThresholds(), dominant_ratio=1.5, dominant_coverage=0.25)
+    hybrid = HybridMatcher(Matcher(content), None, None, None, thresholds=th)
+    flat = [("jam_tps", 0.80), ("hasil", 0.80), ("lokasi_tps", 0.79)]   # the model: no idea
+    ahead = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 9.0)))
+    assert hybrid.decide(ahead, flat).entry_ids == ("cara_mencoblos",)
+    close = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 14.0)))
+    assert hybrid.decide(close, flat).kind == "unknown"
+    thin = Match("unknown", (), 18.0, 0.2, (("cara_mencoblos", 18.0), ("jam_tps", 9.0)))
+    assert hybrid.decide(thin, flat).kind == "unknown"     # explains too little of it
