@@ -257,6 +257,9 @@ class Normalizer:
         vocab = self.vocabulary
         fallback = None
         for root, unmistakable in spoken_roots(raw):
+            # Roots are words: only a known one is worth the stemmer (~0.5 ms a word).
+            if root not in self._surface and not _is_root_word(root):
+                continue
             terms = tuple(self.canonical(w) for w in self._expand(root))
             if terms and all(t in vocab or t in STOPWORDS for t in terms) \
                     and any(t in vocab for t in terms):

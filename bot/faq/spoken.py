@@ -35,4 +35,10 @@ def spoken_roots(raw: str) -> list[tuple[str, bool]]:
             roots.append(("t" + f[1:], len(raw) >= 6))
         elif f.startswith("m") and f[1:2] in VOWELS:
             roots.append(("p" + f[1:], len(raw) >= 6))
-    return roots
+    # "tawari" (nawari) is "tawar" with the -i it kept: try the root without it too.
+    found: list[tuple[str, bool]] = []
+    for root, sure in roots:
+        found.append((root, sure))
+        if root.endswith("i") and len(root) >= 6:
+            found.append((root[:-1], sure))
+    return found
