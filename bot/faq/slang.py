@@ -27,7 +27,7 @@ SLANG: dict[str, str] = {
     "bnr": "benar", "sbnrnya": "sebenarnya", "org": "orang", "orng": "orang", "tmn": "teman",
     "temen": "teman", "bw": "bawa", "bwa": "bawa", "cr": "cara", "msk": "masuk",
     "antri": "antre", "ngantri": "antre", "ngantre": "antre", "dikit": "sedikit",
-    "bgt": "sekali", "banget": "sekali",
+    "bgt": "sekali", "banget": "sekali", "total": "jumlah", "semalem": "semalam",
     "tau": "tahu", "tw": "tahu", "thu": "tahu", "liat": "lihat", "ngecek": "cek",
     "ngurus": "urus", "nanya": "tanya", "nyari": "cari", "ngasih": "kasih", "dikasih": "kasih",
     "dpet": "dapat", "dapet": "dapat", "dpat": "dapat", "pake": "pakai", "pk": "pakai",
