@@ -252,10 +252,11 @@ class Normalizer:
         return (canon,)
 
     def _colloquial(self, raw: str) -> tuple[str, ...] | None:
-        """A spoken verb form (bot/faq/spoken.py) read as its root: a content word if one of
-        its roots is; else, for the unmistakable forms, any Indonesian root word."""
-        vocab = self.vocabulary
-        fallback = None
+        """An English "un-" word, or a spoken verb form (bot/faq/spoken.py) read as its root: a
+        content word if one of its roots is; else, for unmistakable forms, any root word."""
+        vocab, fallback = self.vocabulary, None
+        if raw.startswith("un") and (rest := self.canonical(raw[2:])) in vocab:
+            return ("not", rest)              # English: "unpunched" is "not punched"
         for root, unmistakable in spoken_roots(raw):
             # Roots are words: only a known one is worth the stemmer (~0.5 ms a word).
             if root not in self._surface and not _is_root_word(root):

@@ -114,3 +114,8 @@ def test_spoken_verb_forms_are_read_as_their_root(normalizer: Normalizer, typed:
 def test_a_two_letter_abbreviation_is_not_half_of_a_joined_word(normalizer: Normalizer) -> None:
     # "no" is chat spelling for "nomor"; "nolong" (menolong) is not "nomor" + "long".
     assert "nomor" not in normalizer.terms("nolong")
+
+
+def test_an_english_un_word_is_its_negation(normalizer: Normalizer) -> None:
+    assert normalizer.terms("unvalid") == ["not", "valid"]    # "valid" is a content word
+    assert normalizer.terms("under") == ["under"]              # "der" is not
