@@ -80,14 +80,15 @@ def print_own(content_dir: Path) -> None:
 
 
 HARD = PROJECT_ROOT / "tests" / "faq" / "hard.tsv"
+CHECK = PROJECT_ROOT / "tests" / "faq" / "check.tsv"
 
 
-def hard_items(content: Content) -> tuple[list[devset.Item], list[str]]:
-    """Our own hard questions as development-set items: right when the reply is the expected
-    entry's answer (it opens with the entry's title), or one of the bot's own declines."""
+def own_items(content: Content, path: Path) -> tuple[list[devset.Item], list[str]]:
+    """Our own labelled questions as development-set items: right when the reply is the
+    expected entry's answer (it opens with the entry's title), or one of the bot's declines."""
     normalizer = Matcher(content).normalizer
     items = []
-    for n, labelled in enumerate(load_labelled(HARD), start=1):
+    for n, labelled in enumerate(load_labelled(path), start=1):
         lang = "en" if detect_language(normalizer, labelled.question) == "en" else "id"
         titles = []
         if labelled.expected != "unknown":
@@ -122,22 +123,22 @@ def main() -> None:
         print_devset(report, args.misses)
     else:
         print(f"development set not found at {args.devset}; skipped")
-    items, declines = hard_items(content)
-    with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(BOT_TOKEN="123456:EVAL-token-for-the-benchmark",
-                                 DATABASE_PATH=str(Path(tmp) / "h.sqlite3"),
-                                 SEMANTIC_THREADS=str(args.semantic_threads),
-                                 CACHE_DIR=str(Path(tempfile.gettempdir()) / "suara-bench"))
-        hard = asyncio.run(devset.run(settings, content, items, declines,
-                                      FixedClock(DURING_CAMPAIGN)))
-    share, right, total = hard.share()
-    declined = hard.share(lambda r: r.item.fallback)
-    print(f"own hard set ({HARD.name}, full Application): right entry or decline {share:.1%} "
-          f"({right}/{total}); off-topic declined {declined[1]}/{declined[2]}")
-    if args.misses:
-        for r in hard.results:
+    for path in (HARD, CHECK):
+        items, declines = own_items(content, path)
+        with tempfile.TemporaryDirectory() as tmp:
+            settings = load_settings(BOT_TOKEN="123456:EVAL-token-for-the-benchmark",
+                                     DATABASE_PATH=str(Path(tmp) / "h.sqlite3"),
+                                     SEMANTIC_THREADS=str(args.semantic_threads),
+                                     CACHE_DIR=str(Path(tempfile.gettempdir()) / "suara-bench"))
+            own = asyncio.run(devset.run(settings, content, items, declines,
+                                         FixedClock(DURING_CAMPAIGN)))
+        share, right, total = own.share()
+        declined = own.share(lambda r: r.item.fallback)
+        print(f"own {path.stem} set ({path.name}, full Application): right entry or decline "
+              f"{share:.1%} ({right}/{total}); off-topic declined {declined[1]}/{declined[2]}")
+        for r in own.results if args.misses else ():
             if not r.correct:
-                print(f"  hard #{r.item.index} {r.item.q!r}\n      -> {r.reply[:100]!r}")
+                print(f"  {path.stem} #{r.item.index} {r.item.q!r}\n      -> {r.reply[:100]!r}")
     print_own(args.content)
 
 
