@@ -67,13 +67,17 @@ class HybridMatcher:
     async def match(self, text: str) -> Match:
         lex = self.lexical.match(text)
         th = self.thresholds
-        if not self.semantic or (lex.kind == "answer" and lex.score >= th.lexical_sure_score
-                                 and lex.coverage >= th.lexical_sure_coverage):
+        if lex.kind == "answer" and lex.score >= th.lexical_sure_score \
+                and lex.coverage >= th.lexical_sure_coverage:
             self.stats["lexical_only"] += 1
             return lex
-        vector = await self._embed(text)
+        vector = await self._embed(text) if self.semantic else None
         if vector is None:
-            return lex
+            # No model (not loaded, or its queue full): the keywords decide, and a match far
+            # ahead of every other entry answers, as it would beside an unsure model.
+            if not self.semantic:
+                self.stats["lexical_only"] += 1
+            return self._answer(lex) if self._dominant(lex) else lex
         assert self.index is not None
         return self.decide(lex, self.index.rank(vector))
 
@@ -91,7 +95,7 @@ class HybridMatcher:
         if self._dominant(lex):
             # Far ahead of every other entry on the words it does explain; the rest of the
             # question is words the content does not use (local speech, the asker's story).
-            return Match("answer", (lexical_best,), lex.score, lex.coverage, tuple(ranking))
+            return self._answer(lex, ranking)
         if s1 >= th.answer and s1 - s2 >= th.margin:
             return Match("answer", (best,), s1, 1.0, tuple(ranking))
         if s1 >= th.suggest:
@@ -103,6 +107,11 @@ class HybridMatcher:
                 return Match("suggest", (best, *close), s1, 1.0, tuple(ranking))
             return Match("answer", (best,), s1, 1.0, tuple(ranking))
         return lex
+
+    @staticmethod
+    def _answer(lex: Match, ranking: list[tuple[str, float]] | None = None) -> Match:
+        return Match("answer", (lex.ranking[0][0],), lex.score, lex.coverage,
+                     tuple(ranking) if ranking is not None else lex.ranking)
 
     def _dominant(self, lex: Match) -> bool:
         th = self.thresholds

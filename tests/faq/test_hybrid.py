@@ -179,3 +179,17 @@ def test_a_dominant_keyword_match_answers_when_the_model_is_unsure(content: Cont
     assert hybrid.decide(close, flat).kind == "unknown"
     thin = Match("unknown", (), 18.0, 0.2, (("cara_mencoblos", 18.0), ("jam_tps", 9.0)))
     assert hybrid.decide(thin, flat).kind == "unknown"     # explains too little of it
+
+
+async def test_without_the_model_a_dominant_keyword_match_still_answers(content: Content,
+                                                                         monkeypatch) -> None:
+    from bot.faq.matcher import Match
+
+    lexical = Matcher(content)
+    ahead = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 9.0)))
+    monkeypatch.setattr(lexical, "match", lambda text: ahead)
+    alone = HybridMatcher(lexical, None, None, None)            # the model did not load
+    assert (await alone.match("apa saja")).entry_ids == ("cara_mencoblos",)
+    close = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 14.0)))
+    monkeypatch.setattr(lexical, "match", lambda text: close)
+    assert (await alone.match("apa saja")).kind == "unknown"
