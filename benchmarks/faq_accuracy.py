@@ -101,6 +101,18 @@ def own_items(content: Content, path: Path) -> tuple[list[devset.Item], list[str
     return items, declines
 
 
+def through_app(content: Content, items: list[devset.Item], declines: list[str],
+                threads: int) -> devset.Report:
+    """The items through the full Application in-process, on a fresh database."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = load_settings(BOT_TOKEN="123456:EVAL-token-for-the-benchmark",
+                                 DATABASE_PATH=str(Path(tmp) / "e.sqlite3"),
+                                 SEMANTIC_THREADS=str(threads),
+                                 CACHE_DIR=str(Path(tempfile.gettempdir()) / "suara-bench"))
+        return asyncio.run(devset.run(settings, content, items, declines,
+                                      FixedClock(DURING_CAMPAIGN)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, default=PROJECT_ROOT / "content")
@@ -113,25 +125,13 @@ def main() -> None:
     content = load_content(args.content)
     if args.devset.exists():
         items, fallback_any = devset.load(args.devset)
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = load_settings(BOT_TOKEN="123456:EVAL-token-for-the-benchmark",
-                                     DATABASE_PATH=str(Path(tmp) / "e.sqlite3"),
-                                     SEMANTIC_THREADS=str(args.semantic_threads),
-                                     CACHE_DIR=str(Path(tempfile.gettempdir()) / "suara-bench"))
-            report = asyncio.run(devset.run(settings, content, items, fallback_any,
-                                            FixedClock(DURING_CAMPAIGN)))
-        print_devset(report, args.misses)
+        print_devset(through_app(content, items, fallback_any, args.semantic_threads),
+                     args.misses)
     else:
         print(f"development set not found at {args.devset}; skipped")
     for path in (HARD, CHECK):
         items, declines = own_items(content, path)
-        with tempfile.TemporaryDirectory() as tmp:
-            settings = load_settings(BOT_TOKEN="123456:EVAL-token-for-the-benchmark",
-                                     DATABASE_PATH=str(Path(tmp) / "h.sqlite3"),
-                                     SEMANTIC_THREADS=str(args.semantic_threads),
-                                     CACHE_DIR=str(Path(tempfile.gettempdir()) / "suara-bench"))
-            own = asyncio.run(devset.run(settings, content, items, declines,
-                                         FixedClock(DURING_CAMPAIGN)))
+        own = through_app(content, items, declines, args.semantic_threads)
         share, right, total = own.share()
         declined = own.share(lambda r: r.item.fallback)
         print(f"own {path.stem} set ({path.name}, full Application): right entry or decline "
