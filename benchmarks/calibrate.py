@@ -19,7 +19,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from benchmarks import devset
-from benchmarks.faq_accuracy import DEVSET, HARD
+from benchmarks.faq_accuracy import DEVSET, HARD, OWN
 from bot import PROJECT_ROOT
 from bot.content.registry import load_content
 from bot.faq.evaluation import load_labelled
@@ -63,12 +63,15 @@ def main() -> None:
         right["<decline>"] = devset.judge(item, decline[lang], fallback_any)
         ranking = index.rank(embedder.query(index.query_text(item.q)), 5)
         rows.append((item, lexical.match(item.q), ranking, right))
-    # Our own hard questions (tests/faq/hard.tsv) tune too, alongside the odd half: right is
-    # the labelled entry, or the decline. Their index is odd (a tuning row), never reported
-    # as the development set's even half.
-    for n, labelled in enumerate(load_labelled(HARD)):
-        item = devset.Item(-1 - 2 * n, labelled.question, "id", [], [],
-                           labelled.expected == "unknown", False, "hard", "hard")
+    # Our own hard questions (tests/faq/hard.tsv) tune too, alongside the odd half; the
+    # labelled set (tests/faq/questions.tsv, whose 30 off-topic questions are short and near
+    # the content's words) is shown beside them, not tuned on. Right is the labelled entry,
+    # or the decline. A tuning row's index is odd; neither is ever the even half (index > 0).
+    own = [(name, labelled) for name, path in (("hard", HARD), ("own", OWN))
+           for labelled in load_labelled(path)]
+    for n, (name, labelled) in enumerate(own):
+        item = devset.Item(-1 - 2 * n if name == "hard" else -2 - 2 * n, labelled.question,
+                           "id", [], [], labelled.expected == "unknown", False, name, name)
         right = {eid: eid == labelled.expected for eid in content.entries}
         right["<decline>"] = labelled.expected == "unknown"
         ranking = index.rank(embedder.query(index.query_text(item.q)), 5)
@@ -106,7 +109,17 @@ def main() -> None:
         return item.index > 0 and item.index % 2 == 0
 
     def hard(item: devset.Item) -> bool:
-        return item.index < 0
+        return item.index < 0 and item.style == "hard"
+
+    def labelled(item: devset.Item) -> bool:
+        return item.index < 0 and item.style == "own"
+
+    def declines(th: HybridThresholds | None) -> str:
+        parts = []
+        for label, keep in (("tuning rows", tuning), ("labelled set", labelled)):
+            _, right, total = score(th, lambda i, keep=keep: i.fallback and keep(i))
+            parts.append(f"{label} {right}/{total}")
+        return ", ".join(parts)
 
     # Every grid point's score on the tuning rows; the choice is the point whose neighbourhood
     # (one step either way in any one threshold) scores best on average: a few hundred
@@ -139,10 +152,12 @@ def main() -> None:
           f"{model_share(th):.0%} of them)")
     for name, chosen in (("chosen", th), ("shipped", current), ("keywords alone", None)):
         parts = []
-        for label, keep in (("odd half", odd), ("hard set", hard), ("even half", even)):
+        for label, keep in (("odd half", odd), ("hard set", hard), ("labelled set", labelled),
+                            ("even half", even)):
             _, right, total = score(chosen, keep)
             parts.append(f"{label} {right}/{total} = {right / total:.1%}")
-        print(f"  {name}: " + "; ".join(parts) + " (judged on the answer text)")
+        print(f"  {name}: " + "; ".join(parts) + f" (judged on the answer text); off-topic"
+              f" declined: {declines(chosen)}")
 
 
 if __name__ == "__main__":

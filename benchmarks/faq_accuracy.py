@@ -68,7 +68,7 @@ def print_devset(report: devset.Report, show_misses: str | None) -> None:
 
 def print_own(content_dir: Path) -> None:
     matcher = Matcher(load_content(content_dir))
-    items = load_labelled(PROJECT_ROOT / "tests" / "faq" / "questions.tsv")
+    items = load_labelled(OWN)
     report = evaluate(matcher, items)
     print(f"own labelled set: {len(items)} ({report.on_topic} on-topic, {report.off_topic} "
           f"off-topic): top-1 {report.top1_accuracy:.1%} ({report.top1}/{report.on_topic}), "
@@ -81,6 +81,7 @@ def print_own(content_dir: Path) -> None:
 
 HARD = PROJECT_ROOT / "tests" / "faq" / "hard.tsv"
 CHECK = PROJECT_ROOT / "tests" / "faq" / "check.tsv"
+OWN = PROJECT_ROOT / "tests" / "faq" / "questions.tsv"
 
 
 def own_items(content: Content, path: Path) -> tuple[list[devset.Item], list[str]]:
@@ -129,7 +130,7 @@ def main() -> None:
                      args.misses)
     else:
         print(f"development set not found at {args.devset}; skipped")
-    for path in (HARD, CHECK):
+    for path in (HARD, CHECK, OWN):
         items, declines = own_items(content, path)
         own = through_app(content, items, declines, args.semantic_threads)
         share, right, total = own.share()

@@ -26,9 +26,9 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class HybridThresholds:
     # Chosen on the odd-numbered items of the development set and our own hard questions
-    # (tests/faq/hard.tsv), never the even half (python -m benchmarks.calibrate: the best
-    # neighbourhood of its grid where the keywords alone answer at least half the questions,
-    # for latency).
+    # (tests/faq/hard.tsv), never the even half (python -m
+    # benchmarks.calibrate: the best neighbourhood of its grid where the keywords alone answer
+    # at least half the questions, for latency).
     lexical_sure_score: float = 0.0     # lexical answers this sure skip the model
     lexical_sure_coverage: float = 0.55  # (the keywords explain this share of the question)
     agree_top: int = 2                  # keywords' best entry, when the model ranks it this
@@ -116,7 +116,8 @@ class HybridMatcher:
     def _dominant(self, lex: Match) -> bool:
         th = self.thresholds
         scores = [score for _, score in lex.ranking[:2]] + [0.0]
-        return (scores[0] >= self.lexical.thresholds.min_score
+        # Two words at least: one shared word ("how do I cook rice") is a coincidence.
+        return (scores[0] >= self.lexical.thresholds.min_score and lex.words >= 2
                 and scores[0] >= th.dominant_ratio * scores[1]
                 and lex.coverage >= th.dominant_coverage)
 

@@ -42,6 +42,7 @@ class Match:
     score: float = 0.0
     coverage: float = 0.0
     ranking: tuple[tuple[str, float], ...] = field(default=(), compare=False)
+    words: int = 0                  # distinct words of the question the best entry has
 
 
 def _bigrams(terms: list[str]) -> list[str]:
@@ -138,7 +139,7 @@ class Matcher:
                 self._postings[term].append(eid)
 
     def rank(self, text: str, budget: int = NEW_WORDS_BUDGET
-             ) -> tuple[list[tuple[str, float]], float, dict[str, float]]:
+             ) -> tuple[list[tuple[str, float]], float, dict[str, tuple[float, int]]]:
         terms = [t for t in self.normalizer.terms(text, budget=budget) if t not in self.context]
         query = terms + _bigrams(terms)
         scores: defaultdict[str, float] = defaultdict(float)
@@ -152,11 +153,12 @@ class Matcher:
                 scores[eid] += idf * tf * (K1 + 1) / norm
         ranking = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         total = sum(self._idf.get(t, self._unknown_idf) for t in set(terms))
-        coverage = {}
+        coverage = {}       # the top entries' share of the question's weight, and words
         for eid, _ in ranking[:5]:
             entry_terms = self._tf[eid]
-            covered = sum(self._idf[t] for t in set(terms) if t in entry_terms)
-            coverage[eid] = covered / total if total else 0.0
+            shared = [t for t in set(terms) if t in entry_terms]
+            coverage[eid] = (sum(self._idf[t] for t in shared) / total if total else 0.0,
+                             len(shared))
         return ranking, total, coverage
 
     def out_of_scope(self, text: str) -> bool:
@@ -214,12 +216,12 @@ class Matcher:
         if not ranking or total == 0:
             return Match("unknown", ())
         best_id, best = ranking[0]
-        best_cov = coverage.get(best_id, 0.0)
+        best_cov, words = coverage.get(best_id, (0.0, 0))
         top = tuple(ranking[:5])
         if best < th.min_score or best_cov < th.min_coverage:
-            return Match("unknown", (), best, best_cov, top)
+            return Match("unknown", (), best, best_cov, top, words)
         close = [eid for eid, score in ranking[1 : th.max_suggestions]
                  if score >= best * th.close_ratio]
         if close:
-            return Match("suggest", (best_id, *close), best, best_cov, top)
-        return Match("answer", (best_id,), best, best_cov, top)
+            return Match("suggest", (best_id, *close), best, best_cov, top, words)
+        return Match("answer", (best_id,), best, best_cov, top, words)

@@ -173,12 +173,14 @@ def test_a_dominant_keyword_match_answers_when_the_model_is_unsure(content: Cont
     th = replace(HybridThresholds(), dominant_ratio=1.5, dominant_coverage=0.25)
     hybrid = HybridMatcher(Matcher(content), None, None, None, thresholds=th)
     flat = [("jam_tps", 0.80), ("hasil", 0.80), ("lokasi_tps", 0.79)]   # the model: no idea
-    ahead = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 9.0)))
+    ahead = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 9.0)), 3)
     assert hybrid.decide(ahead, flat).entry_ids == ("cara_mencoblos",)
-    close = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 14.0)))
+    close = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 14.0)), 3)
     assert hybrid.decide(close, flat).kind == "unknown"
-    thin = Match("unknown", (), 18.0, 0.2, (("cara_mencoblos", 18.0), ("jam_tps", 9.0)))
+    thin = Match("unknown", (), 18.0, 0.2, (("cara_mencoblos", 18.0), ("jam_tps", 9.0)), 3)
     assert hybrid.decide(thin, flat).kind == "unknown"     # explains too little of it
+    lone = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 9.0)), 1)
+    assert hybrid.decide(lone, flat).kind == "unknown"     # one shared word: a coincidence
 
 
 async def test_without_the_model_a_dominant_keyword_match_still_answers(content: Content,
@@ -186,10 +188,10 @@ async def test_without_the_model_a_dominant_keyword_match_still_answers(content:
     from bot.faq.matcher import Match
 
     lexical = Matcher(content)
-    ahead = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 9.0)))
+    ahead = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 9.0)), 2)
     monkeypatch.setattr(lexical, "match", lambda text: ahead)
     alone = HybridMatcher(lexical, None, None, None)            # the model did not load
     assert (await alone.match("apa saja")).entry_ids == ("cara_mencoblos",)
-    close = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 14.0)))
+    close = Match("unknown", (), 18.0, 0.3, (("cara_mencoblos", 18.0), ("jam_tps", 14.0)), 2)
     monkeypatch.setattr(lexical, "match", lambda text: close)
     assert (await alone.match("apa saja")).kind == "unknown"

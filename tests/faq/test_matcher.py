@@ -131,3 +131,8 @@ def test_a_one_word_part_does_not_overrule_the_whole(matcher: Matcher, monkeypat
     matcher.match("satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas. "
                   "apakah itu sah?")
     assert "apakah itu sah" not in seen       # one content word: never matched on its own
+
+
+def test_a_match_counts_the_question_words_its_entry_shares(matcher: Matcher) -> None:
+    match = matcher._match("jam berapa tps buka dan tutup")
+    assert match.entry_ids == ("jam_tps",) and match.words >= 3
