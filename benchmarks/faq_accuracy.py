@@ -96,7 +96,7 @@ def own_items(content: Content, path: Path) -> tuple[list[devset.Item], list[str
             entry = content.entries[labelled.expected].entry
             titles = ["^(?:" + "|".join(re.escape(entry.text(lg).title) for lg in LANGUAGES) + ")"]
         items.append(devset.Item(n, labelled.question, lang, titles, [],
-                                 labelled.expected == "unknown", False, "core", "hard"))
+                                 labelled.expected == "unknown", False, "core", path.stem))
     declines = ["^" + re.escape(devset.reply_text([content.message(key, lg)]).splitlines()[0])
                 for key in ("fallback", "out_of_scope") for lg in LANGUAGES]
     return items, declines

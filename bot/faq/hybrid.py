@@ -112,7 +112,7 @@ class HybridMatcher:
     @staticmethod
     def _answer(lex: Match, ranking: list[tuple[str, float]] | None = None) -> Match:
         return Match("answer", (lex.ranking[0][0],), lex.score, lex.coverage,
-                     tuple(ranking) if ranking is not None else lex.ranking)
+                     tuple(ranking) if ranking is not None else lex.ranking, lex.words)
 
     def _dominant(self, lex: Match) -> bool:
         th = self.thresholds
