@@ -138,9 +138,13 @@ class Matcher:
             for term in weights:
                 self._postings[term].append(eid)
 
-    def rank(self, text: str, budget: int = NEW_WORDS_BUDGET
+    def query_terms(self, text: str, budget: int = NEW_WORDS_BUDGET) -> list[str]:
+        return [t for t in self.normalizer.terms(text, budget=budget) if t not in self.context]
+
+    def rank(self, text: str, budget: int = NEW_WORDS_BUDGET, terms: list[str] | None = None
              ) -> tuple[list[tuple[str, float]], float, dict[str, tuple[float, int]]]:
-        terms = [t for t in self.normalizer.terms(text, budget=budget) if t not in self.context]
+        """`terms`: the text's query terms when the caller has them already."""
+        terms = self.query_terms(text, budget) if terms is None else terms
         query = terms + _bigrams(terms)
         scores: defaultdict[str, float] = defaultdict(float)
         for term in query:
@@ -204,15 +208,16 @@ class Matcher:
         leading = {eid for eid, _ in whole.ranking[:LONG_PART_TOP]}
         best = whole.ranking[0][1] if whole.ranking else 0.0
         # A part of one content word ("is that legal?") says too little to overrule the whole.
-        parts = [p for p in parts if len({t for t in self.normalizer.terms(p, budget=0)
-                                          if t not in self.context}) >= 2]
-        answers = [m for m in (self._match(p, budget=0) for p in parts) if m.kind == "answer"
+        read = [(p, terms) for p in parts if len(set(terms := self.query_terms(p, 0))) >= 2]
+        answers = [m for m in (self._match(p, budget=0, terms=t) for p, t in read)
+                   if m.kind == "answer"
                    and (m.entry_ids[0] in leading or m.score >= LONG_PART_SHARE * best)]
         return max(answers, key=lambda m: m.coverage * m.score) if answers else whole
 
-    def _match(self, text: str, budget: int = NEW_WORDS_BUDGET) -> Match:
+    def _match(self, text: str, budget: int = NEW_WORDS_BUDGET,
+               terms: list[str] | None = None) -> Match:
         th = self.thresholds
-        ranking, total, coverage = self.rank(text, budget)
+        ranking, total, coverage = self.rank(text, budget, terms)
         if not ranking or total == 0:
             return Match("unknown", ())
         best_id, best = ranking[0]

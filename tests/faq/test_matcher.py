@@ -101,7 +101,7 @@ def test_a_weak_part_of_a_long_message_does_not_overrule_the_whole(matcher: Matc
                   (("bawa_apa", 20.0), ("jam_tps", 18.0), ("lokasi_tps", 15.0), ("hasil", 3.0)))
     part: list[Match] = []
 
-    def fake(text: str, budget: int = 8) -> Match:
+    def fake(text: str, budget: int = 8, terms: list[str] | None = None) -> Match:
         return whole if budget else part[0]
 
     monkeypatch.setattr(matcher, "_match", fake)
@@ -121,11 +121,11 @@ def test_a_one_word_part_does_not_overrule_the_whole(matcher: Matcher, monkeypat
     seen: list[str] = []
     real = matcher._match
 
-    def spy(text: str, budget: int = 8) -> Match:
+    def spy(text: str, budget: int = 8, terms: list[str] | None = None) -> Match:
         if budget:
             return whole
         seen.append(text)
-        return real(text, budget)
+        return real(text, budget, terms)
 
     monkeypatch.setattr(matcher, "_match", spy)
     matcher.match("satu dua tiga empat lima enam tujuh delapan sembilan sepuluh sebelas. "
