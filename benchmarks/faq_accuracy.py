@@ -30,6 +30,7 @@ from bot.content.schema import LANGUAGES
 from bot.faq.evaluation import evaluate, load_labelled
 from bot.faq.language import detect_language
 from bot.faq.matcher import Matcher
+from bot.faq.normalize import Normalizer
 from bot.settings import load_settings
 
 DEVSET = PROJECT_ROOT.parent / "shared" / "eval" / "questions-dev.json"
@@ -84,10 +85,10 @@ CHECK = PROJECT_ROOT / "tests" / "faq" / "check.tsv"
 OWN = PROJECT_ROOT / "tests" / "faq" / "questions.tsv"
 
 
-def own_items(content: Content, path: Path) -> tuple[list[devset.Item], list[str]]:
+def own_items(content: Content, normalizer: Normalizer, path: Path
+              ) -> tuple[list[devset.Item], list[str]]:
     """Our own labelled questions as development-set items: right when the reply is the
     expected entry's answer (it opens with the entry's title), or one of the bot's declines."""
-    normalizer = Matcher(content).normalizer
     items = []
     for n, labelled in enumerate(load_labelled(path), start=1):
         lang = "en" if detect_language(normalizer, labelled.question) == "en" else "id"
@@ -130,8 +131,9 @@ def main() -> None:
                      args.misses)
     else:
         print(f"development set not found at {args.devset}; skipped")
+    normalizer = Matcher(content).normalizer      # to tell each question's language
     for path in (HARD, CHECK, OWN):
-        items, declines = own_items(content, path)
+        items, declines = own_items(content, normalizer, path)
         own = through_app(content, items, declines, args.semantic_threads)
         share, right, total = own.share()
         declined = own.share(lambda r: r.item.fallback)
