@@ -24,6 +24,7 @@ from bot.content.schema import (
     SubscriptionTopic,
     Topic,
 )
+from bot.content.training import TrainingMessage
 
 BUTTON_PREFIX = "btn_"
 
@@ -52,6 +53,7 @@ class Content:
     dialect: dict[str, str] = field(default_factory=dict)  # local word or phrase -> Indonesian
     scope: Scope | None = None                              # what is out of scope
     dialect_endings: tuple[tuple[str, str], ...] = ()       # ("o", "a"): "apo" read as "apa"
+    training: tuple[TrainingMessage, ...] = ()              # labelled messages (content/training)
     # Answers, and messages without variables (button labels...), depend only on content and
     # language, so each is rendered once.
     _answers: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
@@ -90,6 +92,11 @@ class Content:
         text = render(self.messages[key][lang], self.context(lang, **variables))
         # Button labels are plain text, not HTML: undo the escaping meant for messages.
         return html.unescape(text) if key.startswith(BUTTON_PREFIX) else text
+
+    @cached_property
+    def neutral_entry(self) -> str | None:
+        """The entry that answers every request to take sides, if the content has one."""
+        return next((eid for eid, e in self.entries.items() if e.entry.neutral), None)
 
     def answer(self, entry_id: str, lang: str) -> str:
         cached = self._answers.get((entry_id, lang))

@@ -25,6 +25,7 @@ from bot.content.loaders import (
 from bot.content.model import Content, LoadedEntry, render_broadcast
 from bot.content.render import make_environment
 from bot.content.schema import Commands, Election
+from bot.content.training import load_training
 
 __all__ = ["Content", "ContentError", "LoadedEntry", "Problem", "load_content", "render_broadcast"]
 
@@ -48,6 +49,7 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     schedule, broadcast_templates = load_schedule(col, root, env)
     dialect = load_dialect(col, root)
     scope = load_scope(col, root)
+    training = load_training(col, root, set(entries))
     if schedule is not None:
         check_schedule(col, root, schedule, subscription_topics)
     # References are checked even when other files failed, so every problem shows at once.
@@ -57,7 +59,8 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     content = Content(root, election, sources, topics, entries, messages, commands, schedule,
                       broadcast_templates, subscription_topics,
                       {w: d.means for w, d in dialect.words.items()} if dialect else {}, scope,
-                      tuple((e.typed, e.means) for e in dialect.endings) if dialect else ())
+                      tuple((e.typed, e.means) for e in dialect.endings) if dialect else (),
+                      training)
     if render_check:
         check_rendering(col, content)
     col.raise_if_any()
