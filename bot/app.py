@@ -7,7 +7,6 @@ import contextlib
 import gc
 import logging
 from collections.abc import Awaitable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -29,9 +28,9 @@ from bot.broadcasts.sender import HttpSender, Sender
 from bot.clock import Clock, SystemClock
 from bot.content.registry import Content, load_content
 from bot.context import SuaraApplication, SuaraContext
-from bot.faq.hybrid import HybridMatcher
+from bot.faq.cascade import AnswerCascade
 from bot.faq.matcher import Matcher
-from bot.faq.semantic import SemanticIndex, load_embedder
+from bot.faq.startup import start_semantic
 from bot.handlers import register_all
 from bot.insights import charts
 from bot.officials.menus import register_official_menus
@@ -103,9 +102,10 @@ async def _post_init(app: Application) -> None:
     services._db = await open_database(services.settings.database_path)
     await services.roles.load(services._db)
     services.stats.start(services._db)
-    # The model and the content's vectors load in the background (a first start computes the
-    # vectors, ~25 s for the bundled content; later starts read them from CACHE_DIR): the bot
-    # answers from keywords meanwhile, and `services.semantic_ready` is set when done.
+    # The answer model trains in the background (a first start trains the first stage in
+    # seconds and embeds the content and training texts for the second, about a minute here;
+    # later starts read both from CACHE_DIR): the keywords answer until the first stage is
+    # ready, and `services.semantic_ready` is set when the second is.
     services.semantic_task = asyncio.create_task(start_semantic(services), name="semantic")
     await register_commands(app, services.content)
     await register_official_menus(app)
@@ -128,45 +128,11 @@ async def _post_init(app: Application) -> None:
              len(services.content.topics))
 
 
-async def start_semantic(services: Services) -> None:
-    """Load the model and the content's vectors (from the cache when warm), off the loop."""
-    try:
-        await _load_semantic(services)
-    finally:
-        services.semantic_ready.set()
-
-
-async def _load_semantic(services: Services) -> None:
-    threads = services.settings.semantic_threads
-    if not threads:
-        return
-    # SEMANTIC_THREADS workers, sharing SEMANTIC_THREADS engine threads between the questions
-    # they run at once (a question alone gets them all).
-    pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="semantic")
-    loop = asyncio.get_running_loop()
-    try:
-        embedder = await loop.run_in_executor(pool, load_embedder, threads)
-        if embedder is None:
-            pool.shutdown(wait=False)
-            return
-        index = await loop.run_in_executor(pool, SemanticIndex.build, services.content, embedder,
-                                           services.settings.cache_path)
-    except Exception as exc:
-        log.warning("semantic index unavailable (%s: %s); answering from keywords only",
-                    type(exc).__name__, exc)
-        pool.shutdown(wait=False)
-        return
-    except BaseException:   # cancelled at shutdown
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    services.answers = HybridMatcher(services.matcher, index, embedder, pool)
-    log.info("semantic answers ready")
-
-
 async def _post_shutdown(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
     if app.services.http is not None:
         await app.services.http.stop()
+    app.services.answers_stop.set()     # training stops at its next step
     for task in (app.services.semantic_task, app.services.retention_task):
         if task is not None and not task.done():
             task.cancel()   # the model's worker finishes its current step on its own
@@ -222,7 +188,7 @@ def build_application(settings: Settings, *, token: str | None = None,
     clock = clock or SystemClock()
     matcher = Matcher(content)
     services = Services(settings=settings, content=content, matcher=matcher, clock=clock,
-                        regions=regions, answers=HybridMatcher(matcher, None, None, None),
+                        regions=regions, answers=AnswerCascade(matcher),
                         roles=Roles(settings.admin_ids))
     sender = broadcast_sender
     if sender is None and request is None:

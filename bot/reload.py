@@ -1,19 +1,20 @@
 """Content reload without a restart (SIGHUP, sent by `python -m bot content reload`): the new
 content is loaded and validated whole first; if anything is wrong the bot keeps the content
 it has and logs the problems. Otherwise every holder of content switches at once: answers,
-places, the broadcast composer, the calendar and the command menu. The model's vectors for
-the new content are built in the background; the keywords answer meanwhile."""
+places, the broadcast composer, the calendar and the command menu. The answer model for the
+new content trains in the background; the old one answers until the new one's first stage is
+ready (an answer naming an entry the new content lacks is treated as unknown)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import signal
+import threading
 
 from bot.broadcasts.compose import Composer
 from bot.content.registry import ContentError, load_content
 from bot.context import SuaraApplication
-from bot.faq.hybrid import HybridMatcher
 from bot.faq.matcher import Matcher
 from bot.regions.loader import load_regions
 
@@ -21,7 +22,8 @@ log = logging.getLogger(__name__)
 
 
 async def reload_content(app: SuaraApplication) -> bool:
-    from bot.app import register_commands, start_semantic  # the composition root's helpers
+    from bot.app import register_commands  # the composition root's helper
+    from bot.faq.startup import start_semantic
 
     services = app.services
     try:
@@ -31,14 +33,12 @@ async def reload_content(app: SuaraApplication) -> bool:
     except ContentError as exc:
         log.error("content reload refused, the content in use stays:\n%s", exc)
         return False
-    old = services.answers
+    services.answers_stop.set()           # a model still training for the old content stops
     if services.semantic_task is not None and not services.semantic_task.done():
-        services.semantic_task.cancel()   # still building vectors for the old content
+        services.semantic_task.cancel()
     services.content, services.regions, services.matcher = content, regions, matcher
-    services.answers = HybridMatcher(matcher, None, None, None)
-    if old.pool is not None:
-        old.pool.shutdown(wait=False)
     services.semantic_ready = asyncio.Event()
+    services.answers_stop = threading.Event()
     services.semantic_task = asyncio.create_task(start_semantic(services), name="semantic")
     engine = services.engine
     if engine is not None:

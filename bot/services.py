@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from bot.broadcasts.engine import DeliveryEngine
 from bot.clock import Clock
 from bot.content.registry import Content
+from bot.faq.cascade import AnswerCascade
 from bot.faq.feedback import RecentAnswers
-from bot.faq.hybrid import HybridMatcher
 from bot.faq.matcher import Matcher
 from bot.insights.recorder import StatsRecorder
 from bot.metrics import Metrics, RecentIds
@@ -42,11 +43,12 @@ class Services:
     matcher: Matcher
     clock: Clock
     regions: RegionTree
-    answers: HybridMatcher      # the lexical matcher, plus the model once post_init loads it
+    answers: AnswerCascade      # the keywords, then the answer model once post_init trains it
     tps: TpsDirectory = field(default_factory=TpsDirectory)
     recent_answers: RecentAnswers = field(default_factory=RecentAnswers)
     semantic_task: asyncio.Task[None] | None = None   # loads the model (post_init)
     semantic_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    answers_stop: threading.Event = field(default_factory=threading.Event)   # stops training
     retention_task: asyncio.Task[None] | None = None  # purges old data (post_init)
     run_lock: RunLock | None = None    # held while running: `restore` refuses meanwhile
     metrics: Metrics = field(default_factory=Metrics)

@@ -7,7 +7,7 @@ import html
 import json
 from datetime import UTC, datetime
 
-from bot.faq.hybrid import HybridMatcher
+from bot.faq.cascade import AnswerCascade
 from bot.storage.campaigns import create_campaign
 from bot.storage.questions import list_unanswered
 from bot.storage.users import get_user
@@ -110,10 +110,10 @@ async def test_english_question_is_answered_in_english(harness: Harness) -> None
 
 
 async def test_close_candidates_are_offered_as_buttons(harness: Harness) -> None:
-    # The choices UI, from the lexical signal's tie (the model, when it is sure, answers
-    # instead: tests/faq/test_hybrid.py covers when the hybrid offers choices).
+    # The choices UI, from the keywords' tie (as before the answer model is trained; the
+    # model's own choices: tests/faq/test_cascade.py).
     services = harness.app.services
-    services.answers = HybridMatcher(services.matcher, None, None, None)
+    services.answers = AnswerCascade(services.matcher)
     calls = await harness.text("kpn jadwal resmi")
     sent = first(calls, "sendMessage")
     assert "Maksudnya yang mana?" in sent.params["text"]
@@ -123,7 +123,21 @@ async def test_close_candidates_are_offered_as_buttons(harness: Harness) -> None
     assert "14 Maret 2029" in first(calls, "editMessageText").params["text"]
 
 
+def keywords_only(harness: Harness) -> None:
+    """Answers from the keywords, which know nothing of the sky: these tests are about what
+    happens to an unanswered question, not about which questions go unanswered."""
+    services = harness.app.services
+    services.answers = AnswerCascade(services.matcher)
+
+
+async def test_an_off_topic_question_is_declined_and_not_kept(harness: Harness) -> None:
+    calls = await harness.text("kenapa langit berwarna biru")
+    assert "di luar yang saya tangani" in texts(calls)[0]
+    assert await list_unanswered(harness.app.services.db) == []
+
+
 async def test_unknown_question_falls_back_and_is_stored_without_identity(harness: Harness) -> None:
+    keywords_only(harness)
     calls = await harness.text("kenapa langit berwarna biru, telp saya 081234567890")
     assert "belum punya jawaban" in texts(calls)[0]
     stored = await list_unanswered(harness.app.services.db)
@@ -137,6 +151,7 @@ async def test_unknown_question_falls_back_and_is_stored_without_identity(harnes
 async def test_unanswered_questions_expire_after_90_days(harness: Harness) -> None:
     from bot.retention import run_retention
 
+    keywords_only(harness)
     await harness.text("kenapa langit berwarna biru")
     harness.clock.set(datetime(2029, 6, 1, tzinfo=UTC))
     await harness.text("berapa banyak bintang di langit")

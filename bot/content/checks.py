@@ -55,6 +55,10 @@ def check_references(col: Collector, root: Path, election: Election | None,
                 col.add(loaded.path, loaded.line, f"{eid}.related", f"unknown related entry {rid!r}")
         if entry.en is None:
             col.add(loaded.path, loaded.line, f"{eid}.en", "English translation is missing")
+    neutral = [loaded for loaded in entries.values() if loaded.entry.neutral]
+    for loaded in neutral[1:]:
+        col.add(loaded.path, loaded.line, f"{loaded.id}.neutral",
+                f"only one entry may be the neutral reply ({neutral[0].id} is)")
     if entries:
         for tid in topics:
             if tid not in used_topics:

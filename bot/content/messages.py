@@ -23,6 +23,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "topic": {"topic_title": "Hak pilih", "emoji": "🗳"},
     "answer": {"title": "Judul", "body": Markup("Isi <b>jawaban</b>."), "sources": _SAMPLE_SOURCES},
     "suggestions": {},
+    "smalltalk": {},
     "fallback": {},
     "out_of_scope": {},
     "language_prompt": {},

@@ -176,6 +176,8 @@ class Entry(Strict):
     # Questions this entry must answer whatever the matcher thinks (case-insensitive regular
     # expressions): e.g. every request to take sides gets the neutral answer.
     triggers: list[Trigger] = Field(default_factory=list)
+    # The reply to every request to take sides, rank or predict (the answer model's `neutral`).
+    neutral: bool = False
     id: EntryText
     en: EntryText | None = None
 

@@ -18,6 +18,7 @@ from bot.commands import COMMANDS
 from bot.content.registry import Content
 from bot.context import SuaraContext
 from bot.faq.feedback import Answered
+from bot.faq.matcher import Match
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.campaigns import get_campaign, record_arrival
 from bot.storage.questions import record_feedback, record_unanswered
@@ -127,15 +128,40 @@ async def on_feedback(query: CallbackQuery, context: SuaraContext, helpful: bool
             keyboards.answer_keyboard(content, entry_id, lang, from_menu=False))
 
 
+def resolve(content: Content, match: Match) -> Match:
+    """The match in the content's terms: a take-sides request gets the neutral entry, and
+    entries the content no longer has (a model trained on content since reloaded) are dropped."""
+    if match.kind == "neutral":
+        neutral = content.neutral_entry
+        return Match("answer", (neutral,), match.score) if neutral else Match("unknown", ())
+    if match.kind in ("answer", "suggest"):
+        known = tuple(e for e in match.entry_ids if e in content.entries)
+        if not known or (match.kind == "suggest" and len(known) < 2):
+            return Match("answer", known, match.score) if known else Match("unknown", ())
+        return Match(match.kind, known, match.score)
+    return match
+
+
 async def answer_question(update: Update, context: SuaraContext, text: str) -> str:
-    """A free-text question the router gave to the FAQ: an answer, choices, or "I don't know"
-    (the question is then kept, redacted and without the user's id, for officials). Returns
-    which of the three it got (answer, suggest, unknown)."""
+    """A free-text question the router gave to the FAQ: an answer, choices, a decline, a
+    friendly word back, or "I don't know" (the question is then kept, redacted and without the
+    user's id, for officials). Returns what it got, for the metrics."""
     services = context.services
     content, lang = services.content, context.lang
-    match = await services.answers.match(text)
+    match = resolve(content, await services.answers.match(text))
+    now = services.clock.now()
+    if match.kind in ("decline", "injection"):
+        # Off-topic, or an attempt to make the bot leave its job: one polite decline that
+        # says what the bot is for; never an echo of the request.
+        services.stats.count(now, "declined", context.user, lang)
+        await say(update, context, "out_of_scope", keyboards.open_menu)
+        return match.kind
+    if match.kind == "smalltalk":
+        services.stats.count(now, "smalltalk", context.user, lang)
+        await say(update, context, "smalltalk", keyboards.main_menu)
+        return "smalltalk"
     topic = content.entries[match.entry_ids[0]].entry.topic if match.kind == "answer" else ""
-    services.stats.count(services.clock.now(), METRIC[match.kind], context.user, lang, topic)
+    services.stats.count(now, METRIC[match.kind], context.user, lang, topic)
     if match.kind == "answer":
         entry_id = match.entry_ids[0]
         sent = await reply(update, content.answer(entry_id, lang),
@@ -149,7 +175,7 @@ async def answer_question(update: Update, context: SuaraContext, text: str) -> s
                     keyboards.suggestions(content, match.entry_ids, lang))
     else:
         await say(update, context, "fallback", keyboards.open_menu)
-        await record_unanswered(services.db, redact(text), lang, services.clock.now())
+        await record_unanswered(services.db, redact(text), lang, now)
     return match.kind
 
 

@@ -19,7 +19,9 @@ from bot.content.registry import Content
 from bot.content.schema import LANGUAGES
 from bot.faq.normalize import NEW_WORDS_BUDGET, Normalizer
 
-Kind = Literal["answer", "suggest", "unknown"]
+# answer, suggest (choices), unknown; and from the answer model, the kinds of message that are
+# not questions for an entry: decline (off-topic), neutral (take sides), smalltalk, injection.
+Kind = Literal["answer", "suggest", "unknown", "decline", "neutral", "smalltalk", "injection"]
 
 # Field weights: keywords are written for matching; titles summarise; questions show phrasing.
 W_KEYWORD, W_TITLE, W_QUESTION = 3.0, 2.0, 1.0

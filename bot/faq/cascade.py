@@ -1,0 +1,100 @@
+"""Answer, offer choices or decline: the answer model's two stages in a cascade.
+
+The first stage (TF-IDF features, a linear model: about a millisecond) runs on the event loop
+and answers when it is sure. Otherwise the sentence model embeds the message off the loop
+(a bounded thread pool; repeats come from an LRU) and the second stage decides. When both of
+the model's workers are busy, the first stage decides alone rather than wait: a third in line
+would wait two model runs. Until the first stage is trained (a cold start, a content reload),
+the keywords (the lexical Matcher) answer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from bot.content.training import KINDS
+from bot.faq.learned import AnswerModel, Prediction
+from bot.faq.matcher import Match, Matcher
+from bot.faq.semantic import Embedder, model_input
+
+log = logging.getLogger(__name__)
+
+
+class AnswerCascade:
+    def __init__(self, lexical: Matcher, model: AnswerModel | None = None,
+                 embedder: Embedder | None = None, pool: ThreadPoolExecutor | None = None, *,
+                 context: re.Pattern[str] | None = None, max_queue: int = 2,
+                 cache_size: int = 2048) -> None:
+        self.lexical, self.model, self.embedder, self.pool = lexical, model, embedder, pool
+        self.context = context       # the deployment's own names: the sentence model skips them
+        self.max_queue = max_queue
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_size = cache_size
+        self._queued = 0
+        self.stats = {"keywords": 0, "first": 0, "second": 0, "cached": 0, "busy": 0}
+
+    @property
+    def queued(self) -> int:
+        """Questions waiting for or in the sentence model now."""
+        return self._queued
+
+    @property
+    def semantic(self) -> bool:
+        return (self.model is not None and self.model.second is not None
+                and self.embedder is not None and self.pool is not None)
+
+    async def match(self, text: str) -> Match:
+        model = self.model
+        if model is None:
+            self.stats["keywords"] += 1
+            return self.lexical.match(text)
+        first = model.predict_first(text)
+        if first.answer or not self.semantic:
+            self.stats["first"] += 1
+            return self.decide(first)
+        vector = await self._embed(text)
+        if vector is None:                       # the sentence model is busy
+            return self.decide(first)
+        self.stats["second"] += 1
+        return self.decide(model.predict_second(text, vector))
+
+    @staticmethod
+    def decide(prediction: Prediction) -> Match:
+        label = prediction.label
+        if prediction.answer:
+            if label in KINDS:
+                return Match(label, (), prediction.confidence)  # type: ignore[arg-type]
+            return Match("answer", (label,), prediction.confidence)
+        entries = tuple(x for x in prediction.ranking if x not in KINDS)
+        if prediction.suggest and label not in KINDS and len(entries) >= 2:
+            return Match("suggest", entries, prediction.confidence)
+        return Match("unknown", (), prediction.confidence)
+
+    async def _embed(self, text: str) -> np.ndarray | None:
+        key = model_input(text, self.context)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            self.stats["cached"] += 1
+            return cached
+        if self._queued >= self.max_queue:
+            self.stats["busy"] += 1   # the first stage decides rather than wait
+            return None
+        assert self.embedder is not None and self.pool is not None
+        self._queued += 1
+        try:
+            vector = await asyncio.get_running_loop().run_in_executor(
+                self.pool, self.embedder.query, key)
+        finally:
+            self._queued -= 1
+        vector = np.asarray(vector).reshape(-1)
+        self._cache[key] = vector
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return vector

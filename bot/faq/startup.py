@@ -1,0 +1,75 @@
+"""The answer model at start and after a content reload: trained (or read from the cache) off
+the event loop, the first stage first, then the sentence model and the second stage; each
+swapped in as it is ready. A stop (shutdown, newer content) ends training at its next step."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from bot.faq.cascade import AnswerCascade
+from bot.faq.embeddings import Stopped, VectorStore
+from bot.faq.learned import AnswerModel
+from bot.faq.semantic import context_words, load_embedder
+from bot.faq.trainer import Trainer, normaliser
+from bot.services import Services
+
+log = logging.getLogger(__name__)
+
+
+async def start_semantic(services: Services) -> None:
+    """Train the answer model, or read it from the cache (off the loop): the first stage, then
+    the sentence model and the second stage. The keywords answer until the first is ready."""
+    try:
+        await _load_answers(services, services.answers_stop)
+    except InterruptedError:
+        pass        # stopped: shutdown, or newer content
+    finally:
+        services.semantic_ready.set()
+
+
+async def _load_answers(services: Services, stop: threading.Event) -> None:
+    content, matcher, cache = services.content, services.matcher, services.settings.cache_path
+    threads = services.settings.semantic_threads
+    # Threads of our own (the default executor would make shutdown wait for a training step).
+    pool = ThreadPoolExecutor(max_workers=max(1, threads), thread_name_prefix="semantic")
+    loop = asyncio.get_running_loop()
+    context = context_words(content)
+    try:
+        trainer = await loop.run_in_executor(pool, Trainer, content, matcher.normalizer, cache)
+        first = await loop.run_in_executor(pool, trainer.first, stop)
+        normalise = normaliser(matcher.normalizer)
+        _swap(services, AnswerCascade(matcher, AnswerModel(first, normalise=normalise),
+                                      context=context))
+        log.info("answer model: first stage ready")
+        # SEMANTIC_THREADS workers, sharing SEMANTIC_THREADS engine threads between the
+        # questions they run at once (a question alone gets them all).
+        embedder = await loop.run_in_executor(pool, load_embedder, threads) if threads else None
+        if embedder is None:
+            pool.shutdown(wait=False)
+            return
+        store = VectorStore(cache, embedder)
+        second = await loop.run_in_executor(pool, trainer.second, store, stop)
+    except (InterruptedError, Stopped):
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise InterruptedError("answer model: stopped") from None
+    except Exception as exc:
+        log.warning("answer model unavailable (%s: %s); answering from what is ready",
+                    type(exc).__name__, exc)
+        pool.shutdown(wait=False)
+        return
+    except BaseException:   # cancelled at shutdown
+        stop.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    _swap(services, AnswerCascade(matcher, AnswerModel(first, second, normalise=normalise),
+                                  embedder, pool, context=context))
+    log.info("answer model: second stage ready")
+
+
+def _swap(services: Services, answers: AnswerCascade) -> None:
+    old, services.answers = services.answers, answers
+    if old.pool is not None and old.pool is not answers.pool:
+        old.pool.shutdown(wait=False)     # the previous content's sentence model

@@ -1,0 +1,96 @@
+"""Build the answer model for the content: its samples (the entries' own titles and example
+questions, and the labelled messages of content/training/), the first stage at once, the
+second once the sentence vectors are there. Each stage is cached beside the database under a
+hash of everything it was trained from, so a restart or another process reads it back."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from bot.content.registry import Content
+from bot.content.training import KINDS
+from bot.faq.calibration import fit_stage, near_duplicate_groups
+from bot.faq.embeddings import VectorStore
+from bot.faq.learned import Sample, Stage, Targets, fingerprint, load_cached, save_cached
+from bot.faq.normalize import Normalizer
+from bot.faq.semantic import context_words, model_input
+
+log = logging.getLogger(__name__)
+
+MIN_MESSAGES = 50
+
+
+def normaliser(normalizer: Normalizer) -> Callable[[str], str]:
+    def normalise(text: str) -> str:
+        return " ".join(normalizer.terms(text))
+    return normalise
+
+
+def samples(content: Content, normalizer: Normalizer) -> tuple[list[Sample], list[Sample]]:
+    """The entries' titles and example questions (both languages), and the labelled messages
+    that have a label (an answer message with no entry is for measuring only)."""
+    normalise = normaliser(normalizer)
+    examples = []
+    for eid, loaded in sorted(content.entries.items()):
+        label = "neutral" if loaded.entry.neutral else eid
+        for lang in ("id", "en"):
+            text = loaded.entry.text(lang)
+            examples += [Sample(q, normalise(q), (label,)) for q in (text.title, *text.questions)]
+    labelled = [m for m in content.training if m.labels]
+    if len(labelled) < MIN_MESSAGES:
+        # Too few labelled messages to calibrate on (a new deployment): the examples
+        # themselves are cross-validated, each its own group.
+        return [], [Sample(s.text, s.norm, s.labels, n) for n, s in enumerate(examples)]
+    groups = near_duplicate_groups([m.text for m in labelled])
+    messages = [Sample(m.text, normalise(m.text), m.labels, int(g))
+                for m, g in zip(labelled, groups, strict=True)]
+    return examples, messages
+
+
+def model_texts(content: Content, samples_: list[Sample]) -> list[str]:
+    """What the sentence model reads of each sample (without the deployment's own place names,
+    cut to its start and end)."""
+    context = context_words(content)
+    return [model_input(s.text, context) for s in samples_]
+
+
+class Trainer:
+    def __init__(self, content: Content, normalizer: Normalizer, cache_dir: Path,
+                 targets: Targets | None = None) -> None:
+        self.content, self.cache_dir = content, Path(cache_dir)
+        self.targets = targets or Targets()
+        self.examples, self.messages = samples(content, normalizer)
+        self.kinds = frozenset(KINDS)
+        self._key = fingerprint(self.targets,
+                                [(s.norm, s.text, s.labels) for s in self.examples],
+                                [(s.norm, s.text, s.labels, s.group) for s in self.messages])
+
+    def first(self, stop: threading.Event | None = None) -> Stage:
+        path = self.cache_dir / f"stage1-{self._key}.pkl"
+        stage = load_cached(path)
+        if isinstance(stage, Stage):
+            return stage
+        stage, _ = fit_stage(self.examples, self.messages, None, self.targets, self.kinds, stop)
+        save_cached(path, stage)
+        log.info("answer model: first stage trained (answers at %.2f, offers choices at %.2f)",
+                 stage.answer_at, stage.suggest_at)
+        return stage
+
+    def second(self, store: VectorStore, stop: threading.Event | None = None) -> Stage:
+        everything = [*self.examples, *self.messages]
+        path = self.cache_dir / f"stage2-{fingerprint(self._key, store.embedder.version)}.pkl"
+        stage = load_cached(path)
+        if isinstance(stage, Stage):
+            return stage
+        dense = store.vectors(model_texts(self.content, everything), "query", stop)
+        stage, _ = fit_stage(self.examples, self.messages, np.asarray(dense), self.targets,
+                             self.kinds, stop)
+        save_cached(path, stage)
+        log.info("answer model: second stage trained (answers at %.2f, offers choices at %.2f)",
+                 stage.answer_at, stage.suggest_at)
+        return stage

@@ -1,0 +1,173 @@
+"""The answer model and its cascade, on the fixture content (its own invented training
+messages in tests/fixtures/content/training/)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot.content.registry import Content, ContentError, load_content
+from bot.faq import learned
+from bot.faq.calibration import OutOfFold, thresholds
+from bot.faq.cascade import AnswerCascade
+from bot.faq.embeddings import Stopped, VectorStore
+from bot.faq.handlers import resolve
+from bot.faq.learned import AnswerModel, Prediction, Targets
+from bot.faq.matcher import Match, Matcher
+from bot.faq.trainer import Trainer, normaliser
+from tests.conftest import FIXTURE_CONTENT
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Content, Matcher, Trainer]:
+    content = load_content(FIXTURE_CONTENT)
+    matcher = Matcher(content)
+    return content, matcher, Trainer(content, matcher.normalizer, tmp_path_factory.mktemp("model"))
+
+
+def test_the_fast_scores_are_the_svms_own(trained: tuple[Content, Matcher, Trainer]) -> None:
+    _, matcher, trainer = trained
+    stage = trainer.first()
+    normalise = normaliser(matcher.normalizer)
+    for text in ["kapan tps buka?", "Gimana CARA nyoblos yg sah??", "zzz qqq", "😀", "a" * 400]:
+        fast = stage.scores(normalise(text), text, None)
+        slow = stage.svm.decision_function(stage.matrix([normalise(text)], [text], None))[0]
+        assert np.allclose(fast, slow, atol=1e-4), text
+
+
+def test_the_first_stage_answers_declines_and_greets(trained: tuple[Content, Matcher, Trainer]) -> None:
+    _, matcher, trainer = trained
+    model = AnswerModel(trainer.first(), normalise=normaliser(matcher.normalizer))
+    assert model.predict_first("jam berapa tps dibuka?").ranking[0] == "jam_tps"
+    assert model.predict_first("resep sambal terasi gimana").ranking[0] == "decline"
+    assert model.predict_first("hai min, selamat siang").ranking[0] == "smalltalk"
+
+
+def test_a_trained_stage_is_read_back_from_the_cache(trained: tuple[Content, Matcher, Trainer],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    content, matcher, trainer = trained
+    first = trainer.first()
+
+    def no_training(*args: object, **kwargs: object) -> None:
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr("bot.faq.trainer.fit_stage", no_training)
+    again = Trainer(content, matcher.normalizer, trainer.cache_dir).first()
+    assert again.answer_at == first.answer_at and list(again.classes) == list(first.classes)
+
+
+def test_thresholds_meet_the_stated_targets() -> None:
+    # Ten answerable messages: wrong ones at low confidence, right ones high.
+    right = np.array([False, False, True, True, True, True, True, True, True, True])
+    oof = OutOfFold(ranking=[("a", "b", "c")] * 10, margin=np.zeros(10), right=right,
+                    in_top=np.array([True] * 10), answer_kind=np.array([True] * 10))
+    confidence = np.linspace(0.1, 1.0, 10)
+    answer_at, suggest_at = thresholds(oof, confidence, Targets(max_wrong=0.0, suggest_hit=0.6))
+    assert answer_at == pytest.approx(0.3)        # the lowest that answers no wrong one
+    assert suggest_at == pytest.approx(0.1)
+    answer_at, _ = thresholds(oof, confidence, Targets(max_wrong=0.1))
+    assert answer_at == pytest.approx(0.2)        # one wrong in ten is allowed
+
+
+def prediction(*ranking: str, answer: bool = True, suggest: bool = True) -> Prediction:
+    return Prediction(tuple(ranking), 0.9 if answer else 0.5, answer, suggest)
+
+
+def test_the_cascade_turns_predictions_into_matches() -> None:
+    decide = AnswerCascade.decide
+    assert decide(prediction("jam_tps", "hasil")) == Match("answer", ("jam_tps",), 0.9)
+    assert decide(prediction("decline", "hasil")).kind == "decline"
+    assert decide(prediction("injection")).kind == "injection"
+    assert decide(prediction("smalltalk")).kind == "smalltalk"
+    assert decide(prediction("neutral")).kind == "neutral"
+    unsure = decide(prediction("jam_tps", "decline", "hasil", answer=False))
+    assert unsure.kind == "suggest" and unsure.entry_ids == ("jam_tps", "hasil")
+    assert decide(prediction("decline", "jam_tps", "hasil", answer=False)).kind == "unknown"
+    assert decide(prediction("jam_tps", "hasil", answer=False, suggest=False)).kind == "unknown"
+
+
+def test_resolve_gives_the_neutral_entry_and_drops_entries_the_content_lacks(content: Content) -> None:
+    assert resolve(content, Match("neutral", ())) == Match("unknown", ())   # the fixture has none
+    assert resolve(content, Match("answer", ("gone",))) == Match("unknown", ())
+    assert resolve(content, Match("suggest", ("gone", "jam_tps"))) == Match("answer", ("jam_tps",))
+
+
+class CountingEmbedder:
+    version = "counting-1"
+
+    def __init__(self, block: threading.Event | None = None) -> None:
+        self.seen: list[str] = []
+        self.block = block
+
+    def query(self, texts: str | list[str]) -> np.ndarray:
+        batch = [texts] if isinstance(texts, str) else texts
+        self.seen += batch
+        if self.block is not None:
+            self.block.wait(5)
+        return np.ones((len(batch), 4), dtype=np.float32)
+
+    passage = query
+
+
+async def test_a_busy_sentence_model_leaves_the_decision_to_the_first_stage(
+        trained: tuple[Content, Matcher, Trainer]) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    _, matcher, trainer = trained
+    first = trainer.first()
+    never_sure = learned.Stage(first.vectorizers, first.svm, first.calibrator, 0.0, 2.0, 0.0)
+    model = AnswerModel(never_sure, never_sure, normalise=normaliser(matcher.normalizer))
+    block = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        cascade = AnswerCascade(matcher, model, CountingEmbedder(block), pool, max_queue=1)
+        waiting = asyncio.create_task(cascade.match("kapan tps buka"))
+        await asyncio.sleep(0.05)
+        busy = await cascade.match("jam berapa tps tutup")    # the queue is full: no wait
+        assert cascade.stats["busy"] == 1 and busy.kind in ("suggest", "unknown")
+        block.set()
+        await waiting
+
+
+def test_vectors_are_computed_once_and_a_stop_keeps_what_was_finished(tmp_path: Path) -> None:
+    embedder = CountingEmbedder()
+    store = VectorStore(tmp_path, embedder)
+    texts = [f"pertanyaan {n}" for n in range(40)]
+    stop = threading.Event()
+    original = embedder.query
+
+    def stop_after_first_batch(batch: str | list[str]) -> np.ndarray:
+        stop.set()
+        return original(batch)
+
+    embedder.query = stop_after_first_batch  # type: ignore[method-assign]
+    with pytest.raises(Stopped):
+        store.vectors(texts, "query", stop)
+    done = len(embedder.seen)
+    assert 0 < done < len(texts)
+    embedder.query = original  # type: ignore[method-assign]
+    again = VectorStore(tmp_path, embedder)       # read back from disk
+    assert again.vectors(texts).shape == (40, 4)
+    assert len(embedder.seen) == len(texts)       # only the missing ones were computed
+
+
+def test_training_messages_are_checked_with_file_line_and_field(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    (root / "training" / "bad.jsonl").write_text(
+        '{"text": "kapan?", "kind": "answer", "entries": ["no_such_entry"]}\n'
+        '{"text": "halo", "kind": "smalltalk", "entries": ["jam_tps"]}\n'
+        'not json\n'
+        '{"text": "x", "kind": "rumour"}\n', encoding="utf-8")
+    with pytest.raises(ContentError) as error:
+        load_content(root)
+    message = str(error.value)
+    assert "training/bad.jsonl:1: entries: no such FAQ entry: no_such_entry" in message
+    assert "training/bad.jsonl:2: entries: a smalltalk message names no entries" in message
+    assert "training/bad.jsonl:3: not JSON" in message
+    assert "training/bad.jsonl:4: kind" in message
