@@ -13,6 +13,7 @@ from telegram.ext import Application
 from bot.campaigns.codes import code_problem, deep_link, share_link
 from bot.campaigns.poster import poster_png
 from bot.context import SuaraContext
+from bot.ids import user_id
 from bot.officials.drafts import text_problem
 from bot.officials.guard import add_command
 from bot.officials.roles import actor
@@ -109,9 +110,12 @@ async def change(message: Message, context: SuaraContext, verb: str, code: str,
     if campaign is None:
         return
     if verb in ("pemilik", "owner"):
-        new_owner = int(rest[0]) if rest[0].isdigit() else None
-        if not services.roles.is_super(user.id) or new_owner is None \
-                or not services.roles.may(new_owner, "kampanye"):
+        new_owner = user_id(rest[0])
+        if new_owner is None or len(rest) > 1:
+            await message.reply_text("⚠️ Sesudah kode kampanye, tulis satu ID Telegram: angka "
+                                     "bulat positif.\n\n" + _usage(context))
+            return
+        if not services.roles.is_super(user.id) or not services.roles.may(new_owner, "kampanye"):
             await message.reply_text("⚠️ Hanya super-admin yang menyerahkan kampanye, dan hanya "
                                      "kepada pengelola kampanye (lihat /petugas).")
             return

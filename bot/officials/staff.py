@@ -12,6 +12,7 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot.callbacks import Callback
 from bot.context import SuaraContext
+from bot.ids import user_id
 from bot.officials.guard import add_buttons, add_command, numbered, roles_of
 from bot.officials.menus import set_official_menu
 from bot.officials.roles import ROLE_NAMES, SUPER
@@ -47,8 +48,12 @@ async def officials(update: Update, context: SuaraContext) -> None:
         await message.reply_text(_listing(context))
         return
     verb = args[0].lower()
-    target = int(args[1]) if len(args) > 1 and args[1].isdigit() else None
+    target = user_id(args[1]) if len(args) > 1 else None
     role = ROLE_WORDS.get(args[2].lower()) if len(args) > 2 else None
+    if verb in ("tambah", "add", "hapus", "remove") and len(args) > 1 and target is None:
+        await message.reply_text("⚠️ ID harus ID Telegram: angka bulat positif, tanpa spasi "
+                                 "atau tanda baca.\n\n" + USAGE)
+        return
     if verb in ("tambah", "add") and target is not None and role is not None:
         added = await services.roles.grant(services.db, target, role, user.id, now)
         await message.reply_text(f"✅ <code>{target}</code> sekarang {ROLE_NAMES[role]}." if added
