@@ -96,8 +96,8 @@ async def on_menu_button(update: Update, context: SuaraContext) -> None:
         await acknowledge(query)
         await edit_or_send(query, content.answer(cb.arg, lang),
                            keyboards.answer_keyboard(content, cb.arg, lang, from_menu=True))
-    elif cb.kind == "f" and cb.arg[:2] in ("y:", "n:") and cb.arg[2:] in content.entries:
-        await on_feedback(query, context, cb.arg[0] == "y", cb.arg[2:])
+    elif cb.kind == "f" and cb.text in content.entries:      # "y|n:<entry>", shape checked
+        await on_feedback(query, context, cb.choice == "y", cb.text)
     else:
         await stale(update, context)
 
