@@ -5,12 +5,12 @@ redacted examples of unanswered groups (which already carry no user id)."""
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from bot import csvsafe
 from bot.content.registry import Content
 from bot.insights.groups import Group, group_questions
 from bot.regions.tree import RegionTree
@@ -130,7 +130,7 @@ def summary(report: Report) -> str:
 def to_csv(report: Report) -> str:
     """Every aggregate as rows of section, key, sub-key, value."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csvsafe.writer(out)
     w.writerow(["section", "key", "subkey", "value"])
     running = 0
     for day, n in report.subscribers_by_day:

@@ -3,13 +3,13 @@ or by forwarding one of the person's messages); /audit: the audit log, or all of
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageOriginUser, Update
 from telegram.ext import Application, MessageHandler, filters
 
+from bot import csvsafe
 from bot.callbacks import Callback
 from bot.context import SuaraContext
 from bot.officials.guard import add_buttons, add_command, numbered, roles_of
@@ -113,7 +113,7 @@ async def audit_log(update: Update, context: SuaraContext) -> None:
     db = context.services.db
     if context.args and context.args[0].lower() == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csvsafe.writer(out)
         writer.writerow(AUDIT_COLUMNS)
         async for entry in iter_audit(db):
             writer.writerow([entry.at, entry.actor, entry.action, entry.detail,
