@@ -12,6 +12,7 @@ from telegram.ext import Application, MessageHandler, filters
 from bot import csvsafe
 from bot.callbacks import Callback
 from bot.context import SuaraContext
+from bot.listing import fit
 from bot.officials.guard import add_buttons, add_command, numbered, roles_of
 from bot.officials.menus import set_official_menu
 from bot.officials.roles import ROLE_NAMES, SUPER
@@ -125,13 +126,16 @@ async def audit_log(update: Update, context: SuaraContext) -> None:
     if not entries:
         await message.reply_text("Log audit masih kosong.")
         return
-    lines = ["🧾 <b>Log audit</b> (20 terakhir; <code>/audit csv</code> untuk semuanya)"]
+    items = []
     for e in entries:
         extra = "".join(x for x in (f" · {e.audience}" if e.audience else "",
                                     f" · {e.count} penerima" if e.count is not None else ""))
-        lines.append(html.escape(f"{e.at[:16].replace('T', ' ')} {e.actor} {e.action} "
+        # Whole entries, each escaped on its own: a long log drops entries, never cuts one.
+        items.append(html.escape(f"{e.at[:16].replace('T', ' ')} {e.actor} {e.action} "
                                  f"{e.detail}{extra}"))
-    await message.reply_text("\n".join(lines)[:4000])
+    await message.reply_text(fit("🧾 <b>Log audit</b> (20 terakhir; <code>/audit csv</code> "
+                                 "untuk semuanya)", items,
+                                 more=lambda n: f"… dan {n} lagi (lihat /audit csv)").text)
 
 
 def register(app: Application) -> None:
