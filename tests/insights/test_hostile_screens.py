@@ -203,6 +203,11 @@ def test_any_questions_give_screens_telegram_accepts(bot: Bot, asked: list[tuple
     official = h.user(SUPER)
     for command in ("/statistik", "/pertanyaan", "/pertanyaan semua", "/audit"):
         bot.run(h.text(command, user=official))
+    exported = bot.run(h.text("/statistik csv", user=official))
+    [doc] = [c for c in exported if c.method == "sendDocument"]
+    cells = [cell for row in csv.reader(io.StringIO(doc.params["_files"]["document"][1].decode()))
+             for cell in row]
+    assert not any(cell.startswith(("=", "+", "@", "\t", "\r")) for cell in cells)
     assert refused(h) == [] and errors(h) == 0
 
 
