@@ -14,6 +14,7 @@ from bot.campaigns.codes import code_problem, deep_link, share_link
 from bot.campaigns.poster import poster_png
 from bot.context import SuaraContext
 from bot.ids import user_id
+from bot.listing import fit
 from bot.officials.drafts import text_problem
 from bot.officials.guard import add_command
 from bot.officials.roles import actor
@@ -75,14 +76,13 @@ async def _own(message: Message, context: SuaraContext, code: str) -> Campaign |
 
 async def leaderboard(message: Message, context: SuaraContext) -> None:
     rows = await campaign_counts(context.services.db)
-    lines = ["🏆 <b>Papan kampanye</b> (dibawa masuk = warga yang pertama datang lewat tautannya)"]
-    for i, r in enumerate(rows[:30], 1):
-        lines.append(f"{i}. <b>{html.escape(r.name)}</b> (<code>{r.code}</code>): {r.starts} mulai, "
-                     f"{r.brought_in} dibawa masuk, {r.subscribers} berlangganan, "
-                     f"{r.questions} pertanyaan")
-    if not rows:
-        lines.append("Belum ada kampanye.")
-    await message.reply_text("\n".join(lines)[:3500] + "\n\n" + _usage(context))
+    # Whole rows only (a cut after escaping could split a tag or an entity).
+    items = [f"{i}. <b>{html.escape(r.name)}</b> (<code>{html.escape(r.code)}</code>): "
+             f"{r.starts} mulai, {r.brought_in} dibawa masuk, {r.subscribers} berlangganan, "
+             f"{r.questions} pertanyaan" for i, r in enumerate(rows[:30], 1)]
+    head = "🏆 <b>Papan kampanye</b> (dibawa masuk = warga yang pertama datang lewat tautannya)"
+    await message.reply_text(fit(head, items or ["Belum ada kampanye."], total=len(rows) or 1,
+                                 tail="\n" + _usage(context)).text)
 
 
 async def create(message: Message, context: SuaraContext, code: str, name: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import re
 from collections import Counter
 
 from telegram import CallbackQuery, Message, Update
@@ -18,21 +17,13 @@ from bot.commands import COMMANDS
 from bot.content.registry import Content
 from bot.context import SuaraContext
 from bot.faq.feedback import Answered
+from bot.redaction import redact
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.campaigns import get_campaign, record_arrival
 from bot.storage.questions import record_feedback, record_unanswered
 
-# Long digit runs are NIKs, phone or account numbers: never stored.
-LONG_NUMBER = re.compile(r"\d[\d .-]{5,}\d")
-EMAIL = re.compile(r"\S+@\S+\.\S+")
-
-
 # Daily counters' name for each way a question was met.
 METRIC = {"answer": "answered", "suggest": "suggested", "unknown": "unknown"}
-
-
-def redact(text: str) -> str:
-    return EMAIL.sub("[email]", LONG_NUMBER.sub("[angka]", text))
 
 
 async def start(update: Update, context: SuaraContext) -> None:
