@@ -26,7 +26,9 @@ ENV DATABASE_PATH=/data/suara.db \
     PYTHONUNBUFFERED=1
 VOLUME ["/data"]
 EXPOSE 8080 8443
-# Polling serves /healthz on HEALTH_PORT; with --webhook it is on WEBHOOK_PORT (set HEALTH_URL).
+# Liveness: /healthz (= /livez) answers while the process and its event loop do; readiness
+# (database, engine, scheduler) is /readyz, for alerts, not restarts. Polling serves them on
+# HEALTH_PORT; with --webhook on WEBHOOK_PORT (set HEALTH_URL).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD python -c "import os, urllib.request; urllib.request.urlopen(os.environ.get('HEALTH_URL', 'http://127.0.0.1:' + os.environ.get('HEALTH_PORT', '8080') + '/healthz'), timeout=4)"
 STOPSIGNAL SIGTERM

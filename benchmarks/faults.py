@@ -2,7 +2,8 @@
 the Bot API answering 502, the Bot API slower than the bot waits, another process holding the
 database; and a full disk (in-process: SQLite's max_page_count on the bot's own connection).
 Citizens ask 4 times a second throughout. Prints, per fault: questions answered, latency, what
-/healthz said during it, how soon answers and health returned after it cleared, duplicates.
+/readyz and /livez said during it, how soon answers and readiness returned after it cleared,
+duplicates.
 
 The test suite runs the same scenarios with short faults (FAULT_SECONDS, default 3).
 

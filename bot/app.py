@@ -176,7 +176,7 @@ def build_application(settings: Settings, *, token: str | None = None,
                       serve: Literal["polling", "webhook"] | None = None) -> SuaraApplication:
     """Wire settings, content, matcher, storage and handlers into one PTB Application.
 
-    `serve` (python -m bot run only): the HTTP side, /healthz and /metrics on HEALTH_PORT when
+    `serve` (python -m bot run only): the HTTP side, health and /metrics on HEALTH_PORT when
     polling (0: none), or with the webhook on WEBHOOK_PORT.
     `request`/`get_updates_request` replace the HTTP transport (the shell and tests pass an
     in-process Bot API); `token` overrides settings for the offline shell. The delivery engine

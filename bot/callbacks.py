@@ -1,38 +1,106 @@
-"""Versioned, compact callback data. Telegram-free: the delivery engine puts the one-tap
-unsubscribe button under broadcasts without knowing anything of keyboards."""
+"""Versioned, compact callback data, written and read here only. Telegram-free: the delivery
+engine puts the one-tap unsubscribe button under broadcasts without knowing anything of
+keyboards.
+
+Callback data comes back as whatever a client sends. Every kind has a strict ASCII pattern
+and its number a bound (bot/ids.py); anything else decodes to None, which every handler
+answers as a stale button: a forged button never reaches a handler's arithmetic."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
+
+from bot.ids import ROW_ID_MAX, USER_ID_MAX, parse_int
 
 # Bump when the meaning of callback data changes; older buttons then get a polite refresh.
 CALLBACK_VERSION = "1"
 MAX_CALLBACK_BYTES = 64
 
+CONTENT_ID = re.compile(r"[A-Za-z0-9_-]{1,56}", re.ASCII)   # topics, entries, sub. topics
+_ID = CONTENT_ID.pattern
+_REGION = r"[0-9]{2}(?:\.[0-9]{2,4}){0,3}"       # 99.01.01.1001; the handler checks its level
+_SMALL = r"(?:0|[1-9][0-9]{0,3})"                # pages, TPS numbers, indexes into a list
+_BIG = r"[1-9][0-9]{0,18}"                       # row and user ids, then bounded below
+# An announcement draft's step: a letter, or a list choice (an index, "-" for none, a language).
+_DRAFT_OP = rf"[a-z]|[KPCT](?:-|{_SMALL})|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})"
+SMALL_MAX = 9999
+
+
+@dataclass(frozen=True)
+class Spec:
+    pattern: str          # named groups: text, number, choice
+    maximum: int = SMALL_MAX
+
+
+KINDS: dict[str, Spec] = {
+    # Citizens' buttons.
+    "m": Spec(""),                                             # main menu
+    "t": Spec(rf"(?P<text>{_ID})"),                            # FAQ topic
+    "e": Spec(rf"(?P<text>{_ID})"),                            # FAQ entry
+    "f": Spec(rf"(?P<choice>[yn]):(?P<text>{_ID})"),           # helpful? yes/no, entry
+    "l": Spec(r"(?P<choice>[a-z]{2})"),                        # language
+    "d": Spec(r"(?P<choice>[yn])"),                            # delete my data? yes/no
+    "k": Spec(rf"(?P<number>{_SMALL})"),                       # kecamatan list, page
+    "c": Spec(rf"(?P<text>{_REGION}):(?P<number>{_SMALL})"),   # a kecamatan's desa, page
+    "v": Spec(rf"(?P<text>{_REGION})"),                        # pick a desa (saves it)
+    "s": Spec(rf"(?P<text>{_REGION})"),                        # show a desa
+    "y": Spec(rf"(?P<text>{_REGION})"),                        # save a desa as mine
+    "p": Spec(rf"(?P<text>{_REGION}):(?P<number>{_SMALL})"),   # a desa's TPS venue, nomor
+    "L": Spec(""),                                             # ask for a location
+    "S": Spec(""),                                             # subscribe
+    "u": Spec(""),                                             # unsubscribe
+    "T": Spec(rf"(?P<text>{_ID})"),                            # toggle a subscription topic
+    # Officials' buttons (bot/officials/guard.py re-checks the role on every press).
+    "A": Spec(rf"(?P<text>[A-Za-z0-9_-]{{1,16}}):(?P<choice>{_DRAFT_OP})"),  # draft, step
+    "N": Spec(""),                                             # the preview's inert button
+    "P": Spec(rf"(?P<number>{_BIG}):(?P<choice>[yn])", ROW_ID_MAX),    # approval request
+    "J": Spec(rf"(?P<number>{_BIG}):(?P<choice>[prc])", ROW_ID_MAX),   # broadcast: pause...
+    "O": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv])", USER_ID_MAX),  # a person's role
+    "Q": Spec(r"(?P<text>[0-9a-f]{1,40}):(?P<choice>[hon])"),  # question group, its mark
+}
+_COMPILED = {kind: re.compile(spec.pattern, re.ASCII) for kind, spec in KINDS.items()}
+
 
 @dataclass(frozen=True)
 class Callback:
-    # m=menu t=topic e=entry l=language d=delete k=kecamatan page c=desa page v=pick desa
-    # s=show desa p=TPS venue y=save desa L=ask for location S=subscribe u=unsubscribe
-    # T=toggle a subscription topic
     kind: str
     arg: str = ""
+    # What decode() read from arg, checked and bounded: the text part (an id, a region code,
+    # a draft), the number (a page, a TPS nomor, a row or user id), the choice (a letter).
+    text: str = field(default="", compare=False)
+    number: int | None = field(default=None, compare=False)
+    choice: str = field(default="", compare=False)
 
     def encode(self) -> str:
         data = f"{CALLBACK_VERSION}:{self.kind}:{self.arg}"
         if len(data.encode()) > MAX_CALLBACK_BYTES:
             raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+        if decode(data) is None:    # a button the bot could not read back would be stale
+            raise ValueError(f"callback data the bot would not read back: {data!r}")
         return data
 
 
 def decode(data: str | None) -> Callback | None:
-    """The callback, or None when it is from another version or malformed (stale button)."""
-    if not data:
+    """The callback, or None when it is from another version, of a kind the bot does not
+    know, or not exactly of its kind's shape (a stale or forged button)."""
+    if not data or len(data.encode(errors="replace")) > MAX_CALLBACK_BYTES:
         return None
-    parts = data.split(":", 2)
-    if len(parts) < 2 or parts[0] != CALLBACK_VERSION or not parts[1]:
+    version, _, rest = data.partition(":")
+    kind, _, arg = rest.partition(":")
+    spec = KINDS.get(kind)
+    if version != CALLBACK_VERSION or spec is None:
         return None
-    return Callback(parts[1], parts[2] if len(parts) == 3 else "")
+    match = _COMPILED[kind].fullmatch(arg)
+    if match is None:
+        return None
+    fields = match.groupdict()
+    number = None
+    if fields.get("number") is not None:
+        number = parse_int(fields["number"], 0, spec.maximum)
+        if number is None:
+            return None
+    return Callback(kind, arg, fields.get("text") or "", number, fields.get("choice") or "")
 
 
 UNSUBSCRIBE = Callback("u").encode()

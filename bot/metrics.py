@@ -1,4 +1,5 @@
-"""What /metrics exposes (Prometheus text format, prometheus-client) and what /healthz reports.
+"""What /metrics exposes (Prometheus text format, prometheus-client), handler errors included
+(never in health: one user's input must not make the bot look broken, bot/web.py).
 
 Counters the handlers update live here; the rest (broadcast outcomes, 429s, queue depths) is
 read from the services when scraped, so no feature depends on Prometheus."""
@@ -6,7 +7,7 @@ read from the services when scraped, so no feature depends on Prometheus."""
 from __future__ import annotations
 
 import time
-from collections import OrderedDict, deque
+from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -58,15 +59,14 @@ class Metrics:
         self.errors = Counter("suara_handler_errors", "Updates whose handling raised, by type",
                               ["type"], registry=self.registry)
         self.last_update: float | None = None    # time.time() of the last update
-        self._recent_errors: deque[float] = deque(maxlen=1000)
 
     def error(self, kind: str) -> None:
         self.errors.labels(kind).inc()
-        self._recent_errors.append(time.time())
 
-    def recent_errors(self, seconds: float = 60.0) -> int:
-        since = time.time() - seconds
-        return sum(1 for t in self._recent_errors if t >= since)
+    def handler_errors(self) -> int:
+        """Updates whose handling raised, of every type, since the start."""
+        return int(sum(sample.value for family in self.errors.collect()
+                       for sample in family.samples if sample.name.endswith("_total")))
 
     def update(self, kind: str) -> None:
         self.updates.labels(kind).inc()

@@ -16,12 +16,12 @@ from bot.account.tracking import addressed_to_bot
 from bot.context import SuaraContext
 from bot.faq.handlers import answer_question
 from bot.faq.language import detect_language
+from bot.redaction import looks_like_nik
 from bot.regions.handlers import answer_place
 from bot.replies import say
 
 MAX_QUESTION_CHARS = 500
 HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
-NIK = re.compile(r"(?<!\d)\d{16}(?!\d)")
 
 
 def question_text(update: Update, bot_username: str | None) -> str:
@@ -54,7 +54,7 @@ async def _route(update: Update, context: SuaraContext) -> str:
         return "no_words"
     # A question in English is answered in English, whatever the saved language.
     context.lang = detect_language(services.matcher.normalizer, text) or context.lang
-    if NIK.search(text):
+    if looks_like_nik(text):
         await say(update, context, "nik_warning")
     if services.matcher.out_of_scope(text):
         services.stats.count(services.clock.now(), "declined", context.user, context.lang)

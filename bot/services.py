@@ -56,7 +56,7 @@ class Services:
     stats: StatsRecorder = field(default_factory=StatsRecorder)  # daily counters
     background: set[asyncio.Task[None]] = field(default_factory=set)  # e.g. progress messages
     seen_updates: RecentIds = field(default_factory=RecentIds)
-    http: WebServer | None = None       # /healthz, /metrics (and the webhook), `run` only
+    http: WebServer | None = None       # health, /metrics (and the webhook), `run` only
     reload_on_signal: bool = False      # `run` only: SIGHUP reloads the content
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
     scheduler: Scheduled | None = None

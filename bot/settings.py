@@ -56,12 +56,12 @@ class Settings(BaseSettings):
     # Two-person rule: an announcement from Telegram to more recipients than this needs a
     # second official's approval (empty = off; the server CLI is not subject to it).
     approval_threshold: int | None = Field(default=None, ge=0, alias="APPROVAL_THRESHOLD")
-    # Webhook mode (python -m bot run --webhook) and the HTTP endpoints (/healthz, /metrics).
+    # Webhook mode (python -m bot run --webhook) and the HTTP endpoints (/livez, /readyz, /metrics).
     webhook_url: str | None = Field(default=None, alias="WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, alias="WEBHOOK_SECRET")
     webhook_listen: str = Field(default="127.0.0.1", alias="WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="WEBHOOK_PORT")
-    # When polling, /healthz and /metrics listen here (0 = not served).
+    # When polling, /livez, /healthz, /readyz and /metrics listen here (0 = not served).
     health_port: int = Field(default=8080, ge=0, le=65535, alias="HEALTH_PORT")
     # Cached content embeddings; default: a cache/ folder beside the database.
     cache_dir: Path | None = Field(default=None, alias="CACHE_DIR")

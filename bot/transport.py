@@ -9,6 +9,12 @@ Retries, for interactive replies: a 429 is honoured exactly (its retry_after) wh
 5xx means Telegram did not take the message, so it is retried with backoff. A timeout is an
 unknown outcome: sendMessage has no idempotency key, so it is not retried (that could
 duplicate an answer).
+
+An update PTB cannot parse (from a Bot API version it does not know) would stop the whole batch
+for good: PTB logs it and asks for the same batch again, forever. When getUpdates is asked for
+the same offset after a batch came back, that batch was not processed: this time each update is
+read on its own, and one that cannot be read is passed on as its bare update_id (so the offset
+moves on), logged by id and error type only.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ import logging
 from typing import Any
 
 import aiohttp
+from telegram import Update
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
@@ -40,6 +47,23 @@ def _retry_after(body: bytes) -> float | None:
         return None
 
 
+def readable_updates(batch: list[Any]) -> list[Any]:
+    """The batch with each update PTB cannot parse replaced by its bare update_id."""
+    readable = []
+    for raw in batch:
+        try:
+            Update.de_json(raw, None)
+        except Exception as exc:   # whatever PTB would have raised on it
+            update_id = raw.get("update_id") if isinstance(raw, dict) else None
+            if not isinstance(update_id, int):
+                raise
+            log.warning("update %d could not be read (%s); skipped (its content is not "
+                        "logged)", update_id, type(exc).__name__)
+            raw = {"update_id": update_id}
+        readable.append(raw)
+    return readable
+
+
 def _or(value: Any, default: float | None) -> float | None:
     return default if isinstance(value, DefaultValue) else value
 
@@ -59,6 +83,7 @@ class AiohttpRequest(BaseRequest):
         # Messages sent count toward the bot's limit, which broadcasts share (limiter.py).
         self._sends = sends
         self._session: aiohttp.ClientSession | None = None
+        self._unread_offset: object = None    # getUpdates: the offset of the last batch
 
     @property
     def read_timeout(self) -> float | None:
@@ -105,7 +130,23 @@ class AiohttpRequest(BaseRequest):
                 await asyncio.sleep(wait)
             else:
                 break
+        if api_method == "getUpdates" and status == 200:
+            body = self._unprocessed_batch_read_alone(request_data, body)
         return status, body
+
+    def _unprocessed_batch_read_alone(self, request_data: RequestData | None, body: bytes
+                                      ) -> bytes:
+        offset = request_data.parameters.get("offset") if request_data else None
+        try:
+            payload = json.loads(body)
+            batch = payload["result"]
+        except (ValueError, KeyError, TypeError):
+            return body                          # PTB reports a malformed answer itself
+        if batch and offset is not None and offset == self._unread_offset:
+            payload["result"] = readable_updates(batch)    # the same batch again: unread
+            body = json.dumps(payload, ensure_ascii=False).encode()
+        self._unread_offset = offset if batch else None
+        return body
 
     async def _send(self, url: str, method: str, request_data: RequestData | None,
                     limits: aiohttp.ClientTimeout) -> tuple[int, bytes]:

@@ -1,5 +1,10 @@
-"""The bot's HTTP side (aiohttp): /healthz and /metrics always; in webhook mode also the
-webhook path, where Telegram POSTs updates with its secret-token header.
+"""The bot's HTTP side (aiohttp): /livez (= /healthz), /readyz and /metrics always; in webhook
+mode also the webhook path, where Telegram POSTs updates with its secret-token header.
+
+Liveness (/livez, /healthz) is what an orchestrator restarts on: it answers 200 whenever the
+process and its event loop answer, so neither a citizen's input nor a Telegram outage can get
+the bot restarted. Readiness (/readyz) is what to alert on or route by: the database writable,
+the delivery engine and the scheduler running. Handler errors are counted in /metrics only.
 
 Polling: served on HEALTH_PORT at WEBHOOK_LISTEN's address. Webhook: everything on
 WEBHOOK_PORT; a reverse proxy should forward only the webhook path to the public."""
@@ -22,8 +27,6 @@ log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_UPDATE_BYTES = 1 << 20
-UNHEALTHY_ERRORS = 10      # failed updates in RECENT_SECONDS that make /healthz answer 503
-RECENT_SECONDS = 15.0
 
 
 class WebServer:
@@ -36,7 +39,9 @@ class WebServer:
 
     async def start(self) -> None:
         http = web.Application(client_max_size=MAX_UPDATE_BYTES)
-        http.router.add_get("/healthz", self.healthz)
+        http.router.add_get("/livez", self.livez)
+        http.router.add_get("/healthz", self.livez)
+        http.router.add_get("/readyz", self.readyz)
         http.router.add_get("/metrics", self.metrics)
         if self.webhook_path is not None:
             http.router.add_post(self.webhook_path, self.webhook)
@@ -47,7 +52,7 @@ class WebServer:
         self._runner = runner
         sockets = getattr(site._server, "sockets", None) or []
         self.bound_port = sockets[0].getsockname()[1] if sockets else self.port
-        log.info("http: /healthz and /metrics on %s:%d%s", self.host, self.bound_port,
+        log.info("http: /livez, /healthz, /readyz and /metrics on %s:%d%s", self.host, self.bound_port,
                  " and the webhook" if self.webhook_path else "")
 
     async def stop(self) -> None:
@@ -55,7 +60,11 @@ class WebServer:
             await self._runner.cleanup()
             self._runner = None
 
-    async def healthz(self, request: web.Request) -> web.Response:
+    async def livez(self, request: web.Request) -> web.Response:
+        """The process and its event loop answer (this coroutine ran): alive."""
+        return web.json_response({"status": "ok"})
+
+    async def readyz(self, request: web.Request) -> web.Response:
         services = self.app.services
         database = await database_state(services._db)
         parts = {
@@ -66,19 +75,13 @@ class WebServer:
                 "loading" if not services.semantic_ready.is_set() else "off"),
         }
         last = services.metrics.last_update
-        body: dict[str, object] = {"status": "ok", **parts,
-                "last_update": datetime.fromtimestamp(last, UTC).isoformat(timespec="seconds")
-                if last else None}
-        # Handling keeps failing (a full disk, a locked database, a Bot API down): say so.
-        errors = services.metrics.recent_errors()
-        body["errors_last_minute"] = errors
-        # Judged on the last RECENT_SECONDS, so that health returns soon after a fault clears.
-        healthy = (database == "ok" and parts["engine"] != "stopped"
-                   and parts["scheduler"] != "stopped"
-                   and services.metrics.recent_errors(RECENT_SECONDS) < UNHEALTHY_ERRORS)
-        if not healthy:
-            body["status"] = "unhealthy"
-        return web.json_response(body, status=200 if healthy else 503)
+        ready = (database == "ok" and parts["engine"] != "stopped"
+                 and parts["scheduler"] != "stopped")
+        body: dict[str, object] = {
+            "status": "ok" if ready else "unready", **parts,
+            "last_update": datetime.fromtimestamp(last, UTC).isoformat(timespec="seconds")
+            if last else None}
+        return web.json_response(body, status=200 if ready else 503)
 
     async def metrics(self, request: web.Request) -> web.Response:
         return web.Response(body=self.app.services.metrics.render(),

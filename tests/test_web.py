@@ -1,4 +1,5 @@
-"""The HTTP side: /healthz and /metrics (in-process), and webhook mode through
+"""The HTTP side: liveness (/livez = /healthz), readiness (/readyz) and /metrics (in-process),
+and webhook mode through
 `python -m bot run --webhook` (secret checked on every request; SIGTERM exits cleanly)."""
 
 from __future__ import annotations
@@ -28,10 +29,12 @@ async def test_health_and_metrics_report_the_running_bot(tmp_path: Path, content
         app = h.app
         assert app.services.http is not None
         base = f"http://127.0.0.1:{app.services.http.bound_port}"
-        status, body = await get(f"{base}/healthz")
+        status, body = await get(f"{base}/readyz")
         health = json.loads(body)
         assert status == 200 and health["status"] == "ok" and health["database"] == "ok"
         assert health["engine"] == "off" and health["last_update"] is None
+        for alive in ("/livez", "/healthz"):
+            assert await get(f"{base}{alive}") == (200, '{"status": "ok"}')
         await h.text("jam berapa tps buka dan tutup?")
         await h.text("resep rendang enak")
         status, metrics = await get(f"{base}/metrics")
@@ -40,12 +43,54 @@ async def test_health_and_metrics_report_the_running_bot(tmp_path: Path, content
         assert 'suara_free_text_total{outcome="answer"} 1.0' in metrics
         assert 'suara_free_text_total{outcome="out_of_scope"} 1.0' in metrics
         assert "suara_answer_seconds_bucket" in metrics and "suara_broadcast_429_total" in metrics
-        assert json.loads((await get(f"{base}/healthz"))[1])["last_update"] is not None
+        assert json.loads((await get(f"{base}/readyz"))[1])["last_update"] is not None
         db, app.services._db = app.services._db, None   # the database goes away
         assert db is not None
         await db.close()
-        status, body = await get(f"{base}/healthz")
+        status, body = await get(f"{base}/readyz")
         assert status == 503 and json.loads(body)["database"] == "unreachable"
+        assert (await get(f"{base}/healthz"))[0] == 200      # not ready, but alive: no restart
+
+
+FORGED = ("1:k:²", "1:c:99.01.01:²", "1:L:x:²")     # "²".isdigit() is true; int("²") fails
+
+
+async def test_one_account_pressing_forged_buttons_cannot_make_the_bot_look_broken(
+        tmp_path: Path, content: Content) -> None:
+    """Twelve forged presses in three seconds from one account: each gets the stale-button
+    answer, no handler raises, and neither liveness nor readiness moves."""
+    async with offline_bot(tmp_path, content, web=True) as h:
+        assert h.app.services.http is not None
+        base = f"http://127.0.0.1:{h.app.services.http.bound_port}"
+        prankster = h.user(8800)
+        await h.text("/start", user=prankster)
+        menu = h.last_message_with_keyboard(8800)
+        stale = h.app.services.content.message("stale_button", "id")
+        began = time.monotonic()
+        for data in FORGED * 4:
+            calls = await h.press(data, message=menu, user=prankster)
+            assert [c.method for c in calls if c.method == "answerCallbackQuery"] == [
+                "answerCallbackQuery"]
+            assert any(stale in str(c.params.get("text")) for c in calls), calls
+        assert time.monotonic() - began < 3
+        assert h.app.services.metrics.handler_errors() == 0
+        for path in ("/healthz", "/livez", "/readyz"):
+            assert (await get(f"{base}{path}"))[0] == 200, path
+
+
+async def test_handler_errors_are_counted_in_metrics_never_in_health(
+        tmp_path: Path, content: Content) -> None:
+    async with offline_bot(tmp_path, content, web=True) as h:
+        assert h.app.services.http is not None
+        base = f"http://127.0.0.1:{h.app.services.http.bound_port}"
+        for _ in range(50):
+            h.app.services.metrics.error("ValueError")
+        for path in ("/healthz", "/livez", "/readyz"):
+            assert (await get(f"{base}{path}"))[0] == 200, path
+        assert "errors_last_minute" not in (await get(f"{base}/readyz"))[1]
+        metrics = (await get(f"{base}/metrics"))[1]
+        assert 'suara_handler_errors_total{type="ValueError"} 50.0' in metrics
+        assert h.app.services.metrics.handler_errors() == 50
 
 
 TOKEN = "717171:WEBHOOK-secret-token-for-tests"
@@ -84,7 +129,7 @@ async def test_webhook_mode_checks_the_secret_and_stops_cleanly(tmp_path: Path) 
         assert await post(port, update, SECRET) == 200
         answer = await server.wait_for(lambda c: c.method == "sendMessage", start=start)
         assert str(answer.params["chat_id"]) == "8101"
-        health = json.loads((await get(f"http://127.0.0.1:{port}/healthz"))[1])
+        health = json.loads((await get(f"http://127.0.0.1:{port}/readyz"))[1])
         assert health["engine"] == "running" and health["scheduler"] == "running"
         assert "suara_updates_total" in (await get(f"http://127.0.0.1:{port}/metrics"))[1]
         assert await post(port, {"not": "an update"}, SECRET) in (200, 400)

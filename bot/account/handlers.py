@@ -1,5 +1,7 @@
 """/bahasa and /language; /privasi (what is stored, why, how long); /datasaya (a copy of
-everything stored about the user); /hapusdata (delete all of it)."""
+everything stored about the user); /hapusdata (delete all of it). The last two only in a
+private chat: in a group they would post someone's data for all to see, or put a delete button
+where anyone can press it; there they answer with a line and a button to the private chat."""
 
 from __future__ import annotations
 
@@ -7,7 +9,13 @@ import html
 import json
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram import (
+    BotCommand,
+    BotCommandScopeChat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
@@ -32,9 +40,30 @@ async def privacy(update: Update, context: SuaraContext) -> None:
               outcome_days=settings.outcome_retention_days)
 
 
+def _in_private(update: Update) -> bool:
+    return update.effective_chat is not None and update.effective_chat.type == "private"
+
+
+def _to_private(context: SuaraContext, command: str) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The line (and a button to the bot's private chat) that replaces a personal answer in a
+    group. `command`: a key of COMMANDS, named in the user's language."""
+    content, lang = context.services.content, context.lang
+    names = COMMANDS[command]
+    text = content.message("private_only", lang,
+                           command=f"/{names[0] if lang == 'id' else names[-1]}")
+    username = context.bot.username
+    markup = InlineKeyboardMarkup([[InlineKeyboardButton(
+        content.message("btn_open_private", lang), url=f"https://t.me/{username}")]]) \
+        if username else None
+    return text, markup
+
+
 async def my_data(update: Update, context: SuaraContext) -> None:
     """Everything stored about the user, as JSON, in messages Telegram accepts (<= 4096)."""
     if update.effective_user is None:
+        return
+    if not _in_private(update):
+        await reply(update, *_to_private(context, "mydata"))
         return
     found = await export_user(context.services.db, update.effective_user.id)
     if not found:
@@ -57,6 +86,9 @@ async def my_data(update: Update, context: SuaraContext) -> None:
 
 
 async def delete_data(update: Update, context: SuaraContext) -> None:
+    if not _in_private(update):
+        await reply(update, *_to_private(context, "delete"))
+        return
     await say(update, context, "delete_confirm", keyboards.confirm_delete)
 
 
@@ -82,6 +114,9 @@ async def on_button(update: Update, context: SuaraContext) -> None:
                 await context.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat.id))
             except TelegramError as exc:
                 log.warning("could not set chat commands: %s", exc)
+    elif cb is not None and cb.kind == "d" and not _in_private(update):
+        # A delete button in a group (an old message, or forged): nothing is deleted there.
+        await edit_or_send(query, *_to_private(context, "delete"))
     elif cb is not None and cb.kind == "d" and cb.arg == "y":
         deleted = await delete_user(services.db, user_id)
         if chat is not None and chat.type == "private":

@@ -41,7 +41,8 @@ async def track_user(update: Update, context: SuaraContext) -> None:
                                         services.clock.now())
     except sqlite3.Error as exc:
         # A full disk or a locked database must not cost the citizen the answer: answer
-        # without the stored settings, and report it (logs, /metrics, /healthz).
+        # without the stored settings, and report it (logs, /metrics; /readyz reads the
+        # database state itself).
         services.metrics.error(type(exc).__name__)
         # Refused at once after a failed write: that failure was logged, not each refusal.
         level = logging.DEBUG if isinstance(exc, DatabaseUnavailable) else logging.WARNING

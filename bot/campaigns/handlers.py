@@ -13,6 +13,8 @@ from telegram.ext import Application
 from bot.campaigns.codes import code_problem, deep_link, share_link
 from bot.campaigns.poster import poster_png
 from bot.context import SuaraContext
+from bot.ids import user_id
+from bot.listing import fit
 from bot.officials.drafts import text_problem
 from bot.officials.guard import add_command
 from bot.officials.roles import actor
@@ -74,14 +76,13 @@ async def _own(message: Message, context: SuaraContext, code: str) -> Campaign |
 
 async def leaderboard(message: Message, context: SuaraContext) -> None:
     rows = await campaign_counts(context.services.db)
-    lines = ["🏆 <b>Papan kampanye</b> (dibawa masuk = warga yang pertama datang lewat tautannya)"]
-    for i, r in enumerate(rows[:30], 1):
-        lines.append(f"{i}. <b>{html.escape(r.name)}</b> (<code>{r.code}</code>): {r.starts} mulai, "
-                     f"{r.brought_in} dibawa masuk, {r.subscribers} berlangganan, "
-                     f"{r.questions} pertanyaan")
-    if not rows:
-        lines.append("Belum ada kampanye.")
-    await message.reply_text("\n".join(lines)[:3500] + "\n\n" + _usage(context))
+    # Whole rows only (a cut after escaping could split a tag or an entity).
+    items = [f"{i}. <b>{html.escape(r.name)}</b> (<code>{html.escape(r.code)}</code>): "
+             f"{r.starts} mulai, {r.brought_in} dibawa masuk, {r.subscribers} berlangganan, "
+             f"{r.questions} pertanyaan" for i, r in enumerate(rows[:30], 1)]
+    head = "🏆 <b>Papan kampanye</b> (dibawa masuk = warga yang pertama datang lewat tautannya)"
+    await message.reply_text(fit(head, items or ["Belum ada kampanye."], total=len(rows) or 1,
+                                 tail="\n" + _usage(context)).text)
 
 
 async def create(message: Message, context: SuaraContext, code: str, name: str) -> None:
@@ -109,9 +110,12 @@ async def change(message: Message, context: SuaraContext, verb: str, code: str,
     if campaign is None:
         return
     if verb in ("pemilik", "owner"):
-        new_owner = int(rest[0]) if rest[0].isdigit() else None
-        if not services.roles.is_super(user.id) or new_owner is None \
-                or not services.roles.may(new_owner, "kampanye"):
+        new_owner = user_id(rest[0])
+        if new_owner is None or len(rest) > 1:
+            await message.reply_text("⚠️ Sesudah kode kampanye, tulis satu ID Telegram: angka "
+                                     "bulat positif.\n\n" + _usage(context))
+            return
+        if not services.roles.is_super(user.id) or not services.roles.may(new_owner, "kampanye"):
             await message.reply_text("⚠️ Hanya super-admin yang menyerahkan kampanye, dan hanya "
                                      "kepada pengelola kampanye (lihat /petugas).")
             return

@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2.exceptions import SecurityError, UndefinedError
 
+from bot.callbacks import CONTENT_ID
 from bot.commands import KNOWN_COMMANDS
 from bot.content.errors import Collector
 from bot.content.messages import MESSAGE_VARIABLES
@@ -63,6 +64,16 @@ def check_references(col: Collector, root: Path, election: Election | None,
         for tid in topics:
             if tid not in used_topics:
                 col.add(root / "topics.yaml", None, tid, "topic has no entries")
+
+
+def check_button_ids(col: Collector, root: Path, topics: dict[str, Any],
+                     subscription_topics: dict[str, Any]) -> None:
+    """Topic ids travel in buttons (bot/callbacks.py): ASCII letters, digits, _ and -."""
+    for path, ids in ((root / "topics.yaml", topics),
+                      (root / "subscription_topics.yaml", subscription_topics)):
+        for tid in ids:
+            if not CONTENT_ID.fullmatch(tid):
+                col.add(path, None, tid, "an id must be 1-56 ASCII letters, digits, _ or -")
 
 
 def check_schedule(col: Collector, root: Path, schedule: Schedule,

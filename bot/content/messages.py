@@ -50,6 +50,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "nik_warning": {},
     "error": {},
     "group_hint": {"bot_username": "suara_bot"},
+    "private_only": {"command": "/datasaya"},
     "region_kecamatan": {"page": 1, "pages": 3},
     "region_desa": {"kecamatan": "Gelumbang", "page": 1, "pages": 2},
     "tps_list": {"desa": "Gelumbang", "kecamatan": "Gelumbang", "sample": True, "saved": True,
@@ -90,6 +91,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "feedback_thanks": {},
     "btn_delete_yes": {},
     "btn_delete_no": {},
+    "btn_open_private": {},
     "btn_lang_id": {},
     "btn_lang_en": {},
 }

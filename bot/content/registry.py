@@ -9,7 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.content.checks import check_references, check_rendering, check_schedule
+from bot.content.checks import (
+    check_button_ids,
+    check_references,
+    check_rendering,
+    check_schedule,
+)
 from bot.content.errors import Collector, ContentError, Problem
 from bot.content.loaders import (
     load_dialect,
@@ -54,6 +59,7 @@ def load_content(root: Path, render_check: bool = True) -> Content:
         check_schedule(col, root, schedule, subscription_topics)
     # References are checked even when other files failed, so every problem shows at once.
     check_references(col, root, election, commands, sources, topics, entries)
+    check_button_ids(col, root, topics, subscription_topics)
     col.raise_if_any()
     assert election is not None and commands is not None and schedule is not None
     content = Content(root, election, sources, topics, entries, messages, commands, schedule,

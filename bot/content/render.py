@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import date, datetime
 from typing import Any
@@ -81,25 +82,66 @@ def render(template: Template, context: dict[str, Any]) -> str:
 
 
 # ---- Telegram HTML ------------------------------------------------------------------------
+# Exactly the subset in the Bot API docs ("Formatting options", HTML style): these tags, these
+# attributes, and links only to http, https and tg.
 
-ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code", "pre",
-                "tg-spoiler", "blockquote", "span"}
-TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-z-]+=\"[^\"<>]*\")*)\s*>")
+PLAIN_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "tg-spoiler", "pre"}
+ALLOWED_TAGS = PLAIN_TAGS | {"a", "span", "tg-emoji", "code", "blockquote"}
+TAG_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[a-zA-Z-]+(?:=\"[^\"<>]*\")?)*)\s*>")
+ATTRIBUTE_RE = re.compile(r"([a-zA-Z-]+)(?:=\"([^\"]*)\")?")
 ENTITY_RE = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
+LINK_RE = re.compile(r"(?i)(https?|tg)://[^\s\x00-\x1f\x7f]+")
+LANGUAGE_RE = re.compile(r"language-[\w+#.-]+")
 
 
 def telegram_length(text: str) -> int:
     """Telegram counts UTF-16 code units of the text after HTML tags are parsed away."""
     plain = TAG_RE.sub("", text)
-    plain = ENTITY_RE.sub("x", plain)
+    plain = ENTITY_RE.sub(lambda m: html.unescape(m.group()), plain)
     return len(plain.encode("utf-16-le")) // 2
 
 
-SPECIAL_RE = re.compile(r"[<&]")
+SPECIAL_RE = re.compile(r"[<>&]")
+
+
+def _attributes_problem(name: str, attrs: dict[str, str | None], parent: str | None) -> str | None:
+    """Why these attributes are not what Telegram documents for this tag, or None."""
+    if name in PLAIN_TAGS and attrs:
+        return f"<{name}> takes no attributes"
+    if name == "a":
+        href = attrs.pop("href", None)
+        if attrs or href is None:
+            return "<a> takes exactly one attribute, href"
+        if not LINK_RE.fullmatch(html.unescape(href).strip()):
+            return f"link {href[:60]!r}: only http://, https:// and tg:// links are allowed"
+    elif name == "span" and attrs != {"class": "tg-spoiler"}:
+        return '<span> must be <span class="tg-spoiler">'
+    elif name == "tg-emoji" and (list(attrs) != ["emoji-id"]
+                                 or not (attrs["emoji-id"] or "").isascii()
+                                 or not (attrs["emoji-id"] or "").isdigit()):
+        return '<tg-emoji> needs emoji-id="<digits>" and nothing else'
+    elif name == "code" and attrs:
+        if list(attrs) != ["class"] or not LANGUAGE_RE.fullmatch(attrs["class"] or ""):
+            return '<code> takes only class="language-…"'
+        if parent != "pre":
+            return '<code class="language-…"> must be directly inside <pre>'
+    elif name == "blockquote" and attrs and (list(attrs) != ["expandable"]
+                                             or attrs["expandable"] is not None):
+        return "<blockquote> takes only the word expandable"
+    return None
+
+
+def _nesting_problem(name: str, stack: list[str]) -> str | None:
+    if stack and stack[-1] in ("code", "pre") and not (name == "code" and stack[-1] == "pre"):
+        return f"<{name}> cannot be inside <{stack[-1]}>"
+    if name in ("a", "blockquote", "pre") and name in stack:
+        return f"<{name}> cannot be inside another <{name}>"
+    return None
 
 
 def html_problem(text: str) -> str | None:
-    """Why Telegram would reject this HTML, or None. Catches what bites at send time."""
+    """Why Telegram would refuse this HTML, or should not get it (a tag or attribute outside
+    its documented subset, a link other than http, https or tg), or None."""
     stack: list[str] = []
     pos = 0
     while True:
@@ -107,6 +149,8 @@ def html_problem(text: str) -> str | None:
         if special is None:
             break
         pos = special.start()
+        if text[pos] == ">":
+            return f"stray '>' at character {pos}: write &gt;"
         if text[pos] == "<":
             match = TAG_RE.match(text, pos)
             if not match:
@@ -115,12 +159,18 @@ def html_problem(text: str) -> str | None:
             if name not in ALLOWED_TAGS:
                 return f"tag <{name}> is not supported by Telegram"
             if closing:
+                if match.group(3).strip():
+                    return f"</{name}> at character {pos} cannot carry attributes"
                 if not stack or stack[-1] != name:
                     return f"</{name}> does not close the open tag"
                 stack.pop()
             else:
-                if name == "a" and 'href="' not in match.group(3):
-                    return "<a> needs an href"
+                attrs = {m.group(1).lower(): m.group(2)
+                         for m in ATTRIBUTE_RE.finditer(match.group(3))}
+                problem = (_attributes_problem(name, attrs, stack[-1] if stack else None)
+                           or _nesting_problem(name, stack))
+                if problem:
+                    return f"{problem} (character {pos})"
                 stack.append(name)
             pos = match.end()
         else:

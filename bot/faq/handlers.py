@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import html
-import re
 from collections import Counter
 
 from telegram import CallbackQuery, Message, Update
@@ -19,21 +18,13 @@ from bot.content.registry import Content
 from bot.context import SuaraContext
 from bot.faq.feedback import Answered
 from bot.faq.matcher import Match
+from bot.redaction import redact
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.campaigns import get_campaign, record_arrival
 from bot.storage.questions import record_feedback, record_unanswered
 
-# Long digit runs are NIKs, phone or account numbers: never stored.
-LONG_NUMBER = re.compile(r"\d[\d .-]{5,}\d")
-EMAIL = re.compile(r"\S+@\S+\.\S+")
-
-
 # Daily counters' name for each way a question was met.
 METRIC = {"answer": "answered", "suggest": "suggested", "unknown": "unknown"}
-
-
-def redact(text: str) -> str:
-    return EMAIL.sub("[email]", LONG_NUMBER.sub("[angka]", text))
 
 
 async def start(update: Update, context: SuaraContext) -> None:
@@ -97,8 +88,8 @@ async def on_menu_button(update: Update, context: SuaraContext) -> None:
         await acknowledge(query)
         await edit_or_send(query, content.answer(cb.arg, lang),
                            keyboards.answer_keyboard(content, cb.arg, lang, from_menu=True))
-    elif cb.kind == "f" and cb.arg[:2] in ("y:", "n:") and cb.arg[2:] in content.entries:
-        await on_feedback(query, context, cb.arg[0] == "y", cb.arg[2:])
+    elif cb.kind == "f" and cb.text in content.entries:      # "y|n:<entry>", shape checked
+        await on_feedback(query, context, cb.choice == "y", cb.text)
     else:
         await stale(update, context)
 

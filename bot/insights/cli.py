@@ -3,12 +3,12 @@ groups as CSV for content editors (biggest first, with officials' marks and exam
 
 from __future__ import annotations
 
-import csv
 import sys
 from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from bot import csvsafe
 from bot.insights.report import question_groups
 from bot.settings import Settings
 from bot.storage import open_database
@@ -39,7 +39,7 @@ async def export_questions(settings: Settings, since: str | None, output: Path |
         await db.close()
     target: TextIO = output.open("w", newline="", encoding="utf-8") if output else sys.stdout
     try:
-        writer = csv.writer(target)
+        writer = csvsafe.writer(target)
         writer.writerow(COLUMNS)
         for g in found.groups:
             examples = g.top_examples(3) + [""] * 3

@@ -14,6 +14,7 @@ from bot.callbacks import Callback
 from bot.context import SuaraContext
 from bot.insights.charts import render_png
 from bot.insights.report import gather, question_groups, summary, to_csv
+from bot.listing import fit
 from bot.officials.guard import add_buttons, add_command
 from bot.officials.roles import actor
 from bot.replies import acknowledge, edit_or_send
@@ -41,7 +42,7 @@ async def statistics(update: Update, context: SuaraContext) -> None:
                                      caption="Statistik (hanya hitungan, tanpa data pribadi).")
         return
     png = await asyncio.to_thread(render_png, report)
-    await message.reply_photo(png, caption=summary(report)[:1024],
+    await message.reply_photo(png, caption=summary(report),
                               filename=f"statistik-{today}.png")
 
 
@@ -52,19 +53,22 @@ async def listing(services: Services, everything: bool = False
     marks = found.marks
     if not groups:
         return "📭 Tidak ada pertanyaan tak terjawab yang menunggu.", None
-    lines = [f"❓ <b>Pertanyaan yang belum bisa dijawab</b> ({found.asked} pertanyaan, "
-             f"{len(groups)} kelompok{'' if everything else ' terbuka'}; terbesar dulu)"]
-    buttons = []
+    head = (f"❓ <b>Pertanyaan yang belum bisa dijawab</b> ({found.asked} pertanyaan, "
+            f"{len(groups)} kelompok{'' if everything else ' terbuka'}; terbesar dulu)")
+    items = []
     for i, g in enumerate(groups[:SHOWN], 1):
         mark = MARK_NAMES.get(marks.get(g.key, ""), "")
+        # Each example cut before escaping, each group whole: never a split tag or entity.
         examples = " | ".join(html.escape(t[:80]) for t in g.top_examples(2))
-        lines.append(f"\n<b>{i}.</b> ×{g.count} {mark}\n<i>{examples}</i>")
-        buttons.append([InlineKeyboardButton(f"{i} {name.split()[0]}", callback_data=Callback(
-            "Q", f"{g.key}:{code}").encode()) for code, name in
-            ((c, MARK_NAMES[m]) for c, m in MARKS.items())])
-    lines.append("\nTandai: ✅ ditangani · 🚫 di luar cakupan · ❓ perlu jawaban. Ekspor semua: "
-                 "<code>python -m bot questions export</code> di server.")
-    return "\n".join(lines)[:4000], InlineKeyboardMarkup(buttons)
+        items.append(f"\n<b>{i}.</b> ×{g.count} {mark}\n<i>{examples}</i>")
+    fitted = fit(head, items, total=len(groups), more=lambda n: f"\n… dan {n} kelompok lagi",
+                 tail="\nTandai: ✅ ditangani · 🚫 di luar cakupan · ❓ perlu jawaban. Ekspor "
+                      "semua: <code>python -m bot questions export</code> di server.")
+    buttons = [[InlineKeyboardButton(f"{i} {name.split()[0]}", callback_data=Callback(
+        "Q", f"{g.key}:{code}").encode()) for code, name in
+        ((c, MARK_NAMES[m]) for c, m in MARKS.items())]
+        for i, g in enumerate(groups[:fitted.shown], 1)]
+    return fitted.text, InlineKeyboardMarkup(buttons)
 
 
 async def questions(update: Update, context: SuaraContext) -> None:

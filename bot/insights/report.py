@@ -5,14 +5,16 @@ redacted examples of unanswered groups (which already carry no user id)."""
 from __future__ import annotations
 
 import asyncio
-import csv
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from html import escape
 
+from bot import csvsafe
 from bot.content.registry import Content
 from bot.insights.groups import Group, group_questions
+from bot.listing import CAPTION_LIMIT, fit
 from bot.regions.tree import RegionTree
 from bot.storage import Database
 from bot.storage.insights import (
@@ -99,38 +101,39 @@ async def gather(db: Database, content: Content, regions: RegionTree, today: dat
                   await broadcast_outcome_totals(db))
 
 
-def summary(report: Report) -> str:
+def summary(report: Report, limit: int = CAPTION_LIMIT) -> str:
+    """The chart's caption: the totals, then the top open question groups and the latest
+    broadcasts as whole lines, as many as fit (citizens' words escaped)."""
     t = report.totals
     asked = sum(t.get(m, 0) for m in QUESTION_METRICS)
     answered = t.get("answered", 0)
-    lines = [
+    head = "\n".join([
         f"📈 <b>Statistik</b> (per {report.today.isoformat()})",
         f"Pelanggan aktif: <b>{report.subscribers}</b> · bahasa: "
-        + (", ".join(f"{k} {v}" for k, v in report.by_language) or "-"),
+        + (escape(", ".join(f"{k} {v}" for k, v in report.by_language)) or "-"),
         f"Pertanyaan: {asked} · terjawab {answered}"
         f"{f' ({answered / asked:.0%})' if asked else ''} · pilihan {t.get('suggested', 0)}"
         f" · tidak tahu {t.get('unknown', 0)} · di luar cakupan {t.get('declined', 0)}"
         f" · ditandai tidak membantu {t.get('unhelpful', 0)}",
         "Pelanggan yang dibawa kampanye: "
         f"{sum(n for code, n in report.by_campaign if code != 'tanpa kampanye')}"
-        + "".join(f" · {code} {n}" for code, n in report.by_campaign[:4]
-                  if code != "tanpa kampanye"),
-    ]
-    open_groups = report.questions.open()[:3]
-    if open_groups:
-        lines.append("Belum terjawab teratas: " + "; ".join(
-            f"“{g.top_examples(1)[0][:40]}” ×{g.count}" for g in open_groups))
-    for bid, state, by, counts in report.broadcasts[:3]:
-        lines.append(f"Pengumuman #{bid} ({state}, {by}): terkirim {counts.get('sent', 0)}, "
+        + escape("".join(f" · {code} {n}" for code, n in report.by_campaign[:4]
+                         if code != "tanpa kampanye")),
+    ])
+    # Cut the citizen's words before escaping them: never through an entity.
+    items = [f"❓ Belum terjawab: “{escape(g.top_examples(1)[0][:40])}” ×{g.count}"
+             for g in report.questions.open()[:3]]
+    items += [escape(f"Pengumuman #{bid} ({state}, {by}): terkirim {counts.get('sent', 0)}, "
                      f"diblokir {counts.get('blocked', 0)}, gagal {counts.get('failed', 0)}, "
                      f"tidak pasti {counts.get('unknown', 0)}")
-    return "\n".join(lines)
+              for bid, state, by, counts in report.broadcasts[:3]]
+    return fit(head, items, limit=limit).text
 
 
 def to_csv(report: Report) -> str:
     """Every aggregate as rows of section, key, sub-key, value."""
     out = io.StringIO()
-    w = csv.writer(out)
+    w = csvsafe.writer(out)
     w.writerow(["section", "key", "subkey", "value"])
     running = 0
     for day, n in report.subscribers_by_day:

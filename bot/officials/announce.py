@@ -76,7 +76,7 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
     user = update.effective_user
     assert query is not None and user is not None
     services = context.services
-    draft_id, _, op = cb.arg.partition(":")
+    draft_id, op = cb.text, cb.choice      # shapes checked by decode(); apply() bounds them
     draft = drafts_of(context).get(user.id, draft_id, services.clock.now())
     if draft is None or draft.step == "done":
         await acknowledge(query, "Kedaluwarsa")

@@ -32,9 +32,9 @@ class AllowedTo(filters.MessageFilter):
 
 
 def numbered(cb: Callback) -> tuple[int | None, str]:
-    """Admin buttons carry "<number>:<choice>": the number (None if it is not one) and choice."""
-    number, _, choice = cb.arg.partition(":")
-    return (int(number) if number.isdigit() else None), choice
+    """Admin buttons carry "<id>:<choice>": the id and the choice, as decode() checked them
+    (the id positive and bounded by its kind: a row id, or a Telegram user id)."""
+    return cb.number, cb.choice
 
 
 def roles_of(app: Application) -> Roles:

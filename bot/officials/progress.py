@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 from datetime import datetime, timedelta
+from html import escape
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -50,7 +51,7 @@ async def progress_text(services: Services, broadcast_id: int, now: datetime
         if not ended:
             lines.append(f"Sisa {p.pending} · laju {p.rate:.1f}/detik · perkiraan selesai {eta}")
     if b.state == "failed" and b.error:
-        lines.append(f"Alasan: {b.error}")
+        lines.append(f"Alasan: {escape(b.error)}")
     # Due later than a minute from now: nothing to report until then, so look less often.
     later = b.state == "scheduled" and b.not_before > iso(now + timedelta(minutes=1))
     return "\n".join(lines), ended, WAITING_SECONDS if later else PROGRESS_SECONDS

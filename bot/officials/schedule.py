@@ -4,11 +4,14 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application
 
 from bot.callbacks import Callback
 from bot.context import SuaraContext
+from bot.listing import fit
 from bot.officials.guard import add_buttons, add_command, numbered
 from bot.officials.progress import STATE_NAMES
 from bot.officials.roles import actor
@@ -29,28 +32,29 @@ async def listing(services: Services) -> tuple[str, InlineKeyboardMarkup | None]
     open_ = await list_open(services.db)
     upcoming = (await pending_sends(services.db))[:CALENDAR_SHOWN]
     calendar = [f"• {due.astimezone(services.settings.tz).strftime('%Y-%m-%d %H:%M')} "
-                f"<code>{key}</code>" for key, due in upcoming]
+                f"<code>{escape(key)}</code>" for key, due in upcoming]
     if calendar:   # not broadcasts yet: each becomes one at its time (then it is listed above)
         calendar = ["\n📆 <b>Berikutnya dari kalender konten</b> (content/schedule.yaml; jadi "
                     "pengumuman pada waktunya, lalu bisa dijeda atau dibatalkan):", *calendar]
     if not open_:
         return "\n".join(["🗓 Tidak ada pengumuman yang terjadwal, berjalan atau dijeda.",
                           *calendar]), None
-    lines = ["🗓 <b>Pengumuman terjadwal dan berjalan</b>"]
-    rows = []
+    items, rows = [], []
     for b in open_:
         counts = await outcome_counts(services.db, b.id)
         done = sum(v for k, v in counts.items() if k != "pending")
         what = f"template {b.template}" if b.template else "teks"
         when = b.not_before[:16].replace("T", " ") + " UTC"
-        lines.append(f"#{b.id} · {STATE_NAMES.get(b.state, b.state)} · {what} · oleh "
-                     f"{b.created_by} · mulai {when}"
-                     + (f" · {done}/{sum(counts.values())}" if counts else ""))
+        items.append(escape(f"#{b.id} · {STATE_NAMES.get(b.state, b.state)} · {what} · oleh "
+                            f"{b.created_by} · mulai {when}"
+                            + (f" · {done}/{sum(counts.values())}" if counts else "")))
         buttons = [InlineKeyboardButton(f"{LABELS[action]} #{b.id}",
                                         callback_data=Callback("J", f"{b.id}:{code}").encode())
                    for code, action in ACTIONS.items() if b.state in TRANSITIONS[action][0]]
         rows.append(buttons)
-    return "\n".join([*lines, *calendar]), InlineKeyboardMarkup(rows)
+    # Whole lines only, and a button row for each line shown.
+    fitted = fit("🗓 <b>Pengumuman terjadwal dan berjalan</b>", items, tail="\n".join(calendar))
+    return fitted.text, InlineKeyboardMarkup(rows[:fitted.shown])
 
 
 async def show(update: Update, context: SuaraContext) -> None:

@@ -1,14 +1,17 @@
 """The announcement flow's screens: text and buttons for each step of a draft. Buttons carry
-"1:A:<draft>:<op>"; lists carry an index into `draft.choices` so data stays under 64 bytes."""
+"1:A:<draft>:<op>"; lists carry an index into `draft.choices` so data stays under 64 bytes.
+bot/callbacks.py checked each op's shape; `_index` bounds it by the list it points into."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Callback
 from bot.content.registry import Content
+from bot.ids import parse_int
 from bot.officials.drafts import Draft
 from bot.officials.launch import describe_audience, describe_content
 from bot.services import Services
@@ -82,27 +85,28 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
     elif head == "K":           # a kecamatan (then maybe one of its desa), or "-" for all
         if arg == "-":
             draft.region = None
-        elif arg.isdigit() and int(arg) < len(regions.kecamatan):
-            draft.region = regions.kecamatan[int(arg)].code
+        elif (k := _index(arg, regions.kecamatan)) is not None:
+            draft.region = regions.kecamatan[k].code
         else:
             return False
     elif head == "D":
-        k, _, d = arg.partition(".")
-        if not (k.isdigit() and d.isdigit() and int(k) < len(regions.kecamatan)):
+        k_text, _, d_text = arg.partition(".")
+        k = _index(k_text, regions.kecamatan)
+        desas = regions.desa_of[regions.kecamatan[k].code] if k is not None else []
+        d = _index(d_text, desas)
+        if d is None:
             return False
-        desas = regions.desa_of[regions.kecamatan[int(k)].code]
-        if int(d) >= len(desas):
-            return False
-        draft.region = desas[int(d)].code
+        draft.region = desas[d].code
     elif head == "L":
         if arg not in ("-", *LANGUAGE_NAMES):
             return False
         draft.language = None if arg == "-" else arg
     elif head == "P":
         topics = list(services.content.subscription_topics)
-        if not (arg.isdigit() and int(arg) < len(topics)):
+        p = _index(arg, topics)
+        if p is None:
             return False
-        draft.topic = topics[int(arg)]
+        draft.topic = topics[p]
     elif head == "C":
         if arg == "-":
             draft.campaign = None
@@ -116,8 +120,14 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
     return True
 
 
+def _index(arg: str, items: Sequence[object]) -> int | None:
+    """An index into `items`, or None (not plain digits, or past the end)."""
+    return parse_int(arg, 0, len(items) - 1)
+
+
 def _choice(draft: Draft, arg: str) -> str | None:
-    return draft.choices[int(arg)] if arg.isdigit() and int(arg) < len(draft.choices) else None
+    i = _index(arg, draft.choices)
+    return draft.choices[i] if i is not None else None
 
 
 async def screen_for(draft: Draft, op: str, services: Services
@@ -129,8 +139,7 @@ async def screen_for(draft: Draft, op: str, services: Services
         rows = [[_b(f"Seluruh {regions.root_name}", draft, "K-")]]
         rows += _grid([_b(k.name, draft, f"K{i}") for i, k in enumerate(regions.kecamatan)], 3)
         return "🗺 Pilih kecamatan:", InlineKeyboardMarkup([*rows, back])
-    if op.startswith("K") and op != "K-":
-        i = int(op[1:])
+    if op.startswith("K") and (i := _index(op[1:], regions.kecamatan)) is not None:
         kecamatan = regions.kecamatan[i]
         rows = [[_b(f"✅ Seluruh Kec. {kecamatan.name}", draft, "o")]]
         rows += _grid([_b(d.name, draft, f"D{i}.{j}")

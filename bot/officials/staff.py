@@ -3,15 +3,17 @@ or by forwarding one of the person's messages); /audit: the audit log, or all of
 
 from __future__ import annotations
 
-import csv
 import html
 import io
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageOriginUser, Update
 from telegram.ext import Application, MessageHandler, filters
 
+from bot import csvsafe
 from bot.callbacks import Callback
 from bot.context import SuaraContext
+from bot.ids import user_id
+from bot.listing import fit
 from bot.officials.guard import add_buttons, add_command, numbered, roles_of
 from bot.officials.menus import set_official_menu
 from bot.officials.roles import ROLE_NAMES, SUPER
@@ -47,8 +49,12 @@ async def officials(update: Update, context: SuaraContext) -> None:
         await message.reply_text(_listing(context))
         return
     verb = args[0].lower()
-    target = int(args[1]) if len(args) > 1 and args[1].isdigit() else None
+    target = user_id(args[1]) if len(args) > 1 else None
     role = ROLE_WORDS.get(args[2].lower()) if len(args) > 2 else None
+    if verb in ("tambah", "add", "hapus", "remove") and len(args) > 1 and target is None:
+        await message.reply_text("⚠️ ID harus ID Telegram: angka bulat positif, tanpa spasi "
+                                 "atau tanda baca.\n\n" + USAGE)
+        return
     if verb in ("tambah", "add") and target is not None and role is not None:
         added = await services.roles.grant(services.db, target, role, user.id, now)
         await message.reply_text(f"✅ <code>{target}</code> sekarang {ROLE_NAMES[role]}." if added
@@ -113,7 +119,7 @@ async def audit_log(update: Update, context: SuaraContext) -> None:
     db = context.services.db
     if context.args and context.args[0].lower() == "csv":
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csvsafe.writer(out)
         writer.writerow(AUDIT_COLUMNS)
         async for entry in iter_audit(db):
             writer.writerow([entry.at, entry.actor, entry.action, entry.detail,
@@ -125,13 +131,16 @@ async def audit_log(update: Update, context: SuaraContext) -> None:
     if not entries:
         await message.reply_text("Log audit masih kosong.")
         return
-    lines = ["🧾 <b>Log audit</b> (20 terakhir; <code>/audit csv</code> untuk semuanya)"]
+    items = []
     for e in entries:
         extra = "".join(x for x in (f" · {e.audience}" if e.audience else "",
                                     f" · {e.count} penerima" if e.count is not None else ""))
-        lines.append(html.escape(f"{e.at[:16].replace('T', ' ')} {e.actor} {e.action} "
+        # Whole entries, each escaped on its own: a long log drops entries, never cuts one.
+        items.append(html.escape(f"{e.at[:16].replace('T', ' ')} {e.actor} {e.action} "
                                  f"{e.detail}{extra}"))
-    await message.reply_text("\n".join(lines)[:4000])
+    await message.reply_text(fit("🧾 <b>Log audit</b> (20 terakhir; <code>/audit csv</code> "
+                                 "untuk semuanya)", items,
+                                 more=lambda n: f"… dan {n} lagi (lihat /audit csv)").text)
 
 
 def register(app: Application) -> None:

@@ -89,20 +89,18 @@ async def on_button(update: Update, context: SuaraContext) -> None:
     content, lang = services.content, context.lang
     regions = services.regions
     cb = decode(query.data)
-    assert cb is not None
-    kind, arg = cb.kind, cb.arg
-    code, _, page_text = arg.partition(":")
-    page = int(page_text) if page_text.isdigit() else 0
+    assert cb is not None           # the pattern matched: its kind and shape are checked
+    kind, code, number = cb.kind, cb.text, cb.number or 0
     region = regions.get(code)
 
-    if kind == "k" and arg.isdigit():
+    if kind == "k":
         await acknowledge(query)
-        markup, page, pages = keyboards.kecamatan_picker(content, regions, lang, int(arg))
+        markup, page, pages = keyboards.kecamatan_picker(content, regions, lang, number)
         await edit_or_send(query, content.message("region_kecamatan", lang, page=page + 1,
                                                   pages=pages), markup)
     elif kind == "c" and region is not None and region.level == KECAMATAN:
         await acknowledge(query)
-        markup, page, pages = keyboards.desa_picker(content, regions, lang, code, page)
+        markup, page, pages = keyboards.desa_picker(content, regions, lang, code, number)
         await edit_or_send(query, content.message("region_desa", lang, kecamatan=region.name,
                                                   page=page + 1, pages=pages), markup)
     elif kind in ("v", "s", "y") and region is not None and region.level == DESA:
@@ -121,7 +119,7 @@ async def on_button(update: Update, context: SuaraContext) -> None:
     elif kind == "p" and region is not None and region.level == DESA:
         await acknowledge(query)
         await services.tps.refresh(services.db)
-        tps = next((t for t in services.tps.by_desa.get(code, []) if t.nomor == page), None)
+        tps = next((t for t in services.tps.by_desa.get(code, []) if t.nomor == number), None)
         if tps is None or tps.lat is None or tps.lon is None or query.message is None:
             return
         await query.message.chat.send_venue(

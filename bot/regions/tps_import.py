@@ -12,7 +12,9 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from bot import csvsafe
 from bot.content.schema import Bounds
+from bot.csvsafe import restore
 from bot.regions.tree import DESA, RegionTree
 from bot.storage.tps import Tps
 
@@ -103,7 +105,7 @@ def parse_tps_csv(data: bytes, regions: RegionTree, bounds: Bounds) -> ImportRes
 
         def cell(name: str, row: list[str] = row) -> str:
             index = positions.get(name)
-            return row[index].strip() if index is not None and index < len(row) else ""
+            return restore(row[index].strip()) if index is not None and index < len(row) else ""
 
         problems: list[str] = []
         code = cell("kode_wilayah")
@@ -164,10 +166,10 @@ def parse_tps_csv(data: bytes, regions: RegionTree, bounds: Bounds) -> ImportRes
 
 def to_csv(rows: list[Tps]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(CANONICAL)
     for t in rows:
-        writer.writerow([t.kode_wilayah, t.nomor, t.alamat,
-                         "" if t.lat is None else repr(t.lat), "" if t.lon is None else repr(t.lon),
+        # Coordinates as numbers (negative latitudes stay numbers); text cells neutralised.
+        writer.writerow([t.kode_wilayah, t.nomor, t.alamat, t.lat, t.lon,
                          t.aksesibilitas or "", t.keterangan or ""])
     return out.getvalue()

@@ -9,11 +9,12 @@ from pathlib import Path
 from bot.regions.tree import DESA, KECAMATAN, Region, RegionTree
 
 HEADER = ["kode", "nama", "tingkat", "induk"]
+# ASCII digits only: the codes travel in buttons' callback data (bot/callbacks.py).
 CODE_SHAPES = {
-    "provinsi": re.compile(r"^\d{2}$"),
-    "kabupaten_kota": re.compile(r"^\d{2}\.\d{2}$"),
-    KECAMATAN: re.compile(r"^\d{2}\.\d{2}\.\d{2}$"),
-    DESA: re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$"),
+    "provinsi": re.compile(r"^\d{2}$", re.ASCII),
+    "kabupaten_kota": re.compile(r"^\d{2}\.\d{2}$", re.ASCII),
+    KECAMATAN: re.compile(r"^\d{2}\.\d{2}\.\d{2}$", re.ASCII),
+    DESA: re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$", re.ASCII),
 }
 
 

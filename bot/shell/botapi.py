@@ -179,7 +179,9 @@ class LocalBotApi(Uploads):
     def _m_sendMessage(self, params: JSON) -> JSON:
         text = self.check_text(params.get("text"), params.get("parse_mode"))
         markup = self._check_markup(params.get("reply_markup"))
-        return self._store(params.get("chat_id"), text=text, reply_markup=markup)
+        # A message carries only an inline keyboard; a reply keyboard goes to the client.
+        inline = markup if markup and "inline_keyboard" in markup else None
+        return self._store(params.get("chat_id"), text=text, reply_markup=inline)
 
     def _m_sendChatAction(self, params: JSON) -> bool:
         self._chat(params.get("chat_id"))

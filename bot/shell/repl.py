@@ -20,6 +20,7 @@ from telegram import Update
 
 from bot import PROJECT_ROOT
 from bot.app import build_application, close_offline, open_offline
+from bot.ids import parse_int
 from bot.settings import Settings
 from bot.shell.botapi import Call, LocalBotApi, LocalRequest
 
@@ -143,8 +144,8 @@ async def run_shell(settings: Settings, lang: str = "id", name: str = "Warga",
                 payload["message"].pop("text")
                 payload["message"]["location"] = {"latitude": lat, "longitude": lon}
                 await send(payload)
-            elif text.isdigit() and 1 <= int(text) <= len(terminal.buttons):
-                chat_id, message_id, data = terminal.buttons[int(text) - 1]
+            elif (pressed := parse_int(text, 1, len(terminal.buttons))) is not None:
+                chat_id, message_id, data = terminal.buttons[pressed - 1]
                 held = api.messages.get((chat_id, message_id))
                 if held is None:
                     print("(that message is gone)")

@@ -96,7 +96,7 @@ class Database:
                         self.breaker_seconds)
 
     def write_trouble(self) -> str | None:
-        """The last write failure, if no write has succeeded since (for /healthz)."""
+        """The last write failure, if no write has succeeded since (for /readyz)."""
         if self.last_error and self.last_error_at > self.last_ok_at:
             return self.last_error
         return None

@@ -1,7 +1,7 @@
-"""Is the database answering, and can it be written? (for /healthz)
+"""Is the database answering, and can it be written? (for /readyz)
 
 Probed on a connection of its own, in a thread: the bot's connection may be waiting behind a
-locked database, and /healthz must answer all the same."""
+locked database, and /readyz must answer all the same."""
 
 from __future__ import annotations
 

@@ -147,3 +147,11 @@ def test_a_source_found_without_its_address_is_named_without_a_link(content_copy
     answer = content.answer("cara_mencoblos", "id")
     assert content.sources["contoh_tatacara"].title in answer
     assert "harian-contoh.example" not in answer and 'href="None"' not in answer
+
+
+def test_topic_ids_must_fit_in_a_button(content_copy: Path) -> None:
+    """Topic ids travel in callback data, which the bot reads back only as ASCII."""
+    edit(content_copy / "subscription_topics.yaml", "countdown:\n", "hitung_mundur²:\n")
+    found = problems(content_copy)
+    assert any("subscription_topics.yaml" in p and "hitung_mundur²" in p and "ASCII" in p
+               for p in found), found

@@ -1,9 +1,10 @@
 """Fault scenarios against `python -m bot run` as a real process, shared by the fault tests
 (short faults, FAULT_SECONDS, default 3) and benchmarks/faults.py (a minute each).
 
-Citizens ask at a steady rate before, during and after the fault; /healthz is sampled twice a
-second. Measured: questions answered and how late, what /healthz said during the fault, how
-long after the fault cleared until answers and health were back, and what the log said.
+Citizens ask at a steady rate before, during and after the fault; /readyz and /livez are
+sampled twice a second. Measured: questions answered and how late, what readiness and liveness
+said during the fault, how long after the fault cleared until answers and readiness were back,
+and what the log said.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ class Outcome:
     asked: int = 0
     answered: int = 0
     latencies: list[float] = field(default_factory=list)        # of answered questions
-    health_during: set[str] = field(default_factory=set)        # statuses seen in the fault
+    health_during: set[str] = field(default_factory=set)        # /readyz seen in the fault
+    alive_during: set[str] = field(default_factory=set)         # /livez seen in the fault
     answers_back_after: float | None = None    # fault end -> first answer to a new question
-    healthy_after: float | None = None         # fault end -> /healthz 200 again
+    healthy_after: float | None = None         # fault end -> /readyz 200 again
     log_mentions: int = 0                      # log lines about the fault (warnings, errors)
     exit_code: int | None = None
     unanswered_after: int = 0                  # asked after recovery, never answered
@@ -51,9 +53,10 @@ class Outcome:
         back = f"{self.answers_back_after:.1f} s" if self.answers_back_after is not None else "never"
         healthy = f"{self.healthy_after:.1f} s" if self.healthy_after is not None else "never"
         return (f"{self.kind:<12} {self.seconds:>4.0f} s fault: answered {self.answered}/"
-                f"{self.asked}, median {p50:.2f} s, worst {worst:.1f} s; /healthz during: "
-                f"{'/'.join(sorted(self.health_during)) or '-'}; answers back {back}, "
-                f"healthy {healthy} after it cleared; {self.duplicates} duplicates; "
+                f"{self.asked}, median {p50:.2f} s, worst {worst:.1f} s; /readyz during: "
+                f"{'/'.join(sorted(self.health_during)) or '-'}, /livez "
+                f"{'/'.join(sorted(self.alive_during)) or '-'}; answers back {back}, "
+                f"ready {healthy} after it cleared; {self.duplicates} duplicates; "
                 f"{self.log_mentions} log lines; exit {self.exit_code}")
 
 
@@ -76,9 +79,9 @@ class _Lock:
             conn.close()
 
 
-async def _health(session: aiohttp.ClientSession, port: int) -> str:
+async def _health(session: aiohttp.ClientSession, port: int, path: str = "/readyz") -> str:
     try:
-        async with session.get(f"http://127.0.0.1:{port}/healthz",
+        async with session.get(f"http://127.0.0.1:{port}{path}",
                                timeout=aiohttp.ClientTimeout(total=2)) as response:
             return "200" if response.status == 200 else str(response.status)
     except Exception:
@@ -102,6 +105,7 @@ async def run_fault(kind: str, seconds: float, folder: Path, rate: float = 4.0,
     fault_start = fault_end = 0.0
     user_ids = iter(range(10_000, 1_000_000))
     health: list[tuple[float, str]] = []
+    alive: list[tuple[float, str]] = []
     lock: _Lock | None = None
     try:
         async with aiohttp.ClientSession() as session:
@@ -126,6 +130,7 @@ async def run_fault(kind: str, seconds: float, folder: Path, rate: float = 4.0,
                 server.push(message=updates.message(server.api, QUESTION, updates.user(uid)))
                 if now >= next_health:
                     health.append((now, await _health(session, port)))
+                    alive.append((now, await _health(session, port, "/livez")))
                     next_health = now + 0.5
                 for call in server.sent():
                     chat = int(call.params.get("chat_id", 0))
@@ -154,6 +159,7 @@ async def run_fault(kind: str, seconds: float, folder: Path, rate: float = 4.0,
     outcome.latencies = [answered[u] - asked[u] for u in answered]
     # Samples well inside the fault (the first and last half second may straddle its edges).
     outcome.health_during = {h for t, h in health if fault_start + 0.5 <= t <= fault_end - 0.5}
+    outcome.alive_during = {h for t, h in alive if fault_start + 0.5 <= t <= fault_end - 0.5}
     after = [a for u, a in answered.items() if asked[u] >= fault_end]
     outcome.answers_back_after = (min(after) - fault_end) if after else None
     healthy = [t for t, h in health if t >= fault_end and h == "200"]

@@ -14,3 +14,13 @@ class StrictBotApi(LocalBotApi):
         if problem:
             raise ApiError(400, problem)
         return str(text)
+
+    def _caption(self, params: dict[str, Any]) -> str | None:
+        caption = params.get("caption")
+        if caption is None or caption == "":
+            return caption
+        found = telegram_html.problem(caption, params.get("parse_mode"), telegram_html.MAX_CAPTION)
+        if found:
+            raise ApiError(400, found.replace("can't parse entities", "can't parse entities in "
+                                              "the caption"))
+        return str(caption)

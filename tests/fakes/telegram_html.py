@@ -10,6 +10,7 @@ ones. The length is what Telegram counts: UTF-16 code units of the text after pa
 from __future__ import annotations
 
 MAX_TEXT = 4096
+MAX_CAPTION = 1024
 # tag -> (required attributes, allowed attributes)
 TAGS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
     **{t: (frozenset(), frozenset()) for t in ("b", "strong", "i", "em", "u", "ins", "s",
@@ -113,7 +114,7 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def problem(text: str, parse_mode: str | None) -> str | None:
+def problem(text: str, parse_mode: str | None, limit: int = MAX_TEXT) -> str | None:
     """What the Bot API would answer (400 description), or None when it would accept it."""
     if not isinstance(text, str) or not text.strip():
         return "Bad Request: message text is empty"
@@ -123,6 +124,7 @@ def problem(text: str, parse_mode: str | None) -> str | None:
         return f"Bad Request: can't parse entities: {exc}"
     if not plain.strip():
         return "Bad Request: message text is empty"
-    if utf16_length(plain) > MAX_TEXT:
-        return "Bad Request: message is too long"
+    if utf16_length(plain) > limit:
+        return "Bad Request: message is too long" if limit == MAX_TEXT \
+            else "Bad Request: message caption is too long"
     return None
