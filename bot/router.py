@@ -14,6 +14,7 @@ from telegram.ext import Application, MessageHandler, filters
 from bot import keyboards
 from bot.account.tracking import addressed_to_bot
 from bot.context import SuaraContext
+from bot.faq.forwards import strip_forward
 from bot.faq.handlers import answer_question
 from bot.faq.language import detect_language
 from bot.redaction import looks_like_nik
@@ -45,7 +46,7 @@ async def on_text(update: Update, context: SuaraContext) -> None:
 async def _route(update: Update, context: SuaraContext) -> str:
     """Answer one free-text message; returns what it got, for the metrics."""
     services = context.services
-    text = question_text(update, context.bot.username)
+    text, _ = strip_forward(question_text(update, context.bot.username))
     if len(text) > MAX_QUESTION_CHARS:
         await say(update, context, "too_long", limit=MAX_QUESTION_CHARS)
         return "too_long"

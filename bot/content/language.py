@@ -23,9 +23,6 @@ class Scope(Strict):
     # The asker's own procedure (moving their vote, working or studying there): answered
     # whatever place it names.
     procedure: list[Phrase] = Field(default_factory=list)
-    # Other services; declined unless the question also says something about voting.
-    unrelated: list[Phrase] = Field(default_factory=list)
-    voting: list[Phrase] = Field(default_factory=list)
 
 
 # ---- dialect.yaml (optional) -------------------------------------------------------------

@@ -88,8 +88,6 @@ class Matcher:
         self._own_place = tuple(" ".join(w for w in self.normalizer.raw_words(name)
                                          if w not in ("kabupaten", "kota"))
                                 for name in content.place_and_year[:2])
-        self._unrelated = tuple(scope.unrelated) if scope else ()
-        self._voting = tuple(scope.voting) if scope else ()
         self._triggers = [(re.compile(t, re.IGNORECASE), eid) for eid, loaded in content.entries.items()
                           for t in loaded.entry.triggers]
         fields: dict[str, list[tuple[float, list[str]]]] = {}
@@ -170,18 +168,16 @@ class Matcher:
     def out_of_scope(self, text: str) -> bool:
         """Out of scope (content/scope.yaml): a question about another place's results,
         candidates, polling stations or dates (unless it is about the asker's own procedure,
-        or names this deployment's place too), or about another service with no word of
-        voting in it."""
+        or names this deployment's place too). Off-topic questions of other kinds are the
+        answer model's `decline`, learned, not listed."""
         words = " " + " ".join(self.normalizer.raw_words(text)) + " "
 
         def says(phrases: tuple[str, ...]) -> bool:
             # Whole words; a phrase of 5+ letters also with an ending ("kelahirannya").
             return any(f" {p} " in words or (len(p) >= 5 and f" {p}" in words) for p in phrases)
 
-        if says(self._elsewhere) and says(self._scope_topics) and not says(self._procedure) \
-                and not says(self._own_place):
-            return True
-        return says(self._unrelated) and not says(self._voting)
+        return says(self._elsewhere) and says(self._scope_topics) and not says(self._procedure) \
+            and not says(self._own_place)
 
     def triggered(self, text: str) -> str | None:
         """The entry whose trigger the question matches, if any (content's `triggers`)."""

@@ -16,6 +16,7 @@ from bot.content.registry import Content
 from bot.content.training import KINDS
 from bot.faq.calibration import fit_stage, near_duplicate_groups
 from bot.faq.embeddings import VectorStore
+from bot.faq.forwards import strip_forward
 from bot.faq.learned import Sample, Stage, Targets, fingerprint, load_cached, save_cached
 from bot.faq.normalize import Normalizer
 from bot.faq.semantic import context_words, model_input
@@ -47,8 +48,9 @@ def samples(content: Content, normalizer: Normalizer) -> tuple[list[Sample], lis
         # themselves are cross-validated, each its own group.
         return [], [Sample(s.text, s.norm, s.labels, n) for n, s in enumerate(examples)]
     groups = near_duplicate_groups([m.text for m in labelled])
-    messages = [Sample(m.text, normalise(m.text), m.labels, int(g))
-                for m, g in zip(labelled, groups, strict=True)]
+    texts = [strip_forward(m.text)[0] for m in labelled]    # read as the router reads them
+    messages = [Sample(t, normalise(t), m.labels, int(g))
+                for t, m, g in zip(texts, labelled, groups, strict=True)]
     return examples, messages
 
 
