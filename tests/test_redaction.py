@@ -55,6 +55,10 @@ def test_a_nik_is_recognised_however_it_is_separated() -> None:
 
 
 async def test_a_question_with_separated_numbers_is_stored_masked(harness: Harness) -> None:
+    from bot.faq.cascade import AnswerCascade
+
+    services = harness.app.services
+    services.answers = AnswerCascade(services.matcher)   # keywords: the sky goes unanswered
     calls = await harness.text("kenapa langit biru? nik 1603/0123/4567/8901 hp 0812_3456_7890 "
                                "email budi.santoso @ gmail.com")
     assert "Jangan bagikan NIK" in texts(calls)[0]

@@ -26,8 +26,7 @@ STOPWORDS = frozenset(
     at for with it its this that these those please there here and or as by so just about
     what if am someone somebody him his her she he they them their any some tell know want
     going make sure really also then now us
-    sekali sangat amat
-    e eh em emm hm hmm uh um uhm erm anu lho loh
+    sekali sangat amat e eh em emm hm hmm uh um uhm erm anu lho loh
     hi hello halo hai selamat pagi siang sore malam
     """.split()
 )

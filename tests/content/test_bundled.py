@@ -5,6 +5,7 @@ what the issues required it to cover; and every source it cites comes from the f
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -97,31 +98,57 @@ def test_requests_to_take_sides_get_the_neutral_answer(bundled_content: Content,
     assert Matcher(bundled_content).match(question).entry_ids == ("siapa_terbaik",)
 
 
-DEVSET = PROJECT_ROOT.parent / "shared" / "eval" / "questions-dev.json"
-
-
-@pytest.mark.skipif(not DEVSET.exists(), reason="../shared/eval is not beside this checkout")
-def test_no_example_question_is_a_near_copy_of_the_development_set(bundled_content: Content) -> None:
-    """The dev set measures questions nobody here wrote: content examples stay below 0.85
-    similarity to every one of them, after normalisation."""
-    import json
-
-    from rapidfuzz import fuzz
+def test_no_example_question_is_a_near_copy_of_a_labelled_message(bundled_content: Content) -> None:
+    """The labelled messages (content/training/) are training data, written by people who never
+    saw the content: content examples stay below 0.85 similarity to every one of them, after
+    normalisation, so that cross-validation measures questions nobody here wrote."""
+    from rapidfuzz import fuzz, process
 
     from bot.faq.matcher import Matcher
 
     normalizer = Matcher(bundled_content).normalizer
-    dev = [" ".join(normalizer.terms(q["q"]))
-           for q in json.loads(DEVSET.read_text(encoding="utf-8"))["questions"]]
+    labelled = [" ".join(normalizer.terms(m.text)) for m in bundled_content.training]
+    assert len(labelled) > 500
     near = []
     for entry in bundled_content.entries.values():
         for lang in ("id", "en"):
             text = entry.entry.text(lang)
             for example in (text.title, *text.questions):
                 terms = " ".join(normalizer.terms(example))
-                if max(fuzz.ratio(terms, d) for d in dev) >= 85:
+                if process.extractOne(terms, labelled, scorer=fuzz.ratio, score_cutoff=85):
                     near.append((entry.id, example))
     assert near == []
+
+
+WORD = re.compile(r"[a-z0-9]+")
+
+
+def test_no_phrase_of_a_labelled_message_is_in_our_matching_words(bundled_content: Content) -> None:
+    """Examples, keywords, triggers and scope phrases stay in our own words: none of three words
+    or more is found verbatim in a labelled message unless an answer says it too (then it is
+    the content's own wording)."""
+    content = bundled_content
+    ours: list[tuple[str, str]] = []
+    for entry in content.entries.values():
+        for lang in ("id", "en"):
+            text = entry.entry.text(lang)
+            ours += [(f"{entry.id}.{lang}", p) for p in (*text.questions, *text.keywords)]
+        for trigger in entry.entry.triggers:   # the literal runs of words of a pattern
+            ours += [(f"{entry.id}.triggers", run)
+                     for run in re.split(r"[\\()\[\]|?*+{}^$.]", trigger)]
+    if content.scope is not None:
+        scope = content.scope
+        ours += [("scope.yaml", p) for p in (*scope.elsewhere, *scope.topics, *scope.procedure)]
+    answers = " ".join(" ".join(WORD.findall(content.answer(eid, lang).lower()))
+                       for eid in content.entries for lang in ("id", "en"))
+    labelled = [f" {' '.join(WORD.findall(m.text.lower()))} " for m in content.training]
+    copied = []
+    for where, phrase in ours:
+        words = " ".join(WORD.findall(phrase.lower()))
+        if len(words.split()) >= 3 and words not in answers \
+                and any(f" {words} " in message for message in labelled):
+            copied.append(f"{where}: {phrase!r}")
+    assert copied == []
 
 
 COVERAGE = Path(__file__).with_name("facts_coverage.yaml")
