@@ -6,7 +6,7 @@ import asyncio
 import shutil
 from pathlib import Path
 
-from bot import PROJECT_ROOT
+from tests.conftest import FIXTURE_CONTENT
 from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
 from tests.fakes.subscribers import bulk_subscribe
@@ -22,7 +22,7 @@ TEMPLATE = """  rapat_warga:
 async def test_a_removed_template_fails_its_broadcast_and_the_next_one_reaches_everyone(
         tmp_path: Path) -> None:
     content = tmp_path / "content"
-    shutil.copytree(PROJECT_ROOT / "content", content)
+    shutil.copytree(FIXTURE_CONTENT, content)
     schedule = content / "schedule.yaml"
     original = schedule.read_text(encoding="utf-8")
     schedule.write_text(original.replace("templates:\n", "templates:\n" + TEMPLATE, 1),

@@ -5,9 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import PROJECT_ROOT
 from bot.content.registry import Content, ContentError, load_content
-from bot.faq.evaluation import load_labelled
 from bot.regions.loader import load_regions
 from tests.conftest import FIXTURE_CONTENT
 
@@ -55,14 +53,6 @@ def test_not_place_questions(content: Content, text: str) -> None:
 def test_unknown_named_place_is_still_a_place_question(content: Content) -> None:
     query = load_regions(content).find_place("tps di desa sukamakmurjaya")
     assert query.is_place_question and query.matches == []
-
-
-def test_no_faq_question_is_taken_for_a_place(bundled_content: Content) -> None:
-    # A content test: the labelled questions are about the bundled election.
-    tree = load_regions(bundled_content)
-    items = load_labelled(PROJECT_ROOT / "tests" / "faq" / "questions.tsv")
-    diverted = [i.question for i in items if tree.find_place(i.question).is_place_question]
-    assert diverted == []
 
 
 @pytest.fixture
