@@ -95,8 +95,8 @@ def thresholds(oof: OutOfFold, confidence: np.ndarray, targets: Targets) -> tupl
 
 
 def fit_stage(examples: Sequence[Sample], messages: Sequence[Sample], dense: np.ndarray | None,
-              targets: Targets, kinds: frozenset[str],
-              stop: threading.Event | None = None) -> tuple[Stage, OutOfFold]:
+              targets: Targets, kinds: frozenset[str], stop: threading.Event | None = None,
+              vectorizers: list | None = None) -> tuple[Stage, OutOfFold]:
     """A stage trained on everything, calibrated and thresholded on its out-of-fold runs."""
     from sklearn.isotonic import IsotonicRegression
 
@@ -107,7 +107,7 @@ def fit_stage(examples: Sequence[Sample], messages: Sequence[Sample], dense: np.
     answer_at, suggest_at = thresholds(oof, confidence, targets)
     if stop is not None and stop.is_set():
         raise InterruptedError("training stopped")
-    vectorizers, svm = fit_svm([*examples, *messages], dense, targets)
+    vectorizers, svm = fit_svm([*examples, *messages], dense, targets, vectorizers)
     stage = Stage(vectorizers, svm, calibrator, targets.dense_weight if dense is not None else 0.0,
                   answer_at, suggest_at)
     return stage, oof

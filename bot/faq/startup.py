@@ -51,7 +51,7 @@ async def _load_answers(services: Services, stop: threading.Event) -> None:
             pool.shutdown(wait=False)
             return
         store = VectorStore(cache, embedder)
-        second = await loop.run_in_executor(pool, trainer.second, store, stop)
+        second = await loop.run_in_executor(pool, trainer.second, store, stop, first)
     except (InterruptedError, Stopped):
         pool.shutdown(wait=False, cancel_futures=True)
         raise InterruptedError("answer model: stopped") from None

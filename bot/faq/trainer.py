@@ -83,15 +83,19 @@ class Trainer:
                  stage.answer_at, stage.suggest_at)
         return stage
 
-    def second(self, store: VectorStore, stop: threading.Event | None = None) -> Stage:
+    def second(self, store: VectorStore, stop: threading.Event | None = None,
+               first: Stage | None = None) -> Stage:
+        """The second stage; given the first, it shares its vectorizers (same samples)."""
         everything = [*self.examples, *self.messages]
         path = self.cache_dir / f"stage2-{fingerprint(self._key, store.embedder.version)}.pkl"
         stage = load_cached(path)
         if isinstance(stage, Stage):
+            if first is not None:   # trained with the first's vectorizers: one copy in memory
+                stage.vectorizers, stage._fast = first.vectorizers, None
             return stage
         dense = store.vectors(model_texts(self.content, everything), "query", stop)
         stage, _ = fit_stage(self.examples, self.messages, np.asarray(dense), self.targets,
-                             self.kinds, stop)
+                             self.kinds, stop, first.vectorizers if first is not None else None)
         save_cached(path, stage)
         log.info("answer model: second stage trained (answers at %.2f, offers choices at %.2f)",
                  stage.answer_at, stage.suggest_at)
