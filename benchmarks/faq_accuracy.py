@@ -1,16 +1,13 @@
-"""How well the bot answers, measured two ways.
+"""How well the bot answers our own question sets, written in our own words and never trained
+on (the labelled corpus in content/training/ is the model's; benchmarks/answer_cv.py measures
+it cross-validated):
 
-1. The independent development set (../shared/eval/questions-dev.json, written by people who
-   never saw the content) through the full Application, judged on the reply's own text
-   (benchmarks/devset.py). Thresholds are chosen on the odd-numbered items only; the figure
-   that counts is the even half's. Targets (issue 7, even half): core >= 85% (core depth,
-   declines and take-sides included), overall >= 75%, off-topic declines >= 95%, take-sides
-   100% neutral.
-2. The project's own labelled set (tests/faq/questions.tsv), at the matcher: top-1 and
-   off-topic fallbacks. Near-copies of the content's example questions were removed from it
-   (similarity >= 0.85 after normalisation), so it no longer measures recall of the phrasing.
+1. tests/faq/hard.tsv, check.tsv and questions.tsv through the full Application: right when the
+   reply is the expected entry's answer (it opens with the entry's title), or a decline;
+2. questions.tsv at the keywords alone (bot/faq/matcher.py, which answers until the answer
+   model is trained): top-1 and off-topic fallbacks.
 
-    python -m benchmarks.faq_accuracy [--content DIR] [--devset FILE] [--misses]
+    python -m benchmarks.faq_accuracy [--content DIR] [--misses] [--semantic-threads 0]
 """
 
 from __future__ import annotations
@@ -33,38 +30,8 @@ from bot.faq.matcher import Matcher
 from bot.faq.normalize import Normalizer
 from bot.settings import load_settings
 
-DEVSET = PROJECT_ROOT.parent / "shared" / "eval" / "questions-dev.json"
 # During the campaign, two weeks before voting day (09:00 WIB): the moment the set is about.
 DURING_CAMPAIGN = datetime(2024, 11, 13, 2, 0, tzinfo=UTC)
-
-
-def core(result: devset.Result) -> bool:
-    return result.item.depth == "core" or result.item.fallback or result.item.neutral
-
-
-def print_devset(report: devset.Report, show_misses: str | None) -> None:
-    print(f"development set: {len(report.results)} questions through the full Application")
-    for name, parity in (("tuning half (odd items)", 1), ("REPORTED half (even items)", 0)):
-        half = devset.Report([r for r in report.results if r.item.index % 2 == parity])
-        overall, right, total = half.share()
-        core_share, core_right, core_total = half.share(core)
-        declines = half.share(lambda r: r.item.fallback)
-        neutral = half.share(lambda r: r.item.neutral)
-        print(f"  {name}: overall {overall:.1%} ({right}/{total}); core {core_share:.1%} "
-              f"({core_right}/{core_total}); off-topic declines {declines[0]:.0%} "
-              f"({declines[1]}/{declines[2]}); take-sides neutral {neutral[0]:.0%} "
-              f"({neutral[1]}/{neutral[2]})")
-    print("  targets (even half): core >= 85%, overall >= 75%, declines >= 95%, neutral 100%")
-    print("\n".join(devset.breakdown(report)))
-    misses = [r for r in report.results if not r.correct]
-    print(f"  misses: {len(misses)}")
-    if show_misses:
-        for r in misses:
-            if show_misses == "odd" and r.item.index % 2 == 0:
-                continue
-            kind = "should decline" if r.item.fallback else r.item.depth
-            print(f"  #{r.item.index} [{kind}, {r.item.lang}, {r.item.style}] {r.item.q!r}\n"
-                  f"      -> {r.reply[:160]!r}")
 
 
 def print_own(content_dir: Path) -> None:
@@ -118,19 +85,11 @@ def through_app(content: Content, items: list[devset.Item], declines: list[str],
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--content", type=Path, default=PROJECT_ROOT / "content")
-    parser.add_argument("--devset", type=Path, default=DEVSET)
-    parser.add_argument("--misses", nargs="?", const="all", choices=("all", "odd"),
-                        help="print every miss with the reply (odd: the tuning half's only)")
+    parser.add_argument("--misses", action="store_true", help="print every miss with the reply")
     parser.add_argument("--semantic-threads", type=int, default=2,
-                        help="SEMANTIC_THREADS for the run (0 = keywords only)")
+                        help="SEMANTIC_THREADS for the run (0 = the first stage alone)")
     args = parser.parse_args()
     content = load_content(args.content)
-    if args.devset.exists():
-        items, fallback_any = devset.load(args.devset)
-        print_devset(through_app(content, items, fallback_any, args.semantic_threads),
-                     args.misses)
-    else:
-        print(f"development set not found at {args.devset}; skipped")
     normalizer = Matcher(content).normalizer      # to tell each question's language
     for path in (HARD, CHECK, OWN):
         items, declines = own_items(content, normalizer, path)
