@@ -34,6 +34,7 @@ from bot.faq.matcher import Matcher
 from bot.faq.semantic import SemanticIndex, load_embedder
 from bot.handlers import register_all
 from bot.insights import charts
+from bot.officials.approval import held_notifier
 from bot.officials.menus import register_official_menus
 from bot.officials.roles import Roles
 from bot.regions.directory import TpsDirectory
@@ -270,6 +271,8 @@ def build_application(settings: Settings, *, token: str | None = None,
     elif serve == "polling" and settings.health_port:
         services.http = WebServer(app, settings.webhook_listen, settings.health_port)
     register_all(app)
+    if services.engine is not None:     # a broadcast the two-person rule holds: ask officials
+        services.engine.on_hold = held_notifier(app)
     return app
 
 

@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from bot.storage.db import Database
+from bot.storage.db import Database, iso
+from bot.storage.officials import add_approval, add_audit
 from bot.storage.subscriptions import audience_sql
 
-STATES = ("scheduled", "sending", "paused", "done", "cancelled", "failed")
+# 'held': the two-person rule stopped it when its recipients were fixed (see start_sending).
+STATES = ("scheduled", "sending", "paused", "held", "done", "cancelled", "failed")
 FINAL_STATES = ("done", "cancelled", "failed")
 OUTCOMES = ("sent", "blocked", "failed", "capped", "unknown", "rate_limited")
 COLUMNS = ("id, created_at, created_by, text, template, topic, region, language, urgent, "
            "not_before, state, schedule_key, snapshotted, started_at, finished_at, errors, error, "
-           "campaign, approved_by")
+           "campaign, approved_by, approved_count")
 # What each control action may change: from which states, to which.
 TRANSITIONS = {
     "pause": (("scheduled", "sending"), "paused"),
     "resume": (("paused",), "scheduled"),
-    "cancel": (("scheduled", "sending", "paused"), "cancelled"),
+    "cancel": (("scheduled", "sending", "paused", "held"), "cancelled"),
 }
 
 
@@ -43,6 +45,7 @@ class Broadcast:
     error: str | None = None     # why it failed, or the last error
     campaign: str | None = None  # audience: only citizens this campaign brought in
     approved_by: str | None = None   # the second official, under the two-person rule
+    approved_count: int | None = None   # how many recipients the second official approved
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,6 @@ class Outcome:
     attempts: int
 
 
-def iso(moment: datetime) -> str:
-    """Timestamps are stored in UTC, so that comparing them as text is comparing instants."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime")
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
 def _broadcast(row: object) -> Broadcast:
     values = list(row)  # type: ignore[call-overload]
     values[8] = bool(values[8])
@@ -81,14 +77,14 @@ async def create_broadcast(db: Database, *, created_by: str, topic: str, not_bef
                            region: str | None = None, language: str | None = None,
                            urgent: bool = False, schedule_key: str | None = None,
                            campaign: str | None = None, approved_by: str | None = None,
-                           commit: bool = True) -> int:
+                           approved_count: int | None = None, commit: bool = True) -> int:
     if (text is None) == (template is None):
         raise ValueError("a broadcast has either a text or a template")
     sql = ("INSERT INTO broadcasts (created_at, created_by, text, template, topic, region,"
-           " language, urgent, not_before, state, schedule_key, campaign, approved_by)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)")
+           " language, urgent, not_before, state, schedule_key, campaign, approved_by,"
+           " approved_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)")
     params = (iso(now), created_by, text, template, topic, region, language, int(urgent),
-              iso(not_before), schedule_key, campaign, approved_by)
+              iso(not_before), schedule_key, campaign, approved_by, approved_count)
     # Inside a caller's transaction (commit=False) the statement joins it; else its own.
     cur = await (db.write(sql, params) if commit else db.conn.execute(sql, params))
     assert cur.lastrowid is not None
@@ -109,9 +105,10 @@ async def list_broadcasts(db: Database, limit: int = 50) -> list[Broadcast]:
 
 
 async def list_open(db: Database, limit: int = 20) -> list[Broadcast]:
-    """Scheduled, sending and paused broadcasts, the soonest first."""
+    """Scheduled, sending, paused and held broadcasts, the soonest first."""
     async with db.conn.execute(
-            f"SELECT {COLUMNS} FROM broadcasts WHERE state IN ('scheduled', 'sending', 'paused')"
+            f"SELECT {COLUMNS} FROM broadcasts"
+            " WHERE state IN ('scheduled', 'sending', 'paused', 'held')"
             " ORDER BY not_before, id LIMIT ?", (limit,)) as cur:
         return [_broadcast(r) for r in await cur.fetchall()]
 
@@ -148,24 +145,91 @@ async def next_runnable(db: Database, now: datetime) -> Broadcast | None:
     return _broadcast(row) if row else None
 
 
-async def start_sending(db: Database, broadcast: Broadcast, now: datetime) -> int:
-    """Claim the broadcast and, the first time, fix its recipients in one transaction."""
+@dataclass(frozen=True)
+class Held:
+    """A broadcast the two-person rule stopped as its recipients were fixed."""
+    broadcast_id: int
+    approval_id: int       # the request a second official answers
+    requested_by: int      # the official whose broadcast it is
+    recipients: int        # fixed now, more than `limit`
+    limit: int
+
+
+@dataclass(frozen=True)
+class Started:
+    recipients: int             # fixed now; 0 when they had been fixed before
+    held: Held | None = None    # set when it must wait for a second official instead
+
+
+def _official(created_by: str) -> int | None:
+    """The Telegram official who made a broadcast ("tg:<id>"), if one did."""
+    prefix, _, number = created_by.partition(":")
+    return int(number) if prefix == "tg" and number.isascii() and number.isdigit() else None
+
+
+async def start_sending(db: Database, broadcast: Broadcast, now: datetime,
+                        limit: int | None = None) -> Started:
+    """Claim the broadcast and, the first time, fix its recipients, in one transaction.
+
+    `limit` is the two-person rule for an official's broadcast: when more recipients than that
+    are fixed, the broadcast is 'held' instead, with an approval request for a second official,
+    and nothing is sent until one approves (release_held). Either way the real count is audited:
+    the count an official confirmed may be older."""
     async with db.transaction() as conn:
-        await conn.execute(
+        claimed = await conn.execute(
             "UPDATE broadcasts SET state = 'sending', started_at = COALESCE(started_at, ?)"
             " WHERE id = ? AND state IN ('scheduled', 'sending')", (iso(now), broadcast.id))
-        added = 0
-        if not broadcast.snapshotted:
-            where, params = audience_sql(broadcast.topic, broadcast.region, broadcast.language,
-                                         broadcast.campaign)
-            cur = await conn.execute(
-                "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, language, region)"
-                f" SELECT ?, u.user_id, u.language, u.region_code FROM subscriptions s"
-                f" JOIN users u ON u.user_id = s.user_id WHERE {where}",
-                (broadcast.id, *params))
-            added = cur.rowcount
-            await conn.execute("UPDATE broadcasts SET snapshotted = 1 WHERE id = ?", (broadcast.id,))
-    return added
+        if broadcast.snapshotted or claimed.rowcount == 0:   # or paused/cancelled meanwhile
+            return Started(0)
+        where, params = audience_sql(broadcast.topic, broadcast.region, broadcast.language,
+                                     broadcast.campaign)
+        cur = await conn.execute(
+            "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, language, region)"
+            f" SELECT ?, u.user_id, u.language, u.region_code FROM subscriptions s"
+            f" JOIN users u ON u.user_id = s.user_id WHERE {where}",
+            (broadcast.id, *params))
+        added = cur.rowcount
+        await conn.execute("UPDATE broadcasts SET snapshotted = 1 WHERE id = ?", (broadcast.id,))
+        official = _official(broadcast.created_by)
+        if official is None or limit is None or added <= limit:
+            if official is not None or broadcast.created_by == "cli":   # not the calendar's
+                await add_audit(conn, now, "bot", "broadcast.start",
+                                f"#{broadcast.id}: penerima ditetapkan", count=added)
+            return Started(added)
+        await conn.execute("UPDATE broadcasts SET state = 'held' WHERE id = ?", (broadcast.id,))
+        approval = await add_approval(conn, official, {"held": True, "limit": limit}, added, now,
+                                      broadcast_id=broadcast.id)
+        await add_audit(conn, now, "bot", "broadcast.hold",
+                        f"#{broadcast.id}: {added} penerima, melebihi {limit}; menunggu "
+                        f"persetujuan (permintaan {approval})", count=added)
+    return Started(added, Held(broadcast.id, approval, official, added, limit))
+
+
+async def release_held(db: Database, broadcast_id: int, approved_by: str, approved: int
+                       ) -> int | None:
+    """A second official approved a held broadcast: it goes out to the recipients fixed when it
+    was held, less any who have left its audience since (never more). Their number, or None
+    when it was no longer held."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE broadcasts SET state = 'scheduled', approved_by = ?, approved_count = ?"
+            " WHERE id = ? AND state = 'held'", (approved_by, approved, broadcast_id))
+        if cur.rowcount == 0:
+            return None
+        async with conn.execute(
+                "SELECT topic, region, language, campaign FROM broadcasts WHERE id = ?",
+                (broadcast_id,)) as rows:
+            row = await rows.fetchone()
+        assert row is not None
+        where, params = audience_sql(row[0], row[1], row[2], row[3])
+        await conn.execute(
+            "DELETE FROM deliveries WHERE broadcast_id = ? AND outcome IS NULL AND user_id NOT IN"
+            f" (SELECT s.user_id FROM subscriptions s JOIN users u ON u.user_id = s.user_id"
+            f" WHERE {where})", (broadcast_id, *params))
+        async with conn.execute("SELECT COUNT(*) FROM deliveries WHERE broadcast_id = ?",
+                                (broadcast_id,)) as rows:
+            count = await rows.fetchone()
+    return int(count[0]) if count else 0
 
 
 async def pending_batch(db: Database, broadcast_id: int, after_user: int, limit: int,

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.storage.broadcasts import iso
-from bot.storage.db import Database
+import aiosqlite
+
+from bot.storage.db import Database, iso
 
 ROLES = ("announcer", "campaign_manager", "viewer")
 AUDIT_COLUMNS = ("at", "actor", "action", "detail", "audience", "count")
@@ -35,6 +36,12 @@ class Approval:
     state: str
     decided_by: int | None
     broadcast_id: int | None
+
+    @property
+    def held(self) -> int | None:
+        """The broadcast this request would release: one the delivery engine held because its
+        audience grew past what was confirmed (else the request is for a draft)."""
+        return self.broadcast_id if self.draft.get("held") else None
 
 
 async def all_roles(db: Database) -> dict[int, frozenset[str]]:
@@ -66,9 +73,17 @@ async def revoke(db: Database, user_id: int, role: str | None = None) -> int:
 
 async def audit(db: Database, now: datetime, actor: str, action: str, detail: str = "",
                 audience: str | None = None, count: int | None = None) -> None:
-    await db.write("INSERT INTO audit_log (at, actor, action, detail, audience, count)"
-                   " VALUES (?, ?, ?, ?, ?, ?)",
-                   (iso(now), actor, action, detail[:1000], audience, count))
+    async with db.transaction() as conn:
+        await add_audit(conn, now, actor, action, detail, audience, count)
+
+
+async def add_audit(conn: aiosqlite.Connection, now: datetime, actor: str, action: str,
+                    detail: str = "", audience: str | None = None, count: int | None = None
+                    ) -> None:
+    """An audit entry inside the caller's transaction."""
+    await conn.execute("INSERT INTO audit_log (at, actor, action, detail, audience, count)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+                       (iso(now), actor, action, detail[:1000], audience, count))
 
 
 async def recent_audit(db: Database, limit: int = 20) -> list[AuditEntry]:
@@ -86,9 +101,18 @@ async def iter_audit(db: Database) -> AsyncIterator[AuditEntry]:
 
 async def request_approval(db: Database, requested_by: int, draft: dict[str, Any],
                            recipients: int, now: datetime) -> int:
-    cur = await db.write(
-        "INSERT INTO approvals (requested_by, requested_at, draft, recipients, state)"
-        " VALUES (?, ?, ?, ?, 'pending')", (requested_by, iso(now), json.dumps(draft), recipients))
+    async with db.transaction() as conn:
+        return await add_approval(conn, requested_by, draft, recipients, now)
+
+
+async def add_approval(conn: aiosqlite.Connection, requested_by: int, draft: dict[str, Any],
+                       recipients: int, now: datetime, broadcast_id: int | None = None) -> int:
+    """A pending request inside the caller's transaction; with `broadcast_id`, for a broadcast
+    that already exists (held by the delivery engine)."""
+    cur = await conn.execute(
+        "INSERT INTO approvals (requested_by, requested_at, draft, recipients, state,"
+        " broadcast_id) VALUES (?, ?, ?, ?, 'pending', ?)",
+        (requested_by, iso(now), json.dumps(draft), recipients, broadcast_id))
     assert cur.lastrowid is not None
     return cur.lastrowid
 
@@ -105,11 +129,21 @@ async def get_approval(db: Database, approval_id: int) -> Approval | None:
     return Approval(*values)
 
 
+async def pending_for_broadcast(db: Database, broadcast_id: int) -> int | None:
+    """The pending request that would release a held broadcast, if there is one."""
+    async with db.conn.execute(
+            "SELECT MAX(id) FROM approvals WHERE broadcast_id = ? AND state = 'pending'",
+            (broadcast_id,)) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
 async def decide(db: Database, approval_id: int, decided_by: int, approve: bool,
                  now: datetime, broadcast_id: int | None = None) -> bool:
     """Settle a pending request once: the first decision wins, never the requester's own."""
     cur = await db.write(
-        "UPDATE approvals SET state = ?, decided_by = ?, decided_at = ?, broadcast_id = ?"
+        "UPDATE approvals SET state = ?, decided_by = ?, decided_at = ?,"
+        " broadcast_id = COALESCE(?, broadcast_id)"
         " WHERE id = ? AND state = 'pending' AND requested_by <> ?",
         ("approved" if approve else "rejected", decided_by, iso(now), broadcast_id,
          approval_id, decided_by))
