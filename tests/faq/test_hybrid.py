@@ -51,13 +51,14 @@ class CountingEmbedder:
 def test_content_vectors_are_cached_per_content_and_model(content: Content, tmp_path: Path) -> None:
     embedder = CountingEmbedder()
     first = SemanticIndex.build(content, embedder, tmp_path)
-    assert embedder.passages == 1 and len(list(tmp_path.glob("embeddings-*.npy"))) == 1
+    computed = embedder.passages        # calls, one a batch
+    assert computed >= 1 and len(list(tmp_path.glob("embeddings-*.npy"))) == 1
     again = SemanticIndex.build(content, embedder, tmp_path)
-    assert embedder.passages == 1                                  # from the cache
+    assert embedder.passages == computed                           # from the cache
     assert np.array_equal(first.vectors, again.vectors)
     embedder.version = "counting-2"                                 # another model: recomputed
     SemanticIndex.build(content, embedder, tmp_path)
-    assert embedder.passages == 2 and len(list(tmp_path.glob("embeddings-*.npy"))) == 2
+    assert embedder.passages == 2 * computed and len(list(tmp_path.glob("embeddings-*.npy"))) == 2
 
 
 async def test_cascade_lru_and_busy_pool(content: Content, tmp_path: Path) -> None:
