@@ -17,9 +17,9 @@ from bot.content.registry import Content
 from bot.faq import semantic
 from bot.faq.semantic import BuildStopped, SemanticIndex
 from tests.conftest import FIXTURE_CONTENT
-from tests.faq.test_hybrid import CountingEmbedder
 from tests.fakes.process import bot_env, start_bot
 from tests.fakes.server import FakeBotApiServer
+from tests.faq.test_hybrid import CountingEmbedder
 
 TOKEN = "939393:E2E-first-start-token-for-the-tests"
 
