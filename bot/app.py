@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import functools
 import gc
 import logging
 import threading
@@ -147,17 +146,14 @@ async def _load_semantic(services: Services) -> None:
     # they run at once (a question alone gets them all).
     pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="semantic")
     loop = asyncio.get_running_loop()
-    # Cancelling the task does not stop the thread computing the vectors, and the process
-    # waits for its threads at exit: this tells the build to stop at its next batch.
-    stop = threading.Event()
+    stop = threading.Event()    # a cancelled task leaves the build's thread running: stop it
     try:
         embedder = await loop.run_in_executor(pool, load_embedder, threads)
         if embedder is None:
             pool.shutdown(wait=False)
             return
-        index = await loop.run_in_executor(pool, functools.partial(
-            SemanticIndex.build, services.content, embedder, services.settings.cache_path,
-            stop=stop))
+        index = await loop.run_in_executor(pool, SemanticIndex.build, services.content, embedder,
+                                           services.settings.cache_path, stop)
     except Exception as exc:
         log.warning("semantic index unavailable (%s: %s); answering from keywords only",
                     type(exc).__name__, exc)

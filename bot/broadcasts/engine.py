@@ -44,7 +44,6 @@ from bot.settings import Settings
 from bot.storage import Database, open_database
 from bot.storage.broadcasts import (
     Broadcast,
-    Held,
     Outcome,
     Recipient,
     charge_error,
@@ -56,6 +55,7 @@ from bot.storage.broadcasts import (
     set_state,
     start_sending,
 )
+from bot.storage.officials import Held
 
 log = logging.getLogger(__name__)
 

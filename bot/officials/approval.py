@@ -27,13 +27,15 @@ from bot.officials.progress import follow
 from bot.officials.roles import actor
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
-from bot.storage.broadcasts import Broadcast, Held, get_broadcast, release_held, set_state
+from bot.storage.broadcasts import Broadcast, get_broadcast, set_state
 from bot.storage.officials import (
     Approval,
+    Held,
     audit,
     decide,
     get_approval,
     link_broadcast,
+    release_held,
     request_approval,
 )
 

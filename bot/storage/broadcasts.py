@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.storage.db import Database, iso
-from bot.storage.officials import add_approval, add_audit
+from bot.storage.officials import Held, hold_if_over
 from bot.storage.subscriptions import audience_sql
 
 # 'held': the two-person rule stopped it when its recipients were fixed (see start_sending).
@@ -146,25 +146,9 @@ async def next_runnable(db: Database, now: datetime) -> Broadcast | None:
 
 
 @dataclass(frozen=True)
-class Held:
-    """A broadcast the two-person rule stopped as its recipients were fixed."""
-    broadcast_id: int
-    approval_id: int       # the request a second official answers
-    requested_by: int      # the official whose broadcast it is
-    recipients: int        # fixed now, more than `limit`
-    limit: int
-
-
-@dataclass(frozen=True)
 class Started:
     recipients: int             # fixed now; 0 when they had been fixed before
     held: Held | None = None    # set when it must wait for a second official instead
-
-
-def _official(created_by: str) -> int | None:
-    """The Telegram official who made a broadcast ("tg:<id>"), if one did."""
-    prefix, _, number = created_by.partition(":")
-    return int(number) if prefix == "tg" and number.isascii() and number.isdigit() else None
 
 
 async def start_sending(db: Database, broadcast: Broadcast, now: datetime,
@@ -172,9 +156,9 @@ async def start_sending(db: Database, broadcast: Broadcast, now: datetime,
     """Claim the broadcast and, the first time, fix its recipients, in one transaction.
 
     `limit` is the two-person rule for an official's broadcast: when more recipients than that
-    are fixed, the broadcast is 'held' instead, with an approval request for a second official,
-    and nothing is sent until one approves (release_held). Either way the real count is audited:
-    the count an official confirmed may be older."""
+    are fixed, the broadcast is 'held' instead (officials.hold_if_over), and nothing is sent
+    until a second official approves. The real count is audited: the count an official
+    confirmed may be older."""
     async with db.transaction() as conn:
         claimed = await conn.execute(
             "UPDATE broadcasts SET state = 'sending', started_at = COALESCE(started_at, ?)"
@@ -190,46 +174,8 @@ async def start_sending(db: Database, broadcast: Broadcast, now: datetime,
             (broadcast.id, *params))
         added = cur.rowcount
         await conn.execute("UPDATE broadcasts SET snapshotted = 1 WHERE id = ?", (broadcast.id,))
-        official = _official(broadcast.created_by)
-        if official is None or limit is None or added <= limit:
-            if official is not None or broadcast.created_by == "cli":   # not the calendar's
-                await add_audit(conn, now, "bot", "broadcast.start",
-                                f"#{broadcast.id}: penerima ditetapkan", count=added)
-            return Started(added)
-        await conn.execute("UPDATE broadcasts SET state = 'held' WHERE id = ?", (broadcast.id,))
-        approval = await add_approval(conn, official, {"held": True, "limit": limit}, added, now,
-                                      broadcast_id=broadcast.id)
-        await add_audit(conn, now, "bot", "broadcast.hold",
-                        f"#{broadcast.id}: {added} penerima, melebihi {limit}; menunggu "
-                        f"persetujuan (permintaan {approval})", count=added)
-    return Started(added, Held(broadcast.id, approval, official, added, limit))
-
-
-async def release_held(db: Database, broadcast_id: int, approved_by: str, approved: int
-                       ) -> int | None:
-    """A second official approved a held broadcast: it goes out to the recipients fixed when it
-    was held, less any who have left its audience since (never more). Their number, or None
-    when it was no longer held."""
-    async with db.transaction() as conn:
-        cur = await conn.execute(
-            "UPDATE broadcasts SET state = 'scheduled', approved_by = ?, approved_count = ?"
-            " WHERE id = ? AND state = 'held'", (approved_by, approved, broadcast_id))
-        if cur.rowcount == 0:
-            return None
-        async with conn.execute(
-                "SELECT topic, region, language, campaign FROM broadcasts WHERE id = ?",
-                (broadcast_id,)) as rows:
-            row = await rows.fetchone()
-        assert row is not None
-        where, params = audience_sql(row[0], row[1], row[2], row[3])
-        await conn.execute(
-            "DELETE FROM deliveries WHERE broadcast_id = ? AND outcome IS NULL AND user_id NOT IN"
-            f" (SELECT s.user_id FROM subscriptions s JOIN users u ON u.user_id = s.user_id"
-            f" WHERE {where})", (broadcast_id, *params))
-        async with conn.execute("SELECT COUNT(*) FROM deliveries WHERE broadcast_id = ?",
-                                (broadcast_id,)) as rows:
-            count = await rows.fetchone()
-    return int(count[0]) if count else 0
+        held = await hold_if_over(conn, broadcast.id, broadcast.created_by, added, limit, now)
+    return Started(added, held)
 
 
 async def pending_batch(db: Database, broadcast_id: int, after_user: int, limit: int,

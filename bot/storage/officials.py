@@ -11,6 +11,7 @@ from typing import Any
 import aiosqlite
 
 from bot.storage.db import Database, iso
+from bot.storage.subscriptions import audience_sql
 
 ROLES = ("announcer", "campaign_manager", "viewer")
 AUDIT_COLUMNS = ("at", "actor", "action", "detail", "audience", "count")
@@ -153,3 +154,66 @@ async def decide(db: Database, approval_id: int, decided_by: int, approve: bool,
 async def link_broadcast(db: Database, approval_id: int, broadcast_id: int) -> None:
     await db.write("UPDATE approvals SET broadcast_id = ? WHERE id = ?",
                    (broadcast_id, approval_id))
+
+
+@dataclass(frozen=True)
+class Held:
+    """A broadcast the two-person rule stopped as its recipients were fixed."""
+    broadcast_id: int
+    approval_id: int       # the request a second official answers
+    requested_by: int      # the official whose broadcast it is
+    recipients: int        # fixed now, more than `limit`
+    limit: int
+
+
+def official_of(created_by: str) -> int | None:
+    """The Telegram official who made a broadcast ("tg:<id>"), if one did."""
+    prefix, _, number = created_by.partition(":")
+    return int(number) if prefix == "tg" and number.isascii() and number.isdigit() else None
+
+
+async def hold_if_over(conn: aiosqlite.Connection, broadcast_id: int, created_by: str,
+                       recipients: int, limit: int | None, now: datetime) -> Held | None:
+    """In the transaction that fixed a broadcast's recipients: an official's broadcast over
+    `limit` is held, with a request for a second official; else its real count is audited
+    (an official's or the CLI's; the calendar's are not admin actions)."""
+    official = official_of(created_by)
+    if official is None or limit is None or recipients <= limit:
+        if official is not None or created_by == "cli":
+            await add_audit(conn, now, "bot", "broadcast.start",
+                            f"#{broadcast_id}: penerima ditetapkan", count=recipients)
+        return None
+    await conn.execute("UPDATE broadcasts SET state = 'held' WHERE id = ?", (broadcast_id,))
+    approval = await add_approval(conn, official, {"held": True, "limit": limit}, recipients,
+                                  now, broadcast_id=broadcast_id)
+    await add_audit(conn, now, "bot", "broadcast.hold",
+                    f"#{broadcast_id}: {recipients} penerima, melebihi {limit}; menunggu "
+                    f"persetujuan (permintaan {approval})", count=recipients)
+    return Held(broadcast_id, approval, official, recipients, limit)
+
+
+async def release_held(db: Database, broadcast_id: int, approved_by: str, approved: int
+                       ) -> int | None:
+    """A second official approved a held broadcast: it goes out to the recipients fixed when it
+    was held, less any who have left its audience since (never more). Their number, or None
+    when it was no longer held."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE broadcasts SET state = 'scheduled', approved_by = ?, approved_count = ?"
+            " WHERE id = ? AND state = 'held'", (approved_by, approved, broadcast_id))
+        if cur.rowcount == 0:
+            return None
+        async with conn.execute(
+                "SELECT topic, region, language, campaign FROM broadcasts WHERE id = ?",
+                (broadcast_id,)) as rows:
+            row = await rows.fetchone()
+        assert row is not None
+        where, params = audience_sql(row[0], row[1], row[2], row[3])
+        await conn.execute(
+            "DELETE FROM deliveries WHERE broadcast_id = ? AND outcome IS NULL AND user_id NOT IN"
+            f" (SELECT s.user_id FROM subscriptions s JOIN users u ON u.user_id = s.user_id"
+            f" WHERE {where})", (broadcast_id, *params))
+        async with conn.execute("SELECT COUNT(*) FROM deliveries WHERE broadcast_id = ?",
+                                (broadcast_id,)) as rows:
+            count = await rows.fetchone()
+    return int(count[0]) if count else 0

@@ -4,8 +4,8 @@ approved, is held; one that shrank, or whose audience changed without growing, g
 
 from __future__ import annotations
 
-from bot.storage.broadcasts import Held, get_broadcast, release_held
-from bot.storage.officials import get_approval, recent_audit
+from bot.storage.broadcasts import get_broadcast
+from bot.storage.officials import Held, get_approval, recent_audit, release_held
 from bot.storage.subscriptions import unsubscribe
 from tests.broadcasts.conftest import Rig, broadcast, settled
 
