@@ -33,6 +33,7 @@ from bot.faq.matcher import Matcher
 from bot.faq.startup import start_semantic
 from bot.handlers import register_all
 from bot.insights import charts
+from bot.officials.approval import held_notifier
 from bot.officials.menus import register_official_menus
 from bot.officials.roles import Roles
 from bot.regions.directory import TpsDirectory
@@ -135,7 +136,7 @@ async def _post_shutdown(app: Application) -> None:
     app.services.answers_stop.set()     # training stops at its next step
     for task in (app.services.semantic_task, app.services.retention_task):
         if task is not None and not task.done():
-            task.cancel()   # the model's worker finishes its current step on its own
+            task.cancel()   # training stops at its next step (answers_stop)
             with contextlib.suppress(asyncio.CancelledError):
                 await task
     if app.services.answers.pool is not None:
@@ -236,6 +237,8 @@ def build_application(settings: Settings, *, token: str | None = None,
     elif serve == "polling" and settings.health_port:
         services.http = WebServer(app, settings.webhook_listen, settings.health_port)
     register_all(app)
+    if services.engine is not None:     # a broadcast the two-person rule holds: ask officials
+        services.engine.on_hold = held_notifier(app)
     return app
 
 

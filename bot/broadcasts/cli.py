@@ -152,7 +152,7 @@ async def status(settings: Settings, broadcast_id: int, follow: bool, clock: obj
             if b is None:
                 raise InputError(f"no broadcast {broadcast_id}")
             print(await _status_line(db, b, clock.now()))  # type: ignore[attr-defined]
-            if not follow or b.state in (*FINAL_STATES, "paused"):
+            if not follow or b.state in (*FINAL_STATES, "paused", "held"):
                 if follow:
                     print(f"  {_describe(b)}; started {b.started_at or '-'}, finished "
                           f"{b.finished_at or '-'}")

@@ -8,6 +8,12 @@ Nothing can hold the engine on one broadcast: a broadcast that cannot be compose
 at once; any other error is charged to that broadcast's error budget (it is deferred meanwhile,
 so others run) and at ERROR_BUDGET it ends `failed` with the reason.
 
+The two-person rule (APPROVAL_THRESHOLD) is checked here too, when the recipients are fixed:
+an official's broadcast from Telegram may reach at most the threshold without a second
+official, and an approved one at most as many as were approved (or the threshold, if larger).
+Over that, it is held, and `on_hold` tells the officials; a smaller audience, or other people
+as many, goes out. The CLI's and the calendar's broadcasts are the operator's: never held.
+
 Duplicates: a request whose outcome is unknown (timeout or disconnect after it was written) is
 recorded `unknown` and never resent. A crash loses nothing: recipients without a committed
 outcome are sent on restart; those can be duplicates only if they were in flight or sent within
@@ -22,6 +28,7 @@ import contextlib
 import logging
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -48,6 +55,7 @@ from bot.storage.broadcasts import (
     set_state,
     start_sending,
 )
+from bot.storage.officials import Held
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +89,8 @@ class _Run:
 class DeliveryEngine:
     def __init__(self, settings: Settings, composer: Composer, clock: Clock, sender: Sender,
                  timezone: str, database_path: str | None = None, concurrency: int | None = None,
-                 replies: RecentSends | None = None) -> None:
+                 replies: RecentSends | None = None,
+                 on_hold: Callable[[Held], None] | None = None) -> None:
         self.settings, self.composer, self.clock, self.sender = settings, composer, clock, sender
         self.database_path = str(database_path or settings.database_path)
         limit = PAID_LIMIT if settings.paid_broadcast else TELEGRAM_LIMIT
@@ -94,6 +103,9 @@ class DeliveryEngine:
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._wake = asyncio.Event()
+        # Told of each broadcast the two-person rule holds (the officials' side sends the
+        # approval request); called on the engine's loop, so it must not block.
+        self.on_hold = on_hold
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -186,9 +198,22 @@ class DeliveryEngine:
             await defer(self.db, broadcast.id, quiet_end(local, window))
             log.info("broadcast %d waits for the end of quiet hours", broadcast.id)
             return
-        added = await start_sending(self.db, broadcast, self.clock.now())
+        started = await start_sending(self.db, broadcast, self.clock.now(),
+                                      self.approval_limit(broadcast))
+        if started.held is not None:
+            held = started.held
+            self.stats["held"] += 1
+            log.warning("broadcast %d held for a second official: %d recipients, over %d",
+                        broadcast.id, held.recipients, held.limit)
+            if self.on_hold is not None:
+                try:
+                    self.on_hold(held)
+                except Exception:
+                    log.exception("could not tell the officials of held broadcast %d",
+                                  broadcast.id)
+            return
         if not broadcast.snapshotted:
-            log.info("broadcast %d: %d recipients", broadcast.id, added)
+            log.info("broadcast %d: %d recipients", broadcast.id, started.recipients)
         await self.composer.tps.refresh(self.db)
         run = _Run(broadcast)
         run.inflight = InFlight(self.concurrency, self._stop, self.stats,
@@ -214,6 +239,13 @@ class DeliveryEngine:
         elif stop_reason == "quiet":
             assert window is not None
             await defer(self.db, broadcast.id, quiet_end(self._local(), window))
+
+    def approval_limit(self, broadcast: Broadcast) -> int | None:
+        """How many recipients the two-person rule lets this broadcast reach (None: no limit)."""
+        threshold = self.settings.approval_threshold
+        if threshold is None or not broadcast.created_by.startswith("tg:"):
+            return None
+        return max(threshold, broadcast.approved_count or 0)
 
     async def _send_all(self, run: _Run, local: datetime, day: str) -> str | None:
         """Send to every pending recipient; the reason it stopped early, if it did."""

@@ -24,8 +24,8 @@ async def start_semantic(services: Services) -> None:
     the sentence model and the second stage. The keywords answer until the first is ready."""
     try:
         await _load_answers(services, services.answers_stop)
-    except InterruptedError:
-        pass        # stopped: shutdown, or newer content
+    except InterruptedError:    # shutdown, or newer content
+        log.info("answer model: stopped before it was ready")
     finally:
         services.semantic_ready.set()
 
@@ -63,6 +63,7 @@ async def _load_answers(services: Services, stop: threading.Event) -> None:
     except BaseException:   # cancelled at shutdown
         stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
+        log.info("answer model: stopped before it was ready")
         raise
     _swap(services, AnswerCascade(matcher, AnswerModel(first, second, normalise=normalise),
                                   embedder, pool, context=context))

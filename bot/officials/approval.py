@@ -1,33 +1,73 @@
 """The two-person rule (APPROVAL_THRESHOLD): an announcement from Telegram to more recipients
 than that waits for a second official with the announcer role; the requester cannot approve
-their own. Buttons carry "1:P:<request id>:y|n"."""
+their own. Buttons carry "1:P:<request id>:y|n".
+
+The delivery engine counts again when it fixes the recipients: an announcement whose audience
+grew past the threshold (or past what a second official approved) is held, and `held_notifier`
+asks the other officials here, with the same buttons; approved, it goes to the recipients
+fixed then, less any who left since."""
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
+from collections.abc import Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.callbacks import Callback
-from bot.context import SuaraContext
+from bot.context import SuaraApplication, SuaraContext
 from bot.officials.drafts import Draft
 from bot.officials.guard import add_buttons, numbered
 from bot.officials.launch import audience_counts, describe_audience, describe_content, launch
 from bot.officials.progress import follow
 from bot.officials.roles import actor
 from bot.replies import acknowledge, edit_or_send
+from bot.services import Services
+from bot.storage.broadcasts import Broadcast, get_broadcast, set_state
 from bot.storage.officials import (
+    Approval,
+    Held,
     audit,
     decide,
     get_approval,
     link_broadcast,
+    release_held,
     request_approval,
 )
 
 log = logging.getLogger(__name__)
+
+
+def approvers(services: Services, requester: int) -> list[int]:
+    """Who may approve: announcers and super-admins, never the requester."""
+    return [uid for uid in services.roles.officials()
+            if uid != requester and services.roles.may(uid, "umumkan")]
+
+
+def decision_buttons(request_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[
+        InlineKeyboardButton("✅ Setujui", callback_data=Callback("P", f"{request_id}:y").encode()),
+        InlineKeyboardButton("✖ Tolak", callback_data=Callback("P", f"{request_id}:n").encode())]])
+
+
+async def ask(bot: Bot, officials: list[int], request_id: int, body: str,
+              text: str | None) -> int:
+    """Send the request (after the announcement's own text, if it has one) to each official;
+    how many it reached."""
+    reached = 0
+    for uid in officials:
+        try:
+            if text:
+                await bot.send_message(uid, text)
+            await bot.send_message(uid, body, reply_markup=decision_buttons(request_id))
+            reached += 1
+        except TelegramError as exc:   # an official who never opened the bot
+            log.info("approval request %s not delivered to an official: %s", request_id, exc)
+    return reached
 
 
 async def request(update: Update, context: SuaraContext, draft: Draft, total: int) -> None:
@@ -35,9 +75,7 @@ async def request(update: Update, context: SuaraContext, draft: Draft, total: in
     assert query is not None and user is not None
     services = context.services
     now = services.clock.now()
-    approvers = [uid for uid in services.roles.officials()
-                 if uid != user.id and services.roles.may(uid, "umumkan")]
-    if not approvers:   # nobody could ever approve it: say so now rather than wait forever
+    if not approvers(services, user.id):   # nobody could ever approve it: say so now rather than wait forever
         await edit_or_send(query, f"⚠️ {total} penerima melebihi batas {services.settings.approval_threshold}"
                            " dan belum ada petugas kedua (pengumum atau super-admin) yang bisa "
                            "menyetujui. Tambahkan dengan /petugas; tidak ada yang dikirim.")
@@ -50,18 +88,7 @@ async def request(update: Update, context: SuaraContext, draft: Draft, total: in
             f"{html.escape(user.full_name)} (id {user.id}):\n"
             f"<b>Sasaran:</b> {html.escape(audience)}\n<b>Penerima:</b> {total}\n"
             f"<b>Isi:</b> {html.escape(describe_content(draft))}")
-    markup = InlineKeyboardMarkup([[
-        InlineKeyboardButton("✅ Setujui", callback_data=Callback("P", f"{request_id}:y").encode()),
-        InlineKeyboardButton("✖ Tolak", callback_data=Callback("P", f"{request_id}:n").encode())]])
-    reached = 0
-    for uid in approvers:
-        try:
-            if draft.text:
-                await context.bot.send_message(uid, draft.text)
-            await context.bot.send_message(uid, body, reply_markup=markup)
-            reached += 1
-        except TelegramError as exc:   # an official who never opened the bot
-            log.info("approval request %s not delivered to an official: %s", request_id, exc)
+    reached = await ask(context.bot, approvers(services, user.id), request_id, body, draft.text)
     await edit_or_send(query, f"📨 Permintaan {request_id} ({total} penerima) menunggu "
                        f"persetujuan petugas kedua; dikirim ke {reached} petugas. Anda akan "
                        "diberi tahu hasilnya.")
@@ -85,6 +112,9 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
         await edit_or_send(query, f"Permintaan {pending.id} sudah diputuskan ({pending.state}).")
         return
     now = services.clock.now()
+    if pending.held is not None:
+        await _decide_held(update, context, pending, verdict == "y")
+        return
     draft = Draft.from_record(pending.draft)
     if draft.at is not None and draft.at <= now:
         draft.at = None     # approved after its time: it goes now
@@ -100,27 +130,127 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
         await _tell(context, pending.requested_by,
                     f"✖ Permintaan {pending.id} ditolak oleh petugas kedua; tidak ada yang dikirim.")
         return
+    # What the second official saw is what they approve: a larger audience when the engine
+    # fixes the recipients is held again.
     total = sum((await audience_counts(services.db, draft)).values())
     broadcast_id = await launch(services.db, draft, services.content, services.regions,
                                 actor(pending.requested_by), total, now,
-                                approved_by=actor(user.id))
+                                approved_by=actor(user.id), approved_count=pending.recipients)
     await link_broadcast(services.db, pending.id, broadcast_id)
     if services.engine is not None:
         services.engine.poke()
     await edit_or_send(query, f"✅ Permintaan {pending.id} disetujui: pengumuman #{broadcast_id}, "
-                       f"{total} penerima.")
+                       f"paling banyak {pending.recipients} penerima.")
     sent = await _tell(context, pending.requested_by,
                        f"📤 Pengumuman #{broadcast_id} disetujui; menunggu…")
     if sent is not None:
         follow(services, context.bot, pending.requested_by, sent, broadcast_id)
 
 
-async def _tell(context: SuaraContext, user_id: int, text: str) -> int | None:
+async def _decide_held(update: Update, context: SuaraContext, pending: Approval,
+                       approve: bool) -> None:
+    """A second official's answer about a broadcast the engine held."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None and pending.held is not None
+    services = context.services
+    now = services.clock.now()
+    b = await get_broadcast(services.db, pending.held)
+    if b is None or b.state != "held":
+        await acknowledge(query)
+        state = b.state if b else "tidak ada"
+        await edit_or_send(query, f"Pengumuman #{pending.held} tidak lagi menunggu persetujuan "
+                           f"({state}); tidak ada yang diubah.")
+        return
+    if not await decide(services.db, pending.id, user.id, approve, now):
+        await acknowledge(query)
+        await edit_or_send(query, f"Permintaan {pending.id} sudah diputuskan.")
+        return
+    await acknowledge(query)
+    if not approve:
+        await set_state(services.db, b.id, ("held",), "cancelled", now)
+        await audit(services.db, now, actor(user.id), "broadcast.reject",
+                    f"permintaan {pending.id}: #{b.id} dari {b.created_by}")
+        await edit_or_send(query, f"✖ Permintaan {pending.id} ditolak; pengumuman #{b.id} "
+                           "dibatalkan.")
+        await _tell(context, pending.requested_by, f"✖ Pengumuman #{b.id} ditolak oleh petugas "
+                    "kedua dan dibatalkan; tidak ada yang dikirim.")
+        return
+    count = await release_held(services.db, b.id, actor(user.id), pending.recipients)
+    if count is None:       # cancelled in the meantime
+        await edit_or_send(query, f"Pengumuman #{b.id} sudah tidak ditahan; tidak ada yang "
+                           "diubah.")
+        return
+    await audit(services.db, now, actor(user.id), "broadcast.approve",
+                f"permintaan {pending.id}: #{b.id} dari {b.created_by}",
+                describe_audience(b, services.content, services.regions), count)
+    if services.engine is not None:
+        services.engine.poke()
+    await edit_or_send(query, f"✅ Permintaan {pending.id} disetujui: pengumuman #{b.id} dikirim "
+                       f"ke {count} penerima.")
+    await _tell(context, pending.requested_by, f"✅ Pengumuman #{b.id} disetujui petugas kedua; "
+                f"dikirim ke {count} penerima.")
+
+
+def held_notifier(app: SuaraApplication) -> Callable[[Held], None]:
+    """For the delivery engine: tell the officials, in the background, of a held broadcast."""
+    services = app.services
+
+    def notify(held: Held) -> None:
+        task = asyncio.create_task(_announce_hold(services, app.bot, held),
+                                   name=f"hold-{held.broadcast_id}")
+        services.background.add(task)
+        task.add_done_callback(services.background.discard)
+
+    return notify
+
+
+async def _announce_hold(services: Services, bot: Bot, held: Held) -> None:
     try:
-        message = await context.bot.send_message(user_id, text)
+        b = await get_broadcast(services.db, held.broadcast_id)
+        if b is None:
+            return
+        why = _over(b, held)
+        body = (f"👥 <b>Perlu persetujuan</b> (permintaan {held.approval_id}): pengumuman "
+                f"#{b.id} dari {html.escape(b.created_by)} ditahan saat mulai dikirim: "
+                f"penerimanya kini <b>{held.recipients}</b>, melebihi {why}.\n"
+                f"<b>Sasaran:</b> "
+                f"{html.escape(describe_audience(b, services.content, services.regions))}\n"
+                f"<b>Isi:</b> {html.escape(describe_content(b))}\n"
+                "Disetujui: dikirim ke penerima ini (yang berhenti berlangganan sejak itu "
+                "dilewati). Ditolak: dibatalkan.")
+        reached = await ask(bot, approvers(services, held.requested_by), held.approval_id, body,
+                            b.text)
+        if reached:
+            next_step = (f"Permintaan {held.approval_id} dikirim ke {reached} petugas; tidak ada "
+                         "yang dikirim sebelum disetujui.")
+        else:
+            next_step = ("Belum ada petugas kedua (pengumum atau super-admin) yang bisa "
+                         "menyetujui: tambahkan dengan /petugas, atau batalkan di /jadwal.")
+        with_bot = await _send(bot, held.requested_by,
+                               f"⏸ Pengumuman #{b.id} ditahan: penerimanya kini "
+                               f"{held.recipients}, melebihi {why}. {next_step}")
+        if not with_bot:
+            log.info("held broadcast %d: its official could not be told", b.id)
+    except Exception:   # a background task: say so rather than lose it silently
+        log.exception("could not tell the officials of held broadcast %d", held.broadcast_id)
+
+
+def _over(b: Broadcast, held: Held) -> str:
+    if b.approved_count is not None and b.approved_count >= held.limit:
+        return f"{held.limit} yang disetujui petugas kedua"
+    return f"batas {held.limit} penerima tanpa persetujuan (APPROVAL_THRESHOLD)"
+
+
+async def _send(bot: Bot, user_id: int, text: str) -> int | None:
+    try:
+        message = await bot.send_message(user_id, text)
     except TelegramError:
         return None
     return message.message_id
+
+
+async def _tell(context: SuaraContext, user_id: int, text: str) -> int | None:
+    return await _send(context.bot, user_id, text)
 
 
 def register(app: Application) -> None:

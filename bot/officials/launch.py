@@ -9,7 +9,7 @@ from bot.content.registry import Content
 from bot.officials.drafts import Draft
 from bot.regions.tree import RegionTree
 from bot.storage import Database
-from bot.storage.broadcasts import create_broadcast
+from bot.storage.broadcasts import Broadcast, create_broadcast
 from bot.storage.officials import audit
 from bot.storage.subscriptions import count_audience_by_language
 
@@ -19,7 +19,7 @@ async def audience_counts(db: Database, draft: Draft) -> dict[str, int]:
                                             draft.campaign)
 
 
-def describe_audience(draft: Draft, content: Content, regions: RegionTree) -> str:
+def describe_audience(draft: Draft | Broadcast, content: Content, regions: RegionTree) -> str:
     topic = content.subscription_topics.get(draft.topic)
     parts = [f"topik {topic.label.get('id') if topic else draft.topic}"]
     region = regions.get(draft.region or "")
@@ -32,7 +32,7 @@ def describe_audience(draft: Draft, content: Content, regions: RegionTree) -> st
     return "; ".join(parts)
 
 
-def describe_content(draft: Draft) -> str:
+def describe_content(draft: Draft | Broadcast) -> str:
     if draft.template:
         return f"template {draft.template}"
     text = draft.text or ""
@@ -41,11 +41,15 @@ def describe_content(draft: Draft) -> str:
 
 async def launch(db: Database, draft: Draft, content: Content, regions: RegionTree,
                  created_by: str, recipients: int, now: datetime,
-                 approved_by: str | None = None) -> int:
+                 approved_by: str | None = None, approved_count: int | None = None) -> int:
+    """`recipients`: the audience now, for the audit log. The delivery engine counts again when
+    it fixes the recipients: over APPROVAL_THRESHOLD, or over `approved_count` once a second
+    official approved that many, it holds the broadcast for approval."""
     broadcast_id = await create_broadcast(
         db, created_by=created_by, topic=draft.topic, text=draft.text, template=draft.template,
         region=draft.region, language=draft.language, campaign=draft.campaign,
-        urgent=draft.urgent, not_before=draft.at or now, now=now, approved_by=approved_by)
+        urgent=draft.urgent, not_before=draft.at or now, now=now, approved_by=approved_by,
+        approved_count=approved_count)
     when = draft.at.isoformat(timespec="minutes") if draft.at else "sekarang"
     detail = (f"#{broadcast_id}: {describe_content(draft)}; {when}"
               f"{'; mendesak' if draft.urgent else ''}"

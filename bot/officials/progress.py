@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 PROGRESS_SECONDS = 5.0
 WAITING_SECONDS = 30.0          # while it is only scheduled, look less often
 STATE_NAMES = {"scheduled": "terjadwal", "sending": "sedang dikirim", "paused": "dijeda",
+               "held": "ditahan, menunggu persetujuan",
                "done": "selesai", "cancelled": "dibatalkan", "failed": "gagal"}
 
 
@@ -52,8 +53,10 @@ async def progress_text(services: Services, broadcast_id: int, now: datetime
             lines.append(f"Sisa {p.pending} · laju {p.rate:.1f}/detik · perkiraan selesai {eta}")
     if b.state == "failed" and b.error:
         lines.append(f"Alasan: {escape(b.error)}")
-    # Due later than a minute from now: nothing to report until then, so look less often.
-    later = b.state == "scheduled" and b.not_before > iso(now + timedelta(minutes=1))
+    # Due later than a minute from now, or waiting for a second official: nothing to report
+    # until then, so look less often.
+    later = b.state == "held" or (b.state == "scheduled"
+                                  and b.not_before > iso(now + timedelta(minutes=1)))
     return "\n".join(lines), ended, WAITING_SECONDS if later else PROGRESS_SECONDS
 
 

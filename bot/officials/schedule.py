@@ -1,6 +1,6 @@
-"""/jadwal (/schedule): scheduled, running and paused broadcasts, whoever started them
+"""/jadwal (/schedule): scheduled, running, paused and held broadcasts, whoever started them
 (Telegram, the CLI or the calendar), each with pause, resume and cancel buttons
-("1:J:<broadcast id>:p|r|c")."""
+("1:J:<broadcast id>:p|r|c"); a held one also with the approval request's own button."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from bot.officials.roles import actor
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
 from bot.storage.broadcasts import TRANSITIONS, get_broadcast, list_open, outcome_counts, set_state
-from bot.storage.officials import audit
+from bot.storage.officials import audit, pending_for_broadcast
 from bot.storage.schedule import pending_sends
 
 ACTIONS = {"p": "pause", "r": "resume", "c": "cancel"}
@@ -51,6 +51,10 @@ async def listing(services: Services) -> tuple[str, InlineKeyboardMarkup | None]
         buttons = [InlineKeyboardButton(f"{LABELS[action]} #{b.id}",
                                         callback_data=Callback("J", f"{b.id}:{code}").encode())
                    for code, action in ACTIONS.items() if b.state in TRANSITIONS[action][0]]
+        request = await pending_for_broadcast(services.db, b.id) if b.state == "held" else None
+        if request is not None:     # the two-person rule: a second official releases it
+            buttons.insert(0, InlineKeyboardButton(
+                f"✅ Setujui #{b.id}", callback_data=Callback("P", f"{request}:y").encode()))
         rows.append(buttons)
     # Whole lines only, and a button row for each line shown.
     fitted = fit("🗓 <b>Pengumuman terjadwal dan berjalan</b>", items, tail="\n".join(calendar))

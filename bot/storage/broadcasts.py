@@ -3,22 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
-from bot.storage.db import Database
+from bot.storage.db import Database, iso
+from bot.storage.officials import Held, hold_if_over
 from bot.storage.subscriptions import audience_sql
 
-STATES = ("scheduled", "sending", "paused", "done", "cancelled", "failed")
+# 'held': the two-person rule stopped it when its recipients were fixed (see start_sending).
+STATES = ("scheduled", "sending", "paused", "held", "done", "cancelled", "failed")
 FINAL_STATES = ("done", "cancelled", "failed")
 OUTCOMES = ("sent", "blocked", "failed", "capped", "unknown", "rate_limited")
 COLUMNS = ("id, created_at, created_by, text, template, topic, region, language, urgent, "
            "not_before, state, schedule_key, snapshotted, started_at, finished_at, errors, error, "
-           "campaign, approved_by")
+           "campaign, approved_by, approved_count")
 # What each control action may change: from which states, to which.
 TRANSITIONS = {
     "pause": (("scheduled", "sending"), "paused"),
     "resume": (("paused",), "scheduled"),
-    "cancel": (("scheduled", "sending", "paused"), "cancelled"),
+    "cancel": (("scheduled", "sending", "paused", "held"), "cancelled"),
 }
 
 
@@ -43,6 +45,7 @@ class Broadcast:
     error: str | None = None     # why it failed, or the last error
     campaign: str | None = None  # audience: only citizens this campaign brought in
     approved_by: str | None = None   # the second official, under the two-person rule
+    approved_count: int | None = None   # how many recipients the second official approved
 
 
 @dataclass(frozen=True)
@@ -62,13 +65,6 @@ class Outcome:
     attempts: int
 
 
-def iso(moment: datetime) -> str:
-    """Timestamps are stored in UTC, so that comparing them as text is comparing instants."""
-    if moment.tzinfo is None:
-        raise ValueError("naive datetime")
-    return moment.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
 def _broadcast(row: object) -> Broadcast:
     values = list(row)  # type: ignore[call-overload]
     values[8] = bool(values[8])
@@ -81,14 +77,14 @@ async def create_broadcast(db: Database, *, created_by: str, topic: str, not_bef
                            region: str | None = None, language: str | None = None,
                            urgent: bool = False, schedule_key: str | None = None,
                            campaign: str | None = None, approved_by: str | None = None,
-                           commit: bool = True) -> int:
+                           approved_count: int | None = None, commit: bool = True) -> int:
     if (text is None) == (template is None):
         raise ValueError("a broadcast has either a text or a template")
     sql = ("INSERT INTO broadcasts (created_at, created_by, text, template, topic, region,"
-           " language, urgent, not_before, state, schedule_key, campaign, approved_by)"
-           " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?)")
+           " language, urgent, not_before, state, schedule_key, campaign, approved_by,"
+           " approved_count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', ?, ?, ?, ?)")
     params = (iso(now), created_by, text, template, topic, region, language, int(urgent),
-              iso(not_before), schedule_key, campaign, approved_by)
+              iso(not_before), schedule_key, campaign, approved_by, approved_count)
     # Inside a caller's transaction (commit=False) the statement joins it; else its own.
     cur = await (db.write(sql, params) if commit else db.conn.execute(sql, params))
     assert cur.lastrowid is not None
@@ -109,9 +105,10 @@ async def list_broadcasts(db: Database, limit: int = 50) -> list[Broadcast]:
 
 
 async def list_open(db: Database, limit: int = 20) -> list[Broadcast]:
-    """Scheduled, sending and paused broadcasts, the soonest first."""
+    """Scheduled, sending, paused and held broadcasts, the soonest first."""
     async with db.conn.execute(
-            f"SELECT {COLUMNS} FROM broadcasts WHERE state IN ('scheduled', 'sending', 'paused')"
+            f"SELECT {COLUMNS} FROM broadcasts"
+            " WHERE state IN ('scheduled', 'sending', 'paused', 'held')"
             " ORDER BY not_before, id LIMIT ?", (limit,)) as cur:
         return [_broadcast(r) for r in await cur.fetchall()]
 
@@ -148,24 +145,37 @@ async def next_runnable(db: Database, now: datetime) -> Broadcast | None:
     return _broadcast(row) if row else None
 
 
-async def start_sending(db: Database, broadcast: Broadcast, now: datetime) -> int:
-    """Claim the broadcast and, the first time, fix its recipients in one transaction."""
+@dataclass(frozen=True)
+class Started:
+    recipients: int             # fixed now; 0 when they had been fixed before
+    held: Held | None = None    # set when it must wait for a second official instead
+
+
+async def start_sending(db: Database, broadcast: Broadcast, now: datetime,
+                        limit: int | None = None) -> Started:
+    """Claim the broadcast and, the first time, fix its recipients, in one transaction.
+
+    `limit` is the two-person rule for an official's broadcast: when more recipients than that
+    are fixed, the broadcast is 'held' instead (officials.hold_if_over), and nothing is sent
+    until a second official approves. The real count is audited: the count an official
+    confirmed may be older."""
     async with db.transaction() as conn:
-        await conn.execute(
+        claimed = await conn.execute(
             "UPDATE broadcasts SET state = 'sending', started_at = COALESCE(started_at, ?)"
             " WHERE id = ? AND state IN ('scheduled', 'sending')", (iso(now), broadcast.id))
-        added = 0
-        if not broadcast.snapshotted:
-            where, params = audience_sql(broadcast.topic, broadcast.region, broadcast.language,
-                                         broadcast.campaign)
-            cur = await conn.execute(
-                "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, language, region)"
-                f" SELECT ?, u.user_id, u.language, u.region_code FROM subscriptions s"
-                f" JOIN users u ON u.user_id = s.user_id WHERE {where}",
-                (broadcast.id, *params))
-            added = cur.rowcount
-            await conn.execute("UPDATE broadcasts SET snapshotted = 1 WHERE id = ?", (broadcast.id,))
-    return added
+        if broadcast.snapshotted or claimed.rowcount == 0:   # or paused/cancelled meanwhile
+            return Started(0)
+        where, params = audience_sql(broadcast.topic, broadcast.region, broadcast.language,
+                                     broadcast.campaign)
+        cur = await conn.execute(
+            "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, language, region)"
+            f" SELECT ?, u.user_id, u.language, u.region_code FROM subscriptions s"
+            f" JOIN users u ON u.user_id = s.user_id WHERE {where}",
+            (broadcast.id, *params))
+        added = cur.rowcount
+        await conn.execute("UPDATE broadcasts SET snapshotted = 1 WHERE id = ?", (broadcast.id,))
+        held = await hold_if_over(conn, broadcast.id, broadcast.created_by, added, limit, now)
+    return Started(added, held)
 
 
 async def pending_batch(db: Database, broadcast_id: int, after_user: int, limit: int,

@@ -8,8 +8,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.storage.broadcasts import iso
-from bot.storage.db import Database
+import aiosqlite
+
+from bot.storage.db import Database, iso
+from bot.storage.subscriptions import audience_sql
 
 ROLES = ("announcer", "campaign_manager", "viewer")
 AUDIT_COLUMNS = ("at", "actor", "action", "detail", "audience", "count")
@@ -35,6 +37,12 @@ class Approval:
     state: str
     decided_by: int | None
     broadcast_id: int | None
+
+    @property
+    def held(self) -> int | None:
+        """The broadcast this request would release: one the delivery engine held because its
+        audience grew past what was confirmed (else the request is for a draft)."""
+        return self.broadcast_id if self.draft.get("held") else None
 
 
 async def all_roles(db: Database) -> dict[int, frozenset[str]]:
@@ -66,9 +74,17 @@ async def revoke(db: Database, user_id: int, role: str | None = None) -> int:
 
 async def audit(db: Database, now: datetime, actor: str, action: str, detail: str = "",
                 audience: str | None = None, count: int | None = None) -> None:
-    await db.write("INSERT INTO audit_log (at, actor, action, detail, audience, count)"
-                   " VALUES (?, ?, ?, ?, ?, ?)",
-                   (iso(now), actor, action, detail[:1000], audience, count))
+    async with db.transaction() as conn:
+        await add_audit(conn, now, actor, action, detail, audience, count)
+
+
+async def add_audit(conn: aiosqlite.Connection, now: datetime, actor: str, action: str,
+                    detail: str = "", audience: str | None = None, count: int | None = None
+                    ) -> None:
+    """An audit entry inside the caller's transaction."""
+    await conn.execute("INSERT INTO audit_log (at, actor, action, detail, audience, count)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+                       (iso(now), actor, action, detail[:1000], audience, count))
 
 
 async def recent_audit(db: Database, limit: int = 20) -> list[AuditEntry]:
@@ -86,9 +102,18 @@ async def iter_audit(db: Database) -> AsyncIterator[AuditEntry]:
 
 async def request_approval(db: Database, requested_by: int, draft: dict[str, Any],
                            recipients: int, now: datetime) -> int:
-    cur = await db.write(
-        "INSERT INTO approvals (requested_by, requested_at, draft, recipients, state)"
-        " VALUES (?, ?, ?, ?, 'pending')", (requested_by, iso(now), json.dumps(draft), recipients))
+    async with db.transaction() as conn:
+        return await add_approval(conn, requested_by, draft, recipients, now)
+
+
+async def add_approval(conn: aiosqlite.Connection, requested_by: int, draft: dict[str, Any],
+                       recipients: int, now: datetime, broadcast_id: int | None = None) -> int:
+    """A pending request inside the caller's transaction; with `broadcast_id`, for a broadcast
+    that already exists (held by the delivery engine)."""
+    cur = await conn.execute(
+        "INSERT INTO approvals (requested_by, requested_at, draft, recipients, state,"
+        " broadcast_id) VALUES (?, ?, ?, ?, 'pending', ?)",
+        (requested_by, iso(now), json.dumps(draft), recipients, broadcast_id))
     assert cur.lastrowid is not None
     return cur.lastrowid
 
@@ -105,11 +130,21 @@ async def get_approval(db: Database, approval_id: int) -> Approval | None:
     return Approval(*values)
 
 
+async def pending_for_broadcast(db: Database, broadcast_id: int) -> int | None:
+    """The pending request that would release a held broadcast, if there is one."""
+    async with db.conn.execute(
+            "SELECT MAX(id) FROM approvals WHERE broadcast_id = ? AND state = 'pending'",
+            (broadcast_id,)) as cur:
+        row = await cur.fetchone()
+    return int(row[0]) if row and row[0] is not None else None
+
+
 async def decide(db: Database, approval_id: int, decided_by: int, approve: bool,
                  now: datetime, broadcast_id: int | None = None) -> bool:
     """Settle a pending request once: the first decision wins, never the requester's own."""
     cur = await db.write(
-        "UPDATE approvals SET state = ?, decided_by = ?, decided_at = ?, broadcast_id = ?"
+        "UPDATE approvals SET state = ?, decided_by = ?, decided_at = ?,"
+        " broadcast_id = COALESCE(?, broadcast_id)"
         " WHERE id = ? AND state = 'pending' AND requested_by <> ?",
         ("approved" if approve else "rejected", decided_by, iso(now), broadcast_id,
          approval_id, decided_by))
@@ -119,3 +154,66 @@ async def decide(db: Database, approval_id: int, decided_by: int, approve: bool,
 async def link_broadcast(db: Database, approval_id: int, broadcast_id: int) -> None:
     await db.write("UPDATE approvals SET broadcast_id = ? WHERE id = ?",
                    (broadcast_id, approval_id))
+
+
+@dataclass(frozen=True)
+class Held:
+    """A broadcast the two-person rule stopped as its recipients were fixed."""
+    broadcast_id: int
+    approval_id: int       # the request a second official answers
+    requested_by: int      # the official whose broadcast it is
+    recipients: int        # fixed now, more than `limit`
+    limit: int
+
+
+def official_of(created_by: str) -> int | None:
+    """The Telegram official who made a broadcast ("tg:<id>"), if one did."""
+    prefix, _, number = created_by.partition(":")
+    return int(number) if prefix == "tg" and number.isascii() and number.isdigit() else None
+
+
+async def hold_if_over(conn: aiosqlite.Connection, broadcast_id: int, created_by: str,
+                       recipients: int, limit: int | None, now: datetime) -> Held | None:
+    """In the transaction that fixed a broadcast's recipients: an official's broadcast over
+    `limit` is held, with a request for a second official; else its real count is audited
+    (an official's or the CLI's; the calendar's are not admin actions)."""
+    official = official_of(created_by)
+    if official is None or limit is None or recipients <= limit:
+        if official is not None or created_by == "cli":
+            await add_audit(conn, now, "bot", "broadcast.start",
+                            f"#{broadcast_id}: penerima ditetapkan", count=recipients)
+        return None
+    await conn.execute("UPDATE broadcasts SET state = 'held' WHERE id = ?", (broadcast_id,))
+    approval = await add_approval(conn, official, {"held": True, "limit": limit}, recipients,
+                                  now, broadcast_id=broadcast_id)
+    await add_audit(conn, now, "bot", "broadcast.hold",
+                    f"#{broadcast_id}: {recipients} penerima, melebihi {limit}; menunggu "
+                    f"persetujuan (permintaan {approval})", count=recipients)
+    return Held(broadcast_id, approval, official, recipients, limit)
+
+
+async def release_held(db: Database, broadcast_id: int, approved_by: str, approved: int
+                       ) -> int | None:
+    """A second official approved a held broadcast: it goes out to the recipients fixed when it
+    was held, less any who have left its audience since (never more). Their number, or None
+    when it was no longer held."""
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE broadcasts SET state = 'scheduled', approved_by = ?, approved_count = ?"
+            " WHERE id = ? AND state = 'held'", (approved_by, approved, broadcast_id))
+        if cur.rowcount == 0:
+            return None
+        async with conn.execute(
+                "SELECT topic, region, language, campaign FROM broadcasts WHERE id = ?",
+                (broadcast_id,)) as rows:
+            row = await rows.fetchone()
+        assert row is not None
+        where, params = audience_sql(row[0], row[1], row[2], row[3])
+        await conn.execute(
+            "DELETE FROM deliveries WHERE broadcast_id = ? AND outcome IS NULL AND user_id NOT IN"
+            f" (SELECT s.user_id FROM subscriptions s JOIN users u ON u.user_id = s.user_id"
+            f" WHERE {where})", (broadcast_id, *params))
+        async with conn.execute("SELECT COUNT(*) FROM deliveries WHERE broadcast_id = ?",
+                                (broadcast_id,)) as rows:
+            count = await rows.fetchone()
+    return int(count[0]) if count else 0

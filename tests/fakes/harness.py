@@ -10,6 +10,7 @@ from typing import Any
 
 from telegram import Update
 
+from bot.broadcasts.sender import Sender
 from bot.clock import FixedClock
 from bot.content.registry import Content
 from bot.context import SuaraApplication
@@ -101,9 +102,10 @@ def buttons(message_or_call: dict[str, Any] | Call) -> list[str]:
 
 @asynccontextmanager
 async def offline_bot(tmp_path: Path, content: Content, *, web: bool = False,
-                      **overrides: str) -> AsyncIterator[Harness]:
+                      sender: Sender | None = None, **overrides: str) -> AsyncIterator[Harness]:
     """The real Application on the recording offline Bot API, with settings overrides (no
-    model unless asked); `web`: also /healthz and /metrics on a free local port."""
+    model unless asked); `web`: also /healthz and /metrics on a free local port; `sender`:
+    the delivery engine runs too, sending broadcasts through it."""
     from bot.app import build_application, close_offline, open_offline
     from bot.settings import load_settings
     from bot.web import WebServer
@@ -115,7 +117,8 @@ async def offline_bot(tmp_path: Path, content: Content, *, web: bool = False,
                                 "CACHE_DIR": str(EMBEDDINGS_CACHE), **overrides})
     request = LocalRequest(StrictBotApi(username=BOT_USERNAME))
     app = build_application(settings, request=request, get_updates_request=request,
-                            clock=FixedClock(DURING_CAMPAIGN), content=content)
+                            clock=FixedClock(DURING_CAMPAIGN), content=content,
+                            broadcast_sender=sender)
     if web:
         app.services.http = WebServer(app, "127.0.0.1", 0)
     await open_offline(app)

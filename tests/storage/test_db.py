@@ -9,7 +9,7 @@ import aiosqlite
 import pytest
 
 from bot.storage import MigrationError, open_database
-from bot.storage.broadcasts import charge_error, outcome_counts
+from bot.storage.broadcasts import charge_error, list_broadcasts, outcome_counts, set_state
 from bot.storage.campaigns import record_arrival
 from bot.storage.db import _migrations
 from bot.storage.subscriptions import get_subscription
@@ -114,5 +114,30 @@ async def test_writes_from_many_chats_at_once_never_collide(tmp_path: Path) -> N
             sub = await get_subscription(db, uid)
             assert sub is not None and sub.active
         assert await get_user(db, 100_199) is not None
+    finally:
+        await db.close()
+
+
+async def test_broadcasts_approved_before_the_held_state_keep_their_approved_count(
+        tmp_path: Path) -> None:
+    """Migration 8 (the 'held' state) gives a broadcast a second official approved the count
+    they approved, so that the engine's check at send time holds it to that."""
+    path = tmp_path / "v7.sqlite3"
+    async with aiosqlite.connect(path) as conn:
+        for number, _, sql in _migrations()[:7]:
+            await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        for created_by, approved_by in (("tg:901", "tg:900"), ("cli", None)):
+            await conn.execute("INSERT INTO broadcasts (created_at, created_by, text, topic,"
+                               " not_before, state, approved_by) VALUES ('x', ?, 'hi',"
+                               " 'announcements', 'x', 'scheduled', ?)", (created_by, approved_by))
+        await conn.execute("INSERT INTO approvals (requested_by, requested_at, draft, recipients,"
+                           " state, decided_by, broadcast_id) VALUES (901, 'x', '{}', 40,"
+                           " 'approved', 900, 1)")
+        await conn.commit()
+    db = await open_database(path)
+    try:
+        by_id = {b.id: b for b in await list_broadcasts(db)}
+        assert (by_id[1].approved_count, by_id[2].approved_count) == (40, None)
+        assert await set_state(db, 1, ("scheduled",), "held")
     finally:
         await db.close()

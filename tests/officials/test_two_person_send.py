@@ -1,0 +1,124 @@
+"""Issue 16, defect 1, through the real Application with its delivery engine: with
+APPROVAL_THRESHOLD=1 and one subscriber, an announcer schedules an announcement; ten citizens
+subscribe before it goes. At send time it is held (nobody gets it), the other officials are
+asked, and only after a second official approves do the eleven receive it; the audit log
+has 11, not the 1 the announcer confirmed."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from bot.content.registry import Content
+from bot.storage.broadcasts import get_broadcast, list_broadcasts, outcome_counts
+from bot.storage.officials import recent_audit
+from tests.broadcasts.conftest import ScriptedSender, eventually
+from tests.fakes.harness import Harness, buttons, offline_bot
+from tests.officials.test_announce import ANNOUNCER, SUPER, clock
+
+TEXT = "Rapat warga di balai desa"
+CITIZENS = list(range(7001, 7012))      # the first subscribes before, the other ten after
+
+
+def sent_to(h: Harness, chat: int) -> list[str]:
+    return [m.get("text", "") for (cid, _), m in sorted(h.api.messages.items()) if cid == chat]
+
+
+async def state_of(h: Harness, broadcast_id: int) -> str | None:
+    b = await get_broadcast(h.app.services.db, broadcast_id)
+    return b.state if b else None
+
+
+async def test_an_audience_grown_after_confirming_waits_for_a_second_official(
+        tmp_path: Path, content: Content) -> None:
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
+                           APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        await h.text("/langganan", user=h.user(CITIZENS[0]))
+        # The announcer: /umumkan → text → schedule two minutes later → preview → send.
+        announcer = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=announcer)
+        await h.text(TEXT, user=announcer)
+        await h.press_label("Jadwalkan", user=announcer)
+        at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(minutes=2)
+        await h.text(at.strftime("%Y-%m-%d %H:%M"), user=announcer)
+        summary = await h.press_label("Pratinjau", user=announcer)
+        assert "Penerima:</b> 1" in summary[-1].params["text"]
+        await h.press_label("Kirim", user=announcer)         # one recipient: no approval needed
+        [b] = await list_broadcasts(h.app.services.db)
+        assert b.state == "scheduled" and b.approved_by is None
+        for citizen in CITIZENS[1:]:
+            await h.text("/langganan", user=h.user(citizen))
+
+        clock(h).advance(timedelta(minutes=3))               # send time
+        assert h.app.services.engine is not None
+        h.app.services.engine.poke()
+        await eventually(lambda: _is(h, b.id, "held"), what="held")
+        await eventually(lambda: _asked(h), what="the second official asked")
+        assert not [p for p in sender.payloads if p["text"] == TEXT]
+        request = sent_to(h, SUPER)[-1]
+        assert f"#{b.id}" in request and "<b>11</b>" in request and "batas 1" in request
+        assert "Setujui" in buttons(h.last_message_with_keyboard(SUPER))[0]
+        told = sent_to(h, ANNOUNCER)
+        assert any(f"Pengumuman #{b.id} ditahan" in t and "11" in t for t in told), told
+        # /jadwal shows it held, with the approval button and cancel only (no resume).
+        listing = await h.text("/jadwal", user=announcer)
+        assert "ditahan" in listing[-1].params["text"]
+        assert buttons(listing[-1]) == [f"✅ Setujui #{b.id}", f"✖ Batalkan #{b.id}"]
+        # The announcer cannot approve their own.
+        own = await h.press_label("Setujui", user=announcer)
+        assert "sendiri" in str([c.params for c in own])
+        assert await state_of(h, b.id) == "held"
+
+        message = h.last_message_with_keyboard(SUPER)
+        approve = message["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        await h.press(approve, message=message, user=h.user(SUPER))
+        await eventually(lambda: _is(h, b.id, "done"), what="sent")
+        got = sorted(p["chat_id"] for p in sender.payloads if p["text"] == TEXT)
+        assert got == CITIZENS
+        assert (await outcome_counts(h.app.services.db, b.id)) == {"sent": 11}
+        entries = {e.action: e for e in await recent_audit(h.app.services.db, 50)}
+        assert entries["broadcast.create"].count == 1          # what the announcer confirmed
+        assert entries["broadcast.hold"].count == 11           # what it would really reach
+        assert entries["broadcast.approve"].count == 11
+        assert entries["broadcast.approve"].actor == f"tg:{SUPER}"
+        assert any(f"#{b.id}" in t and "disetujui" in t for t in sent_to(h, ANNOUNCER))
+
+
+async def test_a_rejected_held_announcement_is_cancelled(tmp_path: Path,
+                                                         content: Content) -> None:
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
+                           APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        await h.text("/langganan", user=h.user(CITIZENS[0]))
+        announcer = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=announcer)
+        await h.text(TEXT, user=announcer)
+        await h.press_label("Jadwalkan", user=announcer)
+        at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(minutes=2)
+        await h.text(at.strftime("%Y-%m-%d %H:%M"), user=announcer)
+        await h.press_label("Pratinjau", user=announcer)
+        await h.press_label("Kirim", user=announcer)
+        [b] = await list_broadcasts(h.app.services.db)
+        await h.text("/langganan", user=h.user(CITIZENS[1]))
+        clock(h).advance(timedelta(minutes=3))
+        assert h.app.services.engine is not None
+        h.app.services.engine.poke()
+        await eventually(lambda: _asked(h), what="the second official asked")
+        await h.press_label("Tolak", user=h.user(SUPER))
+        assert await state_of(h, b.id) == "cancelled"
+        assert any(f"#{b.id} ditolak" in t for t in sent_to(h, ANNOUNCER))
+        await asyncio.sleep(0.3)
+        assert not [p for p in sender.payloads if p["text"] == TEXT]
+
+
+async def _is(h: Harness, broadcast_id: int, state: str) -> bool:
+    return await state_of(h, broadcast_id) == state
+
+
+async def _asked(h: Harness) -> bool:
+    return any("Perlu persetujuan" in t for t in sent_to(h, SUPER)) and \
+        any("ditahan" in t for t in sent_to(h, ANNOUNCER))
