@@ -69,6 +69,7 @@ class Outcome:
     got: str            # what the model decided: answer, suggest, unknown, decline, ...
     right: bool
     wrong_answer: bool  # an entry's answer that fails the judge
+    choice_right: bool = False   # choices offered, one of whose answers passes the judge
 
 
 def judge(message: TrainingMessage, reply: str) -> bool:
@@ -117,10 +118,15 @@ async def run_split(content: Content, train: list[TrainingMessage], test: list[T
                 sent = [c.params.get("text", "") for c in request.calls[before:]
                         if c.method == "sendMessage" and c.error is None]
                 reply = reply_text(sent)
-                got = decided[-1].kind if len(decided) > decided_before else "routed"
+                match = decided[-1] if len(decided) > decided_before else None
+                got = match.kind if match else "routed"
                 right = judge(message, reply)
+                choice_right = got == "suggest" and match is not None and any(
+                    judge(message, reply_text([trained.answer(e, message.lang)]))
+                    for e in match.entry_ids if e in trained.entries)
                 outcomes.append(Outcome(message, reply, got, right,
-                                        got == "answer" and message.kind == "answer" and not right))
+                                        got == "answer" and message.kind == "answer" and not right,
+                                        choice_right))
         finally:
             await close_offline(app)
     return outcomes
@@ -153,7 +159,8 @@ def report(title: str, outcomes: list[Outcome]) -> None:
     no_entry = [o for o in outcomes if o.message.kind == "answer" and not o.message.entries]
     print(f"  answer (the content holds a right answer): {share(answer)}; answered and wrong "
           f"{sum(o.wrong_answer for o in answer) / max(1, len(answer)):.1%}; offered choices "
-          f"{sum(o.got == 'suggest' for o in answer) / max(1, len(answer)):.1%}")
+          f"{sum(o.got == 'suggest' for o in answer) / max(1, len(answer)):.1%} (a right one among "
+          f"them {sum(o.choice_right for o in answer) / max(1, len(answer)):.1%})")
     print(f"  answer (no entry holds it): {share(no_entry)}")
     for kind in ("decline", "neutral", "smalltalk", "injection"):
         print(f"  {kind}: {share([o for o in outcomes if o.message.kind == kind])}")

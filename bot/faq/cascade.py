@@ -50,6 +50,11 @@ class AnswerCascade:
                 and self.embedder is not None and self.pool is not None)
 
     async def match(self, text: str) -> Match:
+        # A high-recall guard where a miss is costly: an entry's `triggers` (every request to
+        # take sides gets the neutral answer) answer before any model.
+        triggered = self.lexical.triggered(text)
+        if triggered is not None:
+            return Match("answer", (triggered,), float("inf"), 1.0)
         model = self.model
         if model is None:
             self.stats["keywords"] += 1

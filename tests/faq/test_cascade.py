@@ -171,3 +171,14 @@ def test_training_messages_are_checked_with_file_line_and_field(tmp_path: Path) 
     assert "training/bad.jsonl:2: entries: a smalltalk message names no entries" in message
     assert "training/bad.jsonl:3: not JSON" in message
     assert "training/bad.jsonl:4: kind" in message
+
+
+async def test_a_trigger_answers_before_the_model(trained: tuple[Content, Matcher, Trainer]) -> None:
+    _, matcher, trainer = trained
+    first = trainer.first()
+    always_decline = learned.Stage(first.vectorizers, first.svm, first.calibrator, 0.0, 0.0, 0.0)
+    model = AnswerModel(always_decline, normalise=normaliser(matcher.normalizer))
+    cascade = AnswerCascade(matcher, model)
+    # The fixture's `hasil` entry has the trigger "siapa (yang )?(menang|unggul)".
+    assert (await cascade.match("jadi siapa yang menang nih?")).entry_ids == ("hasil",)
+    assert (await cascade.match("resep sambal terasi gimana")).kind == "decline"
