@@ -41,7 +41,7 @@ async def test_health_and_metrics_report_the_running_bot(tmp_path: Path, content
         assert status == 200
         assert 'suara_updates_total{kind="message"} 2.0' in metrics
         assert 'suara_free_text_total{outcome="answer"} 1.0' in metrics
-        assert 'suara_free_text_total{outcome="out_of_scope"} 1.0' in metrics
+        assert 'suara_free_text_total{outcome="decline"} 1.0' in metrics   # the model's decline
         assert "suara_answer_seconds_bucket" in metrics and "suara_broadcast_429_total" in metrics
         assert json.loads((await get(f"{base}/readyz"))[1])["last_update"] is not None
         db, app.services._db = app.services._db, None   # the database goes away
