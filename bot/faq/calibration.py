@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.faq.learned import Sample, Stage, Targets, fit_svm
+from bot.faq.learned import Sample, Stage, Targets, agreement, fit_svm
+
+MIN_GROUP = 30     # predictions a calibration group needs of its own
 
 
 def near_duplicate_groups(texts: Sequence[str], similar: float = 0.6) -> np.ndarray:
@@ -38,6 +40,7 @@ class OutOfFold:
     right: np.ndarray           # ranking[0] is one of its labels
     in_top: np.ndarray          # one of its labels is in the ranking
     answer_kind: np.ndarray     # the message has entries (not a kind)
+    agreement: np.ndarray       # kind, agree or disagree (learned.agreement)
 
 
 def out_of_fold(examples: Sequence[Sample], messages: Sequence[Sample],
@@ -57,7 +60,7 @@ def out_of_fold(examples: Sequence[Sample], messages: Sequence[Sample],
         chosen = [*range(len(examples)), *(len(examples) + i for i in train)]
         vectorizers, svm = fit_svm([everything[i] for i in chosen],
                                     None if dense is None else dense[chosen], targets)
-        stage = Stage(vectorizers, svm, None, targets.dense_weight if dense is not None else 0.0, 1, 1)
+        stage = Stage(vectorizers, svm, {}, targets.dense_weight if dense is not None else 0.0, 1, 1)
         tested = [messages[i] for i in test]
         scores = svm.decision_function(stage.matrix(
             [s.norm for s in tested], [s.text for s in tested],
@@ -69,7 +72,28 @@ def out_of_fold(examples: Sequence[Sample], messages: Sequence[Sample],
     right = np.array([r[0] in s.labels for r, s in zip(ranking, messages, strict=True)])
     in_top = np.array([bool(set(r) & set(s.labels)) for r, s in zip(ranking, messages, strict=True)])
     answer_kind = np.array([not (set(s.labels) & kinds) for s in messages])
-    return OutOfFold(ranking, margin, right, in_top, answer_kind)
+    agree = np.array([agreement(r[0], s.hint, kinds) for r, s in zip(ranking, messages, strict=True)])
+    return OutOfFold(ranking, margin, right, in_top, answer_kind, agree)
+
+
+def calibrate(oof: OutOfFold) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]], np.ndarray]:
+    """An isotonic map from margin to the probability of being right, per agreement (all the
+    predictions' map where a group is too small to fit), and each prediction's confidence."""
+    from sklearn.isotonic import IsotonicRegression
+
+    def fit(chosen: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
+            oof.margin[chosen], oof.right[chosen].astype(float))
+        return np.asarray(iso.X_thresholds_), np.asarray(iso.y_thresholds_)
+
+    every = fit(np.ones(len(oof.margin), dtype=bool))
+    maps = {}
+    for group in ("kind", "agree", "disagree"):
+        chosen = oof.agreement == group
+        maps[group] = fit(chosen) if chosen.sum() >= MIN_GROUP else every
+    confidence = np.array([np.interp(m, *maps[g]) for m, g in zip(oof.margin, oof.agreement,
+                                                                 strict=True)])
+    return maps, confidence
 
 
 def thresholds(oof: OutOfFold, confidence: np.ndarray, targets: Targets) -> tuple[float, float]:
@@ -98,16 +122,12 @@ def fit_stage(examples: Sequence[Sample], messages: Sequence[Sample], dense: np.
               targets: Targets, kinds: frozenset[str], stop: threading.Event | None = None,
               vectorizers: list | None = None) -> tuple[Stage, OutOfFold]:
     """A stage trained on everything, calibrated and thresholded on its out-of-fold runs."""
-    from sklearn.isotonic import IsotonicRegression
-
     oof = out_of_fold(examples, messages, dense, targets, kinds, stop)
-    calibrator = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(
-        oof.margin, oof.right.astype(float))
-    confidence = calibrator.predict(oof.margin)
+    calibrators, confidence = calibrate(oof)
     answer_at, suggest_at = thresholds(oof, confidence, targets)
     if stop is not None and stop.is_set():
         raise InterruptedError("training stopped")
     vectorizers, svm = fit_svm([*examples, *messages], dense, targets, vectorizers)
-    stage = Stage(vectorizers, svm, calibrator, targets.dense_weight if dense is not None else 0.0,
-                  answer_at, suggest_at)
+    stage = Stage(vectorizers, svm, calibrators, targets.dense_weight if dense is not None else 0.0,
+                  answer_at, suggest_at, kinds)
     return stage, oof

@@ -59,7 +59,10 @@ class AnswerCascade:
         if model is None:
             self.stats["keywords"] += 1
             return self.lexical.match(text)
-        first = model.predict_first(text)
+        # The keywords' best entry: where the model agrees with it, it is more often right.
+        ranking = self.lexical.match(text).ranking
+        hint = ranking[0][0] if ranking else ""
+        first = model.predict_first(text, hint)
         if first.answer or not self.semantic:
             self.stats["first"] += 1
             return self.decide(first)
@@ -67,7 +70,7 @@ class AnswerCascade:
         if vector is None:                       # the sentence model is busy
             return self.decide(first)
         self.stats["second"] += 1
-        return self.decide(model.predict_second(text, vector))
+        return self.decide(model.predict_second(text, vector, hint))
 
     @staticmethod
     def decide(prediction: Prediction) -> Match:

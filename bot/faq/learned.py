@@ -29,7 +29,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 # Bump when features, training or the pickled layout change: older cached models are ignored.
-MODEL_FORMAT = "2"
+MODEL_FORMAT = "3"
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Sample:
     norm: str                   # normalised (slang, dialect, spoken forms read)
     labels: tuple[str, ...]     # the entries that answer it, or its kind
     group: int = -1             # near-duplicates share a group; -1: content example (always trained on)
+    hint: str = ""              # the keywords' best entry for it (bot/faq/matcher.py)
 
 
 @dataclass(frozen=True)
@@ -78,14 +79,24 @@ def _columns(norm: Sequence[str], raw: Sequence[str]) -> list[Sequence[str]]:
     return [norm, norm, raw]
 
 
+def agreement(label: str, hint: str, kinds: frozenset[str]) -> str:
+    """Which calibration a prediction gets: a kind of message (not an entry), an entry the
+    keywords also rank first, or one they do not. Two signals that agree are right far more
+    often at the same margin (measured: 91% against 70% of the time)."""
+    return "kind" if label in kinds else "agree" if label == hint else "disagree"
+
+
 @dataclass
 class Stage:
     vectorizers: list[Any]
     svm: Any
-    calibrator: Any
+    # margin -> probability the best label is right, per agreement: the isotonic regression's
+    # steps (x, y), read with np.interp (clipped at both ends, as fitted)
+    calibrators: dict[str, tuple[np.ndarray, np.ndarray]]
     dense_weight: float              # 0: the first stage (no embedding)
     answer_at: float                 # calibrated confidence to answer
     suggest_at: float                # ... to offer choices
+    kinds: frozenset[str] = frozenset()
     classes: np.ndarray = field(init=False)
     _fast: Any = field(init=False, default=None, repr=False)
 
@@ -146,15 +157,15 @@ class Stage:
                       sum(len(v.vocabulary_) for v in self.vectorizers))
         return self._fast
 
-    def predict(self, norm: str, raw: str, dense: np.ndarray | None, k: int) -> Prediction:
+    def predict(self, norm: str, raw: str, dense: np.ndarray | None, k: int,
+                hint: str = "") -> Prediction:
         scores = self.scores(norm, raw, dense)
         order = np.argsort(-scores)[:max(k, 2)]
-        # The isotonic calibration is a step function: np.interp reads it without sklearn's
-        # per-call checks (clipped at both ends, as fitted).
-        confidence = float(np.interp(scores[order[0]] - scores[order[1]],
-                                     self.calibrator.X_thresholds_, self.calibrator.y_thresholds_))
-        return Prediction(tuple(str(self.classes[i]) for i in order[:k]), confidence,
-                          confidence >= self.answer_at, confidence >= self.suggest_at)
+        ranking = tuple(str(self.classes[i]) for i in order[:k])
+        x, y = self.calibrators[agreement(ranking[0], hint, self.kinds)]
+        confidence = float(np.interp(scores[order[0]] - scores[order[1]], x, y))
+        return Prediction(ranking, confidence, confidence >= self.answer_at,
+                          confidence >= self.suggest_at)
 
 
 def fit_svm(samples: Sequence[Sample], dense: np.ndarray | None, targets: Targets,
@@ -198,14 +209,14 @@ class AnswerModel:
         assert self.normalise is not None
         return self.normalise(text), text
 
-    def predict_first(self, text: str) -> Prediction:
+    def predict_first(self, text: str, hint: str = "") -> Prediction:
         norm, raw = self.read(text)
-        return self.first.predict(norm, raw, None, self.targets.suggestions)
+        return self.first.predict(norm, raw, None, self.targets.suggestions, hint)
 
-    def predict_second(self, text: str, vector: np.ndarray) -> Prediction:
+    def predict_second(self, text: str, vector: np.ndarray, hint: str = "") -> Prediction:
         assert self.second is not None
         norm, raw = self.read(text)
-        return self.second.predict(norm, raw, vector, self.targets.suggestions)
+        return self.second.predict(norm, raw, vector, self.targets.suggestions, hint)
 
 
 def fingerprint(*parts: object) -> str:

@@ -38,7 +38,7 @@ async def _load_answers(services: Services, stop: threading.Event) -> None:
     loop = asyncio.get_running_loop()
     context = context_words(content)
     try:
-        trainer = await loop.run_in_executor(pool, Trainer, content, matcher.normalizer, cache)
+        trainer = await loop.run_in_executor(pool, Trainer, content, matcher, cache)
         first = await loop.run_in_executor(pool, trainer.first, stop)
         normalise = normaliser(matcher.normalizer)
         _swap(services, AnswerCascade(matcher, AnswerModel(first, normalise=normalise),

@@ -18,6 +18,7 @@ from bot.faq.calibration import fit_stage, near_duplicate_groups
 from bot.faq.embeddings import VectorStore
 from bot.faq.forwards import strip_forward
 from bot.faq.learned import Sample, Stage, Targets, fingerprint, load_cached, save_cached
+from bot.faq.matcher import Matcher
 from bot.faq.normalize import Normalizer
 from bot.faq.semantic import context_words, model_input
 
@@ -32,10 +33,16 @@ def normaliser(normalizer: Normalizer) -> Callable[[str], str]:
     return normalise
 
 
-def samples(content: Content, normalizer: Normalizer) -> tuple[list[Sample], list[Sample]]:
+def hint(matcher: Matcher, text: str) -> str:
+    """The keywords' best entry for a message ("" when they rank none)."""
+    ranking = matcher.match(text).ranking
+    return ranking[0][0] if ranking else ""
+
+
+def samples(content: Content, matcher: Matcher) -> tuple[list[Sample], list[Sample]]:
     """The entries' titles and example questions (both languages), and the labelled messages
     that have a label (an answer message with no entry is for measuring only)."""
-    normalise = normaliser(normalizer)
+    normalise = normaliser(matcher.normalizer)
     examples = []
     for eid, loaded in sorted(content.entries.items()):
         label = "neutral" if loaded.entry.neutral else eid
@@ -46,10 +53,11 @@ def samples(content: Content, normalizer: Normalizer) -> tuple[list[Sample], lis
     if len(labelled) < MIN_MESSAGES:
         # Too few labelled messages to calibrate on (a new deployment): the examples
         # themselves are cross-validated, each its own group.
-        return [], [Sample(s.text, s.norm, s.labels, n) for n, s in enumerate(examples)]
+        return [], [Sample(s.text, s.norm, s.labels, n, hint(matcher, s.text))
+                    for n, s in enumerate(examples)]
     groups = near_duplicate_groups([m.text for m in labelled])
     texts = [strip_forward(m.text)[0] for m in labelled]    # read as the router reads them
-    messages = [Sample(t, normalise(t), m.labels, int(g))
+    messages = [Sample(t, normalise(t), m.labels, int(g), hint(matcher, t))
                 for t, m, g in zip(texts, labelled, groups, strict=True)]
     return examples, messages
 
@@ -62,15 +70,15 @@ def model_texts(content: Content, samples_: list[Sample]) -> list[str]:
 
 
 class Trainer:
-    def __init__(self, content: Content, normalizer: Normalizer, cache_dir: Path,
+    def __init__(self, content: Content, matcher: Matcher, cache_dir: Path,
                  targets: Targets | None = None) -> None:
         self.content, self.cache_dir = content, Path(cache_dir)
         self.targets = targets or Targets()
-        self.examples, self.messages = samples(content, normalizer)
+        self.examples, self.messages = samples(content, matcher)
         self.kinds = frozenset(KINDS)
         self._key = fingerprint(self.targets,
                                 [(s.norm, s.text, s.labels) for s in self.examples],
-                                [(s.norm, s.text, s.labels, s.group) for s in self.messages])
+                                [(s.norm, s.text, s.labels, s.group, s.hint) for s in self.messages])
 
     def first(self, stop: threading.Event | None = None) -> Stage:
         path = self.cache_dir / f"stage1-{self._key}.pkl"

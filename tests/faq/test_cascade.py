@@ -26,7 +26,7 @@ from tests.conftest import FIXTURE_CONTENT
 def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Content, Matcher, Trainer]:
     content = load_content(FIXTURE_CONTENT)
     matcher = Matcher(content)
-    return content, matcher, Trainer(content, matcher.normalizer, tmp_path_factory.mktemp("model"))
+    return content, matcher, Trainer(content, matcher, tmp_path_factory.mktemp("model"))
 
 
 def test_the_fast_scores_are_the_svms_own(trained: tuple[Content, Matcher, Trainer]) -> None:
@@ -56,7 +56,7 @@ def test_a_trained_stage_is_read_back_from_the_cache(trained: tuple[Content, Mat
         raise AssertionError("trained again")
 
     monkeypatch.setattr("bot.faq.trainer.fit_stage", no_training)
-    again = Trainer(content, matcher.normalizer, trainer.cache_dir).first()
+    again = Trainer(content, matcher, trainer.cache_dir).first()
     assert again.answer_at == first.answer_at and list(again.classes) == list(first.classes)
 
 
@@ -64,7 +64,8 @@ def test_thresholds_meet_the_stated_targets() -> None:
     # Ten answerable messages: wrong ones at low confidence, right ones high.
     right = np.array([False, False, True, True, True, True, True, True, True, True])
     oof = OutOfFold(ranking=[("a", "b", "c")] * 10, margin=np.zeros(10), right=right,
-                    in_top=np.array([True] * 10), answer_kind=np.array([True] * 10))
+                    in_top=np.array([True] * 10), answer_kind=np.array([True] * 10),
+                    agreement=np.array(["agree"] * 10))
     confidence = np.linspace(0.1, 1.0, 10)
     answer_at, suggest_at = thresholds(oof, confidence, Targets(max_wrong=0.0, suggest_hit=0.6))
     assert answer_at == pytest.approx(0.3)        # the lowest that answers no wrong one
@@ -119,7 +120,7 @@ async def test_a_busy_sentence_model_leaves_the_decision_to_the_first_stage(
 
     _, matcher, trainer = trained
     first = trainer.first()
-    never_sure = learned.Stage(first.vectorizers, first.svm, first.calibrator, 0.0, 2.0, 0.0)
+    never_sure = learned.Stage(first.vectorizers, first.svm, first.calibrators, 0.0, 2.0, 0.0)
     model = AnswerModel(never_sure, never_sure, normalise=normaliser(matcher.normalizer))
     block = threading.Event()
     with ThreadPoolExecutor(1) as pool:
@@ -176,9 +177,30 @@ def test_training_messages_are_checked_with_file_line_and_field(tmp_path: Path) 
 async def test_a_trigger_answers_before_the_model(trained: tuple[Content, Matcher, Trainer]) -> None:
     _, matcher, trainer = trained
     first = trainer.first()
-    always_decline = learned.Stage(first.vectorizers, first.svm, first.calibrator, 0.0, 0.0, 0.0)
+    always_decline = learned.Stage(first.vectorizers, first.svm, first.calibrators, 0.0, 0.0, 0.0)
     model = AnswerModel(always_decline, normalise=normaliser(matcher.normalizer))
     cascade = AnswerCascade(matcher, model)
     # The fixture's `hasil` entry has the trigger "siapa (yang )?(menang|unggul)".
     assert (await cascade.match("jadi siapa yang menang nih?")).entry_ids == ("hasil",)
     assert (await cascade.match("resep sambal terasi gimana")).kind == "decline"
+
+
+def test_agreeing_with_the_keywords_is_calibrated_apart() -> None:
+    from bot.faq.calibration import calibrate
+    from bot.faq.learned import agreement
+
+    kinds = frozenset({"decline"})
+    assert agreement("decline", "jam_tps", kinds) == "kind"
+    assert agreement("jam_tps", "jam_tps", kinds) == "agree"
+    assert agreement("jam_tps", "hasil", kinds) == "disagree"
+    # Same margins; agreeing predictions are right, disagreeing ones wrong.
+    n = 40
+    margin = np.tile(np.linspace(0.0, 1.0, n), 2)
+    groups = np.array(["agree"] * n + ["disagree"] * n)
+    oof = OutOfFold(ranking=[("a",)] * (2 * n), margin=margin,
+                    right=groups == "agree", in_top=groups == "agree",
+                    answer_kind=np.ones(2 * n, dtype=bool), agreement=groups)
+    maps, confidence = calibrate(oof)
+    assert np.interp(0.5, *maps["agree"]) == 1.0 and np.interp(0.5, *maps["disagree"]) == 0.0
+    assert maps["kind"] is not maps["agree"]          # too few of its own: the overall map
+    assert confidence[:n].min() == 1.0 and confidence[n:].max() == 0.0
