@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import io
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, MessageOriginUser, Update
 from telegram.ext import Application, MessageHandler, filters
@@ -27,7 +28,12 @@ ROLE_CODES = {"a": "announcer", "c": "campaign_manager", "v": "viewer"}
 USAGE = ("<b>Petugas</b>\n"
          "• <code>/petugas tambah ID peran</code> — peran: pengumum, kampanye, pemantau\n"
          "• <code>/petugas hapus ID [peran]</code> — tanpa peran: semua perannya\n"
-         "• atau teruskan (forward) satu pesan orangnya ke sini, lalu pilih perannya.")
+         "• atau, dalam 5 menit setelah <code>/petugas</code>, teruskan (forward) satu pesan "
+         "orangnya ke sini, lalu pilih perannya.")
+# A forwarded message picks an official only this long after /petugas; any other forward is a
+# claim the bot checks, as a citizen's would be.
+PICKING = timedelta(minutes=5)
+PICKING_KEY = "picking_official_until"
 
 
 def _listing(context: SuaraContext) -> str:
@@ -46,6 +52,8 @@ async def officials(update: Update, context: SuaraContext) -> None:
     services = context.services
     now = services.clock.now()
     if not args:
+        if context.user_data is not None:
+            context.user_data[PICKING_KEY] = now + PICKING
         await message.reply_text(_listing(context))
         return
     verb = args[0].lower()
@@ -146,12 +154,16 @@ async def audit_log(update: Update, context: SuaraContext) -> None:
 def register(app: Application) -> None:
     roles = roles_of(app)
 
-    class FromSuperAdmin(filters.MessageFilter):
+    class PickingOfficial(filters.MessageFilter):
+        """A super-admin, in private, within PICKING of their /petugas."""
         def filter(self, message: Message) -> bool:
-            return (message.chat.type == "private" and message.from_user is not None
-                    and roles.is_super(message.from_user.id))
+            user = message.from_user
+            if message.chat.type != "private" or user is None or not roles.is_super(user.id):
+                return False
+            until = app.user_data.get(user.id, {}).get(PICKING_KEY)
+            return until is not None and app.services.clock.now() < until  # type: ignore[attr-defined]
 
     add_command(app, "petugas", officials)
     add_command(app, "audit", audit_log)
-    app.add_handler(MessageHandler(filters.FORWARDED & FromSuperAdmin(), forwarded))
+    app.add_handler(MessageHandler(filters.FORWARDED & PickingOfficial(), forwarded))
     add_buttons(app, "O", "petugas", on_role_button)

@@ -3,6 +3,7 @@ answer an unknown command gets (nothing reveals that admin commands exist)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -123,6 +124,10 @@ async def test_a_super_admin_adds_an_official_by_forwarding_their_message(
     async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER)) as h:
         person = {"id": 777, "is_bot": False, "first_name": "Dewi"}
         origin = {"type": "user", "sender_user": person, "date": 1700000000}
+        # Outside the /petugas flow a forward is a claim to check, from a super-admin too.
+        outside = await h.text("jam berapa tps buka?", user=h.user(SUPER), forward_origin=origin)
+        assert "Beri peran" not in str([c.params for c in outside])
+        await h.text("/petugas", user=h.user(SUPER))
         offered = await h.text("halo, ini pesan saya", user=h.user(SUPER), forward_origin=origin)
         assert "Dewi" in offered[-1].params["text"]
         await h.press_label("pengumum", user=h.user(SUPER))
@@ -135,3 +140,8 @@ async def test_a_super_admin_adds_an_official_by_forwarding_their_message(
         hidden = {"type": "hidden_user", "sender_user_name": "Anon", "date": 1700000000}
         refused = await h.text("x", user=h.user(SUPER), forward_origin=hidden)
         assert "menyembunyikan" in refused[-1].params["text"]
+        # Five minutes after /petugas the flow is over.
+        clock = h.app.services.clock
+        clock.set(clock.now() + timedelta(minutes=6))  # type: ignore[attr-defined]
+        later = await h.text("halo, ini pesan saya", user=h.user(SUPER), forward_origin=origin)
+        assert "Beri peran" not in str([c.params for c in later])
