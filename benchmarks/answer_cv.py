@@ -118,12 +118,12 @@ async def run_split(content: Content, train: list[TrainingMessage], test: list[T
                 sent = [c.params.get("text", "") for c in request.calls[before:]
                         if c.method == "sendMessage" and c.error is None]
                 reply = reply_text(sent)
-                match = decided[-1] if len(decided) > decided_before else None
-                got = match.kind if match else "routed"
+                decision = decided[-1] if len(decided) > decided_before else None
+                got = decision.kind if decision else "routed"
                 right = judge(message, reply)
-                choice_right = got == "suggest" and match is not None and any(
+                choice_right = got == "suggest" and decision is not None and any(
                     judge(message, reply_text([trained.answer(e, message.lang)]))
-                    for e in match.entry_ids if e in trained.entries)
+                    for e in decision.entry_ids if e in trained.entries)
                 outcomes.append(Outcome(message, reply, got, right,
                                         got == "answer" and message.kind == "answer" and not right,
                                         choice_right))
