@@ -204,7 +204,8 @@ def main() -> None:
     if kfold:
         report(f"grouped {args.folds}-fold" + (" (first stage only)" if args.first_only else ""),
                kfold)
-        misses = [o for o in kfold if not o.right][: args.misses]
+        misses = sorted((o for o in kfold if not o.right), key=lambda o: not o.wrong_answer)
+        misses = misses[: args.misses]
         for o in misses:
             print(f"  MISS [{o.message.kind}/{o.message.style}] {o.got} {o.message.entries}: "
                   f"{o.message.text[:100]!r} -> {o.reply[:100]!r}")

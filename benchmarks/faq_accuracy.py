@@ -30,8 +30,12 @@ from bot.faq.matcher import Matcher
 from bot.faq.normalize import Normalizer
 from bot.settings import load_settings
 
-# During the campaign, two weeks before voting day (09:00 WIB): the moment the set is about.
+# During the campaign, two weeks before voting day (09:00 WIB).
 DURING_CAMPAIGN = datetime(2024, 11, 13, 2, 0, tzinfo=UTC)
+# Answers read the election's phase (bot/content/phases.py): the questions are asked when the
+# results, dispute and swearing-in have all happened, as the bot is used now. `--at` asks on
+# another day (the campaign: DURING_CAMPAIGN).
+ASKED_AT = datetime(2026, 1, 25, 2, 0, tzinfo=UTC)
 
 
 def print_own(content_dir: Path) -> None:
@@ -71,15 +75,14 @@ def own_items(content: Content, normalizer: Normalizer, path: Path
 
 
 def through_app(content: Content, items: list[devset.Item], declines: list[str],
-                threads: int) -> devset.Report:
+                threads: int, at: datetime = ASKED_AT) -> devset.Report:
     """The items through the full Application in-process, on a fresh database."""
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(BOT_TOKEN="123456:EVAL-token-for-the-benchmark",
                                  DATABASE_PATH=str(Path(tmp) / "e.sqlite3"),
                                  SEMANTIC_THREADS=str(threads),
                                  CACHE_DIR=str(Path(tempfile.gettempdir()) / "suara-bench"))
-        return asyncio.run(devset.run(settings, content, items, declines,
-                                      FixedClock(DURING_CAMPAIGN)))
+        return asyncio.run(devset.run(settings, content, items, declines, FixedClock(at)))
 
 
 def main() -> None:
@@ -88,12 +91,15 @@ def main() -> None:
     parser.add_argument("--misses", action="store_true", help="print every miss with the reply")
     parser.add_argument("--semantic-threads", type=int, default=2,
                         help="SEMANTIC_THREADS for the run (0 = the first stage alone)")
+    parser.add_argument("--at", type=datetime.fromisoformat, default=ASKED_AT,
+                        help="the moment the questions are asked (ISO, with time zone); "
+                             f"default {ASKED_AT.isoformat()}")
     args = parser.parse_args()
     content = load_content(args.content)
     normalizer = Matcher(content).normalizer      # to tell each question's language
     for path in (HARD, CHECK, OWN):
         items, declines = own_items(content, normalizer, path)
-        own = through_app(content, items, declines, args.semantic_threads)
+        own = through_app(content, items, declines, args.semantic_threads, args.at)
         share, right, total = own.share()
         declined = own.share(lambda r: r.item.fallback)
         print(f"own {path.stem} set ({path.name}, full Application): right entry or decline "

@@ -87,6 +87,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         root = Path(args.content) if args.content else load_settings().content_dir
     except SettingsError as exc:
         return _fail(str(exc))
+    from bot.content.phases import sample_days
     from bot.regions.loader import load_regions
 
     try:
@@ -95,13 +96,18 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
+    claims = [c for e in content.entries.values() for c in e.entry.claims]
     print(f"content OK: {root}")
     print(f"  {len(content.entries)} FAQ entries in {len(content.topics)} topics, "
           f"{len(content.sources)} sources, {len(content.messages)} messages, "
           f"{len(content.election.milestones)} milestones")
+    print(f"  {len(claims)} claims settled ({sum(not c.verdict for c in claims)} false, "
+          f"{sum(c.verdict for c in claims)} true)")
     print(f"  {regions.root_name}: {len(regions.kecamatan)} kecamatan, {regions.desa_count} "
           f"desa/kelurahan; {len(content.subscription_topics)} subscription topics")
-    print("  every template rendered in every language with sample values")
+    days = len(sample_days(content.election))
+    print("  every template rendered in every language with sample values; every answer on a "
+          f"day of each election phase and after each milestone ({days} days)")
     return 0
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import gc
 import logging
 from collections.abc import Awaitable
@@ -187,6 +188,9 @@ def build_application(settings: Settings, *, token: str | None = None,
     content = content or load_content(settings.content_dir)
     regions = load_regions(content)
     clock = clock or SystemClock()
+    # Answers read the election's phase on the bot's clock; a copy, so that content shared by
+    # several applications (tests) keeps each one's clock.
+    content = dataclasses.replace(content, clock=clock)
     matcher = Matcher(content)
     services = Services(settings=settings, content=content, matcher=matcher, clock=clock,
                         regions=regions, answers=AnswerCascade(matcher),

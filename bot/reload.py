@@ -28,6 +28,7 @@ async def reload_content(app: SuaraApplication) -> bool:
     services = app.services
     try:
         content = await asyncio.to_thread(load_content, services.settings.content_dir)
+        content.clock = services.clock
         regions = load_regions(content)
         matcher = await asyncio.to_thread(Matcher, content)
     except ContentError as exc:

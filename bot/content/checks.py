@@ -3,9 +3,10 @@ every language with sample values (length and Telegram's HTML subset)."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2.exceptions import SecurityError, UndefinedError
 
@@ -14,6 +15,7 @@ from bot.commands import KNOWN_COMMANDS
 from bot.content.errors import Collector
 from bot.content.messages import MESSAGE_VARIABLES
 from bot.content.model import BUTTON_PREFIX, Content, LoadedEntry, render_broadcast
+from bot.content.phases import sample_days
 from bot.content.render import TELEGRAM_MAX_TEXT, html_problem, telegram_length
 from bot.content.schema import LANGUAGES, Commands, Election, Schedule, Source, Topic
 
@@ -54,6 +56,10 @@ def check_references(col: Collector, root: Path, election: Election | None,
         for rid in entry.related:
             if rid not in entries or rid == eid:
                 col.add(loaded.path, loaded.line, f"{eid}.related", f"unknown related entry {rid!r}")
+        for n, claim in enumerate(entry.claims):
+            if claim.source is not None and claim.source not in entry.sources:
+                col.add(loaded.path, loaded.line, f"{eid}.claims.{n}.source",
+                        f"{claim.source!r} is not one of this entry's sources")
         if entry.en is None:
             col.add(loaded.path, loaded.line, f"{eid}.en", "English translation is missing")
     neutral = [loaded for loaded in entries.values() if loaded.entry.neutral]
@@ -92,9 +98,12 @@ def check_schedule(col: Collector, root: Path, schedule: Schedule,
 
 
 def check_rendering(col: Collector, content: Content) -> None:
-    """Every template rendered in every language with sample values."""
+    """Every template rendered in every language with sample values; every answer on a day in
+    each of the election's phases and after each milestone (phases.sample_days)."""
     root = content.root
     sample_now = datetime(2024, 11, 20, 9, 0)
+    tz = ZoneInfo(content.election.timezone)
+    days = [datetime.combine(day, time(12), tz) for day in sample_days(content.election)]
     for lang in LANGUAGES:
         for tid in content.broadcast_templates:
             for variables in (BROADCAST_SAMPLE, {**BROADCAST_SAMPLE, "region_name": "",
@@ -107,12 +116,18 @@ def check_rendering(col: Collector, content: Content) -> None:
                     break
                 check_text(col, root / "schedule.yaml", f"templates.{tid}.{lang}", text)
         for eid, loaded in content.entries.items():
-            try:
-                text = content.answer(eid, lang)
-            except RENDER_ERRORS as exc:
-                col.add(loaded.path, loaded.line, f"{eid}.{lang}.answer", f"template error: {exc}")
-                continue
-            check_text(col, loaded.path, f"{eid}.{lang}.answer", text)
+            variants: dict[str, str] = {}   # text -> first day it reads so
+            for day in days:
+                try:
+                    text = content.answer(eid, lang, day)
+                except RENDER_ERRORS as exc:
+                    col.add(loaded.path, loaded.line, f"{eid}.{lang}.answer",
+                            f"template error on {day.date().isoformat()}: {exc}")
+                    break
+                variants.setdefault(text, day.date().isoformat())
+            for text, first in variants.items():
+                where = f"{eid}.{lang}.answer" + (f" (as on {first})" if len(variants) > 1 else "")
+                check_text(col, loaded.path, where, text)
         for key, variables in MESSAGE_VARIABLES.items():
             variables = dict(variables, now=sample_now) if "now" in variables else variables
             try:

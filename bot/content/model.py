@@ -12,7 +12,10 @@ from typing import Any
 from jinja2 import Template
 from markupsafe import Markup
 
+from bot.clock import Clock, SystemClock
+from bot.content import phases
 from bot.content.language import Scope
+from bot.content.phases import Timeline
 from bot.content.render import render
 from bot.content.schema import (
     LANGUAGES,
@@ -54,9 +57,13 @@ class Content:
     scope: Scope | None = None                              # what is out of scope
     dialect_endings: tuple[tuple[str, str], ...] = ()       # ("o", "a"): "apo" read as "apa"
     training: tuple[TrainingMessage, ...] = ()              # labelled messages (content/training)
-    # Answers, and messages without variables (button labels...), depend only on content and
-    # language, so each is rendered once.
-    _answers: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    # What "today" is for answers that depend on the election's phase; the composition root
+    # gives it the bot's clock (services.clock), so tests and previews move it too.
+    clock: Clock = field(default_factory=SystemClock, repr=False)
+    # Answers depend on content, language and the election's timeline (a handful over an
+    # election), messages without variables (button labels...) only on content and language:
+    # each is rendered once.
+    _answers: dict[tuple[str, str, Timeline], str] = field(default_factory=dict, repr=False)
     _fixed_messages: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     # ---- queries --------------------------------------------------------------------------
@@ -98,16 +105,25 @@ class Content:
         """The entry that answers every request to take sides, if the content has one."""
         return next((eid for eid, e in self.entries.items() if e.entry.neutral), None)
 
-    def answer(self, entry_id: str, lang: str) -> str:
-        cached = self._answers.get((entry_id, lang))
+    def timeline(self, now: datetime | None = None) -> Timeline:
+        """Where the election stands at `now` (default: the clock's now)."""
+        return phases.timeline(self.election,
+                               phases.local_day(self.election, now or self.clock.now()))
+
+    def answer(self, entry_id: str, lang: str, now: datetime | None = None) -> str:
+        """The entry's answer as it reads at `now` (default: the clock's now)."""
+        when = self.timeline(now)
+        cached = self._answers.get((entry_id, lang, when))
         if cached is None:
-            cached = self._answers[(entry_id, lang)] = self._render_answer(entry_id, lang)
+            cached = self._answers[(entry_id, lang, when)] = self._render_answer(
+                entry_id, lang, when)
         return cached
 
-    def _render_answer(self, entry_id: str, lang: str) -> str:
+    def _render_answer(self, entry_id: str, lang: str, when: Timeline) -> str:
         loaded = self.entries[entry_id]
         text = loaded.entry.text(lang)
-        body = Markup(render(loaded.templates[lang], self.context(lang)))
+        body = Markup(render(loaded.templates[lang],
+                             self.context(lang, **when.context(self.election))))
         return self.message(
             "answer", lang, title=text.title, body=body, sources=self.source_list(loaded.entry.sources)
         )

@@ -17,6 +17,13 @@ from bot.regions.loader import load_regions
 from tests.fakes import telegram_html
 
 FACTS = PROJECT_ROOT.parent / "shared" / "FACTS.md"
+# The second fact sheet: corrections and what the 2024 explainers added (issue 19).
+FACTS_EXTRA = PROJECT_ROOT / "docs" / "facts-extra.md"
+# Sites found carrying copies of other outlets' pages (or of Wikipedia, or of documents):
+# never a source; the original outlet's page is.
+MIRRORS = ("fun-eastern.com", "mino77-news.com", "idmpoterbaru.art", "presnapress.com",
+           "refku.com", "iiab.live", "wiki-indonesia.club", "wikimili.com", "xcloud.id",
+           "nafsin.info", "motopp.com", "docslib.org", "idmpocuan.xyz", "bbcindonesia.biz")
 # Sources that are data files rather than facts: the official region codes.
 DATA_SOURCES = {"kemendagri_wilayah"}
 
@@ -53,11 +60,28 @@ REQUIRED_ENTRIES = {
     "lapor_pelanggaran", "gowaslu", "politik_uang", "netralitas", "kampanye", "masa_tenang",
     "debat", "pemilih_pemula", "kontak_resmi", "paslon_bupati", "paslon_gubernur",
     "siapa_terbaik", "angka_muara_enim", "pindah_memilih",
+    # issue 19: what the 2024 explainers covered and the content lacked
+    "quick_count", "kotak_kosong", "psu", "pilkada_pemilu", "satu_putaran", "penetapan_pelantikan",
+    "golput", "libur_pekerja", "diwakilkan",
 }
 
 
 def test_content_covers_what_the_issue_requires(bundled_content: Content) -> None:
     assert REQUIRED_ENTRIES <= set(bundled_content.entries)
+
+
+def test_the_common_false_claims_are_settled_on_their_entries(bundled_content: Content) -> None:
+    """Issue 19 item 4: TPS hours, the inked finger, unsigned ballots, among others."""
+    def claims(eid: str) -> dict[str, bool]:
+        return {c.claim.en: c.verdict for c in bundled_content.entries[eid].entry.claims}
+
+    assert claims("jam_tps")["Polling stations close at noon, so you must come in the morning."] \
+        is False
+    assert claims("tinta")["The election ink must go on the left little finger."] is False
+    assert claims("surat_suara_rusak")[
+        "A ballot without the KPPS chair's signature is not valid, so check it before you punch."]
+    every = [c for e in bundled_content.entries.values() for c in e.entry.claims]
+    assert len(every) >= 25 and all(c.source for c in every)
 
 
 def test_candidates_listed_in_ballot_order_without_opinion(bundled_content: Content) -> None:
@@ -80,11 +104,24 @@ def test_no_nik_is_ever_asked_for_in_the_bot(bundled_content: Content) -> None:
 
 
 @pytest.mark.skipif(not FACTS.exists(), reason="../shared/FACTS.md is not beside this checkout")
-def test_every_cited_source_is_on_the_fact_sheet(bundled_content: Content) -> None:
-    facts = Path(FACTS).read_text(encoding="utf-8")
+def test_every_cited_source_is_on_a_fact_sheet(bundled_content: Content) -> None:
+    facts = FACTS.read_text(encoding="utf-8") + FACTS_EXTRA.read_text(encoding="utf-8")
     missing = [sid for sid, source in bundled_content.sources.items()
                if sid not in DATA_SOURCES and (source.url or source.title) not in facts]
     assert missing == []
+
+
+def test_every_source_is_an_original_page_with_its_address(bundled_content: Content) -> None:
+    """A fact is checked against the page that published it: no copy on another domain, and
+    no source without an address (the audit of issue 19 found both)."""
+    import re
+
+    bad = [sid for sid, source in bundled_content.sources.items()
+           if source.url is None or any(m in source.url for m in MIRRORS)]
+    assert bad == []
+    cited = re.findall(r"\[source: [^\]]*?(https?://\S+?)[,\]]",
+                       FACTS_EXTRA.read_text(encoding="utf-8"))
+    assert cited and [u for u in cited if any(m in u for m in MIRRORS)] == []
 
 
 @pytest.mark.parametrize("question", [
@@ -162,6 +199,7 @@ def test_every_part_of_the_fact_sheet_is_reachable_from_an_answer(bundled_conten
 
     coverage = yaml.safe_load(COVERAGE.read_text(encoding="utf-8"))
     coverage.pop("left_out")
+    coverage.pop("extra")
     sheet = FACTS.read_text(encoding="utf-8")
     parts: dict[str, str] = {}
     for block in re.split(r"\n(?=##+ )", sheet):
@@ -175,6 +213,25 @@ def test_every_part_of_the_fact_sheet_is_reachable_from_an_answer(bundled_conten
         assert set(entry_ids) <= set(bundled_content.entries), part
         cited = {bundled_content.sources[s].url or bundled_content.sources[s].title
                  for eid in entry_ids for s in bundled_content.entries[eid].entry.sources}
+        assert any(c and c in parts[part] for c in cited), f"no source of {part} is cited"
+
+
+def test_every_section_of_the_second_fact_sheet_is_reachable_from_an_answer(
+        bundled_content: Content) -> None:
+    """docs/facts-extra.md: each section is listed, and its answers cite one of its sources."""
+    import re
+
+    import yaml
+
+    extra = yaml.safe_load(COVERAGE.read_text(encoding="utf-8"))["extra"]
+    sheet = FACTS_EXTRA.read_text(encoding="utf-8")
+    parts = {m[1]: m[0] for m in re.finditer(r"### (\d+\.\d+) .*?(?=\n### |\n## |\Z)", sheet,
+                                               re.S)}
+    assert set(extra) == set(parts)
+    for part, entry_ids in extra.items():
+        assert set(entry_ids) <= set(bundled_content.entries), part
+        cited = {bundled_content.sources[s].url for eid in entry_ids
+                 for s in bundled_content.entries[eid].entry.sources}
         assert any(c and c in parts[part] for c in cited), f"no source of {part} is cited"
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.registry import ContentError, load_content
+from bot.content.registry import Content, ContentError, load_content
 from tests.conftest import FIXTURE_CONTENT
 
 
@@ -155,3 +155,50 @@ def test_topic_ids_must_fit_in_a_button(content_copy: Path) -> None:
     found = problems(content_copy)
     assert any("subscription_topics.yaml" in p and "hitung_mundur²" in p and "ASCII" in p
                for p in found), found
+
+
+CLAIM = """          id: TPS di Lembah Contoh tutup jam 12 siang.
+          en: Polling stations in Lembah Contoh close at noon.
+        verdict: false
+        source: contoh_jadwal
+"""
+
+
+def test_a_claim_needs_both_languages(content_copy: Path) -> None:
+    edit(content_copy / "faq/1_contoh.yaml",
+         "          en: Polling stations in Lembah Contoh close at noon.\n", "")
+    assert any("1_contoh.yaml:" in p and "jam_tps.claims.0.claim.en" in p and "Field required" in p
+               for p in problems(content_copy))
+
+
+def test_a_verdict_is_true_or_false_never_a_word(content_copy: Path) -> None:
+    edit(content_copy / "faq/1_contoh.yaml", "        verdict: false\n", '        verdict: "no"\n')
+    assert any("jam_tps.claims.0.verdict" in p and "valid boolean" in p
+               for p in problems(content_copy))
+
+
+def test_a_claim_is_a_sentence_not_a_word_nor_an_essay(content_copy: Path) -> None:
+    edit(content_copy / "faq/1_contoh.yaml", "TPS di Lembah Contoh tutup jam 12 siang.", "TPS?")
+    assert any("jam_tps.claims.0.claim.id" in p and "at least 10 characters" in p
+               for p in problems(content_copy))
+    edit(content_copy / "faq/1_contoh.yaml", "TPS?", "Panjang. " * 30)
+    assert any("jam_tps.claims.0.claim.id" in p and "at most 200 characters" in p
+               for p in problems(content_copy))
+
+
+def test_a_claims_source_is_one_the_entry_cites(content_copy: Path) -> None:
+    edit(content_copy / "faq/1_contoh.yaml", "        source: contoh_jadwal\n",
+         "        source: contoh_tatacara\n")
+    assert any("jam_tps.claims.0.source" in p and "not one of this entry's sources" in p
+               for p in problems(content_copy))
+
+
+def test_a_claim_is_listed_once(content_copy: Path) -> None:
+    edit(content_copy / "faq/1_contoh.yaml", CLAIM, CLAIM + "      - claim:\n" + CLAIM)
+    assert any("jam_tps" in p and "claim listed twice" in p for p in problems(content_copy))
+
+
+def test_claims_load_with_their_verdicts(content: Content) -> None:
+    (claim,) = content.entries["jam_tps"].entry.claims
+    assert claim.verdict is False and claim.source == "contoh_jadwal"
+    assert claim.claim.en == "Polling stations in Lembah Contoh close at noon."
