@@ -14,6 +14,7 @@ from telegram.ext import Application, MessageHandler, filters
 from bot import keyboards
 from bot.account.tracking import addressed_to_bot
 from bot.context import SuaraContext
+from bot.faq.claims import asks_if_true
 from bot.faq.forwards import strip_forward
 from bot.faq.handlers import answer_question
 from bot.faq.language import detect_language
@@ -46,7 +47,10 @@ async def on_text(update: Update, context: SuaraContext) -> None:
 async def _route(update: Update, context: SuaraContext) -> str:
     """Answer one free-text message; returns what it got, for the metrics."""
     services = context.services
-    text, _ = strip_forward(question_text(update, context.bot.username))
+    text, headed = strip_forward(question_text(update, context.bot.username))
+    message = update.effective_message
+    # Forwarded, or asking whether something is true: a claim to check.
+    claim = headed or bool(message and message.forward_origin) or asks_if_true(text)
     if len(text) > MAX_QUESTION_CHARS:
         await say(update, context, "too_long", limit=MAX_QUESTION_CHARS)
         return "too_long"
@@ -65,7 +69,7 @@ async def _route(update: Update, context: SuaraContext) -> str:
     if place.is_place_question:
         await answer_place(update, context, place)
         return "place"
-    return await answer_question(update, context, text)
+    return await answer_question(update, context, text, claim=claim)
 
 
 def register(app: Application) -> None:

@@ -97,6 +97,35 @@ async def test_conversation_through_the_real_process(bot: Running) -> None:
     assert not [c for c in server.calls if c.error], [c.error for c in server.calls if c.error]
 
 
+async def test_forwarded_messages_are_claims_to_check(tmp_path: Path) -> None:
+    """Issue 18: a forwarded message gets the claim framing, a super-admin's too unless it is
+    inside the /petugas flow, where it picks an official."""
+    server = FakeBotApiServer(TOKEN)
+    await server.start()
+    process = await start_bot(server, bot_env(server, tmp_path, ADMIN_IDS="4242"), tmp_path)
+    origin = {"type": "user", "sender_user": {"id": 777, "is_bot": False, "first_name": "Dewi"},
+              "date": 1700000000}
+    try:
+        for sender in (updates.user(9101, "id", "Sari"), updates.user(4242, "id", "Admin")):
+            start = len(server.calls)
+            server.push(message=updates.message(
+                server.api, "TPS di Lembah Contoh tutup jam 12 siang, sebarkan!", sender,
+                forward_origin=origin))
+            reply = await server.wait_for(lambda c: c.method == "sendMessage" and c.error is None,
+                                          start=start)
+            assert reply.params["text"].startswith("🔎 <b>Tidak benar</b>"), reply.params
+        admin = updates.user(4242, "id", "Admin")
+        await say(server, "/petugas", admin)
+        start = len(server.calls)
+        server.push(message=updates.message(server.api, "halo", admin, forward_origin=origin))
+        offer = await server.wait_for(lambda c: c.method == "sendMessage" and c.error is None,
+                                      start=start)
+        assert "Beri peran kepada Dewi" in offer.params["text"]
+    finally:
+        assert await stop_bot(process, server) == 0
+        await server.stop()
+
+
 async def test_replies_survive_a_429_and_a_5xx(bot: Running) -> None:
     server = bot.server
     server.faults += [Fault("sendMessage", status=429, retry_after=1),

@@ -24,6 +24,8 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "answer": {"title": "Judul", "body": Markup("Isi <b>jawaban</b>."), "sources": _SAMPLE_SOURCES},
     "suggestions": {},
     "smalltalk": {},
+    "claim_facts": {"verdict": False, "claim": "TPS tutup jam 3 sore <b>"},
+    "claim_unknown": {},
     "fallback": {},
     "out_of_scope": {},
     "language_prompt": {},

@@ -16,6 +16,7 @@ from bot.campaigns.codes import CODE
 from bot.commands import COMMANDS
 from bot.content.registry import Content
 from bot.context import SuaraContext
+from bot.faq.claims import settled
 from bot.faq.feedback import Answered
 from bot.faq.matcher import Match
 from bot.redaction import redact
@@ -23,6 +24,7 @@ from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.campaigns import get_campaign, record_arrival
 from bot.storage.questions import record_feedback, record_unanswered
 
+MAX_MESSAGE = 4096
 # Daily counters' name for each way a question was met.
 METRIC = {"answer": "answered", "suggest": "suggested", "unknown": "unknown"}
 
@@ -133,14 +135,18 @@ def resolve(content: Content, match: Match) -> Match:
     return match
 
 
-async def answer_question(update: Update, context: SuaraContext, text: str) -> str:
+async def answer_question(update: Update, context: SuaraContext, text: str,
+                          claim: bool = False) -> str:
     """A free-text question the router gave to the FAQ: an answer, choices, a decline, a
     friendly word back, or "I don't know" (the question is then kept, redacted and without the
-    user's id, for officials). Returns what it got, for the metrics."""
+    user's id, for officials). A `claim` (forwarded, or "is this true?") is answered as a check
+    of it. Returns what it got, for the metrics."""
     services = context.services
     content, lang = services.content, context.lang
     match = resolve(content, await services.answers.match(text))
     now = services.clock.now()
+    if claim and match.kind != "injection":
+        return await check_claim(update, context, text, match)
     if match.kind in ("decline", "injection"):
         # Off-topic, or an attempt to make the bot leave its job: one polite decline that
         # says what the bot is for; never an echo of the request.
@@ -168,6 +174,38 @@ async def answer_question(update: Update, context: SuaraContext, text: str) -> s
         await say(update, context, "fallback", keyboards.open_menu)
         await record_unanswered(services.db, redact(text), lang, now)
     return match.kind
+
+
+async def check_claim(update: Update, context: SuaraContext, text: str, match: Match) -> str:
+    """The facts that settle a claim, opening with them, and a verdict where the entry lists
+    the claim; when no entry answers it: we cannot confirm it, and where to check."""
+    services = context.services
+    content, lang = services.content, context.lang
+    now = services.clock.now()
+    if match.kind != "answer":
+        services.stats.count(now, "unknown", context.user, lang)
+        await say(update, context, "claim_unknown", keyboards.open_menu)
+        await record_unanswered(services.db, redact(text), lang, now)
+        return "claim_unknown"
+    entry_id = match.entry_ids[0]
+    entry = content.entries[entry_id].entry
+    found = settled(entry, text, services.matcher.normalizer)
+    services.stats.count(now, "answered", context.user, lang, entry.topic)
+    said = "" if found is None else found.claim.en if lang == "en" else found.claim.id
+    opening = content.message("claim_facts", lang, claim=said,
+                              verdict=None if found is None else found.verdict)
+    answer = content.answer(entry_id, lang)
+    together = f"{opening}\n\n{answer}"
+    if len(together) > MAX_MESSAGE:         # a long answer: the facts' opening on its own
+        await reply(update, opening)
+        together = answer
+    sent = await reply(update, together,
+                       keyboards.answer_keyboard(content, entry_id, lang, from_menu=False,
+                                                 feedback=True))
+    if sent is not None:
+        services.recent_answers.remember(sent.chat_id, sent.message_id,
+                                         Answered(redact(text), entry_id, lang))
+    return "claim"
 
 
 def register(app: Application) -> None:
