@@ -16,6 +16,7 @@ from bot.campaigns.codes import CODE
 from bot.commands import COMMANDS
 from bot.content.registry import Content
 from bot.context import SuaraContext
+from bot.faq import smalltalk
 from bot.faq.claims import settled
 from bot.faq.feedback import Answered
 from bot.faq.matcher import Match
@@ -155,13 +156,17 @@ async def answer_question(update: Update, context: SuaraContext, text: str,
         return match.kind
     if match.kind == "smalltalk":
         services.stats.count(now, "smalltalk", context.user, lang)
-        await say(update, context, "smalltalk", keyboards.main_menu)
+        await say(update, context, "smalltalk", keyboards.main_menu, said=smalltalk.kind_of(text))
         return "smalltalk"
     topic = content.entries[match.entry_ids[0]].entry.topic if match.kind == "answer" else ""
     services.stats.count(now, METRIC[match.kind], context.user, lang, topic)
     if match.kind == "answer":
         entry_id = match.entry_ids[0]
-        sent = await reply(update, content.answer(entry_id, lang),
+        answer = content.answer(entry_id, lang)
+        if smalltalk.greets(text):         # "halo min, kapan ...?": greeted back, then answered
+            warm = f"{content.message('greeting_back', lang)}\n\n{answer}"
+            answer = warm if len(warm) <= MAX_MESSAGE else answer
+        sent = await reply(update, answer,
                            keyboards.answer_keyboard(content, entry_id, lang, from_menu=False,
                                                      feedback=True))
         if sent is not None:

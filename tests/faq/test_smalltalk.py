@@ -1,0 +1,30 @@
+"""Small talk (issue 18): a friendly word back that says what the bot can do, with the menu; a
+greeting before a question is greeted back and the question answered."""
+
+from __future__ import annotations
+
+from bot.faq.smalltalk import greets, kind_of
+from tests.fakes.harness import Harness, buttons, first, texts
+
+
+def test_openings_and_closings_are_told_apart() -> None:
+    assert greets("Halo min, kapan tps buka?") and greets("assalamualaikum, mau tanya")
+    assert not greets("kapan tps buka? halo")
+    assert kind_of("makasih banyak ya min") == "thanks" and kind_of("ok dadah") == "bye"
+    assert kind_of("hai") == "hello"
+
+
+async def test_a_greeting_gets_a_friendly_reply_with_what_the_bot_does(harness: Harness) -> None:
+    calls = await harness.text("hai kak, selamat siang")
+    reply = texts(calls)[0]
+    assert reply.startswith("Halo juga!") and "tanya soal cara, waktu dan tempat memilih" in reply
+    assert buttons(first(calls, "sendMessage"))          # the menu
+
+
+async def test_thanks_are_answered_in_kind(harness: Harness) -> None:
+    assert texts(await harness.text("terima kasih banyak ya"))[0].startswith("Sama-sama!")
+
+
+async def test_a_greeting_before_a_question_answers_the_question_warmly(harness: Harness) -> None:
+    reply = texts(await harness.text("halo min, tps buka jam berapa?"))[0]
+    assert reply.startswith("Halo juga! 👋\n\n<b>Jam buka TPS</b>")
