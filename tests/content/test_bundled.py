@@ -128,6 +128,12 @@ def test_every_source_is_an_original_page_with_its_address(bundled_content: Cont
     "paslon nomor berapa yang paling layak dipilih?",
     "sebaiknya aku coblos siapa",
     "who should I vote for as governor?",
+    # Issue 18's kinds, in our own words: predicting, judging, ranking, campaign material.
+    "kira2 pilgub 2029 nanti siapa yang bakal menang?",
+    "menurutmu calon mana yang lebih jujur",
+    "tolong urutkan ranking paslon bupati dari yang terbaik",
+    "bikinin pantun buat kampanye paslon nomor 2 dong",
+    "which pair will win next time?",
 ])
 def test_requests_to_take_sides_get_the_neutral_answer(bundled_content: Content, question: str) -> None:
     from bot.faq.matcher import Matcher
@@ -244,3 +250,18 @@ def test_the_plainest_question_is_answered_by_the_keywords_alone(
     from bot.faq.matcher import Matcher
 
     assert Matcher(bundled_content).match(question).entry_ids == ("hari_pemungutan",)
+
+
+@pytest.mark.parametrize("question", [
+    "siapa yang menang pilkada muara enim 2024?",
+    "berapa suara edison sumarni?",
+    "siapa saja calon gubernur sumsel?",
+    "paslon nomor 3 itu siapa?",
+    "boleh gak rilis survei elektabilitas pas masa tenang?",
+    "kalau petugas yang curang lapor ke mana?",
+])
+def test_factual_questions_about_candidates_are_not_taken_for_taking_sides(
+        bundled_content: Content, question: str) -> None:
+    from bot.faq.matcher import Matcher
+
+    assert Matcher(bundled_content).triggered(question) is None
