@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.content.registry import Content
-from bot.content.schema import Audience
+from bot.content.schedule_schema import Audience
 from bot.storage.schedule import PlannedSend
 
 # An occurrence: its key is stable across restarts and content edits of other sends; due_at UTC.

@@ -17,7 +17,8 @@ from bot.content.messages import MESSAGE_VARIABLES
 from bot.content.model import BUTTON_PREFIX, Content, LoadedEntry, render_broadcast
 from bot.content.phases import sample_days
 from bot.content.render import TELEGRAM_MAX_TEXT, html_problem, telegram_length
-from bot.content.schema import LANGUAGES, Commands, Election, Schedule, Source, Topic
+from bot.content.schedule_schema import Schedule
+from bot.content.schema import LANGUAGES, Commands, Election, Source, Topic
 
 MAX_BUTTON_TEXT = 64
 RENDER_ERRORS = (UndefinedError, SecurityError, TypeError, ValueError)

@@ -14,11 +14,11 @@ from bot.content.errors import Collector, key_line
 from bot.content.language import Dialect, Scope
 from bot.content.messages import MESSAGE_VARIABLES
 from bot.content.model import LoadedEntry
+from bot.content.schedule_schema import Schedule
 from bot.content.schema import (
     LANGUAGES,
     FaqFile,
     Localized,
-    Schedule,
     Source,
     SubscriptionTopic,
     Topic,

@@ -17,12 +17,12 @@ from bot.content import phases
 from bot.content.language import Scope
 from bot.content.phases import Timeline
 from bot.content.render import render
+from bot.content.schedule_schema import Schedule
 from bot.content.schema import (
     LANGUAGES,
     Commands,
     Election,
     Entry,
-    Schedule,
     Source,
     SubscriptionTopic,
     Topic,

@@ -135,6 +135,7 @@ async def test_audit_leaderboard_and_role_picker_escape_and_fit(tmp_path: Path,
         assert "… dan" in shown(board[-1])
         person = {"id": 777, "is_bot": False, "first_name": LINK, "last_name": "<3 &amp;"}
         origin = {"type": "user", "sender_user": person, "date": 1700000000}
+        await h.text("/petugas", user=official)     # the role picker is inside /petugas
         offered = await h.text("halo", user=official, forward_origin=origin)
         assert f"{LINK} <3 &amp;" in shown(offered[-1])
         assert refused(h) == [] and errors(h) == 0
