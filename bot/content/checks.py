@@ -39,6 +39,13 @@ def check_references(col: Collector, root: Path, election: Election | None,
                 if sid not in sources:
                     col.add(root / "election.yaml", None, f"milestones.{mid}.sources",
                             f"unknown source {sid!r}")
+        results = election.milestones.get(election.results_milestone)
+        if results is None:
+            col.add(root / "election.yaml", None, "results_milestone",
+                    f"{election.results_milestone!r} is not one of the milestones")
+        elif results.start <= election.voting_day:
+            col.add(root / "election.yaml", None, "results_milestone",
+                    "the results milestone must start after voting_day")
     if commands is not None:
         for lang in LANGUAGES:
             for cmd in getattr(commands, lang):
@@ -57,10 +64,15 @@ def check_references(col: Collector, root: Path, election: Election | None,
         for rid in entry.related:
             if rid not in entries or rid == eid:
                 col.add(loaded.path, loaded.line, f"{eid}.related", f"unknown related entry {rid!r}")
+        said: set[str] = set()
         for n, claim in enumerate(entry.claims):
             if claim.source is not None and claim.source not in entry.sources:
                 col.add(loaded.path, loaded.line, f"{eid}.claims.{n}.source",
                         f"{claim.source!r} is not one of this entry's sources")
+            key = " ".join(claim.claim.id.lower().split())
+            if key in said:
+                col.add(loaded.path, loaded.line, f"{eid}.claims.{n}", "claim listed twice")
+            said.add(key)
         if entry.en is None:
             col.add(loaded.path, loaded.line, f"{eid}.en", "English translation is missing")
     neutral = [loaded for loaded in entries.values() if loaded.entry.neutral]

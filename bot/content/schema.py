@@ -119,8 +119,7 @@ class Election(Strict):
     links: dict[Slug, Url]
     contacts: dict[Slug, Contact] = Field(min_length=1)
     milestones: dict[Slug, Milestone] = Field(min_length=1)
-    # Answers can read the election's phase (content/phases.py): voting day is one phase, the
-    # days after it are counting until this milestone starts, and after_results from then on.
+    # After voting day answers read "counting" until this milestone starts (content/phases.py).
     results_milestone: Slug
     tps_search_radius_km: float = Field(gt=0, le=200)
 
@@ -134,15 +133,6 @@ class Election(Strict):
         except Exception as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
-
-    @model_validator(mode="after")
-    def _results_milestone(self) -> Election:
-        if self.results_milestone not in self.milestones:
-            raise ValueError(f"results_milestone {self.results_milestone!r} is not one of the "
-                             f"milestones ({', '.join(self.milestones)})")
-        if self.milestones[self.results_milestone].start <= self.voting_day:
-            raise ValueError("results_milestone must start after voting_day")
-        return self
 
 
 # ---- topics.yaml --------------------------------------------------------------------------
@@ -181,21 +171,18 @@ def _regex(value: str) -> str:
 
 Trigger = Annotated[str, StringConstraints(min_length=3), AfterValidator(_regex)]
 
-# A claim as people pass it on, in a sentence: long enough to say something, short enough to
-# quote in a reply.
+# A claim as people pass it on: a sentence long enough to say something, short enough to quote.
 ClaimSentence = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10,
                                                  max_length=200)]
 
 
-class ClaimText(Strict):
-    """Both languages are required: the claim is matched against forwarded messages."""
+class ClaimText(Strict):   # both languages: the claim is matched against forwarded messages
     id: ClaimSentence
     en: ClaimSentence
 
 
 class Claim(Strict):
-    """A common claim this entry settles: the claim in people's words, and whether it is true.
-    `source` names the entry's source that settles it, when one source does."""
+    """A claim the entry settles, its verdict, and the entry's source that settles it."""
     claim: ClaimText
     verdict: StrictBool
     source: Slug | None = None
@@ -213,16 +200,6 @@ class Entry(Strict):
     claims: list[Claim] = Field(default_factory=list)
     id: EntryText
     en: EntryText | None = None
-
-    @model_validator(mode="after")
-    def _claims_once(self) -> Entry:
-        seen: set[str] = set()
-        for claim in self.claims:
-            key = " ".join(claim.claim.id.lower().split())
-            if key in seen:
-                raise ValueError(f"claim listed twice: {claim.claim.id!r}")
-            seen.add(key)
-        return self
 
     def text(self, lang: str) -> EntryText:
         return self.en if lang == "en" and self.en else self.id

@@ -124,8 +124,8 @@ def test_an_unknown_milestone_in_a_template_is_refused(content_copy: Path) -> No
 def test_the_results_milestone_must_exist_and_follow_voting_day(content_copy: Path) -> None:
     election = content_copy / "election.yaml"
     edit(election, "results_milestone: pengumuman_hasil", "results_milestone: penetapan")
-    assert any("election.yaml" in p and "results_milestone 'penetapan' is not one of" in p
+    assert any("election.yaml" in p and "results_milestone: 'penetapan' is not one of" in p
                for p in problems(content_copy))
     edit(election, "results_milestone: penetapan", "results_milestone: kampanye")
-    assert any("results_milestone must start after voting_day" in p
+    assert any("results milestone must start after voting_day" in p
                for p in problems(content_copy))
