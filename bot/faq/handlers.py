@@ -166,12 +166,7 @@ async def answer_question(update: Update, context: SuaraContext, text: str,
         if smalltalk.greets(text):         # "halo min, kapan ...?": greeted back, then answered
             warm = f"{content.message('greeting_back', lang)}\n\n{answer}"
             answer = warm if len(warm) <= MAX_MESSAGE else answer
-        sent = await reply(update, answer,
-                           keyboards.answer_keyboard(content, entry_id, lang, from_menu=False,
-                                                     feedback=True))
-        if sent is not None:
-            services.recent_answers.remember(sent.chat_id, sent.message_id,
-                                             Answered(redact(text), entry_id, lang))
+        await send_answer(update, context, answer, entry_id, text)
     elif match.kind == "suggest":
         await reply(update, content.message("suggestions", lang),
                     keyboards.suggestions(content, match.entry_ids, lang))
@@ -204,13 +199,19 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
     if len(together) > MAX_MESSAGE:         # a long answer: the facts' opening on its own
         await reply(update, opening)
         together = answer
-    sent = await reply(update, together,
-                       keyboards.answer_keyboard(content, entry_id, lang, from_menu=False,
-                                                 feedback=True))
-    if sent is not None:
-        services.recent_answers.remember(sent.chat_id, sent.message_id,
-                                         Answered(redact(text), entry_id, lang))
+    await send_answer(update, context, together, entry_id, text)
     return "claim"
+
+
+async def send_answer(update: Update, context: SuaraContext, answer: str, entry_id: str,
+                      question: str) -> None:
+    """An entry's answer under "was this helpful?", remembering which question it answered."""
+    content, lang = context.services.content, context.lang
+    sent = await reply(update, answer, keyboards.answer_keyboard(content, entry_id, lang,
+                                                                 from_menu=False, feedback=True))
+    if sent is not None:
+        context.services.recent_answers.remember(sent.chat_id, sent.message_id,
+                                                 Answered(redact(question), entry_id, lang))
 
 
 def register(app: Application) -> None:

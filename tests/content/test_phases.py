@@ -3,15 +3,15 @@ content: an election on Wednesday 14 March 2029, results announced from 24 March
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.content.phases import local_day, sample_days, timeline
-from bot.content.registry import Content, ContentError, load_content
-from tests.conftest import DURING_CAMPAIGN, FIXTURE_CONTENT
+from bot.content.registry import Content
+from tests.conftest import DURING_CAMPAIGN
+from tests.content.editing import edit, problems
 from tests.fakes.harness import Harness, texts
 
 
@@ -87,23 +87,6 @@ def test_each_application_keeps_its_own_clock(content: Content, harness: Harness
     assert harness.app.services.content.timeline().phase == "counting"
 
 
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def problems(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as info:
-        load_content(root)
-    return [str(p) for p in info.value.problems]
 
 
 def test_a_template_broken_in_one_phase_only_is_refused(content_copy: Path) -> None:

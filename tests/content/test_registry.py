@@ -3,32 +3,10 @@ of the fixture content)."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-from bot.content.registry import Content, ContentError, load_content
-from tests.conftest import FIXTURE_CONTENT
-
-
-@pytest.fixture
-def content_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def problems(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as info:
-        load_content(root)
-    return [str(p) for p in info.value.problems]
+from bot.content.registry import Content, load_content
+from tests.content.editing import edit, problems
 
 
 def test_unknown_field_is_refused_with_line(content_copy: Path) -> None:
