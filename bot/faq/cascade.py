@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from bot.content.training import KINDS
+from bot.faq.guards import guarded
 from bot.faq.learned import AnswerModel, Prediction
 from bot.faq.matcher import Match, Matcher
 from bot.faq.semantic import Embedder, model_input
@@ -55,6 +56,10 @@ class AnswerCascade:
         triggered = self.lexical.triggered(text)
         if triggered is not None:
             return Match("answer", (triggered,), float("inf"), 1.0)
+        # Attempts to subvert the bot, and messages that are only small talk, said for certain.
+        kind = guarded(text)
+        if kind is not None:
+            return Match(kind, (), float("inf"), 1.0)  # type: ignore[arg-type]
         model = self.model
         if model is None:
             self.stats["keywords"] += 1
