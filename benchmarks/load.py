@@ -28,10 +28,9 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks import devset
-from benchmarks.faq_accuracy import DEVSET
 from benchmarks.stats import pct, peak_rss_kb
 from bot import PROJECT_ROOT
+from bot.content.registry import load_content
 from bot.faq.evaluation import load_labelled
 from tests.fakes import updates
 from tests.fakes.process import bot_env, free_port, start_bot, stop_bot
@@ -45,9 +44,8 @@ REPLIES = ("sendMessage", "editMessageText", "editMessageReplyMarkup", "answerCa
 
 
 def question_pool(size: int = 500) -> list[str]:
-    items, _ = devset.load(DEVSET)
     base = [i.question for i in load_labelled(PROJECT_ROOT / "tests" / "faq" / "questions.tsv")]
-    base += [i.q for i in items]
+    base += [m.text for m in load_content(CONTENT, render_check=False).training]
     pool = list(dict.fromkeys(base))
     prefixes = itertools.cycle(["tolong ", "min, ", "mau tanya ", "halo, ", "permisi "])
     i = 0
