@@ -162,6 +162,9 @@ def report(title: str, outcomes: list[Outcome]) -> None:
           f"{sum(o.got == 'suggest' for o in answer) / max(1, len(answer)):.1%} (a right one among "
           f"them {sum(o.choice_right for o in answer) / max(1, len(answer)):.1%})")
     print(f"  answer (no entry holds it): {share(no_entry)}")
+    neutral = [o for o in answer + no_entry if o.got == "neutral"]
+    print(f"  answer messages given the neutral answer (should be none): {len(neutral)} of "
+          f"{len(answer) + len(no_entry)}")
     for kind in ("decline", "neutral", "smalltalk", "injection"):
         print(f"  {kind}: {share([o for o in outcomes if o.message.kind == kind])}")
     for name, key in (("style", lambda o: o.message.style), ("channel", lambda o: o.message.channel),
