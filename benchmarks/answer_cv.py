@@ -120,6 +120,8 @@ async def run_split(content: Content, train: list[TrainingMessage], test: list[T
                 reply = reply_text(sent)
                 decision = decided[-1] if len(decided) > decided_before else None
                 got = decision.kind if decision else "routed"
+                if got == "answer" and decision and decision.entry_ids[:1] == (trained.neutral_entry,):
+                    got = "neutral"             # the neutral entry's trigger
                 right = judge(message, reply)
                 choice_right = got == "suggest" and decision is not None and any(
                     judge(message, reply_text([trained.answer(e, message.lang)]))
