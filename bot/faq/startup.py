@@ -5,6 +5,7 @@ swapped in as it is ready. A stop (shutdown, newer content) ends training at its
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -74,3 +75,7 @@ def _swap(services: Services, answers: AnswerCascade) -> None:
     old, services.answers = services.answers, answers
     if old.pool is not None and old.pool is not answers.pool:
         old.pool.shutdown(wait=False)     # the previous content's sentence model
+    # The model (vocabularies of hundreds of thousands of n-grams) lives until the next swap:
+    # keep it out of the garbage collector's full passes, as post_init does for the content.
+    gc.collect()
+    gc.freeze()
