@@ -23,7 +23,8 @@ FACTS_EXTRA = PROJECT_ROOT / "docs" / "facts-extra.md"
 # never a source; the original outlet's page is.
 MIRRORS = ("fun-eastern.com", "mino77-news.com", "idmpoterbaru.art", "presnapress.com",
            "refku.com", "iiab.live", "wiki-indonesia.club", "wikimili.com", "xcloud.id",
-           "nafsin.info", "motopp.com", "docslib.org", "idmpocuan.xyz", "bbcindonesia.biz")
+           "nafsin.info", "motopp.com", "docslib.org", "idmpocuan.xyz", "bbcindonesia.biz",
+           "gotimes.id", "jktnidea.co", "indotoday.id", "infoberitaindo.com")
 # Sources that are data files rather than facts: the official region codes.
 DATA_SOURCES = {"kemendagri_wilayah"}
 
