@@ -185,6 +185,14 @@ async def one_mode(mode: str, rate: float, seconds: float, users: int, pool: lis
         try:
             if mode == "webhook":   # serving once the webhook is registered
                 await server.wait_for(lambda c: c.method == "setWebhook", within=30)
+            # Steady state: after a content change the first start trains the answer model
+            # (tens of seconds of CPU), which is not what this measures.
+            log, waited = Path(tmp) / "bot.log", time.monotonic()
+            while "answer model: second stage ready" not in log.read_text(errors="replace"):
+                if time.monotonic() - waited > 600:
+                    raise RuntimeError("the answer model was not ready within 600 s")
+                await asyncio.sleep(0.5)
+            print(f"  ({mode}: the answer model ready {time.monotonic() - waited:.1f} s after start)")
             await load.run(rate / 2, 20)                    # warm-up, not measured
             achieved, sent = await load.run(rate, seconds)
             rss = peak_rss_kb(process.pid) / 1024
