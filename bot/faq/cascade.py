@@ -21,7 +21,7 @@ import numpy as np
 from bot.content.training import KINDS
 from bot.faq.guards import guarded
 from bot.faq.learned import AnswerModel, Prediction
-from bot.faq.matcher import Match, Matcher
+from bot.faq.matcher import TRIGGERED, Match, Matcher
 from bot.faq.semantic import Embedder, model_input
 
 log = logging.getLogger(__name__)
@@ -51,22 +51,22 @@ class AnswerCascade:
                 and self.embedder is not None and self.pool is not None)
 
     async def match(self, text: str) -> Match:
-        # A high-recall guard where a miss is costly: an entry's `triggers` (every request to
-        # take sides gets the neutral answer) answer before any model.
-        triggered = self.lexical.triggered(text)
-        if triggered is not None:
-            return Match("answer", (triggered,), float("inf"), 1.0)
+        # The keywords read the message once: an entry's `triggers` (the high-recall guard where
+        # a miss is costly: every request to take sides gets the neutral answer) answer before
+        # any model, and otherwise their best entry is the model's hint.
+        lex = self.lexical.match(text)
+        if lex.kind == "answer" and lex.score == TRIGGERED:
+            return lex
         # Attempts to subvert the bot, and messages that are only small talk, said for certain.
         kind = guarded(text)
         if kind is not None:
-            return Match(kind, (), float("inf"), 1.0)  # type: ignore[arg-type]
+            return Match(kind, (), TRIGGERED, 1.0)  # type: ignore[arg-type]
         model = self.model
         if model is None:
             self.stats["keywords"] += 1
-            return self.lexical.match(text)
-        # The keywords' best entry: where the model agrees with it, it is more often right.
-        ranking = self.lexical.match(text).ranking
-        hint = ranking[0][0] if ranking else ""
+            return lex
+        # Where the model agrees with the keywords' best entry, it is more often right.
+        hint = lex.ranking[0][0] if lex.ranking else ""
         first = model.predict_first(text, hint)
         if first.answer or not self.semantic:
             self.stats["first"] += 1

@@ -51,6 +51,9 @@ def _bigrams(terms: list[str]) -> list[str]:
     return [f"{a} {b}" for a, b in pairwise(terms)]
 
 
+# The score of an answer a trigger (or a guard) gave: certain, whatever the ranking says.
+TRIGGERED = float("inf")
+
 LONG_MESSAGE_WORDS = 12
 MAX_PARTS = 3
 LONG_PART_TOP, LONG_PART_SHARE = 3, 0.5
@@ -190,7 +193,7 @@ class Matcher:
     def match(self, text: str) -> Match:
         entry_id = self.triggered(text)
         if entry_id is not None:
-            return Match("answer", (entry_id,), float("inf"), 1.0)
+            return Match("answer", (entry_id,), TRIGGERED, 1.0)
         whole = self._match(text)
         if whole.kind == "answer" or len(text.split()) <= LONG_MESSAGE_WORDS:
             return whole
