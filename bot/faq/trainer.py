@@ -87,8 +87,8 @@ class Trainer:
             return stage
         stage, _ = fit_stage(self.examples, self.messages, None, self.targets, self.kinds, stop)
         save_cached(path, stage)
-        log.info("answer model: first stage trained (answers at %.2f, offers choices at %.2f)",
-                 stage.answer_at, stage.suggest_at)
+        log.info("answer model: first stage trained (answers at %.2f, offers choices at %.2f, "
+                 "replies to a kind at %.2f)", stage.answer_at, stage.suggest_at, stage.kind_at)
         return stage
 
     def second(self, store: VectorStore, stop: threading.Event | None = None,
@@ -105,6 +105,6 @@ class Trainer:
         stage, _ = fit_stage(self.examples, self.messages, np.asarray(dense), self.targets,
                              self.kinds, stop, first.vectorizers if first is not None else None)
         save_cached(path, stage)
-        log.info("answer model: second stage trained (answers at %.2f, offers choices at %.2f)",
-                 stage.answer_at, stage.suggest_at)
+        log.info("answer model: second stage trained (answers at %.2f, offers choices at %.2f, "
+                 "replies to a kind at %.2f)", stage.answer_at, stage.suggest_at, stage.kind_at)
         return stage

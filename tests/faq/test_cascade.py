@@ -67,11 +67,25 @@ def test_thresholds_meet_the_stated_targets() -> None:
                     in_top=np.array([True] * 10), answer_kind=np.array([True] * 10),
                     agreement=np.array(["agree"] * 10))
     confidence = np.linspace(0.1, 1.0, 10)
-    answer_at, suggest_at = thresholds(oof, confidence, Targets(max_wrong=0.0, suggest_hit=0.6))
+    answer_at, suggest_at, _ = thresholds(oof, confidence, Targets(max_wrong=0.0, suggest_hit=0.6))
     assert answer_at == pytest.approx(0.3)        # the lowest that answers no wrong one
     assert suggest_at == pytest.approx(0.1)
-    answer_at, _ = thresholds(oof, confidence, Targets(max_wrong=0.1))
+    answer_at, _, _ = thresholds(oof, confidence, Targets(max_wrong=0.1))
     assert answer_at == pytest.approx(0.2)        # one wrong in ten is allowed
+
+
+def test_a_kind_of_message_has_its_own_threshold() -> None:
+    # Ten messages: the first four answerable ones predicted as a kind (small talk...) at low
+    # confidence; the six others are small talk, predicted as such.
+    kind = np.array(["kind"] * 10)
+    answerable = np.array([True] * 4 + [False] * 6)
+    oof = OutOfFold(ranking=[("smalltalk", "a")] * 10, margin=np.zeros(10),
+                    right=~answerable, in_top=~answerable, answer_kind=answerable, agreement=kind)
+    confidence = np.linspace(0.1, 1.0, 10)
+    _, _, kind_at = thresholds(oof, confidence, Targets(max_wrong=0.0, max_kind_wrong=0.0))
+    assert kind_at == pytest.approx(0.5)          # above every answerable one
+    _, _, kind_at = thresholds(oof, confidence, Targets(max_wrong=0.0, max_kind_wrong=0.25))
+    assert kind_at == pytest.approx(0.4)          # one of the four may get the kind's reply
 
 
 def prediction(*ranking: str, answer: bool = True, suggest: bool = True) -> Prediction:
