@@ -103,6 +103,9 @@ def cmd_check(args: argparse.Namespace) -> int:
           f"{len(content.election.milestones)} milestones")
     print(f"  {len(claims)} claims settled ({sum(not c.verdict for c in claims)} false, "
           f"{sum(c.verdict for c in claims)} true)")
+    kinds = ", ".join(f"{len(v)} {k}" for k, v in sorted(content.kind_examples.items()))
+    print(f"  {len(content.training)} labelled messages (training/); examples of kinds: "
+          f"{kinds or 'none (kinds.yaml absent)'}")
     print(f"  {regions.root_name}: {len(regions.kecamatan)} kecamatan, {regions.desa_count} "
           f"desa/kelurahan; {len(content.subscription_topics)} subscription topics")
     days = len(sample_days(content.election))

@@ -11,7 +11,7 @@ from jinja2 import Template, TemplateSyntaxError
 from pydantic import BaseModel
 
 from bot.content.errors import Collector, key_line
-from bot.content.language import Dialect, Scope
+from bot.content.language import Dialect, Kinds, Scope
 from bot.content.messages import MESSAGE_VARIABLES
 from bot.content.model import LoadedEntry
 from bot.content.schedule_schema import Schedule
@@ -54,6 +54,17 @@ def load_scope(col: Collector, root: Path) -> Scope | None:
     """scope.yaml is optional: without it nothing is declined as out of scope."""
     path = root / "scope.yaml"
     return load_model(col, path, Scope) if path.exists() else None
+
+
+def load_kinds(col: Collector, root: Path) -> dict[str, tuple[str, ...]]:
+    """kinds.yaml is optional: kind -> its example messages, both languages."""
+    path = root / "kinds.yaml"
+    kinds = load_model(col, path, Kinds) if path.exists() else None
+    if kinds is None:
+        return {}
+    return {kind: (*examples.id, *examples.en)
+            for kind, examples in ((k, getattr(kinds, k)) for k in Kinds.model_fields)
+            if examples is not None}
 
 
 def load_dialect(col: Collector, root: Path) -> Dialect | None:

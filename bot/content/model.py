@@ -57,6 +57,7 @@ class Content:
     scope: Scope | None = None                              # what is out of scope
     dialect_endings: tuple[tuple[str, str], ...] = ()       # ("o", "a"): "apo" read as "apa"
     training: tuple[TrainingMessage, ...] = ()              # labelled messages (content/training)
+    kind_examples: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kinds.yaml
     # What "today" is for answers that depend on the election's phase; the composition root
     # gives it the bot's clock (services.clock), so tests and previews move it too.
     clock: Clock = field(default_factory=SystemClock, repr=False)

@@ -19,6 +19,7 @@ from bot.content.errors import Collector, ContentError, Problem
 from bot.content.loaders import (
     load_dialect,
     load_faq,
+    load_kinds,
     load_messages,
     load_model,
     load_schedule,
@@ -54,6 +55,7 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     schedule, broadcast_templates = load_schedule(col, root, env)
     dialect = load_dialect(col, root)
     scope = load_scope(col, root)
+    kinds = load_kinds(col, root)
     training = load_training(col, root, set(entries))
     if schedule is not None:
         check_schedule(col, root, schedule, subscription_topics)
@@ -66,7 +68,7 @@ def load_content(root: Path, render_check: bool = True) -> Content:
                       broadcast_templates, subscription_topics,
                       {w: d.means for w, d in dialect.words.items()} if dialect else {}, scope,
                       tuple((e.typed, e.means) for e in dialect.endings) if dialect else (),
-                      training)
+                      training, kinds)
     if render_check:
         check_rendering(col, content)
     col.raise_if_any()

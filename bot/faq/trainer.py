@@ -40,8 +40,8 @@ def hint(matcher: Matcher, text: str) -> str:
 
 
 def samples(content: Content, matcher: Matcher) -> tuple[list[Sample], list[Sample]]:
-    """The entries' titles and example questions (both languages), and the labelled messages
-    that have a label (an answer message with no entry is for measuring only)."""
+    """The entries' titles and example questions (both languages), the examples of kinds.yaml,
+    and the labelled messages that have a label (an answer message with no entry is for measuring only)."""
     normalise = normaliser(matcher.normalizer)
     examples = []
     for eid, loaded in sorted(content.entries.items()):
@@ -49,6 +49,8 @@ def samples(content: Content, matcher: Matcher) -> tuple[list[Sample], list[Samp
         for lang in ("id", "en"):
             text = loaded.entry.text(lang)
             examples += [Sample(q, normalise(q), (label,)) for q in (text.title, *text.questions)]
+    for kind, texts in sorted(content.kind_examples.items()):   # kinds.yaml: small talk, ...
+        examples += [Sample(q, normalise(q), (kind,)) for q in texts]
     labelled = [m for m in content.training if m.labels]
     if len(labelled) < MIN_MESSAGES:
         # Too few labelled messages to calibrate on (a new deployment): the examples
