@@ -49,8 +49,8 @@ def samples(content: Content, matcher: Matcher) -> tuple[list[Sample], list[Samp
         for lang in ("id", "en"):
             text = loaded.entry.text(lang)
             examples += [Sample(q, normalise(q), (label,)) for q in (text.title, *text.questions)]
-    for kind, texts in sorted(content.kind_examples.items()):   # kinds.yaml: small talk, ...
-        examples += [Sample(q, normalise(q), (kind,)) for q in texts]
+    for kind, said in sorted(content.kind_examples.items()):   # kinds.yaml: small talk, ...
+        examples += [Sample(q, normalise(q), (kind,)) for q in said]
     labelled = [m for m in content.training if m.labels]
     if len(labelled) < MIN_MESSAGES:
         # Too few labelled messages to calibrate on (a new deployment): the examples
