@@ -4,6 +4,7 @@ every language with sample values (length and Telegram's HTML subset)."""
 from __future__ import annotations
 
 from datetime import datetime, time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -115,14 +116,18 @@ def check_schedule(col: Collector, root: Path, schedule: Schedule,
                         f"{', '.join(subscription_topics)})")
 
 
-def check_rendering(col: Collector, content: Content, entries_only: bool = False) -> None:
+def check_rendering(col: Collector, content: Content, entries_only: bool = False,
+                    entry_ids: Collection[str] | None = None, one_day: bool = False) -> None:
     """Every template rendered in every language with sample values; every answer on a day in
     each of the election's phases and after each milestone (phases.sample_days). A region's
-    view is checked for its answers only (`entries_only`)."""
+    view is checked for its answers only (`entries_only`): those of `entry_ids` (default all),
+    on voting day only with `one_day`."""
     root = content.root
     sample_now = datetime(2024, 11, 20, 9, 0)
     tz = ZoneInfo(content.election.timezone)
     days = [datetime.combine(day, time(12), tz) for day in sample_days(content.election)]
+    if one_day:
+        days = [datetime.combine(content.election.voting_day, time(12), tz)]
     for lang in LANGUAGES:
         for tid in () if entries_only else content.broadcast_templates:
             for variables in (BROADCAST_SAMPLE, {**BROADCAST_SAMPLE, "region_name": "",
@@ -136,6 +141,8 @@ def check_rendering(col: Collector, content: Content, entries_only: bool = False
                 check_text(col, root / "schedule.yaml", f"templates.{tid}.{lang}", text)
         for eid, loaded in content.entries.items():
             if lang not in loaded.templates:    # a shared regional entry: its layers answer
+                continue
+            if entry_ids is not None and eid not in entry_ids:
                 continue
             variants: dict[str, str] = {}   # text -> first day it reads so
             for day in days:

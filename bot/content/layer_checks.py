@@ -41,7 +41,17 @@ def check_combinations(col: Collector, content: Content) -> None:
     """Every layer's view (shared + that layer) rendered, and a region's without a layer."""
     if not content.is_province:
         return
-    for code in content.layers:
-        check_rendering(col, content.for_region(code), entries_only=True)
+    # A profile only adds or replaces links, contacts and milestones: a shared answer that
+    # renders for the province renders for each region; it is read once, on voting day, for
+    # each region. A layer's own answers are read on every sample day.
+    for code, layer in content.layers.items():
+        view = content.for_region(code)
+        check_rendering(col, view, entries_only=True, entry_ids=set(layer.entries))
+        if layer.profile.milestones or layer.profile.results_milestone:   # its own timeline
+            check_rendering(col, view, entries_only=True,
+                            entry_ids=set(view.entries) - set(layer.entries))
+        else:
+            check_rendering(col, view, entries_only=True, one_day=True,
+                            entry_ids=set(view.entries) - set(layer.entries))
     sample = dataclasses.replace(content, region_names={SAMPLE_CODE: SAMPLE_NAME})
-    check_rendering(col, sample.for_region(SAMPLE_CODE), entries_only=True)
+    check_rendering(col, sample.for_region(SAMPLE_CODE), entries_only=True, one_day=True)

@@ -25,7 +25,7 @@ def load_regions(content: Content) -> RegionTree:
     except RegionDataError as exc:
         for line, message in exc.problems:
             col.add(path, line, "", message)
-    if tree is not None:
+    if tree is not None and content.home is None:   # a region's view: its home checked these
         check_layers(col, content, tree)
         schedule = content.schedule
         for where, send in schedule.sends():
@@ -35,8 +35,10 @@ def load_regions(content: Content) -> RegionTree:
                         f"unknown region code {region!r}")
         # A place of this deployment is never "elsewhere" (another regency's scope.yaml, left
         # unchanged, would decline questions about its own places).
-        own = {fold(r.name) for r in tree.regions.values()} | {fold(tree.root_name)}
-        own |= {bare(name) for name in content.place_names}
+        # In a province, its kabupaten/kota by every name (its villages share names with
+        # places far away: a desa Surabaya does not make Surabaya a place of the deployment).
+        own = {bare(name) for name in content.place_names} | {fold(tree.root_name)} \
+            if tree.kabupaten else {fold(r.name) for r in tree.regions.values()} | {fold(tree.root_name)}
         scope = content.scope
         for n, phrase in enumerate(scope.elsewhere if scope else ()):
             if phrase in own or f"kabupaten {phrase}" in own or f"kota {phrase}" in own:
@@ -46,7 +48,8 @@ def load_regions(content: Content) -> RegionTree:
     assert tree is not None
     # The deployment's kabupaten/kota by name, for the content's region views and its place
     # names; and the namer that finds them in a message.
-    content.region_names = tree.kabupaten_codes
+    if content.home is None:
+        content.region_names = tree.kabupaten_codes
     other = content.other_names
     tree.namer = RegionNamer(tree.kabupaten_codes, {
         code: list(item.names) for code, item in (other.regions.items() if other else ())})
