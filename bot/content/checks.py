@@ -3,8 +3,8 @@ every language with sample values (length and Telegram's HTML subset)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
 from collections.abc import Collection
+from datetime import datetime, time
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
