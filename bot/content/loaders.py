@@ -105,11 +105,12 @@ def compile_template(col: Collector, env: Any, source: str, path: Path, line: in
         return None
 
 
-def load_faq(col: Collector, root: Path, env: Any) -> dict[str, LoadedEntry]:
+def load_faq(col: Collector, root: Path, env: Any, required: bool = True
+             ) -> dict[str, LoadedEntry]:
     entries: dict[str, LoadedEntry] = {}
     faq_dir = root / "faq"
     faq_files = sorted(faq_dir.glob("*.yaml")) if faq_dir.is_dir() else []
-    if not faq_files:
+    if not faq_files and required:
         col.add(faq_dir, None, "", "no FAQ files (faq/*.yaml)")
     for path in faq_files:
         raw = col.load(path)
@@ -125,8 +126,10 @@ def load_faq(col: Collector, root: Path, env: Any) -> dict[str, LoadedEntry]:
                 continue
             templates = {}
             for lang in LANGUAGES:
-                tmpl = compile_template(col, env, entry.text(lang).answer, path, line,
-                                        f"{eid}.{lang}.answer")
+                answer = entry.text(lang).answer
+                if answer is None:          # a shared regional entry: layers answer it
+                    continue
+                tmpl = compile_template(col, env, answer, path, line, f"{eid}.{lang}.answer")
                 if tmpl is not None:
                     templates[lang] = tmpl
             entries[eid] = LoadedEntry(eid, entry, path, line, templates)

@@ -46,11 +46,15 @@ def samples(content: Content, matcher: Matcher) -> tuple[list[Sample], list[Samp
     examples = []
     for eid, loaded in sorted(content.entries.items()):
         label = "neutral" if loaded.entry.neutral else eid
-        for lang in ("id", "en"):
-            text = loaded.entry.text(lang)
-            examples += [Sample(q, normalise(q), (label,)) for q in (text.title, *text.questions)]
-    for kind, said in sorted(content.kind_examples.items()):   # kinds.yaml: small talk, ...
-        examples += [Sample(q, normalise(q), (kind,)) for q in said]
+        said: set[str] = set()
+        for version in content.versions(eid):      # a province: shared and each layer's
+            for lang in ("id", "en"):
+                text = version.entry.text(lang)
+                asked = [q for q in (text.title, *text.questions) if q not in said]
+                said.update(asked)
+                examples += [Sample(q, normalise(q), (label,)) for q in asked]
+    for kind, examples_of_kind in sorted(content.kind_examples.items()):   # kinds.yaml: small talk, ...
+        examples += [Sample(q, normalise(q), (kind,)) for q in examples_of_kind]
     labelled = [m for m in content.training if m.labels]
     if len(labelled) < MIN_MESSAGES:
         # Too few labelled messages to calibrate on (a new deployment): the examples
