@@ -5,6 +5,12 @@ A message is a claim when Telegram says it was forwarded, when it carries a forw
 "is this true?"). The reply opens with the facts; a verdict ("Tidak benar", "Benar") is given
 only where the answering entry itself lists the claim (`claims:` in content), and the message
 says that claim: most of the claim's words are in it, and every number the claim names.
+
+Both sides are read the same way: the question tag ("bener gak?") is not part of what is
+claimed; words are the normalizer's terms, numbers aside (the message's also as repaired, so that a typo or a
+spoken form of a claim's word counts); numbers are compared by value, however written
+("13.00", "13:00" and "jam 13"; "474.812" and "474,812"; "dua" and "2"), and a digit inside a
+code ("C6", "pilkada2024") is part of a word, not a number.
 """
 
 from __future__ import annotations
@@ -20,7 +26,25 @@ ASKS_IF_TRUE = re.compile(
     r"\bhoa[kx]s?\b|\bhoaks\b|\bkabar burung\b|"
     r"\bis (?:this|that|it) (?:true|real|legit|correct|right|accurate)\b|\bfake news\b|\bhoax\b",
     re.IGNORECASE)
-NUMBER = re.compile(r"\d+")
+# A number as written: digits not glued to a letter before them (a code such as "C6" is a
+# word), with its separators ("13.00", "474.812", "54,09").
+NUMBER = re.compile(r"(?<![^\W_])\d+(?:[.,:]\d+)*")
+RUPIAH = re.compile(r"\bRp\.?(?=\d)", re.IGNORECASE)     # "Rp200" is a sum, not a code
+THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
+UNITS = {"nol": 0, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6,
+         "tujuh": 7, "delapan": 8, "sembilan": 9,
+         "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+         "seven": 7, "eight": 8, "nine": 9}
+TENS = {"sepuluh": 10, "sebelas": 11, "ten": 10, "eleven": 11, "twelve": 12}
+# "dua belas" (12), "tiga puluh" (30), "dua puluh tujuh" (27): read before the single words.
+SPELT = re.compile(
+    rf"\b(?:({'|'.join(UNITS)})\s+(belas|puluh)(?:\s+({'|'.join(UNITS)}))?|"
+    rf"({'|'.join([*UNITS, *TENS])}))\b",
+    re.IGNORECASE)
+# Numbers are compared by value, not as words; "pukul 13" and "jam 13" say the same.
+NUMBER_TERM = re.compile(r"^(?:\d+|#n)$")
+SAME = {"pukul": "jam", "pkl": "jam"}
 # A claim is said when this share of its words is in the message (and all of its numbers).
 SAID = 0.6
 
@@ -29,16 +53,50 @@ def asks_if_true(text: str) -> bool:
     return ASKS_IF_TRUE.search(text) is not None
 
 
+def _value(written: str) -> str:
+    """One number as its value: "07.00" and "7" are 7, "474.812" is 474812, "13.30" stays a time."""
+    if THOUSANDS.match(written):
+        return str(int(re.sub(r"[.,]", "", written)))
+    clock = CLOCK.match(written)
+    if clock and int(clock.group(1)) <= 24 and int(clock.group(2)) <= 59:
+        hour, minute = int(clock.group(1)), clock.group(2)
+        return str(hour) if minute == "00" else f"{hour}.{minute}"
+    if written.isdigit():
+        return str(int(written))
+    return written.replace(",", ".").replace(":", ".")
+
+
+def _spelt(match: re.Match[str]) -> str:
+    unit, scale, extra, single = match.groups()
+    if single is not None:
+        word = single.lower()
+        return str(UNITS.get(word, TENS.get(word)))
+    value = UNITS[unit.lower()]
+    value = 10 + value if scale.lower() == "belas" else 10 * value + UNITS.get((extra or "").lower(), 0)
+    return str(value)
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text names, by value."""
+    text = RUPIAH.sub("Rp ", SPELT.sub(lambda m: f" {_spelt(m)} ", text))
+    return {_value(n) for n in NUMBER.findall(text)}
+
+
+def _words(terms: list[str]) -> set[str]:
+    return {SAME.get(t, t) for t in terms if not NUMBER_TERM.match(t)}
+
+
 def settled(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
     """The entry's claim that the message states, if any."""
-    said = set(normalizer.terms(text, repair=False))
-    numbers = set(NUMBER.findall(text))
+    text = ASKS_IF_TRUE.sub(" ", text)
+    said = _words(normalizer.terms(text, repair=False) + normalizer.terms(text))
+    named = numbers(text)
     best: tuple[float, Claim] | None = None
     for claim in entry.claims:
         # Both wordings: a claim forwarded in English is the same claim.
         for wording in (claim.claim.id, claim.claim.en):
-            words = set(normalizer.terms(wording, repair=False))
-            if not words or not set(NUMBER.findall(wording)) <= numbers:
+            words = _words(normalizer.terms(wording, repair=False))
+            if not words or not numbers(wording) <= named:
                 continue
             share = len(words & said) / len(words)
             if share >= SAID and (best is None or share > best[0]):
