@@ -4,7 +4,8 @@ A message is a claim when Telegram says it was forwarded, when it carries a forw
 (bot/faq/forwards.py), or when it asks whether something is true ("bener gak?", "hoaks?",
 "is this true?"). The reply opens with the facts; a verdict ("Tidak benar", "Benar") is given
 only where the answering entry itself lists the claim (`claims:` in content), and the message
-says that claim: most of the claim's words are in it, and every number the claim names.
+says that claim: most of the claim's words are in it, and every number the claim names; a
+claim confirmed as true must not be denied by the message ("tidak", "dilarang").
 
 Both sides are read the same way: the question tag ("bener gak?") is not part of what is
 claimed; words are the normalizer's terms, numbers aside (the message's also as repaired, so that a typo or a
@@ -42,9 +43,14 @@ SPELT = re.compile(
     rf"\b(?:({'|'.join(UNITS)})\s+(belas|puluh)(?:\s+({'|'.join(UNITS)}))?|"
     rf"({'|'.join([*UNITS, *TENS])}))\b",
     re.IGNORECASE)
-# Numbers are compared by value, not as words; "pukul 13" and "jam 13" say the same.
+# Numbers are compared by value, not as words. Words that say the same in a claim: "pukul 13"
+# is "jam 13", "nyoblos" is voting ("memilih"), "cuma" is "hanya", "bisa" is "boleh".
 NUMBER_TERM = re.compile(r"^(?:\d+|#n)$")
-SAME = {"pukul": "jam", "pkl": "jam"}
+SAME = {"pukul": "jam", "pkl": "jam", "coblos": "pilih", "coblo": "pilih", "cuma": "hanya",
+        "bisa": "boleh"}
+# A claim confirmed ("Benar") must be said as it is, not denied: "tidak", "dilarang", "not".
+DENIALS = frozenset({"tidak", "bukan", "belum", "larang", "not", "never", "isnt", "arent",
+                     "doesnt", "didnt", "wont", "wasnt", "werent", "shouldnt", "mustnt"})
 # A claim is said when this share of its words is in the message (and all of its numbers).
 SAID = 0.6
 
@@ -96,9 +102,13 @@ def settled(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
         # Both wordings: a claim forwarded in English is the same claim.
         for wording in (claim.claim.id, claim.claim.en):
             words = _words(normalizer.terms(wording, repair=False))
-            if not words or not numbers(wording) <= named:
+            figures = numbers(wording)
+            if not words or not figures <= named:
                 continue
-            share = len(words & said) / len(words)
+            if claim.verdict and bool(words & DENIALS) != bool(said & DENIALS):
+                continue        # "dilarang menonton" is not "boleh menonton": no "Benar"
+            # A claim's numbers are among its words: all of them are in the message.
+            share = (len(words & said) + len(figures)) / (len(words) + len(figures))
             if share >= SAID and (best is None or share > best[0]):
                 best = (share, claim)
     return best[1] if best else None

@@ -114,3 +114,45 @@ def test_a_misspelt_or_spoken_word_of_the_claim_counts(content: Content) -> None
                                    "The ballot is punched with the officers' nail.", True))
     normalizer = Matcher(content).normalizer
     assert settled(entry, "srat suaranya dicoblosin pke paku dr petugas", normalizer) is not None
+
+
+def test_a_claims_numbers_count_among_its_words(content: Content) -> None:
+    entry = _with_claims(content, ("Masa tenang pilkada berlangsung 24 sampai 26 November.",
+                                   "The quiet period runs from 24 to 26 November.", True))
+    normalizer = Matcher(content).normalizer
+    # Half the words and both numbers: said. The same words with other numbers: not.
+    assert settled(entry, "masa tenang 24-26 November", normalizer) is not None
+    assert settled(entry, "masa tenang 23-26 November", normalizer) is None
+    assert settled(entry, "masa tenang pilkada", normalizer) is None
+
+
+def test_words_that_say_the_same_in_a_claim_count(content: Content) -> None:
+    entry = _with_claims(content, ("Umur minimal untuk bisa memilih di pilkada adalah 21 tahun.",
+                                   "The minimum voting age is 21.", False))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "yang boleh nyoblos cuma umur 21 tahun", normalizer)
+    assert found is not None and found.verdict is False
+
+
+def test_a_true_claim_is_not_confirmed_to_a_message_that_denies_it(content: Content) -> None:
+    entry = _with_claims(content, ("Warga boleh menyaksikan penghitungan suara di TPS.",
+                                   "Residents may watch the count at the TPS.", True),
+                         ("Hasil pilgub tidak digugat ke MK.",
+                          "Nobody took the governor result to the court.", True))
+    normalizer = Matcher(content).normalizer
+    assert settled(entry, "warga boleh menyaksikan penghitungan suara di tps", normalizer)
+    assert settled(entry, "warga dilarang menyaksikan penghitungan suara di tps", normalizer) is None
+    assert settled(entry, "warga tidak boleh menyaksikan penghitungan suara di tps",
+                   normalizer) is None
+    assert settled(entry, "hasil pilgub tidak digugat ke MK, bener gak?", normalizer)
+    assert settled(entry, "hasil pilgub digugat ke MK, bener gak?", normalizer) is None
+
+
+def test_a_false_claim_is_found_in_a_chain_message_that_also_denies_something(
+        content: Content) -> None:
+    entry = _with_claims(content, ("TPS hanya buka sampai jam 12 siang.",
+                                   "Polling stations are open only until noon.", False))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "PENTING!! TPS cuma buka sampai jam 12 siang, yang telat gak bisa "
+                           "nyoblos. Sebarkan!", normalizer)
+    assert found is not None and found.verdict is False
