@@ -5,7 +5,8 @@ A message is a claim when Telegram says it was forwarded, when it carries a forw
 "is this true?"). The reply opens with the facts; a verdict ("Tidak benar", "Benar") is given
 only where the answering entry itself lists the claim (`claims:` in content), and the message
 says that claim: most of the claim's words are in it, and every number the claim names; a
-claim confirmed as true must not be denied by the message ("tidak", "dilarang").
+claim confirmed as true must not be denied by the message ("tidak", "dilarang"), and no claim
+is found where the message denies what it says ("dilarang bawa HP" against "boleh bawa HP").
 
 Both sides are read the same way: the question tag ("bener gak?") is not part of what is
 claimed; words are the normalizer's terms, numbers aside (the message's also as repaired, so that a typo or a
@@ -17,6 +18,7 @@ code ("C6", "pilkada2024") is part of a word, not a number.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from bot.content.schema import Claim, Entry
 from bot.faq.normalize import Normalizer
@@ -92,10 +94,16 @@ def _words(terms: list[str]) -> set[str]:
     return {SAME.get(t, t) for t in terms if not NUMBER_TERM.match(t)}
 
 
+def _denied(terms: list[str]) -> set[str]:
+    """The words a text denies: each one right after "tidak", "dilarang", "not"."""
+    return {SAME.get(b, b) for a, b in pairwise(terms) if a in DENIALS and b not in DENIALS}
+
+
 def settled(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
     """The entry's claim that the message states, if any."""
     text = ASKS_IF_TRUE.sub(" ", text)
-    said = _words(normalizer.terms(text, repair=False) + normalizer.terms(text))
+    plain = normalizer.terms(text, repair=False)
+    said, denies = _words(plain + normalizer.terms(text)), _denied(plain)
     named = numbers(text)
     best: tuple[float, Claim] | None = None
     for claim in entry.claims:
@@ -107,6 +115,11 @@ def settled(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
                 continue
             if claim.verdict and bool(words & DENIALS) != bool(said & DENIALS):
                 continue        # "dilarang menonton" is not "boleh menonton": no "Benar"
+            # A word the claim says must not be denied in the message, nor one it denies said:
+            # "dilarang bawa HP" does not say "boleh bawa HP", whatever the rest of the chain.
+            against = _denied(normalizer.terms(wording, repair=False))
+            if (denies & words) - against or (against & said) - denies:
+                continue
             # A claim's numbers are among its words: all of them are in the message.
             share = (len(words & said) + len(figures)) / (len(words) + len(figures))
             if share >= SAID and (best is None or share > best[0]):

@@ -156,3 +156,17 @@ def test_a_false_claim_is_found_in_a_chain_message_that_also_denies_something(
     found = settled(entry, "PENTING!! TPS cuma buka sampai jam 12 siang, yang telat gak bisa "
                            "nyoblos. Sebarkan!", normalizer)
     assert found is not None and found.verdict is False
+
+
+def test_a_claim_is_not_found_where_the_message_denies_what_it_says(content: Content) -> None:
+    entry = _with_claims(content, ("Pemilih boleh membawa HP ke dalam bilik suara.",
+                                   "Voters may take a phone into the booth.", False),
+                         ("Tanpa surat undangan kamu tidak bisa mencoblos.",
+                          "Without the letter you cannot vote.", False))
+    normalizer = Matcher(content).normalizer
+    assert settled(entry, "Pemilih boleh bawa HP ke bilik suara, santai aja", normalizer)
+    # The message says the opposite: true, so no "Tidak benar" on it.
+    assert settled(entry, "Dilarang membawa HP ke bilik suara, bener gak?", normalizer) is None
+    assert settled(entry, "Pemilih tidak boleh bawa HP ke bilik suara", normalizer) is None
+    assert settled(entry, "Tanpa undangan gak bisa nyoblos!!", normalizer)
+    assert settled(entry, "Tanpa undangan tetap bisa nyoblos kok", normalizer) is None
