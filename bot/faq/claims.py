@@ -4,9 +4,11 @@ A message is a claim when Telegram says it was forwarded, when it carries a forw
 (bot/faq/forwards.py), or when it asks whether something is true ("bener gak?", "hoaks?",
 "is this true?"). The reply opens with the facts; a verdict ("Tidak benar", "Benar") is given
 only where the answering entry itself lists the claim (`claims:` in content), and the message
-says that claim: most of the claim's words are in it, and every number the claim names; a
-claim confirmed as true must not be denied by the message ("tidak", "dilarang"), and no claim
-is found where the message denies what it says ("dilarang bawa HP" against "boleh bawa HP").
+says that claim: most of the claim's words are in it, some of what sets it apart from the
+entry's other claims, and every number the claim names; a claim confirmed as true must not be
+denied by the message ("tidak", "dilarang") nor come with numbers it does not name, and no
+claim is found where the message denies what it says ("dilarang bawa HP" against "boleh bawa
+HP").
 
 Both sides are read the same way: the question tag ("bener gak?") is not part of what is
 claimed; words are the normalizer's terms, numbers aside (the message's also as repaired, so that a typo or a
@@ -99,29 +101,42 @@ def _denied(terms: list[str]) -> set[str]:
     return {SAME.get(b, b) for a, b in pairwise(terms) if a in DENIALS and b not in DENIALS}
 
 
+def _read(wording: str, normalizer: Normalizer) -> tuple[set[str], set[str], set[str]]:
+    """A claim's words, numbers, and the words it denies."""
+    terms = normalizer.terms(wording, repair=False)
+    return _words(terms), numbers(wording), _denied(terms)
+
+
 def settled(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
     """The entry's claim that the message states, if any."""
     text = ASKS_IF_TRUE.sub(" ", text)
     plain = normalizer.terms(text, repair=False)
     said, denies = _words(plain + normalizer.terms(text)), _denied(plain)
     named = numbers(text)
+    # Both wordings: a claim forwarded in English is the same claim.
+    read = {(n, lang): _read(claim.claim.en if lang == "en" else claim.claim.id, normalizer)
+            for n, claim in enumerate(entry.claims) for lang in ("id", "en")}
     best: tuple[float, Claim] | None = None
-    for claim in entry.claims:
-        # Both wordings: a claim forwarded in English is the same claim.
-        for wording in (claim.claim.id, claim.claim.en):
-            words = _words(normalizer.terms(wording, repair=False))
-            figures = numbers(wording)
-            if not words or not figures <= named:
-                continue
-            if claim.verdict and bool(words & DENIALS) != bool(said & DENIALS):
-                continue        # "dilarang menonton" is not "boleh menonton": no "Benar"
-            # A word the claim says must not be denied in the message, nor one it denies said:
-            # "dilarang bawa HP" does not say "boleh bawa HP", whatever the rest of the chain.
-            against = _denied(normalizer.terms(wording, repair=False))
-            if (denies & words) - against or (against & said) - denies:
-                continue
-            # A claim's numbers are among its words: all of them are in the message.
-            share = (len(words & said) + len(figures)) / (len(words) + len(figures))
-            if share >= SAID and (best is None or share > best[0]):
-                best = (share, claim)
+    for (n, lang), (words, figures, against) in read.items():
+        claim = entry.claims[n]
+        if not words or not figures <= named:
+            continue
+        # "Benar" confirms no number we do not hold, and nothing the message denies.
+        if claim.verdict and (not named <= figures or bool(words & DENIALS) != bool(said & DENIALS)):
+            continue
+        # A word the claim says must not be denied in the message, nor one it denies said:
+        # "dilarang bawa HP" does not say "boleh bawa HP", whatever the rest of the chain.
+        if (denies & words) - against or (against & said) - denies:
+            continue
+        # What sets this claim apart from the entry's others ("hijau" beside "merah marun"):
+        # the message must say some of it, not only the words they share.
+        others = set().union(*(w | f for (m, other), (w, f, _) in read.items()
+                               if other == lang and m != n))
+        own = (words | figures) - others
+        if own and not own & (said | named):
+            continue
+        # A claim's numbers are among its words: all of them are in the message.
+        share = (len(words & said) + len(figures)) / (len(words) + len(figures))
+        if share >= SAID and (best is None or share > best[0]):
+            best = (share, claim)
     return best[1] if best else None

@@ -170,3 +170,25 @@ def test_a_claim_is_not_found_where_the_message_denies_what_it_says(content: Con
     assert settled(entry, "Pemilih tidak boleh bawa HP ke bilik suara", normalizer) is None
     assert settled(entry, "Tanpa undangan gak bisa nyoblos!!", normalizer)
     assert settled(entry, "Tanpa undangan tetap bisa nyoblos kok", normalizer) is None
+
+
+def test_a_claim_needs_what_sets_it_apart_from_the_entrys_others(content: Content) -> None:
+    entry = _with_claims(content, ("Surat suara gubernur berwarna merah marun.",
+                                   "The governor ballot is maroon.", True),
+                         ("Pemilih menerima dua surat suara, untuk gubernur dan bupati.",
+                          "Voters get two ballots, for governor and regent.", True),
+                         ("Surat suara bupati berwarna hijau.", "The regent ballot is green.", False))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "surat suara bupati warnanya hijau ya", normalizer)
+    assert found is not None and found.verdict is False
+    # The words both claims share are not enough: "biru muda" is not "hijau".
+    assert settled(entry, "Surat suara bupati warnanya biru muda", normalizer) is None
+
+
+def test_a_true_claim_is_not_confirmed_with_numbers_it_does_not_name(content: Content) -> None:
+    entry = _with_claims(content, ("Warga boleh menyaksikan penghitungan suara di TPS.",
+                                   "Residents may watch the count at the TPS.", True))
+    normalizer = Matcher(content).normalizer
+    assert settled(entry, "warga boleh menyaksikan penghitungan suara di TPS", normalizer)
+    assert settled(entry, "warga boleh menyaksikan penghitungan suara di TPS sampai jam 24",
+                   normalizer) is None
