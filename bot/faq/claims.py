@@ -20,7 +20,6 @@ code ("C6", "pilkada2024") is part of a word, not a number.
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 from bot.content.schema import Claim, Entry
 from bot.faq.normalize import Normalizer
@@ -96,15 +95,19 @@ def _words(terms: list[str]) -> set[str]:
     return {SAME.get(t, t) for t in terms if not NUMBER_TERM.match(t)}
 
 
-def _denied(terms: list[str]) -> set[str]:
-    """The words a text denies: each one right after "tidak", "dilarang", "not"."""
-    return {SAME.get(b, b) for a, b in pairwise(terms) if a in DENIALS and b not in DENIALS}
+def _denied(terms: list[str], reach: int = 1) -> set[str]:
+    """The words a text denies: the `reach` words after "tidak", "dilarang", "not"."""
+    denied: set[str] = set()
+    for n, term in enumerate(terms):
+        if term in DENIALS:
+            denied.update(SAME.get(t, t) for t in terms[n + 1:n + 1 + reach] if t not in DENIALS)
+    return denied
 
 
 def _read(wording: str, normalizer: Normalizer) -> tuple[set[str], set[str], set[str]]:
     """A claim's words, numbers, and the words it denies."""
     terms = normalizer.terms(wording, repair=False)
-    return _words(terms), numbers(wording), _denied(terms)
+    return _words(terms), numbers(wording), _denied(terms, reach=2)
 
 
 def settled(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
@@ -124,9 +127,10 @@ def settled(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
         # "Benar" confirms no number we do not hold, and nothing the message denies.
         if claim.verdict and (not named <= figures or bool(words & DENIALS) != bool(said & DENIALS)):
             continue
-        # A word the claim says must not be denied in the message, nor one it denies said:
-        # "dilarang bawa HP" does not say "boleh bawa HP", whatever the rest of the chain.
-        if (denies & words) - against or (against & said) - denies:
+        # A word the claim says must not be denied in the message: "dilarang bawa HP" does not
+        # say "boleh bawa HP", whatever the rest of the chain ("tidak bersertifikat halal" is
+        # said by "tidak halal": a denial in the claim reaches two words).
+        if (denies & words) - against:
             continue
         # What sets this claim apart from the entry's others ("hijau" beside "merah marun"):
         # the message must say some of it, not only the words they share.

@@ -169,7 +169,14 @@ def test_a_claim_is_not_found_where_the_message_denies_what_it_says(content: Con
     assert settled(entry, "Dilarang membawa HP ke bilik suara, bener gak?", normalizer) is None
     assert settled(entry, "Pemilih tidak boleh bawa HP ke bilik suara", normalizer) is None
     assert settled(entry, "Tanpa undangan gak bisa nyoblos!!", normalizer)
-    assert settled(entry, "Tanpa undangan tetap bisa nyoblos kok", normalizer) is None
+
+
+def test_a_denial_in_the_claim_reaches_the_words_after_it(content: Content) -> None:
+    entry = _with_claims(content, ("Tinta pemilu tidak bersertifikat halal.",
+                                   "The election ink has no halal certificate.", False))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "Tinta pemilu tidak halal, jangan mau dicelup!", normalizer)
+    assert found is not None and found.verdict is False
 
 
 def test_a_claim_needs_what_sets_it_apart_from_the_entrys_others(content: Content) -> None:
