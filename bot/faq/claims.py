@@ -11,10 +11,10 @@ claim is found where the message denies what it says ("dilarang bawa HP" against
 HP").
 
 Both sides are read the same way: the question tag ("bener gak?") is not part of what is
-claimed; words are the normalizer's terms, numbers aside (the message's also as repaired, so that a typo or a
-spoken form of a claim's word counts); numbers are compared by value, however written
-("13.00", "13:00" and "jam 13"; "474.812" and "474,812"; "dua" and "2"), and a digit inside a
-code ("C6", "pilkada2024") is part of a word, not a number.
+claimed; words are the normalizer's terms, numbers aside (the message's also as repaired, so
+that a typo or a spoken form of a claim's word counts); numbers are compared by value, however
+written ("13.00", "13:00" and "jam 13"; "474.812" and "474,812"; "dua" and "2"), and a digit
+inside a code ("C6", "pilkada2024") is part of a word, not a number.
 """
 
 from __future__ import annotations
