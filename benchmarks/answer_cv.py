@@ -48,6 +48,7 @@ from bot.faq.calibration import near_duplicate_groups
 from bot.faq.matcher import Match
 from bot.settings import load_settings
 from bot.shell.botapi import LocalRequest
+from bot.storage.users import set_region, touch_user
 from tests.fakes import updates
 from tests.fakes.strict_api import StrictBotApi
 
@@ -84,9 +85,11 @@ def judge(message: TrainingMessage, reply: str) -> bool:
 
 
 async def run_split(content: Content, train: list[TrainingMessage], test: list[TrainingMessage],
-                    threads: int, cache: Path) -> list[Outcome]:
-    """Train on `train` (through post_init, as the bot does) and send `test` through the app."""
+                    threads: int, cache: Path, region: str | None = None) -> list[Outcome]:
+    """Train on `train` (through post_init, as the bot does) and send `test` through the app,
+    each message from a fresh user whose region (of a province deployment) is `region`."""
     trained = dataclasses.replace(content, training=tuple(train))
+    view = trained.for_region(region) if region else trained
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(BOT_TOKEN="123456:CV-token-for-the-benchmark",
                                  DATABASE_PATH=str(Path(tmp) / "cv.sqlite3"),
@@ -113,6 +116,9 @@ async def run_split(content: Content, train: list[TrainingMessage], test: list[T
             for n, message in enumerate(test):
                 sender = updates.user(50_000 + n, message.lang, "Warga")
                 before, decided_before = len(request.calls), len(decided)
+                if region:    # a citizen of that region, who told the bot so before
+                    await touch_user(app.services.db, sender["id"], message.lang, NOW)
+                    await set_region(app.services.db, sender["id"], region)
                 payload = {"message": updates.message(api, message.text, sender)}
                 await app.process_update(Update.de_json(api.new_update(**payload), app.bot))
                 sent = [c.params.get("text", "") for c in request.calls[before:]
@@ -124,8 +130,8 @@ async def run_split(content: Content, train: list[TrainingMessage], test: list[T
                     got = "neutral"             # the neutral entry's trigger
                 right = judge(message, reply)
                 choice_right = got == "suggest" and decision is not None and any(
-                    judge(message, reply_text([trained.answer(e, message.lang)]))
-                    for e in decision.entry_ids if e in trained.entries)
+                    judge(message, reply_text([view.answer(e, message.lang)]))
+                    for e in decision.entry_ids if e in view.entries)
                 outcomes.append(Outcome(message, reply, got, right,
                                         got == "answer" and message.kind == "answer" and not right,
                                         choice_right))
@@ -190,8 +196,14 @@ def main() -> None:
                         help="the first stage alone (SEMANTIC_THREADS=0), as it answers under load")
     parser.add_argument("--misses", type=int, default=0, help="print this many misses")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "suara-cv")
+    parser.add_argument("--region", default=None,
+                        help="a province deployment: the askers' region code (default: the first "
+                             "region layer, whose view the corpus was labelled on)")
     args = parser.parse_args()
     content = load_content(args.content)
+    region = args.region or (min(content.layers) if content.layers else None)
+    if region:
+        print(f"askers' region: {region}")
     messages = list(content.training)
     threads = 0 if args.first_only else 2
     kfold: list[Outcome] = []
@@ -200,7 +212,8 @@ def main() -> None:
     styles = tuple(s for s in args.styles.split(",") if s)
     for name, train, test in [*splits, *style_folds(messages, styles)]:
         outcomes = asyncio.run(run_split(content, [messages[i] for i in train],
-                                         [messages[i] for i in test], threads, args.cache))
+                                         [messages[i] for i in test], threads, args.cache,
+                                         region))
         if name.startswith("fold"):
             kfold += outcomes
         else:

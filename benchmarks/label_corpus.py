@@ -11,6 +11,11 @@ message's own judge, kept to those the fact-sheet section maps to
 with none mapped keeps those. A verdict pattern ("tidak benar", "not true") is left out when
 finding entries: the claim framing, not the entry, says it. An answer message no entry
 satisfies is kept unlabelled (the content holds no answer: measured, never trained on).
+The corpus was written for one regency: in a province deployment its messages are labelled on
+that region's view (`--region`, by default the first region layer), and a `decline` message
+that names another region of the deployment with an election topic (scope.yaml's `topics`: the
+rule that declined other places' results, candidates, TPS and dates) is left out: its writers
+declined it because their bot covered one regency; here it is answered for that region.
 """
 
 from __future__ import annotations
@@ -54,7 +59,25 @@ def kind_of(item: dict) -> str:
                                     else "neutral" if item.get("neutral") else "answer"))
 
 
-def messages(shared: Path, content: Content) -> list[dict]:
+def elsewhere_covered(content: Content, region: str | None) -> re.Pattern[str] | None:
+    """The names of the deployment's other regions (None when it has one)."""
+    if not region:
+        return None
+    from bot.regions.loader import load_regions
+
+    load_regions(content)            # the deployment's kabupaten/kota, from the region codes
+    bare = re.compile(r"^(?:kabupaten|kota) ", re.IGNORECASE)
+    own = bare.sub("", content.for_region(region).election.region.name).lower()
+    names = {bare.sub("", n).lower() for n in content.place_names} - {own}
+    topics = content.scope.topics if content.scope is not None else []
+    if not names or not topics:
+        return None
+    place = r"\b(?:" + "|".join(re.escape(n) for n in sorted(names)) + r")\b"
+    topic = r"\b(?:" + "|".join(re.escape(t) for t in topics) + r")\b"
+    return re.compile(f"(?=.*{place})(?=.*{topic})", re.IGNORECASE | re.DOTALL)
+
+
+def messages(shared: Path, content: Content, elsewhere: re.Pattern[str] | None = None) -> list[dict]:
     coverage = {str(k): v for k, v in yaml.safe_load(COVERAGE.read_text()).items()}
     answers = {(e, lang): reply_text([content.answer(e, lang)])
                for e in content.entries for lang in ("id", "en")}
@@ -63,6 +86,8 @@ def messages(shared: Path, content: Content) -> list[dict]:
                          ("dev", shared / "eval" / "questions-dev.json")):
         for n, item in enumerate(json.loads(path.read_text(encoding="utf-8"))["questions"], 1):
             kind = kind_of(item)
+            if kind == "decline" and elsewhere is not None and elsewhere.search(item["q"]):
+                continue
             out.append({
                 "text": item["q"], "lang": item.get("lang", "id"), "kind": kind,
                 "entries": label(content, item, coverage, answers) if kind == "answer" else [],
@@ -77,9 +102,12 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=PROJECT_ROOT.parent / "shared")
     parser.add_argument("--content", type=Path, default=PROJECT_ROOT / "content")
     parser.add_argument("-o", "--output", type=Path)
+    parser.add_argument("--region", default=None, help="the region whose answers label the corpus")
     args = parser.parse_args()
     content = load_content(args.content)
-    out = messages(args.shared, content)
+    region = args.region or (min(content.layers) if content.layers else None)
+    out = messages(args.shared, content.for_region(region) if region else content,
+                   elsewhere_covered(content, region))
     target = args.output or args.content / "training" / "corpus.jsonl"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text("".join(json.dumps(m, ensure_ascii=False) + "\n" for m in out), encoding="utf-8")
