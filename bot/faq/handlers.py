@@ -15,6 +15,7 @@ from bot.callbacks import decode
 from bot.campaigns.codes import CODE
 from bot.commands import COMMANDS
 from bot.content.registry import Content
+from bot.content.schema import Entry
 from bot.context import SuaraContext
 from bot.faq import smalltalk
 from bot.faq.claims import settled
@@ -191,20 +192,30 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
     services = context.services
     content, lang = services.content, context.lang
     now = services.clock.now()
+    code = region_of(context, text)
+
+    def entry(eid: str) -> Entry:
+        return content.for_region(code).entries.get(eid, content.entries[eid]).entry \
+            if code else content.entries[eid].entry
+
+    if match.kind == "suggest":
+        # Unsure between a few entries: the one that lists the very claim the message states
+        # settles it (the model's order decides between two that both do).
+        stated = [e for e in match.entry_ids
+                  if settled(entry(e), text, services.matcher.normalizer) is not None]
+        if stated:
+            match = Match("answer", (stated[0],), match.score)
     if match.kind != "answer":
         services.stats.count(now, "unknown", context.user, lang)
         await say(update, context, "claim_unknown", keyboards.open_menu)
         await record_unanswered(services.db, redact(text), lang, now)
         return "claim_unknown"
     entry_id = match.entry_ids[0]
-    code = region_of(context, text)
     if code is None and content.needs_region(entry_id):
         await ask_region(update, context, entry_id)
         return "ask_region"
-    entry = content.for_region(code).entries.get(entry_id, content.entries[entry_id]).entry \
-        if code else content.entries[entry_id].entry
-    found = settled(entry, text, services.matcher.normalizer)
-    services.stats.count(now, "answered", context.user, lang, entry.topic)
+    found = settled(entry(entry_id), text, services.matcher.normalizer)
+    services.stats.count(now, "answered", context.user, lang, entry(entry_id).topic)
     said = "" if found is None else found.claim.en if lang == "en" else found.claim.id
     opening = content.message("claim_facts", lang, claim=said,
                               verdict=None if found is None else found.verdict)

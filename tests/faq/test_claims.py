@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.content.registry import Content
 from bot.content.schema import Claim, Entry
 from bot.faq.claims import asks_if_true, numbers, settled
-from bot.faq.matcher import Matcher
+from bot.faq.matcher import Match, Matcher
 from tests.fakes.harness import Harness, texts
 
 ORIGIN = {"type": "user", "sender_user": {"id": 555, "is_bot": False, "first_name": "Tetangga"},
@@ -49,6 +51,21 @@ async def test_a_claim_nothing_answers_is_not_confirmed_and_points_to_checks(har
     reply = texts(await harness.text("Besok ada bagi-bagi sembako gratis di lapangan bola!",
                                      forward_origin=ORIGIN))[0]
     assert "belum bisa memastikan" in reply and "cekfakta.com" in reply.lower()
+
+
+async def test_among_choices_the_entry_listing_the_stated_claim_settles_it(
+        harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def unsure(text: str) -> Match:   # the model torn between two entries
+        return Match("suggest", ("hari_pemungutan", "jam_tps", "hasil"), 0.4)
+
+    monkeypatch.setattr(harness.app.services.answers, "match", unsure)
+    reply = texts(await harness.text("TPS di Lembah Contoh tutup jam 12 siang, sebarkan!",
+                                     forward_origin=ORIGIN))[0]
+    assert reply.startswith("🔎 <b>Tidak benar</b>") and "<b>Jam buka TPS</b>" in reply
+    # No entry among the choices lists what the message states: not confirmed.
+    reply = texts(await harness.text("Besok TPS dijaga tentara bersenjata lengkap!",
+                                     forward_origin=ORIGIN))[0]
+    assert "belum bisa memastikan" in reply
 
 
 async def test_a_header_marks_a_forward_too(harness: Harness) -> None:
