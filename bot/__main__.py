@@ -73,7 +73,8 @@ def cmd_shell(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     if not args.db:
         # Never the production database: the shell keeps its own file.
-        settings = settings.model_copy(update={"database_path": Path("data/shell.sqlite3")})
+        settings = settings.model_copy(update={"database_path": Path("data/shell.sqlite3"),
+                                               "database_url": None})
     setup_logging("WARNING")
     try:
         return asyncio.run(run_shell(settings, lang=args.lang, name=args.name,
