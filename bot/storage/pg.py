@@ -20,7 +20,7 @@ from typing import Any
 
 import asyncpg
 
-from bot.storage.db import SLOW_LOCK_SECONDS, Database, MigrationError
+from bot.storage.db import SLOW_LOCK_SECONDS, Database, DatabaseUnavailable, MigrationError
 from bot.storage.migrate import migrations
 from bot.storage.sqlstyle import to_postgres
 from bot.storage.urls import redact_url
@@ -163,14 +163,15 @@ class PgDatabase(Database):
         self.pool = pool
 
     async def close(self) -> None:
-        with contextlib.suppress(asyncio.TimeoutError):
+        try:
             await asyncio.wait_for(self.pool.close(), 5)
+        except TimeoutError:      # a connection still busy: closed all the same
+            self.pool.terminate()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[PgConn]:   # type: ignore[override]
         async with self._write:
             if time.monotonic() < self.unavailable_until:
-                from bot.storage.db import DatabaseUnavailable
                 raise DatabaseUnavailable(f"not writing for now: {self.last_error}")
             asked = time.monotonic()
             try:
