@@ -156,3 +156,33 @@ async def test_broadcasts_approved_before_the_held_state_keep_their_approved_cou
         assert await set_state(db, 1, ("scheduled",), "held")
     finally:
         await db.close()
+
+
+async def test_the_health_probe_answers_on_each_backend(database: str) -> None:
+    from bot.storage.health import database_state
+
+    db = await open_database(database)
+    try:
+        assert await database_state(db) == "ok"
+    finally:
+        await db.close()
+    if database.startswith("postgresql://"):
+        assert await database_state(db) == "unreachable"     # its pool is closed
+
+
+async def test_processes_starting_together_migrate_once(pg_admin_url: str) -> None:
+    """Four openings of one empty PostgreSQL database at once (as four bot processes starting
+    together): the advisory lock lets one apply the migrations; the others find them done."""
+    from tests.postgres import create_database, drop_database
+
+    url = await create_database(pg_admin_url)
+    try:
+        opened = await asyncio.gather(*[open_database(url) for _ in range(4)])
+        async with opened[0].conn.execute("SELECT version FROM suara_schema") as cur:
+            assert [tuple(r) for r in await cur.fetchall()] == [(len(_migrations()),)]
+        await touch_user(opened[1], 5, "id", NOW)
+        assert await get_user(opened[2], 5) is not None
+        for db in opened:
+            await db.close()
+    finally:
+        await drop_database(pg_admin_url, url)
