@@ -28,7 +28,7 @@ from typing import Any
 
 import aiohttp
 
-from benchmarks.stats import pct, peak_rss_kb
+from benchmarks.stats import cpu_seconds, pct, peak_rss_kb
 from bot import PROJECT_ROOT
 from bot.content.registry import load_content
 from bot.faq.evaluation import load_labelled
@@ -194,7 +194,9 @@ async def one_mode(mode: str, rate: float, seconds: float, users: int, pool: lis
                 await asyncio.sleep(0.5)
             print(f"  ({mode}: the answer model ready {time.monotonic() - waited:.1f} s after start)")
             await load.run(rate / 2, 20)                    # warm-up, not measured
+            cpu0 = cpu_seconds(process.pid)
             achieved, sent = await load.run(rate, seconds)
+            cpu = cpu_seconds(process.pid) - cpu0
             rss = peak_rss_kb(process.pid) / 1024
         finally:
             collector.cancel()
@@ -209,6 +211,8 @@ async def one_mode(mode: str, rate: float, seconds: float, users: int, pool: lis
           f"(after a 20 s warm-up): {achieved:.0f}/s, answer median {pct(lat, 0.5):.0f} ms, "
           f"p99 {pct(lat, 0.99):.0f} ms, errors {load.errors}, peak RSS {rss:.0f} MB"
           + ("   target >= 300/s, p99 < 300 ms, 0 errors" if mode == "webhook" else ""))
+    print(f"  the bot's CPU: {cpu:.1f} s for {sent} updates = {1000 * cpu / max(1, sent):.2f} s per "
+          "1,000 updates (cost holds when other work shares the machine; latency does not)")
     print(f"  free text, warm-up included: {answered[0] if answered else '?'}")
 
 

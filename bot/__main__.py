@@ -104,8 +104,16 @@ def cmd_check(args: argparse.Namespace) -> int:
           f"{len(content.election.milestones)} milestones")
     print(f"  {len(claims)} claims settled ({sum(not c.verdict for c in claims)} false, "
           f"{sum(c.verdict for c in claims)} true)")
+    kinds = ", ".join(f"{len(v)} {k}" for k, v in sorted(content.kind_examples.items()))
+    print(f"  {len(content.training)} labelled messages (training/); examples of kinds: "
+          f"{kinds or 'none (kinds.yaml absent)'}")
     print(f"  {regions.root_name}: {len(regions.kecamatan)} kecamatan, {regions.desa_count} "
           f"desa/kelurahan; {len(content.subscription_topics)} subscription topics")
+    if content.is_province:
+        layered = ", ".join(f"{code} {layer.profile.name} ({len(layer.entries)} entries)"
+                            for code, layer in content.layers.items())
+        print(f"  {len(regions.kabupaten)} kabupaten/kota; region layers: {layered or 'none'}; "
+              f"each layer and each combination (shared + layer, and a region without one) checked")
     days = len(sample_days(content.election))
     print("  every template rendered in every language with sample values; every answer on a "
           f"day of each election phase and after each milestone ({days} days)")

@@ -20,6 +20,8 @@ MAX_CALLBACK_BYTES = 64
 CONTENT_ID = re.compile(r"[A-Za-z0-9_-]{1,56}", re.ASCII)   # topics, entries, sub. topics
 _ID = CONTENT_ID.pattern
 _REGION = r"[0-9]{2}(?:\.[0-9]{2,4}){0,3}"       # 99.01.01.1001; the handler checks its level
+_KABUPATEN = r"[0-9]{2}\.[0-9]{2}"                  # 16.03
+_ENTRY = r"[a-z][a-z0-9_]{1,40}"                 # an entry id (content/schema.py Slug)
 _SMALL = r"(?:0|[1-9][0-9]{0,3})"                # pages, TPS numbers, indexes into a list
 _BIG = r"[1-9][0-9]{0,18}"                       # row and user ids, then bounded below
 # An announcement draft's step: a letter, or a list choice (an index, "-" for none, a language).
@@ -42,6 +44,9 @@ KINDS: dict[str, Spec] = {
     "l": Spec(r"(?P<choice>[a-z]{2})"),                        # language
     "d": Spec(r"(?P<choice>[yn])"),                            # delete my data? yes/no
     "k": Spec(rf"(?P<number>{_SMALL})"),                       # kecamatan list, page
+    "b": Spec(rf"(?P<number>{_SMALL})"),                       # kabupaten/kota list, page
+    "g": Spec(rf"(?P<text>{_KABUPATEN}):(?P<number>{_SMALL})"),  # a kabupaten's kecamatan
+    "r": Spec(rf"(?P<text>{_KABUPATEN}):(?P<choice>{_ENTRY})"),  # my region, for an entry
     "c": Spec(rf"(?P<text>{_REGION}):(?P<number>{_SMALL})"),   # a kecamatan's desa, page
     "v": Spec(rf"(?P<text>{_REGION})"),                        # pick a desa (saves it)
     "s": Spec(rf"(?P<text>{_REGION})"),                        # show a desa

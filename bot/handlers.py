@@ -18,6 +18,7 @@ from bot.campaigns import handlers as campaigns
 from bot.context import SuaraContext
 from bot.election import handlers as election
 from bot.faq import handlers as faq
+from bot.faq import regional
 from bot.insights import handlers as insights
 from bot.officials import handlers as officials
 from bot.regions import handlers as regions
@@ -50,5 +51,6 @@ def register_all(app: Application) -> None:
     subscriptions.register(app)
     regions.register(app)
     faq.register(app)
+    regional.register(app)   # a region picked for a question that depends on it
     router.register(app)   # free text: a place, or a question for the FAQ
     fallbacks.register(app)

@@ -59,17 +59,45 @@ def _nav(content: Content, lang: str, page: int, pages: int, make: Callable[[int
     return row
 
 
+def kabupaten_picker(content: Content, regions: RegionTree, lang: str, page: int,
+                     entry_id: str | None = None) -> tuple[InlineKeyboardMarkup, int, int]:
+    """A province's kabupaten/kota: for /wilayah (then its kecamatan), or to answer a
+    region-specific entry (`entry_id`: the region is saved and the entry answered for it)."""
+    kabupaten = regions.kabupaten
+    size = len(kabupaten) if entry_id else KECAMATAN_PAGE      # the question's: one page
+    pages = _pages(len(kabupaten), size)
+    page = min(max(page, 0), pages - 1)
+    shown = kabupaten[page * size:(page + 1) * size]
+    buttons = [_button(k.name, Callback("r", f"{k.code}:{entry_id}") if entry_id
+                       else Callback("g", f"{k.code}:0")) for k in shown]
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    if not entry_id:
+        rows.append(_nav(content, lang, page, pages, lambda p: Callback("b", str(p)),
+                         _button(content.message("btn_home", lang), Callback("m"))))
+        rows.append([_button(content.message("btn_share_location", lang), Callback("L"))])
+    return InlineKeyboardMarkup(rows), page, pages
+
+
+def _kecamatan_list(regions: RegionTree, kabupaten: str | None, page: int) -> Callback:
+    return Callback("g", f"{kabupaten}:{page}") if kabupaten and regions.kabupaten \
+        else Callback("k", str(page))
+
+
 def kecamatan_picker(content: Content, regions: RegionTree, lang: str,
-                     page: int) -> tuple[InlineKeyboardMarkup, int, int]:
-    """Keyboard, the page shown (clamped) and the page count."""
-    kecamatan = regions.kecamatan
+                     page: int, kabupaten: str | None = None
+                     ) -> tuple[InlineKeyboardMarkup, int, int]:
+    """Keyboard, the page shown (clamped) and the page count; in a province, of one
+    kabupaten/kota (back to the list of them)."""
+    kecamatan = regions.kecamatan_in(kabupaten)
     pages = _pages(len(kecamatan), KECAMATAN_PAGE)
     page = min(max(page, 0), pages - 1)
     shown = kecamatan[page * KECAMATAN_PAGE:(page + 1) * KECAMATAN_PAGE]
     buttons = [_button(k.name, Callback("c", f"{k.code}:0")) for k in shown]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    rows.append(_nav(content, lang, page, pages, lambda p: Callback("k", str(p)),
-                     _button(content.message("btn_home", lang), Callback("m"))))
+    back = _button(content.message("btn_kabupaten_list", lang), Callback("b", "0")) \
+        if kabupaten and regions.kabupaten else _button(content.message("btn_home", lang), Callback("m"))
+    rows.append(_nav(content, lang, page, pages, lambda p: _kecamatan_list(regions, kabupaten, p),
+                     back))
     rows.append([_button(content.message("btn_share_location", lang), Callback("L"))])
     return InlineKeyboardMarkup(rows), page, pages
 
@@ -82,9 +110,11 @@ def desa_picker(content: Content, regions: RegionTree, lang: str, kecamatan_code
     shown = desas[page * DESA_PAGE:(page + 1) * DESA_PAGE]
     buttons = [_button(d.name, Callback("v", d.code)) for d in shown]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    index = next(i for i, k in enumerate(regions.kecamatan) if k.code == kecamatan_code)
+    kabupaten = regions.regions[kecamatan_code].parent if regions.kabupaten else None
+    listed = regions.kecamatan_in(kabupaten)
+    index = next(i for i, k in enumerate(listed) if k.code == kecamatan_code)
     back = _button(content.message("btn_kecamatan_list", lang),
-                   Callback("k", str(index // KECAMATAN_PAGE)))
+                   _kecamatan_list(regions, kabupaten, index // KECAMATAN_PAGE))
     rows.append(_nav(content, lang, page, pages, lambda p: Callback("c", f"{kecamatan_code}:{p}"),
                      back))
     return InlineKeyboardMarkup(rows), page, pages

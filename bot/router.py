@@ -18,6 +18,7 @@ from bot.faq.claims import asks_if_true
 from bot.faq.forwards import strip_forward
 from bot.faq.handlers import answer_question
 from bot.faq.language import detect_language
+from bot.faq.regional import answer_typed_region
 from bot.redaction import looks_like_nik
 from bot.regions.handlers import answer_place
 from bot.replies import say
@@ -61,6 +62,9 @@ async def _route(update: Update, context: SuaraContext) -> str:
     context.lang = detect_language(services.matcher.normalizer, text) or context.lang
     if looks_like_nik(text):
         await say(update, context, "nik_warning")
+    # A question waited for the asker's region, and this names one ("plg", "muaro enim").
+    if await answer_typed_region(update, context, text):
+        return "region"
     if services.matcher.out_of_scope(text):
         services.stats.count(services.clock.now(), "declined", context.user, context.lang)
         await say(update, context, "out_of_scope", keyboards.open_menu)

@@ -13,6 +13,7 @@ from bot.content.registry import Content
 from bot.faq.cascade import AnswerCascade
 from bot.faq.feedback import RecentAnswers
 from bot.faq.matcher import Matcher
+from bot.faq.regional import PendingRegions
 from bot.insights.recorder import StatsRecorder
 from bot.metrics import Metrics, RecentIds
 from bot.officials.roles import Roles
@@ -46,6 +47,7 @@ class Services:
     answers: AnswerCascade      # the keywords, then the answer model once post_init trains it
     tps: TpsDirectory = field(default_factory=TpsDirectory)
     recent_answers: RecentAnswers = field(default_factory=RecentAnswers)
+    pending_regions: PendingRegions = field(default_factory=PendingRegions)  # asked, unanswered
     semantic_task: asyncio.Task[None] | None = None   # loads the model (post_init)
     semantic_ready: asyncio.Event = field(default_factory=asyncio.Event)
     answers_stop: threading.Event = field(default_factory=threading.Event)   # stops training

@@ -61,7 +61,7 @@ def test_an_installed_wheel_checks_its_bundled_content_from_any_folder(
     result = run(installed, tmp_path, "check")
     assert result.returncode == 0, result.stderr
     assert f"content OK: {installed / 'bot' / 'bundled_content'}" in result.stdout
-    assert "22 kecamatan" in result.stdout
+    assert "17 kabupaten/kota" in result.stdout and "16.03 Kabupaten Muara Enim" in result.stdout
 
 
 def test_content_init_copies_the_bundled_content_for_editing(installed: Path, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@ every language with sample values (length and Telegram's HTML subset)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -52,29 +53,9 @@ def check_references(col: Collector, root: Path, election: Election | None,
                 if cmd.command not in KNOWN_COMMANDS:
                     col.add(root / "commands.yaml", None, f"{lang}.{cmd.command}",
                             "the bot has no such command")
-    used_topics = set()
-    for eid, loaded in entries.items():
-        entry = loaded.entry
-        used_topics.add(entry.topic)
-        if topics and entry.topic not in topics:
-            col.add(loaded.path, loaded.line, f"{eid}.topic", f"unknown topic {entry.topic!r}")
-        for sid in entry.sources:
-            if sid not in sources:
-                col.add(loaded.path, loaded.line, f"{eid}.sources", f"unknown source {sid!r}")
-        for rid in entry.related:
-            if rid not in entries or rid == eid:
-                col.add(loaded.path, loaded.line, f"{eid}.related", f"unknown related entry {rid!r}")
-        said: set[str] = set()
-        for n, claim in enumerate(entry.claims):
-            if claim.source is not None and claim.source not in entry.sources:
-                col.add(loaded.path, loaded.line, f"{eid}.claims.{n}.source",
-                        f"{claim.source!r} is not one of this entry's sources")
-            key = " ".join(claim.claim.id.lower().split())
-            if key in said:
-                col.add(loaded.path, loaded.line, f"{eid}.claims.{n}", "claim listed twice")
-            said.add(key)
-        if entry.en is None:
-            col.add(loaded.path, loaded.line, f"{eid}.en", "English translation is missing")
+    for loaded in entries.values():
+        check_entry(col, loaded, topics, sources, entries)
+    used_topics = {loaded.entry.topic for loaded in entries.values()}
     neutral = [loaded for loaded in entries.values() if loaded.entry.neutral]
     for loaded in neutral[1:]:
         col.add(loaded.path, loaded.line, f"{loaded.id}.neutral",
@@ -83,6 +64,31 @@ def check_references(col: Collector, root: Path, election: Election | None,
         for tid in topics:
             if tid not in used_topics:
                 col.add(root / "topics.yaml", None, tid, "topic has no entries")
+
+
+def check_entry(col: Collector, loaded: LoadedEntry, topics: dict[str, Topic],
+                sources: dict[str, Source], entries: dict[str, LoadedEntry]) -> None:
+    """One entry's references: its topic, sources, related entries and claims' sources."""
+    eid, entry = loaded.id, loaded.entry
+    if topics and entry.topic not in topics:
+        col.add(loaded.path, loaded.line, f"{eid}.topic", f"unknown topic {entry.topic!r}")
+    for sid in entry.sources:
+        if sid not in sources:
+            col.add(loaded.path, loaded.line, f"{eid}.sources", f"unknown source {sid!r}")
+    for rid in entry.related:
+        if rid not in entries or rid == eid:
+            col.add(loaded.path, loaded.line, f"{eid}.related", f"unknown related entry {rid!r}")
+    said: set[str] = set()
+    for n, claim in enumerate(entry.claims):
+        if claim.source is not None and claim.source not in entry.sources:
+            col.add(loaded.path, loaded.line, f"{eid}.claims.{n}.source",
+                    f"{claim.source!r} is not one of this entry's sources")
+        key = " ".join(claim.claim.id.lower().split())
+        if key in said:
+            col.add(loaded.path, loaded.line, f"{eid}.claims.{n}", "claim listed twice")
+        said.add(key)
+    if entry.en is None:
+        col.add(loaded.path, loaded.line, f"{eid}.en", "English translation is missing")
 
 
 def check_button_ids(col: Collector, root: Path, topics: dict[str, Any],
@@ -110,15 +116,20 @@ def check_schedule(col: Collector, root: Path, schedule: Schedule,
                         f"{', '.join(subscription_topics)})")
 
 
-def check_rendering(col: Collector, content: Content) -> None:
+def check_rendering(col: Collector, content: Content, entries_only: bool = False,
+                    entry_ids: Collection[str] | None = None, one_day: bool = False) -> None:
     """Every template rendered in every language with sample values; every answer on a day in
-    each of the election's phases and after each milestone (phases.sample_days)."""
+    each of the election's phases and after each milestone (phases.sample_days). A region's
+    view is checked for its answers only (`entries_only`): those of `entry_ids` (default all),
+    on voting day only with `one_day`."""
     root = content.root
     sample_now = datetime(2024, 11, 20, 9, 0)
     tz = ZoneInfo(content.election.timezone)
     days = [datetime.combine(day, time(12), tz) for day in sample_days(content.election)]
+    if one_day:
+        days = [datetime.combine(content.election.voting_day, time(12), tz)]
     for lang in LANGUAGES:
-        for tid in content.broadcast_templates:
+        for tid in () if entries_only else content.broadcast_templates:
             for variables in (BROADCAST_SAMPLE, {**BROADCAST_SAMPLE, "region_name": "",
                                                  "kecamatan_name": "", "tps": []}):
                 try:
@@ -129,6 +140,10 @@ def check_rendering(col: Collector, content: Content) -> None:
                     break
                 check_text(col, root / "schedule.yaml", f"templates.{tid}.{lang}", text)
         for eid, loaded in content.entries.items():
+            if lang not in loaded.templates:    # a shared regional entry: its layers answer
+                continue
+            if entry_ids is not None and eid not in entry_ids:
+                continue
             variants: dict[str, str] = {}   # text -> first day it reads so
             for day in days:
                 try:
@@ -141,7 +156,7 @@ def check_rendering(col: Collector, content: Content) -> None:
             for text, first in variants.items():
                 where = f"{eid}.{lang}.answer" + (f" (as on {first})" if len(variants) > 1 else "")
                 check_text(col, loaded.path, where, text)
-        for key, variables in MESSAGE_VARIABLES.items():
+        for key, variables in () if entries_only else MESSAGE_VARIABLES.items():
             variables = dict(variables, now=sample_now) if "now" in variables else variables
             try:
                 text = content.message(key, lang, **variables)

@@ -1,5 +1,6 @@
-"""Schemas of the optional language files: dialect.yaml (local words) and scope.yaml (what is
-out of scope). Kept apart from schema.py: they describe how people write, not the election."""
+"""Schemas of the optional language files: dialect.yaml (local words), scope.yaml (what is
+out of scope) and kinds.yaml (messages that are not questions). Kept apart from schema.py: they
+describe how people write, not the election."""
 
 from __future__ import annotations
 
@@ -57,3 +58,22 @@ class Dialect(Strict):
         if missing:
             raise ValueError(f"unknown source(s) {', '.join(missing)}")
         return self
+
+
+# ---- kinds.yaml (optional) ---------------------------------------------------------------
+
+Example = Annotated[str, StringConstraints(min_length=2, max_length=300)]
+
+
+class KindExamples(Strict):
+    id: list[Example] = Field(min_length=1)
+    en: list[Example] = Field(min_length=1)
+
+
+class Kinds(Strict):
+    """Example messages, in the deployment's own words, of the kinds of message that are not
+    a question an entry answers: what the answer model learns them from besides content/training/
+    (a request to take sides learns from the neutral entry's own questions)."""
+    smalltalk: KindExamples | None = None
+    injection: KindExamples | None = None
+    decline: KindExamples | None = None

@@ -11,7 +11,7 @@ from jinja2 import Template, TemplateSyntaxError
 from pydantic import BaseModel
 
 from bot.content.errors import Collector, key_line
-from bot.content.language import Dialect, Scope
+from bot.content.language import Dialect, Kinds, Scope
 from bot.content.messages import MESSAGE_VARIABLES
 from bot.content.model import LoadedEntry
 from bot.content.schedule_schema import Schedule
@@ -56,6 +56,17 @@ def load_scope(col: Collector, root: Path) -> Scope | None:
     return load_model(col, path, Scope) if path.exists() else None
 
 
+def load_kinds(col: Collector, root: Path) -> dict[str, tuple[str, ...]]:
+    """kinds.yaml is optional: kind -> its example messages, both languages."""
+    path = root / "kinds.yaml"
+    kinds = load_model(col, path, Kinds) if path.exists() else None
+    if kinds is None:
+        return {}
+    return {kind: (*examples.id, *examples.en)
+            for kind, examples in ((k, getattr(kinds, k)) for k in Kinds.model_fields)
+            if examples is not None}
+
+
 def load_dialect(col: Collector, root: Path) -> Dialect | None:
     """dialect.yaml is optional: a deployment without local words has none."""
     path = root / "dialect.yaml"
@@ -94,11 +105,12 @@ def compile_template(col: Collector, env: Any, source: str, path: Path, line: in
         return None
 
 
-def load_faq(col: Collector, root: Path, env: Any) -> dict[str, LoadedEntry]:
+def load_faq(col: Collector, root: Path, env: Any, required: bool = True
+             ) -> dict[str, LoadedEntry]:
     entries: dict[str, LoadedEntry] = {}
     faq_dir = root / "faq"
     faq_files = sorted(faq_dir.glob("*.yaml")) if faq_dir.is_dir() else []
-    if not faq_files:
+    if not faq_files and required:
         col.add(faq_dir, None, "", "no FAQ files (faq/*.yaml)")
     for path in faq_files:
         raw = col.load(path)
@@ -114,8 +126,10 @@ def load_faq(col: Collector, root: Path, env: Any) -> dict[str, LoadedEntry]:
                 continue
             templates = {}
             for lang in LANGUAGES:
-                tmpl = compile_template(col, env, entry.text(lang).answer, path, line,
-                                        f"{eid}.{lang}.answer")
+                answer = entry.text(lang).answer
+                if answer is None:          # a shared regional entry: layers answer it
+                    continue
+                tmpl = compile_template(col, env, answer, path, line, f"{eid}.{lang}.answer")
                 if tmpl is not None:
                     templates[lang] = tmpl
             entries[eid] = LoadedEntry(eid, entry, path, line, templates)

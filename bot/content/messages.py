@@ -68,6 +68,13 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "place_not_found": {"query": "sukamakmur"},
     "location_prompt": {},
     "region_saved": {"desa": "Gelumbang", "kecamatan": "Gelumbang"},
+    # A province deployment: the citizen's kabupaten/kota (docs/architecture.md, "Regions").
+    "region_kabupaten": {"page": 1, "pages": 2},
+    "region_ask": {"title": "Pasangan calon <bupati>"},
+    "region_set": {"region": "Kota <Palembang>"},
+    "region_not_loaded": {"title": "Pasangan calon bupati", "region": "Kabupaten <Lahat>",
+                          "kpu": "KPU Kabupaten Lahat"},
+    "btn_kabupaten_list": {},
     "btn_find_tps": {},
     "btn_share_location": {},
     "btn_change_region": {},

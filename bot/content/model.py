@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Template
 from markupsafe import Markup
@@ -28,6 +28,9 @@ from bot.content.schema import (
     Topic,
 )
 from bot.content.training import TrainingMessage
+
+if TYPE_CHECKING:
+    from bot.content.layers import Layer, RegionNames
 
 BUTTON_PREFIX = "btn_"
 
@@ -57,6 +60,18 @@ class Content:
     scope: Scope | None = None                              # what is out of scope
     dialect_endings: tuple[tuple[str, str], ...] = ()       # ("o", "a"): "apo" read as "apa"
     training: tuple[TrainingMessage, ...] = ()              # labelled messages (content/training)
+    kind_examples: dict[str, tuple[str, ...]] = field(default_factory=dict)  # kinds.yaml
+    # A province deployment (docs/architecture.md, "Regions"): the shared layer's own entries
+    # (`entries` is then every id of the deployment, for the answer model and the menu), the
+    # region layers by code, and the kabupaten/kota of the deployment (code -> name, set by
+    # bot/regions/loader.py from the region codes) with other names people write them by.
+    shared: dict[str, LoadedEntry] = field(default_factory=dict)
+    layers: dict[str, Layer] = field(default_factory=dict)
+    region_names: dict[str, str] = field(default_factory=dict)
+    other_names: RegionNames | None = None
+    # A region's view (for_region): its code, and the deployment it is a view of.
+    region_code: str | None = None
+    home: Content | None = field(default=None, repr=False)
     # What "today" is for answers that depend on the election's phase; the composition root
     # gives it the bot's clock (services.clock), so tests and previews move it too.
     clock: Clock = field(default_factory=SystemClock, repr=False)
@@ -65,6 +80,7 @@ class Content:
     # each is rendered once.
     _answers: dict[tuple[str, str, Timeline], str] = field(default_factory=dict, repr=False)
     _fixed_messages: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+    _views: dict[str, Content] = field(default_factory=dict, init=False, repr=False)
 
     # ---- queries --------------------------------------------------------------------------
 
@@ -73,10 +89,77 @@ class Content:
 
     @property
     def place_and_year(self) -> list[str]:
-        """The deployment's own region, province and election year: context in a question,
-        said in passing, never what it is about (the matcher and the model both drop them)."""
+        """The deployment's own region, province and election year, then every region of the
+        deployment by each of its names: context in a question, said in passing, never what it
+        is about (the matcher and the model both drop them)."""
         region = self.election.region
-        return [region.name, region.province, self.election.voting_day.isoformat()[:4]]
+        own = [region.name, region.province, self.election.voting_day.isoformat()[:4]]
+        return own + [n for n in self.place_names if n not in own]
+
+    @property
+    def place_names(self) -> list[str]:
+        """The deployment's kabupaten/kota, by name and by their other names."""
+        names = list(self.region_names.values())
+        names += [layer.profile.name for layer in self.layers.values()]
+        if self.other_names is not None:
+            names += [n for item in self.other_names.regions.values() for n in item.names]
+        return list(dict.fromkeys(names))
+
+    # ---- regions --------------------------------------------------------------------------
+
+    @property
+    def is_province(self) -> bool:
+        return self.election.region.level == "provinsi"
+
+    def covers(self, code: str) -> bool:
+        """Is this kabupaten/kota (code "16.03") part of the deployment?"""
+        home = self.home or self
+        return code in home.region_names or code in home.layers \
+            or code == home.election.region.code
+
+    def versions(self, entry_id: str) -> list[LoadedEntry]:
+        """Every version of an entry in the deployment (shared, then each layer's): one
+        answer model learns them all under the one id."""
+        home = self.home or self
+        found = [home.shared[entry_id]] if entry_id in home.shared else []
+        found += [layer.entries[entry_id] for layer in home.layers.values()
+                  if entry_id in layer.entries]
+        return found or [self.entries[entry_id]]
+
+    def needs_region(self, entry_id: str) -> bool:
+        """Does the entry's answer depend on the asker's region (a shared regional entry, or
+        one only region layers have)? Never in a flat, one-region deployment."""
+        home = self.home or self
+        if not home.layers and not home.is_province:
+            return False
+        shared = home.shared.get(entry_id)
+        return entry_id in home.entries and (shared is None or shared.entry.regional)
+
+    def for_region(self, code: str) -> Content:
+        """The content as a citizen of that kabupaten/kota reads it: the shared entries with
+        its layer's over them, its election profile; cached. A flat deployment is its region."""
+        home = self.home or self
+        if not home.is_province:
+            return home
+        view = home._views.get(code)
+        if view is None:
+            from bot.content.views import region_view
+
+            view = home._views[code] = region_view(home, code)
+        return view
+
+    def region_answer(self, entry_id: str, lang: str, code: str | None,
+                      now: datetime | None = None) -> str:
+        """The entry's answer for a region (None: the deployment's shared one); a region whose
+        layer does not answer it yet gets the honest "not loaded yet" reply."""
+        content = self.for_region(code) if code else self
+        if entry_id in content.entries and lang in content.entries[entry_id].templates:
+            return content.answer(entry_id, lang, now)
+        title = (self.home or self).entries[entry_id].entry.text(lang).title
+        kpu = content.election.contacts.get("kpu_kabupaten")
+        return content.message("region_not_loaded", lang, title=title,
+                               region=content.election.region.name,
+                               kpu=kpu.name.get(lang) if kpu else "")
 
     @cached_property
     def _base_contexts(self) -> dict[str, dict[str, Any]]:
@@ -168,6 +251,7 @@ def _election_context(election: Election, lang: str) -> dict[str, Any]:
             "region": election.region.name,
             "province": election.region.province,
             "kecamatan_count": election.region.kecamatan_count,
+            "race": election.region.race or "",
         },
         "links": dict(election.links),
         "contacts": {

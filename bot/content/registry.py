@@ -16,9 +16,12 @@ from bot.content.checks import (
     check_schedule,
 )
 from bot.content.errors import Collector, ContentError, Problem
+from bot.content.layer_checks import check_combinations, check_layers
+from bot.content.layers import load_layers, load_region_names, union_entries
 from bot.content.loaders import (
     load_dialect,
     load_faq,
+    load_kinds,
     load_messages,
     load_model,
     load_schedule,
@@ -48,17 +51,23 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     election = load_model(col, root / "election.yaml", Election)
     commands = load_model(col, root / "commands.yaml", Commands)
     topics = load_topics(col, root)
-    entries = load_faq(col, root, env)
+    shared = load_faq(col, root, env)
+    layers = load_layers(col, root, env, sources)
+    entries = union_entries(shared, layers)
     messages = load_messages(col, root, env)
     subscription_topics = load_subscription_topics(col, root)
     schedule, broadcast_templates = load_schedule(col, root, env)
     dialect = load_dialect(col, root)
     scope = load_scope(col, root)
+    kinds = load_kinds(col, root)
     training = load_training(col, root, set(entries))
+    for layer in layers.values():
+        training += load_training(col, layer.root, set(entries))
+    region_names = load_region_names(col, root)
     if schedule is not None:
         check_schedule(col, root, schedule, subscription_topics)
     # References are checked even when other files failed, so every problem shows at once.
-    check_references(col, root, election, commands, sources, topics, entries)
+    check_references(col, root, election, commands, sources, topics, shared)
     check_button_ids(col, root, topics, subscription_topics)
     col.raise_if_any()
     assert election is not None and commands is not None and schedule is not None
@@ -66,8 +75,10 @@ def load_content(root: Path, render_check: bool = True) -> Content:
                       broadcast_templates, subscription_topics,
                       {w: d.means for w, d in dialect.words.items()} if dialect else {}, scope,
                       tuple((e.typed, e.means) for e in dialect.endings) if dialect else (),
-                      training)
+                      training, kinds, shared=shared, layers=layers, other_names=region_names)
+    check_layers(col, content)
     if render_check:
         check_rendering(col, content)
+        check_combinations(col, content)
     col.raise_if_any()
     return content

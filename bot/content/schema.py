@@ -80,6 +80,8 @@ class Bounds(Strict):
 
 
 class Region(Strict):
+    # A province deployment (`provinsi`, code "16") has region layers (content/layers/); a
+    # `kabupaten_kota` one (code "16.03") is that one region.
     level: Annotated[str, StringConstraints(pattern=r"^(provinsi|kabupaten_kota)$")]
     code: Annotated[str, StringConstraints(pattern=r"^\d{2}(\.\d{2})?$")]
     name: NonEmpty
@@ -87,6 +89,14 @@ class Region(Strict):
     kecamatan_count: int | None = Field(default=None, ge=1)
     data: Annotated[str, StringConstraints(pattern=r"^[\w./-]+\.csv$")]
     bounds: Bounds
+    # bupati (kabupaten) or walikota (kota); a province's own race is the governor's.
+    race: Annotated[str, StringConstraints(pattern=r"^(bupati|walikota|gubernur)$")] | None = None
+
+    @model_validator(mode="after")
+    def _code_fits_level(self) -> Region:
+        if (self.level == "provinsi") != ("." not in self.code):
+            raise ValueError(f"code {self.code!r} does not fit level {self.level}")
+        return self
 
 
 class Contact(Strict):
@@ -158,7 +168,8 @@ class EntryText(Strict):
     title: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3, max_length=60)]
     questions: list[NonEmpty] = Field(min_length=1)
     keywords: list[NonEmpty] = Field(default_factory=list)
-    answer: NonEmpty
+    # Only a shared `regional` entry goes without one: each region layer writes its own.
+    answer: NonEmpty | None = None
 
 
 def _regex(value: str) -> str:
@@ -198,8 +209,21 @@ class Entry(Strict):
     # The reply to every request to take sides, rank or predict (the answer model's `neutral`).
     neutral: bool = False
     claims: list[Claim] = Field(default_factory=list)
+    # A shared entry whose answer depends on the asker's region (its candidates, results...):
+    # it carries the questions and no answer; region layers (content/layers/<code>/) answer it
+    # under the same id, and a region without one gets the "not loaded yet" reply.
+    regional: bool = False
     id: EntryText
     en: EntryText | None = None
+
+    @model_validator(mode="after")
+    def _answered(self) -> Entry:
+        texts = [t for t in (self.id, self.en) if t is not None]
+        if self.regional and any(t.answer for t in texts):
+            raise ValueError("a regional entry has no answer here: region layers write it")
+        if not self.regional and not all(t.answer for t in texts):
+            raise ValueError("answer is missing (only a regional entry goes without one)")
+        return self
 
     def text(self, lang: str) -> EntryText:
         return self.en if lang == "en" and self.en else self.id

@@ -96,10 +96,14 @@ def calibrate(oof: OutOfFold) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]],
     return maps, confidence
 
 
-def thresholds(oof: OutOfFold, confidence: np.ndarray, targets: Targets) -> tuple[float, float]:
+def thresholds(oof: OutOfFold, confidence: np.ndarray, targets: Targets) -> tuple[float, float, float]:
     """The lowest confidence at which answered-and-wrong stays within max_wrong of the
     questions the content answers; below it, the lowest at which the right entry is among the
-    choices offered suggest_hit of the time."""
+    choices offered suggest_hit of the time; and the lowest at which a kind of message (small
+    talk, a request to take sides, ...) is replied to as that kind while questions the content
+    answers get such a reply at most max_kind_wrong of the time. A kind's reply is not an entry
+    (there are no choices to offer, and "I don't know" is the wrong reply to "halo"), so it gets
+    its own threshold."""
     answerable = oof.answer_kind
     total = max(1, int(answerable.sum()))
     candidates = np.unique(confidence)
@@ -115,7 +119,13 @@ def thresholds(oof: OutOfFold, confidence: np.ndarray, targets: Targets) -> tupl
         if band.any() and oof.in_top[band].mean() >= targets.suggest_hit:
             suggest_at = float(t)
             break
-    return answer_at, suggest_at
+    as_kind = (oof.agreement == "kind") & answerable
+    kind_at = answer_at
+    for t in np.concatenate([[0.0], candidates[candidates < answer_at]]):
+        if np.sum(as_kind & (confidence >= t)) <= targets.max_kind_wrong * total:
+            kind_at = float(t)
+            break
+    return answer_at, suggest_at, kind_at
 
 
 def fit_stage(examples: Sequence[Sample], messages: Sequence[Sample], dense: np.ndarray | None,
@@ -124,10 +134,10 @@ def fit_stage(examples: Sequence[Sample], messages: Sequence[Sample], dense: np.
     """A stage trained on everything, calibrated and thresholded on its out-of-fold runs."""
     oof = out_of_fold(examples, messages, dense, targets, kinds, stop)
     calibrators, confidence = calibrate(oof)
-    answer_at, suggest_at = thresholds(oof, confidence, targets)
+    answer_at, suggest_at, kind_at = thresholds(oof, confidence, targets)
     if stop is not None and stop.is_set():
         raise InterruptedError("training stopped")
     vectorizers, svm = fit_svm([*examples, *messages], dense, targets, vectorizers)
     stage = Stage(vectorizers, svm, calibrators, targets.dense_weight if dense is not None else 0.0,
-                  answer_at, suggest_at, kinds)
+                  answer_at, suggest_at, kinds, kind_at)
     return stage, oof

@@ -4,7 +4,17 @@ A message is a claim when Telegram says it was forwarded, when it carries a forw
 (bot/faq/forwards.py), or when it asks whether something is true ("bener gak?", "hoaks?",
 "is this true?"). The reply opens with the facts; a verdict ("Tidak benar", "Benar") is given
 only where the answering entry itself lists the claim (`claims:` in content), and the message
-says that claim: most of the claim's words are in it, and every number the claim names.
+says that claim: most of the claim's words are in it, some of what sets it apart from the
+entry's other claims, and every number the claim names; a claim confirmed as true must not be
+denied by the message ("tidak", "dilarang") nor come with numbers it does not name, and no
+claim is found where the message denies what it says ("dilarang bawa HP" against "boleh bawa
+HP").
+
+Both sides are read the same way: the question tag ("bener gak?") is not part of what is
+claimed; words are the normalizer's terms, numbers aside (the message's also as repaired, so
+that a typo or a spoken form of a claim's word counts); numbers are compared by value, however
+written ("13.00", "13:00" and "jam 13"; "474.812" and "474,812"; "dua" and "2"), and a digit
+inside a code ("C6", "pilkada2024") is part of a word, not a number.
 """
 
 from __future__ import annotations
@@ -20,7 +30,30 @@ ASKS_IF_TRUE = re.compile(
     r"\bhoa[kx]s?\b|\bhoaks\b|\bkabar burung\b|"
     r"\bis (?:this|that|it) (?:true|real|legit|correct|right|accurate)\b|\bfake news\b|\bhoax\b",
     re.IGNORECASE)
-NUMBER = re.compile(r"\d+")
+# A number as written: digits not glued to a letter before them (a code such as "C6" is a
+# word), with its separators ("13.00", "474.812", "54,09").
+NUMBER = re.compile(r"(?<![^\W_])\d+(?:[.,:]\d+)*")
+RUPIAH = re.compile(r"\bRp\.?(?=\d)", re.IGNORECASE)     # "Rp200" is a sum, not a code
+THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
+CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
+UNITS = {"nol": 0, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6,
+         "tujuh": 7, "delapan": 8, "sembilan": 9,
+         "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+         "seven": 7, "eight": 8, "nine": 9}
+TENS = {"sepuluh": 10, "sebelas": 11, "ten": 10, "eleven": 11, "twelve": 12}
+# "dua belas" (12), "tiga puluh" (30), "dua puluh tujuh" (27): read before the single words.
+SPELT = re.compile(
+    rf"\b(?:({'|'.join(UNITS)})\s+(belas|puluh)(?:\s+({'|'.join(UNITS)}))?|"
+    rf"({'|'.join([*UNITS, *TENS])}))\b",
+    re.IGNORECASE)
+# Numbers are compared by value, not as words. Words that say the same in a claim: "pukul 13"
+# is "jam 13", "nyoblos" is voting ("memilih"), "cuma" is "hanya", "bisa" is "boleh".
+NUMBER_TERM = re.compile(r"^(?:\d+|#n)$")
+SAME = {"pukul": "jam", "pkl": "jam", "coblos": "pilih", "coblo": "pilih", "cuma": "hanya",
+        "bisa": "boleh"}
+# A claim confirmed ("Benar") must be said as it is, not denied: "tidak", "dilarang", "not".
+DENIALS = frozenset({"tidak", "bukan", "belum", "larang", "not", "never", "isnt", "arent",
+                     "doesnt", "didnt", "wont", "wasnt", "werent", "shouldnt", "mustnt"})
 # A claim is said when this share of its words is in the message (and all of its numbers).
 SAID = 0.6
 
@@ -29,18 +62,85 @@ def asks_if_true(text: str) -> bool:
     return ASKS_IF_TRUE.search(text) is not None
 
 
+def _value(written: str) -> str:
+    """One number as its value: "07.00" and "7" are 7, "474.812" is 474812, "13.30" stays a time."""
+    if THOUSANDS.match(written):
+        return str(int(re.sub(r"[.,]", "", written)))
+    clock = CLOCK.match(written)
+    if clock and int(clock.group(1)) <= 24 and int(clock.group(2)) <= 59:
+        hour, minute = int(clock.group(1)), clock.group(2)
+        return str(hour) if minute == "00" else f"{hour}.{minute}"
+    if written.isdigit():
+        return str(int(written))
+    return written.replace(",", ".").replace(":", ".")
+
+
+def _spelt(match: re.Match[str]) -> str:
+    unit, scale, extra, single = match.groups()
+    if single is not None:
+        word = single.lower()
+        return str(UNITS.get(word, TENS.get(word)))
+    value = UNITS[unit.lower()]
+    value = 10 + value if scale.lower() == "belas" else 10 * value + UNITS.get((extra or "").lower(), 0)
+    return str(value)
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text names, by value."""
+    text = RUPIAH.sub("Rp ", SPELT.sub(lambda m: f" {_spelt(m)} ", text))
+    return {_value(n) for n in NUMBER.findall(text)}
+
+
+def _words(terms: list[str]) -> set[str]:
+    return {SAME.get(t, t) for t in terms if not NUMBER_TERM.match(t)}
+
+
+def _denied(terms: list[str], reach: int = 1) -> set[str]:
+    """The words a text denies: the `reach` words after "tidak", "dilarang", "not"."""
+    denied: set[str] = set()
+    for n, term in enumerate(terms):
+        if term in DENIALS:
+            denied.update(SAME.get(t, t) for t in terms[n + 1:n + 1 + reach] if t not in DENIALS)
+    return denied
+
+
+def _read(wording: str, normalizer: Normalizer) -> tuple[set[str], set[str], set[str]]:
+    """A claim's words, numbers, and the words it denies."""
+    terms = normalizer.terms(wording, repair=False)
+    return _words(terms), numbers(wording), _denied(terms, reach=2)
+
+
 def settled(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
     """The entry's claim that the message states, if any."""
-    said = set(normalizer.terms(text, repair=False))
-    numbers = set(NUMBER.findall(text))
+    text = ASKS_IF_TRUE.sub(" ", text)
+    plain = normalizer.terms(text, repair=False)
+    said, denies = _words(plain + normalizer.terms(text)), _denied(plain)
+    named = numbers(text)
+    # Both wordings: a claim forwarded in English is the same claim.
+    read = {(n, lang): _read(claim.claim.en if lang == "en" else claim.claim.id, normalizer)
+            for n, claim in enumerate(entry.claims) for lang in ("id", "en")}
     best: tuple[float, Claim] | None = None
-    for claim in entry.claims:
-        # Both wordings: a claim forwarded in English is the same claim.
-        for wording in (claim.claim.id, claim.claim.en):
-            words = set(normalizer.terms(wording, repair=False))
-            if not words or not set(NUMBER.findall(wording)) <= numbers:
-                continue
-            share = len(words & said) / len(words)
-            if share >= SAID and (best is None or share > best[0]):
-                best = (share, claim)
+    for (n, lang), (words, figures, against) in read.items():
+        claim = entry.claims[n]
+        if not words or not figures <= named:
+            continue
+        # "Benar" confirms no number we do not hold, and nothing the message denies.
+        if claim.verdict and (not named <= figures or bool(words & DENIALS) != bool(said & DENIALS)):
+            continue
+        # A word the claim says must not be denied in the message: "dilarang bawa HP" does not
+        # say "boleh bawa HP", whatever the rest of the chain ("tidak bersertifikat halal" is
+        # said by "tidak halal": a denial in the claim reaches two words).
+        if (denies & words) - against:
+            continue
+        # What sets this claim apart from the entry's others ("hijau" beside "merah marun"):
+        # the message must say some of it, not only the words they share.
+        others = set().union(*(w | f for (m, other), (w, f, _) in read.items()
+                               if other == lang and m != n))
+        own = (words | figures) - others
+        if own and not own & (said | named):
+            continue
+        # A claim's numbers are among its words: all of them are in the message.
+        share = (len(words & said) + len(figures)) / (len(words) + len(figures))
+        if share >= SAID and (best is None or share > best[0]):
+            best = (share, claim)
     return best[1] if best else None

@@ -20,6 +20,7 @@ from bot.faq import smalltalk
 from bot.faq.claims import settled
 from bot.faq.feedback import Answered
 from bot.faq.matcher import Match
+from bot.faq.regional import answer_text, ask_region, region_of, saved_region
 from bot.redaction import redact
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.campaigns import get_campaign, record_arrival
@@ -89,7 +90,11 @@ async def on_menu_button(update: Update, context: SuaraContext) -> None:
                            keyboards.topic_menu(content, cb.arg, lang))
     elif cb.kind == "e" and cb.arg in content.entries:
         await acknowledge(query)
-        await edit_or_send(query, content.answer(cb.arg, lang),
+        code = saved_region(context) if content.is_province else None
+        if code is None and content.needs_region(cb.arg):
+            await ask_region(update, context, cb.arg)
+            return
+        await edit_or_send(query, answer_text(context, cb.arg, code),
                            keyboards.answer_keyboard(content, cb.arg, lang, from_menu=True))
     elif cb.kind == "f" and cb.text in content.entries:      # "y|n:<entry>", shape checked
         await on_feedback(query, context, cb.choice == "y", cb.text)
@@ -162,7 +167,11 @@ async def answer_question(update: Update, context: SuaraContext, text: str,
     services.stats.count(now, METRIC[match.kind], context.user, lang, topic)
     if match.kind == "answer":
         entry_id = match.entry_ids[0]
-        answer = content.answer(entry_id, lang)
+        code = region_of(context, text)
+        if code is None and content.needs_region(entry_id):
+            await ask_region(update, context, entry_id)
+            return "ask_region"
+        answer = answer_text(context, entry_id, code)
         if smalltalk.greets(text):         # "halo min, kapan ...?": greeted back, then answered
             warm = f"{content.message('greeting_back', lang)}\n\n{answer}"
             answer = warm if len(warm) <= MAX_MESSAGE else answer
@@ -188,13 +197,18 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
         await record_unanswered(services.db, redact(text), lang, now)
         return "claim_unknown"
     entry_id = match.entry_ids[0]
-    entry = content.entries[entry_id].entry
+    code = region_of(context, text)
+    if code is None and content.needs_region(entry_id):
+        await ask_region(update, context, entry_id)
+        return "ask_region"
+    entry = content.for_region(code).entries.get(entry_id, content.entries[entry_id]).entry \
+        if code else content.entries[entry_id].entry
     found = settled(entry, text, services.matcher.normalizer)
     services.stats.count(now, "answered", context.user, lang, entry.topic)
     said = "" if found is None else found.claim.en if lang == "en" else found.claim.id
     opening = content.message("claim_facts", lang, claim=said,
                               verdict=None if found is None else found.verdict)
-    answer = content.answer(entry_id, lang)
+    answer = answer_text(context, entry_id, code)
     together = f"{opening}\n\n{answer}"
     if len(together) > MAX_MESSAGE:         # a long answer: the facts' opening on its own
         await reply(update, opening)

@@ -29,7 +29,7 @@ import numpy as np
 log = logging.getLogger(__name__)
 
 # Bump when features, training or the pickled layout change: older cached models are ignored.
-MODEL_FORMAT = "3"
+MODEL_FORMAT = "4"
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,8 @@ class Targets:
     max_wrong: float = 0.03     # answered with a wrong entry: at most this share of questions
     suggest_hit: float = 0.6    # below the answer threshold, offer choices while the right one
                                 # is among them this often
+    max_kind_wrong: float = 0.01  # questions the content answers replied to as small talk, a
+                                # request to take sides, ...: at most this share
     suggestions: int = 3
     folds: int = 5
     c: float = 0.5              # the SVM's regularisation
@@ -97,6 +99,7 @@ class Stage:
     answer_at: float                 # calibrated confidence to answer
     suggest_at: float                # ... to offer choices
     kinds: frozenset[str] = frozenset()
+    kind_at: float = 1.0             # ... to reply as a kind of message (small talk, neutral, ...)
     classes: np.ndarray = field(init=False)
     _fast: Any = field(init=False, default=None, repr=False)
 
@@ -164,7 +167,8 @@ class Stage:
         ranking = tuple(str(self.classes[i]) for i in order[:k])
         x, y = self.calibrators[agreement(ranking[0], hint, self.kinds)]
         confidence = float(np.interp(scores[order[0]] - scores[order[1]], x, y))
-        return Prediction(ranking, confidence, confidence >= self.answer_at,
+        answer_at = self.kind_at if ranking[0] in self.kinds else self.answer_at
+        return Prediction(ranking, confidence, confidence >= answer_at,
                           confidence >= self.suggest_at)
 
 

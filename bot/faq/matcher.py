@@ -88,18 +88,19 @@ class Matcher:
         self._scope_topics = tuple(scope.topics) if scope else ()
         self._procedure = tuple(scope.procedure) if scope else ()
         # "Kabupaten Muara Enim" is written "muara enim".
+        # In a province, every kabupaten/kota of it (and their other names) is its own place.
         self._own_place = tuple(" ".join(w for w in self.normalizer.raw_words(name)
-                                         if w not in ("kabupaten", "kota"))
-                                for name in content.place_and_year[:2])
+                                         if w not in ("kabupaten", "kota", "provinsi"))
+                                for name in [*content.place_and_year[:2], *content.place_names])
         self._triggers = [(re.compile(t, re.IGNORECASE), eid) for eid, loaded in content.entries.items()
                           for t in loaded.entry.triggers]
         fields: dict[str, list[tuple[float, list[str]]]] = {}
         vocab: set[str] = set()
         typed: set[str] = set()
-        for eid, loaded in content.entries.items():
+        for eid in content.entries:
             parts: list[tuple[float, list[str]]] = []
-            for lang in LANGUAGES:
-                text = loaded.entry.text(lang)
+            for lang, version in ((lang, v) for v in content.versions(eid) for lang in LANGUAGES):
+                text = version.entry.text(lang)
                 for source in (text.title, *text.questions, *text.keywords):
                     typed.update(norm.raw_words(source))
                 parts.append((W_TITLE, norm.terms(text.title, repair=False)))

@@ -40,15 +40,21 @@ def hint(matcher: Matcher, text: str) -> str:
 
 
 def samples(content: Content, matcher: Matcher) -> tuple[list[Sample], list[Sample]]:
-    """The entries' titles and example questions (both languages), and the labelled messages
-    that have a label (an answer message with no entry is for measuring only)."""
+    """The entries' titles and example questions (both languages), the examples of kinds.yaml,
+    and the labelled messages that have a label (an answer message with no entry is for measuring only)."""
     normalise = normaliser(matcher.normalizer)
     examples = []
     for eid, loaded in sorted(content.entries.items()):
         label = "neutral" if loaded.entry.neutral else eid
-        for lang in ("id", "en"):
-            text = loaded.entry.text(lang)
-            examples += [Sample(q, normalise(q), (label,)) for q in (text.title, *text.questions)]
+        said: set[str] = set()
+        for version in content.versions(eid):      # a province: shared and each layer's
+            for lang in ("id", "en"):
+                text = version.entry.text(lang)
+                asked = [q for q in (text.title, *text.questions) if q not in said]
+                said.update(asked)
+                examples += [Sample(q, normalise(q), (label,)) for q in asked]
+    for kind, examples_of_kind in sorted(content.kind_examples.items()):   # kinds.yaml: small talk, ...
+        examples += [Sample(q, normalise(q), (kind,)) for q in examples_of_kind]
     labelled = [m for m in content.training if m.labels]
     if len(labelled) < MIN_MESSAGES:
         # Too few labelled messages to calibrate on (a new deployment): the examples
@@ -87,8 +93,8 @@ class Trainer:
             return stage
         stage, _ = fit_stage(self.examples, self.messages, None, self.targets, self.kinds, stop)
         save_cached(path, stage)
-        log.info("answer model: first stage trained (answers at %.2f, offers choices at %.2f)",
-                 stage.answer_at, stage.suggest_at)
+        log.info("answer model: first stage trained (answers at %.2f, offers choices at %.2f, "
+                 "replies to a kind at %.2f)", stage.answer_at, stage.suggest_at, stage.kind_at)
         return stage
 
     def second(self, store: VectorStore, stop: threading.Event | None = None,
@@ -105,6 +111,6 @@ class Trainer:
         stage, _ = fit_stage(self.examples, self.messages, np.asarray(dense), self.targets,
                              self.kinds, stop, first.vectorizers if first is not None else None)
         save_cached(path, stage)
-        log.info("answer model: second stage trained (answers at %.2f, offers choices at %.2f)",
-                 stage.answer_at, stage.suggest_at)
+        log.info("answer model: second stage trained (answers at %.2f, offers choices at %.2f, "
+                 "replies to a kind at %.2f)", stage.answer_at, stage.suggest_at, stage.kind_at)
         return stage

@@ -14,7 +14,7 @@ from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.context import SuaraContext
 from bot.regions.maps import map_url
-from bot.regions.tree import DESA, KECAMATAN, PlaceQuery
+from bot.regions.tree import DESA, KABUPATEN, KECAMATAN, PlaceQuery
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.tps import Tps
 from bot.storage.users import set_region
@@ -52,16 +52,39 @@ async def tps_view(context: SuaraContext, desa_code: str) -> tuple[str, InlineKe
     return text, keyboards.tps_keyboard(content, regions, lang, desa_code, venues, saved)
 
 
-async def region_command(update: Update, context: SuaraContext) -> None:
-    content, regions = context.services.content, context.services.regions
+def region_picker(context: SuaraContext, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+    """Where /wilayah starts: a province's kabupaten/kota list, unless the citizen's is known
+    (then its kecamatan); a one-regency deployment's kecamatan."""
+    content, regions, lang = context.services.content, context.services.regions, context.lang
     user = context.user
-    if user is not None and user.region_code and regions.get(user.region_code):
-        text, markup = await tps_view(context, user.region_code)
+    kabupaten = user.region_code[:5] if user is not None and user.region_code else None
+    if regions.kabupaten and (kabupaten is None or regions.get(kabupaten) is None):
+        markup, page, pages = keyboards.kabupaten_picker(content, regions, lang, page)
+        return content.message("region_kabupaten", lang, page=page + 1, pages=pages), markup
+    markup, page, pages = keyboards.kecamatan_picker(content, regions, lang, page, kabupaten)
+    return content.message("region_kecamatan", lang, page=page + 1, pages=pages), markup
+
+
+async def region_command(update: Update, context: SuaraContext) -> None:
+    regions = context.services.regions
+    user = context.user
+    region = regions.get(user.region_code) if user is not None and user.region_code else None
+    if region is not None and region.level == DESA:
+        text, markup = await tps_view(context, region.code)
         await reply(update, text, markup)
         return
-    markup, page, pages = keyboards.kecamatan_picker(content, regions, context.lang, 0)
-    await reply(update, content.message("region_kecamatan", context.lang, page=page + 1,
-                                        pages=pages), markup)
+    text, markup = region_picker(context)
+    await reply(update, text, markup)
+
+
+async def save_kabupaten(context: SuaraContext, code: str) -> bool:
+    """The citizen's kabupaten/kota, unless their saved village is already in it."""
+    user = context.user
+    if user is None or (user.region_code or "").startswith(code):
+        return False
+    await set_region(context.services.db, user.user_id, code)
+    context.user = replace(user, region_code=code)
+    return True
 
 
 async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery) -> None:
@@ -95,7 +118,19 @@ async def on_button(update: Update, context: SuaraContext) -> None:
 
     if kind == "k":
         await acknowledge(query)
-        markup, page, pages = keyboards.kecamatan_picker(content, regions, lang, number)
+        text, markup = region_picker(context, number)
+        await edit_or_send(query, text, markup)
+    elif kind == "b" and regions.kabupaten:
+        await acknowledge(query)
+        markup, page, pages = keyboards.kabupaten_picker(content, regions, lang, number)
+        await edit_or_send(query, content.message("region_kabupaten", lang, page=page + 1,
+                                                  pages=pages), markup)
+    elif kind == "g" and region is not None and region.level == KABUPATEN:
+        saved = await save_kabupaten(context, code)
+        await acknowledge(query, html.unescape(content.message("region_set", lang,
+                                                               region=region.name))
+                          if saved else None)
+        markup, page, pages = keyboards.kecamatan_picker(content, regions, lang, number, code)
         await edit_or_send(query, content.message("region_kecamatan", lang, page=page + 1,
                                                   pages=pages), markup)
     elif kind == "c" and region is not None and region.level == KECAMATAN:
@@ -174,7 +209,7 @@ async def on_location(update: Update, context: SuaraContext) -> None:
 
 def _pattern(data: object) -> bool:
     cb = decode(data if isinstance(data, str) else None)
-    return cb is not None and cb.kind in {"k", "c", "v", "s", "p", "y", "L"}
+    return cb is not None and cb.kind in {"k", "b", "g", "c", "v", "s", "p", "y", "L"}
 
 
 def register(app: Application) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.content.errors import Collector
 from bot.content.model import Content
+from bot.regions.names import RegionNamer, bare
 from bot.regions.tree import RegionTree, fold
 from bot.regions.wilayah import RegionDataError, load_region_tree
 
@@ -24,7 +25,8 @@ def load_regions(content: Content) -> RegionTree:
     except RegionDataError as exc:
         for line, message in exc.problems:
             col.add(path, line, "", message)
-    if tree is not None:
+    if tree is not None and content.home is None:   # a region's view: its home checked these
+        check_layers(col, content, tree)
         schedule = content.schedule
         for where, send in schedule.sends():
             region = send.audience.region
@@ -33,7 +35,10 @@ def load_regions(content: Content) -> RegionTree:
                         f"unknown region code {region!r}")
         # A place of this deployment is never "elsewhere" (another regency's scope.yaml, left
         # unchanged, would decline questions about its own places).
-        own = {fold(r.name) for r in tree.regions.values()} | {fold(tree.root_name)}
+        # In a province, its kabupaten/kota by every name (its villages share names with
+        # places far away: a desa Surabaya does not make Surabaya a place of the deployment).
+        own = {bare(name) for name in content.place_names} | {fold(tree.root_name)} \
+            if tree.kabupaten else {fold(r.name) for r in tree.regions.values()} | {fold(tree.root_name)}
         scope = content.scope
         for n, phrase in enumerate(scope.elsewhere if scope else ()):
             if phrase in own or f"kabupaten {phrase}" in own or f"kota {phrase}" in own:
@@ -41,4 +46,28 @@ def load_regions(content: Content) -> RegionTree:
                         f"{phrase!r} is a place of this deployment, not elsewhere")
     col.raise_if_any()
     assert tree is not None
+    # The deployment's kabupaten/kota by name, for the content's region views and its place
+    # names; and the namer that finds them in a message.
+    if content.home is None:
+        content.region_names = tree.kabupaten_codes
+    other = content.other_names
+    tree.namer = RegionNamer(tree.kabupaten_codes, {
+        code: list(item.names) for code, item in (other.regions.items() if other else ())})
     return tree
+
+
+def check_layers(col: Collector, content: Content, tree: RegionTree) -> None:
+    """A layer is one kabupaten/kota of the province in the region codes; other names name
+    one too."""
+    codes = tree.kabupaten_codes
+    for code, layer in content.layers.items():
+        if code not in codes:
+            col.add(layer.root / "region.yaml", None, "code",
+                    f"{code} is not a kabupaten/kota of {tree.root_name} in the region codes")
+        elif fold(layer.profile.name) != fold(codes[code]):
+            col.add(layer.root / "region.yaml", None, "name",
+                    f"{layer.profile.name!r}: the region codes name {code} {codes[code]!r}")
+    for code in content.other_names.regions if content.other_names else ():
+        if code not in codes:
+            col.add(content.root / "region_names.yaml", None, f"regions.{code}",
+                    f"{code} is not a kabupaten/kota of this deployment")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz import fuzz, process
 
+KABUPATEN = "kabupaten_kota"
 KECAMATAN = "kecamatan"
 DESA = "desa_kelurahan"
 
@@ -43,7 +45,7 @@ MAX_PLACE_WORD = 30          # longer than any place name typed without spaces
 class Region:
     code: str
     name: str
-    level: str          # "kecamatan" or "desa_kelurahan"
+    level: str          # "kabupaten_kota" (a province's), "kecamatan" or "desa_kelurahan"
     parent: str         # kecamatan code for a desa; the kabupaten code for a kecamatan
 
 
@@ -69,7 +71,13 @@ class RegionTree:
     kecamatan: list[Region] = field(default_factory=list)          # sorted by name
     desa_of: dict[str, list[Region]] = field(default_factory=dict)  # kecamatan code -> sorted
 
+    # A province's kabupaten/kota, sorted by name (a one-regency tree has none: its root).
+    kabupaten: list[Region] = field(default_factory=list)
+    namer: Any = None       # names.RegionNamer, set by loader.load_regions
+
     def __post_init__(self) -> None:
+        self.kabupaten = sorted((r for r in self.regions.values() if r.level == KABUPATEN),
+                                key=lambda r: r.name)
         self.kecamatan = sorted((r for r in self.regions.values() if r.level == KECAMATAN),
                                 key=lambda r: r.name)
         self.desa_of = {k.code: [] for k in self.kecamatan}
@@ -82,21 +90,41 @@ class RegionTree:
         self._names: list[str] = []
         self._owners: list[Region] = []
         for region in self.regions.values():
+            if region.level == KABUPATEN:   # named as a region of the deployment (names.py)
+                continue
             names = [fold(region.name)]
             if region.level == DESA:
                 names.append(f"{fold(region.name)} {fold(self.regions[region.parent].name)}")
             for name in names:
                 self._names.append(name.replace(" ", ""))
                 self._owners.append(region)
-        self.place_words = frozenset(w for r in self.regions.values() for w in fold(r.name).split())
+        self.place_words = frozenset(w for r in self.regions.values() if r.level != KABUPATEN
+                                     for w in fold(r.name).split())
         self._place_word_list = sorted(self.place_words)
         self._correct = lru_cache(maxsize=20_000)(self._correct_uncached)
+
+    def named_region(self, text: str) -> str | None:
+        """The kabupaten/kota of the deployment a message names, if any (names.py)."""
+        return self.namer.named(text) if self.namer is not None else None
 
     def get(self, code: str) -> Region | None:
         return self.regions.get(code)
 
     def kecamatan_of(self, region: Region) -> Region:
         return region if region.level == KECAMATAN else self.regions[region.parent]
+
+    def kecamatan_in(self, kabupaten: str | None) -> list[Region]:
+        """The kecamatan of one kabupaten/kota (None or a one-regency tree: all of them)."""
+        if not kabupaten or not self.kabupaten:
+            return self.kecamatan
+        return [k for k in self.kecamatan if k.parent == kabupaten]
+
+    @property
+    def kabupaten_codes(self) -> dict[str, str]:
+        """code -> name of the deployment's kabupaten/kota (a one-regency tree: its root)."""
+        if not self.kabupaten:
+            return {self.root_code: self.root_name}
+        return {k.code: k.name for k in self.kabupaten}
 
     @property
     def desa_count(self) -> int:

@@ -6,7 +6,7 @@ import csv
 import re
 from pathlib import Path
 
-from bot.regions.tree import DESA, KECAMATAN, Region, RegionTree
+from bot.regions.tree import DESA, KABUPATEN, KECAMATAN, Region, RegionTree
 
 HEADER = ["kode", "nama", "tingkat", "induk"]
 # ASCII digits only: the codes travel in buttons' callback data (bot/callbacks.py).
@@ -63,11 +63,13 @@ def load_region_tree(path: Path, root_code: str, expected_kecamatan: int | None 
 
     regions = {}
     for code, (_, name, level, parent) in records.items():
-        if level in (KECAMATAN, DESA) and code.startswith(root_code + "."):
+        if level in (KABUPATEN, KECAMATAN, DESA) and code.startswith(root_code + "."):
             regions[code] = Region(code, name, level, parent)
     tree = RegionTree(root_code, records[root_code][1], regions)
     if not tree.kecamatan:
         raise RegionDataError([(None, f"region {root_code} has no kecamatan in {path.name}")])
+    if "." not in root_code and not tree.kabupaten:
+        raise RegionDataError([(None, f"province {root_code} has no kabupaten/kota in {path.name}")])
     if expected_kecamatan is not None and len(tree.kecamatan) != expected_kecamatan:
         raise RegionDataError([(None, f"election.yaml says {expected_kecamatan} kecamatan, "
                                       f"{path.name} has {len(tree.kecamatan)} under {root_code}")])

@@ -161,6 +161,12 @@ def test_no_example_question_is_a_near_copy_of_a_labelled_message(bundled_conten
                 terms = " ".join(normalizer.terms(example))
                 if process.extractOne(terms, labelled, scorer=fuzz.ratio, score_cutoff=85):
                     near.append((entry.id, example))
+    assert bundled_content.kind_examples, "kinds.yaml is checked too"
+    for kind, examples in bundled_content.kind_examples.items():
+        for example in examples:
+            terms = " ".join(normalizer.terms(example))
+            if process.extractOne(terms, labelled, scorer=fuzz.ratio, score_cutoff=85):
+                near.append((kind, example))
     assert near == []
 
 
@@ -168,9 +174,9 @@ WORD = re.compile(r"[a-z0-9]+")
 
 
 def test_no_phrase_of_a_labelled_message_is_in_our_matching_words(bundled_content: Content) -> None:
-    """Examples, keywords, triggers and scope phrases stay in our own words: none of three words
-    or more is found verbatim in a labelled message unless an answer says it too (then it is
-    the content's own wording)."""
+    """Examples (kinds.yaml's too), keywords, triggers and scope phrases stay in our own words:
+    none of three words or more is found verbatim in a labelled message unless an answer says
+    it too (then it is the content's own wording)."""
     content = bundled_content
     ours: list[tuple[str, str]] = []
     for entry in content.entries.values():
@@ -180,6 +186,8 @@ def test_no_phrase_of_a_labelled_message_is_in_our_matching_words(bundled_conten
         for trigger in entry.entry.triggers:   # the literal runs of words of a pattern
             ours += [(f"{entry.id}.triggers", run)
                      for run in re.split(r"[\\()\[\]|?*+{}^$.]", trigger)]
+    ours += [(f"kinds.yaml {kind}", p) for kind, examples in content.kind_examples.items()
+             for p in examples]
     if content.scope is not None:
         scope = content.scope
         ours += [("scope.yaml", p) for p in (*scope.elsewhere, *scope.topics, *scope.procedure)]

@@ -180,3 +180,14 @@ def test_claims_load_with_their_verdicts(content: Content) -> None:
     (claim,) = content.entries["jam_tps"].entry.claims
     assert claim.verdict is False and claim.source == "contoh_jadwal"
     assert claim.claim.en == "Polling stations in Lembah Contoh close at noon."
+
+
+def test_kinds_examples_load_and_a_bad_file_is_refused_with_its_line(content_copy: Path) -> None:
+    content = load_content(content_copy)
+    assert content.kind_examples["smalltalk"] == (
+        "Halo admin contoh", "Terima kasih ya", "Hello there", "Thank you")
+    assert "decline" not in content.kind_examples
+    (content_copy / "kinds.yaml").write_text("smalltalk:\n  id: [Halo]\n  en: []\nchitchat:\n  id: [x]\n")
+    found = problems(content_copy)
+    assert any("kinds.yaml:3" in p and "smalltalk.en" in p for p in found), found
+    assert any("kinds.yaml" in p and "chitchat" in p for p in found), found

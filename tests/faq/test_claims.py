@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.content.registry import Content
-from bot.faq.claims import asks_if_true, settled
+from bot.content.schema import Claim, Entry
+from bot.faq.claims import asks_if_true, numbers, settled
 from bot.faq.matcher import Matcher
 from tests.fakes.harness import Harness, texts
 
@@ -53,3 +54,148 @@ async def test_a_claim_nothing_answers_is_not_confirmed_and_points_to_checks(har
 async def test_a_header_marks_a_forward_too(harness: Harness) -> None:
     reply = texts(await harness.text("[Diteruskan]\nTPS di Lembah Contoh tutup jam 12 siang!!"))[0]
     assert reply.startswith("🔎 <b>Tidak benar</b>")
+
+
+def _with_claims(content: Content, *claims: tuple[str, str, bool]) -> Entry:
+    """The fixture's jam_tps entry listing these claims (id wording, en wording, verdict)."""
+    listed = [Claim.model_validate({"claim": {"id": cid, "en": en}, "verdict": verdict})
+              for cid, en, verdict in claims]
+    return content.entries["jam_tps"].entry.model_copy(update={"claims": listed})
+
+
+def test_numbers_are_compared_by_value_however_written() -> None:
+    assert numbers("TPS buka 07.00-13.00 WIB") == {"7", "13"}
+    assert numbers("tutup jam 13") == numbers("tutup pukul 13:00") == numbers("tutup 13.00") == {"13"}
+    assert numbers("jam 13.30") == {"13.30"}                 # another time: not 13
+    assert numbers("dicetak 474.812 lembar") == numbers("474,812 ballots") == {"474812"}
+    assert numbers("dua surat suara") == numbers("2 surat suara") == {"2"}
+    assert numbers("tanggal dua puluh tujuh") == {"27"} and numbers("dua belas") == {"12"}
+    assert numbers("denda Rp200 juta") == {"200"}
+    # A digit inside a code or an address is part of a word.
+    assert numbers("tanpa undangan C6") == set() and numbers("pilkada2024.kpu.go.id") == set()
+
+
+def test_a_claim_is_said_whichever_way_its_numbers_are_written(content: Content) -> None:
+    entry = _with_claims(content, ("TPS buka pukul 07.00 dan tutup pukul 13.00.",
+                                   "Polling stations open at 07.00 and close at 13.00.", True),
+                         ("Pemilih mendapat dua surat suara di TPS.",
+                          "Voters get two ballots at the TPS.", True))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "TPS buka jam 7 pagi dan tutup jam 13 siang", normalizer)
+    assert found is not None and found.verdict is True
+    assert settled(entry, "pemilih dapat 2 surat suara di TPS", normalizer) is not None
+    # Numbers that differ are another claim, whatever the words.
+    assert settled(entry, "TPS buka jam 7 pagi dan tutup jam 12 siang", normalizer) is None
+    assert settled(entry, "TPS buka pukul 07.00 dan tutup pukul 13.30", normalizer) is None
+    assert settled(entry, "pemilih dapat 3 surat suara di TPS", normalizer) is None
+    assert settled(entry, "pemilih dapat tiga surat suara di TPS", normalizer) is None
+
+
+def test_a_code_is_not_a_number_the_message_must_repeat(content: Content) -> None:
+    entry = _with_claims(content, ("Tanpa undangan C6 kamu tidak bisa mencoblos.",
+                                   "Without the C6 letter you cannot vote.", False))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "Tanpa surat undangan kamu tidak bisa nyoblos", normalizer)
+    assert found is not None and found.verdict is False
+
+
+def test_the_question_tag_is_not_part_of_the_claim(content: Content) -> None:
+    # "bener gak?" reads as "benar tidak": its "tidak" must not count as the claim's.
+    entry = _with_claims(content, ("Warga tidak bisa mencoblos tanpa undangan.",
+                                   "Residents cannot vote without the letter.", False))
+    normalizer = Matcher(content).normalizer
+    assert settled(entry, "Warga bisa nyoblos, bener gak?", normalizer) is None
+    assert settled(entry, "Warga gak bisa nyoblos tanpa undangan, bener gak?",
+                   normalizer) is not None
+
+
+def test_a_misspelt_or_spoken_word_of_the_claim_counts(content: Content) -> None:
+    entry = _with_claims(content, ("Surat suara dicoblos pakai paku dari petugas.",
+                                   "The ballot is punched with the officers' nail.", True))
+    normalizer = Matcher(content).normalizer
+    assert settled(entry, "srat suaranya dicoblosin pke paku dr petugas", normalizer) is not None
+
+
+def test_a_claims_numbers_count_among_its_words(content: Content) -> None:
+    entry = _with_claims(content, ("Masa tenang pilkada berlangsung 24 sampai 26 November.",
+                                   "The quiet period runs from 24 to 26 November.", True))
+    normalizer = Matcher(content).normalizer
+    # Half the words and both numbers: said. The same words with other numbers: not.
+    assert settled(entry, "masa tenang 24-26 November", normalizer) is not None
+    assert settled(entry, "masa tenang 23-26 November", normalizer) is None
+    assert settled(entry, "masa tenang pilkada", normalizer) is None
+
+
+def test_words_that_say_the_same_in_a_claim_count(content: Content) -> None:
+    entry = _with_claims(content, ("Umur minimal untuk bisa memilih di pilkada adalah 21 tahun.",
+                                   "The minimum voting age is 21.", False))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "yang boleh nyoblos cuma umur 21 tahun", normalizer)
+    assert found is not None and found.verdict is False
+
+
+def test_a_true_claim_is_not_confirmed_to_a_message_that_denies_it(content: Content) -> None:
+    entry = _with_claims(content, ("Warga boleh menyaksikan penghitungan suara di TPS.",
+                                   "Residents may watch the count at the TPS.", True),
+                         ("Hasil pilgub tidak digugat ke MK.",
+                          "Nobody took the governor result to the court.", True))
+    normalizer = Matcher(content).normalizer
+    assert settled(entry, "warga boleh menyaksikan penghitungan suara di tps", normalizer)
+    assert settled(entry, "warga dilarang menyaksikan penghitungan suara di tps", normalizer) is None
+    assert settled(entry, "warga tidak boleh menyaksikan penghitungan suara di tps",
+                   normalizer) is None
+    assert settled(entry, "hasil pilgub tidak digugat ke MK, bener gak?", normalizer)
+    assert settled(entry, "hasil pilgub digugat ke MK, bener gak?", normalizer) is None
+
+
+def test_a_false_claim_is_found_in_a_chain_message_that_also_denies_something(
+        content: Content) -> None:
+    entry = _with_claims(content, ("TPS hanya buka sampai jam 12 siang.",
+                                   "Polling stations are open only until noon.", False))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "PENTING!! TPS cuma buka sampai jam 12 siang, yang telat gak bisa "
+                           "nyoblos. Sebarkan!", normalizer)
+    assert found is not None and found.verdict is False
+
+
+def test_a_claim_is_not_found_where_the_message_denies_what_it_says(content: Content) -> None:
+    entry = _with_claims(content, ("Pemilih boleh membawa HP ke dalam bilik suara.",
+                                   "Voters may take a phone into the booth.", False),
+                         ("Tanpa surat undangan kamu tidak bisa mencoblos.",
+                          "Without the letter you cannot vote.", False))
+    normalizer = Matcher(content).normalizer
+    assert settled(entry, "Pemilih boleh bawa HP ke bilik suara, santai aja", normalizer)
+    # The message says the opposite: true, so no "Tidak benar" on it.
+    assert settled(entry, "Dilarang membawa HP ke bilik suara, bener gak?", normalizer) is None
+    assert settled(entry, "Pemilih tidak boleh bawa HP ke bilik suara", normalizer) is None
+    assert settled(entry, "Tanpa undangan gak bisa nyoblos!!", normalizer)
+
+
+def test_a_denial_in_the_claim_reaches_the_words_after_it(content: Content) -> None:
+    entry = _with_claims(content, ("Tinta pemilu tidak bersertifikat halal.",
+                                   "The election ink has no halal certificate.", False))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "Tinta pemilu tidak halal, jangan mau dicelup!", normalizer)
+    assert found is not None and found.verdict is False
+
+
+def test_a_claim_needs_what_sets_it_apart_from_the_entrys_others(content: Content) -> None:
+    entry = _with_claims(content, ("Surat suara gubernur berwarna merah marun.",
+                                   "The governor ballot is maroon.", True),
+                         ("Pemilih menerima dua surat suara, untuk gubernur dan bupati.",
+                          "Voters get two ballots, for governor and regent.", True),
+                         ("Surat suara bupati berwarna hijau.", "The regent ballot is green.", False))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "surat suara bupati warnanya hijau ya", normalizer)
+    assert found is not None and found.verdict is False
+    # The words both claims share are not enough: "biru muda" is not "hijau".
+    assert settled(entry, "Surat suara bupati warnanya biru muda", normalizer) is None
+
+
+def test_a_true_claim_is_not_confirmed_with_numbers_it_does_not_name(content: Content) -> None:
+    entry = _with_claims(content, ("Warga boleh menyaksikan penghitungan suara di TPS.",
+                                   "Residents may watch the count at the TPS.", True))
+    normalizer = Matcher(content).normalizer
+    assert settled(entry, "warga boleh menyaksikan penghitungan suara di TPS", normalizer)
+    assert settled(entry, "warga boleh menyaksikan penghitungan suara di TPS sampai jam 24",
+                   normalizer) is None

@@ -1,0 +1,142 @@
+"""Answers for the asker's region, in a province deployment (docs/architecture.md, "Regions").
+
+The answer model says which entry answers (one model, trained on entry ids); the region picks
+whose version of it is rendered: a covered region the question names ("calon bupati lahat"),
+else the citizen's saved region, else, when the answer depends on it, the bot asks once
+(a list of kabupaten/kota, or the name typed as people write it) and answers after.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import OrderedDict
+from dataclasses import replace
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot import keyboards
+from bot.callbacks import decode
+from bot.context import SuaraContext
+from bot.replies import acknowledge, edit_or_send, reply, stale
+from bot.storage.users import set_region
+
+MAX_NAME_WORDS = 5     # "saya di kota palembang kak": a region typed in answer to the question
+
+
+class PendingRegions:
+    """Which entry each chat waits to have answered once its region is known (an entry id,
+    nothing of the person), in memory, the latest 20,000 chats."""
+
+    def __init__(self, remember: int = 20_000) -> None:
+        self._items: OrderedDict[int, str] = OrderedDict()
+        self._remember = remember
+
+    def put(self, chat_id: int, entry_id: str) -> None:
+        self._items[chat_id] = entry_id
+        self._items.move_to_end(chat_id)
+        while len(self._items) > self._remember:
+            self._items.popitem(last=False)
+
+    def get(self, chat_id: int) -> str | None:
+        return self._items.get(chat_id)
+
+    def pop(self, chat_id: int) -> str | None:
+        return self._items.pop(chat_id, None)
+
+
+def saved_region(context: SuaraContext) -> str | None:
+    """The citizen's kabupaten/kota as saved (from a village's code or the region's own)."""
+    user, content = context.user, context.services.content
+    if user is None or not user.region_code:
+        return None
+    code = ".".join(user.region_code.split(".")[:2])
+    return code if content.covers(code) else None
+
+
+def region_of(context: SuaraContext, text: str | None) -> str | None:
+    """Whose answer: the covered region the question names, else the citizen's (None in a
+    one-region deployment, or when neither is known)."""
+    content = context.services.content
+    if not content.is_province:
+        return None
+    named = context.services.regions.named_region(text) if text else None
+    if named is not None and content.covers(named):
+        return named
+    return saved_region(context)
+
+
+def answer_text(context: SuaraContext, entry_id: str, code: str | None) -> str:
+    return context.services.content.region_answer(entry_id, context.lang, code)
+
+
+async def ask_region(update: Update, context: SuaraContext, entry_id: str) -> None:
+    """The answer depends on the region and it is unknown: ask, remembering the question."""
+    services, lang = context.services, context.lang
+    content = services.content
+    chat = update.effective_chat
+    if chat is not None:
+        services.pending_regions.put(chat.id, entry_id)
+    markup, _, _ = keyboards.kabupaten_picker(content, services.regions, lang, 0, entry_id)
+    title = content.entries[entry_id].entry.text(lang).title
+    await reply(update, content.message("region_ask", lang, title=title), markup)
+
+
+async def save_region(context: SuaraContext, code: str) -> None:
+    user = context.user
+    if user is None or (user.region_code or "").startswith(code):
+        return
+    await set_region(context.services.db, user.user_id, code)
+    context.user = replace(user, region_code=code)
+
+
+async def answer_typed_region(update: Update, context: SuaraContext, text: str) -> bool:
+    """A short message naming a region while a question waits for it: saved, then answered.
+    False when the message is not that (the router goes on)."""
+    services = context.services
+    chat = update.effective_chat
+    if chat is None or len(text.split()) > MAX_NAME_WORDS:
+        return False
+    entry_id = services.pending_regions.get(chat.id)
+    code = services.regions.named_region(text) if entry_id else None
+    if entry_id is None or code is None or not services.content.covers(code) \
+            or entry_id not in services.content.entries:
+        return False
+    services.pending_regions.pop(chat.id)
+    await save_region(context, code)
+    content, lang = services.content, context.lang
+    name = content.for_region(code).election.region.name
+    await reply(update, content.message("region_set", lang, region=name))
+    await reply(update, answer_text(context, entry_id, code),
+                keyboards.answer_keyboard(content, entry_id, lang, from_menu=True))
+    return True
+
+
+async def on_region_button(update: Update, context: SuaraContext) -> None:
+    """A kabupaten/kota picked for a question: saved as the citizen's, the entry answered."""
+    query = update.callback_query
+    assert query is not None
+    services, lang = context.services, context.lang
+    content = services.content
+    cb = decode(query.data)
+    assert cb is not None
+    code, entry_id = cb.text, cb.choice
+    if not content.covers(code) or entry_id not in content.entries:
+        await stale(update, context)
+        return
+    if query.message is not None:
+        services.pending_regions.pop(query.message.chat.id)
+    await save_region(context, code)
+    name = content.for_region(code).election.region.name
+    await acknowledge(query, html.unescape(content.message("region_set", lang, region=name)))
+    await edit_or_send(query, answer_text(context, entry_id, code),
+                       keyboards.answer_keyboard(content, entry_id, lang, from_menu=True))
+
+
+def _pattern(data: object) -> bool:
+    cb = decode(data if isinstance(data, str) else None)
+    return cb is not None and cb.kind == "r"
+
+
+def register(app: Application) -> None:
+    app.add_handler(CallbackQueryHandler(on_region_button, pattern=_pattern))

@@ -1,0 +1,122 @@
+"""One bot for a province (tests/fixtures/province): answers for the asker's region, through
+the real Application in-process."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.content.registry import Content, load_content
+from bot.storage.users import get_user
+from tests.conftest import FIXTURE_CONTENT
+from tests.fakes.harness import Harness, buttons, offline_bot, texts
+
+PROVINCE = FIXTURE_CONTENT.parent / "province"
+CANDIDATES = "siapa saja calon bupati?"
+BUKIT, KOTA = "Andi Bukit", "Eka Kota"
+
+
+@pytest.fixture(scope="module")
+def province() -> Content:
+    return load_content(PROVINCE)
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, province: Content) -> AsyncIterator[Harness]:
+    async with offline_bot(tmp_path, province) as harness:
+        yield harness
+
+
+async def settle(bot: Harness, user_id: int, region: str) -> None:
+    """A citizen who picked their kabupaten/kota in /wilayah."""
+    user = bot.user(user_id)
+    await bot.text("/wilayah", user=user)
+    await bot.press_label(region, user=user)
+
+
+async def test_two_citizens_of_different_regions_get_their_own_pairs(bot: Harness) -> None:
+    await settle(bot, 601, "Bukit Contoh")
+    await settle(bot, 602, "Kota Contoh Raya")
+    first = "\n".join(texts(await bot.text(CANDIDATES, user=bot.user(601))))
+    second = "\n".join(texts(await bot.text(CANDIDATES, user=bot.user(602))))
+    assert BUKIT in first and KOTA not in first
+    assert KOTA in second and BUKIT not in second
+    saved = await get_user(bot.app.services.db, 601)
+    assert saved is not None and saved.region_code == "98.01"
+
+
+async def test_unknown_region_is_asked_then_answered_from_the_list(bot: Harness) -> None:
+    user = bot.user(603)
+    asked = await bot.text(CANDIDATES, user=user)
+    assert "Kamu memilih di mana" in texts(asked)[0]
+    assert BUKIT not in "\n".join(texts(asked))
+    assert {"Kabupaten Bukit Contoh", "Kota Contoh Raya", "Kabupaten Rawa Contoh"} <= \
+        set(buttons(asked[-1]))
+    picked = await bot.press_label("Kota Contoh Raya", user=user)
+    assert KOTA in "\n".join(texts(picked))
+    saved = await get_user(bot.app.services.db, 603)
+    assert saved is not None and saved.region_code == "98.71"
+    # Remembered: the next question is answered at once.
+    again = await bot.text("calon wali kota siapa saja?", user=user)
+    assert KOTA in "\n".join(texts(again))
+
+
+async def test_region_typed_however_it_is_spelt_answers_the_waiting_question(bot: Harness) -> None:
+    user = bot.user(604)
+    await bot.text(CANDIDATES, user=user)
+    typed = await bot.text("kab bukit cintoh", user=user)
+    said = "\n".join(texts(typed))
+    assert "disimpan sebagai daerahmu" in said and BUKIT in said
+    user2 = bot.user(605)
+    await bot.text(CANDIDATES, user=user2)
+    assert KOTA in "\n".join(texts(await bot.text("kcr", user=user2)))   # another name, as data
+
+
+async def test_a_named_covered_region_is_answered_for_it(bot: Harness) -> None:
+    await settle(bot, 606, "Bukit Contoh")
+    named = "\n".join(texts(await bot.text("siapa calon wali kota kota contoh raya?",
+                                           user=bot.user(606))))
+    assert KOTA in named and BUKIT not in named
+    saved = await get_user(bot.app.services.db, 606)
+    assert saved is not None and saved.region_code == "98.01"     # asking is not moving
+
+
+async def test_a_region_without_a_layer_gets_the_honest_not_loaded_reply(bot: Harness) -> None:
+    said = "\n".join(texts(await bot.text("siapa calon bupati rawa contoh?", user=bot.user(607))))
+    assert "belum dimuat" in said and "KPU Kabupaten Rawa Contoh" in said
+    assert BUKIT not in said and KOTA not in said
+
+
+async def test_an_uncovered_place_is_declined(bot: Harness) -> None:
+    said = "\n".join(texts(await bot.text("siapa calon bupati di jakarta?", user=bot.user(608))))
+    assert "di luar yang saya tangani" in said
+
+
+async def test_shared_answers_need_no_region_and_layers_override_them(bot: Harness) -> None:
+    shared = "\n".join(texts(await bot.text("dimana lokasi tps saya?", user=bot.user(609))))
+    assert "surat pemberitahuan" in shared and "Kamu memilih di mana" not in shared
+    await settle(bot, 610, "Kota Contoh Raya")
+    city = "\n".join(texts(await bot.text("dimana lokasi tps saya?", user=bot.user(610))))
+    assert "kantor lurah" in city
+
+
+async def test_wilayah_goes_kabupaten_then_kecamatan_then_desa(bot: Harness) -> None:
+    user = bot.user(611)
+    listed = await bot.text("/wilayah", user=user)
+    assert "Kabupaten Rawa Contoh" in buttons(listed[-1])
+    kecamatan = await bot.press_label("Rawa Contoh", user=user)
+    assert "Rawa Hilir" in buttons(kecamatan[-1])
+    desa = await bot.press_label("Rawa Hilir", user=user)
+    assert "Pulau Kecil" in buttons(desa[-1])
+    await bot.press_label("Pulau Kecil", user=user)
+    saved = await get_user(bot.app.services.db, 611)
+    assert saved is not None and saved.region_code == "98.02.01.2001"
+
+
+async def test_deleting_my_data_forgets_my_region(bot: Harness) -> None:
+    await settle(bot, 612, "Bukit Contoh")
+    await bot.text("/hapusdata", user=bot.user(612))
+    await bot.press_label("Ya", user=bot.user(612))
+    assert await get_user(bot.app.services.db, 612) is None
