@@ -1,4 +1,4 @@
-"""Command line: python -m bot run | shell | check | content | backup | restore | tps |
+"""Command line: python -m bot run | shell | check | content | backup | restore | db | tps |
 questions | broadcast | schedule."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.content.registry import ContentError, load_content
-from bot.operations import _fail, cmd_backup, cmd_content
+from bot.operations import _fail, cmd_backup, cmd_content, cmd_db
 from bot.settings import SettingsError, load_settings
 
 log = logging.getLogger("bot")
@@ -73,7 +73,8 @@ def cmd_shell(args: argparse.Namespace) -> int:
         return _fail(str(exc))
     if not args.db:
         # Never the production database: the shell keeps its own file.
-        settings = settings.model_copy(update={"database_path": Path("data/shell.sqlite3")})
+        settings = settings.model_copy(update={"database_path": Path("data/shell.sqlite3"),
+                                               "database_url": None})
     setup_logging("WARNING")
     try:
         return asyncio.run(run_shell(settings, lang=args.lang, name=args.name,
@@ -230,6 +231,14 @@ def main(argv: list[str] | None = None) -> int:
     restore = sub.add_parser("restore", help="replace the database with a backup (bot stopped)")
     restore.add_argument("path", help="a file written by `backup`")
     restore.set_defaults(func=cmd_backup)
+    db = sub.add_parser("db", help="the database: migrate it, or copy SQLite to PostgreSQL")
+    d_sub = db.add_subparsers(dest="action", required=True)
+    d_sub.add_parser("migrate", help="apply the migrations it lacks (also done at every start)")
+    d_copy = d_sub.add_parser("copy", help="copy a stopped SQLite deployment (or a backup) into "
+                                           "an empty PostgreSQL database")
+    d_copy.add_argument("--to", required=True, help="postgresql://user:password@host:5432/db")
+    d_copy.add_argument("--from", dest="source", help="SQLite file (default: DATABASE_PATH)")
+    db.set_defaults(func=cmd_db)
     tps = sub.add_parser("tps", help="import or export the polling-station (TPS) list")
     tps_sub = tps.add_subparsers(dest="action", required=True)
     imp = tps_sub.add_parser("import", help="replace the TPS list with a CSV file (all or nothing)")

@@ -98,10 +98,12 @@ async def _post_init(app: Application) -> None:
     services = app.services
     services.run_lock = RunLock(services.settings.database_path)
     if not services.run_lock.acquire():
-        log.warning("another bot process holds %s.lock: two bots on one database will compete",
-                    services.settings.database_path)
+        # On PostgreSQL the lock only marks this host's process for `content reload`.
+        log.log(logging.INFO if services.settings.on_postgres else logging.WARNING,
+                "another bot process holds %s.lock: two bots on one database will compete",
+                services.settings.database_path)
         services.run_lock = None
-    services._db = await open_database(services.settings.database_path)
+    services._db = await open_database(services.settings.database)
     await services.roles.load(services._db)
     services.stats.start(services._db)
     # The answer model trains in the background (a first start trains the first stage in

@@ -26,7 +26,7 @@ from telegram import TelegramObject, Update
 from telegram.error import TelegramError
 
 QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING,
-                 "apscheduler": logging.WARNING, "aiosqlite": logging.INFO,
+                 "apscheduler": logging.WARNING, "aiosqlite": logging.INFO, "asyncpg": logging.WARNING,
                  "telegram": logging.INFO}
 
 

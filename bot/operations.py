@@ -1,4 +1,5 @@
-"""Operator commands: content init and reload, backup and restore (python -m bot ...)."""
+"""Operator commands: content init and reload, backup and restore, db migrate and copy
+(python -m bot ...)."""
 
 from __future__ import annotations
 
@@ -40,9 +41,13 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from bot.storage.backup import BackupError, backup, restore
 
     try:
-        database = load_settings().database_path
+        settings = load_settings()
     except SettingsError as exc:
         return _fail(str(exc))
+    if settings.on_postgres:
+        print(PG_BACKUP, file=sys.stderr)
+        return 2
+    database = settings.database_path
     try:
         if args.command == "backup":
             size = backup(database, Path(args.path))
@@ -84,3 +89,47 @@ def _reload() -> int:
     return 0
 
 
+
+
+PG_BACKUP = """on PostgreSQL (DATABASE_URL), back up and restore with PostgreSQL's own tools:
+  backup:  pg_dump --format=custom --file=suara.dump "$DATABASE_URL"
+  restore: (bots stopped) pg_restore --clean --if-exists --no-owner --dbname="$DATABASE_URL" suara.dump
+`backup`/`restore` here copy the SQLite file (DATABASE_PATH); `db copy` moves one to PostgreSQL."""
+
+
+def cmd_db(args: argparse.Namespace) -> int:
+    """`db migrate`: apply the migrations the database lacks (also done at every start);
+    `db copy --to URL`: copy a stopped SQLite deployment (or a backup) into empty PostgreSQL."""
+    import asyncio
+
+    from bot.storage import open_database
+    from bot.storage.transfer import CopyError, copy_to_postgres
+    from bot.storage.urls import is_postgres_url, redact_url
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        return _fail(str(exc))
+    if args.action == "migrate":
+        async def migrate() -> None:
+            db = await open_database(settings.database)
+            await db.close()
+        try:
+            asyncio.run(migrate())
+        except Exception as exc:   # one line for the operator, never the URL itself
+            return _fail(f"{type(exc).__name__}: {exc}")
+        print(f"{redact_url(settings.database)}: schema up to date")
+        return 0
+    if not is_postgres_url(args.to):
+        return _fail("--to must be postgresql://user:password@host:5432/database")
+    source = Path(args.source) if args.source else settings.database_path
+    print(f"copying {source} to {redact_url(args.to)}")
+    try:
+        copied = asyncio.run(copy_to_postgres(source, args.to))
+    except CopyError as exc:
+        return _fail(str(exc))
+    except Exception as exc:   # one line, nothing kept (one transaction), never the URL
+        return _fail(f"copy failed, nothing kept: {type(exc).__name__}: {exc}")
+    print(f"copied {sum(copied.values())} rows in {len(copied)} tables, counts verified; "
+          f"set DATABASE_URL to use it")
+    return 0

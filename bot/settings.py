@@ -12,6 +12,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot import bundled_content
+from bot.storage.urls import is_postgres_url
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 HTTP_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
@@ -30,6 +31,9 @@ class Settings(BaseSettings):
     bot_token: SecretStr | None = Field(default=None, alias="BOT_TOKEN")
     telegram_api_url: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_URL")
     database_path: Path = Field(default=Path("data/suara.db"), alias="DATABASE_PATH")
+    # postgresql://user:password@host:5432/db selects PostgreSQL instead of the SQLite file
+    # (secret: it may carry the password; shown only through storage.urls.redact_url).
+    database_url: SecretStr | None = Field(default=None, alias="DATABASE_URL")
     admin_ids: Annotated[tuple[int, ...], NoDecode] = Field(default=(), alias="ADMIN_IDS")
     timezone: str = Field(default="Asia/Jakarta", alias="TIMEZONE")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
@@ -75,6 +79,26 @@ class Settings(BaseSettings):
             # Never include the value: a near-miss token is still a secret.
             raise ValueError("must look like 123456789:AA... (the token BotFather gave you)")
         return value.strip()
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _database_url(cls, value: object) -> object:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not is_postgres_url(value.strip()):
+            raise ValueError("must be postgresql://user:password@host:5432/database")
+        return value.strip()
+
+    @property
+    def database(self) -> str:
+        """What open_database opens: DATABASE_URL when set, else the DATABASE_PATH file."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return str(self.database_path)
+
+    @property
+    def on_postgres(self) -> bool:
+        return self.database_url is not None
 
     @field_validator("webhook_url")
     @classmethod

@@ -17,7 +17,7 @@ async def preview(settings: Settings, content: Content, start: date, end: date,
                   now: datetime) -> int:
     tz = ZoneInfo(content.election.timezone)
     found = [o for o in occurrences(content) if start <= o.due_at.astimezone(tz).date() <= end]
-    db = await open_database(settings.database_path)
+    db = await open_database(settings.database)
     try:
         states = await send_states(db)
         print(f"{len(found)} scheduled send(s) from {start} to {end} "

@@ -45,7 +45,7 @@ class ScheduleRunner:
                  database_path: str | None = None,
                  on_enqueue: Callable[[], None] | None = None) -> None:
         self.settings, self.content, self.clock = settings, content, clock
-        self.database_path = str(database_path or settings.database_path)
+        self.database_path = str(database_path or settings.database)
         self.grace = timedelta(hours=settings.schedule_grace_hours)
         self.on_enqueue = on_enqueue
         self._db: Database | None = None

@@ -17,6 +17,9 @@ from bot.settings import Settings, load_settings
 from bot.shell.botapi import LocalRequest
 from tests.fakes.harness import BOT_USERNAME, Harness
 from tests.fakes.strict_api import StrictBotApi
+from tests.postgres import create_database, drop_database, pg_admin_url
+
+__all__ = ["pg_admin_url"]    # the session's PostgreSQL server (a fixture)
 
 TEST_TOKEN = "123456789:TEST-token-for-offline-tests-only"
 # Code tests run on the fixture content of an invented regency (tests/fixtures/content): editing
@@ -32,7 +35,7 @@ DURING_CAMPAIGN = datetime(2029, 2, 28, 2, 0, tzinfo=UTC)
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never read a developer's .env or environment."""
-    for name in ("BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_PATH", "ADMIN_IDS", "TIMEZONE",
+    for name in ("BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_PATH", "DATABASE_URL", "ADMIN_IDS", "TIMEZONE",
                  "LOG_LEVEL", "CONTENT_DIR", "QUIET_HOURS", "DAILY_CAP", "BROADCAST_RATE",
                  "PAID_BROADCAST", "SCHEDULE_GRACE_HOURS", "SEMANTIC_THREADS", "CACHE_DIR"):
         monkeypatch.delenv(name, raising=False)
@@ -62,6 +65,27 @@ def bundled_content(bundled_province: Content) -> Content:
 @pytest.fixture(scope="session")
 def regions(content: Content) -> RegionTree:
     return load_regions(content)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """A fresh database on each backend: a SQLite file's path, or a new PostgreSQL database's
+    URL on the session's server (tests/postgres.py)."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "test.sqlite3")
+        return
+    admin = request.getfixturevalue("pg_admin_url")
+    url = await create_database(admin)
+    try:
+        yield url
+    finally:
+        await drop_database(admin, url)
+
+
+def database_env(database: str) -> dict[str, str]:
+    """The settings that select `database` (the `database` fixture's value)."""
+    key = "DATABASE_URL" if database.startswith("postgresql://") else "DATABASE_PATH"
+    return {key: database}
 
 
 @pytest.fixture

@@ -70,3 +70,11 @@ def test_bot_reaches_the_scheduler_only_through_the_composition_root() -> None:
              if re.search(r"^\s*(from|import) scheduler", p.read_text(encoding="utf-8"), re.M)
              and str(p.relative_to(PROJECT_ROOT)) not in allowed]
     assert found == []
+
+
+def test_only_storage_knows_which_database() -> None:
+    driver = re.compile(r"^\s*(import|from)\s+(sqlite3|aiosqlite|asyncpg)\b", re.M)
+    offenders = [str(p.relative_to(PROJECT_ROOT)) for p in CODE
+                 if "storage" not in p.relative_to(PROJECT_ROOT).parts
+                 and driver.search(p.read_text(encoding="utf-8"))]
+    assert offenders == []

@@ -3,13 +3,13 @@ An official announces to one kecamatan; the right subscribers, and only they, re
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
+from tests.conftest import database_env
 from tests.fakes import updates
 from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
-from tests.fakes.subscribers import bulk_subscribe
+from tests.fakes.subscribers import bulk_subscribe, execute
 
 TOKEN = "434343:E2E-officials-token-for-tests"
 OFFICIAL = updates.user(8800, "id", "Petugas")
@@ -42,17 +42,16 @@ async def say(server: FakeBotApiServer, text: str) -> None:
     await server.wait_for(lambda c: c.method == "sendMessage" and c.error is None, start=start)
 
 
-async def test_an_official_announces_to_one_kecamatan(tmp_path: Path) -> None:
-    database = tmp_path / "bot.sqlite3"
+async def test_an_official_announces_to_one_kecamatan(tmp_path: Path, database: str) -> None:
     await bulk_subscribe(database, IN_AIR_HITAM + ELSEWHERE + NO_REGION)
-    with sqlite3.connect(database) as conn:
-        conn.executemany("UPDATE users SET region_code = ? WHERE user_id = ?",
-                         [("99.01.05.2001", i) for i in IN_AIR_HITAM]
-                         + [("99.01.06.2001", i) for i in ELSEWHERE])
+    await execute(database, "UPDATE users SET region_code = ? WHERE user_id = ?",
+                  [("99.01.05.2001", i) for i in IN_AIR_HITAM]
+                  + [("99.01.06.2001", i) for i in ELSEWHERE])
     server = FakeBotApiServer(TOKEN)
     await server.start()
-    process = await start_bot(server, bot_env(server, tmp_path, ADMIN_IDS=str(OFFICIAL["id"]),
-                                              QUIET_HOURS=""), tmp_path)
+    env = bot_env(server, tmp_path, **database_env(database), ADMIN_IDS=str(OFFICIAL["id"]),
+                  QUIET_HOURS="")
+    process = await start_bot(server, env, tmp_path)
     try:
         await say(server, "/umumkan")
         await say(server, "TPS di Air Hitam buka pukul 07.00.")

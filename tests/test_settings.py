@@ -61,3 +61,17 @@ def test_bad_token_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_missing_token_names_the_setting() -> None:
     with pytest.raises(SettingsError, match="BOT_TOKEN is not set"):
         _ = load_settings().token
+
+
+def test_database_url_selects_postgresql_and_is_never_echoed(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().database == "data/suara.db"
+    url = "postgresql://suara:hunter2-secret@db:5432/suara"
+    monkeypatch.setenv("DATABASE_URL", url)
+    settings = load_settings()
+    assert settings.database == url and settings.on_postgres
+    assert "hunter2" not in repr(settings)
+    monkeypatch.setenv("DATABASE_URL", "mysql://suara:hunter2-secret@db/suara")
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    assert "DATABASE_URL" in str(err.value) and "hunter2" not in str(err.value)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 
 from telegram import Update
 
 from bot.context import SuaraContext, language_from_telegram
-from bot.storage.db import DatabaseUnavailable
+from bot.storage.db import DatabaseError, DatabaseUnavailable
 from bot.storage.users import touch_user
 
 log = logging.getLogger(__name__)
@@ -39,7 +38,7 @@ async def track_user(update: Update, context: SuaraContext) -> None:
     try:
         context.user = await touch_user(services.db, tg_user.id, context.lang,
                                         services.clock.now())
-    except sqlite3.Error as exc:
+    except DatabaseError as exc:
         # A full disk or a locked database must not cost the citizen the answer: answer
         # without the stored settings, and report it (logs, /metrics; /readyz reads the
         # database state itself).

@@ -82,7 +82,7 @@ async def send(settings: Settings, content: Content, regions: RegionTree, *, tex
         raise InputError(f"--topic {topic!r} is not one of {known} (subscription_topics.yaml)")
     region = validate_region(regions, region)
     not_before = parse_at(at, settings, now) if at else now
-    db = await open_database(settings.database_path)
+    db = await open_database(settings.database)
     try:
         # Created first, so a running bot can start while the audience is counted here.
         broadcast_id = await create_broadcast(
@@ -116,7 +116,7 @@ def _describe(b: Broadcast) -> str:
 
 
 async def list_all(settings: Settings) -> None:
-    db = await open_database(settings.database_path)
+    db = await open_database(settings.database)
     try:
         rows = await list_broadcasts(db)
         if not rows:
@@ -145,7 +145,7 @@ async def _status_line(db: Database, b: Broadcast, now: datetime) -> str:
 
 
 async def status(settings: Settings, broadcast_id: int, follow: bool, clock: object) -> None:
-    db = await open_database(settings.database_path)
+    db = await open_database(settings.database)
     try:
         while True:
             b = await get_broadcast(db, broadcast_id)
@@ -164,7 +164,7 @@ async def status(settings: Settings, broadcast_id: int, follow: bool, clock: obj
 
 async def control(settings: Settings, action: str, broadcast_id: int, now: datetime) -> None:
     allowed, target = TRANSITIONS[action]
-    db = await open_database(settings.database_path)
+    db = await open_database(settings.database)
     try:
         b = await get_broadcast(db, broadcast_id)
         if b is None:

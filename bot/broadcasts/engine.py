@@ -92,7 +92,7 @@ class DeliveryEngine:
                  replies: RecentSends | None = None,
                  on_hold: Callable[[Held], None] | None = None) -> None:
         self.settings, self.composer, self.clock, self.sender = settings, composer, clock, sender
-        self.database_path = str(database_path or settings.database_path)
+        self.database_path = str(database_path or settings.database)
         limit = PAID_LIMIT if settings.paid_broadcast else TELEGRAM_LIMIT
         self.bucket = TokenBucket(settings.broadcast_rate, limit, replies)
         self.spacing = ChatSpacing()

@@ -32,7 +32,7 @@ def parse_since(text: str | None) -> str:
 
 async def export_questions(settings: Settings, since: str | None, output: Path | None) -> int:
     day = parse_since(since)
-    db = await open_database(settings.database_path)
+    db = await open_database(settings.database)
     try:
         found = await question_groups(db, since=day)
     finally:

@@ -65,7 +65,7 @@ async def import_tps(settings: Settings, content: Content, regions: RegionTree, 
     if dry_run:
         print("dry run: nothing was changed.")
         return 0
-    db = await open_database(settings.database_path)
+    db = await open_database(settings.database)
     try:
         changes = await replace_all(db, result.rows, source=path.name, is_sample=sample,
                                     now=datetime.now(UTC))
@@ -86,7 +86,7 @@ async def import_tps(settings: Settings, content: Content, regions: RegionTree, 
 
 
 async def export_tps(settings: Settings, target: Path | None) -> int:
-    db = await open_database(settings.database_path)
+    db = await open_database(settings.database)
     try:
         rows = await all_tps(db)
     finally:

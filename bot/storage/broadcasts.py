@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.storage.db import Database, iso
+from bot.storage.db import Database, insert_id, iso
 from bot.storage.officials import Held, hold_if_over
 from bot.storage.subscriptions import audience_sql
 
@@ -86,9 +86,10 @@ async def create_broadcast(db: Database, *, created_by: str, topic: str, not_bef
     params = (iso(now), created_by, text, template, topic, region, language, int(urgent),
               iso(not_before), schedule_key, campaign, approved_by, approved_count)
     # Inside a caller's transaction (commit=False) the statement joins it; else its own.
-    cur = await (db.write(sql, params) if commit else db.conn.execute(sql, params))
-    assert cur.lastrowid is not None
-    return cur.lastrowid
+    if not commit:
+        return await insert_id(db.conn, sql, params)
+    async with db.transaction() as conn:
+        return await insert_id(conn, sql, params)
 
 
 async def get_broadcast(db: Database, broadcast_id: int) -> Broadcast | None:
@@ -169,7 +170,7 @@ async def start_sending(db: Database, broadcast: Broadcast, now: datetime,
                                      broadcast.campaign)
         cur = await conn.execute(
             "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, language, region)"
-            f" SELECT ?, u.user_id, u.language, u.region_code FROM subscriptions s"
+            f" SELECT CAST(? AS BIGINT), u.user_id, u.language, u.region_code FROM subscriptions s"
             f" JOIN users u ON u.user_id = s.user_id WHERE {where}",
             (broadcast.id, *params))
         added = cur.rowcount
@@ -203,7 +204,7 @@ async def record_outcomes(db: Database, broadcast_id: int, outcomes: list[Outcom
         if counts_toward_cap:
             await conn.executemany(
                 "INSERT INTO daily_counts (user_id, day, count) VALUES (?, ?, 1)"
-                " ON CONFLICT (user_id, day) DO UPDATE SET count = count + 1",
+                " ON CONFLICT (user_id, day) DO UPDATE SET count = daily_counts.count + 1",
                 [(o.user_id, day) for o in outcomes if o.outcome == "sent"])
         await conn.executemany(
             "UPDATE subscriptions SET active = 0, inactive_reason = ? WHERE user_id = ?",
@@ -229,7 +230,7 @@ async def outcome_counts(db: Database, broadcast_id: int) -> dict[str, int]:
         "SELECT outcome, SUM(n) FROM ("
         " SELECT COALESCE(outcome, 'pending') AS outcome, COUNT(*) AS n FROM deliveries"
         " WHERE broadcast_id = ? GROUP BY 1"
-        " UNION ALL SELECT outcome, count FROM broadcast_outcomes WHERE broadcast_id = ?)"
+        " UNION ALL SELECT outcome, count FROM broadcast_outcomes WHERE broadcast_id = ?) AS o"
         " GROUP BY outcome", (broadcast_id, broadcast_id)) as cur:
         return {row[0]: int(row[1]) for row in await cur.fetchall()}
 

@@ -1,4 +1,10 @@
-"""SQLite connection (WAL) and numbered migrations applied at start-up."""
+"""The database: SQLite (WAL, the embedded default) or PostgreSQL (DATABASE_URL, pg.py), and
+numbered migrations applied at start-up.
+
+Storage functions speak one SQL to both: `?` placeholders, `INSERT OR IGNORE`, TEXT timestamps
+(ISO 8601, UTC), 0/1 integers for flags. On SQLite `db.conn` is the aiosqlite connection itself
+(nothing in between); on PostgreSQL it is an adapter with the same calls (pg.py) that rewrites
+each statement string once. Errors are DB-API's (sqlite3's classes) on both."""
 
 from __future__ import annotations
 
@@ -11,15 +17,22 @@ import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
+from bot.storage.urls import is_postgres_url
+
 log = logging.getLogger(__name__)
 
-MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+# NNNN_name.sql is portable (on PostgreSQL with its types widened: migrate.py); a
+# NNNN_name.postgres.sql beside it replaces it there.
+MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+(\.postgres)?\.sql$")
+DatabaseError = sqlite3.Error          # what a failed statement raises, on either backend
+IntegrityError = sqlite3.IntegrityError
+# The connection a transaction yields: aiosqlite's, or pg.PgConn with the same calls.
+Connection = Any
 
 
 def iso(moment: datetime) -> str:
@@ -40,13 +53,16 @@ class DatabaseUnavailable(sqlite3.OperationalError):
 # A write that failed on these waits no longer for BREAKER_SECONDS: while another process
 # holds the database or the disk is full, every write would otherwise wait out busy_timeout
 # (5 s) in turn, and every reply behind it.
-UNAVAILABLE = ("database is locked", "database or disk is full", "disk i/o error")
+UNAVAILABLE = ("database is locked", "database or disk is full", "disk i/o error",
+               "database unreachable")
 BREAKER_SECONDS = 5.0
 SLOW_LOCK_SECONDS = 1.0
 
 
 class Database:
     """One aiosqlite connection; aiosqlite serialises calls on its own thread."""
+
+    dialect = "sqlite"
 
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self.conn = conn
@@ -114,27 +130,46 @@ class Database:
         async with self.transaction() as conn:
             return await conn.execute(sql, tuple(params))
 
+    async def table_columns(self) -> dict[str, list[str]]:
+        """Every table of ours and its columns (for a citizen's data export, `db copy`)."""
+        async with self.conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                " ORDER BY name") as cur:
+            tables = [row[0] for row in await cur.fetchall()]
+        found: dict[str, list[str]] = {}
+        for table in tables:
+            async with self.conn.execute(f'PRAGMA table_info("{table}")') as cur:
+                found[table] = [row[1] for row in await cur.fetchall()]
+        return found
 
-def _migrations() -> list[tuple[int, str, str]]:
-    found = []
-    for item in resources.files("bot.storage").joinpath("migrations").iterdir():
-        match = MIGRATION_NAME.match(item.name)
-        if match:
-            found.append((int(match.group(1)), item.name, item.read_text(encoding="utf-8")))
-        elif item.name.endswith(".sql"):
-            raise MigrationError(f"migration file name {item.name!r} is not NNNN_name.sql")
-    found.sort()
-    numbers = [n for n, _, _ in found]
-    if numbers != list(range(1, len(numbers) + 1)):
-        raise MigrationError(f"migrations must be numbered 1..N without gaps, found {numbers}")
-    return found
+    async def probe(self) -> str:
+        """ok, locked or unreachable, on a connection of its own (health.py)."""
+        from bot.storage.health import probe_sqlite
+        return await probe_sqlite(self.path)
 
 
-async def _migrate(conn: aiosqlite.Connection) -> None:
+async def insert_id(conn: Connection, sql: str, params: Iterable[Any]) -> int:
+    """Run an INSERT into a table with an `id` key; the new row's id (rowid on SQLite,
+    RETURNING on PostgreSQL)."""
+    if getattr(conn, "dialect", "sqlite") == "postgres":
+        async with conn.execute(sql + " RETURNING id", tuple(params)) as cur:
+            row = await cur.fetchone()
+        return int(row[0])
+    cur = await conn.execute(sql, tuple(params))
+    assert cur.lastrowid is not None
+    return int(cur.lastrowid)
+
+
+def _migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
+    from bot.storage.migrate import migrations
+    return migrations(dialect)
+
+
+async def migrate_sqlite(conn: aiosqlite.Connection) -> None:
     async with conn.execute("PRAGMA user_version") as cur:
         row = await cur.fetchone()
     current = int(row[0]) if row else 0
-    migrations = _migrations()
+    migrations = _migrations("sqlite")
     if current > len(migrations):
         raise MigrationError(
             f"database is at schema version {current}, newer than this code ({len(migrations)})"
@@ -157,9 +192,13 @@ async def _migrate(conn: aiosqlite.Connection) -> None:
         await conn.commit()
 
 
-async def open_database(path: str | Path) -> Database:
-    """Open (creating if needed) the database file, enable WAL and apply migrations."""
-    path = str(path)
+async def open_database(target: str | Path, migrate: bool = True) -> Database:
+    """Open the database: a postgresql:// URL (pg.py), else a SQLite file, created if needed,
+    in WAL mode; apply the migrations this code has and the database lacks."""
+    if is_postgres_url(str(target)):
+        from bot.storage.pg import open_postgres
+        return await open_postgres(str(target), migrate=migrate)
+    path = str(target)
     if path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = await aiosqlite.connect(path)
@@ -168,7 +207,8 @@ async def open_database(path: str | Path) -> Database:
         await conn.execute("PRAGMA journal_mode=WAL")
         await conn.execute("PRAGMA synchronous=NORMAL")
         await conn.execute("PRAGMA busy_timeout=5000")
-        await _migrate(conn)
+        if migrate:
+            await migrate_sqlite(conn)
         await conn.execute("PRAGMA foreign_keys=ON")
     except BaseException:
         await conn.close()

@@ -34,19 +34,22 @@ def _probe(path: str) -> str:
         conn.close()
 
 
+async def probe_sqlite(path: str) -> str:
+    if path == ":memory:":
+        return "ok"
+    try:
+        async with asyncio.timeout(PROBE_SECONDS):
+            return await asyncio.to_thread(_probe, path)
+    except TimeoutError:
+        return "unreachable"
+
+
 async def database_state(db: Database | None) -> str:
     """ok, locked (another process holds it), full (writes fail: disk full), failing
-    (another write error) or unreachable."""
+    (another write error) or unreachable. (PostgreSQL: its own probe, pg.py.)"""
     if db is None:
         return "unreachable"
-    if db.path == ":memory:":
-        state = "ok"
-    else:
-        try:
-            async with asyncio.timeout(PROBE_SECONDS):
-                state = await asyncio.to_thread(_probe, db.path)
-        except TimeoutError:
-            return "unreachable"
+    state = await db.probe()
     trouble = db.write_trouble()
     if state == "ok" and trouble:
         return "full" if "full" in trouble.lower() else (

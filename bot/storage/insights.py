@@ -22,7 +22,7 @@ async def add_daily_stats(db: Database, counts: Iterable[tuple[StatKey, int]]) -
         await conn.executemany(
             "INSERT INTO daily_stats (day, metric, topic, kecamatan, language, campaign, count)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, metric, topic, kecamatan, language,"
-            " campaign) DO UPDATE SET count = count + excluded.count", rows)
+            " campaign) DO UPDATE SET count = daily_stats.count + excluded.count", rows)
 
 
 async def _rows(db: Database, sql: str, params: tuple[object, ...] = ()) -> list[tuple[str, int]]:

@@ -8,9 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import aiosqlite
-
-from bot.storage.db import Database, iso
+from bot.storage.db import Connection, Database, insert_id, iso
 from bot.storage.subscriptions import audience_sql
 
 ROLES = ("announcer", "campaign_manager", "viewer")
@@ -78,7 +76,7 @@ async def audit(db: Database, now: datetime, actor: str, action: str, detail: st
         await add_audit(conn, now, actor, action, detail, audience, count)
 
 
-async def add_audit(conn: aiosqlite.Connection, now: datetime, actor: str, action: str,
+async def add_audit(conn: Connection, now: datetime, actor: str, action: str,
                     detail: str = "", audience: str | None = None, count: int | None = None
                     ) -> None:
     """An audit entry inside the caller's transaction."""
@@ -106,16 +104,14 @@ async def request_approval(db: Database, requested_by: int, draft: dict[str, Any
         return await add_approval(conn, requested_by, draft, recipients, now)
 
 
-async def add_approval(conn: aiosqlite.Connection, requested_by: int, draft: dict[str, Any],
+async def add_approval(conn: Connection, requested_by: int, draft: dict[str, Any],
                        recipients: int, now: datetime, broadcast_id: int | None = None) -> int:
     """A pending request inside the caller's transaction; with `broadcast_id`, for a broadcast
     that already exists (held by the delivery engine)."""
-    cur = await conn.execute(
-        "INSERT INTO approvals (requested_by, requested_at, draft, recipients, state,"
+    return await insert_id(
+        conn, "INSERT INTO approvals (requested_by, requested_at, draft, recipients, state,"
         " broadcast_id) VALUES (?, ?, ?, ?, 'pending', ?)",
         (requested_by, iso(now), json.dumps(draft), recipients, broadcast_id))
-    assert cur.lastrowid is not None
-    return cur.lastrowid
 
 
 async def get_approval(db: Database, approval_id: int) -> Approval | None:
@@ -172,7 +168,7 @@ def official_of(created_by: str) -> int | None:
     return int(number) if prefix == "tg" and number.isascii() and number.isdigit() else None
 
 
-async def hold_if_over(conn: aiosqlite.Connection, broadcast_id: int, created_by: str,
+async def hold_if_over(conn: Connection, broadcast_id: int, created_by: str,
                        recipients: int, limit: int | None, now: datetime) -> Held | None:
     """In the transaction that fixed a broadcast's recipients: an official's broadcast over
     `limit` is held, with a request for a second official; else its real count is audited

@@ -32,7 +32,7 @@ async def record_unanswered(db: Database, text: str, language: str, now: datetim
 async def record_feedback(db: Database, entry_id: str, helpful: bool, day: str) -> None:
     await db.write(
         "INSERT INTO answer_feedback (entry_id, day, helpful, count) VALUES (?, ?, ?, 1)"
-        " ON CONFLICT (entry_id, day, helpful) DO UPDATE SET count = count + 1",
+        " ON CONFLICT (entry_id, day, helpful) DO UPDATE SET count = answer_feedback.count + 1",
         (entry_id, day, int(helpful)))
 
 

@@ -21,7 +21,7 @@ async def purge(db: Database, now: datetime, question_days: int, outcome_days: i
             "INSERT INTO unanswered_daily (day, language, count)"
             " SELECT substr(asked_at, 1, 10), language, COUNT(*) FROM unanswered_questions"
             " WHERE asked_at < ? GROUP BY 1, 2"
-            " ON CONFLICT (day, language) DO UPDATE SET count = count + excluded.count",
+            " ON CONFLICT (day, language) DO UPDATE SET count = unanswered_daily.count + excluded.count",
             (question_cutoff,))
         questions = await conn.execute(
             "DELETE FROM unanswered_questions WHERE asked_at < ?", (question_cutoff,))
@@ -30,7 +30,8 @@ async def purge(db: Database, now: datetime, question_days: int, outcome_days: i
             "INSERT INTO broadcast_outcomes (broadcast_id, outcome, count)"
             " SELECT broadcast_id, COALESCE(outcome, 'pending'), COUNT(*) FROM deliveries"
             f" WHERE broadcast_id IN ({old}) GROUP BY 1, 2"
-            " ON CONFLICT (broadcast_id, outcome) DO UPDATE SET count = count + excluded.count",
+            " ON CONFLICT (broadcast_id, outcome) DO UPDATE SET"
+            " count = broadcast_outcomes.count + excluded.count",
             (*FINISHED, outcome_cutoff))
         outcomes = await conn.execute(
             f"DELETE FROM deliveries WHERE broadcast_id IN ({old})", (*FINISHED, outcome_cutoff))

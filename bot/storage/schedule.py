@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
 from bot.storage.broadcasts import create_broadcast, iso
-from bot.storage.db import Database
+from bot.storage.db import Database, IntegrityError
 
 REMOVED = "removed from the calendar"
 
@@ -93,14 +92,17 @@ async def enqueue_send(db: Database, key: str, now: datetime) -> int | None:
             row = await cur.fetchone()
         if row is None or row[5] != "pending":
             return None
-        broadcast_id: int | None
+        # Already in the outbox (a crash between the two writes): never twice.
+        async with conn.execute("SELECT id FROM broadcasts WHERE schedule_key = ?",
+                                (key,)) as cur:
+            found = await cur.fetchone()
+        broadcast_id: int | None = int(found[0]) if found else None
         try:
-            broadcast_id = await create_broadcast(
+            broadcast_id = broadcast_id or await create_broadcast(
                 db, created_by=f"schedule:{key}", topic=row[1], template=row[0], region=row[2],
                 language=row[3], urgent=bool(row[4]), not_before=now, now=now, schedule_key=key,
                 commit=False)
-        except sqlite3.IntegrityError:
-            # Already in the outbox (a crash between the two writes): never twice.
+        except IntegrityError:   # another process enqueued it just now (SQLite)
             async with conn.execute("SELECT id FROM broadcasts WHERE schedule_key = ?",
                                     (key,)) as cur:
                 found = await cur.fetchone()

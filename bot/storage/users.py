@@ -54,8 +54,8 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
         ON CONFLICT (user_id) DO UPDATE SET
             last_seen = excluded.last_seen,
             -- follow Telegram's language until the user picks one explicitly
-            language = CASE WHEN users.language_set THEN users.language ELSE excluded.language END
-        WHERE users.last_seen < ? OR (NOT users.language_set AND users.language <> excluded.language)
+            language = CASE WHEN users.language_set = 1 THEN users.language ELSE excluded.language END
+        WHERE users.last_seen < ? OR (users.language_set = 0 AND users.language <> excluded.language)
         """,
         (user_id, language, stamp, stamp, stale),
     )
@@ -117,14 +117,8 @@ async def delete_user(db: Database, user_id: int) -> bool:
 async def export_user(db: Database, user_id: int) -> dict[str, list[dict[str, object]]]:
     """Every row about this user, table by table: every table with a user_id column is read,
     so a table added later is included without anyone remembering to."""
-    async with db.conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        " ORDER BY name") as cur:
-        tables = [row[0] for row in await cur.fetchall()]
     found: dict[str, list[dict[str, object]]] = {}
-    for table in tables:
-        async with db.conn.execute(f'PRAGMA table_info("{table}")') as cur:
-            columns = [row[1] for row in await cur.fetchall()]
+    for table, columns in (await db.table_columns()).items():
         if "user_id" not in columns:
             continue
         async with db.conn.execute(f'SELECT * FROM "{table}" WHERE user_id = ?', (user_id,)) as cur:

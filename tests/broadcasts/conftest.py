@@ -8,7 +8,6 @@ from collections import Counter, defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,7 +24,7 @@ from bot.storage import Database, open_database
 from bot.storage.broadcasts import create_broadcast, get_broadcast, outcome_counts
 from bot.storage.subscriptions import subscribe
 from bot.storage.users import set_region, touch_user
-from tests.conftest import TEST_TOKEN
+from tests.conftest import TEST_TOKEN, database_env
 
 NOON_WIB = datetime(2029, 2, 28, 5, 0, tzinfo=UTC)    # 12:00 in Asia/Jakarta (fixture content)
 NIGHT_WIB = datetime(2029, 2, 28, 15, 0, tzinfo=UTC)   # 22:00 in Asia/Jakarta
@@ -129,10 +128,11 @@ async def settled(count: Callable[[], int], quiet: float = 0.6, within: float = 
 
 
 @pytest.fixture
-async def rig(tmp_path: Path, content: Content) -> AsyncIterator[Rig]:
-    settings = load_settings(BOT_TOKEN=TEST_TOKEN, DATABASE_PATH=str(tmp_path / "b.sqlite3"),
+async def rig(database: str, content: Content) -> AsyncIterator[Rig]:
+    """On each backend (the `database` fixture)."""
+    settings = load_settings(BOT_TOKEN=TEST_TOKEN, **database_env(database),
                              BROADCAST_RATE="1000", PAID_BROADCAST="true")
-    db = await open_database(settings.database_path)
+    db = await open_database(settings.database)
     rig = Rig(settings, content, FixedClock(NOON_WIB), ScriptedSender(), db)
     try:
         yield rig

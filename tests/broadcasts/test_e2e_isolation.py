@@ -6,6 +6,7 @@ import asyncio
 import time
 from pathlib import Path
 
+from tests.conftest import database_env
 from tests.fakes import updates
 from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer, Fault
@@ -15,18 +16,17 @@ from tests.test_cli import run
 TOKEN = "929292:E2E-isolation-token-for-the-tests"
 
 
-async def add_subscribers(database: Path, count: int) -> list[int]:
+async def add_subscribers(database: str, count: int) -> list[int]:
     ids = list(range(700_000, 700_000 + count))
     await bulk_subscribe(database, ids)
     return ids
 
 
-async def test_cli_broadcast_runs_and_replies_do_not_wait_for_it(tmp_path: Path) -> None:
+async def test_cli_broadcast_runs_and_replies_do_not_wait_for_it(tmp_path: Path, database: str) -> None:
     server = FakeBotApiServer(TOKEN)
     await server.start()
-    database = tmp_path / "bot.sqlite3"
     ids = await add_subscribers(database, 40)
-    env = bot_env(server, tmp_path, DATABASE_PATH=str(database), QUIET_HOURS="",
+    env = bot_env(server, tmp_path, **database_env(database), QUIET_HOURS="",
                   BROADCAST_RATE="10")
     process = await start_bot(server, env, tmp_path)
     try:
@@ -34,7 +34,7 @@ async def test_cli_broadcast_runs_and_replies_do_not_wait_for_it(tmp_path: Path)
         server.faults.append(Fault("sendMessage", status=429, retry_after=5))
         start = len(server.calls)
         sent = await asyncio.to_thread(run, "broadcast", "send", "--text", "Rapat warga Jumat",
-                                       cwd=tmp_path, env={"DATABASE_PATH": str(database)})
+                                       cwd=tmp_path, env=database_env(database))
         assert sent.returncode == 0, sent.stderr
         await server.wait_for(lambda c: c.method == "sendMessage" and c.error is not None
                               and "Too Many" in c.error, start=start, within=10)
@@ -59,7 +59,7 @@ async def test_cli_broadcast_runs_and_replies_do_not_wait_for_it(tmp_path: Path)
         status = ""
         for _ in range(150):
             status = (await asyncio.to_thread(run, "broadcast", "status", "1", cwd=tmp_path,
-                                              env={"DATABASE_PATH": str(database)})).stdout
+                                              env=database_env(database))).stdout
             if "done" in status:
                 break
             await asyncio.sleep(0.2)

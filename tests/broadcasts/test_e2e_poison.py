@@ -6,7 +6,7 @@ import asyncio
 import shutil
 from pathlib import Path
 
-from tests.conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT, database_env
 from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
 from tests.fakes.subscribers import bulk_subscribe
@@ -20,17 +20,16 @@ TEMPLATE = """  rapat_warga:
 
 
 async def test_a_removed_template_fails_its_broadcast_and_the_next_one_reaches_everyone(
-        tmp_path: Path) -> None:
+        tmp_path: Path, database: str) -> None:
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, content)
     schedule = content / "schedule.yaml"
     original = schedule.read_text(encoding="utf-8")
     schedule.write_text(original.replace("templates:\n", "templates:\n" + TEMPLATE, 1),
                         encoding="utf-8")
-    database = tmp_path / "bot.sqlite3"
     ids = list(range(800_000, 800_040))
     await bulk_subscribe(database, ids)
-    cli_env = {"DATABASE_PATH": str(database), "CONTENT_DIR": str(content)}
+    cli_env = {**database_env(database), "CONTENT_DIR": str(content)}
     # An official queues a broadcast from a template...
     queued = await asyncio.to_thread(run, "broadcast", "send", "--template", "rapat_warga",
                                      cwd=tmp_path, env=cli_env)
@@ -39,7 +38,7 @@ async def test_a_removed_template_fails_its_broadcast_and_the_next_one_reaches_e
     schedule.write_text(original, encoding="utf-8")
     server = FakeBotApiServer(TOKEN)
     await server.start()
-    env = bot_env(server, tmp_path, DATABASE_PATH=str(database), CONTENT_DIR=str(content),
+    env = bot_env(server, tmp_path, **database_env(database), CONTENT_DIR=str(content),
                   QUIET_HOURS="", BROADCAST_RATE="25")
     process = await start_bot(server, env, tmp_path)
     try:

@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
-import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests.broadcasts.conftest import eventually
-from tests.conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT, database_env
 from tests.fakes import updates
 from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
+from tests.fakes.subscribers import query
 
 TOKEN = "818181:E2E-schedule-token-for-the-tests"
 
@@ -38,12 +37,11 @@ def content_with_countdown_in(seconds: int, folder: Path) -> Path:
     return target
 
 
-async def test_scheduled_countdown_reaches_a_subscriber_once(tmp_path: Path) -> None:
+async def test_scheduled_countdown_reaches_a_subscriber_once(tmp_path: Path, database: str) -> None:
     content_dir = content_with_countdown_in(8, tmp_path)
     server = FakeBotApiServer(TOKEN)
     await server.start()
-    database = tmp_path / "e2e.sqlite3"
-    env = bot_env(server, tmp_path, DATABASE_PATH=str(database), CONTENT_DIR=str(content_dir),
+    env = bot_env(server, tmp_path, **database_env(database), CONTENT_DIR=str(content_dir),
                   QUIET_HOURS="")
     process = await start_bot(server, env, tmp_path)
     try:
@@ -59,12 +57,8 @@ async def test_scheduled_countdown_reaches_a_subscriber_once(tmp_path: Path) -> 
         assert countdown.params["chat_id"] in (5150, "5150")
         assert countdown.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "1:u:"
 
-        def state() -> list[tuple[str]]:
-            with sqlite3.connect(database) as conn:
-                return conn.execute("SELECT state FROM broadcasts").fetchall()
-
         async def done() -> bool:
-            return await asyncio.to_thread(state) == [("done",)]
+            return await query(database, "SELECT state FROM broadcasts") == [("done",)]
 
         await eventually(done, what="the broadcast recorded as done")
     finally:
@@ -74,7 +68,6 @@ async def test_scheduled_countdown_reaches_a_subscriber_once(tmp_path: Path) -> 
     copies = [c for c in server.calls if c.method == "sendMessage"
               and "1 hari lagi" in str(c.params.get("text"))]
     assert len(copies) == 1
-    with sqlite3.connect(database) as conn:
-        assert conn.execute("SELECT state FROM scheduled_sends WHERE key = 'countdown:soon'"
-                            ).fetchone() == ("enqueued",)
-        assert conn.execute("SELECT outcome FROM deliveries").fetchall() == [("sent",)]
+    assert await query(database, "SELECT state FROM scheduled_sends WHERE key = 'countdown:soon'"
+                       ) == [("enqueued",)]
+    assert await query(database, "SELECT outcome FROM deliveries") == [("sent",)]

@@ -12,6 +12,7 @@ from bot.storage import MigrationError, open_database
 from bot.storage.broadcasts import charge_error, list_broadcasts, outcome_counts, set_state
 from bot.storage.campaigns import record_arrival
 from bot.storage.db import _migrations
+from bot.storage.sqlstyle import number_placeholders
 from bot.storage.subscriptions import get_subscription
 from bot.storage.users import delete_user, get_user, set_language, touch_user
 
@@ -37,23 +38,43 @@ async def test_migrations_apply_once_and_wal_is_on(tmp_path: Path,
     await db.close()
 
 
-async def test_an_older_database_is_migrated_keeping_its_data(tmp_path: Path) -> None:
+async def database_at(database: str, version: int, rows: list[tuple[str, tuple[object, ...]]]
+                      ) -> None:
+    """Make `database` (either backend) as code of schema `version` left it, with `rows`."""
+    if database.startswith("postgresql://"):
+        import asyncpg
+        conn = await asyncpg.connect(database)
+        try:
+            await conn.execute("CREATE TABLE suara_schema (version INTEGER NOT NULL)")
+            for _, _, sql in _migrations("postgres")[:version]:
+                await conn.execute(sql)
+            await conn.execute("INSERT INTO suara_schema VALUES ($1)", version)
+            for sql, params in rows:
+                await conn.execute(number_placeholders(sql), *params)
+        finally:
+            await conn.close()
+        return
+    async with aiosqlite.connect(database) as lite:
+        for number, _, sql in _migrations()[:version]:
+            await lite.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
+        for sql, params in rows:
+            await lite.execute(sql, params)
+        await lite.commit()
+
+
+async def test_an_older_database_is_migrated_keeping_its_data(database: str) -> None:
     """A database at schema 3 (topics as columns, before 'failed'/'unknown') moves to the
     current schema with its subscribers' choices and its broadcasts intact."""
-    path = tmp_path / "old.sqlite3"
-    async with aiosqlite.connect(path) as conn:
-        for number, _, sql in _migrations()[:3]:
-            await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
-        await conn.execute("INSERT INTO users (user_id, language, first_seen, last_seen)"
-                           " VALUES (1, 'id', 'x', 'x')")
-        await conn.execute("INSERT INTO subscriptions (user_id, countdown, socialisation,"
-                           " announcements, subscribed_at) VALUES (1, 1, 0, 1, 'x')")
-        await conn.execute("INSERT INTO broadcasts (created_at, created_by, text, topic,"
-                           " not_before, state) VALUES ('x', 'cli', 'hi', 'countdown', 'x', 'done')")
-        await conn.execute("INSERT INTO deliveries (broadcast_id, user_id, language, outcome)"
-                           " VALUES (1, 1, 'id', 'sent')")
-        await conn.commit()
-    db = await open_database(path)
+    await database_at(database, 3, [
+        ("INSERT INTO users (user_id, language, first_seen, last_seen)"
+         " VALUES (1, 'id', 'x', 'x')", ()),
+        ("INSERT INTO subscriptions (user_id, countdown, socialisation,"
+         " announcements, subscribed_at) VALUES (1, 1, 0, 1, 'x')", ()),
+        ("INSERT INTO broadcasts (created_at, created_by, text, topic,"
+         " not_before, state) VALUES ('x', 'cli', 'hi', 'countdown', 'x', 'done')", ()),
+        ("INSERT INTO deliveries (broadcast_id, user_id, language, outcome)"
+         " VALUES (1, 1, 'id', 'sent')", ())])
+    db = await open_database(database)
     sub = await get_subscription(db, 1)
     assert sub is not None and sub.topics == {"countdown", "announcements"}
     assert (await outcome_counts(db, 1)) == {"sent": 1}
@@ -70,8 +91,8 @@ async def test_newer_database_is_refused(tmp_path: Path) -> None:
         await open_database(path)
 
 
-async def test_user_lifecycle(tmp_path: Path) -> None:
-    db = await open_database(tmp_path / "x.sqlite3")
+async def test_user_lifecycle(database: str) -> None:
+    db = await open_database(database)
     user = await touch_user(db, 42, "en", NOW)
     assert (user.language, user.language_set, user.campaign) == ("en", False, None)
     # Telegram's language is followed until the user chooses one.
@@ -93,13 +114,13 @@ async def test_user_lifecycle(tmp_path: Path) -> None:
     await db.close()
 
 
-async def test_writes_from_many_chats_at_once_never_collide(tmp_path: Path) -> None:
+async def test_writes_from_many_chats_at_once_never_collide(database: str) -> None:
     """Handlers of different chats write at once on one connection: a transaction begun while
     another coroutine's write is open used to fail ("cannot start a transaction within a
     transaction"). Every write now takes its turn."""
     from bot.storage.subscriptions import subscribe
 
-    db = await open_database(tmp_path / "race.sqlite3")
+    db = await open_database(database)
     try:
         async def citizen(uid: int) -> None:
             await touch_user(db, uid, "id", NOW)
@@ -119,25 +140,49 @@ async def test_writes_from_many_chats_at_once_never_collide(tmp_path: Path) -> N
 
 
 async def test_broadcasts_approved_before_the_held_state_keep_their_approved_count(
-        tmp_path: Path) -> None:
+        database: str) -> None:
     """Migration 8 (the 'held' state) gives a broadcast a second official approved the count
     they approved, so that the engine's check at send time holds it to that."""
-    path = tmp_path / "v7.sqlite3"
-    async with aiosqlite.connect(path) as conn:
-        for number, _, sql in _migrations()[:7]:
-            await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {number};\nCOMMIT;")
-        for created_by, approved_by in (("tg:901", "tg:900"), ("cli", None)):
-            await conn.execute("INSERT INTO broadcasts (created_at, created_by, text, topic,"
-                               " not_before, state, approved_by) VALUES ('x', ?, 'hi',"
-                               " 'announcements', 'x', 'scheduled', ?)", (created_by, approved_by))
-        await conn.execute("INSERT INTO approvals (requested_by, requested_at, draft, recipients,"
-                           " state, decided_by, broadcast_id) VALUES (901, 'x', '{}', 40,"
-                           " 'approved', 900, 1)")
-        await conn.commit()
-    db = await open_database(path)
+    insert = ("INSERT INTO broadcasts (created_at, created_by, text, topic, not_before, state,"
+              " approved_by) VALUES ('x', ?, 'hi', 'announcements', 'x', 'scheduled', ?)")
+    await database_at(database, 7, [
+        (insert, ("tg:901", "tg:900")), (insert, ("cli", None)),
+        ("INSERT INTO approvals (requested_by, requested_at, draft, recipients, state,"
+         " decided_by, broadcast_id) VALUES (901, 'x', '{}', 40, 'approved', 900, 1)", ())])
+    db = await open_database(database)
     try:
         by_id = {b.id: b for b in await list_broadcasts(db)}
         assert (by_id[1].approved_count, by_id[2].approved_count) == (40, None)
         assert await set_state(db, 1, ("scheduled",), "held")
     finally:
         await db.close()
+
+
+async def test_the_health_probe_answers_on_each_backend(database: str) -> None:
+    from bot.storage.health import database_state
+
+    db = await open_database(database)
+    try:
+        assert await database_state(db) == "ok"
+    finally:
+        await db.close()
+    if database.startswith("postgresql://"):
+        assert await database_state(db) == "unreachable"     # its pool is closed
+
+
+async def test_processes_starting_together_migrate_once(pg_admin_url: str) -> None:
+    """Four openings of one empty PostgreSQL database at once (as four bot processes starting
+    together): the advisory lock lets one apply the migrations; the others find them done."""
+    from tests.postgres import create_database, drop_database
+
+    url = await create_database(pg_admin_url)
+    try:
+        opened = await asyncio.gather(*[open_database(url) for _ in range(4)])
+        async with opened[0].conn.execute("SELECT version FROM suara_schema") as cur:
+            assert [tuple(r) for r in await cur.fetchall()] == [(len(_migrations()),)]
+        await touch_user(opened[1], 5, "id", NOW)
+        assert await get_user(opened[2], 5) is not None
+        for db in opened:
+            await db.close()
+    finally:
+        await drop_database(pg_admin_url, url)

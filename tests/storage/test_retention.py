@@ -4,7 +4,6 @@ after rolling them up, so reports still add up; /datasaya's export reads every u
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 from bot.storage import open_database
 from bot.storage.broadcasts import iso, outcome_counts
@@ -16,8 +15,8 @@ from bot.storage.users import delete_user, export_user, set_region, touch_user
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
 
 
-async def test_old_rows_are_purged_after_being_counted(tmp_path: Path) -> None:
-    db = await open_database(tmp_path / "r.sqlite3")
+async def test_old_rows_are_purged_after_being_counted(database: str) -> None:
+    db = await open_database(database)
     try:
         await record_unanswered(db, "lama sekali", "id", NOW - timedelta(days=91))
         await record_unanswered(db, "old one", "en", NOW - timedelta(days=95))
@@ -54,8 +53,8 @@ async def test_old_rows_are_purged_after_being_counted(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_the_export_holds_every_row_about_the_user_and_nothing_else(tmp_path: Path) -> None:
-    db = await open_database(tmp_path / "e.sqlite3")
+async def test_the_export_holds_every_row_about_the_user_and_nothing_else(database: str) -> None:
+    db = await open_database(database)
     try:
         await touch_user(db, 42, "id", NOW)
         await touch_user(db, 43, "en", NOW)

@@ -1,0 +1,273 @@
+"""PostgreSQL behind the storage API (DATABASE_URL): asyncpg, a small pool, and the one SQL
+the storage functions write, rewritten once per statement string (sqlstyle.py).
+
+`db.conn` here is a PgConn with aiosqlite's calls (execute as awaitable or `async with`,
+executemany, fetchone/fetchall, rowcount); a read outside a transaction takes a pooled
+connection, a statement inside `transaction()` (the caller's task) runs on the transaction's.
+Errors come out as DB-API's classes (sqlite3's), so callers catch one kind."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import logging
+import sqlite3
+import time
+from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import asyncpg
+
+from bot.storage.db import SLOW_LOCK_SECONDS, Database, DatabaseUnavailable, MigrationError
+from bot.storage.migrate import migrations
+from bot.storage.sqlstyle import to_postgres
+from bot.storage.urls import redact_url
+
+log = logging.getLogger(__name__)
+
+POOL_SIZE = 4
+CONNECT_SECONDS = 10.0
+STATEMENT_SECONDS = 60.0
+PROBE_SECONDS = 2.0
+# pg_advisory_lock key for migrations: any processes starting together apply them once.
+MIGRATION_LOCK = 0x5355415241   # "SUARA"
+_UNAVAILABLE = (OSError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
+                asyncpg.TooManyConnectionsError, asyncpg.ConnectionDoesNotExistError)
+
+
+@contextlib.contextmanager
+def _translated() -> Iterator[None]:
+    """asyncpg's errors as DB-API's: integrity as IntegrityError, the rest OperationalError
+    (a lost connection reads 'disk i/o error'-like to the breaker: 'database unreachable')."""
+    try:
+        yield
+    except asyncpg.IntegrityConstraintViolationError as exc:
+        raise sqlite3.IntegrityError(f"{type(exc).__name__}: {exc}") from exc
+    except asyncpg.PostgresError as exc:
+        raise sqlite3.OperationalError(f"{type(exc).__name__}: {exc}") from exc
+    except _UNAVAILABLE as exc:
+        raise sqlite3.OperationalError(f"database unreachable ({type(exc).__name__})") from exc
+
+
+def _count(status: str) -> int:
+    last = status.rsplit(" ", 1)[-1]
+    return int(last) if last.isdigit() else -1
+
+
+class PgCursor:
+    """A statement's result, read whole (statements here fetch bounded batches)."""
+
+    def __init__(self, rows: list[Any], rowcount: int) -> None:
+        self._rows = rows
+        self._at = 0
+        self.rowcount = rowcount
+        self.lastrowid = None      # use db.insert_id (RETURNING id) instead
+
+    async def fetchone(self) -> Any:
+        if self._at >= len(self._rows):
+            return None
+        self._at += 1
+        return self._rows[self._at - 1]
+
+    async def fetchall(self) -> list[Any]:
+        rows, self._at = self._rows[self._at:], len(self._rows)
+        return rows
+
+    def __aiter__(self) -> PgCursor:
+        return self
+
+    async def __anext__(self) -> Any:
+        row = await self.fetchone()
+        if row is None:
+            raise StopAsyncIteration
+        return row
+
+
+class _Pending:
+    """What `execute` returns: awaited, or used as `async with`, like aiosqlite's."""
+
+    def __init__(self, run: Any) -> None:
+        self._run = run
+
+    def __await__(self) -> Generator[Any, None, PgCursor]:
+        return self._run().__await__()
+
+    async def __aenter__(self) -> PgCursor:
+        cursor: PgCursor = await self._run()
+        return cursor
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+_in_transaction: contextvars.ContextVar[asyncpg.Connection | None] = contextvars.ContextVar(
+    "suara_pg_transaction", default=None)
+
+
+class PgConn:
+    """aiosqlite's calls over asyncpg: on `bound` (a transaction's connection), else on the
+    caller's open transaction, else on a pooled connection for this one statement."""
+
+    dialect = "postgres"
+
+    def __init__(self, pool: asyncpg.Pool, bound: asyncpg.Connection | None = None) -> None:
+        self._pool = pool
+        self._bound = bound
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
+        conn = self._bound or _in_transaction.get()
+        if conn is not None:
+            yield conn
+            return
+        async with self._pool.acquire() as pooled:
+            yield pooled
+
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> _Pending:
+        statement, returns_rows = to_postgres(sql)
+        args = tuple(params)
+
+        async def run() -> PgCursor:
+            with _translated():
+                async with self._connection() as conn:
+                    if returns_rows:
+                        rows = await conn.fetch(statement, *args, timeout=STATEMENT_SECONDS)
+                        return PgCursor(rows, len(rows))
+                    status = await conn.execute(statement, *args, timeout=STATEMENT_SECONDS)
+                    return PgCursor([], _count(status))
+        return _Pending(run)
+
+    async def commit(self) -> None:
+        """Outside transaction() each statement commits by itself: nothing to do."""
+
+    async def executemany(self, sql: str, seq: Iterable[Iterable[Any]]) -> None:
+        statement, _ = to_postgres(sql)
+        rows = [tuple(p) for p in seq]
+        if not rows:
+            return
+        with _translated():
+            async with self._connection() as conn:
+                await conn.executemany(statement, rows, timeout=STATEMENT_SECONDS)
+
+
+class PgDatabase(Database):
+    """The storage API's Database over a pool; writes one at a time per process, as on SQLite
+    (the callers' transactions are short and were written for that)."""
+
+    dialect = "postgres"
+
+    def __init__(self, pool: asyncpg.Pool, url: str) -> None:
+        super().__init__(PgConn(pool), redact_url(url))   # type: ignore[arg-type]
+        self.pool = pool
+
+    async def close(self) -> None:
+        try:
+            await asyncio.wait_for(self.pool.close(), 5)
+        except TimeoutError:      # a connection still busy: closed all the same
+            self.pool.terminate()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[PgConn]:   # type: ignore[override]
+        async with self._write:
+            if time.monotonic() < self.unavailable_until:
+                raise DatabaseUnavailable(f"not writing for now: {self.last_error}")
+            asked = time.monotonic()
+            try:
+                with _translated():
+                    conn = await self.pool.acquire(timeout=CONNECT_SECONDS)
+            except sqlite3.OperationalError as exc:
+                self._failed(exc)
+                raise
+            token = _in_transaction.set(conn)
+            try:
+                if time.monotonic() - asked > SLOW_LOCK_SECONDS:
+                    log.warning("database write waited %.1f s for a connection",
+                                time.monotonic() - asked)
+                tx = conn.transaction()
+                with _translated():
+                    await tx.start()
+                try:
+                    yield PgConn(self.pool, conn)
+                    with _translated():
+                        await tx.commit()
+                except BaseException as exc:
+                    with contextlib.suppress(Exception):
+                        await tx.rollback()
+                    if isinstance(exc, sqlite3.OperationalError):
+                        self._failed(exc)
+                    raise
+            finally:
+                _in_transaction.reset(token)
+                await self.pool.release(conn)
+            self.last_ok_at = time.monotonic()
+
+    async def table_columns(self) -> dict[str, list[str]]:
+        async with self.conn.execute(
+                "SELECT table_name, column_name FROM information_schema.columns"
+                " WHERE table_schema = current_schema() AND table_name <> 'suara_schema'"
+                " ORDER BY table_name, ordinal_position") as cur:
+            rows = await cur.fetchall()
+        found: dict[str, list[str]] = {}
+        for table, column in rows:
+            found.setdefault(table, []).append(column)
+        return found
+
+    async def probe(self) -> str:
+        """ok, or unreachable (for /readyz)."""
+        try:
+            async with asyncio.timeout(PROBE_SECONDS):
+                async with self.pool.acquire() as conn:
+                    await conn.fetchval("SELECT 1")
+        except (TimeoutError, asyncpg.PostgresError, *_UNAVAILABLE):
+            return "unreachable"
+        return "ok"
+
+
+async def schema_version(conn: asyncpg.Connection) -> int:
+    await conn.execute("CREATE TABLE IF NOT EXISTS suara_schema (version INTEGER NOT NULL)")
+    return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM suara_schema"))
+
+
+async def migrate_postgres(conn: asyncpg.Connection) -> None:
+    """Apply the migrations the database lacks, each whole or not at all, under an advisory
+    lock: processes starting together apply them once (the others wait, then find them)."""
+    await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+    try:
+        current = await schema_version(conn)
+        steps = migrations("postgres")
+        if current > len(steps):
+            raise MigrationError(
+                f"database is at schema version {current}, newer than this code ({len(steps)})")
+        for number, name, sql in steps[current:]:
+            log.info("applying migration %s", name)
+            async with conn.transaction():
+                await conn.execute(sql)
+                await conn.execute("DELETE FROM suara_schema")
+                await conn.execute("INSERT INTO suara_schema (version) VALUES ($1)", number)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
+
+
+async def open_postgres(url: str, migrate: bool = True, pool_size: int = POOL_SIZE) -> PgDatabase:
+    """Connect (TCP keepalives on: a dead server is noticed), migrate, and pool."""
+    try:
+        pool = await asyncpg.create_pool(
+            url, min_size=1, max_size=pool_size, timeout=CONNECT_SECONDS,
+            command_timeout=STATEMENT_SECONDS,
+            server_settings={"application_name": "suara", "tcp_keepalives_idle": "10",
+                             "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3"})
+    except (asyncpg.PostgresError, *_UNAVAILABLE, TimeoutError) as exc:
+        # Never the URL itself: it may carry the password.
+        raise sqlite3.OperationalError(
+            f"cannot connect to PostgreSQL at {redact_url(url)}: {type(exc).__name__}") from exc
+    try:
+        if migrate:
+            async with pool.acquire() as conn:
+                with _translated():
+                    await migrate_postgres(conn)
+    except BaseException:
+        await pool.close()
+        raise
+    return PgDatabase(pool, url)
