@@ -141,11 +141,13 @@ class RegionTree:
         hit = process.extractOne(word, self._place_word_list, scorer=fuzz.ratio, score_cutoff=80)
         return hit[0] if hit else None
 
-    def find_place(self, text: str) -> PlaceQuery:
+    def find_place(self, text: str, ordinary: frozenset[str] = frozenset()) -> PlaceQuery:
         """Which places a message names, and whether it asks where (to vote) in them.
 
         Only short messages are place queries: a place name with a few words around it. A
-        long message is a question for the FAQ, never echoed back as a place name."""
+        long message is a question for the FAQ, never echoed back as a place name. A word in
+        `ordinary` (the words the content itself uses) is only a place word when it is one as
+        typed: with a province's thousands of village names, "umur" is nearly "Sumur"."""
         words = fold(text).split()
         if len(words) > MAX_PLACE_QUERY_WORDS or any(len(w) > MAX_PLACE_WORD for w in words):
             return PlaceQuery([], "", False, False)
@@ -158,7 +160,8 @@ class RegionTree:
         for word in words:
             if word in PLACE_PREFIXES or word in FILLER or word in TPS_INTENT:
                 continue
-            corrected = self._correct(word)
+            corrected = word if word in self.place_words else \
+                None if word in ordinary else self._correct(word)
             if corrected is None:
                 unknown += 1
                 # Long enough to be place words typed together ("tanjungagung").
