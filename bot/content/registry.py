@@ -79,6 +79,7 @@ def load_content(root: Path, render_check: bool = True) -> Content:
                       training, kinds, shared=shared, layers=layers, other_names=region_names,
                       province_layers=province_layers)
     check_layers(col, content)
+    col.raise_if_any()      # a layer's unknown source or milestone would not render
     if render_check:
         check_rendering(col, content)
         check_combinations(col, content)
