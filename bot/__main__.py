@@ -96,7 +96,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
-    claims = [c for e in content.entries.values() for c in e.entry.claims]
+    claims = list({c.claim.id: c for eid in content.entries for v in content.versions(eid)
+                   for c in v.entry.claims}.values())       # every layer's, each once
     print(f"content OK: {root}")
     print(f"  {len(content.entries)} FAQ entries in {len(content.topics)} topics, "
           f"{len(content.sources)} sources, {len(content.messages)} messages, "
