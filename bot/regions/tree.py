@@ -74,6 +74,8 @@ class RegionTree:
     # A province's kabupaten/kota, sorted by name (a one-regency tree has none: its root).
     kabupaten: list[Region] = field(default_factory=list)
     namer: Any = None       # names.RegionNamer, set by loader.load_regions
+    # The province(s) the tree covers, code -> name: a national tree has several.
+    provinces: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.kabupaten = sorted((r for r in self.regions.values() if r.level == KABUPATEN),
