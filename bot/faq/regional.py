@@ -18,10 +18,18 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot import keyboards
 from bot.callbacks import decode
 from bot.context import SuaraContext
+from bot.regions.tree import FILLER
 from bot.replies import acknowledge, edit_or_send, reply, stale
 from bot.storage.users import set_region
 
 MAX_NAME_WORDS = 5     # "saya di kota palembang kak": a region typed in answer to the question
+# The words around a region's name in answer to "where do you vote?"; any other word makes the
+# message a question of its own ("jadwal debat lahat?"), answered as one.
+REPLY_WORDS = FILLER | frozenset({
+    "dari", "tinggal", "domisili", "asal", "warga", "orang", "milih", "memilih", "nyoblos",
+    "coblos", "pilih", "ktp", "kami", "gue", "gw", "sy", "aq", "bang", "mas", "mbak", "pak",
+    "bu", "kok", "deh", "aja", "saja", "sini", "nih", "ini", "daerah", "wilayah", "lah", "mah",
+    "am", "from", "live", "vote", "we"})
 
 
 class PendingRegions:
@@ -98,10 +106,12 @@ async def answer_typed_region(update: Update, context: SuaraContext, text: str) 
     if chat is None or len(text.split()) > MAX_NAME_WORDS:
         return False
     entry_id = services.pending_regions.get(chat.id)
-    code = services.regions.named_region(text) if entry_id else None
-    if entry_id is None or code is None or not services.content.covers(code) \
-            or entry_id not in services.content.entries:
+    found = services.regions.region_in(text) if entry_id else None
+    if entry_id is None or found is None or not services.content.covers(found[0]) \
+            or entry_id not in services.content.entries \
+            or any(w not in REPLY_WORDS for w in found[1]):
         return False
+    code = found[0]
     services.pending_regions.pop(chat.id)
     await save_region(context, code)
     content, lang = services.content, context.lang

@@ -35,24 +35,33 @@ class RegionNamer:
 
     def named(self, text: str) -> str | None:
         """The code of the kabupaten/kota the text names (the longest name found), if any."""
+        found = self.find(text)
+        return found[0] if found else None
+
+    def find(self, text: str) -> tuple[str, list[str]] | None:
+        """The code of the kabupaten/kota the text names, and the text's other words (without
+        the name and the kind words), if any."""
         words = [w for w in fold(text).split() if w not in KIND_WORDS]
         if not words:
             return None
-        joined = f" {' '.join(words)} "
         for parts, code in self._names:
-            if f" {' '.join(parts)} " in joined:
-                return code
-        compact_words = ["".join(words[i:i + n]) for n in (1, 2, 3, 4)
-                         for i in range(len(words) - n + 1)]
-        best: tuple[float, str] | None = None
+            for i in range(len(words) - len(parts) + 1):
+                if words[i:i + len(parts)] == parts:
+                    return code, words[:i] + words[i + len(parts):]
+        chunks = [(i, n) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)]
+        best: tuple[float, str, int, int] | None = None
         for parts, code in self._names:
             target = "".join(parts)
             if len(target) < FUZZY_MIN_LETTERS:
                 continue
-            for chunk in compact_words:
+            for i, n in chunks:
+                chunk = "".join(words[i:i + n])
                 if abs(len(chunk) - len(target)) > 2:
                     continue
                 score = fuzz.ratio(chunk, target)
                 if score >= FUZZY_CUTOFF and (best is None or score > best[0]):
-                    best = (score, code)
-        return best[1] if best else None
+                    best = (score, code, i, n)
+        if best is None:
+            return None
+        _, code, i, n = best
+        return code, words[:i] + words[i + n:]
