@@ -11,7 +11,7 @@ import pytest
 from bot.content.registry import Content, load_content
 from bot.storage.users import get_user
 from tests.fakes.harness import Harness, offline_bot, texts
-from tests.test_province import BUKIT, CANDIDATES, PROVINCE
+from tests.test_province import BUKIT, CANDIDATES, KOTA, PROVINCE
 
 
 @pytest.fixture(scope="module")
@@ -36,3 +36,20 @@ async def test_a_question_naming_a_region_is_not_taken_for_the_awaited_reply(bot
     assert "disimpan sebagai daerahmu" in said and BUKIT in said
     saved = await get_user(bot.app.services.db, 801)
     assert saved is not None and saved.region_code == "98.01"
+
+
+async def test_an_everyday_abbreviation_names_its_region_only_as_a_place(bot: Harness) -> None:
+    # "krn" is Kota Contoh Raya's other name in the fixture, and "karena" in chat (as "plg"
+    # is Palembang and "paling" or "pulang"): said in passing it is not the region.
+    user = bot.user(802)
+    await bot.text("/wilayah", user=user)
+    await bot.press_label("Bukit Contoh", user=user)
+    said = "\n".join(texts(await bot.text("siapa calon bupati krn aku lupa", user=user)))
+    assert BUKIT in said and KOTA not in said, said
+    said = "\n".join(texts(await bot.text("siapa calon wali kota di krn?", user=user)))
+    assert KOTA in said and BUKIT not in said, said
+    # Waited for, it still answers "where do you vote?"; in a question it does not.
+    other = bot.user(803)
+    await bot.text(CANDIDATES, user=other)
+    assert "disimpan" not in "\n".join(texts(await bot.text("yg krn lupa", user=other)))
+    assert KOTA in "\n".join(texts(await bot.text("krn", user=other)))

@@ -56,8 +56,9 @@ def load_regions(content: Content) -> RegionTree:
         if content.is_national:
             content.province_names = dict(tree.provinces)
     other = content.other_names
-    tree.namer = RegionNamer(tree.kabupaten_codes, {
-        code: list(item.names) for code, item in (other.regions.items() if other else ())})
+    items = other.regions.items() if other else ()
+    tree.namer = RegionNamer(tree.kabupaten_codes, {code: list(item.names) for code, item in items},
+                             {word for _, item in items for word in item.everyday})
     return tree
 
 
