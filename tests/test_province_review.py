@@ -53,3 +53,14 @@ async def test_an_everyday_abbreviation_names_its_region_only_as_a_place(bot: Ha
     await bot.text(CANDIDATES, user=other)
     assert "disimpan" not in "\n".join(texts(await bot.text("yg krn lupa", user=other)))
     assert KOTA in "\n".join(texts(await bot.text("krn", user=other)))
+
+
+async def test_sources_list_the_askers_region_and_only_it(bot: Harness) -> None:
+    user = bot.user(804)
+    await bot.text("/wilayah", user=user)
+    await bot.press_label("Bukit Contoh", user=user)
+    assert "Penetapan paslon Bukit Contoh" in "\n".join(texts(await bot.text("/sumber", user=user)))
+    other = bot.user(805)
+    await bot.text("/wilayah", user=other)
+    await bot.press_label("Kota Contoh Raya", user=other)
+    assert "Bukit Contoh" not in "\n".join(texts(await bot.text("/sumber", user=other)))

@@ -63,12 +63,19 @@ async def help_command(update: Update, context: SuaraContext) -> None:
 
 
 def most_cited_sources(content: Content, limit: int = 12) -> list[dict[str, str]]:
-    counts = Counter(s for e in content.entries.values() for s in e.entry.sources)
+    """The sources the content's answers cite most: a region's view, its own answers'; a
+    province's, its shared answers' (the others cite their layers' sources)."""
+    entries = content.shared if content.is_province and content.home is None else content.entries
+    counts = Counter(s for e in entries.values() for s in e.entry.sources)
     return content.source_list([sid for sid, _ in counts.most_common(limit)])
 
 
 async def sources(update: Update, context: SuaraContext) -> None:
-    await say(update, context, "sources", sources=most_cited_sources(context.services.content))
+    """The sources most cited in the answers the asker reads (their region's, when known)."""
+    content = context.services.content
+    code = saved_region(context) if content.is_province else None
+    view = content.for_region(code) if code else content
+    await reply(update, view.message("sources", context.lang, sources=most_cited_sources(view)))
 
 
 async def on_menu_button(update: Update, context: SuaraContext) -> None:
