@@ -3,6 +3,7 @@ region, a region name swallowing a question (tests/fixtures/province)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from bot.content.registry import Content, load_content
 from bot.storage.users import get_user
 from tests.fakes.harness import Harness, offline_bot, texts
+from tests.test_layers_review import add_layer_entry
 from tests.test_province import BUKIT, CANDIDATES, KOTA, PROVINCE
 
 
@@ -64,3 +66,25 @@ async def test_sources_list_the_askers_region_and_only_it(bot: Harness) -> None:
     await bot.text("/wilayah", user=other)
     await bot.press_label("Kota Contoh Raya", user=other)
     assert "Bukit Contoh" not in "\n".join(texts(await bot.text("/sumber", user=other)))
+
+
+async def test_a_claim_is_not_settled_by_another_regions_layer(tmp_path: Path) -> None:
+    root = tmp_path / "province"
+    shutil.copytree(PROVINCE, root)
+    add_layer_entry(root)
+    faq = root / "layers" / "98.01" / "faq" / "kandidat.yaml"
+    faq.write_text(faq.read_text().replace(
+        "    sources: [bukit_paslon]\n    id:\n      title: Debat calon Bukit Contoh",
+        "    sources: [bukit_paslon]\n    claims:\n      - claim:\n"
+        "          id: Debat calon bupati digelar di stadion.\n"
+        "          en: The regent debate is held in the stadium.\n        verdict: false\n"
+        "    id:\n      title: Debat calon Bukit Contoh"))
+    async with offline_bot(tmp_path, load_content(root)) as bot:
+        claim = "benarkah debat calon bupati digelar di stadion?"
+        bukit, kota = bot.user(806), bot.user(807)
+        for user, label in ((bukit, "Bukit Contoh"), (kota, "Kota Contoh Raya")):
+            await bot.text("/wilayah", user=user)
+            await bot.press_label(label, user=user)
+        assert "Tidak benar" in "\n".join(texts(await bot.text(claim, user=bukit)))
+        said = "\n".join(texts(await bot.text(claim, user=kota)))
+        assert "belum dimuat" in said and "Tidak benar" not in said, said
