@@ -88,3 +88,15 @@ async def test_a_claim_is_not_settled_by_another_regions_layer(tmp_path: Path) -
         assert "Tidak benar" in "\n".join(texts(await bot.text(claim, user=bukit)))
         said = "\n".join(texts(await bot.text(claim, user=kota)))
         assert "belum dimuat" in said and "Tidak benar" not in said, said
+
+
+async def test_in_a_group_one_members_waiting_question_is_not_anothers(bot: Harness) -> None:
+    group = {"id": -100808, "type": "supergroup", "title": "Warga Contoh"}
+    asker, other = bot.user(808), bot.user(809)
+    await bot.text("@suara_test_bot siapa calon bupati?", chat=group, user=asker)
+    said = "\n".join(texts(await bot.text("@suara_test_bot kcr", chat=group, user=other)))
+    assert "disimpan sebagai daerahmu" not in said, said
+    saved = await get_user(bot.app.services.db, 809)
+    assert saved is None or saved.region_code is None
+    said = "\n".join(texts(await bot.text("@suara_test_bot kcr", chat=group, user=asker)))
+    assert KOTA in said
