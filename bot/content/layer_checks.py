@@ -55,6 +55,12 @@ def _check_part(col: Collector, content: Content, entries: dict[str, LoadedEntry
                 milestones: dict[str, Milestone]) -> None:
     for loaded in entries.values():
         check_entry(col, loaded, content.topics, sources, content.entries)
+        # One id is one kind of question across layers (the model learns them as one).
+        base = content.entries.get(loaded.id)
+        if base is not None and base is not loaded and base.entry.topic != loaded.entry.topic:
+            col.add(loaded.path, loaded.line, f"{loaded.id}.topic",
+                    f"{loaded.entry.topic!r}: {loaded.id} is under {base.entry.topic!r} "
+                    f"in {base.path.name}")
     for mid, milestone in profile.milestones.items():
         for sid in milestone.sources:
             if sid not in sources:

@@ -61,6 +61,9 @@ class ProvinceProfile(Strict):
 class RegionName(Strict):
     """Other ways a region's name is written ("plg", "muba"), each list with its source."""
     names: list[Phrase] = Field(min_length=1)
+    # Names that are everyday chat words too ("plg": paling, pulang): the region only when
+    # said as a place ("di plg", "kota plg") or alone, never in passing.
+    everyday: list[Phrase] = Field(default_factory=list)
     source: Slug
 
 
@@ -106,6 +109,9 @@ def load_region_names(col: Collector, root: Path) -> RegionNames | None:
     for code, item in names.regions.items() if names else ():
         if item.source not in names.sources:     # type: ignore[union-attr]
             col.add(path, None, f"regions.{code}.source", f"unknown source {item.source!r}")
+        for word in item.everyday:
+            if word not in item.names:
+                col.add(path, None, f"regions.{code}.everyday", f"{word!r} is not in its names")
     return names
 
 

@@ -81,7 +81,9 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     check_layers(col, content)
     col.raise_if_any()      # a layer's unknown source or milestone would not render
     if render_check:
-        check_rendering(col, content)
+        # A province's own answers are the shared ones; each layer's render in its view
+        # (check_combinations), with the sources that layer adds.
+        check_rendering(col, content, entry_ids=set(shared) if content.is_province else None)
         check_combinations(col, content)
     col.raise_if_any()
     return content

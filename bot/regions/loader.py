@@ -8,6 +8,7 @@ file and line, refused whole like the rest.
 from __future__ import annotations
 
 from bot.content.errors import Collector
+from bot.content.layers import race_of
 from bot.content.model import Content
 from bot.regions.names import RegionNamer, bare
 from bot.regions.tree import RegionTree, fold
@@ -55,8 +56,9 @@ def load_regions(content: Content) -> RegionTree:
         if content.is_national:
             content.province_names = dict(tree.provinces)
     other = content.other_names
-    tree.namer = RegionNamer(tree.kabupaten_codes, {
-        code: list(item.names) for code, item in (other.regions.items() if other else ())})
+    items = other.regions.items() if other else ()
+    tree.namer = RegionNamer(tree.kabupaten_codes, {code: list(item.names) for code, item in items},
+                             {word for _, item in items for word in item.everyday})
     return tree
 
 
@@ -71,6 +73,9 @@ def check_layers(col: Collector, content: Content, tree: RegionTree) -> None:
         elif fold(layer.profile.name) != fold(codes[code]):
             col.add(layer.root / "region.yaml", None, "name",
                     f"{layer.profile.name!r}: the region codes name {code} {codes[code]!r}")
+        elif layer.profile.race != race_of(codes[code]):
+            col.add(layer.root / "region.yaml", None, "race",
+                    f"{layer.profile.race!r}: {codes[code]} elects a {race_of(codes[code])}")
     for code, province in content.province_layers.items():
         path = province.root / "region.yaml"
         if code not in tree.provinces:

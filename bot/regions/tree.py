@@ -109,6 +109,10 @@ class RegionTree:
         """The kabupaten/kota of the deployment a message names, if any (names.py)."""
         return self.namer.named(text) if self.namer is not None else None
 
+    def region_in(self, text: str) -> tuple[str, list[str]] | None:
+        """The kabupaten/kota a message names and its other words (names.py)."""
+        return self.namer.find(text) if self.namer is not None else None
+
     def get(self, code: str) -> Region | None:
         return self.regions.get(code)
 
