@@ -108,7 +108,7 @@ def examples() -> dict[str, list[str]]:
     kecamatan = [k.code for k in regions.kecamatan[:2]]
     desa = [d.code for k in kecamatan for d in regions.desa_of[k][:2]]
     entries = list(content.entries)[:3]
-    ops = ["x", "v", "s", "w", "e", "o", "k", "l", "t", "c", "u", "n", "K-", "K0", "K1", "D0.0",
+    ops = ["x", "v", "s", "w", "e", "o", "k", "l", "t", "c", "u", "n", "K-", "K0", "K1", "B-", "B0", "D0.0",
            "D1.2", "L-", "Lid", "Len", "P0", "P2", "C-", "C0", "T0", "T1"]
     made = {
         "m": ["1:m:"], "L": ["1:L:"], "S": ["1:S:"], "u": ["1:u:"], "N": ["1:N:"],
@@ -125,6 +125,8 @@ def examples() -> dict[str, list[str]]:
         "P": [f"1:P:{i}:{c}" for i in (1, 2) for c in "yn"],
         "J": [f"1:J:{i}:{c}" for i in (1, 2) for c in "prc"],
         "O": [f"1:O:{uid}:{c}" for uid in PEOPLE for c in "acv"],
+        "W": [f"1:W:{uid}:{c}:{r}" for uid in PEOPLE for c in "acv"
+              for r in ("-", content.election.region.code)],
         "Q": [f"1:Q:{GROUP}:{c}" for c in "hon"],
     }
     assert set(made) == set(KINDS)                    # every kind the bot defines is pressed

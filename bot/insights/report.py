@@ -124,7 +124,7 @@ def summary(report: Report, limit: int = CAPTION_LIMIT) -> str:
     asked = sum(t.get(m, 0) for m in QUESTION_METRICS)
     answered = t.get("answered", 0)
     head = "\n".join([
-        f"📈 <b>Statistik</b>{f' {escape(report.region)}' if report.region else ''} "
+        f"📈 <b>Statistik{f' {escape(report.region)}' if report.region else ''}</b> "
         f"(per {report.today.isoformat()})",
         f"Pelanggan aktif: <b>{report.subscribers}</b> · bahasa: "
         + (escape(", ".join(f"{k} {v}" for k, v in report.by_language)) or "-"),
