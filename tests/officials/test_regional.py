@@ -16,6 +16,7 @@ from bot.content.registry import Content, load_content
 from bot.officials.roles import within
 from bot.shell.botapi import Call
 from bot.storage.broadcasts import get_broadcast, list_broadcasts
+from bot.storage.campaigns import list_campaigns
 from bot.storage.officials import get_approval
 from bot.storage.users import set_region
 from tests.broadcasts.conftest import ScriptedSender, eventually
@@ -239,3 +240,39 @@ def test_an_audience_lies_within_a_scope_by_its_code() -> None:
              ("98.01", "98.01", True), (None, "98.01", False), ("98.71", "98.01", False),
              ("98.011", "98.01", False)]
     assert [within(region, scope) for region, scope, _ in cases] == [c[2] for c in cases]
+
+
+async def test_an_officials_regional_roles_share_one_region_and_are_audited(
+        tmp_path: Path, province: Content) -> None:
+    async with running(tmp_path, province) as (h, _):
+        await grant(h, BUKIT_ANNOUNCER, "98.01")
+        other = await h.text(f"/petugas tambah {BUKIT_ANNOUNCER} pemantau kota contoh raya",
+                             user=h.user(SUPER))
+        assert "sudah bertugas untuk Kabupaten Bukit Contoh" in texts(other, "sendMessage")[-1]
+        assert h.app.services.roles.regions_of(BUKIT_ANNOUNCER) == {"announcer": "98.01"}
+        unknown = await h.text(f"/petugas tambah {BUKIT_ANNOUNCER} pemantau jakarta",
+                               user=h.user(SUPER))
+        assert "Wilayah tidak dikenal" in texts(unknown, "sendMessage")[-1]
+        # The same role without a region: the whole province from now on.
+        widened = await grant(h, BUKIT_ANNOUNCER)
+        assert "untuk seluruh Provinsi Contoh Raya" in widened
+        assert h.app.services.roles.scope(BUKIT_ANNOUNCER, "umumkan") is None
+        log = texts(await h.text("/audit", user=h.user(SUPER)), "sendMessage")[-1]
+        assert f"role.grant {BUKIT_ANNOUNCER} announcer 98.01" in log
+
+
+async def test_a_regional_campaign_manager_makes_and_sees_their_regions_campaigns(
+        tmp_path: Path, province: Content) -> None:
+    async with running(tmp_path, province) as (h, _):
+        manager, provincial = 921, 922
+        await h.text(f"/petugas tambah {manager} kampanye 98.71", user=h.user(SUPER))
+        await h.text(f"/petugas tambah {provincial} kampanye", user=h.user(SUPER))
+        made = await h.text("/kampanye baru sma_kota SMA Kota", user=h.user(manager))
+        assert "Kota Contoh Raya" in texts(made, "sendMessage")[0]
+        await h.text("/kampanye baru sma_bukit SMA Bukit", user=h.user(provincial))
+        campaigns = {c.code: c.region for c in await list_campaigns(h.app.services.db)}
+        assert campaigns == {"sma_kota": "98.71", "sma_bukit": None}
+        board = texts(await h.text("/kampanye", user=h.user(manager)), "sendMessage")[-1]
+        assert "sma_kota" in board and "sma_bukit" not in board
+        everything = texts(await h.text("/kampanye", user=h.user(provincial)), "sendMessage")[-1]
+        assert "sma_kota" in everything and "sma_bukit" in everything
