@@ -14,7 +14,7 @@ from telegram.ext import Application
 from bot.callbacks import Callback
 from bot.context import SuaraContext
 from bot.insights.charts import render_png
-from bot.insights.report import gather, question_groups, summary, to_csv
+from bot.insights.report import gather, mark_key, question_groups, summary, to_csv
 from bot.listing import fit
 from bot.officials.guard import add_buttons, add_command
 from bot.officials.roles import actor
@@ -38,7 +38,7 @@ async def statistics(update: Update, context: SuaraContext) -> None:
                           region=services.roles.scope(user.id, "statistik"))
     as_csv = (context.args or [""])[0].lower() == "csv"
     await audit(services.db, services.clock.now(), actor(user.id),
-                "stats.csv" if as_csv else "stats.view")
+                "stats.csv" if as_csv else "stats.view", report.region)
     if as_csv:
         await message.reply_document(to_csv(report).encode(), filename=f"statistik-{today}.csv",
                                      caption="Statistik (hanya hitungan, tanpa data pribadi).")
@@ -93,10 +93,12 @@ async def on_mark(update: Update, context: SuaraContext, cb: Callback) -> None:
         return
     services = context.services
     now = services.clock.now()
-    await mark_group(services.db, key, status, actor(user.id), now)
-    await audit(services.db, now, actor(user.id), "questions.mark", f"{key}: {status}")
+    scope = services.roles.scope(user.id, "pertanyaan")
+    stored = mark_key(key, scope)       # a region's officials mark their region's groups
+    await mark_group(services.db, stored, status, actor(user.id), now)
+    await audit(services.db, now, actor(user.id), "questions.mark", f"{stored}: {status}")
     await acknowledge(query, MARK_NAMES[status])
-    text, markup = await listing(services, region=services.roles.scope(user.id, "pertanyaan"))
+    text, markup = await listing(services, region=scope)
     await edit_or_send(query, text, markup)
 
 

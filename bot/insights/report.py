@@ -51,7 +51,20 @@ async def question_groups(db: Database, since: str = "", limit: int = 200_000,
     /pertanyaan and the export."""
     rows = await unanswered_texts(db, since=since, limit=limit, region=region)
     groups = await asyncio.to_thread(group_questions, rows)
-    return QuestionGroups(len(rows), groups, await group_marks(db))
+    return QuestionGroups(len(rows), groups, marks_of(await group_marks(db), region))
+
+
+def mark_key(key: str, region: str | None) -> str:
+    """Where officials' mark on a group is kept: a region's officials mark their region's
+    groups ("16.03/<key>"), the whole deployment's officials the whole's ("<key>")."""
+    return f"{region}/{key}" if region else key
+
+
+def marks_of(marks: dict[str, str], region: str | None) -> dict[str, str]:
+    """The marks one region's officials (None: the whole deployment's) put, by group key."""
+    prefix = mark_key("", region)
+    return {k[len(prefix):]: v for k, v in marks.items()
+            if k.startswith(prefix) and "/" not in k[len(prefix):]}
 
 
 @dataclass

@@ -152,8 +152,12 @@ async def test_a_regional_viewer_sees_their_regions_statistics_and_questions(
         assert "Per wilayah" not in caption
         assert "lorem ipsum" in caption and "qwerty" not in caption and "plokij" not in caption
 
+        # The region's viewer marks their group handled: for their region, not the province.
+        marked = await h.press_label("1 ✅", user=viewer)
+        assert "lorem ipsum" not in marked[-1].params["text"]
         everything = (await h.text("/pertanyaan", user=h.user(SUPER)))[-1].params["text"]
         assert all(q in everything for q in ("qwerty", "lorem ipsum", "plokij"))
+        assert "3 kelompok terbuka" in everything and "✅ ditangani\n" not in everything
         [photo] = [c for c in await h.text("/statistik", user=h.user(SUPER))
                    if c.method == "sendPhoto"]
         caption = photo.params["caption"]
