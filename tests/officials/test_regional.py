@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.callbacks import Callback
+from bot.clock import FixedClock
 from bot.content.registry import Content, load_content
 from bot.officials.roles import within
 from bot.shell.botapi import Call
 from bot.storage.broadcasts import get_broadcast, list_broadcasts
 from bot.storage.campaigns import list_campaigns
-from bot.storage.officials import get_approval
+from bot.storage.officials import get_approval, pending_for_broadcast
 from bot.storage.users import set_region
 from tests.broadcasts.conftest import ScriptedSender, eventually
 from tests.conftest import DURING_CAMPAIGN, FIXTURE_CONTENT
@@ -280,3 +282,46 @@ async def test_a_regional_campaign_manager_makes_and_sees_their_regions_campaign
         assert "sma_kota" in board and "sma_bukit" not in board
         everything = texts(await h.text("/kampanye", user=h.user(provincial)), "sendMessage")[-1]
         assert "sma_kota" in everything and "sma_bukit" in everything
+
+
+async def test_a_held_regional_announcement_asks_and_takes_only_covering_approvers(
+        tmp_path: Path, province: Content) -> None:
+    async with running(tmp_path, province, APPROVAL_THRESHOLD="1") as (h, sender):
+        for who, region in ((BUKIT_ANNOUNCER, "98.01"), (BUKIT_SECOND, "98.01"),
+                            (KOTA_ANNOUNCER, "98.71"), (PROVINCIAL, "")):
+            await grant(h, who, region)
+        user = h.user(BUKIT_ANNOUNCER)
+        await h.text("/umumkan", user=user)
+        await h.text(TEXT, user=user)
+        await h.press_label("Wilayah", user=user)
+        await h.press_label("Sungai Jernih", user=user)
+        await h.press_label("Talang Satu", user=user)           # one subscriber there: 802
+        await h.press_label("Jadwalkan", user=user)
+        clock = h.app.services.clock
+        assert isinstance(clock, FixedClock)
+        at = clock.now().astimezone(h.app.services.settings.tz) + timedelta(minutes=2)
+        await h.text(at.strftime("%Y-%m-%d %H:%M"), user=user)
+        summary = await h.press_label("Pratinjau", user=user)
+        assert "Penerima:</b> 1" in summary[-1].params["text"]
+        await h.press_label("Kirim", user=user)
+        [b] = await list_broadcasts(h.app.services.db)
+        await subscribe_through(h.app.services.db, [806], clock.now())   # the audience grows
+        await set_region(h.app.services.db, 806, "98.01.01.2001")
+        clock.advance(timedelta(minutes=3))
+        assert h.app.services.engine is not None
+        h.app.services.engine.poke()
+        await eventually(lambda: _state(h, b.id, "held"), what="held")
+        request_id = await pending_for_broadcast(h.app.services.db, b.id)
+        assert request_id is not None
+        await eventually(lambda: _asked_async(h, request_id, {SUPER, BUKIT_SECOND, PROVINCIAL}),
+                         what="the covering officials asked")
+        outside = await approve(h, request_id, KOTA_ANNOUNCER)
+        assert any("Di luar wilayah" in str(c.params) for c in outside)
+        assert await _state(h, b.id, "held")
+        await approve(h, request_id, BUKIT_SECOND)
+        await eventually(lambda: _state(h, b.id, "done"), what="sent")
+        assert {p["chat_id"] for p in sender.payloads if p["text"] == TEXT} == {802, 806}
+
+
+async def _asked_async(h: Harness, request_id: int, who: set[int]) -> bool:
+    return asked(h, request_id) == who
