@@ -5,6 +5,8 @@ under the two-person rule the approver's region must cover the whole audience.""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -166,6 +168,12 @@ async def test_a_regional_viewer_sees_their_regions_statistics_and_questions(
         assert "Pelanggan aktif: <b>5</b>" in caption and "Pertanyaan: 6 " in caption
         assert "Kabupaten Bukit Contoh 2/2" in caption and "Kota Contoh Raya 2/2" in caption
         assert "belum memilih wilayah 1/2" in caption
+        exported = await h.text("/statistik csv", user=h.user(SUPER))
+        [doc] = [c for c in exported if c.method == "sendDocument"]
+        rows = list(csv.DictReader(io.StringIO(doc.params["_files"]["document"][1].decode())))
+        value = {(r["section"], r["key"]): r["value"] for r in rows}
+        assert value[("subscribers_by_region", "Kota Contoh Raya")] == "2"
+        assert value[("questions_by_region", "Kabupaten Bukit Contoh")] == "2"
 
 
 async def test_the_approver_must_cover_the_whole_audience(tmp_path: Path,
