@@ -1,13 +1,15 @@
 """A region's own labelled set (issue 20: at least 40 messages per real region, kept out of
 training), answered through the full Application and judged by each message's regexes.
 
-    python -m benchmarks.region_set --content DIR [--set tests/content/palembang_questions.jsonl]
+    python -m benchmarks.region_set --region 16.71 [--content content]
+                                    [--set tests/content/palembang_questions.jsonl]
                                     [--first-only] [--misses N]
 
-DIR is a content folder that serves the region (the region's view of the deployment). The model
-trains on DIR's own training messages, as `python -m bot run` does; the set's messages are never
-among them. A set line: {"text", "entry", "judge": [regex, ...], "style", "lang"}; a reply is
-right when every regex matches it (case-insensitive). The entry `siapa_terbaik` is judged as the
+The deployment's content (a province by default) answers each message as a citizen of `--region`
+would get it (their region saved). The model trains on the content's own training messages, as
+`python -m bot run` does; the set's messages are never among them. A set line: {"text",
+"entry", "judge": [regex, ...], "style", "lang"}; a reply is right when every regex matches it
+(case-insensitive). The entry `siapa_terbaik` is judged as the
 neutral answer.
 """
 
@@ -42,7 +44,8 @@ def load_set(path: Path, neutral: str | None) -> list[TrainingMessage]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--content", type=Path, required=True)
+    parser.add_argument("--content", type=Path, default=PROJECT_ROOT / "content")
+    parser.add_argument("--region", default=None, help="the askers' region code (a province)")
     parser.add_argument("--set", type=Path, default=DEFAULT_SET)
     parser.add_argument("--first-only", action="store_true")
     parser.add_argument("--misses", type=int, default=20)
@@ -51,7 +54,7 @@ def main() -> None:
     content = load_content(args.content)
     test = load_set(args.set, content.neutral_entry)
     outcomes = asyncio.run(run_split(content, list(content.training), test,
-                                     0 if args.first_only else 2, args.cache))
+                                     0 if args.first_only else 2, args.cache, args.region))
     report(f"{args.set.name}" + (" (first stage only)" if args.first_only else ""), outcomes)
     for o in [o for o in outcomes if not o.right][: args.misses]:
         print(f"  MISS [{o.message.style}] {o.got} {o.message.entries}: {o.message.text[:90]!r}"

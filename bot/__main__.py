@@ -97,7 +97,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     except ContentError as exc:
         print(exc, file=sys.stderr)
         return 1
-    claims = [c for e in content.entries.values() for c in e.entry.claims]
+    claims = list({c.claim.id: c for eid in content.entries for v in content.versions(eid)
+                   for c in v.entry.claims}.values())       # every layer's, each once
     print(f"content OK: {root}")
     print(f"  {len(content.entries)} FAQ entries in {len(content.topics)} topics, "
           f"{len(content.sources)} sources, {len(content.messages)} messages, "
@@ -112,8 +113,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     if content.is_province:
         layered = ", ".join(f"{code} {layer.profile.name} ({len(layer.entries)} entries)"
                             for code, layer in content.layers.items())
+        if content.is_national:
+            provinces = ", ".join(f"{code} {layer.profile.name} ({len(layer.entries)} entries)"
+                                  for code, layer in content.province_layers.items())
+            print(f"  {len(regions.provinces)} provinces; province layers: {provinces or 'none'}")
         print(f"  {len(regions.kabupaten)} kabupaten/kota; region layers: {layered or 'none'}; "
-              f"each layer and each combination (shared + layer, and a region without one) checked")
+              f"each layer and each combination (shared + province + region layer, and a "
+              f"region without one) checked")
     days = len(sample_days(content.election))
     print("  every template rendered in every language with sample values; every answer on a "
           f"day of each election phase and after each milestone ({days} days)")

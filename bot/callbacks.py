@@ -47,6 +47,7 @@ KINDS: dict[str, Spec] = {
     "b": Spec(rf"(?P<number>{_SMALL})"),                       # kabupaten/kota list, page
     "g": Spec(rf"(?P<text>{_KABUPATEN}):(?P<number>{_SMALL})"),  # a kabupaten's kecamatan
     "r": Spec(rf"(?P<text>{_KABUPATEN}):(?P<choice>{_ENTRY})"),  # my region, for an entry
+    "R": Spec(rf"(?P<text>{_KABUPATEN})"),                     # my region, to subscribe
     "c": Spec(rf"(?P<text>{_REGION}):(?P<number>{_SMALL})"),   # a kecamatan's desa, page
     "v": Spec(rf"(?P<text>{_REGION})"),                        # pick a desa (saves it)
     "s": Spec(rf"(?P<text>{_REGION})"),                        # show a desa

@@ -60,18 +60,22 @@ def _nav(content: Content, lang: str, page: int, pages: int, make: Callable[[int
 
 
 def kabupaten_picker(content: Content, regions: RegionTree, lang: str, page: int,
-                     entry_id: str | None = None) -> tuple[InlineKeyboardMarkup, int, int]:
-    """A province's kabupaten/kota: for /wilayah (then its kecamatan), or to answer a
-    region-specific entry (`entry_id`: the region is saved and the entry answered for it)."""
+                     entry_id: str | None = None, subscribe: bool = False
+                     ) -> tuple[InlineKeyboardMarkup, int, int]:
+    """A province's kabupaten/kota: for /wilayah (then its kecamatan), to answer a
+    region-specific entry (`entry_id`: the region is saved and the entry answered for it), or
+    to subscribe (`subscribe`: the region is saved and the subscription starts)."""
     kabupaten = regions.kabupaten
-    size = len(kabupaten) if entry_id else KECAMATAN_PAGE      # the question's: one page
+    chosen = entry_id is not None or subscribe
+    size = len(kabupaten) if chosen else KECAMATAN_PAGE      # a question's: one page
     pages = _pages(len(kabupaten), size)
     page = min(max(page, 0), pages - 1)
     shown = kabupaten[page * size:(page + 1) * size]
     buttons = [_button(k.name, Callback("r", f"{k.code}:{entry_id}") if entry_id
+                       else Callback("R", k.code) if subscribe
                        else Callback("g", f"{k.code}:0")) for k in shown]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    if not entry_id:
+    if not chosen:
         rows.append(_nav(content, lang, page, pages, lambda p: Callback("b", str(p)),
                          _button(content.message("btn_home", lang), Callback("m"))))
         rows.append([_button(content.message("btn_share_location", lang), Callback("L"))])

@@ -69,7 +69,7 @@ async def _route(update: Update, context: SuaraContext) -> str:
         services.stats.count(services.clock.now(), "declined", context.user, context.lang)
         await say(update, context, "out_of_scope", keyboards.open_menu)
         return "out_of_scope"
-    place = services.regions.find_place(text)
+    place = services.regions.find_place(text, services.matcher.normalizer.known_words)
     if place.is_place_question:
         await answer_place(update, context, place)
         return "place"

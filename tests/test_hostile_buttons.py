@@ -117,6 +117,7 @@ def examples() -> dict[str, list[str]]:
         "d": ["1:d:y", "1:d:n"], "k": ["1:k:0", "1:k:1"], "b": ["1:b:0", "1:b:1"],
         "g": [f"1:g:{content.election.region.code}:{n}" for n in (0, 1)],
         "r": [f"1:r:{content.election.region.code}:{e}" for e in entries],
+        "R": [f"1:R:{content.election.region.code}", "1:R:98.01"],
         "c": [f"1:c:{k}:{n}" for k in kecamatan for n in (0, 1)],
         "v": [f"1:v:{d}" for d in desa], "s": [f"1:s:{d}" for d in desa],
         "y": [f"1:y:{d}" for d in desa], "p": [f"1:p:{d}:{n}" for d in desa for n in (1, 2)],

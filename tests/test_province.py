@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.content.registry import Content, load_content
+from bot.storage.subscriptions import get_subscription
 from bot.storage.users import get_user
 from tests.conftest import FIXTURE_CONTENT
 from tests.fakes.harness import Harness, buttons, offline_bot, texts
@@ -120,3 +121,22 @@ async def test_deleting_my_data_forgets_my_region(bot: Harness) -> None:
     await bot.text("/hapusdata", user=bot.user(612))
     await bot.press_label("Ya", user=bot.user(612))
     assert await get_user(bot.app.services.db, 612) is None
+
+
+async def test_subscribing_asks_the_region_first_then_subscribes(bot: Harness) -> None:
+    user = bot.user(613)
+    asked = await bot.text("/langganan", user=user)
+    assert "Kamu memilih di mana" in texts(asked)[-1]
+    assert {"Kabupaten Bukit Contoh", "Kota Contoh Raya"} <= set(buttons(asked[-1]))
+    assert await get_subscription(bot.app.services.db, 613) is None     # not before the region
+    done = await bot.press_label("Kota Contoh Raya", user=user)
+    assert any("berlangganan" in t.lower() for t in texts(done)), texts(done)
+    saved = await get_user(bot.app.services.db, 613)
+    assert saved is not None and saved.region_code == "98.71"
+    sub = await get_subscription(bot.app.services.db, 613)
+    assert sub is not None and sub.active
+    # A citizen whose region is known is subscribed at once, as before.
+    await settle(bot, 614, "Bukit Contoh")
+    at_once = await bot.text("/langganan", user=bot.user(614))
+    assert "Kamu memilih di mana" not in "\n".join(texts(at_once))
+    assert await get_subscription(bot.app.services.db, 614) is not None

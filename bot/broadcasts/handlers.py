@@ -1,6 +1,10 @@
-"""/langganan /subscribe, /berhenti /unsubscribe, topic choices, one-tap unsubscribe."""
+"""/langganan /subscribe, /berhenti /unsubscribe, topic choices, one-tap unsubscribe. In a
+province or national deployment, /langganan first asks a citizen whose region is unknown for
+their kabupaten/kota (broadcasts may target it), then subscribes as before."""
 
 from __future__ import annotations
+
+import html
 
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
@@ -9,6 +13,7 @@ from bot import keyboards
 from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.context import SuaraContext
+from bot.faq.regional import save_region, saved_region
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.subscriptions import get_subscription, set_topic, subscribe, unsubscribe
 
@@ -24,6 +29,13 @@ async def subscribe_command(update: Update, context: SuaraContext) -> None:
     if context.user is None:
         return
     services = context.services
+    if services.content.is_province and saved_region(context) is None:
+        # Several regions, this citizen's unknown: broadcasts can be regional, so ask first.
+        markup, _, _ = keyboards.kabupaten_picker(services.content, services.regions,
+                                                  context.lang, 0, subscribe=True)
+        await reply(update, services.content.message("region_ask_subscribe", context.lang),
+                    markup)
+        return
     sub = await subscribe(services.db, context.user.user_id, services.clock.now(),
                           services.content.subscription_topics)
     services.stats.count(services.clock.now(), "subscribed", context.user, context.lang)
@@ -55,6 +67,11 @@ async def on_button(update: Update, context: SuaraContext) -> None:
     if cb.kind == "S":
         await acknowledge(query)
         await subscribe_command(update, context)
+    elif cb.kind == "R" and content.covers(cb.text):    # the region asked for, then on
+        await save_region(context, cb.text)
+        name = content.for_region(cb.text).election.region.name
+        await acknowledge(query, html.unescape(content.message("region_set", lang, region=name)))
+        await subscribe_command(update, context)
     elif cb.kind == "u":
         done = await unsubscribe(services.db, user_id)
         if done:
@@ -80,7 +97,7 @@ async def on_button(update: Update, context: SuaraContext) -> None:
 
 def _pattern(data: object) -> bool:
     cb = decode(data if isinstance(data, str) else None)
-    return cb is not None and cb.kind in {"S", "u", "T"}
+    return cb is not None and cb.kind in {"S", "R", "u", "T"}
 
 
 def register(app: Application) -> None:

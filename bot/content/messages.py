@@ -71,6 +71,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     # A province deployment: the citizen's kabupaten/kota (docs/architecture.md, "Regions").
     "region_kabupaten": {"page": 1, "pages": 2},
     "region_ask": {"title": "Pasangan calon <bupati>"},
+    "region_ask_subscribe": {},
     "region_set": {"region": "Kota <Palembang>"},
     "region_not_loaded": {"title": "Pasangan calon bupati", "region": "Kabupaten <Lahat>",
                           "kpu": "KPU Kabupaten Lahat"},

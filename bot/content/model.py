@@ -30,7 +30,7 @@ from bot.content.schema import (
 from bot.content.training import TrainingMessage
 
 if TYPE_CHECKING:
-    from bot.content.layers import Layer, RegionNames
+    from bot.content.layers import Layer, ProvinceLayer, RegionNames
 
 BUTTON_PREFIX = "btn_"
 
@@ -69,6 +69,10 @@ class Content:
     layers: dict[str, Layer] = field(default_factory=dict)
     region_names: dict[str, str] = field(default_factory=dict)
     other_names: RegionNames | None = None
+    # A national deployment: its province layers by code, and its provinces (code -> name, set
+    # by bot/regions/loader.py from the region codes).
+    province_layers: dict[str, ProvinceLayer] = field(default_factory=dict)
+    province_names: dict[str, str] = field(default_factory=dict)
     # A region's view (for_region): its code, and the deployment it is a view of.
     region_code: str | None = None
     home: Content | None = field(default=None, repr=False)
@@ -101,6 +105,8 @@ class Content:
         """The deployment's kabupaten/kota, by name and by their other names."""
         names = list(self.region_names.values())
         names += [layer.profile.name for layer in self.layers.values()]
+        names += list(self.province_names.values())
+        names += [layer.profile.name for layer in self.province_layers.values()]
         if self.other_names is not None:
             names += [n for item in self.other_names.regions.values() for n in item.names]
         return list(dict.fromkeys(names))
@@ -109,7 +115,13 @@ class Content:
 
     @property
     def is_province(self) -> bool:
-        return self.election.region.level == "provinsi"
+        """A deployment of several kabupaten/kota, each read through its own view: a province,
+        or several provinces (is_national)."""
+        return self.election.region.level in ("provinsi", "nasional")
+
+    @property
+    def is_national(self) -> bool:
+        return self.election.region.level == "nasional"
 
     def covers(self, code: str) -> bool:
         """Is this kabupaten/kota (code "16.03") part of the deployment?"""
@@ -122,6 +134,8 @@ class Content:
         answer model learns them all under the one id."""
         home = self.home or self
         found = [home.shared[entry_id]] if entry_id in home.shared else []
+        found += [layer.entries[entry_id] for layer in home.province_layers.values()
+                  if entry_id in layer.entries]
         found += [layer.entries[entry_id] for layer in home.layers.values()
                   if entry_id in layer.entries]
         return found or [self.entries[entry_id]]

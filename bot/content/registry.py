@@ -52,8 +52,8 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     commands = load_model(col, root / "commands.yaml", Commands)
     topics = load_topics(col, root)
     shared = load_faq(col, root, env)
-    layers = load_layers(col, root, env, sources)
-    entries = union_entries(shared, layers)
+    layers, province_layers = load_layers(col, root, env, sources)
+    entries = union_entries(shared, [*province_layers.values(), *layers.values()])
     messages = load_messages(col, root, env)
     subscription_topics = load_subscription_topics(col, root)
     schedule, broadcast_templates = load_schedule(col, root, env)
@@ -61,8 +61,9 @@ def load_content(root: Path, render_check: bool = True) -> Content:
     scope = load_scope(col, root)
     kinds = load_kinds(col, root)
     training = load_training(col, root, set(entries))
-    for layer in layers.values():
-        training += load_training(col, layer.root, set(entries))
+    roots = [p.root for p in province_layers.values()] + [p.root for p in layers.values()]
+    for layer_root in roots:
+        training += load_training(col, layer_root, set(entries))
     region_names = load_region_names(col, root)
     if schedule is not None:
         check_schedule(col, root, schedule, subscription_topics)
@@ -75,10 +76,14 @@ def load_content(root: Path, render_check: bool = True) -> Content:
                       broadcast_templates, subscription_topics,
                       {w: d.means for w, d in dialect.words.items()} if dialect else {}, scope,
                       tuple((e.typed, e.means) for e in dialect.endings) if dialect else (),
-                      training, kinds, shared=shared, layers=layers, other_names=region_names)
+                      training, kinds, shared=shared, layers=layers, other_names=region_names,
+                      province_layers=province_layers)
     check_layers(col, content)
+    col.raise_if_any()      # a layer's unknown source or milestone would not render
     if render_check:
-        check_rendering(col, content)
+        # A province's own answers are the shared ones; each layer's render in its view
+        # (check_combinations), with the sources that layer adds.
+        check_rendering(col, content, entry_ids=set(shared) if content.is_province else None)
         check_combinations(col, content)
     col.raise_if_any()
     return content

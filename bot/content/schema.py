@@ -81,9 +81,11 @@ class Bounds(Strict):
 
 class Region(Strict):
     # A province deployment (`provinsi`, code "16") has region layers (content/layers/); a
-    # `kabupaten_kota` one (code "16.03") is that one region.
-    level: Annotated[str, StringConstraints(pattern=r"^(provinsi|kabupaten_kota)$")]
-    code: Annotated[str, StringConstraints(pattern=r"^\d{2}(\.\d{2})?$")]
+    # `kabupaten_kota` one (code "16.03") is that one region; a `nasional` one (code "ID") serves
+    # several provinces (`provinces`, or every province of the region codes), with province
+    # layers (layers/<2 digits>/) between the shared layer and the region layers.
+    level: Annotated[str, StringConstraints(pattern=r"^(nasional|provinsi|kabupaten_kota)$")]
+    code: Annotated[str, StringConstraints(pattern=r"^(ID|\d{2}(\.\d{2})?)$")]
     name: NonEmpty
     province: NonEmpty
     kecamatan_count: int | None = Field(default=None, ge=1)
@@ -91,11 +93,18 @@ class Region(Strict):
     bounds: Bounds
     # bupati (kabupaten) or walikota (kota); a province's own race is the governor's.
     race: Annotated[str, StringConstraints(pattern=r"^(bupati|walikota|gubernur)$")] | None = None
+    provinces: list[Annotated[str, StringConstraints(pattern=r"^\d{2}$")]] = Field(
+        default_factory=list)
 
     @model_validator(mode="after")
     def _code_fits_level(self) -> Region:
-        if (self.level == "provinsi") != ("." not in self.code):
+        shape = {"nasional": "ID", "provinsi": "no dot", "kabupaten_kota": "dot"}[self.level]
+        fits = self.code == "ID" if shape == "ID" else \
+            self.code != "ID" and (shape == "dot") == ("." in self.code)
+        if not fits:
             raise ValueError(f"code {self.code!r} does not fit level {self.level}")
+        if self.provinces and self.level != "nasional":
+            raise ValueError("provinces: only a national deployment (level nasional) lists them")
         return self
 
 

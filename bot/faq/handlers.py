@@ -15,7 +15,7 @@ from bot.callbacks import decode
 from bot.campaigns.codes import CODE
 from bot.commands import COMMANDS
 from bot.content.registry import Content
-from bot.content.schema import Entry
+from bot.content.schema import Claim, Entry
 from bot.context import SuaraContext
 from bot.faq import smalltalk
 from bot.faq.claims import settled
@@ -63,12 +63,19 @@ async def help_command(update: Update, context: SuaraContext) -> None:
 
 
 def most_cited_sources(content: Content, limit: int = 12) -> list[dict[str, str]]:
-    counts = Counter(s for e in content.entries.values() for s in e.entry.sources)
+    """The sources the content's answers cite most: a region's view, its own answers'; a
+    province's, its shared answers' (the others cite their layers' sources)."""
+    entries = content.shared if content.is_province and content.home is None else content.entries
+    counts = Counter(s for e in entries.values() for s in e.entry.sources)
     return content.source_list([sid for sid, _ in counts.most_common(limit)])
 
 
 async def sources(update: Update, context: SuaraContext) -> None:
-    await say(update, context, "sources", sources=most_cited_sources(context.services.content))
+    """The sources most cited in the answers the asker reads (their region's, when known)."""
+    content = context.services.content
+    code = saved_region(context) if content.is_province else None
+    view = content.for_region(code) if code else content
+    await reply(update, view.message("sources", context.lang, sources=most_cited_sources(view)))
 
 
 async def on_menu_button(update: Update, context: SuaraContext) -> None:
@@ -195,17 +202,22 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
     now = services.clock.now()
     code = region_of(context, text)
 
-    def entry(eid: str) -> Entry:
-        return content.for_region(code).entries.get(eid, content.entries[eid]).entry \
-            if code else content.entries[eid].entry
+    def entry(eid: str) -> Entry | None:
+        """The version the asker reads; None where their region has none: another region's
+        claims never settle it."""
+        loaded = content.for_region(code).entries.get(eid) if code else content.entries[eid]
+        return loaded.entry if loaded is not None else None
+
+    def stated(eid: str) -> Claim | None:
+        version = entry(eid)
+        return settled(version, text, services.matcher.normalizer) if version else None
 
     if match.kind == "suggest":
         # Unsure between a few entries: the one that lists the very claim the message states
         # settles it (the model's order decides between two that both do).
-        stated = [e for e in match.entry_ids
-                  if settled(entry(e), text, services.matcher.normalizer) is not None]
-        if stated:
-            match = Match("answer", (stated[0],), match.score)
+        listing = [e for e in match.entry_ids if stated(e) is not None]
+        if listing:
+            match = Match("answer", (listing[0],), match.score)
     if match.kind != "answer":
         services.stats.count(now, "unknown", context.user, lang)
         await say(update, context, "claim_unknown", keyboards.open_menu)
@@ -216,8 +228,9 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
     if code is None and content.needs_region(entry_id):
         await ask_region(update, context, entry_id)
         return "ask_region"
-    found = settled(entry(entry_id), text, services.matcher.normalizer)
-    services.stats.count(now, "answered", context.user, lang, entry(entry_id).topic)
+    found = stated(entry_id)
+    services.stats.count(now, "answered", context.user, lang,
+                         content.entries[entry_id].entry.topic)
     said = "" if found is None else found.claim.en if lang == "en" else found.claim.id
     opening = content.message("claim_facts", lang, claim=said,
                               verdict=None if found is None else found.verdict)

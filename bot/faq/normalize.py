@@ -120,7 +120,7 @@ class Normalizer:
         self._repaired: dict[str, tuple[str, ...]] = {}
         self.slang: dict[str, str] = dict(SLANG)
         self._phrases: list[tuple[re.Pattern[str], str]] = []
-        self._surface: frozenset[str] = frozenset()
+        self.known_words: frozenset[str] = frozenset()  # content's words, stop words, slang
         self._endings: tuple[tuple[str, str], ...] = ()
 
     def set_vocabulary(self, words: Iterable[str], typed: Iterable[str] = ()) -> None:
@@ -130,7 +130,7 @@ class Normalizer:
         self._vocab_list = _by_initial(self.vocabulary)
         typed = frozenset(w for w in typed if w)
         # Words a part of a joined word can be without stemming: checked before the stemmer.
-        self._surface = self.vocabulary | typed | STOPWORDS | frozenset(self.slang)
+        self.known_words = self.vocabulary | typed | STOPWORDS | frozenset(self.slang)
         self._typed_list = _by_initial(w for w in typed | frozenset(self.slang)
                                        if w.isalpha() and len(w) >= 4)
         self._repaired.clear()
@@ -214,7 +214,7 @@ class Normalizer:
         # known word as typed, so the stemmer only sees likely cuts; a two-letter part must be
         # a function word ("ditps"), not an abbreviation ("no" + "long" is not "nolong").
         best: tuple[str, ...] | None = None
-        surface = self._surface
+        surface = self.known_words
         for cut in range(2, len(raw) - 1):
             left, right = raw[:cut], raw[cut:]
             if left not in surface and right not in surface:
@@ -259,7 +259,7 @@ class Normalizer:
             return ("not", rest)              # English: "unpunched" is "not punched"
         for root, unmistakable in spoken_roots(raw):
             # Roots are words: only a known one is worth the stemmer (~0.5 ms a word).
-            if root not in self._surface and not _is_root_word(root):
+            if root not in self.known_words and not _is_root_word(root):
                 continue
             terms = tuple(self.canonical(w) for w in self._expand(root))
             if terms and all(t in vocab or t in STOPWORDS for t in terms) \

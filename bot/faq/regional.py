@@ -18,15 +18,24 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot import keyboards
 from bot.callbacks import decode
 from bot.context import SuaraContext
+from bot.regions.tree import FILLER
 from bot.replies import acknowledge, edit_or_send, reply, stale
 from bot.storage.users import set_region
 
 MAX_NAME_WORDS = 5     # "saya di kota palembang kak": a region typed in answer to the question
+# The words around a region's name in answer to "where do you vote?"; any other word makes the
+# message a question of its own ("jadwal debat lahat?"), answered as one.
+REPLY_WORDS = FILLER | frozenset({
+    "dari", "tinggal", "domisili", "asal", "warga", "orang", "milih", "memilih", "nyoblos",
+    "coblos", "pilih", "ktp", "kami", "gue", "gw", "sy", "aq", "bang", "mas", "mbak", "pak",
+    "bu", "kok", "deh", "aja", "saja", "sini", "nih", "ini", "daerah", "wilayah", "lah", "mah",
+    "am", "from", "live", "vote", "we"})
 
 
 class PendingRegions:
-    """Which entry each chat waits to have answered once its region is known (an entry id,
-    nothing of the person), in memory, the latest 20,000 chats."""
+    """Which entry each person waits to have answered once their region is known (an entry
+    id by Telegram user id: in a group, one member's reply never answers another's question),
+    in memory, the latest 20,000 people."""
 
     def __init__(self, remember: int = 20_000) -> None:
         self._items: OrderedDict[int, str] = OrderedDict()
@@ -83,9 +92,9 @@ async def ask_region(update: Update, context: SuaraContext, entry_id: str) -> No
     """The answer depends on the region and it is unknown: ask, remembering the question."""
     services, lang = context.services, context.lang
     content = services.content
-    chat = update.effective_chat
-    if chat is not None:
-        services.pending_regions.put(chat.id, entry_id)
+    person = update.effective_user
+    if person is not None:
+        services.pending_regions.put(person.id, entry_id)
     markup, _, _ = keyboards.kabupaten_picker(content, services.regions, lang, 0, entry_id)
     title = content.entries[entry_id].entry.text(lang).title
     await reply(update, content.message("region_ask", lang, title=title), markup)
@@ -103,15 +112,17 @@ async def answer_typed_region(update: Update, context: SuaraContext, text: str) 
     """A short message naming a region while a question waits for it: saved, then answered.
     False when the message is not that (the router goes on)."""
     services = context.services
-    chat = update.effective_chat
-    if chat is None or len(text.split()) > MAX_NAME_WORDS:
+    person = update.effective_user
+    if person is None or len(text.split()) > MAX_NAME_WORDS:
         return False
-    entry_id = services.pending_regions.get(chat.id)
-    code = services.regions.named_region(text) if entry_id else None
-    if entry_id is None or code is None or not services.content.covers(code) \
-            or entry_id not in services.content.entries:
+    entry_id = services.pending_regions.get(person.id)
+    found = services.regions.region_in(text) if entry_id else None
+    if entry_id is None or found is None or not services.content.covers(found[0]) \
+            or entry_id not in services.content.entries \
+            or any(w not in REPLY_WORDS for w in found[1]):
         return False
-    services.pending_regions.pop(chat.id)
+    code = found[0]
+    services.pending_regions.pop(person.id)
     await save_region(context, code)
     content, lang = services.content, context.lang
     name = content.for_region(code).election.region.name
@@ -133,8 +144,7 @@ async def on_region_button(update: Update, context: SuaraContext) -> None:
     if not content.covers(code) or entry_id not in content.entries:
         await stale(update, context)
         return
-    if query.message is not None:
-        services.pending_regions.pop(query.message.chat.id)
+    services.pending_regions.pop(query.from_user.id)
     await save_region(context, code)
     name = content.for_region(code).election.region.name
     await acknowledge(query, html.unescape(content.message("region_set", lang, region=name)))

@@ -8,6 +8,7 @@ file and line, refused whole like the rest.
 from __future__ import annotations
 
 from bot.content.errors import Collector
+from bot.content.layers import race_of
 from bot.content.model import Content
 from bot.regions.names import RegionNamer, bare
 from bot.regions.tree import RegionTree, fold
@@ -21,7 +22,8 @@ def load_regions(content: Content) -> RegionTree:
     path = content.root / election.region.data
     tree: RegionTree | None = None
     try:
-        tree = load_region_tree(path, election.region.code, election.region.kecamatan_count)
+        tree = load_region_tree(path, election.region.code, election.region.kecamatan_count,
+                                election.region.provinces, election.region.name)
     except RegionDataError as exc:
         for line, message in exc.problems:
             col.add(path, line, "", message)
@@ -38,6 +40,7 @@ def load_regions(content: Content) -> RegionTree:
         # In a province, its kabupaten/kota by every name (its villages share names with
         # places far away: a desa Surabaya does not make Surabaya a place of the deployment).
         own = {bare(name) for name in content.place_names} | {fold(tree.root_name)} \
+            | {bare(name) for name in tree.provinces.values()} \
             if tree.kabupaten else {fold(r.name) for r in tree.regions.values()} | {fold(tree.root_name)}
         scope = content.scope
         for n, phrase in enumerate(scope.elsewhere if scope else ()):
@@ -50,15 +53,18 @@ def load_regions(content: Content) -> RegionTree:
     # names; and the namer that finds them in a message.
     if content.home is None:
         content.region_names = tree.kabupaten_codes
+        if content.is_national:
+            content.province_names = dict(tree.provinces)
     other = content.other_names
-    tree.namer = RegionNamer(tree.kabupaten_codes, {
-        code: list(item.names) for code, item in (other.regions.items() if other else ())})
+    items = other.regions.items() if other else ()
+    tree.namer = RegionNamer(tree.kabupaten_codes, {code: list(item.names) for code, item in items},
+                             {word for _, item in items for word in item.everyday})
     return tree
 
 
 def check_layers(col: Collector, content: Content, tree: RegionTree) -> None:
-    """A layer is one kabupaten/kota of the province in the region codes; other names name
-    one too."""
+    """A layer is one kabupaten/kota of the deployment in the region codes (a province layer
+    one of its provinces), named as they name it; other names name one too."""
     codes = tree.kabupaten_codes
     for code, layer in content.layers.items():
         if code not in codes:
@@ -67,6 +73,17 @@ def check_layers(col: Collector, content: Content, tree: RegionTree) -> None:
         elif fold(layer.profile.name) != fold(codes[code]):
             col.add(layer.root / "region.yaml", None, "name",
                     f"{layer.profile.name!r}: the region codes name {code} {codes[code]!r}")
+        elif layer.profile.race != race_of(codes[code]):
+            col.add(layer.root / "region.yaml", None, "race",
+                    f"{layer.profile.race!r}: {codes[code]} elects a {race_of(codes[code])}")
+    for code, province in content.province_layers.items():
+        path = province.root / "region.yaml"
+        if code not in tree.provinces:
+            col.add(path, None, "code", f"{code} is not a province of this deployment in the "
+                                        "region codes")
+        elif fold(province.profile.name) != fold(tree.provinces[code]):
+            col.add(path, None, "name", f"{province.profile.name!r}: the region codes name "
+                                        f"{code} {tree.provinces[code]!r}")
     for code in content.other_names.regions if content.other_names else ():
         if code not in codes:
             col.add(content.root / "region_names.yaml", None, f"regions.{code}",

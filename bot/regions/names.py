@@ -20,8 +20,17 @@ def bare(name: str) -> str:
     return " ".join(w for w in fold(name).split() if w not in KIND_WORDS)
 
 
+# Words that make the next one a place: "di plg", "kota plg", "wako plg".
+PLACE_CUES = KIND_WORDS | frozenset({"di", "ke", "dari", "daerah", "wilayah", "walikota", "wako",
+                                     "pilwako", "pilwalkot", "in", "from"})
+PASSING = frozenset({"di", "ke", "dan", "yang", "yg", "ya", "kak", "min", "dong", "sih", "saya",
+                     "aku", "i"})
+
+
 class RegionNamer:
-    def __init__(self, names: dict[str, str], other: dict[str, list[str]] | None = None) -> None:
+    def __init__(self, names: dict[str, str], other: dict[str, list[str]] | None = None,
+                 everyday: set[str] | None = None) -> None:
+        self._everyday = {bare(w) for w in everyday or ()}
         # (words of the name, code), longest first: "ogan komering ulu timur" before "... ulu".
         found: dict[str, str] = {}
         for code, name in names.items():
@@ -35,24 +44,44 @@ class RegionNamer:
 
     def named(self, text: str) -> str | None:
         """The code of the kabupaten/kota the text names (the longest name found), if any."""
-        words = [w for w in fold(text).split() if w not in KIND_WORDS]
+        found = self.find(text)
+        return found[0] if found else None
+
+    def find(self, text: str) -> tuple[str, list[str]] | None:
+        """The code of the kabupaten/kota the text names, and the text's other words (without
+        the name and the kind words), if any."""
+        typed = fold(text).split()
+        words = [w for w in typed if w not in KIND_WORDS]
         if not words:
             return None
-        joined = f" {' '.join(words)} "
         for parts, code in self._names:
-            if f" {' '.join(parts)} " in joined:
-                return code
-        compact_words = ["".join(words[i:i + n]) for n in (1, 2, 3, 4)
-                         for i in range(len(words) - n + 1)]
-        best: tuple[float, str] | None = None
+            for i in range(len(words) - len(parts) + 1):
+                if words[i:i + len(parts)] == parts:
+                    rest = words[:i] + words[i + len(parts):]
+                    if " ".join(parts) not in self._everyday or _as_place(typed, parts, rest):
+                        return code, rest
+        chunks = [(i, n) for n in (1, 2, 3, 4) for i in range(len(words) - n + 1)]
+        best: tuple[float, str, int, int] | None = None
         for parts, code in self._names:
             target = "".join(parts)
             if len(target) < FUZZY_MIN_LETTERS:
                 continue
-            for chunk in compact_words:
+            for i, n in chunks:
+                chunk = "".join(words[i:i + n])
                 if abs(len(chunk) - len(target)) > 2:
                     continue
                 score = fuzz.ratio(chunk, target)
                 if score >= FUZZY_CUTOFF and (best is None or score > best[0]):
-                    best = (score, code)
-        return best[1] if best else None
+                    best = (score, code, i, n)
+        if best is None:
+            return None
+        _, code, i, n = best
+        return code, words[:i] + words[i + n:]
+
+
+def _as_place(typed: list[str], parts: list[str], rest: list[str]) -> bool:
+    """An everyday word said as a place: after a place word, or with nothing else to say."""
+    if all(w in PASSING for w in rest):
+        return True
+    return any(typed[i:i + len(parts)] == parts and i > 0 and typed[i - 1] in PLACE_CUES
+               for i in range(len(typed) - len(parts) + 1))

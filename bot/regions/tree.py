@@ -74,6 +74,8 @@ class RegionTree:
     # A province's kabupaten/kota, sorted by name (a one-regency tree has none: its root).
     kabupaten: list[Region] = field(default_factory=list)
     namer: Any = None       # names.RegionNamer, set by loader.load_regions
+    # The province(s) the tree covers, code -> name: a national tree has several.
+    provinces: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.kabupaten = sorted((r for r in self.regions.values() if r.level == KABUPATEN),
@@ -106,6 +108,10 @@ class RegionTree:
     def named_region(self, text: str) -> str | None:
         """The kabupaten/kota of the deployment a message names, if any (names.py)."""
         return self.namer.named(text) if self.namer is not None else None
+
+    def region_in(self, text: str) -> tuple[str, list[str]] | None:
+        """The kabupaten/kota a message names and its other words (names.py)."""
+        return self.namer.find(text) if self.namer is not None else None
 
     def get(self, code: str) -> Region | None:
         return self.regions.get(code)
@@ -141,11 +147,13 @@ class RegionTree:
         hit = process.extractOne(word, self._place_word_list, scorer=fuzz.ratio, score_cutoff=80)
         return hit[0] if hit else None
 
-    def find_place(self, text: str) -> PlaceQuery:
+    def find_place(self, text: str, ordinary: frozenset[str] = frozenset()) -> PlaceQuery:
         """Which places a message names, and whether it asks where (to vote) in them.
 
         Only short messages are place queries: a place name with a few words around it. A
-        long message is a question for the FAQ, never echoed back as a place name."""
+        long message is a question for the FAQ, never echoed back as a place name. A word in
+        `ordinary` (the words the content itself uses) is only a place word when it is one as
+        typed: with a province's thousands of village names, "umur" is nearly "Sumur"."""
         words = fold(text).split()
         if len(words) > MAX_PLACE_QUERY_WORDS or any(len(w) > MAX_PLACE_WORD for w in words):
             return PlaceQuery([], "", False, False)
@@ -158,7 +166,8 @@ class RegionTree:
         for word in words:
             if word in PLACE_PREFIXES or word in FILLER or word in TPS_INTENT:
                 continue
-            corrected = self._correct(word)
+            corrected = word if word in self.place_words else \
+                None if word in ordinary else self._correct(word)
             if corrected is None:
                 unknown += 1
                 # Long enough to be place words typed together ("tanjungagung").

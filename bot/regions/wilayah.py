@@ -24,7 +24,13 @@ class RegionDataError(Exception):
         super().__init__("; ".join(f"line {n}: {m}" if n else m for n, m in problems))
 
 
-def load_region_tree(path: Path, root_code: str, expected_kecamatan: int | None = None) -> RegionTree:
+NATIONAL = "ID"     # a national deployment's root (election.yaml region.code)
+
+
+def load_region_tree(path: Path, root_code: str, expected_kecamatan: int | None = None,
+                     provinces: list[str] | None = None, root_name: str = "") -> RegionTree:
+    """The tree under root_code; a national root ("ID") has the listed provinces (none listed:
+    every province of the file) and is named root_name."""
     problems: list[tuple[int | None, str]] = []
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -56,16 +62,23 @@ def load_region_tree(path: Path, root_code: str, expected_kecamatan: int | None 
     for code, (number, _, level, parent) in records.items():
         if level != "provinsi" and parent not in records:
             problems.append((number, f"parent {parent} of {code} is not in the file"))
-    if root_code not in records:
-        problems.append((None, f"region {root_code} is not in {path.name}"))
+    national = root_code == NATIONAL
+    chosen = (provinces or [c for c, r in records.items() if r[2] == "provinsi"]) if national \
+        else [root_code]
+    for code in chosen:
+        if code not in records or (national and records[code][2] != "provinsi"):
+            problems.append((None, f"region {code} is not {'a province ' if national else ''}"
+                                   f"in {path.name}"))
     if problems:
         raise RegionDataError(problems)
 
     regions = {}
     for code, (_, name, level, parent) in records.items():
-        if level in (KABUPATEN, KECAMATAN, DESA) and code.startswith(root_code + "."):
+        inside = code[:2] in chosen if national else code.startswith(root_code + ".")
+        if level in (KABUPATEN, KECAMATAN, DESA) and inside:
             regions[code] = Region(code, name, level, parent)
-    tree = RegionTree(root_code, records[root_code][1], regions)
+    tree = RegionTree(root_code, root_name if national else records[root_code][1], regions,
+                      provinces={c: records[c][1] for c in chosen if "." not in c})
     if not tree.kecamatan:
         raise RegionDataError([(None, f"region {root_code} has no kecamatan in {path.name}")])
     if "." not in root_code and not tree.kabupaten:

@@ -111,3 +111,16 @@ def test_a_place_of_the_deployment_is_never_elsewhere(tmp_path: Path) -> None:
         load_regions(load_content(root))
     assert any("elsewhere[0]" in str(p) and "lembah contoh" in str(p)
                for p in info.value.problems)
+
+
+def test_a_word_the_content_uses_is_not_taken_for_a_village_it_nearly_spells(tmp_path: Path) -> None:
+    # A province has thousands of village names: "umur" (age) is one letter from "Sumur".
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    csv = root / "regions" / "wilayah_contoh.csv"
+    csv.write_text(csv.read_text() + "99.01.05.2009,Sumur,desa_kelurahan,99.01.05\n")
+    tree = load_regions(load_content(root))
+    assert tree.find_place("umur min nyoblos").is_place_question          # without the words
+    ordinary = frozenset({"umur", "nyoblos"})
+    assert not tree.find_place("umur min nyoblos", ordinary).is_place_question
+    assert [m.region.name for m in tree.find_place("tps di sumur", ordinary).matches] == ["Sumur"]
