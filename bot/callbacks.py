@@ -25,7 +25,7 @@ _ENTRY = r"[a-z][a-z0-9_]{1,40}"                 # an entry id (content/schema.p
 _SMALL = r"(?:0|[1-9][0-9]{0,3})"                # pages, TPS numbers, indexes into a list
 _BIG = r"[1-9][0-9]{0,18}"                       # row and user ids, then bounded below
 # An announcement draft's step: a letter, or a list choice (an index, "-" for none, a language).
-_DRAFT_OP = rf"[a-z]|[KPCT](?:-|{_SMALL})|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})"
+_DRAFT_OP = rf"[a-z]|[BKPCT](?:-|{_SMALL})|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})"
 SMALL_MAX = 9999
 
 
@@ -63,6 +63,8 @@ KINDS: dict[str, Spec] = {
     "P": Spec(rf"(?P<number>{_BIG}):(?P<choice>[yn])", ROW_ID_MAX),    # approval request
     "J": Spec(rf"(?P<number>{_BIG}):(?P<choice>[prc])", ROW_ID_MAX),   # broadcast: pause...
     "O": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv])", USER_ID_MAX),  # a person's role
+    # ... given for one kabupaten/kota, or ("-") for the whole deployment.
+    "W": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv]):(?P<text>-|{_KABUPATEN})", USER_ID_MAX),
     "Q": Spec(r"(?P<text>[0-9a-f]{1,40}):(?P<choice>[hon])"),  # question group, its mark
 }
 _COMPILED = {kind: re.compile(spec.pattern, re.ASCII) for kind, spec in KINDS.items()}

@@ -1,6 +1,7 @@
 """/kampanye (/campaign): campaign managers create campaigns (their own), get the deep link, an
 A4 QR poster and a share button, set a welcome and FAQ topics, and see the leaderboard.
-Super-admins see and change every campaign."""
+Super-admins see and change every campaign. A campaign manager of one kabupaten/kota makes
+regional campaigns (they carry the region) and sees only their region's on the leaderboard."""
 
 from __future__ import annotations
 
@@ -17,12 +18,13 @@ from bot.ids import user_id
 from bot.listing import fit
 from bot.officials.drafts import text_problem
 from bot.officials.guard import add_command
-from bot.officials.roles import actor
+from bot.officials.roles import actor, within
 from bot.storage.campaigns import (
     Campaign,
     campaign_counts,
     create_campaign,
     get_campaign,
+    list_campaigns,
     update_campaign,
 )
 from bot.storage.officials import audit
@@ -75,7 +77,12 @@ async def _own(message: Message, context: SuaraContext, code: str) -> Campaign |
 
 
 async def leaderboard(message: Message, context: SuaraContext) -> None:
-    rows = await campaign_counts(context.services.db)
+    services, user = context.services, message.from_user
+    assert user is not None
+    scope = services.roles.scope(user.id, "kampanye")
+    codes = None if scope is None else [c.code for c in await list_campaigns(services.db)
+                                        if within(c.region, scope)]
+    rows = await campaign_counts(services.db, codes)
     # Whole rows only (a cut after escaping could split a tag or an entity).
     items = [f"{i}. <b>{html.escape(r.name)}</b> (<code>{html.escape(r.code)}</code>): "
              f"{r.starts} mulai, {r.brought_in} dibawa masuk, {r.subscribers} berlangganan, "
@@ -93,10 +100,12 @@ async def create(message: Message, context: SuaraContext, code: str, name: str) 
         await message.reply_text(f"⚠️ {html.escape(problem)}.")
         return
     now = services.clock.now()
-    if not await create_campaign(services.db, code, name, user.id, now):
+    region = services.roles.scope(user.id, "kampanye")
+    if not await create_campaign(services.db, code, name, user.id, now, region):
         await message.reply_text(f"⚠️ Kode <code>{code}</code> sudah dipakai; pilih kode lain.")
         return
-    await audit(services.db, now, actor(user.id), "campaign.create", f"{code}: {name}")
+    await audit(services.db, now, actor(user.id), "campaign.create",
+                f"{code}: {name}{f' ({region})' if region else ''}")
     campaign = await get_campaign(services.db, code)
     assert campaign is not None
     await send_campaign(message, context, campaign)
@@ -155,8 +164,10 @@ async def send_campaign(message: Message, context: SuaraContext, campaign: Campa
         "📤 Bagikan tautan", url=share_link(link, f"{campaign.name}: tanya soal pemilu ke Suara"))]])
     stats = (f"{c.starts} mulai · {c.brought_in} dibawa masuk · {c.subscribers} berlangganan · "
              f"{c.questions} pertanyaan" if c else "")
+    place = services.regions.get(campaign.region) if campaign.region else None
     await message.reply_text(
-        f"🎯 <b>{html.escape(campaign.name)}</b> (<code>{campaign.code}</code>)\n"
+        f"🎯 <b>{html.escape(campaign.name)}</b> (<code>{campaign.code}</code>)"
+        f"{f' · {html.escape(place.name)}' if place else ''}\n"
         f"Tautan: {link}\n{stats}\n"
         f"Topik: {', '.join(campaign.topics) or 'menu biasa'} · Sambutan: "
         f"{'ada' if campaign.welcome else 'sapaan biasa'}", reply_markup=markup)

@@ -21,7 +21,7 @@ from bot.faq import smalltalk
 from bot.faq.claims import settled
 from bot.faq.feedback import Answered
 from bot.faq.matcher import Match
-from bot.faq.regional import answer_text, ask_region, region_of, saved_region
+from bot.faq.regional import answer_text, ask_region, asker_region, region_of, saved_region
 from bot.redaction import redact
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.campaigns import get_campaign, record_arrival
@@ -128,7 +128,7 @@ async def on_feedback(query: CallbackQuery, context: SuaraContext, helpful: bool
                          content.entries[entry_id].entry.topic)
     if not helpful:
         await record_unanswered(services.db, answered.question, answered.language, now,
-                                entry_id=entry_id)
+                                entry_id=entry_id, region=asker_region(context))
     assert isinstance(message, Message)
     with contextlib.suppress(TelegramError):  # the buttons going is a nicety
         await message.edit_reply_markup(
@@ -189,7 +189,8 @@ async def answer_question(update: Update, context: SuaraContext, text: str,
                     keyboards.suggestions(content, match.entry_ids, lang))
     else:
         await say(update, context, "fallback", keyboards.open_menu)
-        await record_unanswered(services.db, redact(text), lang, now)
+        await record_unanswered(services.db, redact(text), lang, now,
+                                region=asker_region(context))
     return match.kind
 
 
@@ -220,7 +221,8 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
     if match.kind != "answer":
         services.stats.count(now, "unknown", context.user, lang)
         await say(update, context, "claim_unknown", keyboards.open_menu)
-        await record_unanswered(services.db, redact(text), lang, now)
+        await record_unanswered(services.db, redact(text), lang, now,
+                                region=asker_region(context))
         return "claim_unknown"
     entry_id = match.entry_ids[0]
     if code is None and content.needs_region(entry_id):

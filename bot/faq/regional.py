@@ -63,6 +63,15 @@ def saved_region(context: SuaraContext) -> str | None:
     return code if content.covers(code) else None
 
 
+def asker_region(context: SuaraContext) -> str | None:
+    """The asker's kabupaten/kota code as saved (nothing finer), for the officials of that
+    region: kept with a question the bot could not answer."""
+    user = context.user
+    if user is None or not user.region_code or "." not in user.region_code:
+        return None
+    return ".".join(user.region_code.split(".")[:2])
+
+
 def region_of(context: SuaraContext, text: str | None) -> str | None:
     """Whose answer: the covered region the question names, else the citizen's (None in a
     one-region deployment, or when neither is known)."""

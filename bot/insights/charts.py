@@ -43,9 +43,13 @@ def render_png(report: Report) -> bytes:
         a.set_title("Pelanggan aktif (kumulatif)")
         a.tick_params(axis="x", labelrotation=30, labelsize=8)
 
-        top = report.by_kecamatan[:12][::-1]
+        # A province's whole: per kabupaten/kota; a regency (or one region's official): per
+        # kecamatan.
+        by_region = sorted(((name, n) for name, n, _ in report.by_region), key=lambda r: -r[1])
+        top = (by_region or report.by_kecamatan)[:12][::-1]
         b.barh([k for k, _ in top], [n for _, n in top], color="#1565c0")
-        b.set_title("Pelanggan per kecamatan (12 teratas)")
+        b.set_title(f"Pelanggan per {'kabupaten/kota' if by_region else 'kecamatan'} "
+                    "(12 teratas)")
         b.tick_params(axis="y", labelsize=8)
 
         days_q = sorted(report.per_day)[-60:]

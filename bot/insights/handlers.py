@@ -1,6 +1,7 @@
 """/statistik (/stats): one chart and a short summary, or `csv` for every aggregate;
 /pertanyaan (/questions): what the bot could not answer, grouped, with marks
-("1:Q:<group key>:h|o|n")."""
+("1:Q:<group key>:h|o|n"). An official of one kabupaten/kota sees their region's only; the
+whole deployment's /statistik also breaks down by region."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from telegram.ext import Application
 from bot.callbacks import Callback
 from bot.context import SuaraContext
 from bot.insights.charts import render_png
-from bot.insights.report import gather, question_groups, summary, to_csv
+from bot.insights.report import gather, mark_key, question_groups, summary, to_csv
 from bot.listing import fit
 from bot.officials.guard import add_buttons, add_command
 from bot.officials.roles import actor
@@ -33,10 +34,11 @@ async def statistics(update: Update, context: SuaraContext) -> None:
     assert message is not None and user is not None
     services = context.services
     today = services.clock.now().astimezone(services.settings.tz).date()
-    report = await gather(services.db, services.content, services.regions, today)
+    report = await gather(services.db, services.content, services.regions, today,
+                          region=services.roles.scope(user.id, "statistik"))
     as_csv = (context.args or [""])[0].lower() == "csv"
     await audit(services.db, services.clock.now(), actor(user.id),
-                "stats.csv" if as_csv else "stats.view")
+                "stats.csv" if as_csv else "stats.view", report.region)
     if as_csv:
         await message.reply_document(to_csv(report).encode(), filename=f"statistik-{today}.csv",
                                      caption="Statistik (hanya hitungan, tanpa data pribadi).")
@@ -46,14 +48,16 @@ async def statistics(update: Update, context: SuaraContext) -> None:
                               filename=f"statistik-{today}.png")
 
 
-async def listing(services: Services, everything: bool = False
+async def listing(services: Services, everything: bool = False, region: str | None = None
                   ) -> tuple[str, InlineKeyboardMarkup | None]:
-    found = await question_groups(services.db)
+    found = await question_groups(services.db, region=region)
     groups = found.groups if everything else found.open()
     marks = found.marks
     if not groups:
         return "📭 Tidak ada pertanyaan tak terjawab yang menunggu.", None
-    head = (f"❓ <b>Pertanyaan yang belum bisa dijawab</b> ({found.asked} pertanyaan, "
+    place = services.regions.get(region) if region else None
+    head = (f"❓ <b>Pertanyaan yang belum bisa dijawab</b>"
+            f"{f' di {html.escape(place.name)}' if place else ''} ({found.asked} pertanyaan, "
             f"{len(groups)} kelompok{'' if everything else ' terbuka'}; terbesar dulu)")
     items = []
     for i, g in enumerate(groups[:SHOWN], 1):
@@ -72,9 +76,10 @@ async def listing(services: Services, everything: bool = False
 
 
 async def questions(update: Update, context: SuaraContext) -> None:
-    assert update.effective_chat is not None
+    assert update.effective_chat is not None and update.effective_user is not None
     everything = (context.args or [""])[0].lower() in ("semua", "all")
-    text, markup = await listing(context.services, everything)
+    scope = context.services.roles.scope(update.effective_user.id, "pertanyaan")
+    text, markup = await listing(context.services, everything, scope)
     await update.effective_chat.send_message(text, reply_markup=markup)
 
 
@@ -88,10 +93,12 @@ async def on_mark(update: Update, context: SuaraContext, cb: Callback) -> None:
         return
     services = context.services
     now = services.clock.now()
-    await mark_group(services.db, key, status, actor(user.id), now)
-    await audit(services.db, now, actor(user.id), "questions.mark", f"{key}: {status}")
+    scope = services.roles.scope(user.id, "pertanyaan")
+    stored = mark_key(key, scope)       # a region's officials mark their region's groups
+    await mark_group(services.db, stored, status, actor(user.id), now)
+    await audit(services.db, now, actor(user.id), "questions.mark", f"{stored}: {status}")
     await acknowledge(query, MARK_NAMES[status])
-    text, markup = await listing(services)
+    text, markup = await listing(services, region=scope)
     await edit_or_send(query, text, markup)
 
 

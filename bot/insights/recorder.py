@@ -19,10 +19,15 @@ log = logging.getLogger(__name__)
 FLUSH_SECONDS = 5.0
 
 
-def kecamatan_of(region_code: str | None) -> str:
-    """A desa code 16.03.02.2001 lies in kecamatan 16.03.02 (Kemendagri codes)."""
-    return ".".join(region_code.split(".")[:3]) if region_code and region_code.count(".") >= 2 \
-        else ""
+def place_of(region_code: str | None) -> str:
+    """Where a citizen's events are counted (the `kecamatan` dimension): the kecamatan of their
+    desa (16.03.02.2001 lies in 16.03.02, Kemendagri codes), or their kabupaten/kota code when
+    that is all they chose (16.03); either begins with the kabupaten/kota, which is how
+    regional officials' statistics are cut."""
+    if not region_code:
+        return ""
+    parts = region_code.split(".")
+    return ".".join(parts[:3]) if len(parts) >= 2 else ""
 
 
 class StatsRecorder:
@@ -37,7 +42,7 @@ class StatsRecorder:
         if campaign is None:
             campaign = (user.campaign or "") if user else ""
         key = (now.date().isoformat(), metric, topic,
-               kecamatan_of(user.region_code) if user else "", language, campaign)
+               place_of(user.region_code) if user else "", language, campaign)
         self._pending[key] += 1
 
     def start(self, db: Database) -> None:

@@ -21,6 +21,7 @@ from bot.storage.insights import (
     broadcast_outcome_totals,
     group_marks,
     metric_by_day,
+    metric_by_region,
     metric_totals,
     subscriber_breakdown,
     subscribers_by_day,
@@ -43,13 +44,27 @@ class QuestionGroups:
         return [g for g in self.groups if self.marks.get(g.key) not in CLOSED]
 
 
-async def question_groups(db: Database, since: str = "", limit: int = 200_000
-                          ) -> QuestionGroups:
-    """The questions that got "I don't know" (from `since`, the latest `limit`), grouped off
-    the event loop, with officials' marks: for /statistik, /pertanyaan and the export."""
-    rows = await unanswered_texts(db, since=since, limit=limit)
+async def question_groups(db: Database, since: str = "", limit: int = 200_000,
+                          region: str | None = None) -> QuestionGroups:
+    """The questions that got "I don't know" (from `since`, the latest `limit`; with `region`,
+    only its citizens'), grouped off the event loop, with officials' marks: for /statistik,
+    /pertanyaan and the export."""
+    rows = await unanswered_texts(db, since=since, limit=limit, region=region)
     groups = await asyncio.to_thread(group_questions, rows)
-    return QuestionGroups(len(rows), groups, await group_marks(db))
+    return QuestionGroups(len(rows), groups, marks_of(await group_marks(db), region))
+
+
+def mark_key(key: str, region: str | None) -> str:
+    """Where officials' mark on a group is kept: a region's officials mark their region's
+    groups ("16.03/<key>"), the whole deployment's officials the whole's ("<key>")."""
+    return f"{region}/{key}" if region else key
+
+
+def marks_of(marks: dict[str, str], region: str | None) -> dict[str, str]:
+    """The marks one region's officials (None: the whole deployment's) put, by group key."""
+    prefix = mark_key("", region)
+    return {k[len(prefix):]: v for k, v in marks.items()
+            if k.startswith(prefix) and "/" not in k[len(prefix):]}
 
 
 @dataclass
@@ -64,6 +79,9 @@ class Report:
     per_day: dict[str, dict[str, int]]           # day -> metric -> count (recent)
     questions: QuestionGroups
     broadcasts: list[tuple[int, str, str, dict[str, int]]] = field(default_factory=list)
+    region: str = ""                             # whose: a kabupaten/kota's name, or ""
+    # A province's whole: per kabupaten/kota, (name, subscribers, questions asked).
+    by_region: list[tuple[str, int, int]] = field(default_factory=list)
 
     @property
     def subscribers(self) -> int:
@@ -71,34 +89,45 @@ class Report:
 
 
 async def gather(db: Database, content: Content, regions: RegionTree, today: date,
-                 days: int = 90) -> Report:
+                 days: int = 90, region: str | None = None) -> Report:
+    """The report for the whole deployment, or (`region`, a kabupaten/kota code) for one
+    region only; a province's whole report also breaks down by region."""
     since = (today - timedelta(days=days)).isoformat()
     # Grouping is CPU work in a thread; SQLite releases the GIL, so the queries overlap it.
-    grouping = asyncio.create_task(question_groups(db, limit=RECENT_FOR_GROUPS))
-    by_day = await subscribers_by_day(db)
-    names = {k.code: k.name for k in regions.kecamatan}
+    grouping = asyncio.create_task(question_groups(db, limit=RECENT_FOR_GROUPS, region=region))
+    by_day = await subscribers_by_day(db, region)
+    names = {k.code: k.name for k in regions.kecamatan} | regions.kabupaten_codes
     kecamatan: Counter[str] = Counter()
     language: Counter[str] = Counter()
     campaign: Counter[str] = Counter()
-    for kec, lang, code, n in await subscriber_breakdown(db):
+    per_region: Counter[str] = Counter()
+    for kec, lang, code, n in await subscriber_breakdown(db, region):
         kecamatan[names.get(kec, kec or "belum memilih desa")] += n
         language[lang] += n
         campaign[code or "tanpa kampanye"] += n
+        per_region[kec[:5]] += n
     totals: dict[str, int] = defaultdict(int)
     by_topic: dict[str, dict[str, int]] = defaultdict(dict)
-    for metric, topic, n in await metric_totals(db):
+    for metric, topic, n in await metric_totals(db, region=region):
         totals[metric] += n
         if topic:
             by_topic[metric][content.topics[topic].title("id") if topic in content.topics
                              else topic] = n
     per_day: dict[str, dict[str, int]] = defaultdict(dict)
-    for day, metric, n in await metric_by_day(db, QUESTION_METRICS, since):
+    for day, metric, n in await metric_by_day(db, QUESTION_METRICS, since, region):
         per_day[day][metric] = n
+    by_region = []
+    if region is None and regions.kabupaten:
+        asked = dict(await metric_by_region(db, QUESTION_METRICS))
+        by_region = sorted(((names.get(code, code or "belum memilih wilayah"), per_region[code],
+                             asked.get(code, 0)) for code in set(per_region) | set(asked)),
+                           key=lambda r: (-r[1] - r[2], r[0]))
     questions = await grouping
     return Report(today, by_day, kecamatan.most_common(), language.most_common(),
                   campaign.most_common(), dict(totals), dict(by_topic),
                   dict(per_day), questions,
-                  await broadcast_outcome_totals(db))
+                  await broadcast_outcome_totals(db, region=region),
+                  names.get(region, region) if region else "", by_region)
 
 
 def summary(report: Report, limit: int = CAPTION_LIMIT) -> str:
@@ -108,7 +137,8 @@ def summary(report: Report, limit: int = CAPTION_LIMIT) -> str:
     asked = sum(t.get(m, 0) for m in QUESTION_METRICS)
     answered = t.get("answered", 0)
     head = "\n".join([
-        f"📈 <b>Statistik</b> (per {report.today.isoformat()})",
+        f"📈 <b>Statistik{f' {escape(report.region)}' if report.region else ''}</b> "
+        f"(per {report.today.isoformat()})",
         f"Pelanggan aktif: <b>{report.subscribers}</b> · bahasa: "
         + (escape(", ".join(f"{k} {v}" for k, v in report.by_language)) or "-"),
         f"Pertanyaan: {asked} · terjawab {answered}"
@@ -119,7 +149,9 @@ def summary(report: Report, limit: int = CAPTION_LIMIT) -> str:
         f"{sum(n for code, n in report.by_campaign if code != 'tanpa kampanye')}"
         + escape("".join(f" · {code} {n}" for code, n in report.by_campaign[:4]
                          if code != "tanpa kampanye")),
-    ])
+    ] + (["Per wilayah (pelanggan/pertanyaan): " + escape(" · ".join(
+        f"{name} {subs}/{asked}" for name, subs, asked in report.by_region[:6]))]
+         if report.by_region else []))
     # Cut the citizen's words before escaping them: never through an entity.
     items = [f"❓ Belum terjawab: “{escape(g.top_examples(1)[0][:40])}” ×{g.count}"
              for g in report.questions.open()[:3]]
@@ -144,6 +176,9 @@ def to_csv(report: Report) -> str:
                           ("subscribers_by_campaign", report.by_campaign)):
         for key, n in rows:
             w.writerow([section, key, "", n])
+    for name, subs, asked in report.by_region:
+        w.writerow(["subscribers_by_region", name, "", subs])
+        w.writerow(["questions_by_region", name, "", asked])
     for metric, n in sorted(report.totals.items()):
         w.writerow(["questions_total", metric, "", n])
     for metric, topics in sorted(report.by_topic.items()):

@@ -1,5 +1,6 @@
 """/umumkan (/broadcast): content → audience, urgency, time → preview → confirm, edit or cancel.
-Buttons carry "1:A:<draft>:<op>"; a draft that expired says so when touched."""
+Buttons carry "1:A:<draft>:<op>"; a draft that expired says so when touched. An announcer of
+one kabupaten/kota drafts for their region, and no button takes the audience outside it."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from bot.officials.guard import add_buttons, add_command, roles_of
 from bot.officials.launch import audience_counts, describe_audience, launch
 from bot.officials.progress import follow
 from bot.officials.roles import actor
-from bot.regions.tree import DESA
+from bot.regions.tree import DESA, KECAMATAN
 from bot.replies import acknowledge, edit_or_send
 from bot.storage.broadcasts import Broadcast, Recipient
 
@@ -35,6 +36,7 @@ async def start_flow(update: Update, context: SuaraContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
     draft = drafts_of(context).new(user.id, context.services.clock.now())
+    draft.region = context.services.roles.scope(user.id, "umumkan")
     text, markup = screens.content_screen(draft, context.services.content)
     await chat.send_message(text, reply_markup=markup)
 
@@ -116,7 +118,8 @@ def sample_recipient(draft: Draft, context: SuaraContext, lang: str) -> Recipien
     regions = context.services.regions
     region = regions.get(draft.region or "")
     if region is None or region.level != DESA:
-        kecamatan = region.code if region else regions.kecamatan[0].code
+        kecamatan = region.code if region and region.level == KECAMATAN else \
+            (regions.kecamatan_in(region.code if region else None) or regions.kecamatan)[0].code
         desas = regions.desa_of.get(kecamatan) or []
         region = desas[0] if desas else None
     user = context.user
@@ -155,6 +158,11 @@ async def confirm(update: Update, context: SuaraContext, draft: Draft) -> None:
     assert query is not None and user is not None and query.message is not None
     services = context.services
     now = services.clock.now()
+    if not services.roles.covers(user.id, "umumkan", draft.region):   # a role changed since
+        drafts_of(context).drop(user.id)
+        await edit_or_send(query, "⚠️ Sasaran ini di luar wilayah tugas Anda; tidak ada yang "
+                           "dikirim. Mulai lagi dengan /umumkan.")
+        return
     counts = await audience_counts(services.db, draft)
     total = sum(counts.values())
     if total == 0:

@@ -1,6 +1,7 @@
 """The two-person rule (APPROVAL_THRESHOLD): an announcement from Telegram to more recipients
 than that waits for a second official with the announcer role; the requester cannot approve
-their own. Buttons carry "1:P:<request id>:y|n".
+their own, and the approver's region must cover the whole audience (an announcer of one
+kabupaten/kota approves only announcements inside it). Buttons carry "1:P:<request id>:y|n".
 
 The delivery engine counts again when it fixes the recipients: an announcement whose audience
 grew past the threshold (or past what a second official approved) is held, and `held_notifier`
@@ -42,10 +43,14 @@ from bot.storage.officials import (
 log = logging.getLogger(__name__)
 
 
-def approvers(services: Services, requester: int) -> list[int]:
-    """Who may approve: announcers and super-admins, never the requester."""
+def approvers(services: Services, requester: int, region: str | None) -> list[int]:
+    """Who may approve an announcement to `region` (None: everyone): announcers and super-
+    admins whose region covers it, never the requester."""
     return [uid for uid in services.roles.officials()
-            if uid != requester and services.roles.may(uid, "umumkan")]
+            if uid != requester and services.roles.covers(uid, "umumkan", region)]
+
+
+OUTSIDE = "Di luar wilayah Anda: yang memutuskan petugas yang wilayahnya mencakup seluruh sasaran."
 
 
 def decision_buttons(request_id: int) -> InlineKeyboardMarkup:
@@ -75,9 +80,11 @@ async def request(update: Update, context: SuaraContext, draft: Draft, total: in
     assert query is not None and user is not None
     services = context.services
     now = services.clock.now()
-    if not approvers(services, user.id):   # nobody could ever approve it: say so now rather than wait forever
+    # Nobody could ever approve it: say so now rather than wait forever.
+    if not approvers(services, user.id, draft.region):
         await edit_or_send(query, f"⚠️ {total} penerima melebihi batas {services.settings.approval_threshold}"
-                           " dan belum ada petugas kedua (pengumum atau super-admin) yang bisa "
+                           " dan belum ada petugas kedua (pengumum atau super-admin, dengan wilayah yang "
+                           "mencakup sasaran) yang bisa "
                            "menyetujui. Tambahkan dengan /petugas; tidak ada yang dikirim.")
         return
     request_id = await request_approval(services.db, user.id, draft.record(), total, now)
@@ -88,7 +95,8 @@ async def request(update: Update, context: SuaraContext, draft: Draft, total: in
             f"{html.escape(user.full_name)} (id {user.id}):\n"
             f"<b>Sasaran:</b> {html.escape(audience)}\n<b>Penerima:</b> {total}\n"
             f"<b>Isi:</b> {html.escape(describe_content(draft))}")
-    reached = await ask(context.bot, approvers(services, user.id), request_id, body, draft.text)
+    reached = await ask(context.bot, approvers(services, user.id, draft.region), request_id, body,
+                        draft.text)
     await edit_or_send(query, f"📨 Permintaan {request_id} ({total} penerima) menunggu "
                        f"persetujuan petugas kedua; dikirim ke {reached} petugas. Anda akan "
                        "diberi tahu hasilnya.")
@@ -116,6 +124,9 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
         await _decide_held(update, context, pending, verdict == "y")
         return
     draft = Draft.from_record(pending.draft)
+    if not services.roles.covers(user.id, "umumkan", draft.region):
+        await acknowledge(query, OUTSIDE)
+        return
     if draft.at is not None and draft.at <= now:
         draft.at = None     # approved after its time: it goes now
     if not await decide(services.db, pending.id, user.id, verdict == "y", now):
@@ -160,6 +171,9 @@ async def _decide_held(update: Update, context: SuaraContext, pending: Approval,
         state = b.state if b else "tidak ada"
         await edit_or_send(query, f"Pengumuman #{pending.held} tidak lagi menunggu persetujuan "
                            f"({state}); tidak ada yang diubah.")
+        return
+    if not services.roles.covers(user.id, "umumkan", b.region):
+        await acknowledge(query, OUTSIDE)
         return
     if not await decide(services.db, pending.id, user.id, approve, now):
         await acknowledge(query)
@@ -218,8 +232,8 @@ async def _announce_hold(services: Services, bot: Bot, held: Held) -> None:
                 f"<b>Isi:</b> {html.escape(describe_content(b))}\n"
                 "Disetujui: dikirim ke penerima ini (yang berhenti berlangganan sejak itu "
                 "dilewati). Ditolak: dibatalkan.")
-        reached = await ask(bot, approvers(services, held.requested_by), held.approval_id, body,
-                            b.text)
+        reached = await ask(bot, approvers(services, held.requested_by, b.region),
+                            held.approval_id, body, b.text)
         if reached:
             next_step = (f"Permintaan {held.approval_id} dikirim ke {reached} petugas; tidak ada "
                          "yang dikirim sebelum disetujui.")

@@ -22,7 +22,7 @@ class Draft:
     text: str | None = None           # the official's literal HTML text
     template: str | None = None       # or a content template id
     topic: str = "announcements"
-    region: str | None = None         # kecamatan or desa code; None = the whole regency
+    region: str | None = None         # kabupaten/kota, kecamatan or desa code; None = all
     language: str | None = None
     campaign: str | None = None
     urgent: bool = False

@@ -35,10 +35,18 @@ ROLE_NAMES = {"announcer": "pengumum (announcer)", "campaign_manager": "pengelol
               "viewer": "pemantau (viewer)", SUPER: "super-admin"}
 
 
+def within(region: str | None, scope: str | None) -> bool:
+    """Whether an audience in `region` (a region code; None = the whole deployment) lies inside
+    `scope` (a kabupaten/kota code; None = the whole deployment)."""
+    if scope is None:
+        return True
+    return region is not None and (region == scope or region.startswith(scope + "."))
+
+
 class Roles:
     def __init__(self, super_admins: tuple[int, ...]) -> None:
         self.super_admins = frozenset(super_admins)
-        self._roles: dict[int, frozenset[str]] = {}
+        self._roles: dict[int, dict[str, str | None]] = {}   # role -> region (None: all)
 
     async def load(self, db: Database) -> None:
         self._roles = await all_roles(db)
@@ -48,7 +56,29 @@ class Roles:
             return frozenset()
         if user_id in self.super_admins:
             return frozenset({SUPER, *ROLES})
-        return self._roles.get(user_id, frozenset())
+        return frozenset(self._roles.get(user_id, {}))
+
+    def regions_of(self, user_id: int) -> dict[str, str | None]:
+        """role -> the kabupaten/kota it is scoped to (None: everywhere)."""
+        if user_id in self.super_admins:
+            return {SUPER: None}
+        return dict(self._roles.get(user_id, {}))
+
+    def scope(self, user_id: int | None, command: str) -> str | None:
+        """Where `command` reaches for this official: None for the whole deployment (super-
+        admins, or any role allowing it held everywhere), else the one kabupaten/kota code of
+        the roles allowing it (grant keeps an official's scoped roles in one region)."""
+        if user_id is None or user_id in self.super_admins:
+            return None
+        held = self._roles.get(user_id, {})
+        scopes = {region for role, region in held.items() if role in COMMAND_ROLES[command]}
+        if not scopes or None in scopes:
+            return None
+        return min(s for s in scopes if s is not None)
+
+    def covers(self, user_id: int | None, command: str, region: str | None) -> bool:
+        """May this official use `command` for an audience in `region` (None: everyone)?"""
+        return self.may(user_id, command) and within(region, self.scope(user_id, command))
 
     def is_official(self, user_id: int | None) -> bool:
         return bool(self.of(user_id))
@@ -68,27 +98,38 @@ class Roles:
 
     def officials(self) -> dict[int, frozenset[str]]:
         """Everyone with a role: stored officials and super-admins."""
-        found = dict(self._roles)
+        found = {uid: frozenset(held) for uid, held in self._roles.items()}
         for uid in self.super_admins:
             found[uid] = self.of(uid)
         return found
 
+    def conflict(self, user_id: int, region: str | None) -> str | None:
+        """The other kabupaten/kota this official already holds a role for, when `region` is a
+        different one (an official's scoped roles share one region), else None."""
+        if region is None:
+            return None
+        others = {r for r in self._roles.get(user_id, {}).values() if r is not None}
+        return next((r for r in sorted(others) if r != region), None)
+
     async def grant(self, db: Database, user_id: int, role: str, by: int | str,
-                    now: datetime) -> bool:
-        added = await grant(db, user_id, role, actor(by), now)
+                    now: datetime, region: str | None = None) -> bool:
+        if self.conflict(user_id, region) is not None:
+            raise ValueError(f"{user_id} already holds roles for another region")
+        added = await grant(db, user_id, role, actor(by), now, region)
         if added:
-            self._roles[user_id] = self._roles.get(user_id, frozenset()) | {role}
-            await audit(db, now, actor(by), "role.grant", f"{user_id} {role}")
+            self._roles.setdefault(user_id, {})[role] = region
+            await audit(db, now, actor(by), "role.grant",
+                        f"{user_id} {role}{f' {region}' if region else ''}")
         return added
 
     async def revoke(self, db: Database, user_id: int, role: str | None, by: int | str,
                      now: datetime) -> int:
         removed = await revoke(db, user_id, role)
         if removed:
-            left = frozenset() if role is None else self._roles.get(user_id, frozenset()) - {role}
-            if left:
-                self._roles[user_id] = left
-            else:
+            held = self._roles.get(user_id, {})
+            if role is not None:
+                held.pop(role, None)
+            if role is None or not held:
                 self._roles.pop(user_id, None)
             await audit(db, now, actor(by), "role.revoke", f"{user_id} {role or 'all'}")
         return removed

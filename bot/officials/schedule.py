@@ -1,6 +1,7 @@
 """/jadwal (/schedule): scheduled, running, paused and held broadcasts, whoever started them
 (Telegram, the CLI or the calendar), each with pause, resume and cancel buttons
-("1:J:<broadcast id>:p|r|c"); a held one also with the approval request's own button."""
+("1:J:<broadcast id>:p|r|c"); a held one also with the approval request's own button. An
+announcer of one kabupaten/kota sees and changes only broadcasts within it."""
 
 from __future__ import annotations
 
@@ -28,9 +29,11 @@ LABELS = {"pause": "⏸ Jeda", "resume": "▶ Lanjut", "cancel": "✖ Batalkan"}
 CALENDAR_SHOWN = 5
 
 
-async def listing(services: Services) -> tuple[str, InlineKeyboardMarkup | None]:
-    open_ = await list_open(services.db)
-    upcoming = (await pending_sends(services.db))[:CALENDAR_SHOWN]
+async def listing(services: Services, scope: str | None = None
+                  ) -> tuple[str, InlineKeyboardMarkup | None]:
+    open_ = await list_open(services.db, region=scope)
+    # The calendar is the whole deployment's: shown to those who may change it.
+    upcoming = (await pending_sends(services.db))[:CALENDAR_SHOWN] if scope is None else []
     calendar = [f"• {due.astimezone(services.settings.tz).strftime('%Y-%m-%d %H:%M')} "
                 f"<code>{escape(key)}</code>" for key, due in upcoming]
     if calendar:   # not broadcasts yet: each becomes one at its time (then it is listed above)
@@ -62,8 +65,9 @@ async def listing(services: Services) -> tuple[str, InlineKeyboardMarkup | None]
 
 
 async def show(update: Update, context: SuaraContext) -> None:
-    text, markup = await listing(context.services)
-    assert update.effective_chat is not None
+    assert update.effective_chat is not None and update.effective_user is not None
+    scope = context.services.roles.scope(update.effective_user.id, "jadwal")
+    text, markup = await listing(context.services, scope)
     await update.effective_chat.send_message(text, reply_markup=markup)
 
 
@@ -77,6 +81,10 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
     if b is None or action is None:
         await acknowledge(query, "Tidak ditemukan")
         return
+    scope = services.roles.scope(user.id, "jadwal")
+    if not services.roles.covers(user.id, "jadwal", b.region):
+        await acknowledge(query, "Di luar wilayah Anda")
+        return
     allowed, target = TRANSITIONS[action]
     now = services.clock.now()
     if await set_state(services.db, b.id, allowed, target, now):
@@ -86,7 +94,7 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
         await acknowledge(query, f"#{b.id}: {STATE_NAMES[target]}")
     else:
         await acknowledge(query, f"#{b.id} sudah {STATE_NAMES.get(b.state, b.state)}")
-    text, markup = await listing(services)
+    text, markup = await listing(services, scope)
     await edit_or_send(query, text, markup)
 
 

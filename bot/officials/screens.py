@@ -14,6 +14,7 @@ from bot.content.registry import Content
 from bot.ids import parse_int
 from bot.officials.drafts import Draft
 from bot.officials.launch import describe_audience, describe_content
+from bot.officials.roles import within
 from bot.services import Services
 from bot.storage.campaigns import list_campaigns
 
@@ -67,7 +68,6 @@ def options_screen(draft: Draft, services: Services) -> tuple[str, InlineKeyboar
 def apply(draft: Draft, op: str, services: Services) -> bool:
     """Apply a choice to the draft; False when the button no longer fits the draft."""
     head, arg = op[:1], op[1:]
-    regions = services.regions
     if head in ("k", "l", "t", "c", "o") and not arg:
         draft.step = "options" if head == "o" else draft.step
         return True
@@ -82,21 +82,11 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
         draft.template, draft.text = choice, None
         draft.topic = services.content.schedule.templates[choice].topic
         draft.step = "options"
-    elif head == "K":           # a kecamatan (then maybe one of its desa), or "-" for all
-        if arg == "-":
-            draft.region = None
-        elif (k := _index(arg, regions.kecamatan)) is not None:
-            draft.region = regions.kecamatan[k].code
-        else:
-            return False
-    elif head == "D":
-        k_text, _, d_text = arg.partition(".")
-        k = _index(k_text, regions.kecamatan)
-        desas = regions.desa_of[regions.kecamatan[k].code] if k is not None else []
-        d = _index(d_text, desas)
-        if d is None:
-            return False
-        draft.region = desas[d].code
+    elif head in ("B", "K", "D"):
+        region = _region(draft, head, arg, services)
+        if region == "" or not within(region or None, scope(draft, services)):
+            return False        # not a place of the list, or outside the official's region
+        draft.region = region
     elif head == "L":
         if arg not in ("-", *LANGUAGE_NAMES):
             return False
@@ -120,6 +110,41 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
     return True
 
 
+def scope(draft: Draft, services: Services) -> str | None:
+    """The kabupaten/kota the draft's official may announce to (None: everywhere)."""
+    return services.roles.scope(draft.owner, "umumkan")
+
+
+def _region(draft: Draft, head: str, arg: str, services: Services) -> str | None:
+    """The audience a place button names: "B<i>" a province's kabupaten/kota, "K<i>" a
+    kecamatan, "D<k>.<d>" one of its desa, "K-"/"B-" the whole of the official's scope; ""
+    when the button points past its list."""
+    regions = services.regions
+    if arg == "-" and head in ("B", "K"):
+        return scope(draft, services)
+    if head == "B":
+        b = _index(arg, regions.kabupaten)
+        return regions.kabupaten[b].code if b is not None else ""
+    if head == "K":
+        k = _index(arg, regions.kecamatan)
+        return regions.kecamatan[k].code if k is not None else ""
+    k_text, _, d_text = arg.partition(".")
+    k = _index(k_text, regions.kecamatan)
+    desas = regions.desa_of[regions.kecamatan[k].code] if k is not None else []
+    d = _index(d_text, desas)
+    return desas[d].code if d is not None else ""
+
+
+def _kecamatan_buttons(draft: Draft, services: Services, kabupaten: str | None
+                       ) -> list[list[InlineKeyboardButton]]:
+    """The kecamatan of a kabupaten/kota (all, in a one-regency deployment), each button
+    carrying its index in the whole list."""
+    regions = services.regions
+    index = {k.code: i for i, k in enumerate(regions.kecamatan)}
+    return _grid([_b(k.name, draft, f"K{index[k.code]}")
+                  for k in regions.kecamatan_in(kabupaten)], 3)
+
+
 def _index(arg: str, items: Sequence[object]) -> int | None:
     """An index into `items`, or None (not plain digits, or past the end)."""
     return parse_int(arg, 0, len(items) - 1)
@@ -136,9 +161,23 @@ async def screen_for(draft: Draft, op: str, services: Services
     regions = services.regions
     back = [_b("⬅ Kembali", draft, "o")]
     if op == "k":
-        rows = [[_b(f"Seluruh {regions.root_name}", draft, "K-")]]
-        rows += _grid([_b(k.name, draft, f"K{i}") for i, k in enumerate(regions.kecamatan)], 3)
+        mine = scope(draft, services)
+        if regions.kabupaten and mine is None:      # a province, announced to by its whole
+            rows = [[_b(f"Seluruh {regions.root_name}", draft, "K-")]]
+            rows += _grid([_b(k.name, draft, f"B{i}") for i, k in enumerate(regions.kabupaten)],
+                          2)
+            return ("🗺 Pilih kabupaten/kota (lalu kecamatan atau desa bila perlu):",
+                    InlineKeyboardMarkup([*rows, back]))
+        place = regions.get(mine) if mine else None
+        rows = [[_b(f"Seluruh {place.name if place else regions.root_name}", draft, "K-")]]
+        rows += _kecamatan_buttons(draft, services, mine)
         return "🗺 Pilih kecamatan:", InlineKeyboardMarkup([*rows, back])
+    if op.startswith("B") and (i := _index(op[1:], regions.kabupaten)) is not None:
+        kabupaten = regions.kabupaten[i]
+        rows = [[_b(f"✅ Seluruh {kabupaten.name}", draft, "o")]]
+        rows += _kecamatan_buttons(draft, services, kabupaten.code)
+        return (f"🏙 {html.escape(kabupaten.name)} dipilih. Seluruhnya, atau satu kecamatan:",
+                InlineKeyboardMarkup([*rows, back]))
     if op.startswith("K") and (i := _index(op[1:], regions.kecamatan)) is not None:
         kecamatan = regions.kecamatan[i]
         rows = [[_b(f"✅ Seluruh Kec. {kecamatan.name}", draft, "o")]]
@@ -157,7 +196,9 @@ async def screen_for(draft: Draft, op: str, services: Services
         return ("🏷 Topik langganan (hanya pelanggan topik ini yang menerima):",
                 InlineKeyboardMarkup([*rows, back]))
     if op == "c":
-        campaigns = await list_campaigns(services.db)
+        mine = scope(draft, services)
+        campaigns = [c for c in await list_campaigns(services.db)
+                     if mine is None or c.region is None or within(c.region, mine)]
         draft.choices = [c.code for c in campaigns]
         rows = [[_b("Tanpa batas kampanye", draft, "C-")]]
         rows += [[_b(f"{c.name} ({c.code})", draft, f"C{i}")] for i, c in enumerate(campaigns)]

@@ -1,5 +1,7 @@
 """/petugas (/officials): super-admins list, add and remove officials and their roles (by id,
-or by forwarding one of the person's messages); /audit: the audit log, or all of it as CSV."""
+or by forwarding one of the person's messages); in a province a role may be given for one
+kabupaten/kota (picked from a list, "1:W:<id>:<role>:<code>", or typed after the role);
+/audit: the audit log, or all of it as CSV."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from bot.ids import user_id
 from bot.listing import fit
 from bot.officials.guard import add_buttons, add_command, numbered, roles_of
 from bot.officials.menus import set_official_menu
-from bot.officials.roles import ROLE_NAMES, SUPER
+from bot.officials.roles import ROLE_NAMES, SUPER, Roles
+from bot.regions.tree import RegionTree
 from bot.replies import acknowledge, edit_or_send
 from bot.storage.officials import AUDIT_COLUMNS, iter_audit, recent_audit
 
@@ -26,7 +29,9 @@ ROLE_WORDS = {"announcer": "announcer", "pengumum": "announcer",
               "viewer": "viewer", "pemantau": "viewer"}
 ROLE_CODES = {"a": "announcer", "c": "campaign_manager", "v": "viewer"}
 USAGE = ("<b>Petugas</b>\n"
-         "• <code>/petugas tambah ID peran</code> — peran: pengumum, kampanye, pemantau\n"
+         "• <code>/petugas tambah ID peran [wilayah]</code> — peran: pengumum, kampanye, "
+         "pemantau; wilayah (di provinsi): kode atau nama kabupaten/kota, tanpa wilayah: "
+         "seluruh wilayah\n"
          "• <code>/petugas hapus ID [peran]</code> — tanpa peran: semua perannya\n"
          "• atau, dalam 5 menit setelah <code>/petugas</code>, teruskan (forward) satu pesan "
          "orangnya ke sini, lalu pilih perannya.")
@@ -36,13 +41,52 @@ PICKING = timedelta(minutes=5)
 PICKING_KEY = "picking_official_until"
 
 
+def region_name(regions: RegionTree, code: str | None) -> str:
+    """How a role's scope reads: a kabupaten/kota's name, or the whole deployment's."""
+    region = regions.get(code) if code else None
+    return region.name if region else f"seluruh {regions.root_name}"
+
+
+def held_roles(roles: Roles, regions: RegionTree, uid: int) -> str:
+    """An official's roles, each with its region when it has one."""
+    scoped = roles.regions_of(uid)
+    if SUPER in scoped:
+        return "super-admin (ADMIN_IDS)"
+    return ", ".join(f"{ROLE_NAMES[r]}{f' — {html.escape(region_name(regions, c))}' if c else ''}"
+                     for r, c in sorted(scoped.items())) or "tidak ada"
+
+
+def kabupaten_code(regions: RegionTree, words: list[str]) -> str | None:
+    """The deployment's kabupaten/kota typed as its code or (however spelt) its name."""
+    text = " ".join(words)
+    if text in {k.code for k in regions.kabupaten}:
+        return text
+    named = regions.named_region(text)
+    return named if named in {k.code for k in regions.kabupaten} else None
+
+
 def _listing(context: SuaraContext) -> str:
-    roles = context.services.roles
+    roles, regions = context.services.roles, context.services.regions
     lines = ["👥 <b>Petugas dan perannya</b>"]
-    for uid, held in sorted(roles.officials().items()):
-        names = ["super-admin (ADMIN_IDS)"] if SUPER in held else [ROLE_NAMES[r] for r in sorted(held)]
-        lines.append(f"• <code>{uid}</code>: {', '.join(names)}")
+    for uid in sorted(roles.officials()):
+        lines.append(f"• <code>{uid}</code>: {held_roles(roles, regions, uid)}")
     return "\n".join(lines) + "\n\n" + USAGE
+
+
+async def give(context: SuaraContext, target: int, role: str, region: str | None,
+               by: int) -> str:
+    """Grant a role (in `region`, or everywhere): what to tell the super-admin."""
+    services = context.services
+    other = services.roles.conflict(target, region)
+    if other is not None:
+        return (f"⚠️ <code>{target}</code> sudah bertugas untuk "
+                f"{html.escape(region_name(services.regions, other))}; satu petugas hanya untuk "
+                "satu kabupaten/kota. Cabut dulu perannya di sana.")
+    added = await services.roles.grant(services.db, target, role, by, services.clock.now(),
+                                       region)
+    where = html.escape(region_name(services.regions, region))
+    return (f"✅ <code>{target}</code> sekarang {ROLE_NAMES[role]} untuk {where}." if added
+            else f"<code>{target}</code> sudah {ROLE_NAMES[role]} untuk {where}.")
 
 
 async def officials(update: Update, context: SuaraContext) -> None:
@@ -64,9 +108,12 @@ async def officials(update: Update, context: SuaraContext) -> None:
                                  "atau tanda baca.\n\n" + USAGE)
         return
     if verb in ("tambah", "add") and target is not None and role is not None:
-        added = await services.roles.grant(services.db, target, role, user.id, now)
-        await message.reply_text(f"✅ <code>{target}</code> sekarang {ROLE_NAMES[role]}." if added
-                                 else f"<code>{target}</code> sudah {ROLE_NAMES[role]}.")
+        region = kabupaten_code(services.regions, args[3:]) if len(args) > 3 else None
+        if len(args) > 3 and region is None:
+            await message.reply_text("⚠️ Wilayah tidak dikenal: tulis kode atau nama "
+                                     "kabupaten/kota di wilayah ini.\n\n" + USAGE)
+            return
+        await message.reply_text(await give(context, target, role, region, user.id))
     elif verb in ("hapus", "remove") and target is not None and (len(args) < 3 or role):
         if services.roles.is_super(target):
             await message.reply_text("Super-admin diatur lewat ADMIN_IDS di server, bukan di sini.")
@@ -112,13 +159,54 @@ async def on_role_button(update: Update, context: SuaraContext, cb: Callback) ->
     if role in services.roles.of(target):
         await services.roles.revoke(services.db, target, role, user.id, now)
         await acknowledge(query, f"Dicabut: {ROLE_NAMES[role]}")
+    elif services.regions.kabupaten:       # a province: for which kabupaten/kota?
+        await acknowledge(query)
+        await edit_or_send(query, f"{ROLE_NAMES[role]} untuk <code>{target}</code>: di seluruh "
+                           "wilayah, atau untuk satu kabupaten/kota?",
+                           region_buttons(services.regions, target, code))
+        return
     else:
         await services.roles.grant(services.db, target, role, user.id, now)
         await acknowledge(query, f"Diberikan: {ROLE_NAMES[role]}")
+    await _settled(update, context, target)
+
+
+def region_buttons(regions: RegionTree, target: int, code: str) -> InlineKeyboardMarkup:
+    """The whole deployment, then each kabupaten/kota, two to a row."""
+    def button(label: str, region: str) -> InlineKeyboardButton:
+        return InlineKeyboardButton(label, callback_data=Callback(
+            "W", f"{target}:{code}:{region}").encode())
+
+    rows = [[button(f"Seluruh {regions.root_name}", "-")]]
+    found = [button(k.name, k.code) for k in regions.kabupaten]
+    rows += [found[i:i + 2] for i in range(0, len(found), 2)]
+    return InlineKeyboardMarkup(rows)
+
+
+async def on_region_button(update: Update, context: SuaraContext, cb: Callback) -> None:
+    """The region of a role being given (a province's kabupaten/kota, or "-": everywhere)."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    services = context.services
+    target, role = cb.number, ROLE_CODES.get(cb.choice)
+    region = None if cb.text == "-" else cb.text
+    if target is None or role is None or services.roles.is_super(target) \
+            or (region is not None and region not in {k.code for k in services.regions.kabupaten}):
+        await acknowledge(query, "Tidak bisa")
+        return
+    await acknowledge(query)
+    said = await give(context, target, role, region, user.id)
+    await _settled(update, context, target, said)
+
+
+async def _settled(update: Update, context: SuaraContext, target: int, said: str = "") -> None:
+    """After a change: the person's command menu, and their roles now."""
+    services = context.services
+    query = update.callback_query
+    assert query is not None
     await set_official_menu(context.bot, services.content, services.roles, target)
-    held = services.roles.of(target)
-    await edit_or_send(query, f"Peran <code>{target}</code>: "
-                       f"{', '.join(ROLE_NAMES[r] for r in sorted(held)) or 'tidak ada'}.")
+    await edit_or_send(query, f"{said}\n\n" * bool(said) + f"Peran <code>{target}</code>: "
+                       f"{held_roles(services.roles, services.regions, target)}.")
 
 
 async def audit_log(update: Update, context: SuaraContext) -> None:
@@ -167,3 +255,4 @@ def register(app: Application) -> None:
     add_command(app, "audit", audit_log)
     app.add_handler(MessageHandler(filters.FORWARDED & PickingOfficial(), forwarded))
     add_buttons(app, "O", "petugas", on_role_button)
+    add_buttons(app, "W", "petugas", on_region_button)

@@ -99,18 +99,32 @@ async def get_broadcast(db: Database, broadcast_id: int) -> Broadcast | None:
     return _broadcast(row) if row else None
 
 
-async def list_broadcasts(db: Database, limit: int = 50) -> list[Broadcast]:
-    async with db.conn.execute(f"SELECT {COLUMNS} FROM broadcasts ORDER BY id DESC LIMIT ?",
-                               (limit,)) as cur:
+def in_region(column: str, region: str | None) -> tuple[str, tuple[object, ...]]:
+    """A condition (with its parameters) that a region-code column lies within `region` (a
+    region code; None: no condition)."""
+    if region is None:
+        return "1 = 1", ()
+    return f"({column} = ? OR {column} LIKE ?)", (region, region + ".%")
+
+
+async def list_broadcasts(db: Database, limit: int = 50, region: str | None = None
+                          ) -> list[Broadcast]:
+    """The latest broadcasts; with `region`, only those whose audience lies within it."""
+    where, params = in_region("region", region)
+    async with db.conn.execute(f"SELECT {COLUMNS} FROM broadcasts WHERE {where}"
+                               " ORDER BY id DESC LIMIT ?", (*params, limit)) as cur:
         return [_broadcast(r) for r in await cur.fetchall()]
 
 
-async def list_open(db: Database, limit: int = 20) -> list[Broadcast]:
-    """Scheduled, sending, paused and held broadcasts, the soonest first."""
+async def list_open(db: Database, limit: int = 20, region: str | None = None
+                    ) -> list[Broadcast]:
+    """Scheduled, sending, paused and held broadcasts, the soonest first; with `region`, only
+    those whose audience lies within it."""
+    where, params = in_region("region", region)
     async with db.conn.execute(
             f"SELECT {COLUMNS} FROM broadcasts"
-            " WHERE state IN ('scheduled', 'sending', 'paused', 'held')"
-            " ORDER BY not_before, id LIMIT ?", (limit,)) as cur:
+            f" WHERE state IN ('scheduled', 'sending', 'paused', 'held') AND {where}"
+            " ORDER BY not_before, id LIMIT ?", (*params, limit)) as cur:
         return [_broadcast(r) for r in await cur.fetchall()]
 
 

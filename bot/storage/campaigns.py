@@ -20,6 +20,7 @@ class Campaign:
     welcome: str | None
     topics: tuple[str, ...]
     created_at: str
+    region: str | None = None     # a regional campaign's kabupaten/kota (None: everywhere)
 
 
 @dataclass(frozen=True)
@@ -34,25 +35,26 @@ class CampaignCounts:
 
 def _campaign(row: Any) -> Campaign:
     return Campaign(row[0], row[1], int(row[2]), row[3],
-                    tuple(t for t in str(row[4]).split(",") if t), row[5])
+                    tuple(t for t in str(row[4]).split(",") if t), row[5], row[6])
 
 
 async def create_campaign(db: Database, code: str, name: str, owner_id: int,
-                          now: datetime) -> bool:
-    cur = await db.write("INSERT OR IGNORE INTO campaigns (code, name, owner_id, created_at)"
-                         " VALUES (?, ?, ?, ?)", (code, name, owner_id, iso(now)))
+                          now: datetime, region: str | None = None) -> bool:
+    cur = await db.write("INSERT OR IGNORE INTO campaigns (code, name, owner_id, created_at,"
+                         " region) VALUES (?, ?, ?, ?, ?)",
+                         (code, name, owner_id, iso(now), region))
     return cur.rowcount > 0
 
 
 async def get_campaign(db: Database, code: str) -> Campaign | None:
-    async with db.conn.execute("SELECT code, name, owner_id, welcome, topics, created_at"
-                               " FROM campaigns WHERE code = ?", (code,)) as cur:
+    async with db.conn.execute("SELECT code, name, owner_id, welcome, topics, created_at,"
+                               " region FROM campaigns WHERE code = ?", (code,)) as cur:
         row = await cur.fetchone()
     return _campaign(row) if row else None
 
 
 async def list_campaigns(db: Database, owner_id: int | None = None) -> list[Campaign]:
-    sql = "SELECT code, name, owner_id, welcome, topics, created_at FROM campaigns"
+    sql = "SELECT code, name, owner_id, welcome, topics, created_at, region FROM campaigns"
     params: tuple[object, ...] = ()
     if owner_id is not None:
         sql += " WHERE owner_id = ?"

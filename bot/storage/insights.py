@@ -1,15 +1,17 @@
 """What officials see: daily counters (no text, no user id), the aggregates behind
-/statistik, the unanswered questions to group, and the marks officials put on groups."""
+/statistik, the unanswered questions to group, and the marks officials put on groups. With
+`region` (a kabupaten/kota code), each reads only that region's: subscribers by their saved
+region, counters by the citizen's place, questions by the asker's kabupaten/kota."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.storage.broadcasts import iso, list_broadcasts, outcome_counts
+from bot.storage.broadcasts import in_region, iso, list_broadcasts, outcome_counts
 from bot.storage.db import Database
 
-# (day, metric, topic, kecamatan, language, campaign)
+# (day, metric, topic, kecamatan (or only the kabupaten/kota), language, campaign)
 StatKey = tuple[str, str, str, str, str, str]
 MARKS = ("handled", "out_of_scope", "needs_answer")
 
@@ -30,52 +32,74 @@ async def _rows(db: Database, sql: str, params: tuple[object, ...] = ()) -> list
         return [(str(r[0]), int(r[1])) for r in await cur.fetchall()]
 
 
-async def subscribers_by_day(db: Database) -> list[tuple[str, int]]:
+async def subscribers_by_day(db: Database, region: str | None = None) -> list[tuple[str, int]]:
     """Active subscribers by the day they subscribed (the chart adds them up)."""
-    return await _rows(db, "SELECT substr(subscribed_at, 1, 10), COUNT(*) FROM subscriptions"
-                           " WHERE active = 1 GROUP BY 1 ORDER BY 1")
+    if region is None:
+        return await _rows(db, "SELECT substr(subscribed_at, 1, 10), COUNT(*) FROM subscriptions"
+                               " WHERE active = 1 GROUP BY 1 ORDER BY 1")
+    where, params = in_region("u.region_code", region)
+    return await _rows(db, "SELECT substr(s.subscribed_at, 1, 10), COUNT(*) FROM subscriptions s"
+                           f" JOIN users u ON u.user_id = s.user_id WHERE s.active = 1 AND {where}"
+                           " GROUP BY 1 ORDER BY 1", params)
 
 
-async def subscriber_breakdown(db: Database) -> list[tuple[str, str, str, int]]:
+async def subscriber_breakdown(db: Database, region: str | None = None
+                               ) -> list[tuple[str, str, str, int]]:
     """Active subscribers by (kecamatan, language, campaign), in one pass over them; the
-    kecamatan is the region code's first three parts, '' when no village was chosen."""
+    kecamatan is the region code's first three parts (only the kabupaten/kota's code when
+    that is all they chose), '' when they chose none."""
+    where, params = in_region("u.region_code", region)
     async with db.conn.execute(
             "SELECT COALESCE(substr(u.region_code, 1, 8), ''), u.language,"
             " COALESCE(u.campaign, ''), COUNT(*) FROM subscriptions s JOIN users u"
-            " ON u.user_id = s.user_id WHERE s.active = 1 GROUP BY 1, 2, 3") as cur:
+            f" ON u.user_id = s.user_id WHERE s.active = 1 AND {where} GROUP BY 1, 2, 3",
+            params) as cur:
         return [(r[0], r[1], r[2], int(r[3])) for r in await cur.fetchall()]
 
 
-async def metric_totals(db: Database, since: str = "") -> list[tuple[str, str, int]]:
+async def metric_totals(db: Database, since: str = "", region: str | None = None
+                        ) -> list[tuple[str, str, int]]:
     """(metric, topic, count) over the daily counters from `since` (a day) on."""
+    where, params = in_region("kecamatan", region)
     async with db.conn.execute(
-            "SELECT metric, topic, SUM(count) FROM daily_stats WHERE day >= ?"
-            " GROUP BY metric, topic", (since,)) as cur:
+            f"SELECT metric, topic, SUM(count) FROM daily_stats WHERE day >= ? AND {where}"
+            " GROUP BY metric, topic", (since, *params)) as cur:
         return [(r[0], r[1], int(r[2])) for r in await cur.fetchall()]
 
 
-async def metric_by_day(db: Database, metrics: tuple[str, ...],
-                        since: str = "") -> list[tuple[str, str, int]]:
+async def metric_by_day(db: Database, metrics: tuple[str, ...], since: str = "",
+                        region: str | None = None) -> list[tuple[str, str, int]]:
     marks = ",".join("?" * len(metrics))
+    where, params = in_region("kecamatan", region)
     async with db.conn.execute(
             f"SELECT day, metric, SUM(count) FROM daily_stats WHERE metric IN ({marks})"
-            " AND day >= ? GROUP BY day, metric ORDER BY day", (*metrics, since)) as cur:
+            f" AND day >= ? AND {where} GROUP BY day, metric ORDER BY day",
+            (*metrics, since, *params)) as cur:
         return [(r[0], r[1], int(r[2])) for r in await cur.fetchall()]
 
 
-async def broadcast_outcome_totals(db: Database, limit: int = 10
+async def metric_by_region(db: Database, metrics: tuple[str, ...]) -> list[tuple[str, int]]:
+    """(kabupaten/kota code, count) of `metrics` over all days; '' for citizens of no region."""
+    marks = ",".join("?" * len(metrics))
+    return await _rows(db, "SELECT substr(kecamatan, 1, 5), SUM(count) FROM daily_stats"
+                           f" WHERE metric IN ({marks}) GROUP BY 1", metrics)
+
+
+async def broadcast_outcome_totals(db: Database, limit: int = 10, region: str | None = None
                                    ) -> list[tuple[int, str, str, dict[str, int]]]:
     """The latest broadcasts: (id, state, created_by, counts per outcome)."""
     return [(b.id, b.state, b.created_by, await outcome_counts(db, b.id))
-            for b in await list_broadcasts(db, limit)]
+            for b in await list_broadcasts(db, limit, region)]
 
 
-async def unanswered_texts(db: Database, since: str = "", limit: int = 200_000
-                           ) -> list[tuple[str, str]]:
+async def unanswered_texts(db: Database, since: str = "", limit: int = 200_000,
+                           region: str | None = None) -> list[tuple[str, str]]:
     """(text, asked_at) of the questions that got "I don't know", newest first."""
+    where, params = in_region("region", region)
     async with db.conn.execute(
             "SELECT text, asked_at FROM unanswered_questions WHERE entry_id IS NULL"
-            " AND asked_at >= ? ORDER BY id DESC LIMIT ?", (since, limit)) as cur:
+            f" AND asked_at >= ? AND {where} ORDER BY id DESC LIMIT ?",
+            (since, *params, limit)) as cur:
         return [(r[0], r[1]) for r in await cur.fetchall()]
 
 

@@ -43,21 +43,34 @@ class Approval:
         return self.broadcast_id if self.draft.get("held") else None
 
 
-async def all_roles(db: Database) -> dict[int, frozenset[str]]:
-    async with db.conn.execute("SELECT user_id, role FROM officials") as cur:
+async def all_roles(db: Database) -> dict[int, dict[str, str | None]]:
+    """Every stored official: role -> its region (a kabupaten/kota code; None = everywhere)."""
+    async with db.conn.execute("SELECT user_id, role, region FROM officials") as cur:
         rows = await cur.fetchall()
-    found: dict[int, set[str]] = {}
-    for user_id, role in rows:
-        found.setdefault(int(user_id), set()).add(role)
-    return {k: frozenset(v) for k, v in found.items()}
+    found: dict[int, dict[str, str | None]] = {}
+    for user_id, role, region in rows:
+        found.setdefault(int(user_id), {})[role] = region
+    return found
 
 
-async def grant(db: Database, user_id: int, role: str, by: str, now: datetime) -> bool:
+async def grant(db: Database, user_id: int, role: str, by: str, now: datetime,
+                region: str | None = None) -> bool:
+    """Give a role (scoped to `region`, or everywhere); a role held with another scope takes
+    this one. False when it was held so already."""
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
-    cur = await db.write("INSERT OR IGNORE INTO officials (user_id, role, added_by, added_at)"
-                         " VALUES (?, ?, ?, ?)", (user_id, role, by, iso(now)))
-    return cur.rowcount > 0
+    async with db.transaction() as conn:
+        async with conn.execute("SELECT region FROM officials WHERE user_id = ? AND role = ?",
+                                (user_id, role)) as cur:
+            row = await cur.fetchone()
+        if row is not None and row[0] == region:
+            return False
+        await conn.execute(
+            "INSERT INTO officials (user_id, role, added_by, added_at, region)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, role) DO UPDATE SET"
+            " region = excluded.region, added_by = excluded.added_by,"
+            " added_at = excluded.added_at", (user_id, role, by, iso(now), region))
+    return True
 
 
 async def revoke(db: Database, user_id: int, role: str | None = None) -> int:

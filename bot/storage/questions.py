@@ -20,12 +20,14 @@ class UnansweredQuestion:
 
 
 async def record_unanswered(db: Database, text: str, language: str, now: datetime,
-                            entry_id: str | None = None) -> None:
+                            entry_id: str | None = None, region: str | None = None) -> None:
     """A question the bot could not answer, or (with `entry_id`) one whose answer the citizen
-    marked unhelpful. Already redacted by the caller; no user id."""
+    marked unhelpful. Already redacted by the caller; no user id; `region` is the asker's
+    kabupaten/kota code (nothing finer), for that region's officials."""
     await db.write(
-        "INSERT INTO unanswered_questions (text, language, asked_at, entry_id) VALUES (?, ?, ?, ?)",
-        (text[:MAX_STORED_CHARS], language, now.isoformat(timespec="seconds"), entry_id),
+        "INSERT INTO unanswered_questions (text, language, asked_at, entry_id, region)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (text[:MAX_STORED_CHARS], language, now.isoformat(timespec="seconds"), entry_id, region),
     )
 
 
