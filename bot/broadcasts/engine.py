@@ -43,7 +43,7 @@ from zoneinfo import ZoneInfo
 
 from bot.broadcasts.compose import ComposeError, Composer
 from bot.broadcasts.inflight import InFlight
-from bot.broadcasts.limiter import ChatSpacing, RecentSends, TokenBucket
+from bot.broadcasts.limiter import WINDOW, ChatSpacing, RecentSends, TokenBucket
 from bot.broadcasts.quiet import in_quiet, quiet_end
 from bot.broadcasts.sender import Sender, SendResult
 from bot.clock import Clock
@@ -129,6 +129,10 @@ class DeliveryEngine:
         self._stop.clear()
         self._db = await open_database(self.database_path)
         self._db.fence = epoch
+        if epoch is not None:
+            # Another process may have sent until a moment ago: its last second of messages
+            # still counts at Telegram, per bot and per chat (the ones it had in flight).
+            self.bucket.hold(WINDOW)
         await self.sender.start()
         self._task = asyncio.create_task(self._loop(), name="delivery-engine")
 
