@@ -71,7 +71,8 @@ class Leadership:
         if not self.session.shared:
             term = await self.session.try_lead(self.clock.now())
             assert term is not None
-            await self._lead(term)
+            self._begin(term, time.monotonic())
+            await self._start_services(term)
             return
         self._task = asyncio.create_task(self._campaign(), name="leadership")
 
@@ -91,12 +92,22 @@ class Leadership:
             try:
                 await self.session.open()
                 while True:
+                    asked = time.monotonic()
                     term = await self.session.try_lead(self.clock.now())
                     if term is not None:
                         break
                     await asyncio.sleep(HEARTBEAT)
-                await self._lead(term)
-                await self._hold(term)
+                self._begin(term, asked)
+                # The heartbeat goes on while the services start (a slow setWebhook must not
+                # leave the session silent long enough for the server to end it).
+                starting = asyncio.create_task(self._start_or_give_up(term))
+                try:
+                    await self._hold(term)
+                finally:
+                    if not starting.done():
+                        starting.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await starting
             except asyncio.CancelledError:
                 raise
             except Exception as exc:   # the database unreachable, a timeout: campaign again
@@ -111,7 +122,7 @@ class Leadership:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._lost.wait(), HEARTBEAT)
             if self._lost.is_set():
-                log.warning("leadership: epoch %s fenced", term.epoch)
+                log.warning("leadership: epoch %s given up", term.epoch)
                 return
             sent = time.monotonic()
             if not await self.session.confirm(term.epoch):
@@ -121,12 +132,22 @@ class Leadership:
 
     # -- starting and stopping the leader services ---------------------------------------
 
-    async def _lead(self, term: Term) -> None:
+    def _begin(self, term: Term, asked: float) -> None:
+        """Leading from now; sure of it until LEASE after the request that won was sent."""
         self.role, self.epoch = "leader", term.epoch
         self.terms += 1
         self._lost.clear()
-        self._valid_until = time.monotonic() + LEASE
+        self._valid_until = asked + LEASE
         log.info("leading%s", "" if term.epoch is None else f" (epoch {term.epoch})")
+
+    async def _start_or_give_up(self, term: Term) -> None:
+        try:
+            await self._start_services(term)
+        except Exception:
+            log.exception("leadership: the leader services did not start; giving up the lead")
+            self._lost.set()
+
+    async def _start_services(self, term: Term) -> None:
         if self.engine is not None:
             await self.engine.start(term.epoch)
         if self.scheduler is not None:
