@@ -145,7 +145,12 @@ async def test_unknown_question_falls_back_and_is_stored_without_identity(harnes
     assert "081234567890" not in stored[0].text and "[angka]" in stored[0].text
     columns = await harness.app.services.db.conn.execute_fetchall(
         "SELECT name FROM pragma_table_info('unanswered_questions')")
-    assert {row[0] for row in columns} == {"id", "text", "language", "asked_at", "entry_id"}
+    # No user id; the asker's region is a kabupaten/kota code at most (for its officials).
+    assert {row[0] for row in columns} == {"id", "text", "language", "asked_at", "entry_id",
+                                           "region"}
+    async with harness.app.services.db.conn.execute(
+            "SELECT region FROM unanswered_questions") as cur:
+        assert [row[0] for row in await cur.fetchall()] == [None]   # this asker chose none
 
 
 async def test_unanswered_questions_expire_after_90_days(harness: Harness) -> None:
