@@ -34,6 +34,7 @@ from bot.faq.matcher import Matcher
 from bot.faq.startup import start_semantic
 from bot.handlers import register_all
 from bot.insights import charts
+from bot.leadership import Leadership
 from bot.officials.approval import held_notifier
 from bot.officials.menus import register_official_menus
 from bot.officials.roles import Roles
@@ -115,15 +116,14 @@ async def _post_init(app: Application) -> None:
     await register_official_menus(app)
     if services.roles.officials():      # someone may ask for a chart: import its library now
         services.background.add(asyncio.create_task(asyncio.to_thread(charts.preload)))
-    services.retention_task = asyncio.create_task(run_retention(services), name="retention")
     if services.http is not None:       # `python -m bot run`: the HTTP side
         await services.http.start()
     if services.reload_on_signal:       # `python -m bot run`: SIGHUP reloads the content
         reload_on_sighup(app)
-    if services.engine is not None:
-        await services.engine.start()
-    if services.scheduler is not None:
-        await services.scheduler.start()
+    # The delivery engine, the scheduler and retention run where this process leads: here,
+    # now, on SQLite; on PostgreSQL in the one process holding the leader lock.
+    assert services.leadership is not None
+    await services.leadership.start()
     # Content, matcher indexes and the region tree live as long as the process: keep them out
     # of the garbage collector's full passes, which otherwise pause the loop for tens of ms.
     gc.collect()
@@ -137,11 +137,11 @@ async def _post_shutdown(app: Application) -> None:
     if app.services.http is not None:
         await app.services.http.stop()
     app.services.answers_stop.set()     # training stops at its next step
-    for task in (app.services.semantic_task, app.services.retention_task):
-        if task is not None and not task.done():
-            task.cancel()   # training stops at its next step (answers_stop)
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+    task = app.services.semantic_task
+    if task is not None and not task.done():
+        task.cancel()   # training stops at its next step (answers_stop)
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
     if app.services.answers.pool is not None:
         app.services.answers.pool.shutdown(wait=False, cancel_futures=True)
         # How the free-text questions were answered (the load benchmark reads this line).
@@ -150,10 +150,8 @@ async def _post_shutdown(app: Application) -> None:
     for task in list(app.services.background):
         task.cancel()
     await app.services.stats.stop()
-    if app.services.scheduler is not None:
-        await app.services.scheduler.stop()
-    if app.services.engine is not None:
-        await app.services.engine.stop()
+    if app.services.leadership is not None:
+        await app.services.leadership.stop()
     if app.services._db is not None:
         await app.services._db.close()
         app.services._db = None
@@ -242,6 +240,8 @@ def build_application(settings: Settings, *, token: str | None = None,
                                   webhook_path(settings), secret)
     elif serve == "polling" and settings.health_port:
         services.http = WebServer(app, settings.webhook_listen, settings.health_port)
+    services.leadership = Leadership(settings.database, clock, services.engine,
+                                     services.scheduler, lambda: run_retention(services))
     register_all(app)
     if services.engine is not None:     # a broadcast the two-person rule holds: ask officials
         services.engine.on_hold = held_notifier(app)

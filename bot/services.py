@@ -24,13 +24,14 @@ from bot.storage import Database
 from bot.storage.backup import RunLock
 
 if TYPE_CHECKING:   # the HTTP side is Telegram's; services only keep a handle to stop it
+    from bot.leadership import Leadership
     from bot.web import WebServer
 
 
 class Scheduled(Protocol):
     """The scheduler's lifecycle (scheduler/ is reached only through the composition root)."""
 
-    async def start(self) -> object: ...
+    async def start(self, epoch: int | None = None) -> object: ...
     async def stop(self) -> None: ...
     async def reload(self, content: Content) -> None: ...
     @property
@@ -51,7 +52,6 @@ class Services:
     semantic_task: asyncio.Task[None] | None = None   # loads the model (post_init)
     semantic_ready: asyncio.Event = field(default_factory=asyncio.Event)
     answers_stop: threading.Event = field(default_factory=threading.Event)   # stops training
-    retention_task: asyncio.Task[None] | None = None  # purges old data (post_init)
     run_lock: RunLock | None = None    # held while running: `restore` refuses meanwhile
     metrics: Metrics = field(default_factory=Metrics)
     roles: Roles = field(default_factory=lambda: Roles(()))   # ADMIN_IDS set by the root
@@ -62,6 +62,8 @@ class Services:
     reload_on_signal: bool = False      # `run` only: SIGHUP reloads the content
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
     scheduler: Scheduled | None = None
+    # Runs engine, scheduler and retention where this process leads (started in post_init).
+    leadership: Leadership | None = None
     _db: Database | None = None  # opened in post_init, closed in post_shutdown
 
     @property

@@ -61,16 +61,23 @@ class WebServer:
             self._runner = None
 
     async def livez(self, request: web.Request) -> web.Response:
-        """The process and its event loop answer (this coroutine ran): alive."""
-        return web.json_response({"status": "ok"})
+        """The process and its event loop answer (this coroutine ran): alive; and its role
+        among the bot's processes (leader or follower) with the leadership epoch (PostgreSQL;
+        null on SQLite, where the one process leads)."""
+        lead = self.app.services.leadership
+        return web.json_response({"status": "ok",
+                                  "role": lead.role if lead else "leader",
+                                  "epoch": lead.epoch if lead else None})
 
     async def readyz(self, request: web.Request) -> web.Response:
         services = self.app.services
         database = await database_state(services._db)
+        # A follower runs neither (the leader does): ready all the same.
+        follower = services.leadership is not None and not services.leadership.leading
         parts = {
             "database": database,
-            "engine": _state(services.engine),
-            "scheduler": _state(services.scheduler),
+            "engine": "standby" if follower else _state(services.engine),
+            "scheduler": "standby" if follower else _state(services.scheduler),
             "model": "ready" if services.answers.semantic else (
                 "loading" if not services.semantic_ready.is_set() else "off"),
         }
@@ -111,7 +118,8 @@ def _state(component: object | None) -> str:
 async def run_webhook(app: SuaraApplication, url: str, secret: str,
                       allowed_updates: list[str]) -> None:
     """Webhook mode: start the application, register the webhook (with the secret Telegram
-    sends back in SECRET_HEADER, and only the update kinds the bot handles), serve until
+    sends back in SECRET_HEADER, and only the update kinds the bot handles) when this process
+    leads (once per leadership: any process serves the webhook, one registers it), serve until
     SIGTERM or SIGINT, then stop taking updates and shut down cleanly."""
     import signal
 
@@ -121,12 +129,18 @@ async def run_webhook(app: SuaraApplication, url: str, secret: str,
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    try:
-        await open_offline(app)           # opens the database, the engine, the HTTP side
-        await app.start()
+
+    async def register() -> None:
         await app.bot.set_webhook(url, secret_token=secret, allowed_updates=allowed_updates,
                                   drop_pending_updates=False)
-        log.info("webhook registered; serving")
+        log.info("webhook registered")
+
+    assert app.services.leadership is not None
+    app.services.leadership.on_elected.append(register)
+    try:
+        await open_offline(app)           # opens the database, the HTTP side; leads or not
+        await app.start()
+        log.info("serving")
         await stop.wait()
         log.info("stopping: no new updates are taken")
         if app.services.http is not None:

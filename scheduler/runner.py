@@ -51,14 +51,19 @@ class ScheduleRunner:
         self._db: Database | None = None
         self._scheduler: AsyncIOScheduler | None = None
         self._pending_tasks: set[asyncio.Task[None]] = set()
+        self.epoch: int | None = None
 
     @property
     def db(self) -> Database:
         assert self._db is not None, "scheduler not started"
         return self._db
 
-    async def start(self) -> SyncReport:
+    async def start(self, epoch: int | None = None) -> SyncReport:
+        """Sync and schedule; as the leader of `epoch` when there are several (its writes are
+        fenced: a leader that lost the lead enqueues nothing)."""
+        self.epoch = epoch
         self._db = await open_database(self.database_path)
+        self._db.fence = epoch
         report = await self.sync()
         scheduler = AsyncIOScheduler(timezone=UTC)
         for occ in report.future:
@@ -73,10 +78,13 @@ class ScheduleRunner:
         return report
 
     async def reload(self, content: Content) -> None:
-        """New content: the calendar is synced again from it (stop, swap, start)."""
+        """New content: the calendar is synced again from it (stop, swap, start); a scheduler
+        not running here (another process leads) only takes the content."""
+        running = self.running
         await self.stop()
         self.content = content
-        await self.start()
+        if running:
+            await self.start(self.epoch)
 
     @property
     def running(self) -> bool:

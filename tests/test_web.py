@@ -33,8 +33,10 @@ async def test_health_and_metrics_report_the_running_bot(tmp_path: Path, content
         health = json.loads(body)
         assert status == 200 and health["status"] == "ok" and health["database"] == "ok"
         assert health["engine"] == "off" and health["last_update"] is None
-        for alive in ("/livez", "/healthz"):
-            assert await get(f"{base}{alive}") == (200, '{"status": "ok"}')
+        for alive in ("/livez", "/healthz"):   # SQLite: the one process leads, no epoch
+            status, body = await get(f"{base}{alive}")
+            assert (status, json.loads(body)) == (
+                200, {"status": "ok", "role": "leader", "epoch": None})
         await h.text("jam berapa tps buka dan tutup?")
         await h.text("resep rendang enak")
         status, metrics = await get(f"{base}/metrics")

@@ -19,6 +19,13 @@ recorded `unknown` and never resent. A crash loses nothing: recipients without a
 outcome are sent on restart; those can be duplicates only if they were in flight or sent within
 the last flush interval (at most `concurrency + rate * FLUSH_INTERVAL` messages). A graceful
 stop flushes, so it duplicates none.
+
+Several processes (PostgreSQL): only the leader runs the engine (bot/leadership.py), started
+with its fencing epoch: every claim and outcome commit checks it in its own transaction, and a
+refused one (StaleLeader) stops the engine and tells `on_fenced`. Before each send it asks
+`lease()`: a leader whose heartbeat is overdue (hung, cut off) sends nothing until it is
+answered again; one that lost the lead stops. The next leader sends to every recipient without
+a committed outcome: duplicates are at most the sends in flight when the old leader stopped.
 """
 
 from __future__ import annotations
@@ -36,7 +43,7 @@ from zoneinfo import ZoneInfo
 
 from bot.broadcasts.compose import ComposeError, Composer
 from bot.broadcasts.inflight import InFlight
-from bot.broadcasts.limiter import ChatSpacing, RecentSends, TokenBucket
+from bot.broadcasts.limiter import WINDOW, ChatSpacing, RecentSends, TokenBucket
 from bot.broadcasts.quiet import in_quiet, quiet_end
 from bot.broadcasts.sender import Sender, SendResult
 from bot.clock import Clock
@@ -55,6 +62,7 @@ from bot.storage.broadcasts import (
     set_state,
     start_sending,
 )
+from bot.storage.db import StaleLeader
 from bot.storage.officials import Held
 
 log = logging.getLogger(__name__)
@@ -76,6 +84,10 @@ def concurrency_for(rate: float) -> int:
     """Messages in flight at once: enough for Telegram's latency at this rate, and the size of
     the sender's connection pool (more would queue and leave in bursts)."""
     return max(16, min(256, int(rate * 0.25)))
+
+
+class LeaseLapsed(Exception):
+    """Not sent: this process is no longer sure to lead."""
 
 
 @dataclass
@@ -103,14 +115,24 @@ class DeliveryEngine:
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._wake = asyncio.Event()
+        # Leadership (bot/leadership.py): may this process send now; told when it was fenced.
+        self.lease: Callable[[], bool] = lambda: True
+        self.on_fenced: Callable[[], None] | None = None
         # Told of each broadcast the two-person rule holds (the officials' side sends the
         # approval request); called on the engine's loop, so it must not block.
         self.on_hold = on_hold
 
     # -- lifecycle --------------------------------------------------------------------------
 
-    async def start(self) -> None:
+    async def start(self, epoch: int | None = None) -> None:
+        """Start (again, after a stop): as the leader of `epoch` when there are several."""
+        self._stop.clear()
         self._db = await open_database(self.database_path)
+        self._db.fence = epoch
+        if epoch is not None:
+            # Another process may have sent until a moment ago: its last second of messages
+            # still counts at Telegram, per bot and per chat (the ones it had in flight).
+            self.bucket.hold(WINDOW)
         await self.sender.start()
         self._task = asyncio.create_task(self._loop(), name="delivery-engine")
 
@@ -151,11 +173,20 @@ class DeliveryEngine:
         while not self._stop.is_set():
             broadcast: Broadcast | None = None
             try:
+                if not self.lease():
+                    await self._idle(POLL_INTERVAL)
+                    continue
                 broadcast = await next_runnable(self.db, self.clock.now())
                 if broadcast is None:
                     await self._idle(POLL_INTERVAL)
                     continue
                 await self._deliver(broadcast)
+            except StaleLeader as exc:
+                self.stats["fenced"] += 1
+                log.warning("delivery engine stops: %s", exc)
+                if self.on_fenced is not None:
+                    self.on_fenced()
+                return
             except Exception as exc:
                 self.stats["engine_errors"] += 1
                 if broadcast is None:
@@ -276,6 +307,9 @@ class DeliveryEngine:
                 payload = self.composer.payload(recipient, texts[key])
                 if not await run.inflight.slot():
                     return None     # shutting down while every slot hangs: settle decides
+                if not self.lease():
+                    run.inflight.semaphore.release()
+                    return "lease"  # no longer sure to lead: nothing more until it is
                 await self.bucket.acquire()
                 await self.spacing.wait(recipient.user_id)
                 run.inflight.start(self._send(run, recipient, payload), recipient)
@@ -301,6 +335,8 @@ class DeliveryEngine:
     async def _send(self, run: _Run, recipient: Recipient, payload: dict[str, Any]) -> None:
         try:
             outcome = await self._attempt(recipient, payload)
+        except LeaseLapsed:
+            return      # not sent, no outcome: the recipient stays pending for the leader
         except Exception as exc:
             # Logged without the payload or the chat id (personal data).
             self.stats["send_errors"] += 1
@@ -315,6 +351,8 @@ class DeliveryEngine:
         user = recipient.user_id
         while True:
             attempts += 1
+            if not self.lease():
+                raise LeaseLapsed
             result: SendResult = await self.sender.send(payload)
             if result.ok:
                 return Outcome(user, "sent", None, attempts)

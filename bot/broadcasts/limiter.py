@@ -75,6 +75,12 @@ class TokenBucket:
         self._slow_until = self._paused_until + SLOWDOWN_SECONDS
         self._tokens = 0.0
 
+    def hold(self, seconds: float) -> None:
+        """Nothing sent before `seconds` from now, at the full pace after (a new leader: the
+        last second of the old one's messages still counts at Telegram)."""
+        self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+        self._tokens = 0.0
+
     def allowance(self, now: float) -> int:
         """How many messages the engine may have in the current window."""
         share = int(self.current_rate + 1e-9)

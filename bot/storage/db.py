@@ -50,6 +50,12 @@ class DatabaseUnavailable(sqlite3.OperationalError):
     """A write refused at once: a write just failed on a locked database or a full disk."""
 
 
+class StaleLeader(Exception):
+    """A transaction of a leader that lost the lead (its fencing epoch is no longer the
+    current one): rolled back, nothing changed (storage/leader.py). Not a DatabaseError: the
+    caller must stop acting as leader, not retry."""
+
+
 # A write that failed on these waits no longer for BREAKER_SECONDS: while another process
 # holds the database or the disk is full, every write would otherwise wait out busy_timeout
 # (5 s) in turn, and every reply behind it.
@@ -76,6 +82,9 @@ class Database:
         self.last_error_at = 0.0               # time.monotonic() of that failure
         self.last_ok_at = 0.0                  # of the last committed write
         self.breaker_seconds = BREAKER_SECONDS
+        # The leader's fencing epoch (PostgreSQL, set on the leader services' own databases):
+        # every transaction checks it first (pg.py). None: not fenced (SQLite, other uses).
+        self.fence: int | None = None
         # Rows this process keeps in memory (users.py: recent users), kept true by the storage
         # functions that change them; no other process changes them.
         self.cache: dict[str, Any] = {}

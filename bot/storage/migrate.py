@@ -37,6 +37,9 @@ def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
         match = MIGRATION_NAME.match(item.name)
         if match:
             kind = special if match.group(2) else portable
+            if int(match.group(1)) in kind:   # two branches took the same number
+                raise MigrationError(f"two migrations numbered {match.group(1)}: "
+                                     f"{kind[int(match.group(1))][0]} and {item.name}")
             kind[int(match.group(1))] = (item.name, item.read_text(encoding="utf-8"))
         elif item.name.endswith(".sql"):
             raise MigrationError(f"migration file name {item.name!r} is not NNNN_name.sql")

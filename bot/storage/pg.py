@@ -20,7 +20,13 @@ from typing import Any
 
 import asyncpg
 
-from bot.storage.db import SLOW_LOCK_SECONDS, Database, DatabaseUnavailable, MigrationError
+from bot.storage.db import (
+    SLOW_LOCK_SECONDS,
+    Database,
+    DatabaseUnavailable,
+    MigrationError,
+    StaleLeader,
+)
 from bot.storage.migrate import migrations
 from bot.storage.sqlstyle import to_postgres
 from bot.storage.urls import redact_url
@@ -31,6 +37,7 @@ POOL_SIZE = 4
 CONNECT_SECONDS = 10.0
 STATEMENT_SECONDS = 60.0
 PROBE_SECONDS = 2.0
+IDLE_IN_TRANSACTION = "5s"   # the storage functions' transactions are short
 # pg_advisory_lock key for migrations: any processes starting together apply them once.
 MIGRATION_LOCK = 0x5355415241   # "SUARA"
 _UNAVAILABLE = (OSError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
@@ -189,6 +196,8 @@ class PgDatabase(Database):
                 with _translated():
                     await tx.start()
                 try:
+                    if self.fence is not None:
+                        await check_fence(conn, self.fence)
                     yield PgConn(self.pool, conn)
                     with _translated():
                         await tx.commit()
@@ -225,6 +234,17 @@ class PgDatabase(Database):
         return "ok"
 
 
+async def check_fence(conn: asyncpg.Connection, epoch: int) -> None:
+    """The fencing check, first in a leader's transaction: the epoch is still `epoch`, and the
+    row stays shared-locked until the commit, so a new leader's epoch increment waits for this
+    transaction (it commits whole before the new leadership, or not at all)."""
+    with _translated():
+        current = await conn.fetchval(
+            "SELECT epoch FROM leadership WHERE one = 1 FOR SHARE", timeout=STATEMENT_SECONDS)
+    if current != epoch:
+        raise StaleLeader(f"leadership epoch {epoch} is over (now {current})")
+
+
 async def schema_version(conn: asyncpg.Connection) -> int:
     await conn.execute("CREATE TABLE IF NOT EXISTS suara_schema (version INTEGER NOT NULL)")
     return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM suara_schema"))
@@ -257,7 +277,10 @@ async def open_postgres(url: str, migrate: bool = True, pool_size: int = POOL_SI
             url, min_size=1, max_size=pool_size, timeout=CONNECT_SECONDS,
             command_timeout=STATEMENT_SECONDS,
             server_settings={"application_name": "suara", "tcp_keepalives_idle": "10",
-                             "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3"})
+                             "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3",
+                             # a process stopped inside a transaction (SIGSTOP, a hung
+                             # host) must not hold its row locks, nor the fence, for ever
+                             "idle_in_transaction_session_timeout": IDLE_IN_TRANSACTION})
     except (asyncpg.PostgresError, *_UNAVAILABLE, TimeoutError) as exc:
         # Never the URL itself: it may carry the password.
         raise sqlite3.OperationalError(
