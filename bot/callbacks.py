@@ -23,6 +23,8 @@ _REGION = r"[0-9]{2}(?:\.[0-9]{2,4}){0,3}"       # 99.01.01.1001; the handler ch
 _KABUPATEN = r"[0-9]{2}\.[0-9]{2}"                  # 16.03
 _ENTRY = r"[a-z][a-z0-9_]{1,40}"                 # an entry id (content/schema.py Slug)
 _SMALL = r"(?:0|[1-9][0-9]{0,3})"                # pages, TPS numbers, indexes into a list
+# What a region picker is for: /wilayah ("-"), subscribing ("+"), or a waiting question (its entry).
+_PURPOSE = rf"-|\+|{_ENTRY}"
 _BIG = r"[1-9][0-9]{0,18}"                       # row and user ids, then bounded below
 # An announcement draft's step: a letter, or a list choice (an index, "-" for none, a language).
 _DRAFT_OP = rf"[a-z]|[BKPCT](?:-|{_SMALL})|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})"
@@ -48,6 +50,8 @@ KINDS: dict[str, Spec] = {
     "g": Spec(rf"(?P<text>{_KABUPATEN}):(?P<number>{_SMALL})"),  # a kabupaten's kecamatan
     "r": Spec(rf"(?P<text>{_KABUPATEN}):(?P<choice>{_ENTRY})"),  # my region, for an entry
     "R": Spec(rf"(?P<text>{_KABUPATEN})"),                     # my region, to subscribe
+    "I": Spec(rf"(?P<number>{_SMALL}):(?P<choice>{_PURPOSE})"),  # provinces, page, for what
+    "B": Spec(rf"(?P<text>[0-9]{{2}}):(?P<number>{_SMALL}):(?P<choice>{_PURPOSE})"),  # its kab.
     "c": Spec(rf"(?P<text>{_REGION}):(?P<number>{_SMALL})"),   # a kecamatan's desa, page
     "v": Spec(rf"(?P<text>{_REGION})"),                        # pick a desa (saves it)
     "s": Spec(rf"(?P<text>{_REGION})"),                        # show a desa

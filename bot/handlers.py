@@ -22,6 +22,7 @@ from bot.faq import regional
 from bot.insights import handlers as insights
 from bot.officials import handlers as officials
 from bot.regions import handlers as regions
+from bot.regions import picker
 
 TRACKING_GROUP = -1
 METRICS_GROUP = -3
@@ -50,6 +51,7 @@ def register_all(app: Application) -> None:
     election.register(app)
     subscriptions.register(app)
     regions.register(app)
+    picker.register(app)     # the province and kabupaten/kota lists, page by page
     faq.register(app)
     regional.register(app)   # a region picked for a question that depends on it
     router.register(app)   # free text: a place, or a question for the FAQ

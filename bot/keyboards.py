@@ -59,27 +59,83 @@ def _nav(content: Content, lang: str, page: int, pages: int, make: Callable[[int
     return row
 
 
+REGION_PAGE = 24          # region buttons on one page of a picker (Telegram refuses ~100)
+BROWSE, SUBSCRIBE = "-", "+"   # what a picker is for, besides a waiting question (its entry)
+
+
+def region_page_size(purpose: str) -> int:
+    """/wilayah lists kabupaten/kota ten at a time, as kecamatan; a question or a subscription
+    shows a province's in one page when they fit."""
+    return KECAMATAN_PAGE if purpose == BROWSE else REGION_PAGE
+
+
+def picker_pages(regions: RegionTree, purpose: str, province: str | None) -> int:
+    if province is None and regions.several_provinces:
+        return _pages(len(regions.provinces), REGION_PAGE)
+    return _pages(len(regions.kabupaten_in(province)), region_page_size(purpose))
+
+
+def _picker_rows(content: Content, lang: str, buttons: list[InlineKeyboardButton], page: int,
+                 pages: int, make: Callable[[int], Callback], purpose: str,
+                 back: InlineKeyboardButton | None) -> list[list[InlineKeyboardButton]]:
+    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
+    home = _button(content.message("btn_home", lang), Callback("m"))
+    if purpose == BROWSE:
+        rows.append(_nav(content, lang, page, pages, make, back or home))
+        rows.append([_button(content.message("btn_share_location", lang), Callback("L"))])
+    elif pages > 1 or back is not None:
+        rows.append(_nav(content, lang, page, pages, make, back or home))
+    return rows
+
+
+def province_picker(content: Content, regions: RegionTree, lang: str, page: int,
+                    purpose: str = BROWSE) -> tuple[InlineKeyboardMarkup, int, int]:
+    """A national deployment's provinces, a page of them; each opens its kabupaten/kota."""
+    provinces = sorted(regions.provinces.items(), key=lambda item: item[1])
+    pages = _pages(len(provinces), REGION_PAGE)
+    page = min(max(page, 0), pages - 1)
+    shown = provinces[page * REGION_PAGE:(page + 1) * REGION_PAGE]
+    buttons = [_button(name, Callback("B", f"{code}:0:{purpose}")) for code, name in shown]
+    rows = _picker_rows(content, lang, buttons, page, pages,
+                        lambda p: Callback("I", f"{p}:{purpose}"), purpose, None)
+    return InlineKeyboardMarkup(rows), page, pages
+
+
 def kabupaten_picker(content: Content, regions: RegionTree, lang: str, page: int,
-                     entry_id: str | None = None, subscribe: bool = False
+                     purpose: str = BROWSE, province: str | None = None
                      ) -> tuple[InlineKeyboardMarkup, int, int]:
-    """A province's kabupaten/kota: for /wilayah (then its kecamatan), to answer a
-    region-specific entry (`entry_id`: the region is saved and the entry answered for it), or
-    to subscribe (`subscribe`: the region is saved and the subscription starts)."""
-    kabupaten = regions.kabupaten
-    chosen = entry_id is not None or subscribe
-    size = len(kabupaten) if chosen else KECAMATAN_PAGE      # a question's: one page
+    """Kabupaten/kota (of one province in a national deployment), a page of them: for
+    /wilayah (then its kecamatan), for a waiting question (`purpose` its entry id: the region
+    is saved and the entry answered for it), or to subscribe (SUBSCRIBE)."""
+    kabupaten = regions.kabupaten_in(province)
+    size = region_page_size(purpose)
     pages = _pages(len(kabupaten), size)
     page = min(max(page, 0), pages - 1)
     shown = kabupaten[page * size:(page + 1) * size]
-    buttons = [_button(k.name, Callback("r", f"{k.code}:{entry_id}") if entry_id
-                       else Callback("R", k.code) if subscribe
-                       else Callback("g", f"{k.code}:0")) for k in shown]
-    rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    if not chosen:
-        rows.append(_nav(content, lang, page, pages, lambda p: Callback("b", str(p)),
-                         _button(content.message("btn_home", lang), Callback("m"))))
-        rows.append([_button(content.message("btn_share_location", lang), Callback("L"))])
+    buttons = [_button(k.name, Callback("g", f"{k.code}:0") if purpose == BROWSE
+                       else Callback("R", k.code) if purpose == SUBSCRIBE
+                       else Callback("r", f"{k.code}:{purpose}")) for k in shown]
+    national = regions.several_provinces
+    back = _button(content.message("btn_province_list", lang), Callback("I", f"0:{purpose}")) \
+        if national else None
+
+    def make(p: int) -> Callback:
+        if purpose == BROWSE and not national:
+            return Callback("b", str(p))
+        return Callback("B", f"{province or kabupaten[0].parent}:{p}:{purpose}")
+
+    rows = _picker_rows(content, lang, buttons, page, pages, make, purpose, back)
     return InlineKeyboardMarkup(rows), page, pages
+
+
+def _kabupaten_list(regions: RegionTree, kabupaten: str) -> Callback:
+    """Back from a kabupaten/kota's kecamatan to the page of the list that shows it."""
+    if not regions.several_provinces:
+        return Callback("b", "0")
+    province = regions.regions[kabupaten].parent
+    listed = regions.kabupaten_in(province)
+    index = next((i for i, k in enumerate(listed) if k.code == kabupaten), 0)
+    return Callback("B", f"{province}:{index // KECAMATAN_PAGE}:{BROWSE}")
 
 
 def _kecamatan_list(regions: RegionTree, kabupaten: str | None, page: int) -> Callback:
@@ -98,7 +154,7 @@ def kecamatan_picker(content: Content, regions: RegionTree, lang: str,
     shown = kecamatan[page * KECAMATAN_PAGE:(page + 1) * KECAMATAN_PAGE]
     buttons = [_button(k.name, Callback("c", f"{k.code}:0")) for k in shown]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    back = _button(content.message("btn_kabupaten_list", lang), Callback("b", "0")) \
+    back = _button(content.message("btn_kabupaten_list", lang), _kabupaten_list(regions, kabupaten)) \
         if kabupaten and regions.kabupaten else _button(content.message("btn_home", lang), Callback("m"))
     rows.append(_nav(content, lang, page, pages, lambda p: _kecamatan_list(regions, kabupaten, p),
                      back))

@@ -118,6 +118,9 @@ def examples() -> dict[str, list[str]]:
         "g": [f"1:g:{content.election.region.code}:{n}" for n in (0, 1)],
         "r": [f"1:r:{content.election.region.code}:{e}" for e in entries],
         "R": [f"1:R:{content.election.region.code}", "1:R:98.01"],
+        "I": ["1:I:0:-", "1:I:1:+", *(f"1:I:0:{e}" for e in entries)],
+        "B": [f"1:B:{province}:{n}:{p}" for province in (content.election.region.code[:2], "98")
+              for n in (0, 1) for p in ("-", "+", entries[0])],
         "c": [f"1:c:{k}:{n}" for k in kecamatan for n in (0, 1)],
         "v": [f"1:v:{d}" for d in desa], "s": [f"1:s:{d}" for d in desa],
         "y": [f"1:y:{d}" for d in desa], "p": [f"1:p:{d}:{n}" for d in desa for n in (1, 2)],

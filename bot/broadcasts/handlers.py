@@ -14,6 +14,8 @@ from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.context import SuaraContext
 from bot.faq.regional import save_region, saved_region
+from bot.keyboards import SUBSCRIBE
+from bot.regions.picker import picker_view
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.subscriptions import get_subscription, set_topic, subscribe, unsubscribe
 
@@ -31,10 +33,8 @@ async def subscribe_command(update: Update, context: SuaraContext) -> None:
     services = context.services
     if services.content.is_province and saved_region(context) is None:
         # Several regions, this citizen's unknown: broadcasts can be regional, so ask first.
-        markup, _, _ = keyboards.kabupaten_picker(services.content, services.regions,
-                                                  context.lang, 0, subscribe=True)
-        await reply(update, services.content.message("region_ask_subscribe", context.lang),
-                    markup)
+        text, markup = picker_view(context, SUBSCRIBE)
+        await reply(update, text, markup)
         return
     sub = await subscribe(services.db, context.user.user_id, services.clock.now(),
                           services.content.subscription_topics)

@@ -18,6 +18,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot import keyboards
 from bot.callbacks import decode
 from bot.context import SuaraContext
+from bot.regions.picker import picker_view
 from bot.regions.tree import FILLER
 from bot.replies import acknowledge, edit_or_send, reply, stale
 from bot.storage.users import set_region
@@ -90,14 +91,12 @@ def answer_text(context: SuaraContext, entry_id: str, code: str | None) -> str:
 
 async def ask_region(update: Update, context: SuaraContext, entry_id: str) -> None:
     """The answer depends on the region and it is unknown: ask, remembering the question."""
-    services, lang = context.services, context.lang
-    content = services.content
+    services = context.services
     person = update.effective_user
     if person is not None:
         services.pending_regions.put(person.id, entry_id)
-    markup, _, _ = keyboards.kabupaten_picker(content, services.regions, lang, 0, entry_id)
-    title = content.entries[entry_id].entry.text(lang).title
-    await reply(update, content.message("region_ask", lang, title=title), markup)
+    text, markup = picker_view(context, entry_id)      # the entry id rides in the buttons
+    await reply(update, text, markup)
 
 
 async def save_region(context: SuaraContext, code: str) -> None:

@@ -13,7 +13,9 @@ from bot import keyboards
 from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.context import SuaraContext
+from bot.keyboards import BROWSE
 from bot.regions.maps import map_url
+from bot.regions.picker import picker_view
 from bot.regions.tree import DESA, KABUPATEN, KECAMATAN, PlaceQuery
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.tps import Tps
@@ -53,14 +55,14 @@ async def tps_view(context: SuaraContext, desa_code: str) -> tuple[str, InlineKe
 
 
 def region_picker(context: SuaraContext, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
-    """Where /wilayah starts: a province's kabupaten/kota list, unless the citizen's is known
-    (then its kecamatan); a one-regency deployment's kecamatan."""
+    """Where /wilayah starts: a province's kabupaten/kota list (a national deployment's
+    provinces first), unless the citizen's is known (then its kecamatan); a one-regency
+    deployment's kecamatan."""
     content, regions, lang = context.services.content, context.services.regions, context.lang
     user = context.user
     kabupaten = user.region_code[:5] if user is not None and user.region_code else None
     if regions.kabupaten and (kabupaten is None or regions.get(kabupaten) is None):
-        markup, page, pages = keyboards.kabupaten_picker(content, regions, lang, page)
-        return content.message("region_kabupaten", lang, page=page + 1, pages=pages), markup
+        return picker_view(context, BROWSE, page=page)
     markup, page, pages = keyboards.kecamatan_picker(content, regions, lang, page, kabupaten)
     return content.message("region_kecamatan", lang, page=page + 1, pages=pages), markup
 
@@ -120,11 +122,10 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         await acknowledge(query)
         text, markup = region_picker(context, number)
         await edit_or_send(query, text, markup)
-    elif kind == "b" and regions.kabupaten:
+    elif kind == "b" and regions.kabupaten:      # /wilayah's list (a national one's provinces)
         await acknowledge(query)
-        markup, page, pages = keyboards.kabupaten_picker(content, regions, lang, number)
-        await edit_or_send(query, content.message("region_kabupaten", lang, page=page + 1,
-                                                  pages=pages), markup)
+        text, markup = picker_view(context, BROWSE, page=number)
+        await edit_or_send(query, text, markup)
     elif kind == "g" and region is not None and region.level == KABUPATEN:
         saved = await save_kabupaten(context, code)
         await acknowledge(query, html.unescape(content.message("region_set", lang,

@@ -126,6 +126,17 @@ class RegionTree:
         return [k for k in self.kecamatan if k.parent == kabupaten]
 
     @property
+    def several_provinces(self) -> bool:
+        """A national deployment: the region picker asks for the province first."""
+        return len(self.provinces) > 1
+
+    def kabupaten_in(self, province: str | None) -> list[Region]:
+        """The kabupaten/kota of one province (None: all of the deployment's), by name."""
+        if province is None:
+            return self.kabupaten
+        return [k for k in self.kabupaten if k.parent == province]
+
+    @property
     def kabupaten_codes(self) -> dict[str, str]:
         """code -> name of the deployment's kabupaten/kota (a one-regency tree: its root)."""
         if not self.kabupaten:
