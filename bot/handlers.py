@@ -1,6 +1,7 @@
 """Every handler, in order, in one place.
 
-Group -3 counts every update (metrics) and drops one already handled; group -2 is flood
+Group -3 drops an update already handled, by this process or another (storage/updates.py),
+and counts every update (metrics); group -2 is flood
 control; group -1 tracks the user and settles the language; group 0 holds the features,
 first match wins, in the order registered below; fallbacks come last.
 """
@@ -23,15 +24,18 @@ from bot.insights import handlers as insights
 from bot.officials import handlers as officials
 from bot.regions import handlers as regions
 from bot.regions import picker
+from bot.storage.updates import first_delivery
 
 TRACKING_GROUP = -1
 METRICS_GROUP = -3
 
 
 async def count_update(update: Update, context: SuaraContext) -> None:
-    """Count every update; one already handled (a webhook retry, a replay) stops here."""
+    """Count every update; one already handled (a webhook retry, a replay), here or by another
+    process, is counted as a duplicate and stops here."""
     services = context.services
-    if not services.seen_updates.first_time(update.update_id):
+    if not await first_delivery(services.db, update.update_id, services.clock.now()):
+        services.metrics.duplicates.inc()
         raise ApplicationHandlerStop
     kind = next((k for k in ("message", "edited_message", "callback_query", "my_chat_member")
                  if getattr(update, k, None) is not None), "other")

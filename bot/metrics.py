@@ -7,7 +7,6 @@ read from the services when scraped, so no feature depends on Prometheus."""
 from __future__ import annotations
 
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
@@ -28,23 +27,6 @@ if TYPE_CHECKING:
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0)
 
 
-class RecentIds:
-    """The last `size` update ids, to handle each update once (webhooks retry; a replayed
-    update must not answer twice or count twice)."""
-
-    def __init__(self, size: int = 10_000) -> None:
-        self.size = size
-        self._ids: OrderedDict[int, None] = OrderedDict()
-
-    def first_time(self, update_id: int) -> bool:
-        if update_id in self._ids:
-            return False
-        self._ids[update_id] = None
-        if len(self._ids) > self.size:
-            self._ids.popitem(last=False)
-        return True
-
-
 class Metrics:
     def __init__(self) -> None:
         disable_created_metrics()       # "*_created" series would only add noise
@@ -56,6 +38,9 @@ class Metrics:
         self.answer_seconds = Histogram("suara_answer_seconds",
                                         "Time from a free-text message to its reply",
                                         buckets=BUCKETS, registry=self.registry)
+        self.duplicates = Counter("suara_duplicate_updates",
+                                  "Updates delivered again (a webhook retry, a replay), not handled",
+                                  registry=self.registry)
         self.errors = Counter("suara_handler_errors", "Updates whose handling raised, by type",
                               ["type"], registry=self.registry)
         self.last_update: float | None = None    # time.time() of the last update

@@ -15,7 +15,7 @@ from bot.faq.feedback import RecentAnswers
 from bot.faq.matcher import Matcher
 from bot.faq.regional import PendingRegions
 from bot.insights.recorder import StatsRecorder
-from bot.metrics import Metrics, RecentIds
+from bot.metrics import Metrics
 from bot.officials.roles import Roles
 from bot.regions.directory import TpsDirectory
 from bot.regions.tree import RegionTree
@@ -57,7 +57,6 @@ class Services:
     roles: Roles = field(default_factory=lambda: Roles(()))   # ADMIN_IDS set by the root
     stats: StatsRecorder = field(default_factory=StatsRecorder)  # daily counters
     background: set[asyncio.Task[None]] = field(default_factory=set)  # e.g. progress messages
-    seen_updates: RecentIds = field(default_factory=RecentIds)
     http: WebServer | None = None       # health, /metrics (and the webhook), `run` only
     reload_on_signal: bool = False      # `run` only: SIGHUP reloads the content
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here

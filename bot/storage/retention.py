@@ -1,6 +1,7 @@
 """Retention: unanswered questions and the per-recipient outcomes of finished broadcasts are
 purged after their retention period, in one transaction, after being rolled up into counts
-(unanswered_daily, broadcast_outcomes) so that statistics and reports still add up."""
+(unanswered_daily, broadcast_outcomes) so that statistics and reports still add up. The ids of
+updates handled (processed_updates, PostgreSQL) go after a day."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import datetime, timedelta
 
 from bot.storage.broadcasts import iso
 from bot.storage.db import Database
+from bot.storage.updates import KEEP
 
 FINISHED = ("done", "cancelled", "failed")
 
@@ -35,4 +37,7 @@ async def purge(db: Database, now: datetime, question_days: int, outcome_days: i
             (*FINISHED, outcome_cutoff))
         outcomes = await conn.execute(
             f"DELETE FROM deliveries WHERE broadcast_id IN ({old})", (*FINISHED, outcome_cutoff))
-    return {"questions": questions.rowcount, "outcomes": outcomes.rowcount}
+        updates = await conn.execute(
+            "DELETE FROM processed_updates WHERE at < ?", (iso(now - KEEP),))
+    return {"questions": questions.rowcount, "outcomes": outcomes.rowcount,
+            "updates": updates.rowcount}

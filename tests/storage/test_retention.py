@@ -10,6 +10,7 @@ from bot.storage.broadcasts import iso, outcome_counts
 from bot.storage.questions import record_unanswered
 from bot.storage.retention import purge
 from bot.storage.subscriptions import subscribe
+from bot.storage.updates import first_delivery
 from bot.storage.users import delete_user, export_user, set_region, touch_user
 
 NOW = datetime(2025, 3, 1, 12, 0, tzinfo=UTC)
@@ -36,8 +37,9 @@ async def test_old_rows_are_purged_after_being_counted(database: str) -> None:
         await db.conn.commit()
         before = {b: await outcome_counts(db, b) for b in (1, 2, 3)}
 
-        assert await purge(db, NOW, 90, 30) == {"questions": 2, "outcomes": 4}
-        assert await purge(db, NOW, 90, 30) == {"questions": 0, "outcomes": 0}   # idempotent
+        assert await purge(db, NOW, 90, 30) == {"questions": 2, "outcomes": 4, "updates": 0}
+        assert await purge(db, NOW, 90, 30) == {"questions": 0, "outcomes": 0,
+                                                "updates": 0}   # idempotent
         assert {b: await outcome_counts(db, b) for b in (1, 2, 3)} == before
         async with db.conn.execute("SELECT text FROM unanswered_questions") as cur:
             assert [r[0] for r in await cur.fetchall()] == ["baru"]
@@ -49,6 +51,30 @@ async def test_old_rows_are_purged_after_being_counted(database: str) -> None:
         async with db.conn.execute("SELECT broadcast_id, COUNT(*) FROM deliveries"
                                    " GROUP BY 1") as cur:
             assert dict(await cur.fetchall()) == {2: 4, 3: 4}   # recent and running: kept
+    finally:
+        await db.close()
+
+
+async def test_handled_update_ids_are_forgotten_after_a_day(database: str) -> None:
+    db = await open_database(database)
+    try:
+        for update_id, age in ((1, timedelta(days=2)), (2, timedelta(hours=25)),
+                               (3, timedelta(hours=23)), (4, timedelta(minutes=1))):
+            assert await first_delivery(db, update_id, NOW - age)
+        assert not await first_delivery(db, 1, NOW)          # this process remembers it
+        postgres = db.dialect == "postgres"
+        # On PostgreSQL the ids are rows every process sees; SQLite keeps them in memory only.
+        assert (await purge(db, NOW, 90, 30))["updates"] == (2 if postgres else 0)
+        async with db.conn.execute("SELECT update_id FROM processed_updates"
+                                   " ORDER BY update_id") as cur:
+            assert [r[0] for r in await cur.fetchall()] == ([3, 4] if postgres else [])
+    finally:
+        await db.close()
+    db = await open_database(database)       # another process, after the purge
+    try:
+        assert await first_delivery(db, 1, NOW)              # purged: a stranger again
+        # Kept on PostgreSQL: still handled once; a new SQLite process has no memory of it.
+        assert await first_delivery(db, 3, NOW) is (not postgres)
     finally:
         await db.close()
 
