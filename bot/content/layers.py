@@ -29,14 +29,11 @@ KABUPATEN_CODE = r"^\d{2}\.\d{2}$"
 PROVINCE_CODE = r"^\d{2}$"
 
 
-class RegionProfile(Strict):
-    """A region's election profile, what its templates read (`election.region`, `contacts`...).
-    `links`, `contacts` and `milestones` are added to the shared ones (same id: the region's)."""
-    code: Annotated[str, StringConstraints(pattern=KABUPATEN_CODE)]
+class _Profile(Strict):
+    """What a region's and a province's region.yaml both carry: `links`, `contacts` and
+    `milestones` are added to the shared ones (same id: the layer's)."""
     name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3)]
-    race: Annotated[str, StringConstraints(pattern=r"^(bupati|walikota)$")]
     election_name: Localized | None = None
-    kecamatan_count: int | None = Field(default=None, ge=1)
     bounds: Bounds | None = None
     links: dict[Slug, Url] = Field(default_factory=dict)
     contacts: dict[Slug, Contact] = Field(default_factory=dict)
@@ -44,18 +41,18 @@ class RegionProfile(Strict):
     results_milestone: Slug | None = None
 
 
-class ProvinceProfile(Strict):
+class RegionProfile(_Profile):
+    """A region's election profile, what its templates read (`election.region`, `contacts`...)."""
+    code: Annotated[str, StringConstraints(pattern=KABUPATEN_CODE)]
+    race: Annotated[str, StringConstraints(pattern=r"^(bupati|walikota)$")]
+    kecamatan_count: int | None = Field(default=None, ge=1)
+
+
+class ProvinceProfile(_Profile):
     """A province's profile in a national deployment (layers/<2 digits>/region.yaml): what its
     regions read over the shared election (`election.province`, `contacts.kpu_provinsi`...),
     under their own region layer's."""
     code: Annotated[str, StringConstraints(pattern=PROVINCE_CODE)]
-    name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=3)]
-    election_name: Localized | None = None
-    bounds: Bounds | None = None
-    links: dict[Slug, Url] = Field(default_factory=dict)
-    contacts: dict[Slug, Contact] = Field(default_factory=dict)
-    milestones: dict[Slug, Milestone] = Field(default_factory=dict)
-    results_milestone: Slug | None = None
 
 
 class RegionName(Strict):
