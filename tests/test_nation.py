@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.errors import ContentError
 from bot.content.registry import Content, load_content
 from bot.regions.loader import load_regions
 from bot.storage.users import get_user
 from tests.conftest import FIXTURE_CONTENT
 from tests.fakes.harness import Harness, buttons, offline_bot, texts
+from tests.test_layers import problems
 
 NATION = FIXTURE_CONTENT.parent / "nation"
 GOVERNOR, REGENT = "siapa saja calon gubernur?", "siapa saja calon bupati?"
@@ -113,14 +113,6 @@ def nation_copy(tmp_path: Path) -> Path:
     target = tmp_path / "nation"
     shutil.copytree(NATION, target)
     return target
-
-
-def problems(root: Path) -> list[str]:
-    try:
-        load_regions(load_content(root))
-    except ContentError as exc:
-        return [str(p) for p in exc.problems]
-    return []
 
 
 def test_the_nation_loads_its_provinces_and_layers(nation_copy: Path) -> None:
