@@ -1,8 +1,9 @@
 """The delivery engine: the only code that sends broadcast messages.
 
-It claims runnable broadcasts from the outbox (urgent first), fixes their recipients once,
-streams them from SQLite in batches, paces them (limiter.py) and sends each on its own HTTP
-session, and commits outcomes in small batches. Composing a message is the Composer's job.
+It claims runnable broadcasts from the outbox (urgent first), fixes their recipients once, in
+chunks while it sends (targeting.py), streams them from the database in batches, paces them
+(limiter.py) and sends each on its own HTTP session, and commits outcomes in small batches.
+Composing a message is the Composer's job.
 
 Nothing can hold the engine on one broadcast: a broadcast that cannot be composed ends `failed`
 at once; any other error is charged to that broadcast's error budget (it is deferred meanwhile,
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from collections import Counter
@@ -46,6 +48,7 @@ from bot.broadcasts.inflight import InFlight
 from bot.broadcasts.limiter import WINDOW, ChatSpacing, RecentSends, TokenBucket
 from bot.broadcasts.quiet import in_quiet, quiet_end
 from bot.broadcasts.sender import Sender, SendResult
+from bot.broadcasts.targeting import Targeting
 from bot.clock import Clock
 from bot.settings import Settings
 from bot.storage import Database, open_database
@@ -53,6 +56,7 @@ from bot.storage.broadcasts import (
     Broadcast,
     Outcome,
     Recipient,
+    Started,
     charge_error,
     defer,
     get_broadcast,
@@ -64,6 +68,7 @@ from bot.storage.broadcasts import (
 )
 from bot.storage.db import StaleLeader
 from bot.storage.officials import Held
+from bot.storage.targeting import CHUNK, claim
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +91,10 @@ def concurrency_for(rate: float) -> int:
     return max(16, min(256, int(rate * 0.25)))
 
 
+def _fixed(broadcast: Broadcast) -> Broadcast:
+    return dataclasses.replace(broadcast, snapshotted=True)
+
+
 class LeaseLapsed(Exception):
     """Not sent: this process is no longer sure to lead."""
 
@@ -94,6 +103,7 @@ class LeaseLapsed(Exception):
 class _Run:
     broadcast: Broadcast
     inflight: InFlight = field(init=False)
+    targeting: Targeting = field(init=False)
     outcomes: list[Outcome] = field(default_factory=list)   # swapped out at each flush
     finished: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -109,6 +119,7 @@ class DeliveryEngine:
         self.bucket = TokenBucket(settings.broadcast_rate, limit, replies)
         self.spacing = ChatSpacing()
         self.concurrency = concurrency or concurrency_for(settings.broadcast_rate)
+        self.chunk = CHUNK       # recipients fixed per transaction (bot/broadcasts/targeting.py)
         self.tz = ZoneInfo(timezone)
         self.stats: Counter[str] = Counter()   # errors and give-ups, for logs and health
         self._db: Database | None = None
@@ -229,8 +240,13 @@ class DeliveryEngine:
             await defer(self.db, broadcast.id, quiet_end(local, window))
             log.info("broadcast %d waits for the end of quiet hours", broadcast.id)
             return
-        started = await start_sending(self.db, broadcast, self.clock.now(),
-                                      self.approval_limit(broadcast))
+        limit = self.approval_limit(broadcast)
+        if limit is None:           # recipients fixed while sending, chunk after chunk
+            if not await claim(self.db, broadcast, self.clock.now()):
+                return              # paused or cancelled meanwhile
+            started = Started(0)
+        else:                       # the two-person rule counts them all first
+            started = await start_sending(self.db, broadcast, self.clock.now(), limit)
         if started.held is not None:
             held = started.held
             self.stats["held"] += 1
@@ -243,10 +259,10 @@ class DeliveryEngine:
                     log.exception("could not tell the officials of held broadcast %d",
                                   broadcast.id)
             return
-        if not broadcast.snapshotted:
-            log.info("broadcast %d: %d recipients", broadcast.id, started.recipients)
         await self.composer.tps.refresh(self.db)
         run = _Run(broadcast)
+        run.targeting = Targeting(self.db, broadcast if limit is None else _fixed(broadcast),
+                                  self.clock.now, self.chunk)
         run.inflight = InFlight(self.concurrency, self._stop, self.stats,
                                 lambda outcome: run.outcomes.append(outcome))
         day = local.date().isoformat()
@@ -256,11 +272,13 @@ class DeliveryEngine:
         finally:
             # In-flight sends end first; then the last outcomes are written. Never cancel a
             # flush midway: its outcomes would be lost and those sent again.
+            await run.targeting.stop()
             await run.inflight.settle(broadcast.id)
             run.finished.set()
             await asyncio.shield(flusher)
             await asyncio.shield(self._flush(run, day))
-        if stop_reason is None and self._stop.is_set():
+        run.targeting.check()
+        if stop_reason is None and (self._stop.is_set() or not run.targeting.finished):
             return
         if stop_reason is None:
             remaining = await pending_batch(self.db, broadcast.id, 0, 1, day)
@@ -287,9 +305,18 @@ class DeliveryEngine:
         next_control = time.monotonic() + CONTROL_INTERVAL
         cursor = 0
         while True:
+            seen, fixed = run.targeting.chunks, run.targeting.finished
             batch = await pending_batch(self.db, broadcast.id, cursor, BATCH, day)
             if not batch:
-                return None
+                if fixed:
+                    return None
+                await run.targeting.wait(seen, CONTROL_INTERVAL)   # the next chunk
+                if time.monotonic() >= next_control:
+                    next_control = time.monotonic() + CONTROL_INTERVAL
+                    stop_reason = await self._control(broadcast)
+                    if stop_reason:
+                        return stop_reason
+                continue
             for recipient in batch:
                 cursor = recipient.user_id
                 if time.monotonic() >= next_control:

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.storage.db import Database, insert_id, iso
-from bot.storage.officials import Held, hold_if_over
-from bot.storage.subscriptions import audience_sql
+from bot.storage.officials import Held
 
 # 'held': the two-person rule stopped it when its recipients were fixed (see start_sending).
 STATES = ("scheduled", "sending", "paused", "held", "done", "cancelled", "failed")
@@ -162,35 +161,25 @@ async def next_runnable(db: Database, now: datetime) -> Broadcast | None:
 
 @dataclass(frozen=True)
 class Started:
-    recipients: int             # fixed now; 0 when they had been fixed before
+    recipients: int             # fixed in all; 0 when they had been fixed before
     held: Held | None = None    # set when it must wait for a second official instead
 
 
 async def start_sending(db: Database, broadcast: Broadcast, now: datetime,
                         limit: int | None = None) -> Started:
-    """Claim the broadcast and, the first time, fix its recipients, in one transaction.
+    """Claim the broadcast and, the first time, fix all its recipients: in chunks, each
+    committed by itself (storage/targeting.py; the engine sends while they are fixed, except
+    under the two-person rule).
 
     `limit` is the two-person rule for an official's broadcast: when more recipients than that
     are fixed, the broadcast is 'held' instead (officials.hold_if_over), and nothing is sent
     until a second official approves. The real count is audited: the count an official
     confirmed may be older."""
-    async with db.transaction() as conn:
-        claimed = await conn.execute(
-            "UPDATE broadcasts SET state = 'sending', started_at = COALESCE(started_at, ?)"
-            " WHERE id = ? AND state IN ('scheduled', 'sending')", (iso(now), broadcast.id))
-        if broadcast.snapshotted or claimed.rowcount == 0:   # or paused/cancelled meanwhile
-            return Started(0)
-        where, params = audience_sql(broadcast.topic, broadcast.region, broadcast.language,
-                                     broadcast.campaign)
-        cur = await conn.execute(
-            "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, language, region)"
-            f" SELECT CAST(? AS BIGINT), u.user_id, u.language, u.region_code FROM subscriptions s"
-            f" JOIN users u ON u.user_id = s.user_id WHERE {where}",
-            (broadcast.id, *params))
-        added = cur.rowcount
-        await conn.execute("UPDATE broadcasts SET snapshotted = 1 WHERE id = ?", (broadcast.id,))
-        held = await hold_if_over(conn, broadcast.id, broadcast.created_by, added, limit, now)
-    return Started(added, held)
+    from bot.storage.targeting import claim, fix_all  # it reads Broadcast from here
+
+    if not await claim(db, broadcast, now) or broadcast.snapshotted:
+        return Started(0)       # paused/cancelled meanwhile, or fixed before
+    return await fix_all(db, broadcast, now, limit=limit)
 
 
 async def pending_batch(db: Database, broadcast_id: int, after_user: int, limit: int,
