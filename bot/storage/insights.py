@@ -33,34 +33,34 @@ async def _rows(db: Database, sql: str, params: tuple[object, ...] = ()) -> list
 
 
 async def subscribers_by_day(db: Database, region: str | None = None) -> list[tuple[str, int]]:
-    """Active subscribers by the day they subscribed (the chart adds them up)."""
-    if region is None:
-        return await _rows(db, "SELECT substr(subscribed_at, 1, 10), COUNT(*) FROM subscriptions"
-                               " WHERE active = 1 GROUP BY 1 ORDER BY 1")
-    where, params = in_region("u.region_code", region)
-    return await _rows(db, "SELECT substr(s.subscribed_at, 1, 10), COUNT(*) FROM subscriptions s"
-                           f" JOIN users u ON u.user_id = s.user_id WHERE s.active = 1 AND {where}"
-                           " GROUP BY 1 ORDER BY 1", params)
+    """Active subscribers by the day they subscribed (the chart adds them up): from the counts
+    kept per day and kabupaten/kota (migration 0016), not from the subscribers."""
+    where, params = in_region("kabupaten", region)
+    return await _rows(db, f"SELECT day, SUM(count) FROM subscriber_days WHERE {where}"
+                           " GROUP BY day HAVING SUM(count) > 0 ORDER BY day", params)
 
 
 async def subscriber_breakdown(db: Database, region: str | None = None
                                ) -> list[tuple[str, str, str, int]]:
-    """Active subscribers by (kecamatan, language, campaign), in one pass over them; the
+    """Active subscribers by (kecamatan, language, campaign), as kept (migration 0016); the
     kecamatan is the region code's first three parts (only the kabupaten/kota's code when
     that is all they chose), '' when they chose none."""
-    where, params = in_region("u.region_code", region)
+    where, params = in_region("kecamatan", region)
     async with db.conn.execute(
-            "SELECT COALESCE(substr(u.region_code, 1, 8), ''), u.language,"
-            " COALESCE(u.campaign, ''), COUNT(*) FROM subscriptions s JOIN users u"
-            f" ON u.user_id = s.user_id WHERE s.active = 1 AND {where} GROUP BY 1, 2, 3",
-            params) as cur:
+            "SELECT kecamatan, language, campaign, count FROM subscriber_groups"
+            f" WHERE count > 0 AND {where}", params) as cur:
         return [(r[0], r[1], r[2], int(r[3])) for r in await cur.fetchall()]
 
 
 async def metric_totals(db: Database, since: str = "", region: str | None = None
                         ) -> list[tuple[str, str, int]]:
-    """(metric, topic, count) over the daily counters from `since` (a day) on."""
+    """(metric, topic, count) over the daily counters from `since` (a day) on; over all days,
+    from their totals as kept (migration 0016)."""
     where, params = in_region("kecamatan", region)
+    if not since:
+        async with db.conn.execute(f"SELECT metric, topic, SUM(count) FROM stat_totals"
+                                   f" WHERE {where} GROUP BY metric, topic", params) as cur:
+            return [(r[0], r[1], int(r[2])) for r in await cur.fetchall()]
     async with db.conn.execute(
             f"SELECT metric, topic, SUM(count) FROM daily_stats WHERE day >= ? AND {where}"
             " GROUP BY metric, topic", (since, *params)) as cur:
@@ -81,7 +81,7 @@ async def metric_by_day(db: Database, metrics: tuple[str, ...], since: str = "",
 async def metric_by_region(db: Database, metrics: tuple[str, ...]) -> list[tuple[str, int]]:
     """(kabupaten/kota code, count) of `metrics` over all days; '' for citizens of no region."""
     marks = ",".join("?" * len(metrics))
-    return await _rows(db, "SELECT substr(kecamatan, 1, 5), SUM(count) FROM daily_stats"
+    return await _rows(db, "SELECT substr(kecamatan, 1, 5), SUM(count) FROM stat_totals"
                            f" WHERE metric IN ({marks}) GROUP BY 1", metrics)
 
 

@@ -80,9 +80,15 @@ async def copy_to_postgres(source: Path, url: str,
             " WHERE contype = 'f' AND connamespace = current_schema()::regnamespace")]
         copied: dict[str, int] = {}
         async with conn.transaction():
+            # The counts kept by triggers (migration 0016) are copied as they are: counting
+            # every copied row again would double them.
+            for table in tables:
+                await conn.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER USER')
             for table in _parents_first(tables, edges):
                 copied[table] = await _copy_table(lite, conn, table)
                 report(f"  {table}: {copied[table]} rows")
+            for table in tables:
+                await conn.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER USER')
             for row in await conn.fetch(
                     "SELECT table_name, column_name FROM information_schema.columns"
                     " WHERE table_schema = current_schema() AND is_identity = 'YES'"):

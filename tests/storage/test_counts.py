@@ -1,0 +1,93 @@
+"""The counts /statistik reads are kept as subscribers and counters change (migration 0016's
+triggers), on both backends: after every kind of change they equal a count of the rows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.storage import Database, open_database
+from bot.storage.campaigns import create_campaign, record_arrival
+from bot.storage.insights import (
+    add_daily_stats,
+    metric_by_region,
+    metric_totals,
+    subscriber_breakdown,
+    subscribers_by_day,
+)
+from bot.storage.subscriptions import subscribe, unsubscribe
+from bot.storage.users import delete_user, set_language, set_region, touch_user
+
+NOW = datetime(2029, 2, 1, 3, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(database: str) -> AsyncIterator[Database]:
+    opened = await open_database(database)
+    try:
+        yield opened
+    finally:
+        await opened.close()
+
+
+async def counted(db: Database, region: str | None = None
+                  ) -> tuple[list[tuple[str, int]], list[tuple[str, str, str, int]]]:
+    """What the kept counts should say, counted from the rows."""
+    where = "1 = 1" if region is None else f"u.region_code LIKE '{region}%'"
+    join = "FROM subscriptions s JOIN users u ON u.user_id = s.user_id"
+    async with db.conn.execute(f"SELECT substr(s.subscribed_at, 1, 10), COUNT(*) {join}"
+                               f" WHERE s.active = 1 AND {where} GROUP BY 1 ORDER BY 1") as cur:
+        days = [(str(r[0]), int(r[1])) for r in await cur.fetchall()]
+    async with db.conn.execute(
+            "SELECT COALESCE(substr(u.region_code, 1, 8), ''), u.language,"
+            f" COALESCE(u.campaign, ''), COUNT(*) {join} WHERE s.active = 1 AND {where}"
+            " GROUP BY 1, 2, 3") as cur:
+        groups = [(str(r[0]), str(r[1]), str(r[2]), int(r[3])) for r in await cur.fetchall()]
+    return days, sorted(groups)
+
+
+async def kept(db: Database, region: str | None = None
+               ) -> tuple[list[tuple[str, int]], list[tuple[str, str, str, int]]]:
+    return (await subscribers_by_day(db, region),
+            sorted(await subscriber_breakdown(db, region)))
+
+
+async def test_subscriber_counts_follow_every_change(db: Database) -> None:
+    await create_campaign(db, "kampus", "Kampus", 1, NOW)
+    for i in range(12):
+        when = NOW + timedelta(days=i % 3)
+        await touch_user(db, 100 + i, "id" if i % 4 else "en", when)
+        if i < 10:
+            await subscribe(db, 100 + i, when, ["announcements"])
+        if i % 2:
+            await set_region(db, 100 + i, "16.03.05.2001" if i % 3 else "16.71")
+    assert (await kept(db)) == (await counted(db))
+    assert sum(n for _, n in await subscribers_by_day(db)) == 10
+    await set_region(db, 101, "16.04.01.1001")     # moves to another kabupaten/kota
+    await set_language(db, 102, "en")
+    await record_arrival(db, "kampus", 103, NOW)    # a campaign brings them in
+    await unsubscribe(db, 104)
+    await subscribe(db, 104, NOW, ["announcements"])     # back again
+    await unsubscribe(db, 105)
+    await subscribe(db, 110, NOW + timedelta(days=5), ["countdown"])   # a new subscriber
+    await set_region(db, 111, "16.03.01.1001")      # not subscribed: counts nothing
+    assert await delete_user(db, 107)               # a citizen's data erased
+    assert (await kept(db)) == (await counted(db))
+    assert (await kept(db, "16.03")) == (await counted(db, "16.03"))
+    assert sum(n for _, n in await subscribers_by_day(db)) == 9
+    assert sum(n for _, n in await subscribers_by_day(db, "16.04")) == 1
+
+
+async def test_stat_totals_follow_the_daily_counters(db: Database) -> None:
+    day1, day2 = "2029-02-01", "2029-02-02"
+    await add_daily_stats(db, [((day1, "answered", "tps", "16.03.05", "id", ""), 3),
+                               ((day1, "unknown", "", "16.71", "id", ""), 1)])
+    await add_daily_stats(db, [((day1, "answered", "tps", "16.03.05", "id", ""), 2),
+                               ((day2, "answered", "tps", "16.03.05", "en", ""), 4)])
+    assert sorted(await metric_totals(db)) == [("answered", "tps", 9), ("unknown", "", 1)]
+    assert sorted(await metric_totals(db, since=day2)) == [("answered", "tps", 4)]
+    assert await metric_totals(db, region="16.71") == [("unknown", "", 1)]
+    assert sorted(await metric_by_region(db, ("answered", "unknown"))) == [
+        ("16.03", 9), ("16.71", 1)]
