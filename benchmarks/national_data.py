@@ -40,6 +40,9 @@ STAT_METRICS = (("start", ""), ("answered", "tps"), ("answered", "memilih"),
                 ("helpful", ""), ("subscribed", ""))
 
 
+_REGIONS: dict[tuple[int, int, int], str] = {}
+
+
 def region_of(i: int) -> str | None:
     """85% a village, 5% only a kabupaten/kota, 10% none."""
     if i % 20 < 2:
@@ -47,7 +50,11 @@ def region_of(i: int) -> str | None:
     kab = KABUPATEN[(i * 7919) % len(KABUPATEN)]
     if i % 20 == 2:
         return kab
-    return f"{kab}.{(i * 31) % KECAMATAN_PER + 1:02d}.{2000 + i % 20:04d}"
+    key = ((i * 7919) % len(KABUPATEN), (i * 31) % KECAMATAN_PER, i % 20)
+    code = _REGIONS.get(key)
+    if code is None:
+        code = _REGIONS[key] = f"{kab}.{key[1] + 1:02d}.{2000 + key[2]:04d}"
+    return code
 
 
 def users(start: int, count: int) -> Iterator[tuple[Any, ...]]:
@@ -58,9 +65,9 @@ def users(start: int, count: int) -> Iterator[tuple[Any, ...]]:
 
 
 def subscriptions(start: int, count: int) -> Iterator[tuple[Any, ...]]:
+    days = [f"{(TODAY - timedelta(days=d)).isoformat()}T08:00:00" for d in range(400)]
     for i in range(start, start + count):
-        day = TODAY - timedelta(days=(i * 13) % 400)
-        yield (FIRST_ID + i, 0 if i % 20 == 19 else 1, None, f"{day.isoformat()}T08:00:00")
+        yield (FIRST_ID + i, 0 if i % 20 == 19 else 1, None, days[(i * 13) % 400])
 
 
 def topics(start: int, count: int) -> Iterator[tuple[Any, ...]]:

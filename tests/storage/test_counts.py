@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,9 @@ from bot.storage.insights import (
     subscribers_by_day,
 )
 from bot.storage.subscriptions import subscribe, unsubscribe
+from bot.storage.transfer import copy_to_postgres
 from bot.storage.users import delete_user, set_language, set_region, touch_user
+from tests.postgres import create_database, drop_database
 
 NOW = datetime(2029, 2, 1, 3, 0, tzinfo=UTC)
 
@@ -91,3 +94,30 @@ async def test_stat_totals_follow_the_daily_counters(db: Database) -> None:
     assert await metric_totals(db, region="16.71") == [("unknown", "", 1)]
     assert sorted(await metric_by_region(db, ("answered", "unknown"))) == [
         ("16.03", 9), ("16.71", 1)]
+
+
+async def test_db_copy_keeps_the_counts_and_their_triggers(tmp_path: Path, pg_admin_url: str
+                                                          ) -> None:
+    source = tmp_path / "bot.sqlite3"
+    lite = await open_database(source)
+    for i in range(6):
+        await touch_user(lite, 300 + i, "id", NOW)
+        await subscribe(lite, 300 + i, NOW, ["announcements"])
+        await set_region(lite, 300 + i, "16.03.05.2001")
+    await unsubscribe(lite, 301)
+    expected = await kept(lite)
+    await lite.close()
+    url = await create_database(pg_admin_url)
+    try:
+        await copy_to_postgres(source, url, report=lambda _: None)
+        pg = await open_database(url)
+        try:
+            assert (await kept(pg)) == expected == (await counted(pg))   # not counted twice
+            await touch_user(pg, 400, "en", NOW)
+            await subscribe(pg, 400, NOW, ["announcements"])            # triggers on again
+            assert (await kept(pg)) == (await counted(pg))
+            assert sum(n for _, n in await subscribers_by_day(pg)) == 6
+        finally:
+            await pg.close()
+    finally:
+        await drop_database(pg_admin_url, url)
