@@ -78,10 +78,27 @@ def topics(start: int, count: int) -> Iterator[tuple[Any, ...]]:
             yield (FIRST_ID + i, "socialisation")
 
 
+# Half the questions are draws of these words (the worst case for grouping: few repeat).
+WORDS = ("pemilu", "tps", "ktp", "dpt", "pindah", "memilih", "calon", "dapil", "surat", "suara",
+         "coblos", "jadwal", "kampanye", "saksi", "hasil", "hitung", "desa", "kecamatan",
+         "kota", "pengawas", "laporan", "uang", "politik", "netral", "pegawai", "disabilitas",
+         "rumah", "sakit", "penjara", "mahasiswa", "perantau", "luar", "negeri", "formulir",
+         "daftar", "tambahan", "khusus", "antre", "tinta", "bilik", "kotak", "segel", "petugas",
+         "kpps", "ppk", "bawaslu", "partai", "nomor", "urut", "debat", "visi", "misi", "program",
+         "libur", "jam", "buka", "tutup", "pagi", "siang", "sore")
+
+
+def question_text(i: int) -> str:
+    if i % 2:
+        return QUESTIONS[(i * 5) % len(QUESTIONS)].format(n=(i * 37) % 400)
+    picks = [WORDS[((i * 2_654_435_761) >> (6 * j)) % len(WORDS)] for j in range(6)]
+    return "apa " + " ".join(picks[: 3 + i % 4]) + f" {i % 97}"
+
+
 def questions(start: int, count: int) -> Iterator[tuple[Any, ...]]:
     for i in range(start, start + count):
         asked = TODAY - timedelta(days=(i * 7) % 80, seconds=i % 86_400)
-        text = QUESTIONS[(i * 5) % len(QUESTIONS)].format(n=(i * 37) % 400)
+        text = question_text(i)
         region = KABUPATEN[(i * 104_729) % len(KABUPATEN)] if i % 10 else None
         yield (FIRST_ID + i, text, "en" if i % 10 == 0 else "id",
                f"{asked.isoformat()}T10:00:00", None, region)
