@@ -14,7 +14,14 @@ from telegram.ext import Application
 from bot.callbacks import Callback
 from bot.context import SuaraContext
 from bot.insights.charts import render_png
-from bot.insights.report import gather, mark_key, question_groups, summary, to_csv
+from bot.insights.report import (
+    RECENT_FOR_LISTING,
+    gather,
+    mark_key,
+    question_groups,
+    summary,
+    to_csv,
+)
 from bot.listing import fit
 from bot.officials.guard import add_buttons, add_command
 from bot.officials.roles import actor
@@ -50,7 +57,7 @@ async def statistics(update: Update, context: SuaraContext) -> None:
 
 async def listing(services: Services, everything: bool = False, region: str | None = None
                   ) -> tuple[str, InlineKeyboardMarkup | None]:
-    found = await question_groups(services.db, region=region)
+    found = await question_groups(services.db, limit=RECENT_FOR_LISTING, region=region)
     groups = found.groups if everything else found.open()
     marks = found.marks
     if not groups:

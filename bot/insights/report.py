@@ -29,8 +29,10 @@ from bot.storage.insights import (
 )
 
 QUESTION_METRICS = ("answered", "suggested", "unknown", "declined")
-RECENT_FOR_GROUPS = 5_000      # /statistik: the top groups of the latest questions (a summary);
-                               # /pertanyaan groups all of them
+RECENT_FOR_GROUPS = 5_000      # /statistik: the top groups of the latest questions (a summary)
+RECENT_FOR_LISTING = 100_000   # /pertanyaan: the latest this many (grouping is CPU work, about
+                               # 30 us a question at worst: within 5 s at national size; the
+                               # export groups them all)
 CLOSED = ("handled", "out_of_scope")   # marks that take a group off the open list
 
 
