@@ -8,10 +8,17 @@ the suara_schema table on PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
 import re
 from importlib import resources
+from typing import Any
 
 from bot.storage.db import MIGRATION_NAME, MigrationError
+
+log = logging.getLogger(__name__)
+
+# pg_advisory_lock key for migrations: any processes starting together apply them once.
+MIGRATION_LOCK = 0x5355415241   # "SUARA"
 
 _ROWID = re.compile(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", re.IGNORECASE)
 _WITHOUT_ROWID = re.compile(r"\)\s*WITHOUT\s+ROWID", re.IGNORECASE)
@@ -55,3 +62,28 @@ def migrations(dialect: str = "sqlite") -> list[tuple[int, str, str]]:
             name, sql = special.get(number) or (name, portable_to_postgres(sql))
         found.append((number, name, sql))
     return found
+
+
+async def schema_version(conn: Any) -> int:
+    await conn.execute("CREATE TABLE IF NOT EXISTS suara_schema (version INTEGER NOT NULL)")
+    return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM suara_schema"))
+
+
+async def migrate_postgres(conn: Any) -> None:
+    """Apply the migrations the database lacks, each whole or not at all, under an advisory
+    lock: processes starting together apply them once (the others wait, then find them)."""
+    await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
+    try:
+        current = await schema_version(conn)
+        steps = migrations("postgres")
+        if current > len(steps):
+            raise MigrationError(
+                f"database is at schema version {current}, newer than this code ({len(steps)})")
+        for number, name, sql in steps[current:]:
+            log.info("applying migration %s", name)
+            async with conn.transaction():
+                await conn.execute(sql)
+                await conn.execute("DELETE FROM suara_schema")
+                await conn.execute("INSERT INTO suara_schema (version) VALUES ($1)", number)
+    finally:
+        await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
