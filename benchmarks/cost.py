@@ -10,6 +10,10 @@ transactions per 1,000 updates (pg_stat_database). This machine has 2 cores shar
 bots, PostgreSQL and the load generator, so cost is what holds here, not speed-up.
 
     python -m benchmarks.cost [--rate 300] [--seconds 30] [--configs sqlite:1,postgres:1,postgres:2]
+                              [--haproxy]
+
+--haproxy: the updates go through HAProxy with the shipped deploy/haproxy.cfg (as in the
+systemd topology) instead of to each process in turn: the balancer's configuration, tried.
 
 Targets: cost per update per process does not grow with processes; 0 errors and p99 < 300 ms
 at 300 updates/s; one process on PostgreSQL within 20% of SQLite."""
@@ -29,6 +33,7 @@ import asyncpg
 
 from benchmarks.load import CONTENT, SECRET, TOKEN, Load, question_pool
 from benchmarks.stats import cpu_seconds, pct, peak_rss_kb
+from bot import PROJECT_ROOT
 from tests.fakes.process import bot_env, free_port, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
 from tests.postgres import create_database, drop_database, start_server, stop_server
@@ -43,6 +48,29 @@ async def metric(port: int, name: str) -> float:
         text = await response.text()
     return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
                if line.startswith(name) and not line.startswith("#"))
+
+
+async def balancer(ports: list[int]) -> tuple[asyncio.subprocess.Process, int]:
+    """HAProxy with deploy/haproxy.cfg in front of `ports`, once it sees them all up."""
+    listen, stats = free_port(), free_port()
+    env = {"PATH": os.environ["PATH"] + ":/usr/sbin", "LB_LISTEN": f"127.0.0.1:{listen}",
+           "LB_STATS": f"127.0.0.1:{stats}", "SUARA_A": f"127.0.0.1:{ports[0]}",
+           "SUARA_B": f"127.0.0.1:{ports[-1]}"}
+    process = await asyncio.create_subprocess_exec(
+        "haproxy", "-f", str(PROJECT_ROOT / "deploy" / "haproxy.cfg"), env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    for _ in range(100):
+        await asyncio.sleep(0.2)
+        try:
+            async with aiohttp.ClientSession() as session, session.get(
+                    f"http://127.0.0.1:{stats}/;csv") as response:
+                rows = (await response.text()).splitlines()
+            if sum(1 for r in rows if r.startswith("suara,") and ",UP," in r) == 2:
+                return process, listen
+        except aiohttp.ClientError:
+            pass
+    process.kill()
+    raise RuntimeError("HAProxy did not see both bots up within 20 s")
 
 
 async def transactions(url: str) -> int:
@@ -85,12 +113,13 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
             await server.wait_for(lambda c: c.method == "setWebhook", within=60)
             for n in range(processes):
                 await wait_ready(Path(tmp) / f"p{n}" / "bot.log")
-            load = Load(server, args.users, pool, ports)
+            lb = await balancer(ports) if args.haproxy else None
+            load = Load(server, args.users, pool, [lb[1]] if lb else ports)
             load.session = aiohttp.ClientSession()
             collector = asyncio.create_task(load.collect())
             try:
                 await load.run(args.rate / 2, 20)                  # warm-up, not measured
-                posted0 = dict(load.posted)
+                handled0 = [await metric(p, "suara_updates_total") for p in ports]
                 cpu0 = [cpu_seconds(b.pid) for b in bots]
                 trips0 = [await metric(p, "suara_db_round_trips") for p in ports]
                 xact0 = await transactions(url) if url else 0
@@ -100,9 +129,14 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
                          for p, t in zip(ports, trips0, strict=True)]
                 xact = (await transactions(url) - xact0) if url else 0
                 rss = [peak_rss_kb(b.pid) / 1024 for b in bots]
+                handled = [int(await metric(p, "suara_updates_total") - h)
+                           for p, h in zip(ports, handled0, strict=True)]
             finally:
                 collector.cancel()
                 await load.session.close()
+                if lb:
+                    lb[0].terminate()
+                    await lb[0].wait()
         finally:
             for bot in bots:
                 await stop_bot(bot, server)
@@ -112,13 +146,14 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
     lat = [x * 1000 for x in load.latencies]
     print(f"{backend}, {processes} process(es): {sent} updates at {args.rate:g}/s for "
           f"{args.seconds:g} s: {achieved:.0f}/s, median {pct(lat, 0.5):.0f} ms, p99 "
-          f"{pct(lat, 0.99):.0f} ms, errors {load.errors}")
-    for n, port in enumerate(ports):
-        handled = max(1, load.posted[port] - posted0[port])
-        line = (f"  process {n + 1}: {handled} updates, CPU {1000 * cpu[n] / handled:.2f} s per "
+          f"{pct(lat, 0.99):.0f} ms, errors {load.errors}"
+          + (" (through HAProxy, deploy/haproxy.cfg)" if args.haproxy else ""))
+    for n in range(len(ports)):
+        done = max(1, handled[n])
+        line = (f"  process {n + 1}: {handled[n]} updates, CPU {1000 * cpu[n] / done:.2f} s per "
                 f"1,000, peak RSS {rss[n]:.0f} MB")
         if url:
-            line += f", {1000 * trips[n] / handled:.0f} round trips per 1,000"
+            line += f", {1000 * trips[n] / done:.0f} round trips per 1,000"
         print(line)
     if url:
         print(f"  PostgreSQL: {1000 * xact / max(1, sent):.0f} transactions per 1,000 updates "
@@ -146,6 +181,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=1000)
     parser.add_argument("--configs", default="sqlite:1,postgres:1,postgres:2",
                         help="backend:processes, comma-separated")
+    parser.add_argument("--haproxy", action="store_true",
+                        help="through HAProxy and deploy/haproxy.cfg (2 processes)")
     asyncio.run(main_async(parser.parse_args()))
 
 
