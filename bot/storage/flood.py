@@ -56,6 +56,7 @@ async def count(db: Database, update_id: int, user_id: int, limit: int,
     async with db.conn.execute(_COUNT, (update_id, user_id, limit,
                                         int(cooldown_seconds * 1000))) as cur:
         row = await cur.fetchone()
+    assert row is not None
     return verdict(update_id, row[0], row[1])
 
 

@@ -90,11 +90,13 @@ async def admit(db: Database, update_id: int, chat_id: int, now: datetime,
     if flood is None:
         async with db.conn.execute(_ADMIT_PLAIN, (update_id, at, chat_id)) as cur:
             row = await cur.fetchone()
+        assert row is not None
         return Admission(update_id, bool(row[0]), bool(row[1]))
     async with db.conn.execute(_ADMIT_FLOOD, (
             update_id, at, chat_id, flood.user_id, flood.limit,
             int(flood.cooldown_seconds * 1000))) as cur:
         row = await cur.fetchone()
+    assert row is not None
     return Admission(update_id, bool(row[0]), bool(row[1]),
                      verdict(update_id, row[2], row[3]) if row[0] else None)
 
