@@ -40,7 +40,7 @@ log = logging.getLogger(__name__)
 
 WAIT_SECONDS = turns.TURN_SECONDS   # the longest an update waits for its chat's turn
 FIRST_POLL = 0.005
-LAST_POLL = 0.1
+LAST_POLL = 0.05
 ADMITTED = "admitted"   # db.cache: admissions made by the webhook, for the processor
 
 

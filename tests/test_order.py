@@ -82,11 +82,14 @@ async def post(app: SuaraApplication, payload: dict[str, Any]) -> int:
         return response.status
 
 
-def timed(apps: list[SuaraApplication], slow_id: list[int], began: dict[int, float]) -> None:
-    """Record when each update's handlers begin; the update in `slow_id` takes SLOW."""
+def timed(apps: list[SuaraApplication], slow_id: list[int], began: dict[int, float],
+          slow_began: asyncio.Event | None = None) -> None:
+    """Record when each update's handlers begin; the updates in `slow_id` take SLOW."""
     async def first(update: Update, _: object) -> None:
         began[update.update_id] = asyncio.get_running_loop().time()
         if update.update_id in slow_id:
+            if slow_began is not None:
+                slow_began.set()
             await asyncio.sleep(SLOW)
     for app in apps:
         app.add_handler(TypeHandler(Update, first), group=-9)
@@ -99,8 +102,8 @@ async def test_one_chats_updates_at_two_processes_are_handled_in_order(
         done: dict[int, float] = {}
         first_payload, second_payload = question(one, 8101), question(one, 8101)
         first, second = first_payload["update_id"], second_payload["update_id"]
-        slow = [first]
-        timed([one, two], slow, began)
+        slow, slow_began = [first], asyncio.Event()
+        timed([one, two], slow, began, slow_began)
 
         async def run(app: SuaraApplication, payload: dict[str, Any]) -> None:
             await handle(app, payload)
@@ -108,8 +111,7 @@ async def test_one_chats_updates_at_two_processes_are_handled_in_order(
 
         # The first is being handled (slowly) at one when the second reaches two.
         task = asyncio.create_task(run(one, first_payload))
-        while first not in began:
-            await asyncio.sleep(0.01)
+        await slow_began.wait()
         await run(two, second_payload)
         await task
         assert began[second] >= done[first]      # waited for the first, then handled
