@@ -7,8 +7,7 @@ import contextlib
 import dataclasses
 import gc
 import logging
-from collections.abc import Awaitable
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
@@ -16,7 +15,6 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    BaseUpdateProcessor,
     ContextTypes,
     Defaults,
 )
@@ -38,6 +36,7 @@ from bot.leadership import Leadership
 from bot.officials.approval import held_notifier
 from bot.officials.menus import register_official_menus
 from bot.officials.roles import Roles
+from bot.ordering import PerChatUpdateProcessor
 from bot.regions.directory import TpsDirectory
 from bot.regions.loader import load_regions
 from bot.reload import reload_on_sighup
@@ -53,45 +52,6 @@ from scheduler.runner import ScheduleRunner
 log = logging.getLogger(__name__)
 
 MAX_CONCURRENT_UPDATES = 64
-
-
-class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Updates of different chats run concurrently; one chat's updates keep their order."""
-
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = _chat_key(update)
-        if key is None:
-            await coroutine
-            return
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-
-def _chat_key(update: object) -> int | None:
-    chat = getattr(update, "effective_chat", None)
-    if chat is not None:
-        return int(chat.id)
-    user = getattr(update, "effective_user", None)
-    return int(user.id) if user is not None else None
 
 
 async def _post_init(app: Application) -> None:
@@ -206,6 +166,7 @@ def build_application(settings: Settings, *, token: str | None = None,
                                 replies=replies)
         services.engine = engine
         services.scheduler = ScheduleRunner(settings, content, clock, on_enqueue=engine.poke)
+    processor = PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES, services)
     defaults = Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
     root = settings.telegram_api_url
@@ -217,7 +178,7 @@ def build_application(settings: Settings, *, token: str | None = None,
         .base_file_url(f"{root}/file/bot")
         .defaults(defaults)
         .context_types(ContextTypes(context=SuaraContext))
-        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .concurrent_updates(processor)
         .job_queue(None)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -243,6 +204,7 @@ def build_application(settings: Settings, *, token: str | None = None,
     services.leadership = Leadership(settings.database, clock, services.engine,
                                      services.scheduler, lambda: run_retention(services))
     register_all(app)
+    processor.gate = app.bot_data["flood"]     # counted as each update is admitted
     if services.engine is not None:     # a broadcast the two-person rule holds: ask officials
         services.engine.on_hold = held_notifier(app)
     return app

@@ -21,6 +21,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.context import SuaraApplication
+from bot.ordering import admit_update, remember
 from bot.storage.health import database_state
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,14 @@ class WebServer:
             return web.Response(status=400, text="bad update")
         if update is None:
             return web.Response(status=400, text="bad update")
+        # PostgreSQL: recorded under its chat before Telegram hears 200 and sends the chat's
+        # next update, perhaps to another process (bot/ordering.py); a duplicate stops here.
+        admission = await admit_update(self.app.services, self.app.bot_data.get("flood"), update)
+        if admission is not None:
+            if not admission.new:
+                self.app.services.metrics.duplicates.inc()
+                return web.Response(status=200)
+            remember(self.app.services, admission)
         await self.app.update_queue.put(update)
         return web.Response(status=200)
 

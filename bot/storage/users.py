@@ -109,6 +109,7 @@ async def delete_user(db: Database, user_id: int) -> bool:
         await conn.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM daily_counts WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM campaign_starts WHERE user_id = ?", (user_id,))
+        await conn.execute("DELETE FROM flood_counts WHERE user_id = ?", (user_id,))
         cur = await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
     forget_user(db, user_id)
     return cur.rowcount > 0
