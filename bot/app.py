@@ -21,8 +21,9 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.broadcasts.compose import Composer
-from bot.broadcasts.engine import DeliveryEngine, concurrency_for
+from bot.broadcasts.engine import PAID_LIMIT, TELEGRAM_LIMIT, DeliveryEngine, concurrency_for
 from bot.broadcasts.limiter import RecentSends
+from bot.broadcasts.pacing import SharedSends
 from bot.broadcasts.sender import HttpSender, Sender
 from bot.clock import Clock, SystemClock
 from bot.content.registry import Content, load_content
@@ -67,6 +68,9 @@ async def _post_init(app: Application) -> None:
     services._db = await open_database(services.settings.database)
     await services.roles.load(services._db)
     services.stats.start(services._db)
+    if isinstance(services.sends, SharedSends):    # several processes share the bot's limit
+        services.sends.start(services._db)
+    services.recent_answers.start(services._db)
     # The answer model trains in the background (a first start trains the first stage in
     # seconds and embeds the content and training texts for the second, about a minute here;
     # later starts read both from CACHE_DIR): the keywords answer until the first stage is
@@ -112,6 +116,9 @@ async def _post_shutdown(app: Application) -> None:
     await app.services.stats.stop()
     if app.services.leadership is not None:
         await app.services.leadership.stop()
+    await app.services.recent_answers.stop()
+    if isinstance(app.services.sends, SharedSends):
+        await app.services.sends.stop()
     if app.services._db is not None:
         await app.services._db.close()
         app.services._db = None
@@ -159,7 +166,11 @@ def build_application(settings: Settings, *, token: str | None = None,
     if sender is None and request is None:
         sender = HttpSender(settings.telegram_api_url, token or settings.token,
                             connections=concurrency_for(settings.broadcast_rate))
-    replies = RecentSends()
+    # Replies count toward the bot's limit, which broadcasts share; on PostgreSQL with the
+    # other processes' replies (broadcasts/pacing.py).
+    limit = PAID_LIMIT if settings.paid_broadcast else TELEGRAM_LIMIT
+    replies = SharedSends(limit) if settings.on_postgres else RecentSends()
+    services.sends = replies
     if sender is not None:
         composer = Composer(content, regions, TpsDirectory(), settings.paid_broadcast)
         engine = DeliveryEngine(settings, composer, clock, sender, content.election.timezone,

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from bot.broadcasts.engine import DeliveryEngine
+from bot.broadcasts.limiter import RecentSends
 from bot.clock import Clock
 from bot.content.registry import Content
 from bot.faq.cascade import AnswerCascade
@@ -48,6 +49,7 @@ class Services:
     answers: AnswerCascade      # the keywords, then the answer model once post_init trains it
     tps: TpsDirectory = field(default_factory=TpsDirectory)
     recent_answers: RecentAnswers = field(default_factory=RecentAnswers)
+    sends: RecentSends = field(default_factory=RecentSends)   # replies, toward the limit
     pending_regions: PendingRegions = field(default_factory=PendingRegions)  # asked, unanswered
     semantic_task: asyncio.Task[None] | None = None   # loads the model (post_init)
     semantic_ready: asyncio.Event = field(default_factory=asyncio.Event)
