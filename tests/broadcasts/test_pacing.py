@@ -1,0 +1,162 @@
+"""Telegram's limit is per bot: the replies of several processes on one PostgreSQL and the
+leader's broadcasts stay within it together, over any one-second interval (broadcasts/pacing.py).
+
+The processes here are SharedSends objects in one test process, each with its own database
+connection and its own HTTP transport (bot/transport.py), sending to the fake Bot API with
+Telegram's limits (tests/fakes/server.py counts arrivals over a sliding second, 429 beyond)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter
+
+from bot.broadcasts.limiter import RecentSends, TokenBucket
+from bot.broadcasts.pacing import RAISE, SharedSends
+from bot.storage import Database, open_database
+from bot.transport import AiohttpRequest
+from tests.fakes.server import FakeBotApiServer, Limits, most_in_one_second
+from tests.postgres import create_database, drop_database
+
+TOKEN = "123:pacing-test"
+LIMIT = 30
+_chats = itertools.count(1)      # every message to a new chat: only the bot's limit counts
+
+
+def message(text: str) -> RequestData:
+    return RequestData([RequestParameter.from_input("chat_id", next(_chats)),
+                        RequestParameter.from_input("text", text)])
+
+
+@pytest.fixture
+async def pg_url(pg_admin_url: str) -> AsyncIterator[str]:
+    url = await create_database(pg_admin_url)
+    try:
+        yield url
+    finally:
+        await drop_database(pg_admin_url, url)
+
+
+class Process:
+    """One bot process: its database, its replies (paced), its transport."""
+
+    def __init__(self, url: str, server: FakeBotApiServer) -> None:
+        self.url, self.server = url, server
+        self.sends = SharedSends(LIMIT)
+        self.transport = AiohttpRequest(sends=self.sends, retries=False)
+        self.sent = 0
+        self.db: Database | None = None
+
+    async def start(self) -> None:
+        self.db = await open_database(self.url)
+        self.sends.start(self.db)
+        await self.transport.initialize()
+
+    async def reply(self) -> None:
+        status, _ = await self.transport.do_request(
+            f"{self.server.url}/bot{TOKEN}/sendMessage", "POST", message("ok"))
+        assert status == 200
+        self.sent += 1
+
+    async def stop(self, dies: bool = False) -> None:
+        """Stop; `dies`: as kill -9, its row stays behind (the others wait it out)."""
+        if dies:
+            assert self.sends._task is not None
+            self.sends._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.sends._task
+            self.sends._task = None
+        else:
+            await self.sends.stop()
+        await self.transport.shutdown()
+        assert self.db is not None
+        await self.db.close()
+
+
+async def steady(process: Process, per_second: float, until: float) -> None:
+    """Citizens asking at a steady rate, each reply on its own (as handlers send them)."""
+    tasks = []
+    while time.monotonic() < until:
+        tasks.append(asyncio.create_task(process.reply()))
+        await asyncio.sleep(1 / per_second)
+    await asyncio.wait_for(asyncio.gather(*tasks), 15)
+
+
+async def flood(process: Process, until: float) -> None:
+    """More replies than the bot may send: 12 chats' replies back to back."""
+    async def one() -> None:
+        while time.monotonic() < until:
+            await process.reply()
+    await asyncio.gather(*(one() for _ in range(12)))
+
+
+async def test_replies_of_all_processes_and_broadcasts_stay_within_the_limit(
+        pg_url: str) -> None:
+    server = FakeBotApiServer(TOKEN)
+    server.limits = Limits(per_second=LIMIT)
+    server.record_calls = False
+    await server.start()
+    leader, other, newcomer = (Process(pg_url, server) for _ in range(3))
+    engine = AiohttpRequest(retries=False)       # the leader's broadcasts: not replies
+    bucket = TokenBucket(LIMIT, LIMIT, leader.sends)
+    broadcast = 0
+
+    async def broadcasting(until: float) -> None:
+        nonlocal broadcast
+        while time.monotonic() < until:
+            await bucket.acquire()
+            status, _ = await engine.do_request(
+                f"{server.url}/bot{TOKEN}/sendMessage", "POST", message("b"))
+            assert status == 200
+            broadcast += 1
+
+    try:
+        await engine.initialize()
+        await leader.start()
+        await other.start()
+        began = time.monotonic()
+        work = [asyncio.create_task(broadcasting(began + 6.5)),
+                asyncio.create_task(steady(leader, 3, began + 6.5)),
+                asyncio.create_task(steady(other, 8, began + 6.5))]
+        await asyncio.sleep(1.0)
+        await newcomer.start()                   # a process joins, and floods
+        await flood(newcomer, began + 4.0)
+        flooded = newcomer.sent
+        await newcomer.stop(dies=True)           # ... and dies
+        await asyncio.gather(*work)
+    finally:
+        for process in (leader, other):
+            await process.stop()
+        await engine.shutdown()
+        await server.stop()
+
+    # Within the bot's limit in every second, as Telegram counts: no 429.
+    assert server.too_many == 0
+    assert most_in_one_second(server.arrivals) <= LIMIT
+    # Everyone got their share: the steady replies all went, the flood got what was left,
+    # and the broadcast what the replies left (it was always asking).
+    assert leader.sent >= 3 * 6 and other.sent >= 8 * 6
+    assert flooded >= 20 and broadcast >= 20
+    # Busy seconds were used, not wasted: with no one reserving more than their share, the
+    # bot sent most of what it may (after the first processes waited RAISE to start).
+    total = leader.sent + other.sent + flooded + broadcast
+    assert total >= LIMIT * (6.5 - RAISE) * 0.6, (leader.sent, other.sent, flooded, broadcast)
+
+
+async def test_one_process_on_sqlite_replies_at_once_and_broadcasts_take_the_rest() -> None:
+    """SQLite (one process): replies are counted, never held; the engine leaves them their
+    share and room to grow (as before several processes)."""
+    sends = RecentSends()
+    began = time.monotonic()
+    for _ in range(10):
+        await sends.turn()
+    assert time.monotonic() - began < 0.05
+    bucket = TokenBucket(LIMIT, LIMIT, sends)
+    assert bucket.allowance(time.monotonic()) == LIMIT - 10 - (2 + 10 // 4)
+    assert TokenBucket(LIMIT, LIMIT, RecentSends()).allowance(time.monotonic()) == LIMIT
