@@ -7,15 +7,18 @@ reservation it published that anyone may still rely on, and its fair share (limi
 processes). The leader's engine sends only into what all reservations leave (`room`). So, in
 any window, replies of all processes + broadcasts <= limit, with these rules:
 
-- A reservation is never below what the process already has in its window; it follows
-  demand (the recent peak, + 25% + 2, + the replies waiting), up to the fair share.
+- A reservation is never below what the process already has in its window. While no
+  process's engine wants room for a broadcast, it is the fair share (a burst of questions
+  goes at once); while one does, it follows demand (the recent peak + 25% + 2, + the replies
+  waiting), up to the fair share, and the broadcast has the rest within about half a second.
 - Lowering takes effect at once. A raise takes effect RAISE (= WINDOW + STALE) after the
   publication that raised it ended: whoever read the old value (at most STALE ago, a snapshot
   older than that is not used) has stopped relying on it for one whole window.
 - A process replies only within LEASE of a publication that succeeded (its view of the others
   is that fresh: a newcomer is seen before it may send); a process silent for DEAD (server
   clock) counts as gone, and by then it has not sent for a whole window. A process that was
-  silent that long, or just started, publishes 0 for RAISE first: others may think it gone.
+  silent that long, or just started, joins under a lock (two joining together see each
+  other); if it finds others live, it reserves 0 for RAISE first (they may think it gone).
 - The database unreachable for OUTAGE seconds: replies go unpaced (a 429 beats no answer;
   the transport honours it), logged.
 
@@ -36,7 +39,7 @@ from collections import deque
 from bot.broadcasts.limiter import WINDOW, RecentSends
 from bot.storage import Database
 from bot.storage.db import DatabaseError
-from bot.storage.processes import Peer, leave, publish
+from bot.storage.processes import Peer, join, leave, publish
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +50,9 @@ LEASE = STALE               # a process replies this long after a publication th
 SLOW = 0.5                  # a publication slower than this did not succeed (for LEASE)
 DEAD = LEASE + WINDOW + SLOW + 0.5   # silent this long (server clock): gone
 OUTAGE = 2.0                # a reply waits this long with the database out, then goes anyway
-FLOOR = 2                   # replies an idle process reserves
+FLOOR = 2                   # replies a quiet process reserves while a broadcast runs
 PEAK_SECONDS = 3.0          # demand: the most replies in a window over this long
+WANTS_ROOM = 2.0            # an engine that asked for room this recently is broadcasting
 
 
 class _Promise:
@@ -78,6 +82,8 @@ class SharedSends(RecentSends):
         self._snapshot_until = -math.inf   # the engine relies on _others until then
         self._peaks: deque[tuple[float, int]] = deque()
         self._waiting = 0
+        self._room_asked = -math.inf       # when the engine here last wanted to send
+        self._broadcast = False            # some process's engine wants room, as last seen
         self._turns = asyncio.Lock()
         self._db: Database | None = None
         self._task: asyncio.Task[None] | None = None
@@ -123,6 +129,7 @@ class SharedSends(RecentSends):
     def room(self, limit: float, now: float) -> int:
         """What broadcasts may have in the window ending now: the limit less every process's
         reservation (none while the snapshot of the others is too old to rely on)."""
+        self._room_asked = now
         if now > self._snapshot_until:
             return 0
         own = self._ok_reserved if now - self._ok_at <= LEASE else 0
@@ -135,9 +142,14 @@ class SharedSends(RecentSends):
         self._peaks.append((now, count))
         while self._peaks and now - self._peaks[0][0] > PEAK_SECONDS:
             self._peaks.popleft()
-        peak = max(c for _, c in self._peaks)
-        wanted = min(self.fair_share(), max(FLOOR, math.ceil(peak * 1.25) + 2 + self._waiting))
+        wanted = self.fair_share()
+        if self._broadcast or self.broadcasting(now):
+            peak = max(c for _, c in self._peaks)
+            wanted = min(wanted, max(FLOOR, math.ceil(peak * 1.25) + 2 + self._waiting))
         return max(wanted, count)      # never below what is already in the window
+
+    def broadcasting(self, now: float) -> bool:
+        return now - self._room_asked < WANTS_ROOM
 
     async def publish_once(self) -> bool:
         """One publication; whether it succeeded (in time)."""
@@ -145,28 +157,30 @@ class SharedSends(RecentSends):
         start = time.monotonic()
         promise = _Promise(0 if self._closing else self._wanted(start))
         self._promises.append(promise)
+        joining = start - self._ok_at > LEASE
         try:
-            peers = await publish(self._db, self.id, promise.reserved)
+            peers = await (join if joining else publish)(
+                self._db, self.id, promise.reserved, self.broadcasting(start))
         except DatabaseError as exc:
             log.debug("replies' reservation not published (%s)", type(exc).__name__)
             return False
         end = time.monotonic()
         if end - start > SLOW:
             return False
-        if end - self._ok_at > DEAD:      # new, or silent long enough to be thought gone
-            gone = _Promise(0)
-            self._promises.appendleft(gone)
+        live = [peer for peer in peers if peer.age <= DEAD]
+        if end - self._ok_at > DEAD and live:   # new, or silent long enough to seem gone
+            self._promises.appendleft(_Promise(0))
         for earlier in self._promises:
             if earlier is not promise and earlier.until == math.inf:
                 earlier.until = end + RAISE
         self._ok_at, self._ok_reserved = start, promise.reserved
-        self._apply(peers, start)
+        self._apply(live, start)
         return True
 
-    def _apply(self, peers: list[Peer], asked: float) -> None:
-        live = [peer for peer in peers if peer.age <= DEAD]
+    def _apply(self, live: list[Peer], asked: float) -> None:
         self.processes = 1 + len(live)
         self._others = sum(peer.reserved for peer in live)
+        self._broadcast = any(peer.broadcasting for peer in live)
         self._snapshot_until = asked + STALE
 
     # -- lifecycle ---------------------------------------------------------------------------
