@@ -78,6 +78,7 @@ class SharedSends(RecentSends):
         self._promises: deque[_Promise] = deque()
         self._ok_at = -math.inf            # start of the last publication that succeeded
         self._ok_reserved = 0              # what it published
+        self._ok_promise: _Promise | None = None
         self._others = 0                   # the live others' reservations, summed
         self._snapshot_until = -math.inf   # the engine relies on _others until then
         self._peaks: deque[tuple[float, int]] = deque()
@@ -163,19 +164,29 @@ class SharedSends(RecentSends):
                 self._db, self.id, promise.reserved, self.broadcasting(start))
         except DatabaseError as exc:
             log.debug("replies' reservation not published (%s)", type(exc).__name__)
-            return False
+            return self._failed(promise)
         end = time.monotonic()
         if end - start > SLOW:
-            return False
+            return self._failed(promise)
         live = [peer for peer in peers if peer.age <= DEAD]
         if end - self._ok_at > DEAD and live:   # new, or silent long enough to seem gone
             self._promises.appendleft(_Promise(0))
         for earlier in self._promises:
             if earlier is not promise and earlier.until == math.inf:
                 earlier.until = end + RAISE
-        self._ok_at, self._ok_reserved = start, promise.reserved
+        self._ok_at, self._ok_reserved, self._ok_promise = start, promise.reserved, promise
         self._apply(live, start)
         return True
+
+    def _failed(self, promise: _Promise) -> bool:
+        """A publication that may or may not have reached the others binds as the others
+        do; two such in a row bind as one with the smaller value (the list stays short
+        while the database is out)."""
+        before = self._promises[-2] if len(self._promises) > 1 else None
+        if before is not None and before.until == math.inf and before is not self._ok_promise:
+            before.reserved = min(before.reserved, promise.reserved)
+            self._promises.pop()
+        return False
 
     def _apply(self, live: list[Peer], asked: float) -> None:
         self.processes = 1 + len(live)

@@ -182,3 +182,55 @@ async def test_one_process_on_sqlite_replies_at_once_and_broadcasts_take_the_res
     bucket = TokenBucket(LIMIT, LIMIT, sends)
     assert bucket.allowance(time.monotonic()) == LIMIT - 10 - (2 + 10 // 4)
     assert TokenBucket(LIMIT, LIMIT, RecentSends()).allowance(time.monotonic()) == LIMIT
+
+
+async def test_reservations_lower_at_once_rise_late_and_a_newcomer_waits(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rules, without a database: what the others answer is scripted."""
+    from bot.broadcasts import pacing
+    from bot.storage.db import DatabaseError
+    from bot.storage.processes import Peer
+
+    answers: list[list[Peer] | Exception] = []
+    published: list[tuple[str, int, bool]] = []
+
+    def fake(kind: str) -> object:
+        async def call(db: object, pid: str, reserved: int, broadcasting: bool) -> list[Peer]:
+            published.append((kind, reserved, broadcasting))
+            answer = answers.pop(0)
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+        return call
+
+    monkeypatch.setattr(pacing, "join", fake("join"))
+    monkeypatch.setattr(pacing, "publish", fake("publish"))
+    alone = SharedSends(LIMIT)
+    alone._db = object()      # type: ignore[assignment]
+    answers.append([])
+    assert await alone.publish_once()
+    now = time.monotonic()
+    assert published[-1] == ("join", LIMIT, False)        # alone: joins, may reply at once
+    assert alone.cap(now) == LIMIT and alone.room(LIMIT, now) == 0   # no room for broadcasts
+    answers.append([])
+    assert await alone.publish_once()                      # the engine asked: reserve less
+    assert published[-1] == ("publish", pacing.FLOOR, True)
+    now = time.monotonic()
+    assert alone.cap(now) == pacing.FLOOR and alone.room(LIMIT, now) == LIMIT - pacing.FLOOR
+    alone._room_asked = -float("inf")                      # the broadcast is over
+    answers.append([])
+    assert await alone.publish_once()
+    assert published[-1] == ("publish", LIMIT, False)
+    assert alone.cap(time.monotonic()) == pacing.FLOOR     # the raise binds only RAISE later
+    for _ in range(20):                                    # the database out: few promises
+        answers.append(DatabaseError("down"))
+        assert not await alone.publish_once()
+    assert len(alone._promises) <= 4
+
+    newcomer = SharedSends(LIMIT)
+    newcomer._db = object()   # type: ignore[assignment]
+    answers.append([Peer(12, False, 0.3), Peer(30, True, 9.0)])    # one live, one gone
+    assert await newcomer.publish_once()
+    assert published[-1][0] == "join"
+    assert newcomer.processes == 2 and newcomer.fair_share() == LIMIT // 2
+    assert newcomer.cap(time.monotonic()) == 0     # the other may not know it yet: waits RAISE
