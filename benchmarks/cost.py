@@ -106,6 +106,9 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
                 folder = Path(tmp) / f"p{n}"
                 folder.mkdir()
                 extra = {"DATABASE_URL": url} if url else {}
+                # Replies count toward the bot's limit, shared by the processes on PostgreSQL
+                # (broadcasts/pacing.py): 300 answers a second needs the paid limit (1000/s).
+                extra["PAID_BROADCAST"] = "true"
                 env = bot_env(server, folder, LOG_LEVEL="INFO", CONTENT_DIR=str(CONTENT),
                               CACHE_DIR=str(CACHE), WEBHOOK_URL="https://bot.example.org/hook",
                               WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(port), **extra)
