@@ -203,7 +203,10 @@ class SharedSends(RecentSends):
 
     async def _run(self) -> None:
         while True:
-            await self.publish_once()
+            try:
+                await self.publish_once()
+            except Exception:    # a bug must not end the publications (replies would wait)
+                log.exception("replies' reservation: publication failed")
             await asyncio.sleep(PUBLISH)
 
     async def stop(self) -> None:
