@@ -5,6 +5,7 @@ and the daily counters of several processes add up (insights/recorder.py)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from datetime import UTC, datetime
 from typing import Any
@@ -46,16 +47,17 @@ async def test_a_not_helpful_press_keeps_the_question_once_whichever_process_it_
         database: str, content: Content) -> None:
     postgres = database.startswith("postgresql://")
     sender = updates.user(7301)
-    async with running(database, content) as (first, first_api), \
-            running(database, content) as (second, second_api):
+    async with contextlib.AsyncExitStack() as stack:
+        first, first_api = await stack.enter_async_context(running(database, content))
+        # PostgreSQL: the press reaches another process, before the first has written its
+        # batch (it looks again a flush later). SQLite is one process: the same one.
+        elsewhere = await stack.enter_async_context(running(database, content)) if postgres \
+            else (first, first_api)
         asked = first_api.api.new_update(message=updates.message(first_api.api, QUESTION, sender))
         await first.process_update(Update.de_json(asked, first.bot))
         answer = answer_with_buttons(first_api, 7301)
         no, yes = button(answer, "Kurang membantu"), button(answer, "👍")
         answer = {**answer}      # as the press carries it (the bot edits its buttons away)
-        # PostgreSQL: the press reaches the other process, before the first has written its
-        # batch (it looks again a flush later). SQLite is one process: the same one.
-        elsewhere = (second, second_api) if postgres else (first, first_api)
         await press(*elsewhere, no, sender, answer)
         stored = await list_unanswered(first.services.db)
         assert [(q.entry_id, "[angka]" in q.text, "081234567890" in q.text)
