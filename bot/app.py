@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import sharing
 from bot.broadcasts.compose import Composer
 from bot.broadcasts.engine import DeliveryEngine, concurrency_for
 from bot.broadcasts.limiter import RecentSends
@@ -106,6 +107,7 @@ async def _post_init(app: Application) -> None:
         services.run_lock = None
     services._db = await open_database(services.settings.database)
     await services.roles.load(services._db)
+    await sharing.start(app)     # drafts read; on PostgreSQL, other processes' changes heard
     services.stats.start(services._db)
     # The answer model trains in the background (a first start trains the first stage in
     # seconds and embeds the content and training texts for the second, about a minute here;
@@ -150,6 +152,7 @@ async def _post_shutdown(app: Application) -> None:
     for task in list(app.services.background):
         task.cancel()
     await app.services.stats.stop()
+    await sharing.stop(app)
     if app.services.leadership is not None:
         await app.services.leadership.stop()
     if app.services._db is not None:
