@@ -92,19 +92,19 @@ class Drafts:
         session = await self._current(db, owner)
         return Draft(secrets.token_urlsafe(4)[:6], owner, now, version=session.draft_version)
 
-    async def get(self, db: Database, owner: int, draft_id: str, now: datetime) -> Draft | None:
+    async def get(self, db: Database, owner: int, draft_id: str | None, now: datetime
+                  ) -> Draft | None:
+        """The official's draft `draft_id` (None: whichever), unless expired."""
         draft = self._draft(await self._current(db, owner))
-        if draft is None or draft.id != draft_id or now - draft.touched > DRAFT_TTL:
+        if draft is None or draft_id not in (None, draft.id) or now - draft.touched > DRAFT_TTL:
             return None
         draft.touched = now
         return draft
 
     async def waiting_for_text(self, db: Database, owner: int, now: datetime) -> Draft | None:
         """The draft waiting for this official's next message (its text, or a date)."""
-        draft = self._draft(await self._current(db, owner))
-        if draft is None or draft.step not in ("content", "when"):
-            return None
-        return await self.get(db, owner, draft.id, now)
+        draft = await self.get(db, owner, None, now)
+        return draft if draft is not None and draft.step in ("content", "when") else None
 
     def last_seen(self, owner: int) -> Draft | None:
         """The official's draft as this process last read or wrote it."""
