@@ -20,6 +20,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import sharing
 from bot.broadcasts.compose import Composer
 from bot.broadcasts.engine import PAID_LIMIT, TELEGRAM_LIMIT, DeliveryEngine, concurrency_for
 from bot.broadcasts.limiter import RecentSends
@@ -67,6 +68,7 @@ async def _post_init(app: Application) -> None:
         services.run_lock = None
     services._db = await open_database(services.settings.database)
     await services.roles.load(services._db)
+    await sharing.start(app)     # drafts read; on PostgreSQL, other processes' changes heard
     services.stats.start(services._db)
     if isinstance(services.sends, SharedSends):    # several processes share the bot's limit
         services.sends.start(services._db)
@@ -114,6 +116,7 @@ async def _post_shutdown(app: Application) -> None:
     for task in list(app.services.background):
         task.cancel()
     await app.services.stats.stop()
+    await sharing.stop(app)
     if app.services.leadership is not None:
         await app.services.leadership.stop()
     await app.services.recent_answers.stop()

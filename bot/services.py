@@ -26,6 +26,7 @@ from bot.storage.backup import RunLock
 
 if TYPE_CHECKING:   # the HTTP side is Telegram's; services only keep a handle to stop it
     from bot.leadership import Leadership
+    from bot.storage.changes import ChangeFeed
     from bot.web import WebServer
 
 
@@ -65,6 +66,8 @@ class Services:
     scheduler: Scheduled | None = None
     # Runs engine, scheduler and retention where this process leads (started in post_init).
     leadership: Leadership | None = None
+    # Hears what other processes change (PostgreSQL; started in post_init: bot/sharing.py).
+    changes: ChangeFeed | None = None
     _db: Database | None = None  # opened in post_init, closed in post_shutdown
 
     @property
