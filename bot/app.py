@@ -41,7 +41,7 @@ from bot.officials.roles import Roles
 from bot.ordering import PerChatUpdateProcessor
 from bot.regions.directory import TpsDirectory
 from bot.regions.loader import load_regions
-from bot.reload import reload_on_sighup
+from bot.reload import reload_on_sighup, start_content_sync, stop_content_sync
 from bot.retention import run_retention
 from bot.services import Services
 from bot.settings import Settings
@@ -67,6 +67,7 @@ async def _post_init(app: Application) -> None:
                 services.settings.database_path)
         services.run_lock = None
     services._db = await open_database(services.settings.database)
+    await start_content_sync(app)       # PostgreSQL: every process serves one content version
     await services.roles.load(services._db)
     await sharing.start(app)     # drafts read; on PostgreSQL, other processes' changes heard
     services.stats.start(services._db)
@@ -122,6 +123,7 @@ async def _post_shutdown(app: Application) -> None:
     await app.services.recent_answers.stop()
     if isinstance(app.services.sends, SharedSends):
         await app.services.sends.stop()
+    await stop_content_sync(app)
     if app.services._db is not None:
         await app.services._db.close()
         app.services._db = None

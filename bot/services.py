@@ -27,6 +27,7 @@ from bot.storage.backup import RunLock
 if TYPE_CHECKING:   # the HTTP side is Telegram's; services only keep a handle to stop it
     from bot.leadership import Leadership
     from bot.storage.changes import ChangeFeed
+    from bot.reload import ContentSync
     from bot.web import WebServer
 
 
@@ -68,6 +69,7 @@ class Services:
     leadership: Leadership | None = None
     # Hears what other processes change (PostgreSQL; started in post_init: bot/sharing.py).
     changes: ChangeFeed | None = None
+    content_sync: ContentSync | None = None    # PostgreSQL: one content version for all
     _db: Database | None = None  # opened in post_init, closed in post_shutdown
 
     @property
