@@ -26,8 +26,8 @@ from bot.storage.backup import RunLock
 
 if TYPE_CHECKING:   # the HTTP side is Telegram's; services only keep a handle to stop it
     from bot.leadership import Leadership
-    from bot.storage.changes import ChangeFeed
     from bot.reload import ContentSync
+    from bot.storage.changes import ChangeFeed
     from bot.web import WebServer
 
 
