@@ -57,8 +57,14 @@ def question_pool(size: int = 500) -> list[str]:
 
 class Load:
     def __init__(self, server: FakeBotApiServer, users: int, pool: list[str],
-                 webhook_port: int | None) -> None:
-        self.server, self.pool, self.webhook_port = server, pool, webhook_port
+                 webhook_port: int | list[int] | None) -> None:
+        self.server, self.pool = server, pool
+        # Several ports: several bot processes, each update to the next in turn (as a load
+        # balancer would); `posted` counts what each was given.
+        self.ports = [webhook_port] if isinstance(webhook_port, int) else webhook_port
+        self.webhook_port = self.ports[0] if self.ports else None
+        self.posted = dict.fromkeys(self.ports or [], 0)
+        self._turn = itertools.cycle(self.ports or [0])
         self.users = [updates.user(4_000_000 + n) for n in range(users)]
         self.step = dict.fromkeys(range(users), 0)
         self.latencies: list[float] = []
@@ -132,9 +138,11 @@ class Load:
             assert self.session is not None
             update = self.server.api.new_update(**payload)
             self.server.api.updates.remove(update)      # delivered by webhook, not polling
+            port = next(self._turn)
+            self.posted[port] += 1
             try:
                 async with self.session.post(
-                        f"http://127.0.0.1:{self.webhook_port}/hook", data=json.dumps(update),
+                        f"http://127.0.0.1:{port}/hook", data=json.dumps(update),
                         headers={"X-Telegram-Bot-Api-Secret-Token": SECRET,
                                  "Content-Type": "application/json"}) as response:
                     if response.status != 200:

@@ -7,8 +7,7 @@ import contextlib
 import dataclasses
 import gc
 import logging
-from collections.abc import Awaitable
-from typing import Any, Literal
+from typing import Literal
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeDefault, LinkPreviewOptions
@@ -16,15 +15,16 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     ApplicationBuilder,
-    BaseUpdateProcessor,
     ContextTypes,
     Defaults,
 )
 from telegram.request import BaseRequest
 
+from bot import sharing
 from bot.broadcasts.compose import Composer
-from bot.broadcasts.engine import DeliveryEngine, concurrency_for
+from bot.broadcasts.engine import PAID_LIMIT, TELEGRAM_LIMIT, DeliveryEngine, concurrency_for
 from bot.broadcasts.limiter import RecentSends
+from bot.broadcasts.pacing import SharedSends
 from bot.broadcasts.sender import HttpSender, Sender
 from bot.clock import Clock, SystemClock
 from bot.content.registry import Content, load_content
@@ -38,9 +38,10 @@ from bot.leadership import Leadership
 from bot.officials.approval import held_notifier
 from bot.officials.menus import register_official_menus
 from bot.officials.roles import Roles
+from bot.ordering import PerChatUpdateProcessor
 from bot.regions.directory import TpsDirectory
 from bot.regions.loader import load_regions
-from bot.reload import reload_on_sighup
+from bot.reload import reload_on_sighup, start_content_sync, stop_content_sync
 from bot.retention import run_retention
 from bot.services import Services
 from bot.settings import Settings
@@ -55,45 +56,6 @@ log = logging.getLogger(__name__)
 MAX_CONCURRENT_UPDATES = 64
 
 
-class PerChatUpdateProcessor(BaseUpdateProcessor):
-    """Updates of different chats run concurrently; one chat's updates keep their order."""
-
-    def __init__(self, max_concurrent_updates: int) -> None:
-        super().__init__(max_concurrent_updates)
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = _chat_key(update)
-        if key is None:
-            await coroutine
-            return
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                await coroutine
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-
-def _chat_key(update: object) -> int | None:
-    chat = getattr(update, "effective_chat", None)
-    if chat is not None:
-        return int(chat.id)
-    user = getattr(update, "effective_user", None)
-    return int(user.id) if user is not None else None
-
-
 async def _post_init(app: Application) -> None:
     assert isinstance(app, SuaraApplication)
     services = app.services
@@ -105,8 +67,13 @@ async def _post_init(app: Application) -> None:
                 services.settings.database_path)
         services.run_lock = None
     services._db = await open_database(services.settings.database)
+    await start_content_sync(app)       # PostgreSQL: every process serves one content version
     await services.roles.load(services._db)
+    await sharing.start(app)     # drafts read; on PostgreSQL, other processes' changes heard
     services.stats.start(services._db)
+    if isinstance(services.sends, SharedSends):    # several processes share the bot's limit
+        services.sends.start(services._db)
+    services.recent_answers.start(services._db)
     # The answer model trains in the background (a first start trains the first stage in
     # seconds and embeds the content and training texts for the second, about a minute here;
     # later starts read both from CACHE_DIR): the keywords answer until the first stage is
@@ -150,8 +117,13 @@ async def _post_shutdown(app: Application) -> None:
     for task in list(app.services.background):
         task.cancel()
     await app.services.stats.stop()
+    await sharing.stop(app)
     if app.services.leadership is not None:
         await app.services.leadership.stop()
+    await app.services.recent_answers.stop()
+    if isinstance(app.services.sends, SharedSends):
+        await app.services.sends.stop()
+    await stop_content_sync(app)
     if app.services._db is not None:
         await app.services._db.close()
         app.services._db = None
@@ -199,13 +171,18 @@ def build_application(settings: Settings, *, token: str | None = None,
     if sender is None and request is None:
         sender = HttpSender(settings.telegram_api_url, token or settings.token,
                             connections=concurrency_for(settings.broadcast_rate))
-    replies = RecentSends()
+    # Replies count toward the bot's limit, which broadcasts share; on PostgreSQL with the
+    # other processes' replies (broadcasts/pacing.py).
+    limit = PAID_LIMIT if settings.paid_broadcast else TELEGRAM_LIMIT
+    replies = SharedSends(limit) if settings.on_postgres else RecentSends()
+    services.sends = replies
     if sender is not None:
         composer = Composer(content, regions, TpsDirectory(), settings.paid_broadcast)
         engine = DeliveryEngine(settings, composer, clock, sender, content.election.timezone,
                                 replies=replies)
         services.engine = engine
         services.scheduler = ScheduleRunner(settings, content, clock, on_enqueue=engine.poke)
+    processor = PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES, services)
     defaults = Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
     root = settings.telegram_api_url
@@ -217,7 +194,7 @@ def build_application(settings: Settings, *, token: str | None = None,
         .base_file_url(f"{root}/file/bot")
         .defaults(defaults)
         .context_types(ContextTypes(context=SuaraContext))
-        .concurrent_updates(PerChatUpdateProcessor(MAX_CONCURRENT_UPDATES))
+        .concurrent_updates(processor)
         .job_queue(None)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
@@ -243,6 +220,7 @@ def build_application(settings: Settings, *, token: str | None = None,
     services.leadership = Leadership(settings.database, clock, services.engine,
                                      services.scheduler, lambda: run_retention(services))
     register_all(app)
+    processor.gate = app.bot_data["flood"]     # counted as each update is admitted
     if services.engine is not None:     # a broadcast the two-person rule holds: ask officials
         services.engine.on_hold = held_notifier(app)
     return app

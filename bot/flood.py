@@ -4,7 +4,12 @@ FLOOD_COOLDOWN_SECONDS. Everyone else is served as usual; officials
 (ADMIN_IDS and every official with a role) are exempt.
 
 Work and memory are bounded: one deque of at most FLOOD_LIMIT + 1 times per recently active
-user, and users idle for a window are forgotten (at most MAX_TRACKED at once)."""
+user, and users idle for a window are forgotten (at most MAX_TRACKED at once).
+
+On PostgreSQL (several processes) the counting is shared (storage/flood.py): each update is
+counted on its user's row in the database, as part of its admission (bot/ordering.py, no
+round trip of its own), so a user is counted across all processes and the notice is sent once,
+by whichever process has the update that went over."""
 
 from __future__ import annotations
 
@@ -17,6 +22,9 @@ from telegram import Update
 from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from bot.context import SuaraApplication, SuaraContext, language_from_telegram
+from bot.storage import flood as shared
+from bot.storage.db import DatabaseError
+from bot.storage.turns import FloodAsk, admitted
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +63,14 @@ class FloodGate:
             return "notice"
         return "pass"
 
+    def counted(self, verdict: str) -> str:
+        """A verdict decided elsewhere (shared counts), in this gate's statistics."""
+        if verdict == "notice":
+            self.stats["notices"] += 1
+        elif verdict == "drop":
+            self.stats["dropped"] += 1
+        return verdict
+
     def _forget(self, now: float) -> None:
         while self._seen:
             user, times = next(iter(self._seen.items()))
@@ -65,12 +81,36 @@ class FloodGate:
             del self._blocked[user]
 
 
+def ask(flood: FloodGate, update: Update) -> FloodAsk | None:
+    """What to count in an update's admission: None if nobody is counted for it."""
+    user = update.effective_user
+    if user is None or not flood.limit or user.id in flood.exempt:
+        return None
+    return FloodAsk(user.id, flood.limit, flood.cooldown)
+
+
+async def decide(flood: FloodGate, update: Update, context: SuaraContext) -> str:
+    user = update.effective_user
+    assert user is not None
+    db = context.services.db
+    if db.dialect != "postgres" or ask(flood, update) is None:
+        return flood.check(user.id)
+    known = admitted(update.update_id)
+    if known is not None and known.flood is not None:
+        return flood.counted(known.flood)
+    try:      # not admitted with its count (an update of no chat): counted on its own
+        return flood.counted(await shared.count(db, update.update_id, user.id, flood.limit,
+                                                flood.cooldown))
+    except DatabaseError:
+        return flood.check(user.id)
+
+
 async def gate(update: Update, context: SuaraContext) -> None:
     user = update.effective_user
     if user is None:
         return
     flood: FloodGate = context.bot_data["flood"]
-    verdict = flood.check(user.id)
+    verdict = await decide(flood, update, context)
     if verdict == "pass":
         return
     if verdict == "notice":

@@ -88,3 +88,7 @@ class _ServicesCollector(Collector):
         yield shed
         yield GaugeMetricFamily("suara_update_queue", "Updates received, not yet handled",
                                 value=self.queue_depth())
+        trips = getattr(self.services.db, "round_trips", None)   # PostgreSQL only
+        if trips is not None:
+            yield CounterMetricFamily("suara_db_round_trips", "Requests the storage API sent "
+                                      "to PostgreSQL", value=trips.count)

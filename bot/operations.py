@@ -62,10 +62,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def _reload() -> int:
-    """Validate CONTENT_DIR whole; if it is sound, tell the running bot (SIGHUP) to use it."""
+    """Validate CONTENT_DIR whole; if it is sound, tell the running bot (SIGHUP) to use it,
+    or on PostgreSQL every process (the deployment's content version, notified)."""
     import os
     import signal
 
+    from bot.content.version import content_version
     from bot.regions.loader import load_regions
     from bot.storage.backup import RunLock
 
@@ -74,11 +76,14 @@ def _reload() -> int:
     except SettingsError as exc:
         return _fail(str(exc))
     try:
+        version = content_version(settings.content_dir)
         load_regions(load_content(settings.content_dir))
     except ContentError as exc:
         print(exc, file=sys.stderr)
         print("not reloaded: the running bot keeps the content it has", file=sys.stderr)
         return 1
+    if settings.on_postgres:
+        return _reload_everywhere(settings.database, settings.content_dir, version)
     pid = RunLock(settings.database_path).holder()
     if pid is None:
         print(f"content OK: {settings.content_dir}; no bot is running on "
@@ -86,6 +91,25 @@ def _reload() -> int:
         return 0
     os.kill(pid, signal.SIGHUP)
     print(f"content OK: {settings.content_dir}; the running bot (pid {pid}) reloads it now")
+    return 0
+
+
+def _reload_everywhere(url: str, content_dir: Path, version: str) -> int:
+    """PostgreSQL: make `version` the deployment's content; every process reloads (bot/reload.py)."""
+    import asyncio
+    import socket
+    from datetime import UTC, datetime
+
+    from bot.storage.content_state import request_reload
+
+    try:
+        wanted, listening = asyncio.run(request_reload(
+            url, version, f"content reload on {socket.gethostname()}", datetime.now(UTC)))
+    except Exception as exc:   # one line for the operator, never the URL itself
+        return _fail(f"{type(exc).__name__}: {exc}")
+    print(f"content OK: {content_dir} (version {version}); {listening} running bot process(es) "
+          f"reload it now (generation {wanted.generation}); a process whose own CONTENT_DIR "
+          "is another version stops serving until it is this one")
     return 0
 
 

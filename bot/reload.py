@@ -3,31 +3,59 @@ content is loaded and validated whole first; if anything is wrong the bot keeps 
 it has and logs the problems. Otherwise every holder of content switches at once: answers,
 places, the broadcast composer, the calendar and the command menu. The answer model for the
 new content trains in the background; the old one answers until the new one's first stage is
-ready (an answer naming an entry the new content lacks is treated as unknown)."""
+ready (an answer naming an entry the new content lacks is treated as unknown).
+
+Several processes (PostgreSQL): the deployment serves one content version, the fingerprint
+of the content files (storage/content_state.py). `content reload` sets it and notifies every
+process; a process that starts, or reloads on SIGHUP, sets it to what it loaded (the latest
+wins). Each process listens (and reads the version every POLL seconds, should a notification
+be lost): when the deployment's version is not the one it serves, it reloads its CONTENT_DIR
+if the files there are that version. A process whose content has differed from the
+deployment's for RELOAD_BOUND seconds (its reload failed, or its files are another version)
+stops serving until they agree: /readyz says `content: stale` (503) and the webhook answers
+503, so Telegram delivers the update again, through the load balancer to a process that
+serves the deployment's content."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import os
 import signal
+import socket
 import threading
+import time
+from pathlib import Path
 
 from bot.broadcasts.compose import Composer
-from bot.content.registry import ContentError, load_content
+from bot.content.registry import Content, ContentError, load_content
+from bot.content.version import content_version
 from bot.context import SuaraApplication
 from bot.faq.matcher import Matcher
 from bot.regions.loader import load_regions
+from bot.storage.content_state import ContentChannel, Wanted
 
 log = logging.getLogger(__name__)
 
+RELOAD_BOUND = 30.0   # seconds a process serves content other than the deployment's, at most
+POLL = 5.0            # seconds between two reads of the deployment's version
 
-async def reload_content(app: SuaraApplication) -> bool:
+
+def _load(root: Path) -> tuple[str, Content]:
+    version = content_version(root)    # of the files as loaded (before: a later edit shows)
+    return version, load_content(root)
+
+
+async def reload_content(app: SuaraApplication, announce: bool = True) -> bool:
+    """Load CONTENT_DIR and switch to it; with several processes, also make it the
+    deployment's content (`announce`; not when following the deployment's)."""
     from bot.app import register_commands  # the composition root's helper
     from bot.faq.startup import start_semantic
 
     services = app.services
     try:
-        content = await asyncio.to_thread(load_content, services.settings.content_dir)
+        version, content = await asyncio.to_thread(_load, services.settings.content_dir)
         content.clock = services.clock
         regions = load_regions(content)
         matcher = await asyncio.to_thread(Matcher, content)
@@ -48,14 +76,17 @@ async def reload_content(app: SuaraApplication) -> bool:
     if services.scheduler is not None:
         await services.scheduler.reload(content)
     await register_commands(app, content)
-    log.info("content reloaded: %d FAQ entries, %d topics", len(content.entries),
-             len(content.topics))
+    log.info("content reloaded: %d FAQ entries, %d topics (version %s)", len(content.entries),
+             len(content.topics), version)
+    if services.content_sync is not None:
+        await services.content_sync.loaded_now(version, announce)
     return True
 
 
 def reload_on_sighup(app: SuaraApplication) -> None:
     """SIGHUP reloads the content (one reload at a time; a second waits its turn)."""
-    lock = asyncio.Lock()
+    sync = app.services.content_sync
+    lock = sync.lock if sync is not None else asyncio.Lock()
 
     async def reload() -> None:
         async with lock:
@@ -63,3 +94,127 @@ def reload_on_sighup(app: SuaraApplication) -> None:
 
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGHUP, lambda: app.create_task(reload(), name="reload"))
+
+
+class ContentSync:
+    """One content version across the processes (PostgreSQL): see the module's text."""
+
+    def __init__(self, app: SuaraApplication, url: str) -> None:
+        self.app = app
+        self.channel = ContentChannel(url)
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.loaded = ""                  # the version this process serves
+        self.wanted: Wanted | None = None  # the deployment's, as last read
+        self.differs_since: float | None = None
+        self.lock = asyncio.Lock()        # one reload at a time, SIGHUP's too
+        self._tried: tuple[str, str] | None = None   # (wanted, files) already tried
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def serving(self) -> bool:
+        """False once this process's content has differed from the deployment's too long."""
+        since = self.differs_since
+        return since is None or time.monotonic() - since < RELOAD_BOUND
+
+    @property
+    def state(self) -> str:
+        """current, reloading (differs, within the bound) or stale (for /readyz)."""
+        if self.differs_since is None:
+            return "current"
+        return "reloading" if self.serving else "stale"
+
+    async def start(self, version: str) -> None:
+        self.loaded = version
+        await self.channel.open(self._wake.set)
+        await self._announce()
+        self._task = asyncio.create_task(self._watch(), name="content-sync")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await self.channel.close()
+
+    async def loaded_now(self, version: str, announce: bool) -> None:
+        """After a reload: this process serves `version` (the deployment's too if `announce`)."""
+        self.loaded = version
+        if announce and self.channel.is_open:
+            await self._announce()
+        self._agrees()
+
+    async def _announce(self) -> None:
+        wanted = await self.channel.announce(self.loaded, self.name,
+                                             self.app.services.clock.now())
+        if wanted is not None:
+            self.wanted = wanted
+            log.info("content version %s is now the deployment's (generation %d)",
+                     wanted.version, wanted.generation)
+
+    async def _watch(self) -> None:
+        while True:
+            try:
+                if not self.channel.is_open:
+                    await self.channel.open(self._wake.set)
+                self._wake.clear()
+                self.wanted = await self.channel.wanted()
+                await self._follow()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:   # the database unreachable: read again (the bound runs)
+                log.warning("content sync: %s: %s", type(exc).__name__, exc)
+                await self.channel.close()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), POLL)
+
+    def _agrees(self) -> bool:
+        """Whether this process serves the deployment's version (and when it stopped to)."""
+        wanted = self.wanted
+        if wanted is None or wanted.version == self.loaded:
+            if self.differs_since is not None:
+                log.info("content: serving the deployment's version %s", self.loaded)
+            self.differs_since, self._tried = None, None
+            return True
+        if self.differs_since is None:
+            self.differs_since = time.monotonic()
+            log.info("content: the deployment serves version %s (set by %s at %s); this process"
+                     " serves %s: reloading", wanted.version, wanted.set_by, wanted.set_at,
+                     self.loaded)
+        return False
+
+    async def _follow(self) -> None:
+        if self._agrees():
+            return
+        assert self.wanted is not None
+        wanted = self.wanted.version
+        files = await asyncio.to_thread(content_version, self.app.services.settings.content_dir)
+        if self._tried == (wanted, files):
+            return                        # tried already: waits for other files or version
+        self._tried = (wanted, files)
+        if files != wanted:
+            log.error("content: CONTENT_DIR here is version %s, the deployment serves %s: "
+                      "this process stops serving %.0f s after the change, until they agree",
+                      files, wanted, RELOAD_BOUND)
+            return
+        async with self.lock:
+            await reload_content(self.app, announce=False)
+
+
+async def start_content_sync(app: SuaraApplication) -> None:
+    """PostgreSQL: follow the deployment's content version (and make this one's the
+    deployment's). SQLite: nothing (one process)."""
+    settings = app.services.settings
+    if not settings.on_postgres:
+        return
+    sync = ContentSync(app, settings.database)
+    version = await asyncio.to_thread(content_version, settings.content_dir)
+    await sync.start(version)
+    app.services.content_sync = sync
+
+
+async def stop_content_sync(app: SuaraApplication) -> None:
+    sync, app.services.content_sync = app.services.content_sync, None
+    if sync is not None:
+        await sync.stop()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from bot.broadcasts.engine import DeliveryEngine
+from bot.broadcasts.limiter import RecentSends
 from bot.clock import Clock
 from bot.content.registry import Content
 from bot.faq.cascade import AnswerCascade
@@ -25,6 +26,8 @@ from bot.storage.backup import RunLock
 
 if TYPE_CHECKING:   # the HTTP side is Telegram's; services only keep a handle to stop it
     from bot.leadership import Leadership
+    from bot.reload import ContentSync
+    from bot.storage.changes import ChangeFeed
     from bot.web import WebServer
 
 
@@ -48,6 +51,7 @@ class Services:
     answers: AnswerCascade      # the keywords, then the answer model once post_init trains it
     tps: TpsDirectory = field(default_factory=TpsDirectory)
     recent_answers: RecentAnswers = field(default_factory=RecentAnswers)
+    sends: RecentSends = field(default_factory=RecentSends)   # replies, toward the limit
     pending_regions: PendingRegions = field(default_factory=PendingRegions)  # asked, unanswered
     semantic_task: asyncio.Task[None] | None = None   # loads the model (post_init)
     semantic_ready: asyncio.Event = field(default_factory=asyncio.Event)
@@ -63,6 +67,9 @@ class Services:
     scheduler: Scheduled | None = None
     # Runs engine, scheduler and retention where this process leads (started in post_init).
     leadership: Leadership | None = None
+    # Hears what other processes change (PostgreSQL; started in post_init: bot/sharing.py).
+    changes: ChangeFeed | None = None
+    content_sync: ContentSync | None = None    # PostgreSQL: one content version for all
     _db: Database | None = None  # opened in post_init, closed in post_shutdown
 
     @property

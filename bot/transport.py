@@ -112,9 +112,9 @@ class AiohttpRequest(BaseRequest):
         attempts = MAX_ATTEMPTS if self._retries else 1
         counts = self._sends is not None and _is_message(api_method)
         for attempt in range(1, attempts + 1):
-            if counts:
+            if counts:   # several processes: waits for this process's share (pacing.py)
                 assert self._sends is not None
-                self._sends.note()
+                await self._sends.turn()
             status, body = await self._send(url, method, request_data, timeout)
             if attempt == attempts:
                 break

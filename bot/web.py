@@ -4,7 +4,9 @@ mode also the webhook path, where Telegram POSTs updates with its secret-token h
 Liveness (/livez, /healthz) is what an orchestrator restarts on: it answers 200 whenever the
 process and its event loop answer, so neither a citizen's input nor a Telegram outage can get
 the bot restarted. Readiness (/readyz) is what to alert on or route by: the database writable,
-the delivery engine and the scheduler running. Handler errors are counted in /metrics only.
+the delivery engine and the scheduler running, and with several processes the content the
+deployment's (else the webhook answers 503 too: bot/reload.py). Handler errors are counted in
+/metrics only.
 
 Polling: served on HEALTH_PORT at WEBHOOK_LISTEN's address. Webhook: everything on
 WEBHOOK_PORT; a reverse proxy should forward only the webhook path to the public."""
@@ -21,6 +23,7 @@ from aiohttp import web
 from telegram import Update
 
 from bot.context import SuaraApplication
+from bot.ordering import admit_update, remember
 from bot.storage.health import database_state
 
 log = logging.getLogger(__name__)
@@ -81,9 +84,12 @@ class WebServer:
             "model": "ready" if services.answers.semantic else (
                 "loading" if not services.semantic_ready.is_set() else "off"),
         }
+        sync = services.content_sync     # several processes: the deployment's content?
+        if sync is not None:
+            parts["content"] = sync.state
         last = services.metrics.last_update
         ready = (database == "ok" and parts["engine"] != "stopped"
-                 and parts["scheduler"] != "stopped")
+                 and parts["scheduler"] != "stopped" and parts.get("content") != "stale")
         body: dict[str, object] = {
             "status": "ok" if ready else "unready", **parts,
             "last_update": datetime.fromtimestamp(last, UTC).isoformat(timespec="seconds")
@@ -105,6 +111,17 @@ class WebServer:
             return web.Response(status=400, text="bad update")
         if update is None:
             return web.Response(status=400, text="bad update")
+        sync = self.app.services.content_sync
+        if sync is not None and not sync.serving:   # other content than the deployment's
+            return web.Response(status=503, text="content version stale")   # sent again
+        # PostgreSQL: recorded under its chat before Telegram hears 200 and sends the chat's
+        # next update, perhaps to another process (bot/ordering.py); a duplicate stops here.
+        admission = await admit_update(self.app.services, self.app.bot_data.get("flood"), update)
+        if admission is not None:
+            if not admission.new:
+                self.app.services.metrics.duplicates.inc()
+                return web.Response(status=200)
+            remember(self.app.services, admission)
         await self.app.update_queue.put(update)
         return web.Response(status=200)
 

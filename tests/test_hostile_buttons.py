@@ -204,9 +204,10 @@ def foreign_changes(before: dict[str, set[tuple[Any, ...]]],
 def press(bot: SyncBot, presser: int, pressed: str) -> None:
     h = bot.h
     user = h.user(presser)
-    drafts = bot.app.bot_data["drafts"]._by_owner
-    if presser == ANNOUNCER and ANNOUNCER not in drafts:
+    store = bot.app.bot_data["drafts"]
+    if presser == ANNOUNCER and store.last_seen(ANNOUNCER) is None:
         bot.run(h.text("/umumkan", user=user))       # a draft of their own to press on
+    drafts = {o: d for o in (ANNOUNCER, SECOND) if (d := store.last_seen(o)) is not None}
     for placeholder, value in ((MINE, drafts[ANNOUNCER].id if ANNOUNCER in drafts else "gone00"),
                                (OTHERS, drafts[SECOND].id if SECOND in drafts else "gone00"),
                                (GROUP, FOUND[GROUP])):

@@ -8,7 +8,8 @@ rate / (1 + JITTER): arrival delays may differ by up to JITTER without a 429, fo
 
 Replies to citizens share the bot's limit: `RecentSends` counts what the interactive transport
 sent, and the bucket yields that share (the engine never takes what replies used in the last
-window). Per chat: at most one broadcast message per chat per 1 s + JITTER.
+window). Several processes on PostgreSQL: `pacing.SharedSends`, the same calls.
+Per chat: at most one broadcast message per chat per 1 s + JITTER.
 """
 
 from __future__ import annotations
@@ -36,6 +37,18 @@ class RecentSends:
     def count(self, now: float | None = None) -> int:
         self._trim(time.monotonic() if now is None else now)
         return len(self._times)
+
+    async def turn(self) -> None:
+        """A reply goes now (one process: replies are not paced); counted."""
+        self.note()
+
+    def room(self, limit: float, now: float) -> int:
+        """What broadcasts may have in the window ending now: what replies leave, with room
+        for them to come a little faster than they did (they are not paced). Several
+        processes: pacing.SharedSends."""
+        replies = self.count(now)
+        reserve = 2 + replies // 4 if replies else 0
+        return int(limit) - replies - reserve
 
     def _trim(self, now: float) -> None:
         times = self._times
@@ -85,10 +98,7 @@ class TokenBucket:
         """How many messages the engine may have in the current window."""
         share = int(self.current_rate + 1e-9)
         if self.replies is not None:
-            replies = self.replies.count(now)
-            # Replies are not paced: keep room for them to come a little faster than they did.
-            reserve = 2 + replies // 4 if replies else 0
-            share = min(share, int(self.limit) - replies - reserve)
+            share = min(share, self.replies.room(self.limit, now))
         return share
 
     async def acquire(self) -> None:

@@ -118,7 +118,7 @@ async def on_feedback(query: CallbackQuery, context: SuaraContext, helpful: bool
     content, lang = services.content, context.lang
     await acknowledge(query, html.unescape(content.message("feedback_thanks", lang)))
     message = query.message
-    answered = services.recent_answers.take(message.chat.id, message.message_id) \
+    answered = await services.recent_answers.take(message.chat.id, message.message_id) \
         if isinstance(message, Message) else None
     if answered is None or answered.entry_id != entry_id:
         return
@@ -251,7 +251,8 @@ async def send_answer(update: Update, context: SuaraContext, answer: str, entry_
                                                                  from_menu=False, feedback=True))
     if sent is not None:
         context.services.recent_answers.remember(sent.chat_id, sent.message_id,
-                                                 Answered(redact(question), entry_id, lang))
+                                                 Answered(redact(question), entry_id, lang),
+                                                 context.services.clock.now())
 
 
 def register(app: Application) -> None:

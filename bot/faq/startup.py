@@ -1,6 +1,7 @@
-"""The answer model at start and after a content reload: trained (or read from the cache) off
-the event loop, the first stage first, then the sentence model and the second stage; each
-swapped in as it is ready. A stop (shutdown, newer content) ends training at its next step."""
+"""The answer model at start and after a content reload: trained (or read from the cache: files
+beside the database, and on PostgreSQL the database, shared.py) off the event loop, the first
+stage first, then the sentence model and the second stage; each swapped in as it is ready.
+A stop (shutdown, newer content) ends training at its next step."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from bot.faq.cascade import AnswerCascade
 from bot.faq.embeddings import Stopped, VectorStore
 from bot.faq.learned import AnswerModel
 from bot.faq.semantic import context_words, load_embedder
+from bot.faq.shared import SharedModel
 from bot.faq.trainer import Trainer, normaliser
 from bot.services import Services
 
@@ -40,7 +42,10 @@ async def _load_answers(services: Services, stop: threading.Event) -> None:
     context = context_words(content)
     try:
         trainer = await loop.run_in_executor(pool, Trainer, content, matcher, cache)
-        first = await loop.run_in_executor(pool, trainer.first, stop)
+        # PostgreSQL: read from the database, or trained once among all processes (shared.py).
+        shared = SharedModel.of(services.settings, services.db, services.clock, pool)
+        first = await (shared.first(trainer, stop) if shared is not None
+                       else loop.run_in_executor(pool, trainer.first, stop))
         normalise = normaliser(matcher.normalizer)
         _swap(services, AnswerCascade(matcher, AnswerModel(first, normalise=normalise),
                                       context=context))
@@ -51,8 +56,11 @@ async def _load_answers(services: Services, stop: threading.Event) -> None:
         if embedder is None:
             pool.shutdown(wait=False)
             return
-        store = VectorStore(cache, embedder)
-        second = await loop.run_in_executor(pool, trainer.second, store, stop, first)
+        if shared is not None:
+            second = await shared.second(trainer, embedder, stop, first)
+        else:
+            second = await loop.run_in_executor(pool, trainer.second, VectorStore(cache, embedder),
+                                                stop, first)
     except (InterruptedError, Stopped):
         pool.shutdown(wait=False, cancel_futures=True)
         raise InterruptedError("answer model: stopped") from None

@@ -1,7 +1,8 @@
 """Build the answer model for the content: its samples (the entries' own titles and example
 questions, and the labelled messages of content/training/), the first stage at once, the
 second once the sentence vectors are there. Each stage is cached beside the database under a
-hash of everything it was trained from, so a restart or another process reads it back."""
+hash of everything it was trained from, so a restart or another process reads it back (on
+PostgreSQL also in the database, for every host: bot/faq/shared.py)."""
 
 from __future__ import annotations
 
@@ -86,8 +87,23 @@ class Trainer:
                                 [(s.norm, s.text, s.labels) for s in self.examples],
                                 [(s.norm, s.text, s.labels, s.group, s.hint) for s in self.messages])
 
+    @property
+    def first_key(self) -> str:
+        """The first stage's fingerprint: everything it learns from."""
+        return f"stage1-{self._key}"
+
+    def second_key(self, embedder_version: str) -> str:
+        return f"stage2-{fingerprint(self._key, embedder_version)}"
+
+    @staticmethod
+    def adopt(second: Stage, first: Stage) -> Stage:
+        """A second stage read back shares the first's vectorizers (trained with them: the
+        same samples), so that one copy is in memory."""
+        second.vectorizers, second._fast = first.vectorizers, None
+        return second
+
     def first(self, stop: threading.Event | None = None) -> Stage:
-        path = self.cache_dir / f"stage1-{self._key}.pkl"
+        path = self.cache_dir / f"{self.first_key}.pkl"
         stage = load_cached(path)
         if isinstance(stage, Stage):
             return stage
@@ -101,12 +117,10 @@ class Trainer:
                first: Stage | None = None) -> Stage:
         """The second stage; given the first, it shares its vectorizers (same samples)."""
         everything = [*self.examples, *self.messages]
-        path = self.cache_dir / f"stage2-{fingerprint(self._key, store.embedder.version)}.pkl"
+        path = self.cache_dir / f"{self.second_key(store.embedder.version)}.pkl"
         stage = load_cached(path)
         if isinstance(stage, Stage):
-            if first is not None:   # trained with the first's vectorizers: one copy in memory
-                stage.vectorizers, stage._fast = first.vectorizers, None
-            return stage
+            return stage if first is None else self.adopt(stage, first)
         dense = store.vectors(model_texts(self.content, everything), "query", stop)
         stage, _ = fit_stage(self.examples, self.messages, np.asarray(dense), self.targets,
                              self.kinds, stop, first.vectorizers if first is not None else None)

@@ -1,6 +1,9 @@
 """Daily counters for statistics, counted in memory and written every few seconds in one
 transaction (a write per question would compete with the answers for the database).
-Telegram-free; no text and no user id is kept, only the day and the dimensions."""
+Telegram-free; no text and no user id is kept, only the day and the dimensions.
+
+Several processes on one database: each adds its own increments (`count = count + n`, an
+upsert), never overwrites, so their counts add up; nothing is shared but the rows."""
 
 from __future__ import annotations
 
@@ -54,7 +57,9 @@ class StatsRecorder:
             return
         batch, self._pending = self._pending, Counter()
         try:
-            await add_daily_stats(self._db, batch.items())
+            # In key order: two processes adding to the same rows lock them in one order, so
+            # their transactions wait for each other instead of deadlocking (PostgreSQL).
+            await add_daily_stats(self._db, sorted(batch.items()))
         except Exception as exc:   # a locked or full disk: keep the counts for the next try
             self._pending.update(batch)
             level = logging.DEBUG if isinstance(exc, DatabaseUnavailable) else logging.WARNING

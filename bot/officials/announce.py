@@ -5,7 +5,7 @@ one kabupaten/kota drafts for their region, and no button takes the audience out
 from __future__ import annotations
 
 import html
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, MessageHandler, filters
@@ -21,6 +21,7 @@ from bot.officials.progress import follow
 from bot.officials.roles import actor
 from bot.regions.tree import DESA, KECAMATAN
 from bot.replies import acknowledge, edit_or_send
+from bot.services import Services
 from bot.storage.broadcasts import Broadcast, Recipient
 
 EXPIRED = "⌛ Draf pengumuman ini sudah kedaluwarsa atau diganti. Mulai lagi dengan /umumkan."
@@ -35,9 +36,12 @@ def drafts_of(context: SuaraContext) -> Drafts:
 async def start_flow(update: Update, context: SuaraContext) -> None:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
-    draft = drafts_of(context).new(user.id, context.services.clock.now())
-    draft.region = context.services.roles.scope(user.id, "umumkan")
-    text, markup = screens.content_screen(draft, context.services.content)
+    services = context.services
+    now = services.clock.now()
+    draft = await drafts_of(context).new(services.db, user.id, now)
+    draft.region = services.roles.scope(user.id, "umumkan")
+    text, markup = screens.content_screen(draft, services.content)
+    await drafts_of(context).save(services.db, draft, now)
     await chat.send_message(text, reply_markup=markup)
 
 
@@ -47,9 +51,15 @@ async def on_input(update: Update, context: SuaraContext) -> None:
     message, user = update.effective_message, update.effective_user
     assert message is not None and user is not None
     now = services.clock.now()
-    draft = drafts_of(context).waiting_for_text(user.id, now)
+    draft = await drafts_of(context).waiting_for_text(services.db, user.id, now)
     if draft is None:
         return
+    await _take_input(message, services, draft, now)
+    await drafts_of(context).save(services.db, draft, now)
+
+
+async def _take_input(message: Message, services: Services, draft: Draft,
+                      now: datetime) -> None:
     if draft.step == "content":
         # Officials write Telegram HTML; what Telegram delivered is the text as typed.
         text = message.text_html if message.entities else (message.text or "")
@@ -79,14 +89,25 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
     assert query is not None and user is not None
     services = context.services
     draft_id, op = cb.text, cb.choice      # shapes checked by decode(); apply() bounds them
-    draft = drafts_of(context).get(user.id, draft_id, services.clock.now())
+    now = services.clock.now()
+    draft = await drafts_of(context).get(services.db, user.id, draft_id, now)
     if draft is None or draft.step == "done":
         await acknowledge(query, "Kedaluwarsa")
         await edit_or_send(query, EXPIRED)
         return
     await acknowledge(query)
+    await _step(update, context, draft, op)
+    # Kept for the next step, wherever it is handled (after a drop or a confirmation the
+    # stored row is newer than this draft: nothing is written).
+    await drafts_of(context).save(services.db, draft, now)
+
+
+async def _step(update: Update, context: SuaraContext, draft: Draft, op: str) -> None:
+    query = update.callback_query
+    assert query is not None
+    services = context.services
     if op == "x":
-        drafts_of(context).drop(user.id)
+        await drafts_of(context).drop(services.db, draft.owner, services.clock.now())
         await edit_or_send(query, "✖ Pengumuman dibatalkan; tidak ada yang dikirim.")
         return
     if op == "v":
@@ -159,7 +180,7 @@ async def confirm(update: Update, context: SuaraContext, draft: Draft) -> None:
     services = context.services
     now = services.clock.now()
     if not services.roles.covers(user.id, "umumkan", draft.region):   # a role changed since
-        drafts_of(context).drop(user.id)
+        await drafts_of(context).drop(services.db, user.id, now)
         await edit_or_send(query, "⚠️ Sasaran ini di luar wilayah tugas Anda; tidak ada yang "
                            "dikirim. Mulai lagi dengan /umumkan.")
         return
@@ -175,7 +196,7 @@ async def confirm(update: Update, context: SuaraContext, draft: Draft) -> None:
             await edit_or_send(query, "⚠️ Waktu kirimnya sudah lewat; pilih waktu lain.",
                                screens.back_only(draft))
             return
-    drafts_of(context).drop(user.id)
+    await drafts_of(context).drop(services.db, user.id, now)
     draft.step = "done"
     threshold = services.settings.approval_threshold
     if threshold is not None and total > threshold:
@@ -188,7 +209,7 @@ async def confirm(update: Update, context: SuaraContext, draft: Draft) -> None:
     await edit_or_send(query, f"✅ Pengumuman #{broadcast_id} masuk antrean untuk {total} penerima "
                        f"({describe_audience(draft, services.content, services.regions)}).")
     sent = await query.message.chat.send_message(f"📤 Pengumuman #{broadcast_id}: menunggu…")
-    follow(services, context.bot, sent.chat_id, sent.message_id, broadcast_id)
+    await follow(context, user.id, sent.chat_id, sent.message_id, broadcast_id)
 
 
 async def preview_button(update: Update, context: SuaraContext) -> None:
@@ -207,7 +228,7 @@ def register(app: Application) -> None:
             user = message.from_user
             return (message.chat.type == "private" and user is not None
                     and roles.may(user.id, "umumkan")
-                    and drafts.waiting_for_text(user.id, clock.now()) is not None)
+                    and drafts.awaits_text(user.id, clock.now()))
 
     add_command(app, "umumkan", start_flow)
     app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & Waiting(), on_input))

@@ -155,7 +155,7 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
     sent = await _tell(context, pending.requested_by,
                        f"📤 Pengumuman #{broadcast_id} disetujui; menunggu…")
     if sent is not None:
-        follow(services, context.bot, pending.requested_by, sent, broadcast_id)
+        await follow(context, pending.requested_by, pending.requested_by, sent, broadcast_id)
 
 
 async def _decide_held(update: Update, context: SuaraContext, pending: Approval,

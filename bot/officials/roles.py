@@ -1,6 +1,7 @@
 """Who may do what. Super-admins are ADMIN_IDS and hold every role; the others' roles live in
 the database and are cached here, changed only through this service (so a removed role stops
-working at once). Telegram-free."""
+working at once; on PostgreSQL every other process reloads them when told: bot/sharing.py).
+Telegram-free."""
 
 from __future__ import annotations
 

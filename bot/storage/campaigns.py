@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.storage.broadcasts import iso
+from bot.storage.changes import changed
 from bot.storage.db import Database
 from bot.storage.users import forget_user
 
@@ -80,8 +81,10 @@ async def record_arrival(db: Database, code: str, user_id: int, now: datetime) -
     async with db.transaction() as conn:
         cur = await conn.execute("INSERT OR IGNORE INTO campaign_starts (code, user_id, at)"
                                  " VALUES (?, ?, ?)", (code, user_id, iso(now)))
-        await conn.execute("UPDATE users SET campaign = ? WHERE user_id = ? AND campaign IS NULL",
-                           (code, user_id))
+        brought = await conn.execute("UPDATE users SET campaign = ? WHERE user_id = ?"
+                                     " AND campaign IS NULL", (code, user_id))
+        if brought.rowcount > 0:
+            await changed(conn, "users", user_id)
     forget_user(db, user_id)
     return cur.rowcount > 0
 

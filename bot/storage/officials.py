@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.storage.changes import changed
 from bot.storage.db import Connection, Database, insert_id, iso
 from bot.storage.subscriptions import audience_sql
 
@@ -70,16 +71,20 @@ async def grant(db: Database, user_id: int, role: str, by: str, now: datetime,
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (user_id, role) DO UPDATE SET"
             " region = excluded.region, added_by = excluded.added_by,"
             " added_at = excluded.added_at", (user_id, role, by, iso(now), region))
+        await changed(conn, "officials", user_id)
     return True
 
 
 async def revoke(db: Database, user_id: int, role: str | None = None) -> int:
     """Remove one role, or (role None) every role of this official."""
-    if role is None:
-        cur = await db.write("DELETE FROM officials WHERE user_id = ?", (user_id,))
-    else:
-        cur = await db.write("DELETE FROM officials WHERE user_id = ? AND role = ?",
-                             (user_id, role))
+    async with db.transaction() as conn:
+        if role is None:
+            cur = await conn.execute("DELETE FROM officials WHERE user_id = ?", (user_id,))
+        else:
+            cur = await conn.execute("DELETE FROM officials WHERE user_id = ? AND role = ?",
+                                     (user_id, role))
+        if cur.rowcount > 0:     # every process reloads the roles (PostgreSQL)
+            await changed(conn, "officials", user_id)
     return cur.rowcount
 
 

@@ -24,10 +24,9 @@ from bot.storage.db import (
     SLOW_LOCK_SECONDS,
     Database,
     DatabaseUnavailable,
-    MigrationError,
     StaleLeader,
 )
-from bot.storage.migrate import migrations
+from bot.storage.migrate import migrate_postgres
 from bot.storage.sqlstyle import to_postgres
 from bot.storage.urls import redact_url
 
@@ -38,8 +37,6 @@ CONNECT_SECONDS = 10.0
 STATEMENT_SECONDS = 60.0
 PROBE_SECONDS = 2.0
 IDLE_IN_TRANSACTION = "5s"   # the storage functions' transactions are short
-# pg_advisory_lock key for migrations: any processes starting together apply them once.
-MIGRATION_LOCK = 0x5355415241   # "SUARA"
 _UNAVAILABLE = (OSError, asyncpg.InterfaceError, asyncpg.CannotConnectNowError,
                 asyncpg.TooManyConnectionsError, asyncpg.ConnectionDoesNotExistError)
 
@@ -113,15 +110,25 @@ _in_transaction: contextvars.ContextVar[asyncpg.Connection | None] = contextvars
     "suara_pg_transaction", default=None)
 
 
+class RoundTrips:
+    """Requests this process's storage API sent to PostgreSQL (statements, BEGIN, COMMIT):
+    /metrics shows them, so the cost per update can be measured (benchmarks.load)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
 class PgConn:
     """aiosqlite's calls over asyncpg: on `bound` (a transaction's connection), else on the
     caller's open transaction, else on a pooled connection for this one statement."""
 
     dialect = "postgres"
 
-    def __init__(self, pool: asyncpg.Pool, bound: asyncpg.Connection | None = None) -> None:
+    def __init__(self, pool: asyncpg.Pool, bound: asyncpg.Connection | None = None,
+                 trips: RoundTrips | None = None) -> None:
         self._pool = pool
         self._bound = bound
+        self.trips = trips or RoundTrips()
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[asyncpg.Connection]:
@@ -137,6 +144,7 @@ class PgConn:
         args = tuple(params)
 
         async def run() -> PgCursor:
+            self.trips.count += 1
             with _translated():
                 async with self._connection() as conn:
                     if returns_rows:
@@ -154,6 +162,7 @@ class PgConn:
         rows = [tuple(p) for p in seq]
         if not rows:
             return
+        self.trips.count += 1
         with _translated():
             async with self._connection() as conn:
                 await conn.executemany(statement, rows, timeout=STATEMENT_SECONDS)
@@ -166,7 +175,9 @@ class PgDatabase(Database):
     dialect = "postgres"
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
-        super().__init__(PgConn(pool), redact_url(url))   # type: ignore[arg-type]
+        self.round_trips = RoundTrips()
+        super().__init__(PgConn(pool, trips=self.round_trips),   # type: ignore[arg-type]
+                         redact_url(url))
         self.pool = pool
 
     async def close(self) -> None:
@@ -193,12 +204,13 @@ class PgDatabase(Database):
                     log.warning("database write waited %.1f s for a connection",
                                 time.monotonic() - asked)
                 tx = conn.transaction()
+                self.round_trips.count += 2 + (self.fence is not None)  # BEGIN, COMMIT, fence
                 with _translated():
                     await tx.start()
                 try:
                     if self.fence is not None:
                         await check_fence(conn, self.fence)
-                    yield PgConn(self.pool, conn)
+                    yield PgConn(self.pool, conn, self.round_trips)
                     with _translated():
                         await tx.commit()
                 except BaseException as exc:
@@ -243,31 +255,6 @@ async def check_fence(conn: asyncpg.Connection, epoch: int) -> None:
             "SELECT epoch FROM leadership WHERE one = 1 FOR SHARE", timeout=STATEMENT_SECONDS)
     if current != epoch:
         raise StaleLeader(f"leadership epoch {epoch} is over (now {current})")
-
-
-async def schema_version(conn: asyncpg.Connection) -> int:
-    await conn.execute("CREATE TABLE IF NOT EXISTS suara_schema (version INTEGER NOT NULL)")
-    return int(await conn.fetchval("SELECT COALESCE(MAX(version), 0) FROM suara_schema"))
-
-
-async def migrate_postgres(conn: asyncpg.Connection) -> None:
-    """Apply the migrations the database lacks, each whole or not at all, under an advisory
-    lock: processes starting together apply them once (the others wait, then find them)."""
-    await conn.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK)
-    try:
-        current = await schema_version(conn)
-        steps = migrations("postgres")
-        if current > len(steps):
-            raise MigrationError(
-                f"database is at schema version {current}, newer than this code ({len(steps)})")
-        for number, name, sql in steps[current:]:
-            log.info("applying migration %s", name)
-            async with conn.transaction():
-                await conn.execute(sql)
-                await conn.execute("DELETE FROM suara_schema")
-                await conn.execute("INSERT INTO suara_schema (version) VALUES ($1)", number)
-    finally:
-        await conn.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK)
 
 
 async def open_postgres(url: str, migrate: bool = True, pool_size: int = POOL_SIZE) -> PgDatabase:

@@ -1,12 +1,16 @@
 """Retention: unanswered questions and the per-recipient outcomes of finished broadcasts are
 purged after their retention period, in one transaction, after being rolled up into counts
 (unanswered_daily, broadcast_outcomes) so that statistics and reports still add up. The ids of
-updates handled (processed_updates, PostgreSQL) go after a day."""
+updates handled (processed_updates, PostgreSQL) go after a day; chats' queues and turns left
+by a process that died after an hour, flood counts of users quiet for two minutes; the
+questions recent answers answered (answered_messages, PostgreSQL) after two days."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.storage import flood, turns
+from bot.storage.answered import KEEP as ANSWERS_KEEP
 from bot.storage.broadcasts import iso
 from bot.storage.db import Database
 from bot.storage.updates import KEEP
@@ -39,5 +43,10 @@ async def purge(db: Database, now: datetime, question_days: int, outcome_days: i
             f"DELETE FROM deliveries WHERE broadcast_id IN ({old})", (*FINISHED, outcome_cutoff))
         updates = await conn.execute(
             "DELETE FROM processed_updates WHERE at < ?", (iso(now - KEEP),))
+        answers = await conn.execute(
+            "DELETE FROM answered_messages WHERE at < ?", (iso(now - ANSWERS_KEEP),))
+        if db.dialect == "postgres":     # SQLite never writes these
+            await turns.purge(conn)
+            await flood.purge(conn)
     return {"questions": questions.rowcount, "outcomes": outcomes.rowcount,
-            "updates": updates.rowcount}
+            "updates": updates.rowcount, "answers": answers.rowcount}

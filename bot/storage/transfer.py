@@ -58,7 +58,7 @@ async def copy_to_postgres(source: Path, url: str,
     the rows copied per table (verified on both sides)."""
     import asyncpg
 
-    from bot.storage.pg import migrate_postgres
+    from bot.storage.migrate import migrate_postgres
 
     lite = _open_source(source)
     try:

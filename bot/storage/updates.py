@@ -3,8 +3,10 @@
 PostgreSQL (several processes): the first process to insert the update's id into
 processed_updates handles it, in one statement on a pooled connection (no transaction, no
 wait for this process's other writes); the others find the row. Recent ids are also kept in
-memory, so a retry reaching the same process costs no round trip. SQLite (one process): only
-the memory, no write per update."""
+memory, so a retry reaching the same process costs no round trip. An update of a chat is
+usually recorded by its admission (storage/turns.py, the same insert with its chat's queue and
+turn): then this check costs nothing more. SQLite (one process): only the memory, no write per
+update."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from collections import OrderedDict
 from datetime import datetime, timedelta
 
 from bot.storage.db import Database, DatabaseError, iso
+from bot.storage.turns import admitted
 
 log = logging.getLogger(__name__)
 
@@ -36,13 +39,20 @@ class RecentIds:
         return True
 
 
-async def first_delivery(db: Database, update_id: int, now: datetime) -> bool:
-    """True if no process has handled `update_id` yet (and now this one does). A database
-    that cannot answer lets the update through: handled twice beats never handled."""
+def recent_ids(db: Database) -> RecentIds:
     recent = db.cache.get("recent_updates")
     if recent is None:
         recent = db.cache["recent_updates"] = RecentIds()
-    if not recent.first_time(update_id):
+    return recent
+
+
+async def first_delivery(db: Database, update_id: int, now: datetime) -> bool:
+    """True if no process has handled `update_id` yet (and now this one does). A database
+    that cannot answer lets the update through: handled twice beats never handled."""
+    known = admitted(update_id)
+    if known is not None:     # admitted by the update processor or the webhook
+        return known.new
+    if not recent_ids(db).first_time(update_id):
         return False
     if db.dialect != "postgres":
         return True

@@ -6,6 +6,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.storage.changes import changed
 from bot.storage.db import Database
 
 # Avoid a write per message: last_seen only moves when it is this stale.
@@ -31,9 +32,16 @@ def _recent(db: Database) -> OrderedDict[int, User]:
     return cache
 
 
-def forget_user(db: Database, user_id: int) -> None:
-    """The row changed: the next read goes to the database."""
-    _recent(db).pop(user_id, None)
+def forget_user(db: Database, user_id: int | None) -> None:
+    """The row changed (None: any row may have): the next read goes to the database. Called
+    here, and on PostgreSQL for a change another process made (storage/changes.py)."""
+    # A read begun before the change must not be kept after it: touch_user keeps what it read
+    # only if nothing was forgotten meanwhile.
+    db.cache["users_forgotten"] = db.cache.get("users_forgotten", 0) + 1
+    if user_id is None:
+        _recent(db).clear()
+    else:
+        _recent(db).pop(user_id, None)
 
 
 async def touch_user(db: Database, user_id: int, language: str, now: datetime) -> User:
@@ -48,6 +56,7 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
             known.language_set or known.language == language):
         recent.move_to_end(user_id)
         return known
+    forgotten = db.cache.get("users_forgotten", 0)
     await db.write(
         """
         INSERT INTO users (user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?)
@@ -61,6 +70,8 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
     )
     user = await get_user(db, user_id)
     assert user is not None
+    if db.cache.get("users_forgotten", 0) != forgotten:   # changed meanwhile: read it next time
+        return user
     recent[user_id] = user
     if len(recent) > RECENT_USERS:
         recent.popitem(last=False)
@@ -88,14 +99,18 @@ async def get_user(db: Database, user_id: int) -> User | None:
 
 
 async def set_language(db: Database, user_id: int, language: str) -> None:
-    await db.write(
-        "UPDATE users SET language = ?, language_set = 1 WHERE user_id = ?", (language, user_id)
-    )
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE users SET language = ?, language_set = 1 WHERE user_id = ?",
+                           (language, user_id))
+        await changed(conn, "users", user_id)     # other processes forget it too (PostgreSQL)
     forget_user(db, user_id)
 
 
 async def set_region(db: Database, user_id: int, region_code: str) -> None:
-    await db.write("UPDATE users SET region_code = ? WHERE user_id = ?", (region_code, user_id))
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE users SET region_code = ? WHERE user_id = ?",
+                           (region_code, user_id))
+        await changed(conn, "users", user_id)
     forget_user(db, user_id)
 
 
@@ -109,7 +124,9 @@ async def delete_user(db: Database, user_id: int) -> bool:
         await conn.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM daily_counts WHERE user_id = ?", (user_id,))
         await conn.execute("DELETE FROM campaign_starts WHERE user_id = ?", (user_id,))
+        await conn.execute("DELETE FROM flood_counts WHERE user_id = ?", (user_id,))
         cur = await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+        await changed(conn, "users", user_id)
     forget_user(db, user_id)
     return cur.rowcount > 0
 

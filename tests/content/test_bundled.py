@@ -142,13 +142,22 @@ def test_requests_to_take_sides_get_the_neutral_answer(bundled_content: Content,
     assert Matcher(bundled_content).match(question).entry_ids == ("siapa_terbaik",)
 
 
-def test_no_example_question_is_a_near_copy_of_a_labelled_message(bundled_content: Content) -> None:
+# Every layer's words are checked: Muara Enim's view, Palembang's, and a regency without a
+# layer of its own (the shared and provincial entries alone).
+VIEWS = ["16.03", "16.71", "16.04"]
+
+
+@pytest.mark.parametrize("region", VIEWS)
+def test_no_example_question_is_a_near_copy_of_a_labelled_message(bundled_province: Content,
+                                                                  region: str) -> None:
     """The labelled messages (content/training/) are training data, written by people who never
     saw the content: content examples stay below 0.85 similarity to every one of them, after
     normalisation, so that cross-validation measures questions nobody here wrote."""
     from rapidfuzz import fuzz, process
 
     from bot.faq.matcher import Matcher
+
+    bundled_content = bundled_province.for_region(region)
 
     normalizer = Matcher(bundled_content).normalizer
     labelled = [" ".join(normalizer.terms(m.text)) for m in bundled_content.training]
@@ -173,11 +182,13 @@ def test_no_example_question_is_a_near_copy_of_a_labelled_message(bundled_conten
 WORD = re.compile(r"[a-z0-9]+")
 
 
-def test_no_phrase_of_a_labelled_message_is_in_our_matching_words(bundled_content: Content) -> None:
+@pytest.mark.parametrize("region", VIEWS)
+def test_no_phrase_of_a_labelled_message_is_in_our_matching_words(bundled_province: Content,
+                                                                  region: str) -> None:
     """Examples (kinds.yaml's too), keywords, triggers and scope phrases stay in our own words:
     none of three words or more is found verbatim in a labelled message unless an answer says
     it too (then it is the content's own wording)."""
-    content = bundled_content
+    content = bundled_province.for_region(region)
     ours: list[tuple[str, str]] = []
     for entry in content.entries.values():
         for lang in ("id", "en"):
@@ -191,8 +202,10 @@ def test_no_phrase_of_a_labelled_message_is_in_our_matching_words(bundled_conten
     if content.scope is not None:
         scope = content.scope
         ours += [("scope.yaml", p) for p in (*scope.elsewhere, *scope.topics, *scope.procedure)]
-    answers = " ".join(" ".join(WORD.findall(content.answer(eid, lang).lower()))
-                       for eid in content.entries for lang in ("id", "en"))
+    # The content's own wording: what an answer says, in any region's view of the deployment.
+    answers = " ".join(" ".join(WORD.findall(view.answer(eid, lang).lower()))
+                       for view in (bundled_province.for_region(r) for r in VIEWS)
+                       for eid in view.entries for lang in ("id", "en"))
     labelled = [f" {' '.join(WORD.findall(m.text.lower()))} " for m in content.training]
     copied = []
     for where, phrase in ours:

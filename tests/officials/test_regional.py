@@ -63,7 +63,7 @@ async def grant(h: Harness, who: int, region: str = "") -> str:
 
 
 def draft_id(h: Harness, who: int) -> str:
-    return str(h.app.bot_data["drafts"]._by_owner[who].id)
+    return str(h.app.bot_data["drafts"].last_seen(who).id)
 
 
 def kecamatan_index(h: Harness, name: str) -> int:
@@ -92,7 +92,7 @@ async def test_a_regional_announcer_reaches_only_their_regions_subscribers(
                            key=lambda m: m["message_id"])
         refused = await h.press(forged.encode(), message=first_screen, user=user)
         assert "kedaluwarsa" in texts(refused)[-1]
-        assert h.app.bot_data["drafts"]._by_owner[BUKIT_ANNOUNCER].region == "98.01"
+        assert h.app.bot_data["drafts"].last_seen(BUKIT_ANNOUNCER).region == "98.01"
         await h.press_label("Seluruh Kabupaten Bukit Contoh", user=user)
         summary = await h.press_label("Pratinjau", user=user)
         assert "Penerima:</b> 2" in summary[-1].params["text"]

@@ -186,3 +186,25 @@ async def test_processes_starting_together_migrate_once(pg_admin_url: str) -> No
             await db.close()
     finally:
         await drop_database(pg_admin_url, url)
+
+
+async def test_round_trips_to_postgresql_are_counted(pg_admin_url: str) -> None:
+    """What benchmarks.load divides by the updates: every statement, and a transaction's BEGIN
+    and COMMIT, counted once each (a read 1, a one-statement write 3)."""
+    from tests.postgres import create_database, drop_database
+
+    url = await create_database(pg_admin_url)
+    try:
+        db = await open_database(url)
+        try:
+            trips = db.round_trips        # type: ignore[attr-defined]
+            before = trips.count
+            await get_user(db, 5)
+            assert trips.count == before + 1
+            async with db.transaction() as conn:
+                await conn.execute("UPDATE users SET language = 'en' WHERE user_id = 5")
+            assert trips.count == before + 4
+        finally:
+            await db.close()
+    finally:
+        await drop_database(pg_admin_url, url)

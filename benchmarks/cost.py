@@ -1,0 +1,193 @@
+"""Cost per update with one and with several bot processes (issue 21): the load benchmark's mix
+(benchmarks/load.py: questions from the labelled pool, commands, button presses, 1,000 users)
+through the webhook at one total rate, spread over N `python -m bot run --webhook` processes in
+turn (as a load balancer would), on PostgreSQL and, for comparison, on SQLite (one process).
+
+Prints, per configuration and per process: updates handled, the process's CPU seconds and
+PostgreSQL round trips (`suara_db_round_trips` in its /metrics) per 1,000 of the updates it
+handled, peak RSS; and for the whole: p50/p99 reply latency and errors, and the server's
+transactions per 1,000 updates (pg_stat_database). This machine has 2 cores shared by the
+bots, PostgreSQL and the load generator, so cost is what holds here, not speed-up.
+
+    python -m benchmarks.cost [--rate 300] [--seconds 30] [--configs sqlite:1,postgres:1,postgres:2]
+                              [--haproxy]
+
+--haproxy: the updates go through HAProxy with the shipped deploy/haproxy.cfg (as in the
+systemd topology) instead of to each process in turn: the balancer's configuration, tried.
+
+Targets: cost per update per process does not grow with processes; 0 errors and p99 < 300 ms
+at 300 updates/s; one process on PostgreSQL within 20% of SQLite."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+
+from benchmarks.load import CONTENT, SECRET, TOKEN, Load, question_pool
+from benchmarks.stats import cpu_seconds, pct, peak_rss_kb
+from bot import PROJECT_ROOT
+from tests.fakes.process import bot_env, free_port, start_bot, stop_bot
+from tests.fakes.server import FakeBotApiServer
+from tests.postgres import create_database, drop_database, start_server, stop_server
+
+CACHE = Path(tempfile.gettempdir()) / "suara-bench"
+
+
+async def metric(port: int, name: str) -> float:
+    """A counter's value (summed over labels) from a process's /metrics."""
+    async with aiohttp.ClientSession() as session, session.get(
+            f"http://127.0.0.1:{port}/metrics") as response:
+        text = await response.text()
+    return sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+               if line.startswith(name) and not line.startswith("#"))
+
+
+async def balancer(ports: list[int]) -> tuple[asyncio.subprocess.Process, int]:
+    """HAProxy with deploy/haproxy.cfg in front of `ports`, once it sees them all up."""
+    listen, stats = free_port(), free_port()
+    env = {"PATH": os.environ["PATH"] + ":/usr/sbin", "LB_LISTEN": f"127.0.0.1:{listen}",
+           "LB_STATS": f"127.0.0.1:{stats}", "SUARA_A": f"127.0.0.1:{ports[0]}",
+           "SUARA_B": f"127.0.0.1:{ports[-1]}"}
+    process = await asyncio.create_subprocess_exec(
+        "haproxy", "-f", str(PROJECT_ROOT / "deploy" / "haproxy.cfg"), env=env,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    for _ in range(100):
+        await asyncio.sleep(0.2)
+        try:
+            async with aiohttp.ClientSession() as session, session.get(
+                    f"http://127.0.0.1:{stats}/;csv") as response:
+                rows = (await response.text()).splitlines()
+            if sum(1 for r in rows if r.startswith("suara,") and ",UP," in r) == 2:
+                return process, listen
+        except aiohttp.ClientError:
+            pass
+    process.kill()
+    raise RuntimeError("HAProxy did not see both bots up within 20 s")
+
+
+async def transactions(url: str) -> int:
+    conn = await asyncpg.connect(url)
+    try:
+        return int(await conn.fetchval(
+            "SELECT xact_commit + xact_rollback FROM pg_stat_database"
+            " WHERE datname = current_database()"))
+    finally:
+        await conn.close()
+
+
+async def wait_ready(log: Path) -> None:
+    waited = time.monotonic()
+    while "answer model: second stage ready" not in await asyncio.to_thread(
+            log.read_text, errors="replace"):
+        if time.monotonic() - waited > 900:
+            raise RuntimeError(f"the answer model was not ready within 900 s ({log})")
+        await asyncio.sleep(0.5)
+
+
+async def one(backend: str, processes: int, args: argparse.Namespace, pool: list[str],
+              admin: str | None) -> None:
+    server = FakeBotApiServer(TOKEN)
+    server.record_calls = True
+    await server.start()
+    url = await create_database(admin) if backend == "postgres" and admin else None
+    bots: list[asyncio.subprocess.Process] = []
+    ports = [free_port() for _ in range(processes)]
+    with tempfile.TemporaryDirectory() as tmp:
+        try:
+            for n, port in enumerate(ports):
+                folder = Path(tmp) / f"p{n}"
+                folder.mkdir()
+                extra = {"DATABASE_URL": url} if url else {}
+                # Replies count toward the bot's limit, shared by the processes on PostgreSQL
+                # (broadcasts/pacing.py): 300 answers a second needs the paid limit (1000/s).
+                extra["PAID_BROADCAST"] = "true"
+                env = bot_env(server, folder, LOG_LEVEL="INFO", CONTENT_DIR=str(CONTENT),
+                              CACHE_DIR=str(CACHE), WEBHOOK_URL="https://bot.example.org/hook",
+                              WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(port), **extra)
+                bots.append(await start_bot(server, env, folder, folder / "bot.log", "--webhook"))
+            await server.wait_for(lambda c: c.method == "setWebhook", within=60)
+            for n in range(processes):
+                await wait_ready(Path(tmp) / f"p{n}" / "bot.log")
+            lb = await balancer(ports) if args.haproxy else None
+            load = Load(server, args.users, pool, [lb[1]] if lb else ports)
+            load.session = aiohttp.ClientSession()
+            collector = asyncio.create_task(load.collect())
+            try:
+                await load.run(args.rate / 2, 20)                  # warm-up, not measured
+                handled0 = [await metric(p, "suara_updates_total") for p in ports]
+                cpu0 = [cpu_seconds(b.pid) for b in bots]
+                trips0 = [await metric(p, "suara_db_round_trips") for p in ports]
+                xact0 = await transactions(url) if url else 0
+                achieved, sent = await load.run(args.rate, args.seconds)
+                cpu = [cpu_seconds(b.pid) - c for b, c in zip(bots, cpu0, strict=True)]
+                trips = [await metric(p, "suara_db_round_trips") - t
+                         for p, t in zip(ports, trips0, strict=True)]
+                xact = (await transactions(url) - xact0) if url else 0
+                rss = [peak_rss_kb(b.pid) / 1024 for b in bots]
+                handled = [int(await metric(p, "suara_updates_total") - h)
+                           for p, h in zip(ports, handled0, strict=True)]
+            finally:
+                collector.cancel()
+                await load.session.close()
+                if lb:
+                    lb[0].terminate()
+                    await lb[0].wait()
+        finally:
+            for bot in bots:
+                await stop_bot(bot, server)
+            await server.stop()
+            if url and admin:
+                await drop_database(admin, url)
+    lat = [x * 1000 for x in load.latencies]
+    print(f"{backend}, {processes} process(es): {sent} updates at {args.rate:g}/s for "
+          f"{args.seconds:g} s: {achieved:.0f}/s, median {pct(lat, 0.5):.0f} ms, p99 "
+          f"{pct(lat, 0.99):.0f} ms, errors {load.errors}"
+          + (" (through HAProxy, deploy/haproxy.cfg)" if args.haproxy else ""))
+    for n in range(len(ports)):
+        done = max(1, handled[n])
+        line = (f"  process {n + 1}: {handled[n]} updates, CPU {1000 * cpu[n] / done:.2f} s per "
+                f"1,000, peak RSS {rss[n]:.0f} MB")
+        if url:
+            line += f", {1000 * trips[n] / done:.0f} round trips per 1,000"
+        print(line)
+    if url:
+        print(f"  PostgreSQL: {1000 * xact / max(1, sent):.0f} transactions per 1,000 updates "
+              "(the server's count, background work included)")
+    print(f"  all processes: CPU {1000 * sum(cpu) / max(1, sent):.2f} s per 1,000 updates")
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    pool = question_pool()
+    configs = [(c.split(":")[0], int(c.split(":")[1])) for c in args.configs.split(",")]
+    pg, admin = start_server() if any(b == "postgres" for b, _ in configs) else (None, None)
+    try:
+        for backend, processes in configs:
+            await one(backend, processes, args, pool, admin)
+    finally:
+        if pg is not None:
+            stop_server(pg)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=300)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--configs", default="sqlite:1,postgres:1,postgres:2",
+                        help="backend:processes, comma-separated")
+    parser.add_argument("--haproxy", action="store_true",
+                        help="through HAProxy and deploy/haproxy.cfg (2 processes)")
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,118 @@
+"""Which content the bot's processes serve (PostgreSQL, several processes; bot/reload.py).
+
+One row, `content_version`: the fingerprint of the content files the deployment serves, a
+generation counted up at each change, and who set it when. Setting it NOTIFYs the channel
+`suara_content` in the same transaction (delivered at the commit). Each process keeps a
+connection of its own (`ContentChannel`, application_name `suara-content`) that LISTENs and
+also reads the row every few seconds (a notification lost with a dropped connection is then
+noticed all the same). SQLite (one process) has nothing to share: none of this runs there."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bot.storage.db import iso
+
+if TYPE_CHECKING:
+    import asyncpg
+
+CHANNEL = "suara_content"
+APPLICATION = "suara-content"
+CALL_SECONDS = 10.0
+
+_ANNOUNCE = (
+    "INSERT INTO content_version AS c (one, version, generation, set_at, set_by)"
+    " VALUES (1, $1, 1, $2, $3) ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version,"
+    " generation = c.generation + 1, set_at = EXCLUDED.set_at, set_by = EXCLUDED.set_by")
+_READ = "SELECT version, generation, set_at, set_by FROM content_version WHERE one = 1"
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The content the deployment serves: its fingerprint and the change's generation."""
+    version: str
+    generation: int
+    set_at: str
+    set_by: str
+
+
+def _wanted(row: Any) -> Wanted | None:
+    return None if row is None else Wanted(str(row[0]), int(row[1]), str(row[2]), str(row[3]))
+
+
+async def _connect(url: str) -> asyncpg.Connection:
+    import asyncpg
+    return await asyncpg.connect(
+        url, timeout=CALL_SECONDS, command_timeout=CALL_SECONDS,
+        server_settings={"application_name": APPLICATION, "tcp_keepalives_idle": "10",
+                         "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3"})
+
+
+async def _announce(conn: asyncpg.Connection, version: str, set_by: str, now: datetime,
+                    only_if_new: bool) -> Wanted | None:
+    """Set the deployment's content (NOTIFY with it); None when `only_if_new` and it is
+    already that version."""
+    sql = _ANNOUNCE + (" WHERE c.version <> EXCLUDED.version" if only_if_new else "")
+    async with conn.transaction():
+        row = await conn.fetchrow(sql + " RETURNING version, generation, set_at, set_by",
+                                  version, iso(now), set_by)
+        if row is not None:
+            await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, str(row[1]))
+    return _wanted(row)
+
+
+class ContentChannel:
+    """A process's own connection: LISTEN suara_content, read and set the row."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._conn: asyncpg.Connection | None = None
+
+    async def open(self, on_notice: Callable[[], None]) -> None:
+        conn = await _connect(self.url)
+        try:
+            await conn.add_listener(CHANNEL, lambda *_: on_notice())
+        except BaseException:
+            conn.terminate()
+            raise
+        self._conn = conn
+
+    @property
+    def is_open(self) -> bool:
+        return self._conn is not None and not self._conn.is_closed()
+
+    def _open_conn(self) -> asyncpg.Connection:
+        if self._conn is None:
+            raise ConnectionError("content channel not open")
+        return self._conn
+
+    async def wanted(self) -> Wanted | None:
+        return _wanted(await self._open_conn().fetchrow(_READ))
+
+    async def announce(self, version: str, set_by: str, now: datetime) -> Wanted | None:
+        """This process's content becomes the deployment's (None: it already was)."""
+        return await _announce(self._open_conn(), version, set_by, now, only_if_new=True)
+
+    async def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.terminate()
+
+
+async def request_reload(url: str, version: str, set_by: str, now: datetime
+                         ) -> tuple[Wanted, int]:
+    """`python -m bot content reload`: set the deployment's content (a new generation even if
+    the version is the same) and notify; (the row, how many processes are listening)."""
+    conn = await _connect(url)
+    try:
+        wanted = await _announce(conn, version, set_by, now, only_if_new=False)
+        listening = await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1"
+            " AND datname = current_database() AND pid <> pg_backend_pid()", APPLICATION)
+    finally:
+        await conn.close()
+    assert wanted is not None
+    return wanted, int(listening)

@@ -1,0 +1,82 @@
+"""The shared per-chat turns and flood counts (PostgreSQL; storage/turns.py, storage/flood.py),
+on a real server, with two Database handles standing for two processes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.storage import flood as counts
+from bot.storage import open_database, turns
+from bot.storage.db import Database
+from bot.storage.turns import FloodAsk
+from tests.postgres import create_database, drop_database
+
+NOW = datetime(2024, 11, 1, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def two(pg_admin_url: str) -> AsyncIterator[tuple[Database, Database]]:
+    url = await create_database(pg_admin_url)
+    one = await open_database(url)
+    other = await open_database(url)
+    try:
+        yield one, other
+    finally:
+        await one.close()
+        await other.close()
+        await drop_database(pg_admin_url, url)
+
+
+async def test_a_chat_has_one_turn_and_the_earliest_waiting_update_takes_it_next(
+        two: tuple[Database, Database]) -> None:
+    a, b = two
+    first = await turns.admit(a, 10, 500, NOW)
+    assert first.new and first.turn
+    # The same update again, at the other process: a duplicate, no turn.
+    again = await turns.admit(b, 10, 500, NOW)
+    assert not again.new and not again.turn
+    # Two later updates of the chat wait; another chat is not held up.
+    later, latest = await turns.admit(b, 12, 500, NOW), await turns.admit(a, 11, 500, NOW)
+    assert later.new and not later.turn and latest.new and not latest.turn
+    assert (await turns.admit(b, 13, 501, NOW)).turn
+    assert not await turns.claim(b, 12, 500)
+    await turns.release(a, 10, 500)
+    # 12 arrived before 11, but 11 is earlier: 11 goes first.
+    assert not await turns.claim(b, 12, 500)
+    assert await turns.claim(a, 11, 500)
+    assert not await turns.claim(b, 12, 500)
+    await turns.release(a, 11, 500)
+    assert await turns.claim(b, 12, 500)
+    await turns.release(b, 12, 500)
+    async with a.conn.execute("SELECT COUNT(*) FROM chat_queue WHERE chat_id = 500") as cur:
+        assert (await cur.fetchone())[0] == 0
+
+
+async def test_a_turn_whose_holder_died_lapses(two: tuple[Database, Database]) -> None:
+    a, b = two
+    assert (await turns.admit(a, 20, 600, NOW)).turn
+    assert not (await turns.admit(b, 21, 600, NOW)).turn
+    # The holder's process died: its lease and queued row age past TURN_SECONDS.
+    await a.conn.execute("UPDATE chat_turns SET until = until - 10000 WHERE chat_id = 600")
+    await a.conn.execute("UPDATE chat_queue SET since = since - 10000 WHERE update_id = 20")
+    assert await turns.claim(b, 21, 600)
+
+
+async def test_flood_counts_across_processes_one_notice(two: tuple[Database, Database]) -> None:
+    a, b = two
+    ask = FloodAsk(user_id=77, limit=4, cooldown_seconds=60)
+    verdicts = []
+    for n in range(10):
+        db = a if n % 2 else b
+        verdicts.append((await turns.admit(db, 100 + n, 77, NOW, ask)).flood)
+    assert verdicts == ["pass"] * 4 + ["notice"] + ["drop"] * 5
+    # Counted on its own (an update admitted without flood control), the same row.
+    assert await counts.count(a, 200, 77, 4, 60) == "drop"
+    assert await counts.count(a, 201, 78, 4, 60) == "pass"
+    # The cool-down over, the user starts afresh.
+    await a.conn.execute("UPDATE flood_counts SET blocked_until = blocked_until - 61000"
+                         " WHERE user_id = 77")
+    assert await counts.count(b, 202, 77, 4, 60) == "pass"
