@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import gc
 import logging
@@ -47,6 +46,7 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.storage import open_database
 from bot.storage.backup import RunLock
+from bot.tasks import cancel_and_wait
 from bot.transport import AiohttpRequest
 from bot.web import WebServer
 from scheduler.runner import ScheduleRunner
@@ -106,9 +106,7 @@ async def _post_shutdown(app: Application) -> None:
     app.services.answers_stop.set()     # training stops at its next step
     task = app.services.semantic_task
     if task is not None and not task.done():
-        task.cancel()   # training stops at its next step (answers_stop)
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        await cancel_and_wait(task)   # training stops at its next step (answers_stop)
     if app.services.answers.pool is not None:
         app.services.answers.pool.shutdown(wait=False, cancel_futures=True)
         # How the free-text questions were answered (the load benchmark reads this line).

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.clock import Clock
 from bot.storage.leader import HEARTBEAT, LEASE, PgSession, SoleSession, Term, leader_session
+from bot.tasks import cancel_and_wait
 
 if TYPE_CHECKING:
     from bot.broadcasts.engine import DeliveryEngine
@@ -77,11 +78,8 @@ class Leadership:
         self._task = asyncio.create_task(self._campaign(), name="leadership")
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await cancel_and_wait(task)
         await self._step_down("stopping")
         await self.session.close()
 
@@ -165,10 +163,7 @@ class Leadership:
                     "leadership: epoch %s ends (%s)", self.epoch, why)
         self.role, self._valid_until = "follower", 0.0
         task, self._retention_task = self._retention_task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
         # Both stop whatever state they are in (an engine fenced has left its loop already).
         if self.scheduler is not None:
             await self.scheduler.stop()

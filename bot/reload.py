@@ -35,6 +35,7 @@ from bot.context import SuaraApplication
 from bot.faq.matcher import Matcher
 from bot.regions.loader import load_regions
 from bot.storage.content_state import ContentChannel, Wanted
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -132,10 +133,7 @@ class ContentSync:
 
     async def stop(self) -> None:
         task, self._task = self._task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await cancel_and_wait(task)
         await self.channel.close()
 
     async def loaded_now(self, version: str, announce: bool) -> None:

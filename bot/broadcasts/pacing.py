@@ -40,6 +40,7 @@ from bot.broadcasts.limiter import WINDOW, RecentSends
 from bot.storage import Database
 from bot.storage.db import DatabaseError
 from bot.storage.processes import Peer, join, leave, publish
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -211,12 +212,10 @@ class SharedSends(RecentSends):
 
     async def stop(self) -> None:
         """No more replies; once the last has left the window, the reservation goes."""
-        if self._task is None:
+        task, self._task = self._task, None
+        if task is None:
             return
-        self._task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await self._task
-        self._task = None
+        await cancel_and_wait(task)
         self._closing = True
         if self._times:
             await asyncio.sleep(max(0.0, self._times[-1] + WINDOW - time.monotonic()))

@@ -11,7 +11,6 @@ reached yet is looked for again once, a flush later."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from typing import Any
 from bot.storage import Database
 from bot.storage.answered import AnsweredRow, save_answered, take_answered
 from bot.storage.db import DatabaseError, iso
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
@@ -100,11 +100,8 @@ class RecentAnswers:
             await self.flush()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await cancel_and_wait(task)
         await self.flush()
 
 

@@ -8,7 +8,6 @@ upsert), never overwrites, so their counts add up; nothing is shared but the row
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import Counter
 from datetime import datetime
@@ -17,6 +16,7 @@ from bot.storage import Database
 from bot.storage.db import DatabaseUnavailable
 from bot.storage.insights import StatKey, add_daily_stats
 from bot.storage.users import User
+from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 FLUSH_SECONDS = 5.0
@@ -71,9 +71,6 @@ class StatsRecorder:
             await self.flush()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        task, self._task = self._task, None
+        await cancel_and_wait(task)
         await self.flush()

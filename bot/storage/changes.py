@@ -22,6 +22,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.tasks import cancel_and_wait
+
 log = logging.getLogger(__name__)
 
 CHANNEL = "suara_changes"
@@ -70,10 +72,9 @@ class ChangeFeed:
 
     async def stop(self) -> None:
         for task in self._tasks:
-            task.cancel()
+            task.cancel()          # all at once, then each waited for
         for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+            await cancel_and_wait(task)
         self._tasks = []
 
     def _heard(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:

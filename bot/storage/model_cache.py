@@ -11,13 +11,13 @@ threads train; a session silent for IDLE_SESSION is ended). SQLite keeps the mod
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import zlib
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.storage.db import Database, iso
+from bot.tasks import cancel_and_wait
 
 if TYPE_CHECKING:
     import asyncpg
@@ -106,10 +106,7 @@ class TrainingLock:
     async def release(self) -> None:
         """Let go of the lock (if held) and of the connection."""
         beat, self._beat = self._beat, None
-        if beat is not None:
-            beat.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await beat
+        await cancel_and_wait(beat)
         conn, self._conn = self._conn, None
         if conn is not None:
             conn.terminate()       # the session, and with it the lock, ends at once
