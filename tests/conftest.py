@@ -82,6 +82,16 @@ async def database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         await drop_database(admin, url)
 
 
+@pytest.fixture
+async def pg_url(pg_admin_url: str) -> AsyncIterator[str]:
+    """A fresh, empty database on the session's PostgreSQL server (PostgreSQL-only tests)."""
+    url = await create_database(pg_admin_url)
+    try:
+        yield url
+    finally:
+        await drop_database(pg_admin_url, url)
+
+
 def database_env(database: str) -> dict[str, str]:
     """The settings that select `database` (the `database` fixture's value)."""
     key = "DATABASE_URL" if database.startswith("postgresql://") else "DATABASE_PATH"

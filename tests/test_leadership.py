@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
@@ -37,18 +36,8 @@ from bot.storage.leader import HEARTBEAT, IDLE_SESSION, LEASE, current_epoch
 from tests.broadcasts.conftest import NOON_WIB, ScriptedSender, eventually
 from tests.conftest import TEST_TOKEN
 from tests.fakes.subscribers import bulk_subscribe, query
-from tests.postgres import create_database, drop_database
 
 DAY = NOON_WIB.date().isoformat()
-
-
-@pytest.fixture
-async def pg_url(pg_admin_url: str) -> AsyncIterator[str]:
-    url = await create_database(pg_admin_url)
-    try:
-        yield url
-    finally:
-        await drop_database(pg_admin_url, url)
 
 
 async def dies(lead: Leadership) -> None:

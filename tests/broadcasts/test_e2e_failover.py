@@ -8,33 +8,21 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from bot.broadcasts.engine import FLUSH_INTERVAL, concurrency_for
 from tests.broadcasts.conftest import eventually
 from tests.fakes.process import bot_env, free_port, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer
 from tests.fakes.subscribers import bulk_subscribe, query
-from tests.postgres import create_database, drop_database
 from tests.test_cli import run
 
 TOKEN = "737373:E2E-failover-token-for-the-tests"
 SECRET = "failover_Secret-1"
 RATE = 100
 RECIPIENTS = 600
-
-
-@pytest.fixture
-async def pg_url(pg_admin_url: str) -> AsyncIterator[str]:
-    url = await create_database(pg_admin_url)
-    try:
-        yield url
-    finally:
-        await drop_database(pg_admin_url, url)
 
 
 async def health(port: int, path: str = "/healthz") -> tuple[int, dict[str, object]]:

@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import itertools
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from telegram.request import RequestData
@@ -25,7 +24,6 @@ from bot.broadcasts.pacing import RAISE, SharedSends
 from bot.storage import Database, open_database
 from bot.transport import AiohttpRequest
 from tests.fakes.server import FakeBotApiServer
-from tests.postgres import create_database, drop_database
 
 TOKEN = "123:pacing-test"
 LIMIT = 30
@@ -53,15 +51,6 @@ class Logged(SharedSends):
 def message(text: str) -> RequestData:
     return RequestData([RequestParameter.from_input("chat_id", next(_chats)),
                         RequestParameter.from_input("text", text)])
-
-
-@pytest.fixture
-async def pg_url(pg_admin_url: str) -> AsyncIterator[str]:
-    url = await create_database(pg_admin_url)
-    try:
-        yield url
-    finally:
-        await drop_database(pg_admin_url, url)
 
 
 class Process:
