@@ -116,7 +116,7 @@ async def test_close_candidates_are_offered_as_buttons(harness: Harness) -> None
     services.answers = AnswerCascade(services.matcher)
     calls = await harness.text("kpn jadwal resmi")
     sent = first(calls, "sendMessage")
-    assert "Maksudnya yang mana?" in sent.params["text"]
+    assert "belum yakin maksudnya" in sent.params["text"]
     labels = buttons(sent)
     assert "Kapan hari pencoblosan?" in labels and "Kapan hasil pilkada diumumkan?" in labels
     calls = await harness.press_label("Kapan hari pencoblosan?")

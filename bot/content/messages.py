@@ -25,7 +25,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "suggestions": {},
     "smalltalk": {"said": "thanks"},
     "greeting_back": {},
-    "claim_facts": {"verdict": False, "claim": "TPS tutup jam 3 sore <b>"},
+    "claim_facts": {"verdict": False, "claim": "TPS tutup jam 3 sore <b>", "corrected": False},
     "claim_unknown": {},
     "fallback": {},
     "out_of_scope": {},

@@ -46,6 +46,13 @@ SPELT = re.compile(
     rf"\b(?:({'|'.join(UNITS)})\s+(belas|puluh)(?:\s+({'|'.join(UNITS)}))?|"
     rf"({'|'.join([*UNITS, *TENS])}))\b",
     re.IGNORECASE)
+# The hour of the day as said: "jam 3 sore" is 15.00, "1 siang" 13.00, "3 pm" 15.00.
+DAYTIME = re.compile(r"\b(jam|pukul|pkl)?\s*(\d{1,2})([.:]\d{2})?\s*(pagi|siang|sore|malam|pm|p\.m\.|am|a\.m\.)\b",
+                     re.IGNORECASE)
+TIME_CUE = re.compile(r"\b(?:jam|pukul|pkl|at)\s*$", re.IGNORECASE)
+TIME_AFTER = re.compile(r"\s*(?:wib|wita|wit|pagi|siang|sore|malam)\b", re.IGNORECASE)
+MONTH_AFTER = re.compile(r"\s*(?:jan|feb|mar|apr|mei|may|jun|jul|agu|aug|sep|okt|oct|nov|des|dec)[a-z]*\b",
+                         re.IGNORECASE)
 # Numbers are compared by value, not as words. Words that say the same in a claim: "pukul 13"
 # is "jam 13", "nyoblos" is voting ("memilih"), "cuma" is "hanya", "bisa" is "boleh".
 NUMBER_TERM = re.compile(r"^(?:\d+|#n)$")
@@ -85,10 +92,37 @@ def _spelt(match: re.Match[str]) -> str:
     return str(value)
 
 
+def _clock(match: re.Match[str]) -> str:
+    """"jam 3 sore" is 15, "1 siang" 13, "8 malam" 20, "3 pm" 15: the hour of the day."""
+    cue, hour, minutes, part = match.groups()
+    value = int(hour)
+    part = part.lower()
+    later = (part in ("sore", "pm", "p.m.") and value < 12) or (part == "siang" and value <= 5) or (
+        part == "malam" and 6 <= value <= 11)
+    return f" jam {value + 12 if later else value}{minutes or ''} "   # a time, wherever it stood
+
+
+def _read_numbers(text: str) -> str:
+    text = RUPIAH.sub("Rp ", SPELT.sub(lambda m: f" {_spelt(m)} ", text))
+    return DAYTIME.sub(_clock, text)
+
+
 def numbers(text: str) -> set[str]:
     """The numbers a text names, by value."""
-    text = RUPIAH.sub("Rp ", SPELT.sub(lambda m: f" {_spelt(m)} ", text))
-    return {_value(n) for n in NUMBER.findall(text)}
+    return {_value(n) for n in NUMBER.findall(_read_numbers(text))}
+
+
+def kinds_of_numbers(text: str) -> set[tuple[str, str]]:
+    """The numbers a text names, each with what it is: a time of day ("jam 8", "13.00", "3
+    sore"), a day of a month ("27 November"), or a count."""
+    text = _read_numbers(text)
+    found = set()
+    for match in NUMBER.finditer(text):
+        before, after = text[max(0, match.start() - 7):match.start()], text[match.end():match.end() + 12]
+        kind = ("time" if TIME_CUE.search(before) or CLOCK.match(match.group()) or TIME_AFTER.match(after)
+                else "date" if MONTH_AFTER.match(after) else "count")
+        found.add((kind, _value(match.group())))
+    return found
 
 
 def _words(terms: list[str]) -> set[str]:
@@ -143,4 +177,33 @@ def settled(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
         share = (len(words & said) + len(figures)) / (len(words) + len(figures))
         if share >= SAID and (best is None or share > best[0]):
             best = (share, claim)
+    return best[1] if best else None
+
+
+def contradicted(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
+    """A claim the entry holds true that the message states with other numbers: "TPS buka jam
+    8, tutup jam 3 sore" against "TPS buka pukul 07.00 dan tutup pukul 13.00". The message says
+    most of the claim's words, none of them denied, and for every kind of number the claim
+    names and the message does not (a time, a date, a count), the message names another of
+    that kind in its place. The reply then says it is not true, and what is."""
+    text = ASKS_IF_TRUE.sub(" ", text)
+    plain = normalizer.terms(text, repair=False)
+    said, denies = _words(plain + normalizer.terms(text)), _denied(plain)
+    named = kinds_of_numbers(text)
+    best: tuple[float, Claim] | None = None
+    for claim in entry.claims:
+        if not claim.verdict or not named:
+            continue
+        for wording in (claim.claim.id, claim.claim.en):
+            words, _, against = _read(wording, normalizer)
+            figures = kinds_of_numbers(wording)
+            missing = figures - named
+            if not words or not missing or bool(words & DENIALS) != bool(said & DENIALS):
+                continue
+            if not all(any(k == kind and (k, v) not in figures for k, v in named)
+                       for kind, _ in missing) or (denies & words) - against:
+                continue
+            share = len(words & said) / len(words)
+            if share >= SAID and (best is None or share > best[0]):
+                best = (share, claim)
     return best[1] if best else None

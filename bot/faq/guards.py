@@ -26,12 +26,13 @@ SMALL = frozenset("""
     terima kasih trims thx thanks thank you tq suwun nuhun sama sama dadah bye goodbye sampai
     jumpa ketemu lagi see you ok oke okay sip mantap siap baik min admin mimin kak kakak bang
     mas mbak pak bu bro sis gan bot ya yaa yah dong deh nih ini banyak bgt banget much very
-    infonya info so all the and for your sekali
+    infonya info so all the and for your sekali help bantu bantuan tolong menu mulai start tanya
+    nanya numpang boleh mau
 """.split())
 ABOUT_BOT = re.compile(
     r"\b(?:kamu|anda|lu|lo|km|u|you)\s+(?:siapa|itu apa|bot|robot|manusia|orang|ai)\b|"
     r"\b(?:siapa|apa)\s+(?:kamu|anda|ini)\b|\bwho are you\b|\bare you (?:a )?(?:bot|robot|human|"
-    r"person|real|ai)\b|\bwhat can you do\b|\b(?:kamu|bot ini|ini) bisa (?:apa|bantu apa)\b|"
+    r"person|real|ai)\b|\bwhat (?:can|do) you do\b|\b(?:what|how) can you help\b|\b(?:kamu|bot ini|ini) bisa (?:apa|bantu apa)\b|"
     r"\bbisa bantu apa\b", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MAX_SMALL_WORDS = 8

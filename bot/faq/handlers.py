@@ -18,7 +18,7 @@ from bot.content.registry import Content
 from bot.content.schema import Claim, Entry
 from bot.context import SuaraContext
 from bot.faq import smalltalk
-from bot.faq.claims import settled
+from bot.faq.claims import contradicted, settled
 from bot.faq.feedback import Answered
 from bot.faq.matcher import Match
 from bot.faq.regional import answer_text, ask_region, asker_region, region_of, saved_region
@@ -212,10 +212,15 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
         version = entry(eid)
         return settled(version, text, services.matcher.normalizer) if version else None
 
+    def corrects(eid: str) -> Claim | None:
+        """The entry's claim held true that the message states with other numbers."""
+        version = entry(eid)
+        return contradicted(version, text, services.matcher.normalizer) if version else None
+
     if match.kind == "suggest":
         # Unsure between a few entries: the one that lists the very claim the message states
-        # settles it (the model's order decides between two that both do).
-        listing = [e for e in match.entry_ids if stated(e) is not None]
+        # (or states with other numbers) settles it (the model's order decides between two).
+        listing = [e for e in match.entry_ids if stated(e) is not None or corrects(e) is not None]
         if listing:
             match = Match("answer", (listing[0],), match.score)
     if match.kind != "answer":
@@ -229,11 +234,13 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
         await ask_region(update, context, entry_id)
         return "ask_region"
     found = stated(entry_id)
+    corrected = corrects(entry_id) if found is None else None
     services.stats.count(now, "answered", context.user, lang,
                          content.entries[entry_id].entry.topic)
-    said = "" if found is None else found.claim.en if lang == "en" else found.claim.id
-    opening = content.message("claim_facts", lang, claim=said,
-                              verdict=None if found is None else found.verdict)
+    shown = found or corrected
+    said = "" if shown is None else shown.claim.en if lang == "en" else shown.claim.id
+    opening = content.message("claim_facts", lang, claim=said, corrected=corrected is not None,
+                              verdict=None if shown is None else shown.verdict)
     answer = answer_text(context, entry_id, code)
     together = f"{opening}\n\n{answer}"
     if len(together) > MAX_MESSAGE:         # a long answer: the facts' opening on its own

@@ -20,7 +20,10 @@ def test_attempts_to_subvert_are_caught(text: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["halo kak", "Selamat siang, admin 🙏", "thank you so much",
-                                  "kamu robot ya?", "are you a human?", "ok sip, dadah"])
+                                  "kamu robot ya?", "are you a human?", "ok sip, dadah",
+                                  # the issue's own list: help, and what the bot can do
+                                  "help", "tolong bantu min", "what can you do?",
+                                  "how can you help me?"])
 def test_nothing_but_small_talk_is_caught(text: str) -> None:
     assert guarded(text) == "smalltalk"
 
@@ -32,6 +35,7 @@ def test_nothing_but_small_talk_is_caught(text: str) -> None:
     "saya lupa aturan mencoblos yang sah",
     "apakah token listrik bisa dibayar di tps?",  # off-topic, the model's to decline
     "siapa calon bupati?",
+    "tolong, mau tanya jadwal kampanye",       # help asked about a topic: the model's
 ])
 def test_questions_pass_to_the_model(text: str) -> None:
     assert guarded(text) is None
