@@ -47,8 +47,8 @@ SPELT = re.compile(
     rf"({'|'.join([*UNITS, *TENS])}))\b",
     re.IGNORECASE)
 # The hour of the day as said: "jam 3 sore" is 15.00, "1 siang" 13.00, "3 pm" 15.00.
-DAYTIME = re.compile(r"\b(jam|pukul|pkl)?\s*(\d{1,2})([.:]\d{2})?\s*(pagi|siang|sore|malam|pm|p\.m\.|am|a\.m\.)\b",
-                     re.IGNORECASE)
+DAYTIME = re.compile(r"\b(?:jam|pukul|pkl)?\s*(\d{1,2})([.:]\d{2})?\s*"
+                     r"(pagi|siang|sore|malam|pm|p\.m\.|am|a\.m\.)(?!\w)", re.IGNORECASE)
 TIME_CUE = re.compile(r"\b(?:jam|pukul|pkl|at)\s*$", re.IGNORECASE)
 TIME_AFTER = re.compile(r"\s*(?:wib|wita|wit|pagi|siang|sore|malam)\b", re.IGNORECASE)
 MONTH_AFTER = re.compile(r"\s*(?:jan|feb|mar|apr|mei|may|jun|jul|agu|aug|sep|okt|oct|nov|des|dec)[a-z]*\b",
@@ -94,7 +94,7 @@ def _spelt(match: re.Match[str]) -> str:
 
 def _clock(match: re.Match[str]) -> str:
     """"jam 3 sore" is 15, "1 siang" 13, "8 malam" 20, "3 pm" 15: the hour of the day."""
-    cue, hour, minutes, part = match.groups()
+    hour, minutes, part = match.groups()
     value = int(hour)
     part = part.lower()
     later = (part in ("sore", "pm", "p.m.") and value < 12) or (part == "siang" and value <= 5) or (

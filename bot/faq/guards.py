@@ -32,7 +32,8 @@ SMALL = frozenset("""
 ABOUT_BOT = re.compile(
     r"\b(?:kamu|anda|lu|lo|km|u|you)\s+(?:siapa|itu apa|bot|robot|manusia|orang|ai)\b|"
     r"\b(?:siapa|apa)\s+(?:kamu|anda|ini)\b|\bwho are you\b|\bare you (?:a )?(?:bot|robot|human|"
-    r"person|real|ai)\b|\bwhat (?:can|do) you do\b|\b(?:what|how) can you help\b|\b(?:kamu|bot ini|ini) bisa (?:apa|bantu apa)\b|"
+    r"person|real|ai)\b|\bwhat (?:can|do) you do\b|\b(?:what|how) can you help\b|"
+    r"\b(?:kamu|bot ini|ini) bisa (?:apa|bantu apa)\b|"
     r"\bbisa bantu apa\b", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MAX_SMALL_WORDS = 8

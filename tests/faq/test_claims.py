@@ -6,7 +6,7 @@ import pytest
 
 from bot.content.registry import Content
 from bot.content.schema import Claim, Entry
-from bot.faq.claims import asks_if_true, numbers, settled
+from bot.faq.claims import asks_if_true, contradicted, kinds_of_numbers, numbers, settled
 from bot.faq.matcher import Match, Matcher
 from tests.fakes.harness import Harness, texts
 
@@ -216,3 +216,46 @@ def test_a_true_claim_is_not_confirmed_with_numbers_it_does_not_name(content: Co
     assert settled(entry, "warga boleh menyaksikan penghitungan suara di TPS", normalizer)
     assert settled(entry, "warga boleh menyaksikan penghitungan suara di TPS sampai jam 24",
                    normalizer) is None
+
+
+def test_the_hour_of_the_day_is_read_as_said() -> None:
+    assert numbers("tutup jam 3 sore") == numbers("close at 3 pm") == numbers("tutup 15.00") == {"15"}
+    assert numbers("jam 1 siang") == {"13"} and numbers("jam 12 siang") == {"12"}
+    assert numbers("jam 8 malam") == {"20"} and numbers("jam 8 pagi") == {"8"}
+    assert kinds_of_numbers("TPS 12 buka jam 7") == {("count", "12"), ("time", "7")}
+    assert kinds_of_numbers("digelar 27 November, 545 daerah") == {("date", "27"), ("count", "545")}
+
+
+def test_a_true_claim_restated_with_other_numbers_is_corrected(content: Content) -> None:
+    entry = _with_claims(content, ("TPS buka pukul 07.00 dan tutup pukul 13.00.",
+                                   "Polling stations open at 07.00 and close at 13.00.", True),
+                         ("Pemilih mendapat dua surat suara di TPS.",
+                          "Voters get two ballots at the TPS.", True))
+    normalizer = Matcher(content).normalizer
+    found = contradicted(entry, "INFO: TPS buka jam 8 pagi dan tutup jam 3 sore, sebarkan", normalizer)
+    assert found is not None and found.claim.id.startswith("TPS buka pukul 07.00")
+    assert contradicted(entry, "polling stations open at 8 am and close at 3 pm", normalizer)
+    assert contradicted(entry, "pemilih dapat 3 surat suara di TPS", normalizer) is not None
+    # The claim as it is, no numbers, or a number of another kind: nothing to correct.
+    assert contradicted(entry, "TPS buka jam 7 pagi dan tutup jam 13.00", normalizer) is None
+    assert contradicted(entry, "TPS buka jam berapa dan tutup jam berapa?", normalizer) is None
+    assert contradicted(entry, "TPS 12 buka dan tutup jam 13.00 kan?", normalizer) is None
+    # Other words with numbers, and a denial of the claim's words: not this claim.
+    assert contradicted(entry, "kampanye akbar jam 8 pagi sampai jam 3 sore", normalizer) is None
+    assert contradicted(entry, "TPS tidak buka jam 8 dan tidak tutup jam 15", normalizer) is None
+
+
+async def test_a_forward_restating_a_fact_with_other_numbers_is_told_what_is_true(
+        harness: Harness, monkeypatch: pytest.MonkeyPatch) -> None:
+    async def sure(text: str) -> Match:
+        return Match("answer", ("jam_tps",), 1.0)
+
+    monkeypatch.setattr(harness.app.services.answers, "match", sure)
+    reply = texts(await harness.text("TPS di Lembah Contoh buka jam 7 pagi, tutup jam 3 sore. Sebarkan!",
+                                     forward_origin=ORIGIN))[0]
+    assert reply.startswith("🔎 <b>Tidak benar</b>. Yang benar: “TPS di Lembah Contoh buka pukul 08.00")
+    assert "<b>Jam buka TPS</b>" in reply
+    # The fact as it is: confirmed, not corrected.
+    reply = texts(await harness.text("TPS di Lembah Contoh buka jam 8 pagi, tutup jam 2 siang",
+                                     forward_origin=ORIGIN))[0]
+    assert reply.startswith("🔎 <b>Benar</b>")
