@@ -14,7 +14,6 @@ from bot.content.registry import Content
 from bot.faq.cascade import AnswerCascade
 from bot.faq.feedback import RecentAnswers
 from bot.faq.matcher import Matcher
-from bot.faq.regional import PendingRegions
 from bot.insights.recorder import StatsRecorder
 from bot.metrics import Metrics
 from bot.officials.roles import Roles
@@ -52,7 +51,6 @@ class Services:
     tps: TpsDirectory = field(default_factory=TpsDirectory)
     recent_answers: RecentAnswers = field(default_factory=RecentAnswers)
     sends: RecentSends = field(default_factory=RecentSends)   # replies, toward the limit
-    pending_regions: PendingRegions = field(default_factory=PendingRegions)  # asked, unanswered
     semantic_task: asyncio.Task[None] | None = None   # loads the model (post_init)
     semantic_ready: asyncio.Event = field(default_factory=asyncio.Event)
     answers_stop: threading.Event = field(default_factory=threading.Event)   # stops training

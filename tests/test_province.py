@@ -3,6 +3,7 @@ the real Application in-process."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 from bot.content.registry import Content, load_content
 from bot.storage.subscriptions import get_subscription
 from bot.storage.users import get_user
-from tests.conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT, database_env
 from tests.fakes.harness import Harness, buttons, offline_bot, texts
 
 PROVINCE = FIXTURE_CONTENT.parent / "province"
@@ -140,3 +141,20 @@ async def test_subscribing_asks_the_region_first_then_subscribes(bot: Harness) -
     at_once = await bot.text("/langganan", user=bot.user(614))
     assert "Kamu memilih di mana" not in "\n".join(texts(at_once))
     assert await get_subscription(bot.app.services.db, 614) is not None
+
+
+@pytest.mark.parametrize("database", ["sqlite", "postgres"], indirect=True)
+async def test_the_waiting_question_is_answered_by_another_process(
+        tmp_path: Path, province: Content, database: str) -> None:
+    """Asked on one process; the typed region reaches another (or the bot restarted)."""
+    env = database_env(database)
+    async with offline_bot(tmp_path / "a", province, **env) as first:
+        asked = await first.text(CANDIDATES, user=first.user(620))
+        assert "Kamu memilih di mana" in texts(asked)[0]
+    async with offline_bot(tmp_path / "b", province, **env) as second:
+        second.api._update_ids = itertools.count(1000)   # Telegram's ids go on across processes
+        said = "\n".join(texts(await second.text("bukit contoh", user=second.user(620))))
+        assert "disimpan sebagai daerahmu" in said and BUKIT in said
+        # Answered once: the same words again are a question of their own, not the reply.
+        again = "\n".join(texts(await second.text("bukit contoh", user=second.user(620))))
+        assert "disimpan sebagai daerahmu" not in again

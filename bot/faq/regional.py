@@ -9,7 +9,6 @@ else the citizen's saved region, else, when the answer depends on it, the bot as
 from __future__ import annotations
 
 import html
-from collections import OrderedDict
 from dataclasses import replace
 
 from telegram import Update
@@ -21,7 +20,7 @@ from bot.context import SuaraContext
 from bot.regions.picker import picker_view
 from bot.regions.tree import FILLER
 from bot.replies import acknowledge, edit_or_send, reply, stale
-from bot.storage.users import set_region
+from bot.storage.users import set_region, set_waiting
 
 MAX_NAME_WORDS = 5     # "saya di kota palembang kak": a region typed in answer to the question
 # The words around a region's name in answer to "where do you vote?"; any other word makes the
@@ -31,28 +30,6 @@ REPLY_WORDS = FILLER | frozenset({
     "coblos", "pilih", "ktp", "kami", "gue", "gw", "sy", "aq", "bang", "mas", "mbak", "pak",
     "bu", "kok", "deh", "aja", "saja", "sini", "nih", "ini", "daerah", "wilayah", "lah", "mah",
     "am", "from", "live", "vote", "we"})
-
-
-class PendingRegions:
-    """Which entry each person waits to have answered once their region is known (an entry
-    id by Telegram user id: in a group, one member's reply never answers another's question),
-    in memory, the latest 20,000 people."""
-
-    def __init__(self, remember: int = 20_000) -> None:
-        self._items: OrderedDict[int, str] = OrderedDict()
-        self._remember = remember
-
-    def put(self, chat_id: int, entry_id: str) -> None:
-        self._items[chat_id] = entry_id
-        self._items.move_to_end(chat_id)
-        while len(self._items) > self._remember:
-            self._items.popitem(last=False)
-
-    def get(self, chat_id: int) -> str | None:
-        return self._items.get(chat_id)
-
-    def pop(self, chat_id: int) -> str | None:
-        return self._items.pop(chat_id, None)
 
 
 def saved_region(context: SuaraContext) -> str | None:
@@ -91,38 +68,42 @@ def answer_text(context: SuaraContext, entry_id: str, code: str | None) -> str:
 
 async def ask_region(update: Update, context: SuaraContext, entry_id: str) -> None:
     """The answer depends on the region and it is unknown: ask, remembering the question."""
-    services = context.services
-    person = update.effective_user
-    if person is not None:
-        services.pending_regions.put(person.id, entry_id)
+    user = context.user
+    if user is not None and user.waiting_entry != entry_id:
+        # On the user's row, so whichever process gets the typed reply knows what waits.
+        await set_waiting(context.services.db, user.user_id, entry_id)
+        context.user = replace(user, waiting_entry=entry_id)
     text, markup = picker_view(context, entry_id)      # the entry id rides in the buttons
     await reply(update, text, markup)
 
 
 async def save_region(context: SuaraContext, code: str) -> None:
     user = context.user
-    if user is None or (user.region_code or "").startswith(code):
+    if user is None:
+        return
+    if (user.region_code or "").startswith(code):
+        if user.waiting_entry is not None:
+            await set_waiting(context.services.db, user.user_id, None)
+            context.user = replace(user, waiting_entry=None)
         return
     await set_region(context.services.db, user.user_id, code)
-    context.user = replace(user, region_code=code)
+    context.user = replace(user, region_code=code, waiting_entry=None)
 
 
 async def answer_typed_region(update: Update, context: SuaraContext, text: str) -> bool:
     """A short message naming a region while a question waits for it: saved, then answered.
     False when the message is not that (the router goes on)."""
-    services = context.services
-    person = update.effective_user
-    if person is None or len(text.split()) > MAX_NAME_WORDS:
+    services, user = context.services, context.user
+    if user is None or len(text.split()) > MAX_NAME_WORDS:
         return False
-    entry_id = services.pending_regions.get(person.id)
+    entry_id = user.waiting_entry
     found = services.regions.region_in(text) if entry_id else None
     if entry_id is None or found is None or not services.content.covers(found[0]) \
             or entry_id not in services.content.entries \
             or any(w not in REPLY_WORDS for w in found[1]):
         return False
     code = found[0]
-    services.pending_regions.pop(person.id)
-    await save_region(context, code)
+    await save_region(context, code)        # the question no longer waits
     content, lang = services.content, context.lang
     name = content.for_region(code).election.region.name
     await reply(update, content.message("region_set", lang, region=name))
@@ -143,8 +124,7 @@ async def on_region_button(update: Update, context: SuaraContext) -> None:
     if not content.covers(code) or entry_id not in content.entries:
         await stale(update, context)
         return
-    services.pending_regions.pop(query.from_user.id)
-    await save_region(context, code)
+    await save_region(context, code)        # the question no longer waits
     name = content.for_region(code).election.region.name
     await acknowledge(query, html.unescape(content.message("region_set", lang, region=name)))
     await edit_or_send(query, answer_text(context, entry_id, code),

@@ -23,6 +23,7 @@ class User:
     last_seen: str
     campaign: str | None
     region_code: str | None = None
+    waiting_entry: str | None = None    # the question asked before the region was known
 
 
 def _recent(db: Database) -> OrderedDict[int, User]:
@@ -80,8 +81,8 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
 
 async def get_user(db: Database, user_id: int) -> User | None:
     async with db.conn.execute(
-        "SELECT user_id, language, language_set, first_seen, last_seen, campaign, region_code"
-        " FROM users WHERE user_id = ?",
+        "SELECT user_id, language, language_set, first_seen, last_seen, campaign, region_code,"
+        " waiting_entry FROM users WHERE user_id = ?",
         (user_id,),
     ) as cur:
         row = await cur.fetchone()
@@ -95,6 +96,7 @@ async def get_user(db: Database, user_id: int) -> User | None:
         last_seen=row["last_seen"],
         campaign=row["campaign"],
         region_code=row["region_code"],
+        waiting_entry=row["waiting_entry"],
     )
 
 
@@ -107,9 +109,18 @@ async def set_language(db: Database, user_id: int, language: str) -> None:
 
 
 async def set_region(db: Database, user_id: int, region_code: str) -> None:
+    """The citizen's region; a question that waited for it no longer waits."""
     async with db.transaction() as conn:
-        await conn.execute("UPDATE users SET region_code = ? WHERE user_id = ?",
+        await conn.execute("UPDATE users SET region_code = ?, waiting_entry = NULL WHERE user_id = ?",
                            (region_code, user_id))
+        await changed(conn, "users", user_id)
+    forget_user(db, user_id)
+
+
+async def set_waiting(db: Database, user_id: int, entry_id: str | None) -> None:
+    """The entry a citizen waits to have answered once their region is known (None: none)."""
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE users SET waiting_entry = ? WHERE user_id = ?", (entry_id, user_id))
         await changed(conn, "users", user_id)
     forget_user(db, user_id)
 
