@@ -49,6 +49,7 @@ KINDS: dict[str, Spec] = {
     "b": Spec(rf"(?P<number>{_SMALL})"),                       # kabupaten/kota list, page
     "g": Spec(rf"(?P<text>{_KABUPATEN}):(?P<number>{_SMALL})"),  # a kabupaten's kecamatan
     "r": Spec(rf"(?P<text>{_KABUPATEN}):(?P<choice>{_ENTRY})"),  # my region, for an entry
+    "w": Spec(rf"(?P<text>{_KABUPATEN}):(?P<choice>{_ENTRY})"),  # which region, for an entry
     "R": Spec(rf"(?P<text>{_KABUPATEN})"),                     # my region, to subscribe
     "I": Spec(rf"(?P<number>{_SMALL}):(?P<choice>{_PURPOSE})"),  # provinces, page, for what
     "B": Spec(rf"(?P<text>[0-9]{{2}}):(?P<number>{_SMALL}):(?P<choice>{_PURPOSE})"),  # its kab.
@@ -67,8 +68,9 @@ KINDS: dict[str, Spec] = {
     "P": Spec(rf"(?P<number>{_BIG}):(?P<choice>[yn])", ROW_ID_MAX),    # approval request
     "J": Spec(rf"(?P<number>{_BIG}):(?P<choice>[prc])", ROW_ID_MAX),   # broadcast: pause...
     "O": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv])", USER_ID_MAX),  # a person's role
-    # ... given for one kabupaten/kota, or ("-") for the whole deployment.
-    "W": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv]):(?P<text>-|{_KABUPATEN})", USER_ID_MAX),
+    # ... given for one kabupaten/kota or province, or ("-") for the whole deployment.
+    "W": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv]):(?P<text>-|{_KABUPATEN}|[0-9]{{2}})",
+              USER_ID_MAX),
     "Q": Spec(r"(?P<text>[0-9a-f]{1,40}):(?P<choice>[hon])"),  # question group, its mark
 }
 _COMPILED = {kind: re.compile(spec.pattern, re.ASCII) for kind, spec in KINDS.items()}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from bot.broadcasts.compose import audience_view
 from bot.content.registry import Content, render_broadcast
 from bot.settings import Settings
 from bot.storage import open_database
@@ -35,7 +36,8 @@ async def preview(settings: Settings, content: Content, start: date, end: date,
                   f"{f' ({reason})' if reason else ''}")
             days_left = (content.election.voting_day - local.date()).days
             for lang in ("id", "en"):
-                text = render_broadcast(content, occ.template, lang, days_left=days_left,
+                text = render_broadcast(audience_view(content, occ.region), occ.template, lang,
+                                        local.date(), days_left=days_left,
                                         region_name="", kecamatan_name="", tps=[], tps_sample=False)
                 print(f"   [{lang}] " + text.replace("\n", "\n        "))
     finally:

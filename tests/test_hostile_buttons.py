@@ -118,6 +118,7 @@ def examples() -> dict[str, list[str]]:
         "d": ["1:d:y", "1:d:n"], "k": ["1:k:0", "1:k:1"], "b": ["1:b:0", "1:b:1"],
         "g": [f"1:g:{content.election.region.code}:{n}" for n in (0, 1)],
         "r": [f"1:r:{content.election.region.code}:{e}" for e in entries],
+        "w": [f"1:w:{content.election.region.code}:{e}" for e in entries],
         "R": [f"1:R:{content.election.region.code}", "1:R:98.01"],
         "I": ["1:I:0:-", "1:I:1:+", *(f"1:I:0:{e}" for e in entries)],
         "B": [f"1:B:{province}:{n}:{p}" for province in (content.election.region.code[:2], "98")
@@ -131,7 +132,7 @@ def examples() -> dict[str, list[str]]:
         "J": [f"1:J:{i}:{c}" for i in (1, 2) for c in "prc"],
         "O": [f"1:O:{uid}:{c}" for uid in PEOPLE for c in "acv"],
         "W": [f"1:W:{uid}:{c}:{r}" for uid in PEOPLE for c in "acv"
-              for r in ("-", content.election.region.code)],
+              for r in ("-", content.election.region.code, "98")],
         "Q": [f"1:Q:{GROUP}:{c}" for c in "hon"],
     }
     assert set(made) == set(KINDS)                    # every kind the bot defines is pressed

@@ -1,6 +1,10 @@
 """Composing a broadcast message for one recipient: the text (a literal text, or a content
 template rendered for the recipient's language and village, with that village's TPS), and the
-Bot API payload with its one-tap unsubscribe button. Telegram-free: plain JSON."""
+Bot API payload with its one-tap unsubscribe button. Telegram-free: plain JSON.
+
+A template reads the view of the audience's region (`audience_view`): a broadcast to one
+kabupaten/kota (or a kecamatan or desa of it) renders with that region's name, race, contacts
+and milestones; a province-wide or deployment-wide audience reads the shared layer."""
 
 from __future__ import annotations
 
@@ -17,6 +21,17 @@ from bot.storage.broadcasts import Broadcast, Recipient
 TPS_IN_BROADCAST = 5
 
 
+def audience_view(content: Content, region: str | None) -> Content:
+    """The content a broadcast to `region` renders with: the region's view when the audience
+    lies within one kabupaten/kota of a province or national deployment, else the shared
+    layer (a whole province of a national deployment included)."""
+    parts = (region or "").split(".")
+    code = ".".join(parts[:2])
+    if not content.is_province or len(parts) < 2 or not content.covers(code):
+        return content
+    return content.for_region(code)
+
+
 class ComposeError(Exception):
     """The broadcast cannot be composed (its template is gone, or rendering failed)."""
 
@@ -31,7 +46,8 @@ class Composer:
         if broadcast.text is not None:
             return broadcast.text
         template = broadcast.template
-        if template is None or template not in self.content.broadcast_templates:
+        view = audience_view(self.content, broadcast.region)
+        if template is None or template not in view.broadcast_templates:
             raise ComposeError(f"template {template!r} is not in the content")
         lang = recipient.language if recipient.language in ("id", "en") else "id"
         region = self.regions.get(recipient.region or "")
@@ -39,8 +55,8 @@ class Composer:
         stations = self.tps.by_desa.get(desa.code, []) if desa else []
         try:
             return render_broadcast(
-                self.content, template, lang,
-                days_left=(self.content.election.voting_day - today).days,
+                view, template, lang, today,
+                days_left=(view.election.voting_day - today).days,
                 region_name=desa.name if desa else "",
                 kecamatan_name=self.regions.kecamatan_of(desa).name if desa else "",
                 tps=[{"nomor": t.nomor, "alamat": t.alamat, "map_url": map_url(t)}

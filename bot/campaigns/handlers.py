@@ -164,7 +164,7 @@ async def send_campaign(message: Message, context: SuaraContext, campaign: Campa
         "📤 Bagikan tautan", url=share_link(link, f"{campaign.name}: tanya soal pemilu ke Suara"))]])
     stats = (f"{c.starts} mulai · {c.brought_in} dibawa masuk · {c.subscribers} berlangganan · "
              f"{c.questions} pertanyaan" if c else "")
-    place = services.regions.get(campaign.region) if campaign.region else None
+    place = services.regions.place(campaign.region)
     await message.reply_text(
         f"🎯 <b>{html.escape(campaign.name)}</b> (<code>{campaign.code}</code>)"
         f"{f' · {html.escape(place.name)}' if place else ''}\n"

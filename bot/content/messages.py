@@ -74,6 +74,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "region_ask": {"title": "Pasangan calon <bupati>"},
     "region_ask_subscribe": {},
     "region_set": {"region": "Kota <Palembang>"},
+    "region_which": {"regions": ["Kabupaten <Bogor>", "Kota Bogor"]},
     "region_not_loaded": {"title": "Pasangan calon bupati", "region": "Kabupaten <Lahat>",
                           "kpu": "KPU Kabupaten Lahat"},
     "btn_kabupaten_list": {},

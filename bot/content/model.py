@@ -279,5 +279,11 @@ def _election_context(election: Election, lang: str) -> dict[str, Any]:
     }
 
 
-def render_broadcast(content: Content, template_id: str, lang: str, **variables: Any) -> str:
-    return render(content.broadcast_templates[template_id][lang], content.context(lang, **variables))
+def render_broadcast(content: Content, template_id: str, lang: str, day: date | None = None,
+                     **variables: Any) -> str:
+    """A broadcast template as it reads on `day` (default: voting day) for `content` (a
+    region's view: its names, race and milestones, so `phase`, `reached`, `passed`)."""
+    election = content.election
+    when = phases.timeline(election, day or election.voting_day).context(election)
+    return render(content.broadcast_templates[template_id][lang],
+                  content.context(lang, **when, **variables))

@@ -21,7 +21,15 @@ from bot.faq import smalltalk
 from bot.faq.claims import contradicted, settled
 from bot.faq.feedback import Answered
 from bot.faq.matcher import Match
-from bot.faq.regional import answer_text, ask_region, asker_region, region_of, saved_region
+from bot.faq.regional import (
+    answer_text,
+    ask_region,
+    ask_which,
+    asker_region,
+    same_answer,
+    saved_region,
+    whose,
+)
 from bot.redaction import redact
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.campaigns import get_campaign, record_arrival
@@ -175,7 +183,11 @@ async def answer_question(update: Update, context: SuaraContext, text: str,
     services.stats.count(now, METRIC[match.kind], context.user, lang, topic)
     if match.kind == "answer":
         entry_id = match.entry_ids[0]
-        code = region_of(context, text)
+        code, both = whose(context, text)
+        if both and not same_answer(context, entry_id, both):   # "bogor": kabupaten or kota?
+            await ask_which(update, context, entry_id, both)
+            return "ask_region"
+        code = code or (both[0] if both else None)
         if code is None and content.needs_region(entry_id):
             await ask_region(update, context, entry_id)
             return "ask_region"
@@ -200,7 +212,8 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
     services = context.services
     content, lang = services.content, context.lang
     now = services.clock.now()
-    code = region_of(context, text)
+    code, both = whose(context, text)
+    code = code or (both[0] if both else None)      # asked which below, where answers differ
 
     def entry(eid: str) -> Entry | None:
         """The version the asker reads; None where their region has none: another region's
@@ -230,6 +243,9 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
                                 region=asker_region(context))
         return "claim_unknown"
     entry_id = match.entry_ids[0]
+    if both and not same_answer(context, entry_id, both):
+        await ask_which(update, context, entry_id, both)
+        return "ask_region"
     if code is None and content.needs_region(entry_id):
         await ask_region(update, context, entry_id)
         return "ask_region"

@@ -9,13 +9,14 @@ else the citizen's saved region, else, when the answer depends on it, the bot as
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import replace
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot import keyboards
-from bot.callbacks import decode
+from bot.callbacks import Callback, decode
 from bot.context import SuaraContext
 from bot.regions.picker import picker_view
 from bot.regions.tree import FILLER
@@ -50,16 +51,49 @@ def asker_region(context: SuaraContext) -> str | None:
     return ".".join(user.region_code.split(".")[:2])
 
 
-def region_of(context: SuaraContext, text: str | None) -> str | None:
+def whose(context: SuaraContext, text: str | None) -> tuple[str | None, tuple[str, ...]]:
     """Whose answer: the covered region the question names, else the citizen's (None in a
-    one-region deployment, or when neither is known)."""
+    one-region deployment, or when neither is known). A name that is a kabupaten's and a
+    kota's, said without its kind ("bogor"), is the asker's own when it is one of them; else
+    (None, both codes): the caller asks which."""
     content = context.services.content
     if not content.is_province:
-        return None
-    named = context.services.regions.named_region(text) if text else None
-    if named is not None and content.covers(named):
-        return named
-    return saved_region(context)
+        return None, ()
+    found = context.services.regions.regions_named(text) if text else None
+    named = tuple(c for c in found.codes if content.covers(c)) if found else ()
+    mine = saved_region(context)
+    if len(named) == 1:
+        return named[0], ()
+    if len(named) > 1 and mine not in named:
+        return None, named
+    return mine, ()
+
+
+def region_of(context: SuaraContext, text: str | None) -> str | None:
+    return whose(context, text)[0]
+
+
+def same_answer(context: SuaraContext, entry_id: str, codes: tuple[str, ...]) -> bool:
+    """Whether the entry reads alike for each region (then there is nothing to ask)."""
+    return len({answer_text(context, entry_id, code) for code in codes}) == 1
+
+
+def twin_choice(context: SuaraContext, codes: tuple[str, ...], entry_id: str,
+                save: bool) -> tuple[str, InlineKeyboardMarkup]:
+    """"Kabupaten Bogor or Kota Bogor?": one button each, answering the entry for it ("w"), or
+    saving it as the asker's region first ("r", in answer to "where do you vote?")."""
+    content = context.services.content
+    names = [content.for_region(code).election.region.name for code in codes]
+    text = content.message("region_which", context.lang, regions=names)
+    return text, InlineKeyboardMarkup([[InlineKeyboardButton(
+        name, callback_data=Callback("r" if save else "w", f"{code}:{entry_id}").encode())]
+        for code, name in zip(codes, names, strict=True)])
+
+
+async def ask_which(update: Update, context: SuaraContext, entry_id: str,
+                    codes: tuple[str, ...]) -> None:
+    text, markup = twin_choice(context, codes, entry_id, save=False)
+    await reply(update, text, markup)
 
 
 def answer_text(context: SuaraContext, entry_id: str, code: str | None) -> str:
@@ -97,12 +131,16 @@ async def answer_typed_region(update: Update, context: SuaraContext, text: str) 
     if user is None or len(text.split()) > MAX_NAME_WORDS:
         return False
     entry_id = user.waiting_entry
-    found = services.regions.region_in(text) if entry_id else None
-    if entry_id is None or found is None or not services.content.covers(found[0]) \
+    found = services.regions.regions_named(text) if entry_id else None
+    codes = tuple(c for c in found.codes if services.content.covers(c)) if found else ()
+    if entry_id is None or found is None or not codes \
             or entry_id not in services.content.entries \
-            or any(w not in REPLY_WORDS for w in found[1]):
+            or any(w not in REPLY_WORDS for w in found.rest):
         return False
-    code = found[0]
+    if len(codes) > 1:          # "bogor": the kabupaten or the kota? Picked, it is saved.
+        await reply(update, *twin_choice(context, codes, entry_id, save=True))
+        return True
+    code = codes[0]
     await save_region(context, code)        # the question no longer waits
     content, lang = services.content, context.lang
     name = content.for_region(code).election.region.name
@@ -131,10 +169,30 @@ async def on_region_button(update: Update, context: SuaraContext) -> None:
                        keyboards.answer_keyboard(content, entry_id, lang, from_menu=True))
 
 
-def _pattern(data: object) -> bool:
-    cb = decode(data if isinstance(data, str) else None)
-    return cb is not None and cb.kind == "r"
+async def on_which_button(update: Update, context: SuaraContext) -> None:
+    """The kabupaten or the kota a question named: answered for it (the asker's own region
+    stays as it was)."""
+    query = update.callback_query
+    assert query is not None
+    content = context.services.content
+    cb = decode(query.data)
+    assert cb is not None
+    code, entry_id = cb.text, cb.choice
+    if not content.covers(code) or entry_id not in content.entries:
+        await stale(update, context)
+        return
+    await acknowledge(query)
+    await edit_or_send(query, answer_text(context, entry_id, code),
+                       keyboards.answer_keyboard(content, entry_id, context.lang, from_menu=True))
+
+
+def _pattern(kind: str) -> Callable[[object], bool]:
+    def pattern(data: object) -> bool:
+        cb = decode(data if isinstance(data, str) else None)
+        return cb is not None and cb.kind == kind
+    return pattern
 
 
 def register(app: Application) -> None:
-    app.add_handler(CallbackQueryHandler(on_region_button, pattern=_pattern))
+    app.add_handler(CallbackQueryHandler(on_region_button, pattern=_pattern("r")))
+    app.add_handler(CallbackQueryHandler(on_which_button, pattern=_pattern("w")))

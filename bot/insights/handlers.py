@@ -62,7 +62,7 @@ async def listing(services: Services, everything: bool = False, region: str | No
     marks = found.marks
     if not groups:
         return "📭 Tidak ada pertanyaan tak terjawab yang menunggu.", None
-    place = services.regions.get(region) if region else None
+    place = services.regions.place(region)
     head = (f"❓ <b>Pertanyaan yang belum bisa dijawab</b>"
             f"{f' di {html.escape(place.name)}' if place else ''} ({found.asked} pertanyaan, "
             f"{len(groups)} kelompok{'' if everything else ' terbuka'}; terbesar dulu)")

@@ -92,8 +92,9 @@ class Report:
 
 async def gather(db: Database, content: Content, regions: RegionTree, today: date,
                  days: int = 90, region: str | None = None) -> Report:
-    """The report for the whole deployment, or (`region`, a kabupaten/kota code) for one
-    region only; a province's whole report also breaks down by region."""
+    """The report for the whole deployment, or (`region`, a kabupaten/kota code, or a
+    province's in a national deployment) for one region only; a province's report (the
+    whole deployment's, or one province's of a national one) also breaks down by region."""
     since = (today - timedelta(days=days)).isoformat()
     # Grouping is CPU work in a thread; SQLite releases the GIL, so the queries overlap it.
     grouping = asyncio.create_task(question_groups(db, limit=RECENT_FOR_GROUPS, region=region))
@@ -119,8 +120,8 @@ async def gather(db: Database, content: Content, regions: RegionTree, today: dat
     for day, metric, n in await metric_by_day(db, QUESTION_METRICS, since, region):
         per_day[day][metric] = n
     by_region = []
-    if region is None and regions.kabupaten:
-        asked = dict(await metric_by_region(db, QUESTION_METRICS))
+    if (region is None or region in regions.provinces) and regions.kabupaten:
+        asked = dict(await metric_by_region(db, QUESTION_METRICS, region))
         by_region = sorted(((names.get(code, code or "belum memilih wilayah"), per_region[code],
                              asked.get(code, 0)) for code in set(per_region) | set(asked)),
                            key=lambda r: (-r[1] - r[2], r[0]))
@@ -129,7 +130,12 @@ async def gather(db: Database, content: Content, regions: RegionTree, today: dat
                   campaign.most_common(), dict(totals), dict(by_topic),
                   dict(per_day), questions,
                   await broadcast_outcome_totals(db, region=region),
-                  names.get(region, region) if region else "", by_region)
+                  _name(regions, names, region), by_region)
+
+
+def _name(regions: RegionTree, names: dict[str, str], region: str | None) -> str:
+    place = regions.place(region)
+    return place.name if place else names.get(region or "", region or "")
 
 
 def summary(report: Report, limit: int = CAPTION_LIMIT) -> str:

@@ -22,7 +22,7 @@ async def audience_counts(db: Database, draft: Draft) -> dict[str, int]:
 def describe_audience(draft: Draft | Broadcast, content: Content, regions: RegionTree) -> str:
     topic = content.subscription_topics.get(draft.topic)
     parts = [f"topik {topic.label.get('id') if topic else draft.topic}"]
-    region = regions.get(draft.region or "")
+    region = regions.place(draft.region)
     parts.append(f"wilayah {region.name} ({region.code})" if region else
                  f"seluruh {regions.root_name}")
     if draft.language:

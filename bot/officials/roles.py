@@ -38,7 +38,8 @@ ROLE_NAMES = {"announcer": "pengumum (announcer)", "campaign_manager": "pengelol
 
 def within(region: str | None, scope: str | None) -> bool:
     """Whether an audience in `region` (a region code; None = the whole deployment) lies inside
-    `scope` (a kabupaten/kota code; None = the whole deployment)."""
+    `scope` (a kabupaten/kota code "16.03", or a province's "16" in a national deployment;
+    None = the whole deployment)."""
     if scope is None:
         return True
     return region is not None and (region == scope or region.startswith(scope + "."))
@@ -60,15 +61,16 @@ class Roles:
         return frozenset(self._roles.get(user_id, {}))
 
     def regions_of(self, user_id: int) -> dict[str, str | None]:
-        """role -> the kabupaten/kota it is scoped to (None: everywhere)."""
+        """role -> the kabupaten/kota or province it is scoped to (None: everywhere)."""
         if user_id in self.super_admins:
             return {SUPER: None}
         return dict(self._roles.get(user_id, {}))
 
     def scope(self, user_id: int | None, command: str) -> str | None:
         """Where `command` reaches for this official: None for the whole deployment (super-
-        admins, or any role allowing it held everywhere), else the one kabupaten/kota code of
-        the roles allowing it (grant keeps an official's scoped roles in one region)."""
+        admins, or any role allowing it held everywhere), else the one kabupaten/kota (or
+        province) code of the roles allowing it (grant keeps an official's scoped roles in one
+        region)."""
         if user_id is None or user_id in self.super_admins:
             return None
         held = self._roles.get(user_id, {})
@@ -105,7 +107,7 @@ class Roles:
         return found
 
     def conflict(self, user_id: int, region: str | None) -> str | None:
-        """The other kabupaten/kota this official already holds a role for, when `region` is a
+        """The other region this official already holds a role for, when `region` is a
         different one (an official's scoped roles share one region), else None."""
         if region is None:
             return None

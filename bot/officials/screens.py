@@ -111,7 +111,8 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
 
 
 def scope(draft: Draft, services: Services) -> str | None:
-    """The kabupaten/kota the draft's official may announce to (None: everywhere)."""
+    """The kabupaten/kota (or, national, the province) the draft's official may announce to
+    (None: everywhere)."""
     return services.roles.scope(draft.owner, "umumkan")
 
 
@@ -168,8 +169,13 @@ async def screen_for(draft: Draft, op: str, services: Services
                           2)
             return ("🗺 Pilih kabupaten/kota (lalu kecamatan atau desa bila perlu):",
                     InlineKeyboardMarkup([*rows, back]))
-        place = regions.get(mine) if mine else None
+        place = regions.place(mine)
         rows = [[_b(f"Seluruh {place.name if place else regions.root_name}", draft, "K-")]]
+        if mine is not None and mine in regions.provinces:   # a KPU Provinsi: its regions
+            rows += _grid([_b(k.name, draft, f"B{i}") for i, k in enumerate(regions.kabupaten)
+                           if k.parent == mine], 2)
+            return ("🗺 Pilih kabupaten/kota (lalu kecamatan atau desa bila perlu):",
+                    InlineKeyboardMarkup([*rows, back]))
         rows += _kecamatan_buttons(draft, services, mine)
         return "🗺 Pilih kecamatan:", InlineKeyboardMarkup([*rows, back])
     if op.startswith("B") and (i := _index(op[1:], regions.kabupaten)) is not None:

@@ -1,6 +1,7 @@
 """/petugas (/officials): super-admins list, add and remove officials and their roles (by id,
 or by forwarding one of the person's messages); in a province a role may be given for one
-kabupaten/kota (picked from a list, "1:W:<id>:<role>:<code>", or typed after the role);
+kabupaten/kota, in a national deployment for one province too (picked from a list,
+"1:W:<id>:<role>:<code>", or typed after the role: a code or a name);
 /audit: the audit log, or all of it as CSV."""
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from bot.listing import fit
 from bot.officials.guard import add_buttons, add_command, numbered, roles_of
 from bot.officials.menus import set_official_menu
 from bot.officials.roles import ROLE_NAMES, SUPER, Roles
-from bot.regions.tree import RegionTree
+from bot.regions.tree import RegionTree, fold
 from bot.replies import acknowledge, edit_or_send
 from bot.storage.officials import AUDIT_COLUMNS, iter_audit, recent_audit
 
@@ -30,8 +31,8 @@ ROLE_WORDS = {"announcer": "announcer", "pengumum": "announcer",
 ROLE_CODES = {"a": "announcer", "c": "campaign_manager", "v": "viewer"}
 USAGE = ("<b>Petugas</b>\n"
          "• <code>/petugas tambah ID peran [wilayah]</code> — peran: pengumum, kampanye, "
-         "pemantau; wilayah (di provinsi): kode atau nama kabupaten/kota, tanpa wilayah: "
-         "seluruh wilayah\n"
+         "pemantau; wilayah (di provinsi): kode atau nama kabupaten/kota (nasional: juga "
+         "provinsi), tanpa wilayah: seluruh wilayah\n"
          "• <code>/petugas hapus ID [peran]</code> — tanpa peran: semua perannya\n"
          "• atau, dalam 5 menit setelah <code>/petugas</code>, teruskan (forward) satu pesan "
          "orangnya ke sini, lalu pilih perannya.")
@@ -42,8 +43,9 @@ PICKING_KEY = "picking_official_until"
 
 
 def region_name(regions: RegionTree, code: str | None) -> str:
-    """How a role's scope reads: a kabupaten/kota's name, or the whole deployment's."""
-    region = regions.get(code) if code else None
+    """How a role's scope reads: a kabupaten/kota's or a province's name, or the whole
+    deployment's."""
+    region = regions.place(code)
     return region.name if region else f"seluruh {regions.root_name}"
 
 
@@ -56,13 +58,18 @@ def held_roles(roles: Roles, regions: RegionTree, uid: int) -> str:
                      for r, c in sorted(scoped.items())) or "tidak ada"
 
 
-def kabupaten_code(regions: RegionTree, words: list[str]) -> str | None:
-    """The deployment's kabupaten/kota typed as its code or (however spelt) its name."""
+def scope_code(regions: RegionTree, words: list[str]) -> str | None:
+    """The deployment's kabupaten/kota (or a national deployment's province) typed as its
+    code or its name ("Kota Bogor": a name both a kabupaten's and a kota's needs its kind)."""
     text = " ".join(words)
-    if text in {k.code for k in regions.kabupaten}:
+    if regions.is_scope(text):
         return text
+    folded = " ".join(w for w in fold(text).split() if w != "provinsi")
+    province = next((c for c in regions.provinces if regions.is_scope(c) and folded
+                     == " ".join(w for w in fold(regions.provinces[c]).split() if w != "provinsi")),
+                    None)
     named = regions.named_region(text)
-    return named if named in {k.code for k in regions.kabupaten} else None
+    return province or (named if named is not None and regions.is_scope(named) else None)
 
 
 def _listing(context: SuaraContext) -> str:
@@ -108,10 +115,11 @@ async def officials(update: Update, context: SuaraContext) -> None:
                                  "atau tanda baca.\n\n" + USAGE)
         return
     if verb in ("tambah", "add") and target is not None and role is not None:
-        region = kabupaten_code(services.regions, args[3:]) if len(args) > 3 else None
+        region = scope_code(services.regions, args[3:]) if len(args) > 3 else None
         if len(args) > 3 and region is None:
             await message.reply_text("⚠️ Wilayah tidak dikenal: tulis kode atau nama "
-                                     "kabupaten/kota di wilayah ini.\n\n" + USAGE)
+                                     "kabupaten/kota (atau provinsi) di wilayah ini.\n\n"
+                                     + USAGE)
             return
         await message.reply_text(await give(context, target, role, region, user.id))
     elif verb in ("hapus", "remove") and target is not None and (len(args) < 3 or role):
@@ -162,7 +170,9 @@ async def on_role_button(update: Update, context: SuaraContext, cb: Callback) ->
     elif services.regions.kabupaten:       # a province: for which kabupaten/kota?
         await acknowledge(query)
         await edit_or_send(query, f"{ROLE_NAMES[role]} untuk <code>{target}</code>: di seluruh "
-                           "wilayah, atau untuk satu kabupaten/kota?",
+                           "wilayah, atau untuk satu "
+                           f"{'provinsi atau ' * services.regions.several_provinces}"
+                           "kabupaten/kota?",
                            region_buttons(services.regions, target, code))
         return
     else:
@@ -172,13 +182,16 @@ async def on_role_button(update: Update, context: SuaraContext, cb: Callback) ->
 
 
 def region_buttons(regions: RegionTree, target: int, code: str) -> InlineKeyboardMarkup:
-    """The whole deployment, then each kabupaten/kota, two to a row."""
+    """The whole deployment, then (national) each province, then each kabupaten/kota, two to
+    a row."""
     def button(label: str, region: str) -> InlineKeyboardButton:
         return InlineKeyboardButton(label, callback_data=Callback(
             "W", f"{target}:{code}:{region}").encode())
 
     rows = [[button(f"Seluruh {regions.root_name}", "-")]]
-    found = [button(k.name, k.code) for k in regions.kabupaten]
+    places = [regions.place(p) for p in sorted(regions.provinces) if regions.is_scope(p)]
+    found = [button(p.name, p.code) for p in places if p is not None]
+    found += [button(k.name, k.code) for k in regions.kabupaten]
     rows += [found[i:i + 2] for i in range(0, len(found), 2)]
     return InlineKeyboardMarkup(rows)
 
@@ -191,7 +204,7 @@ async def on_region_button(update: Update, context: SuaraContext, cb: Callback) 
     target, role = cb.number, ROLE_CODES.get(cb.choice)
     region = None if cb.text == "-" else cb.text
     if target is None or role is None or services.roles.is_super(target) \
-            or (region is not None and region not in {k.code for k in services.regions.kabupaten}):
+            or (region is not None and not services.regions.is_scope(region)):
         await acknowledge(query, "Tidak bisa")
         return
     await acknowledge(query)

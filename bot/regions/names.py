@@ -1,9 +1,15 @@
 """Which kabupaten/kota of the deployment a message names, however it is spelt: "muara enim",
 "muaro enim", "kab. muara enim", "lubuklinggau", or another name people use ("plg", "muba":
 content/region_names.yaml, each with its source). Names are context, not topic: this decides
-only which region a question is about."""
+only which region a question is about.
+
+Many names are both a kabupaten and a kota (Bogor, Malang, Kediri, ...): the kind said nearest
+the name decides ("kota bogor", "calon walikota bogor": the kota; "kab bogor", "bupati bogor":
+the kabupaten); a bare "bogor" names both, and the caller decides (the asker's own, or asks)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
@@ -22,6 +28,26 @@ def bare(name: str) -> str:
     return " ".join(w for w in fold(name).split() if w not in KIND_WORDS)
 
 
+# Words that say which of a kabupaten and a kota of one name is meant.
+KABUPATEN_CUES = frozenset({"kabupaten", "kab", "bupati", "wabup", "cabup", "cabub", "pilbup",
+                            "regency", "regent"})
+KOTA_CUES = frozenset({"kota", "kodya", "kotamadya", "walikota", "walkot", "wako", "cawalkot",
+                       "pilwako", "pilwalkot", "city", "mayor"})
+
+
+def kind_of(name: str) -> str:
+    """"Kota Bogor" -> "kota", "Kabupaten Bogor" -> "kabupaten"."""
+    return "kota" if fold(name).split()[:1] == ["kota"] else "kabupaten"
+
+
+@dataclass(frozen=True)
+class Named:
+    """What a message names: one code, or (the kind unsaid) a kabupaten and a kota of the
+    same name, kabupaten first; and the message's other words."""
+    codes: tuple[str, ...]
+    rest: list[str]
+
+
 # Words that make the next one a place: "di plg", "kota plg", "wako plg".
 PLACE_CUES = KIND_WORDS | frozenset({"di", "ke", "dari", "daerah", "wilayah", "walikota", "wako",
                                      "pilwako", "pilwalkot", "in", "from"})
@@ -38,61 +64,88 @@ class RegionNamer:
     def __init__(self, names: dict[str, str], other: dict[str, list[str]] | None = None,
                  everyday: set[str] | None = None) -> None:
         self._everyday = {bare(w) for w in everyday or ()}
-        # (words of the name, code), longest first: "ogan komering ulu timur" before "... ulu".
-        found: dict[str, str] = {}
-        for code, name in names.items():
-            found.setdefault(bare(name), code)
+        self._kinds = {code: kind_of(name) for code, name in names.items()}
+        # (words of the name, its codes), longest first: "ogan komering ulu timur" before
+        # "... ulu"; a name both a kabupaten's and a kota's has both codes, kabupaten first.
+        found: dict[str, tuple[str, ...]] = {}
+        for code, name in sorted(names.items(), key=lambda item: self._kinds[item[0]]):
+            found[bare(name)] = (*found.get(bare(name), ()), code)
         for code, more in (other or {}).items():
             if code in names:
                 for name in more:
-                    found.setdefault(bare(name), code)
+                    found.setdefault(bare(name), (code,))
         ranked = sorted(((n.split(), c) for n, c in found.items() if n),
                         key=lambda item: -len(" ".join(item[0])))
         # A name's rank decides between matches: the longest name, as written above.
-        self._by_first: dict[str, list[tuple[int, list[str], str]]] = {}
-        by_length: dict[int, list[tuple[int, str, str]]] = {}
-        for rank, (parts, code) in enumerate(ranked):
-            self._by_first.setdefault(parts[0], []).append((rank, parts, code))
+        self._by_first: dict[str, list[tuple[int, list[str], tuple[str, ...]]]] = {}
+        by_length: dict[int, list[tuple[int, str, tuple[str, ...]]]] = {}
+        for rank, (parts, codes) in enumerate(ranked):
+            self._by_first.setdefault(parts[0], []).append((rank, parts, codes))
             target = "".join(parts)
             if len(target) >= FUZZY_MIN_LETTERS:
-                by_length.setdefault(len(target), []).append((rank, target, code))
+                by_length.setdefault(len(target), []).append((rank, target, codes))
         # For a chunk of n letters: the names of n-2..n+2 letters, in rank order.
-        self._near: dict[int, tuple[list[str], list[tuple[int, str]]]] = {}
+        self._near: dict[int, tuple[list[str], list[tuple[int, tuple[str, ...]]]]] = {}
         for size in range(FUZZY_MIN_LETTERS - 2, max(by_length, default=0) + 3):
             near = sorted(item for d in range(-2, 3) for item in by_length.get(size + d, []))
             if near:
                 self._near[size] = ([t for _, t, _ in near], [(r, c) for r, _, c in near])
 
     def named(self, text: str) -> str | None:
-        """The code of the kabupaten/kota the text names (the longest name found), if any."""
+        """The code of the kabupaten/kota the text names (the longest name found), if any;
+        None when it names a kabupaten and a kota alike."""
         found = self.find(text)
         return found[0] if found else None
 
     def find(self, text: str) -> tuple[str, list[str]] | None:
         """The code of the kabupaten/kota the text names, and the text's other words (without
-        the name and the kind words), if any."""
+        the name and the kind words), if any (not when it could be a kabupaten or a kota)."""
+        found = self.lookup(text)
+        return (found.codes[0], found.rest) if found and len(found.codes) == 1 else None
+
+    def lookup(self, text: str) -> Named | None:
+        """What the text names, the kind deciding between a kabupaten and a kota of one name."""
         typed = fold(text).split()
-        words = [w for w in typed if w not in KIND_WORDS]
+        at = [j for j, w in enumerate(typed) if w not in KIND_WORDS]   # words -> typed
+        words = [typed[j] for j in at]
         if not words:
             return None
-        exact: tuple[int, int, list[str], str, list[str]] | None = None
+        exact: tuple[int, int, list[str], tuple[str, ...], list[str]] | None = None
         for i, word in enumerate(words):
-            for rank, parts, code in self._by_first.get(word, ()):
+            for rank, parts, codes in self._by_first.get(word, ()):
                 if exact is not None and (rank, i) >= exact[:2]:
                     continue
                 if words[i:i + len(parts)] == parts:
                     rest = words[:i] + words[i + len(parts):]
                     if " ".join(parts) not in self._everyday or _as_place(typed, parts, rest):
-                        exact = (rank, i, parts, code, rest)
+                        exact = (rank, i, parts, codes, rest)
         if exact is not None:
-            return exact[3], exact[4]
-        return self._fuzzy(words)
+            return self._decided(exact[3], typed, at[exact[1]], exact[4])
+        fuzzy = self._fuzzy(words)
+        if fuzzy is None:
+            return None
+        codes, i, rest = fuzzy
+        return self._decided(codes, typed, at[i], rest)
 
-    def _fuzzy(self, words: list[str]) -> tuple[str, list[str]] | None:
+    def _decided(self, codes: tuple[str, ...], typed: list[str], at: int,
+                 rest: list[str]) -> Named:
+        """One code when the name is one region's, or the kind said nearest before the name
+        (else after it) picks the kabupaten or the kota."""
+        if len(codes) > 1:
+            for j in [*range(at - 1, -1, -1), *range(at + 1, len(typed))]:
+                kind = "kota" if typed[j] in KOTA_CUES else \
+                    "kabupaten" if typed[j] in KABUPATEN_CUES else None
+                picked = [c for c in codes if self._kinds[c] == kind]
+                if picked:
+                    codes = (picked[0],)
+                    break
+        return Named(codes, rest)
+
+    def _fuzzy(self, words: list[str]) -> tuple[tuple[str, ...], int, list[str]] | None:
         spans = list(range(len(words)))
         if len(words) > FUZZY_HEAD + FUZZY_TAIL:
             spans = spans[:FUZZY_HEAD] + spans[-FUZZY_TAIL:]
-        best: tuple[float, int, int, str, int, int] | None = None   # -score, rank, order, ...
+        best: tuple[float, int, int, tuple[str, ...], int, int] | None = None  # -score, rank, ...
         order = 0
         for n in (1, 2, 3, 4):
             for i in spans:
@@ -107,14 +160,14 @@ class RegionNamer:
                                          score_cutoff=FUZZY_CUTOFF)
                 if hit is None:
                     continue
-                rank, code = near[1][hit[2]]
-                key = (-hit[1], rank, order, code, i, n)
+                rank, codes = near[1][hit[2]]
+                key = (-hit[1], rank, order, codes, i, n)
                 if best is None or key < best:
                     best = key
         if best is None:
             return None
-        *_, code, i, n = best
-        return code, words[:i] + words[i + n:]
+        *_, codes, i, n = best
+        return codes, i, words[:i] + words[i + n:]
 
 
 def _as_place(typed: list[str], parts: list[str], rest: list[str]) -> bool:

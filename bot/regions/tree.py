@@ -5,10 +5,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
 
+if TYPE_CHECKING:
+    from bot.regions.names import Named
+
+PROVINSI = "provinsi"
 KABUPATEN = "kabupaten_kota"
 KECAMATAN = "kecamatan"
 DESA = "desa_kelurahan"
@@ -113,8 +117,30 @@ class RegionTree:
         """The kabupaten/kota a message names and its other words (names.py)."""
         return self.namer.find(text) if self.namer is not None else None
 
+    def regions_named(self, text: str) -> Named | None:
+        """names.Named: the one kabupaten/kota a message names, or a kabupaten and a kota of
+        the name it gives without its kind ("bogor"), with its other words; or None."""
+        return self.namer.lookup(text) if self.namer is not None else None
+
     def get(self, code: str) -> Region | None:
         return self.regions.get(code)
+
+    def place(self, code: str | None) -> Region | None:
+        """A region an official's role or audience may name: a kabupaten/kota, kecamatan or
+        desa, or in a national deployment one of its provinces ("Provinsi Contoh Utara")."""
+        if not code:
+            return None
+        if self.several_provinces and code in self.provinces:
+            name = self.provinces[code]
+            named = name if fold(name).startswith("provinsi ") else f"Provinsi {name}"
+            return Region(code, named, PROVINSI, "")
+        return self.regions.get(code)
+
+    def is_scope(self, code: str) -> bool:
+        """Can a role be scoped to `code`: a kabupaten/kota of the deployment, or a province
+        of a national one (a one-province deployment's province is all of it: no scope)."""
+        return any(k.code == code for k in self.kabupaten) \
+            or (self.several_provinces and code in self.provinces)
 
     def kecamatan_of(self, region: Region) -> Region:
         return region if region.level == KECAMATAN else self.regions[region.parent]

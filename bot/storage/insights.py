@@ -1,6 +1,6 @@
 """What officials see: daily counters (no text, no user id), the aggregates behind
 /statistik, the unanswered questions to group, and the marks officials put on groups. With
-`region` (a kabupaten/kota code), each reads only that region's: subscribers by their saved
+`region` (a kabupaten/kota code, or a province's), each reads only that region's: subscribers by their saved
 region, counters by the citizen's place, questions by the asker's kabupaten/kota."""
 
 from __future__ import annotations
@@ -78,11 +78,15 @@ async def metric_by_day(db: Database, metrics: tuple[str, ...], since: str = "",
         return [(r[0], r[1], int(r[2])) for r in await cur.fetchall()]
 
 
-async def metric_by_region(db: Database, metrics: tuple[str, ...]) -> list[tuple[str, int]]:
-    """(kabupaten/kota code, count) of `metrics` over all days; '' for citizens of no region."""
+async def metric_by_region(db: Database, metrics: tuple[str, ...], region: str | None = None
+                           ) -> list[tuple[str, int]]:
+    """(kabupaten/kota code, count) of `metrics` over all days (within `region`); '' for
+    citizens of no region."""
     marks = ",".join("?" * len(metrics))
+    where, params = in_region("kecamatan", region)
     return await _rows(db, "SELECT substr(kecamatan, 1, 5), SUM(count) FROM stat_totals"
-                           f" WHERE metric IN ({marks}) GROUP BY 1", metrics)
+                           f" WHERE metric IN ({marks}) AND {where} GROUP BY 1",
+                       (*metrics, *params))
 
 
 async def broadcast_outcome_totals(db: Database, limit: int = 10, region: str | None = None
