@@ -177,9 +177,10 @@ def test_a_claim_is_listed_once(content_copy: Path) -> None:
 
 
 def test_claims_load_with_their_verdicts(content: Content) -> None:
-    (claim,) = content.entries["jam_tps"].entry.claims
+    claim, true = content.entries["jam_tps"].entry.claims
     assert claim.verdict is False and claim.source == "contoh_jadwal"
     assert claim.claim.en == "Polling stations in Lembah Contoh close at noon."
+    assert true.verdict is True and "08.00" in true.claim.id
 
 
 def test_kinds_examples_load_and_a_bad_file_is_refused_with_its_line(content_copy: Path) -> None:
