@@ -57,10 +57,10 @@ async def _load_answers(services: Services, stop: threading.Event) -> None:
             pool.shutdown(wait=False)
             return
         if shared is not None:
-            second = await shared.second(trainer, embedder, stop, first)
+            second = await shared.second(trainer, embedder, stop)
         else:
             second = await loop.run_in_executor(pool, trainer.second, VectorStore(cache, embedder),
-                                                stop, first)
+                                                stop)
     except (InterruptedError, Stopped):
         pool.shutdown(wait=False, cancel_futures=True)
         raise InterruptedError("answer model: stopped") from None
