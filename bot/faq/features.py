@@ -2,9 +2,10 @@
 about 85 MB of a process's memory here): what `Stage.scores` needs of the fitted TF-IDF
 vectorizers and the linear SVM, nothing more.
 
-- Each vocabulary is a sorted array of 64-bit hashes of its n-grams (np.searchsorted finds a
-  message's n-grams in it) with each n-gram's idf, instead of a dict of strings: 16 bytes an
-  n-gram instead of about 100.
+- The vocabularies are one sorted array of 64-bit hashes of their n-grams (np.searchsorted
+  finds a message's n-grams in it), with each n-gram's idf, instead of dicts of strings: 17
+  bytes an n-gram instead of about 100; a message's n-grams of all vocabularies are hashed in
+  one pass over its text and looked up at once (a few dozen numpy calls in all).
 - The weights are kept only for the n-grams some class weighs (the others still count in a
   message's L2 norm, as in scikit-learn), as a (features x classes) float32 array.
 - The n-grams are read as scikit-learn's analyzers read them (`char_wb` and `word`, lowercase,
@@ -29,6 +30,11 @@ _BASE = 0x100000001B3       # the polynomial's base (odd, so invertible modulo 2
 _WHITE_SPACES = re.compile(r"\s\s+")
 _TOKEN = re.compile(r"\S+")
 _powers: list[np.ndarray] = []   # [powers of _BASE, of its inverse], grown as needed
+# Each vocabulary's hashes are XORed with its own constant: one n-gram in two vocabularies
+# (the normalised and the raw text's) is two features.
+_SALTS = np.array([0, 0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9],
+                  dtype=np.uint64)
+_N = np.arange(2, 6, dtype=np.int64)[:, None]       # char_wb: n = 2..5
 
 
 def _power_tables(size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -55,85 +61,77 @@ def span_hashes(text: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
         return np.asarray((prefix[ends] - prefix[starts]) * inverse[starts], dtype=np.uint64)
 
 
-def hashes(grams: Sequence[str]) -> np.ndarray:
+def hashes(grams: Sequence[str], vocabulary: int = 0) -> np.ndarray:
     """The hashes of whole strings (a vocabulary's n-grams)."""
-    ends = np.cumsum([len(g) for g in grams], dtype=np.int64)
-    return span_hashes("".join(grams), ends - np.array([len(g) for g in grams], np.int64), ends)
+    lengths = np.array([len(g) for g in grams], dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return span_hashes("".join(grams), ends - lengths, ends) ^ _SALTS[vocabulary]
 
 
-def char_wb_hashes(text: str) -> np.ndarray:
-    """The hashes of the n-grams scikit-learn's `char_wb` analyzer reads (lowercase, n = 2..5):
-    every n characters inside a word padded with a space on each side."""
+Spans = tuple[str, np.ndarray, np.ndarray]      # a text and its n-grams' (starts, ends)
+
+
+def char_wb_spans(text: str) -> Spans:
+    """The n-grams scikit-learn's `char_wb` analyzer reads (lowercase, n = 2..5): every n
+    characters inside a word padded with a space on each side."""
     words = _WHITE_SPACES.sub(" ", text.lower()).split()
-    if not words:
-        return np.zeros(0, dtype=np.uint64)
     padded = "".join(f" {w} " for w in words)
-    sizes = np.array([len(w) + 2 for w in words], dtype=np.int64)
+    sizes = np.fromiter(map(len, words), dtype=np.int64, count=len(words)) + 2
     word_end = np.repeat(np.cumsum(sizes), sizes)      # each position: where its word ends
-    at = np.arange(len(padded), dtype=np.int64)
-    starts = np.concatenate([at[at + n <= word_end] for n in range(2, 6)])
-    ends = np.concatenate([at[at + n <= word_end] + n for n in range(2, 6)])
-    return span_hashes(padded, starts, ends)
+    n, starts = np.nonzero(np.arange(len(padded)) + _N <= word_end)
+    return padded, starts, starts + n + 2
 
 
-def word_hashes(text: str) -> np.ndarray:
-    r"""The hashes of the n-grams scikit-learn's `word` analyzer reads (lowercase, tokens
-    r"\S+", n = 1..2): each token, and each two in a row joined by a space."""
+def word_spans(text: str) -> Spans:
+    r"""The n-grams scikit-learn's `word` analyzer reads (lowercase, tokens r"\S+", n = 1..2):
+    each token, and each two in a row joined by a space."""
     tokens = _TOKEN.findall(text.lower())
-    if not tokens:
-        return np.zeros(0, dtype=np.uint64)
-    lengths = np.array([len(t) for t in tokens], dtype=np.int64)
-    starts = np.cumsum(lengths + 1) - lengths - 1
-    ends = starts + lengths
-    return span_hashes(" ".join(tokens), np.concatenate([starts, starts[:-1]]),
-                       np.concatenate([ends, ends[1:]]))
+    lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    ends = np.cumsum(lengths + 1) - 1
+    starts = ends - lengths
+    return " ".join(tokens), np.concatenate([starts, starts[:-1]]), np.concatenate([ends, ends[1:]])
 
 
-ANALYZERS: dict[str, Callable[[str], np.ndarray]] = {"char_wb": char_wb_hashes,
-                                                     "word": word_hashes}
+ANALYZERS: dict[str, Callable[[str], Spans]] = {"char_wb": char_wb_spans, "word": word_spans}
 
 
-@dataclass
-class Vocabulary:
-    analyzer: str           # a key of ANALYZERS
-    hashes: np.ndarray      # uint64, sorted
-    idf: np.ndarray         # float32, the same order
-    row: np.ndarray         # int32, the n-gram's row of Scorer.weights; -1: no class weighs it
-
-    def tfidf(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """(rows of the weights, L2-normalised sublinear TF-IDF values) of the text's n-grams
-        that some class weighs."""
-        found = ANALYZERS[self.analyzer](text)
-        if not found.size or not self.hashes.size:
-            return np.zeros(0, np.int64), np.zeros(0)
-        at = np.minimum(np.searchsorted(self.hashes, found), self.hashes.size - 1)
-        index, counts = np.unique(at[self.hashes[at] == found], return_counts=True)
-        if not index.size:
-            return np.zeros(0, np.int64), np.zeros(0)
-        values = (1.0 + np.log(counts)) * self.idf[index].astype(np.float64)
-        values /= np.sqrt(np.dot(values, values))
-        rows = self.row[index]
-        kept = rows >= 0
-        return rows[kept], values[kept]
+def message_hashes(analyzers: Sequence[str], texts: Sequence[str]) -> np.ndarray:
+    """The hashes of the n-grams each vocabulary reads in its text, in one pass."""
+    spans = [ANALYZERS[a](t) for a, t in zip(analyzers, texts, strict=True)]
+    offsets = np.cumsum([0] + [len(s[0]) + 1 for s in spans])
+    starts = np.concatenate([s[1] + o for s, o in zip(spans, offsets, strict=False)])
+    ends = np.concatenate([s[2] + o for s, o in zip(spans, offsets, strict=False)])
+    salts = np.repeat(_SALTS[:len(spans)], [s[1].size for s in spans])
+    return span_hashes("\n".join(s[0] for s in spans), starts, ends) ^ salts
 
 
 @dataclass
 class Scorer:
     """A linear SVM's decision_function over TF-IDF features (and, for the second stage, the
     sentence embedding), for one message."""
-    vocabularies: list[Vocabulary]
+    analyzers: list[str]    # each vocabulary's (a key of ANALYZERS)
+    hashes: np.ndarray      # uint64, sorted: every vocabulary's n-grams
+    idf: np.ndarray         # float32, the same order
+    vocabulary: np.ndarray  # uint8, the same order: which vocabulary (its L2 norm)
+    row: np.ndarray         # int32, the n-gram's row of weights; -1: no class weighs it
     weights: np.ndarray     # float32 (n-grams some class weighs, classes)
     dense: np.ndarray       # float32 (embedding dimensions, classes); empty for the first stage
     intercept: np.ndarray   # float32 (classes,)
     classes: np.ndarray
 
     def scores(self, texts: Sequence[str], dense: np.ndarray | None) -> np.ndarray:
-        parts = [v.tfidf(t) for v, t in zip(self.vocabularies, texts, strict=True)]
-        rows = np.concatenate([r for r, _ in parts])
-        result = self.intercept.astype(np.float32)
-        if rows.size:
-            values = np.concatenate([v for _, v in parts]).astype(np.float32)
-            result = result + values @ self.weights[rows]
+        """Sublinear TF-IDF, L2-normalised per vocabulary, times the weights."""
+        result = self.intercept.copy()
+        found = message_hashes(self.analyzers, texts)
+        if found.size and self.hashes.size:
+            at = np.minimum(np.searchsorted(self.hashes, found), self.hashes.size - 1)
+            index, counts = np.unique(at[self.hashes[at] == found], return_counts=True)
+            values = (1.0 + np.log(counts)) * self.idf[index]
+            part = self.vocabulary[index]
+            values /= np.sqrt(np.bincount(part, values * values, len(self.analyzers)))[part]
+            rows = self.row[index]
+            kept = rows >= 0
+            result = result + values[kept].astype(np.float32) @ self.weights[rows[kept]]
         if self.dense.size:
             assert dense is not None
             result = result + dense.astype(np.float32) @ self.dense
@@ -141,34 +139,30 @@ class Scorer:
 
     @property
     def nbytes(self) -> int:
-        arrays = [self.weights, self.dense, self.intercept]
-        arrays += [a for v in self.vocabularies for a in (v.hashes, v.idf, v.row)]
-        return sum(a.nbytes for a in arrays)
+        return sum(a.nbytes for a in (self.hashes, self.idf, self.vocabulary, self.row,
+                                      self.weights, self.dense, self.intercept))
 
 
 def compact(vectorizers: Sequence[Any], svm: Any, dense_weight: float) -> Scorer:
     """The Scorer of fitted TfidfVectorizers and a fitted LinearSVC (its features: the
     vectorizers' columns one after another, then the embedding's, times dense_weight)."""
     coef = np.asarray(svm.coef_, dtype=np.float32)
-    vocabularies: list[Vocabulary] = []
-    kept: list[np.ndarray] = []
-    offset = 0
-    for vectorizer in vectorizers:
+    found, idf, part = [], [], []
+    for i, vectorizer in enumerate(vectorizers):
         grams = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.__getitem__)
-        found = hashes(grams)
-        order = np.argsort(found)
-        if np.any(found[order][1:] == found[order][:-1]):
-            raise ValueError("two n-grams of a vocabulary share a hash")
-        columns = offset + order
-        weighed = np.any(coef[:, columns] != 0, axis=0)
-        row = np.full(len(order), -1, dtype=np.int32)
-        start = sum(len(k) for k in kept)
-        row[weighed] = np.arange(start, start + int(weighed.sum()), dtype=np.int32)
-        kept.append(columns[weighed])
-        vocabularies.append(Vocabulary(vectorizer.analyzer, found[order],
-                                       np.asarray(vectorizer.idf_, np.float32)[order], row))
-        offset += len(grams)
-    weights = np.ascontiguousarray(coef[:, np.concatenate(kept)].T)
-    dense = np.ascontiguousarray(coef[:, offset:].T * np.float32(dense_weight))  # (0, classes): none
-    return Scorer(vocabularies, weights, dense, np.asarray(svm.intercept_, dtype=np.float32),
-                  np.asarray(svm.classes_))
+        found.append(hashes(grams, i))
+        idf.append(np.asarray(vectorizer.idf_, dtype=np.float32))
+        part.append(np.full(len(grams), i, dtype=np.uint8))
+    every = np.concatenate(found) if found else np.zeros(0, np.uint64)
+    order = np.argsort(every)               # order[k]: the SVM's column of the k-th hash
+    if np.any(every[order][1:] == every[order][:-1]):
+        raise ValueError("two n-grams share a hash")
+    weighed = np.any(coef[:, order] != 0, axis=0)
+    row = np.full(order.size, -1, dtype=np.int32)
+    row[weighed] = np.arange(int(weighed.sum()), dtype=np.int32)
+    weights = np.ascontiguousarray(coef[:, order[weighed]].T)
+    dense = np.ascontiguousarray(coef[:, every.size:].T * np.float32(dense_weight))  # (0, classes): none
+    return Scorer([v.analyzer for v in vectorizers], every[order],
+                  np.concatenate(idf)[order] if idf else np.zeros(0, np.float32),
+                  np.concatenate(part)[order] if part else np.zeros(0, np.uint8), row, weights,
+                  dense, np.asarray(svm.intercept_, dtype=np.float32), np.asarray(svm.classes_))

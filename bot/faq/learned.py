@@ -32,7 +32,7 @@ from bot.faq.features import Scorer, compact
 log = logging.getLogger(__name__)
 
 # Bump when features, training or the pickled layout change: older cached models are ignored.
-MODEL_FORMAT = "5"
+MODEL_FORMAT = "6"
 
 
 @dataclass(frozen=True)
