@@ -6,7 +6,6 @@ PostgreSQL also in the database, for every host: bot/faq/shared.py)."""
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from bot.faq.learned import Sample, Stage, Targets, fingerprint, load_cached, sa
 from bot.faq.matcher import Matcher
 from bot.faq.normalize import Normalizer
 from bot.faq.semantic import context_words, model_input
+from bot.memory import give_back
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ class Trainer:
         self.messages = grouped(self.messages)
         stage, _ = fit_stage(self.examples, self.messages, dense, self.targets, self.kinds, stop)
         stage.compact()
-        gc.collect()
+        give_back()
         return stage
 
     def first(self, stop: threading.Event | None = None) -> Stage:
