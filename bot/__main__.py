@@ -25,7 +25,6 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     from bot.app import build_application
     from bot.logging_setup import setup_logging
-    from bot.memory import fewer_heaps
 
     try:
         settings = load_settings()
@@ -38,7 +37,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.webhook and not (settings.webhook_url and settings.webhook_secret):
         return _fail("--webhook needs WEBHOOK_URL (the public URL Telegram calls) and "
                      "WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)")
-    fewer_heaps()
     try:
         app = build_application(settings, serve="webhook" if args.webhook else "polling")
     except ContentError as exc:
