@@ -40,7 +40,12 @@ class VectorStore:
         self.path = Path(cache_dir) / f"vectors-{safe}.npz"
         self._rows: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
-        self._load()
+        self._loaded = False      # read on first use: a trained stage read back needs none
+
+    def _read(self) -> None:
+        if not self._loaded:
+            self._load()
+            self._loaded = True
 
     def _load(self) -> None:
         try:
@@ -50,11 +55,13 @@ class VectorStore:
             self._rows = {}
 
     def __len__(self) -> int:
+        self._read()
         return len(self._rows)
 
     def vectors(self, texts: list[str], kind: str = "query",
                 stop: threading.Event | None = None) -> np.ndarray:
         """The texts' vectors (rows in order), computing the missing ones in batches."""
+        self._read()
         keys = [_key(kind, t) for t in texts]
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True)
                           if k not in self._rows}.items())

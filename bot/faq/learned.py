@@ -21,15 +21,18 @@ import logging
 import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from bot.faq.features import Scorer, compact
+
 log = logging.getLogger(__name__)
 
 # Bump when features, training or the pickled layout change: older cached models are ignored.
-MODEL_FORMAT = "4"
+MODEL_FORMAT = "6"
 
 
 @dataclass(frozen=True)
@@ -90,8 +93,10 @@ def agreement(label: str, hint: str, kinds: frozenset[str]) -> str:
 
 @dataclass
 class Stage:
-    vectorizers: list[Any]
-    svm: Any
+    # scikit-learn's fitted vectorizers and SVM while training (calibration.py); None once
+    # compact: then `scorer` alone (features.py) scores, in a fraction of the memory
+    vectorizers: list[Any] | None
+    svm: Any | None
     # margin -> probability the best label is right, per agreement: the isotonic regression's
     # steps (x, y), read with np.interp (clipped at both ends, as fitted)
     calibrators: dict[str, tuple[np.ndarray, np.ndarray]]
@@ -100,20 +105,35 @@ class Stage:
     suggest_at: float                # ... to offer choices
     kinds: frozenset[str] = frozenset()
     kind_at: float = 1.0             # ... to reply as a kind of message (small talk, neutral, ...)
-    classes: np.ndarray = field(init=False)
-    _fast: Any = field(init=False, default=None, repr=False)
+    scorer: Scorer | None = field(default=None, repr=False)
 
-    def __post_init__(self) -> None:
-        self.classes = self.svm.classes_
+    @property
+    def classes(self) -> np.ndarray:
+        if self.scorer is not None:
+            return self.scorer.classes
+        assert self.svm is not None
+        return np.asarray(self.svm.classes_)
+
+    def compact(self) -> Stage:
+        """Keep only what `scores` needs, and let scikit-learn's objects go (the stage can
+        no longer be trained on or give `matrix`)."""
+        if self.scorer is None:
+            self.scorer = compact(self.vectorizers or [], self.svm, self.dense_weight)
+        self.vectorizers = self.svm = None
+        return self
 
     def __getstate__(self) -> dict[str, Any]:
-        state = dict(self.__dict__)
-        state["_fast"] = None           # rebuilt on first use
+        state = dict(self.__dict__)       # pickled compact: read back without scikit-learn
+        if self.scorer is None:
+            state["scorer"] = compact(self.vectorizers or [], self.svm, self.dense_weight)
+        state["vectorizers"] = state["svm"] = None
         return state
 
     def matrix(self, norm: Sequence[str], raw: Sequence[str], dense: np.ndarray | None) -> Any:
+        """The features scikit-learn's SVM reads (a stage not yet compact)."""
         import scipy.sparse as sp
 
+        assert self.vectorizers is not None, "a compact stage has no vectorizers"
         parts = [v.transform(c) for v, c in zip(self.vectorizers, _columns(norm, raw), strict=True)]
         if self.dense_weight:
             assert dense is not None
@@ -122,43 +142,11 @@ class Stage:
 
     def scores(self, norm: str, raw: str, dense: np.ndarray | None) -> np.ndarray:
         """The SVM's scores for one message, as `decision_function` gives them, without
-        sklearn's per-call overhead (a sparse matrix per vectorizer): a few dictionary
-        look-ups and one gather of the weights' columns. About 0.3 ms instead of 5 here."""
-        fast = self._fast or self._prepare()
-        analyzers, vocabularies, idfs, weights, intercept, dense_from = fast
-        columns: list[int] = []
-        values: list[float] = []
-        offset = 0
-        for analyze, vocabulary, idf, text in zip(analyzers, vocabularies, idfs,
-                                                  _columns([norm], [raw]), strict=True):
-            counts: dict[int, int] = {}
-            for gram in analyze(text[0]):
-                j = vocabulary.get(gram)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            if counts:
-                index = np.fromiter(counts, dtype=np.int64, count=len(counts))
-                tfidf = (1.0 + np.log(np.fromiter(counts.values(), dtype=np.float64,
-                                                  count=len(counts)))) * idf[index]
-                tfidf /= np.sqrt(np.dot(tfidf, tfidf))
-                columns.extend((index + offset).tolist())
-                values.extend(tfidf.tolist())
-            offset += len(vocabulary)
-        result = intercept + (weights[:, columns] @ np.asarray(values, dtype=np.float32)
-                              if columns else 0.0)
-        if self.dense_weight:
-            assert dense is not None
-            result = result + weights[:, dense_from:] @ (dense.astype(np.float32) * self.dense_weight)
-        return np.asarray(result)
-
-    def _prepare(self) -> Any:
-        self._fast = ([v.build_analyzer() for v in self.vectorizers],
-                      [v.vocabulary_ for v in self.vectorizers],
-                      [v.idf_.astype(np.float64) for v in self.vectorizers],
-                      np.asarray(self.svm.coef_, dtype=np.float32),
-                      np.asarray(self.svm.intercept_, dtype=np.float32),
-                      sum(len(v.vocabulary_) for v in self.vectorizers))
-        return self._fast
+        scikit-learn: hashes of the message's n-grams looked up in sorted arrays, and one
+        gather of the weights' rows (features.py)."""
+        if self.scorer is None:
+            self.scorer = compact(self.vectorizers or [], self.svm, self.dense_weight)
+        return self.scorer.scores([c[0] for c in _columns([norm], [raw])], dense)
 
     def predict(self, norm: str, raw: str, dense: np.ndarray | None, k: int,
                 hint: str = "") -> Prediction:
@@ -224,9 +212,9 @@ class AnswerModel:
 
 
 def fingerprint(*parts: object) -> str:
-    import sklearn
-
-    digest = hashlib.sha256(f"{MODEL_FORMAT}\n{sklearn.__version__}".encode())
+    # scikit-learn's version, without importing it (about 85 MB): a stage read from the cache
+    # needs none of it
+    digest = hashlib.sha256(f"{MODEL_FORMAT}\n{version('scikit-learn')}".encode())
     for part in parts:
         digest.update(b"\x00" + repr(part).encode())
     return digest.hexdigest()[:20]

@@ -99,8 +99,7 @@ class SharedModel:
     async def first(self, trainer: Trainer, stop: threading.Event) -> Stage:
         return await self.stage(trainer.first_key, lambda: self._run(trainer.first, stop), stop)
 
-    async def second(self, trainer: Trainer, embedder: Embedder, stop: threading.Event,
-                     first: Stage) -> Stage:
+    async def second(self, trainer: Trainer, embedder: Embedder, stop: threading.Event) -> Stage:
         async def build() -> Stage:
             loop = asyncio.get_running_loop()
             stored = await load_vectors(self.db, embedder.version)
@@ -109,9 +108,8 @@ class SharedModel:
                 asyncio.run_coroutine_threadsafe(
                     store_vectors(self.db, embedder.version, rows), loop).result(timeout=120)
             store = SharedVectors(trainer.cache_dir, embedder, stored, push)
-            return await self._run(trainer.second, store, stop, first)
-        stage = await self.stage(trainer.second_key(embedder.version), build, stop)
-        return trainer.adopt(stage, first)
+            return await self._run(trainer.second, store, stop)
+        return await self.stage(trainer.second_key(embedder.version), build, stop)
 
     async def stage(self, key: str, build: Callable[[], Awaitable[Stage]],
                     stop: threading.Event) -> Stage:

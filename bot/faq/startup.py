@@ -17,6 +17,7 @@ from bot.faq.learned import AnswerModel
 from bot.faq.semantic import context_words, load_embedder
 from bot.faq.shared import SharedModel
 from bot.faq.trainer import Trainer, normaliser
+from bot.memory import give_back
 from bot.services import Services
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,10 @@ async def _load_answers(services: Services, stop: threading.Event) -> None:
             pool.shutdown(wait=False)
             return
         if shared is not None:
-            second = await shared.second(trainer, embedder, stop, first)
+            second = await shared.second(trainer, embedder, stop)
         else:
             second = await loop.run_in_executor(pool, trainer.second, VectorStore(cache, embedder),
-                                                stop, first)
+                                                stop)
     except (InterruptedError, Stopped):
         pool.shutdown(wait=False, cancel_futures=True)
         raise InterruptedError("answer model: stopped") from None
@@ -83,7 +84,7 @@ def _swap(services: Services, answers: AnswerCascade) -> None:
     old, services.answers = services.answers, answers
     if old.pool is not None and old.pool is not answers.pool:
         old.pool.shutdown(wait=False)     # the previous content's sentence model
-    # The model (vocabularies of hundreds of thousands of n-grams) lives until the next swap:
-    # keep it out of the garbage collector's full passes, as post_init does for the content.
-    gc.collect()
+    # The model lives until the next swap: keep it out of the garbage collector's full passes,
+    # as post_init does for the content; what reading or training it freed goes back.
+    give_back()
     gc.freeze()

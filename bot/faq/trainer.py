@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -22,10 +23,12 @@ from bot.faq.learned import Sample, Stage, Targets, fingerprint, load_cached, sa
 from bot.faq.matcher import Matcher
 from bot.faq.normalize import Normalizer
 from bot.faq.semantic import context_words, model_input
+from bot.memory import give_back
 
 log = logging.getLogger(__name__)
 
 MIN_MESSAGES = 50
+GROUP_LATER = -2        # a labelled message's group, until grouped() finds it
 
 
 def normaliser(normalizer: Normalizer) -> Callable[[str], str]:
@@ -62,11 +65,20 @@ def samples(content: Content, matcher: Matcher) -> tuple[list[Sample], list[Samp
         # themselves are cross-validated, each its own group.
         return [], [Sample(s.text, s.norm, s.labels, n, hint(matcher, s.text))
                     for n, s in enumerate(examples)]
-    groups = near_duplicate_groups([m.text for m in labelled])
     texts = [strip_forward(m.text)[0] for m in labelled]    # read as the router reads them
-    messages = [Sample(t, normalise(t), m.labels, int(g), hint(matcher, t))
-                for t, m, g in zip(texts, labelled, groups, strict=True)]
+    # Their groups (near-duplicates) are found when a stage is trained: grouped().
+    messages = [Sample(t, normalise(t), m.labels, GROUP_LATER, hint(matcher, t))
+                for t, m in zip(texts, labelled, strict=True)]
     return examples, messages
+
+
+def grouped(messages: list[Sample]) -> list[Sample]:
+    """The labelled messages with their groups: near-duplicates share one (cross-validation
+    keeps them in one fold). Found only to train (scikit-learn), not to read a cached model."""
+    if not any(m.group == GROUP_LATER for m in messages):
+        return messages
+    groups = near_duplicate_groups([m.text for m in messages])
+    return [replace(m, group=int(g)) for m, g in zip(messages, groups, strict=True)]
 
 
 def model_texts(content: Content, samples_: list[Sample]) -> list[str]:
@@ -83,6 +95,7 @@ class Trainer:
         self.targets = targets or Targets()
         self.examples, self.messages = samples(content, matcher)
         self.kinds = frozenset(KINDS)
+        # The groups follow from the texts: the key is the same without them.
         self._key = fingerprint(self.targets,
                                 [(s.norm, s.text, s.labels) for s in self.examples],
                                 [(s.norm, s.text, s.labels, s.group, s.hint) for s in self.messages])
@@ -95,35 +108,33 @@ class Trainer:
     def second_key(self, embedder_version: str) -> str:
         return f"stage2-{fingerprint(self._key, embedder_version)}"
 
-    @staticmethod
-    def adopt(second: Stage, first: Stage) -> Stage:
-        """A second stage read back shares the first's vectorizers (trained with them: the
-        same samples), so that one copy is in memory."""
-        second.vectorizers, second._fast = first.vectorizers, None
-        return second
+    def _fit(self, dense: np.ndarray | None, stop: threading.Event | None) -> Stage:
+        """Train a stage, keep it compact (features.py), and give back what training took."""
+        self.messages = grouped(self.messages)
+        stage, _ = fit_stage(self.examples, self.messages, dense, self.targets, self.kinds, stop)
+        stage.compact()
+        give_back()
+        return stage
 
     def first(self, stop: threading.Event | None = None) -> Stage:
         path = self.cache_dir / f"{self.first_key}.pkl"
         stage = load_cached(path)
         if isinstance(stage, Stage):
             return stage
-        stage, _ = fit_stage(self.examples, self.messages, None, self.targets, self.kinds, stop)
+        stage = self._fit(None, stop)
         save_cached(path, stage)
         log.info("answer model: first stage trained (answers at %.2f, offers choices at %.2f, "
                  "replies to a kind at %.2f)", stage.answer_at, stage.suggest_at, stage.kind_at)
         return stage
 
-    def second(self, store: VectorStore, stop: threading.Event | None = None,
-               first: Stage | None = None) -> Stage:
-        """The second stage; given the first, it shares its vectorizers (same samples)."""
-        everything = [*self.examples, *self.messages]
+    def second(self, store: VectorStore, stop: threading.Event | None = None) -> Stage:
         path = self.cache_dir / f"{self.second_key(store.embedder.version)}.pkl"
         stage = load_cached(path)
         if isinstance(stage, Stage):
-            return stage if first is None else self.adopt(stage, first)
+            return stage
+        everything = [*self.examples, *self.messages]
         dense = store.vectors(model_texts(self.content, everything), "query", stop)
-        stage, _ = fit_stage(self.examples, self.messages, np.asarray(dense), self.targets,
-                             self.kinds, stop, first.vectorizers if first is not None else None)
+        stage = self._fit(np.asarray(dense), stop)
         save_cached(path, stage)
         log.info("answer model: second stage trained (answers at %.2f, offers choices at %.2f, "
                  "replies to a kind at %.2f)", stage.answer_at, stage.suggest_at, stage.kind_at)

@@ -22,21 +22,9 @@ from bot.faq.trainer import Trainer, normaliser
 from tests.conftest import FIXTURE_CONTENT
 
 
-@pytest.fixture(scope="module")
-def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Content, Matcher, Trainer]:
-    content = load_content(FIXTURE_CONTENT)
-    matcher = Matcher(content)
-    return content, matcher, Trainer(content, matcher, tmp_path_factory.mktemp("model"))
-
-
-def test_the_fast_scores_are_the_svms_own(trained: tuple[Content, Matcher, Trainer]) -> None:
-    _, matcher, trainer = trained
-    stage = trainer.first()
-    normalise = normaliser(matcher.normalizer)
-    for text in ["kapan tps buka?", "Gimana CARA nyoblos yg sah??", "zzz qqq", "😀", "a" * 400]:
-        fast = stage.scores(normalise(text), text, None)
-        slow = stage.svm.decision_function(stage.matrix([normalise(text)], [text], None))[0]
-        assert np.allclose(fast, slow, atol=1e-4), text
+def test_a_trained_stage_is_compact(trained: tuple[Content, Matcher, Trainer]) -> None:
+    stage = trained[2].first()        # its scores: tests/faq/test_features.py
+    assert stage.scorer is not None and stage.vectorizers is None and stage.svm is None
 
 
 def test_the_first_stage_answers_declines_and_greets(trained: tuple[Content, Matcher, Trainer]) -> None:
@@ -141,7 +129,7 @@ async def test_a_busy_sentence_model_leaves_the_decision_to_the_first_stage(
 
     _, matcher, trainer = trained
     first = trainer.first()
-    never_sure = learned.Stage(first.vectorizers, first.svm, first.calibrators, 0.0, 2.0, 0.0)
+    never_sure = learned.Stage(None, None, first.calibrators, 0.0, 2.0, 0.0, scorer=first.scorer)
     model = AnswerModel(never_sure, never_sure, normalise=normaliser(matcher.normalizer))
     block = threading.Event()
     with ThreadPoolExecutor(1) as pool:
@@ -198,7 +186,7 @@ def test_training_messages_are_checked_with_file_line_and_field(tmp_path: Path) 
 async def test_a_trigger_answers_before_the_model(trained: tuple[Content, Matcher, Trainer]) -> None:
     _, matcher, trainer = trained
     first = trainer.first()
-    always_decline = learned.Stage(first.vectorizers, first.svm, first.calibrators, 0.0, 0.0, 0.0)
+    always_decline = learned.Stage(None, None, first.calibrators, 0.0, 0.0, 0.0, scorer=first.scorer)
     model = AnswerModel(always_decline, normalise=normaliser(matcher.normalizer))
     cascade = AnswerCascade(matcher, model)
     # The fixture's `hasil` entry has the trigger "siapa (yang )?(menang|unggul)".
