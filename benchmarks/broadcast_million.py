@@ -28,7 +28,7 @@ import asyncpg
 
 from benchmarks.failover import _answers, cli, role
 from benchmarks.national_data import FIRST_ID, generate
-from benchmarks.stats import peak_rss_kb
+from benchmarks.stats import cpu_seconds, peak_rss_kb
 from tests.broadcasts.conftest import eventually
 from tests.fakes.process import bot_env, free_port, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer, Limits, most_in_one_second
@@ -67,7 +67,7 @@ async def run(folder: Path, url: str, recipients: int, rate: int) -> None:
                             SEMANTIC_THREADS="0", WEBHOOK_URL="https://bot.example.org/hook",
                             WEBHOOK_SECRET="million_bench", WEBHOOK_LISTEN="127.0.0.1",
                             WEBHOOK_PORT=str(port)))
-    rss = [0, 0]
+    rss, cpu = [0, 0], [0.0, 0.0]
     try:
         for env, name, port in zip(envs, "ab", ports, strict=True):
             bots.append(await start_bot(server, env, folder / name, folder / name / "bot.log",
@@ -75,6 +75,7 @@ async def run(folder: Path, url: str, recipients: int, rate: int) -> None:
             await eventually(functools.partial(_answers, port), within=60, what="healthz")
         await asyncio.sleep(2)
         roles = [await role(p) for p in ports]
+        cpu0 = [cpu_seconds(b.pid) for b in bots]
         await cli(envs[0], "broadcast", "send", "--text", "Uji sejuta penerima (benchmark).")
         bid, created = (await conn.fetch("SELECT id, created_at FROM broadcasts"))[0]
         queued = datetime.fromisoformat(created).timestamp()
@@ -82,6 +83,7 @@ async def run(folder: Path, url: str, recipients: int, rate: int) -> None:
             rss = [max(r, peak_rss_kb(b.pid)) for r, b in zip(rss, bots, strict=True)]
             await asyncio.sleep(2)
         rss = [max(r, peak_rss_kb(b.pid)) for r, b in zip(rss, bots, strict=True)]
+        cpu = [cpu_seconds(b.pid) - c for b, c in zip(bots, cpu0, strict=True)]
         fixed = await conn.fetchval("SELECT COUNT(*) FROM deliveries WHERE broadcast_id = $1", bid)
         outcomes = await conn.fetch("SELECT outcome, COUNT(*) FROM deliveries"
                                     " WHERE broadcast_id = $1 GROUP BY 1", bid)
@@ -101,7 +103,9 @@ async def run(folder: Path, url: str, recipients: int, rate: int) -> None:
     print(f"  sustained {(len(arrivals) - 1) / took:.0f}/s over {took:.0f} s; slowest 10 s "
           f"window {slowest_window(arrivals):.0f}/s; most in any one second "
           f"{most_in_one_second(arrivals)}")
-    print(f"  peak RSS per process: {', '.join(f'{r / 1024:.0f} MB' for r in rss)}")
+    print(f"  peak RSS per process: {', '.join(f'{r / 1024:.0f} MB' for r in rss)}; CPU "
+          f"seconds per process while it ran: {', '.join(f'{c:.1f}' for c in cpu)} "
+          f"({1000 * max(cpu) / max(1, len(arrivals)):.2f} ms per message on the busier)")
     print(f"  429s {server.too_many}; reached once {sum(1 for n in reached.values() if n == 1):,},"
           f" more than once {sum(1 for n in reached.values() if n > 1)}, never "
           f"{fixed - len(reached)}; outcomes {dict((r[0], r[1]) for r in outcomes)}")

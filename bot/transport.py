@@ -115,7 +115,12 @@ class AiohttpRequest(BaseRequest):
             if counts:   # several processes: waits for this process's share (pacing.py)
                 assert self._sends is not None
                 await self._sends.turn()
-            status, body = await self._send(url, method, request_data, timeout)
+            try:
+                status, body = await self._send(url, method, request_data, timeout)
+            finally:
+                if counts:   # its place at Telegram frees a second after the answer
+                    assert self._sends is not None
+                    self._sends.answered()
             if attempt == attempts:
                 break
             if status == 429:

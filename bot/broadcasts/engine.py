@@ -45,7 +45,7 @@ from zoneinfo import ZoneInfo
 
 from bot.broadcasts.compose import ComposeError, Composer
 from bot.broadcasts.inflight import InFlight
-from bot.broadcasts.limiter import WINDOW, ChatSpacing, RecentSends, TokenBucket
+from bot.broadcasts.limiter import SPAN, TRANSIT, ChatSpacing, RecentSends, TokenBucket
 from bot.broadcasts.quiet import in_quiet, quiet_end
 from bot.broadcasts.sender import Sender, SendResult
 from bot.broadcasts.targeting import Targeting
@@ -141,9 +141,9 @@ class DeliveryEngine:
         self._db = await open_database(self.database_path)
         self._db.fence = epoch
         if epoch is not None:
-            # Another process may have sent until a moment ago: its last second of messages
-            # still counts at Telegram, per bot and per chat (the ones it had in flight).
-            self.bucket.hold(WINDOW)
+            # Another process may have sent until a moment ago: its last messages still
+            # count at Telegram, per bot and per chat (their answers we cannot see).
+            self.bucket.hold(SPAN + TRANSIT)
         await self.sender.start()
         self._task = asyncio.create_task(self._loop(), name="delivery-engine")
 
@@ -337,8 +337,8 @@ class DeliveryEngine:
                 if not self.lease():
                     run.inflight.semaphore.release()
                     return "lease"  # no longer sure to lead: nothing more until it is
-                await self.bucket.acquire()
                 await self.spacing.wait(recipient.user_id)
+                await self.bucket.acquire()    # a place, released by the send (_request)
                 run.inflight.start(self._send(run, recipient, payload), recipient)
 
     async def _control(self, broadcast: Broadcast) -> str | None:
@@ -378,9 +378,7 @@ class DeliveryEngine:
         user = recipient.user_id
         while True:
             attempts += 1
-            if not self.lease():
-                raise LeaseLapsed
-            result: SendResult = await self.sender.send(payload)
+            result = await self._request(user, payload)
             if result.ok:
                 return Outcome(user, "sent", None, attempts)
             if result.retry_after is not None:
@@ -404,6 +402,17 @@ class DeliveryEngine:
                 return Outcome(user, "failed", result.detail, attempts)
             await asyncio.sleep(BACKOFF * 2 ** (attempts - 1))
             await self.bucket.acquire()
+
+    async def _request(self, user: int, payload: dict[str, Any]) -> SendResult:
+        """One request, in the place taken for it in the bucket (just before, with nothing
+        awaited since): the place is released when the answer is in, or it never left."""
+        try:
+            if not self.lease():
+                raise LeaseLapsed
+            return await self.sender.send(payload)
+        finally:
+            self.bucket.release()
+            self.spacing.answered(user)
 
     # -- outcomes ---------------------------------------------------------------------------
 

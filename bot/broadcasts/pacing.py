@@ -1,22 +1,26 @@
 """Telegram's limit is per bot: several processes on one PostgreSQL share it (issue 21).
 
 Each process publishes, every PUBLISH seconds (storage/processes.py, one statement), how many
-replies it *reserves* in any window of WINDOW seconds, and reads the others' reservations. It
-sends a reply only while its own count in the window is below its cap: the smallest
+places (limiter.py: a message occupies one from its send until SPAN after its answer) its
+replies *reserve*, and reads the others' reservations. It sends a reply only while its replies
+occupy fewer places than its cap: the smallest
 reservation it published that anyone may still rely on, and its fair share (limit / live
-processes). The leader's engine sends only into what all reservations leave (`room`). So, in
-any window, replies of all processes + broadcasts <= limit, with these rules:
+processes). The leader's engine sends only into what all reservations leave (`room`). So, at
+any moment, the places of all processes' replies + broadcasts <= limit (and so the arrivals in
+any second), with these rules, which assume a round trip under TRANSIT for the messages of
+another process (their answers cannot be seen):
 
-- A reservation is never below what the process already has in its window. While no
+- A reservation is never below the places the process's replies occupy. While no
   process's engine wants room for a broadcast, it is the fair share (a burst of questions
   goes at once); while one does, it follows demand (the recent peak + 25% + 2, + the replies
   waiting), up to the fair share, and the broadcast has the rest within about half a second.
-- Lowering takes effect at once. A raise takes effect RAISE (= WINDOW + STALE) after the
-  publication that raised it ended: whoever read the old value (at most STALE ago, a snapshot
-  older than that is not used) has stopped relying on it for one whole window.
+- Lowering takes effect at once. A raise takes effect RAISE (= STALE + TRANSIT + SPAN)
+  after the publication that raised it ended: whoever read the old value (at most STALE ago, a
+  snapshot older than that is not used) has stopped relying on it, and the places it took
+  relying on it have freed.
 - A process replies only within LEASE of a publication that succeeded (its view of the others
   is that fresh: a newcomer is seen before it may send); a process silent for DEAD (server
-  clock) counts as gone, and by then it has not sent for a whole window. A process that was
+  clock) counts as gone, and by then its places have freed. A process that was
   silent that long, or just started, joins under a lock (two joining together see each
   other); if it finds others live, it reserves 0 for RAISE first (they may think it gone).
 - The database unreachable for OUTAGE seconds: replies go unpaced (a 429 beats no answer;
@@ -36,7 +40,7 @@ import time
 import uuid
 from collections import deque
 
-from bot.broadcasts.limiter import WINDOW, RecentSends
+from bot.broadcasts.limiter import SPAN, TRANSIT, RecentSends
 from bot.storage import Database
 from bot.storage.db import DatabaseError
 from bot.storage.processes import Peer, join, leave, publish
@@ -46,13 +50,13 @@ log = logging.getLogger(__name__)
 
 PUBLISH = 0.25              # seconds between publications
 STALE = 1.0                 # a snapshot of the others is used this long after it was asked
-RAISE = WINDOW + STALE      # a raise binds only this long after its publication ended
+RAISE = STALE + TRANSIT + SPAN   # a raise binds only this long after its publication ended
 LEASE = STALE               # a process replies this long after a publication that succeeded
 SLOW = 0.5                  # a publication slower than this did not succeed (for LEASE)
-DEAD = LEASE + WINDOW + SLOW + 0.5   # silent this long (server clock): gone
+DEAD = LEASE + TRANSIT + SPAN + SLOW + 0.5   # silent this long (server clock): gone
 OUTAGE = 2.0                # a reply waits this long with the database out, then goes anyway
 FLOOR = 2                   # replies a quiet process reserves while a broadcast runs
-PEAK_SECONDS = 3.0          # demand: the most replies in a window over this long
+PEAK_SECONDS = 3.0          # demand: the most places replies occupied over this long
 WANTS_ROOM = 2.0            # an engine that asked for room this recently is broadcasting
 
 
@@ -97,7 +101,7 @@ class SharedSends(RecentSends):
         return self.limit // self.processes
 
     def cap(self, now: float) -> int:
-        """How many replies this process may have in the window ending now."""
+        """How many places this process's replies may occupy now."""
         if now - self._ok_at > LEASE or self._closing:
             return 0
         while self._promises and self._promises[0].until < now:
@@ -122,15 +126,16 @@ class SharedSends(RecentSends):
                             log.warning("replies unpaced: the database does not answer (%d so "
                                         "far)", self.unpaced)
                         break
-                    oldest = self._times[0] + WINDOW - now if count else PUBLISH
-                    await asyncio.sleep(min(max(oldest, 0.001), 0.02))
+                    free = self.places.next_free()
+                    wait = free - now if free is not None else PUBLISH   # or an answer
+                    await asyncio.sleep(min(max(wait, 0.001), 0.02))
                 self.note()
         finally:
             self._waiting -= 1
 
     def room(self, limit: float, now: float) -> int:
-        """What broadcasts may have in the window ending now: the limit less every process's
-        reservation (none while the snapshot of the others is too old to rely on)."""
+        """What broadcasts may occupy now: the limit less every process's reservation (none
+        while the snapshot of the others is too old to rely on)."""
         self._room_asked = now
         if now > self._snapshot_until:
             return 0
@@ -148,7 +153,7 @@ class SharedSends(RecentSends):
         if self._broadcast or self.broadcasting(now):
             peak = max(c for _, c in self._peaks)
             wanted = min(wanted, max(FLOOR, math.ceil(peak * 1.25) + 2 + self._waiting))
-        return max(wanted, count)      # never below what is already in the window
+        return max(wanted, count)      # never below the places already occupied
 
     def broadcasting(self, now: float) -> bool:
         return now - self._room_asked < WANTS_ROOM
@@ -211,14 +216,21 @@ class SharedSends(RecentSends):
             await asyncio.sleep(PUBLISH)
 
     async def stop(self) -> None:
-        """No more replies; once the last has left the window, the reservation goes."""
+        """No more replies; once the last one's place has freed, the reservation goes."""
         task, self._task = self._task, None
         if task is None:
             return
         await cancel_and_wait(task)
         self._closing = True
-        if self._times:
-            await asyncio.sleep(max(0.0, self._times[-1] + WINDOW - time.monotonic()))
+        waited = 0.0        # replies still in flight: for their answer (TRANSIT at most)
+        while self.places.in_flight and waited < TRANSIT:
+            await asyncio.sleep(0.01)
+            waited += 0.01
+        last = self.places.last_free()
+        if self.places.in_flight:
+            last = time.monotonic() + SPAN
+        if last is not None:
+            await asyncio.sleep(max(0.0, last - time.monotonic()))
         assert self._db is not None
         with contextlib.suppress(DatabaseError):
             await leave(self._db, self.id)
