@@ -74,6 +74,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 500
 FLUSH_INTERVAL = 0.1     # seconds between outcome commits
+FINAL_FLUSH_RETRIES = 5  # the last outcomes: about 12 s of retries before giving up (and resending)
 CONTROL_INTERVAL = 0.5   # seconds between checks for pause/cancel/quiet hours/urgent work
 POLL_INTERVAL = 0.2      # seconds between looks for new work when idle (one indexed read)
 MAX_ATTEMPTS = 4         # for 5xx and requests that never left
@@ -276,7 +277,8 @@ class DeliveryEngine:
             await run.inflight.settle(broadcast.id)
             run.finished.set()
             await asyncio.shield(flusher)
-            await asyncio.shield(self._flush(run, day))
+            # The last outcomes, patiently (writes refused after a failure wait 5 s).
+            await asyncio.shield(self._flush_or_keep(run, day, FINAL_FLUSH_RETRIES))
         run.targeting.check()
         if stop_reason is None and (self._stop.is_set() or not run.targeting.finished):
             return
@@ -420,7 +422,29 @@ class DeliveryEngine:
         while not run.finished.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(run.finished.wait(), FLUSH_INTERVAL)
-            await self._flush(run, day)
+            try:
+                await self._flush_or_keep(run, day)
+            except StaleLeader:
+                raise
+            except Exception:   # logged; the outcomes are kept for the next interval
+                continue
+
+    async def _flush_or_keep(self, run: _Run, day: str, retries: int = 0) -> None:
+        """Write the outcomes; a write the database refuses (locked, unreachable) keeps them for
+        the next try, `retries` times here, after that at the next interval: an outcome never
+        written is a message sent twice. Only a fenced leader stops."""
+        for attempt in range(retries + 1):
+            try:
+                await self._flush(run, day)
+                return
+            except StaleLeader:
+                raise
+            except Exception as exc:
+                log.warning("broadcast %d: %d outcomes not written yet (%s); trying again",
+                            run.broadcast.id, len(run.outcomes), type(exc).__name__)
+                if attempt == retries:
+                    raise
+                await asyncio.sleep(min(0.5 * 2 ** attempt, 5.0))
 
     async def _flush(self, run: _Run, day: str) -> None:
         if not run.outcomes:

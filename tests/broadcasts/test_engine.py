@@ -194,3 +194,28 @@ async def test_a_slow_final_flush_is_not_lost(rig: Rig, monkeypatch: pytest.Monk
     await rig.wait_state(second, "done")
     assert all(rig.sender.delivered[i] == 2 for i in ids)
     assert await outcome_counts(rig.db, first) == {"sent": 200}
+
+
+async def test_a_refused_outcome_write_is_kept_and_written_later(
+        rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: one refused write (a locked database) killed the flusher; the outcomes
+    piled up unwritten, the broadcast failed, and its rerun sent them all again."""
+    from bot.broadcasts import engine as engine_module
+
+    original = engine_module.record_outcomes
+    refused = {"left": 2}
+
+    async def flaky(*args: object, **kwargs: object) -> None:
+        if refused["left"] and rig.sender.delivered:
+            refused["left"] -= 1
+            raise RuntimeError("database is locked")
+        await original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_module, "record_outcomes", flaky)
+    ids = await rig.subscribers(150)
+    await rig.engine().start()
+    bid = await broadcast(rig)
+    assert await rig.wait_state(bid, "done") == "done"
+    assert refused["left"] == 0
+    assert all(rig.sender.delivered[i] == 1 for i in ids) and len(rig.sender.delivered) == 150
+    assert await outcome_counts(rig.db, bid) == {"sent": 150}
