@@ -257,12 +257,21 @@ async def check_fence(conn: asyncpg.Connection, epoch: int) -> None:
         raise StaleLeader(f"leadership epoch {epoch} is over (now {current})")
 
 
+async def _keep_session(_conn: asyncpg.Connection) -> None:
+    """A pooled connection goes back as it is, with no reset query (asyncpg's default sends
+    `pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL`, a round trip per statement):
+    nothing here leaves session state on one. The storage functions use no SET, cursor or
+    LISTEN (the change feed, leadership and training locks have connections of their own);
+    the only session lock taken on a pooled connection (migrations, below) is released, or the
+    pool closed. asyncpg still rolls back a transaction left open (pool.release)."""
+
+
 async def open_postgres(url: str, migrate: bool = True, pool_size: int = POOL_SIZE) -> PgDatabase:
     """Connect (TCP keepalives on: a dead server is noticed), migrate, and pool."""
     try:
         pool = await asyncpg.create_pool(
             url, min_size=1, max_size=pool_size, timeout=CONNECT_SECONDS,
-            command_timeout=STATEMENT_SECONDS,
+            command_timeout=STATEMENT_SECONDS, reset=_keep_session,
             server_settings={"application_name": "suara", "tcp_keepalives_idle": "10",
                              "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3",
                              # a process stopped inside a transaction (SIGSTOP, a hung
