@@ -145,14 +145,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             await coroutine
         finally:
             turns.current.reset(token)
-            if admission.new:
-                try:
-                    await turns.release(db, admission.update_id, key)
-                except DatabaseError as exc:   # its turn lapses by itself
-                    log.warning("could not end a chat's turn (%s)", type(exc).__name__)
+            if admission.new:     # with the next statement, or within RELEASE_SECONDS
+                turns.release_later(db, admission.update_id, key)
 
     async def initialize(self) -> None:
         return None
 
     async def shutdown(self) -> None:
-        return None
+        db = _shared(self.services)
+        if db is not None:     # the handled updates' turns go now, not when they lapse
+            await turns.flush_releases(db)

@@ -19,6 +19,7 @@ from bot.content.registry import Content
 from bot.context import SuaraApplication
 from bot.settings import load_settings
 from bot.shell.botapi import LocalRequest
+from bot.storage import turns
 from bot.web import SECRET_HEADER, WebServer
 from tests.conftest import DURING_CAMPAIGN, EMBEDDINGS_CACHE, TEST_TOKEN
 from tests.fakes import updates
@@ -123,8 +124,10 @@ async def test_one_chats_updates_at_two_processes_are_handled_in_order(
         await run(two, other)
         assert other["update_id"] in done and third_payload["update_id"] not in done
         await third
-        # Each process answered its update; nothing is left queued or holding a turn.
+        # Each process answered its update; nothing is left queued or holding a turn (the
+        # releases go within RELEASE_SECONDS).
         assert [c.method for c in api(two).calls].count("sendMessage") == 2
+        await asyncio.sleep(turns.RELEASE_SECONDS * 3)
         async with one.services.db.conn.execute(
                 "SELECT (SELECT COUNT(*) FROM chat_queue) + (SELECT COUNT(*) FROM chat_turns)"
         ) as cur:

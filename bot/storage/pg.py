@@ -14,7 +14,7 @@ import contextvars
 import logging
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -27,6 +27,7 @@ from bot.storage.db import (
     StaleLeader,
 )
 from bot.storage.migrate import migrate_postgres
+from bot.storage.pgcursor import Pending, PgCursor, status_count
 from bot.storage.sqlstyle import to_postgres
 from bot.storage.urls import redact_url
 
@@ -53,57 +54,6 @@ def _translated() -> Iterator[None]:
         raise sqlite3.OperationalError(f"{type(exc).__name__}: {exc}") from exc
     except _UNAVAILABLE as exc:
         raise sqlite3.OperationalError(f"database unreachable ({type(exc).__name__})") from exc
-
-
-def _count(status: str) -> int:
-    last = status.rsplit(" ", 1)[-1]
-    return int(last) if last.isdigit() else -1
-
-
-class PgCursor:
-    """A statement's result, read whole (statements here fetch bounded batches)."""
-
-    def __init__(self, rows: list[Any], rowcount: int) -> None:
-        self._rows = rows
-        self._at = 0
-        self.rowcount = rowcount
-        self.lastrowid = None      # use db.insert_id (RETURNING id) instead
-
-    async def fetchone(self) -> Any:
-        if self._at >= len(self._rows):
-            return None
-        self._at += 1
-        return self._rows[self._at - 1]
-
-    async def fetchall(self) -> list[Any]:
-        rows, self._at = self._rows[self._at:], len(self._rows)
-        return rows
-
-    def __aiter__(self) -> PgCursor:
-        return self
-
-    async def __anext__(self) -> Any:
-        row = await self.fetchone()
-        if row is None:
-            raise StopAsyncIteration
-        return row
-
-
-class _Pending:
-    """What `execute` returns: awaited, or used as `async with`, like aiosqlite's."""
-
-    def __init__(self, run: Any) -> None:
-        self._run = run
-
-    def __await__(self) -> Generator[Any, None, PgCursor]:
-        return self._run().__await__()
-
-    async def __aenter__(self) -> PgCursor:
-        cursor: PgCursor = await self._run()
-        return cursor
-
-    async def __aexit__(self, *exc: object) -> None:
-        return None
 
 
 _in_transaction: contextvars.ContextVar[asyncpg.Connection | None] = contextvars.ContextVar(
@@ -139,7 +89,7 @@ class PgConn:
         async with self._pool.acquire() as pooled:
             yield pooled
 
-    def execute(self, sql: str, params: Iterable[Any] = ()) -> _Pending:
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> Pending:
         statement, returns_rows = to_postgres(sql)
         args = tuple(params)
 
@@ -151,8 +101,8 @@ class PgConn:
                         rows = await conn.fetch(statement, *args, timeout=STATEMENT_SECONDS)
                         return PgCursor(rows, len(rows))
                     status = await conn.execute(statement, *args, timeout=STATEMENT_SECONDS)
-                    return PgCursor([], _count(status))
-        return _Pending(run)
+                    return PgCursor([], status_count(status))
+        return Pending(run)
 
     async def commit(self) -> None:
         """Outside transaction() each statement commits by itself: nothing to do."""
@@ -176,8 +126,8 @@ class PgDatabase(Database):
 
     def __init__(self, pool: asyncpg.Pool, url: str) -> None:
         self.round_trips = RoundTrips()
-        super().__init__(PgConn(pool, trips=self.round_trips),   # type: ignore[arg-type]
-                         redact_url(url))
+        self.pg_conn = PgConn(pool, trips=self.round_trips)
+        super().__init__(self.pg_conn, redact_url(url))   # type: ignore[arg-type]
         self.pool = pool
 
     async def close(self) -> None:
@@ -224,6 +174,22 @@ class PgDatabase(Database):
                 await self.pool.release(conn)
             self.last_ok_at = time.monotonic()
 
+    async def write(self, sql: str, params: Iterable[Any] = ()) -> PgCursor:  # type: ignore[override]
+        """One statement, a transaction by itself: no BEGIN/COMMIT round trips, no wait for
+        this process's other writes. A leader's (fenced) one checks its epoch first."""
+        if self.fence is not None:
+            async with self.transaction() as conn:
+                return await conn.execute(sql, tuple(params))
+        if time.monotonic() < self.unavailable_until:
+            raise DatabaseUnavailable(f"not writing for now: {self.last_error}")
+        try:
+            cursor = await self.pg_conn.execute(sql, tuple(params))
+        except sqlite3.OperationalError as exc:
+            self._failed(exc)
+            raise
+        self.last_ok_at = time.monotonic()
+        return cursor
+
     async def table_columns(self) -> dict[str, list[str]]:
         async with self.conn.execute(
                 "SELECT table_name, column_name FROM information_schema.columns"
@@ -257,12 +223,19 @@ async def check_fence(conn: asyncpg.Connection, epoch: int) -> None:
         raise StaleLeader(f"leadership epoch {epoch} is over (now {current})")
 
 
+async def _keep_session(_conn: asyncpg.Connection) -> None:
+    """A pooled connection goes back with no reset query (asyncpg's default costs a round trip
+    per statement): storage functions use no SET, cursor or LISTEN (the change feed and the
+    locks have connections of their own); migrations' lock is released, or the pool closed.
+    asyncpg still rolls back a transaction left open."""
+
+
 async def open_postgres(url: str, migrate: bool = True, pool_size: int = POOL_SIZE) -> PgDatabase:
     """Connect (TCP keepalives on: a dead server is noticed), migrate, and pool."""
     try:
         pool = await asyncpg.create_pool(
             url, min_size=1, max_size=pool_size, timeout=CONNECT_SECONDS,
-            command_timeout=STATEMENT_SECONDS,
+            command_timeout=STATEMENT_SECONDS, reset=_keep_session,
             server_settings={"application_name": "suara", "tcp_keepalives_idle": "10",
                              "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3",
                              # a process stopped inside a transaction (SIGSTOP, a hung

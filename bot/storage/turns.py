@@ -8,19 +8,30 @@ of the chat is queued, and flood control counts it (storage/flood.py). An update
 turn asks again (`claim`) until it has it or TURN_SECONDS pass; `release` ends its turn and
 unqueues it. A turn is a lease of TURN_SECONDS, and a queued row counts for as long: a
 process that dies or hangs holds up its chats for at most that. Times are the database
-server's clock (ms)."""
+server's clock (ms).
+
+A handled update's release need not be a round trip of its own (`release_later`): it goes
+with this process's next admission or claim of another chat, in the same statement, or within
+RELEASE_SECONDS on its own (with any others pending): about one round trip per update instead
+of two. Another process waiting for that chat waits at most RELEASE_SECONDS longer; a release
+of the chat being admitted or claimed here goes first, on its own."""
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.db import Connection, Database, iso
+from bot.storage.db import Connection, Database, DatabaseError, iso
 from bot.storage.flood import CLOCK, FLOOD_COLUMNS, FLOOD_CTE, verdict
+
+log = logging.getLogger(__name__)
 
 TURN_SECONDS = 5.0
 _TURN_MS = int(TURN_SECONDS * 1000)
+RELEASE_SECONDS = 0.02    # a handled update's release waits this long for a statement to join
 
 
 @dataclass(frozen=True)
@@ -64,13 +75,34 @@ _ADMIT = (
     " SELECT new.update_id, $3, clock.ms FROM new, clock),"
     " turn AS (INSERT INTO chat_turns AS t (chat_id, update_id, until)"
     f" SELECT $3, new.update_id, clock.ms + {_TURN_MS} FROM new, clock WHERE {_free('$1', '$3')}{_TAKE})")
-_ADMIT_PLAIN = _ADMIT + " SELECT (SELECT COUNT(*) FROM new), (SELECT COUNT(*) FROM turn)"
-_ADMIT_FLOOD = (_ADMIT + ", " + FLOOD_CTE.format(u=1, user=4, limit=5, cooldown=6)
-                + f" SELECT (SELECT COUNT(*) FROM new), (SELECT COUNT(*) FROM turn), {FLOOD_COLUMNS}")
-_CLAIM = (f"WITH {CLOCK} INSERT INTO chat_turns AS t (chat_id, update_id, until)"
-          f" SELECT $2, $1, clock.ms + {_TURN_MS} FROM clock WHERE {_free('$1', '$2')}{_TAKE}")
+# Pending releases ($n: their update ids, $n+1: their chats), as CTEs of a statement that
+# touches no row of theirs (another chat's admission or claim).
+_RELEASING = (", gone AS (DELETE FROM chat_turns g USING unnest(${n}::bigint[], ${m}::bigint[])"
+              " AS r(u, c) WHERE g.chat_id = r.c AND g.update_id = r.u),"
+              " unqueued AS (DELETE FROM chat_queue WHERE update_id = ANY(${n}::bigint[]))")
+
+
+def _releasing(first: int) -> str:
+    return _RELEASING.format(n=first, m=first + 1)
+
+
+_ADMITTED = " SELECT (SELECT COUNT(*) FROM new), (SELECT COUNT(*) FROM turn)"
+_ADMIT_PLAIN = _ADMIT + _ADMITTED
+_ADMIT_PLAIN_RELEASING = _ADMIT + _releasing(4) + _ADMITTED
+_WITH_FLOOD = _ADMIT + ", " + FLOOD_CTE.format(u=1, user=4, limit=5, cooldown=6)
+_FLOODED = _ADMITTED + f", {FLOOD_COLUMNS}"
+_ADMIT_FLOOD = _WITH_FLOOD + _FLOODED
+_ADMIT_FLOOD_RELEASING = _WITH_FLOOD + _releasing(7) + _FLOODED
+_CLAIM_FROM = f"WITH {CLOCK}"
+_CLAIM_TAKE = (f" INSERT INTO chat_turns AS t (chat_id, update_id, until)"
+               f" SELECT $2, $1, clock.ms + {_TURN_MS} FROM clock WHERE {_free('$1', '$2')}{_TAKE}")
+_CLAIM = _CLAIM_FROM + _CLAIM_TAKE
+_CLAIM_RELEASING = _CLAIM_FROM + _releasing(3) + _CLAIM_TAKE
 _RELEASE = ("WITH turn AS (DELETE FROM chat_turns WHERE chat_id = $2 AND update_id = $1)"
             " DELETE FROM chat_queue WHERE update_id = $1")
+_RELEASE_MANY = ("WITH turn AS (DELETE FROM chat_turns t USING unnest($1::bigint[], $2::bigint[])"
+                 " AS r(u, c) WHERE t.chat_id = r.c AND t.update_id = r.u)"
+                 " DELETE FROM chat_queue WHERE update_id = ANY($1::bigint[])")
 
 
 @dataclass(frozen=True)
@@ -83,33 +115,120 @@ class FloodAsk:
     cooldown_seconds: float
 
 
+class Releases:
+    """This process's handled updates whose turn and queued row are still to go (update id ->
+    chat id), and the timer that sends them on their own."""
+
+    def __init__(self) -> None:
+        self.pending: dict[int, int] = {}
+        self.timer: asyncio.TimerHandle | None = None
+        self.tasks: set[asyncio.Task[None]] = set()
+
+
+def _releases(db: Database) -> Releases:
+    found = db.cache.get("releases")
+    if found is None:
+        found = db.cache["releases"] = Releases()
+    return found
+
+
+async def _joining(db: Database, chat_id: int) -> tuple[list[int], list[int]] | None:
+    """The pending releases, taken to go with a statement about `chat_id` (None: none); a
+    release of `chat_id` itself goes first, with the others, on its own."""
+    releases = _releases(db)
+    if not releases.pending:
+        return None
+    if chat_id in releases.pending.values():
+        await flush_releases(db)
+        return None
+    taken, releases.pending = releases.pending, {}
+    return list(taken), list(taken.values())
+
+
+def _restore(db: Database, taken: tuple[list[int], list[int]] | None) -> None:
+    """A statement that carried releases failed: they wait for the next one."""
+    if taken is not None:
+        for update_id, chat_id in zip(*taken, strict=True):
+            release_later(db, update_id, chat_id)
+
+
 async def admit(db: Database, update_id: int, chat_id: int, now: datetime,
                 flood: FloodAsk | None = None) -> Admission:
-    """Admit an update of `chat_id` (PostgreSQL): one statement, one round trip."""
+    """Admit an update of `chat_id` (PostgreSQL): one statement, one round trip (with this
+    process's pending releases)."""
     at = iso(now)
-    if flood is None:
-        async with db.conn.execute(_ADMIT_PLAIN, (update_id, at, chat_id)) as cur:
-            row = await cur.fetchone()
-        assert row is not None
-        return Admission(update_id, bool(row[0]), bool(row[1]))
-    async with db.conn.execute(_ADMIT_FLOOD, (
-            update_id, at, chat_id, flood.user_id, flood.limit,
-            int(flood.cooldown_seconds * 1000))) as cur:
-        row = await cur.fetchone()
+    taken = await _joining(db, chat_id)
+    extra = () if taken is None else taken
+    try:
+        if flood is None:
+            sql = _ADMIT_PLAIN if taken is None else _ADMIT_PLAIN_RELEASING
+            async with db.conn.execute(sql, (update_id, at, chat_id, *extra)) as cur:
+                row = await cur.fetchone()
+        else:
+            sql = _ADMIT_FLOOD if taken is None else _ADMIT_FLOOD_RELEASING
+            async with db.conn.execute(sql, (
+                    update_id, at, chat_id, flood.user_id, flood.limit,
+                    int(flood.cooldown_seconds * 1000), *extra)) as cur:
+                row = await cur.fetchone()
+    except BaseException:
+        _restore(db, taken)
+        raise
     assert row is not None
+    if flood is None:
+        return Admission(update_id, bool(row[0]), bool(row[1]))
     return Admission(update_id, bool(row[0]), bool(row[1]),
                      verdict(update_id, row[2], row[3]) if row[0] else None)
 
 
 async def claim(db: Database, update_id: int, chat_id: int) -> bool:
     """Take the chat's turn if it is free and no earlier update of the chat is queued."""
-    async with db.conn.execute(_CLAIM, (update_id, chat_id)) as cur:
-        return await cur.fetchone() is not None
+    taken = await _joining(db, chat_id)
+    try:
+        async with db.conn.execute(_CLAIM if taken is None else _CLAIM_RELEASING,
+                                   (update_id, chat_id, *(taken or ()))) as cur:
+            return await cur.fetchone() is not None
+    except BaseException:
+        _restore(db, taken)
+        raise
 
 
 async def release(db: Database, update_id: int, chat_id: int) -> None:
-    """The update is handled: end its turn (if it had it) and unqueue it."""
+    """The update is handled: end its turn (if it had it) and unqueue it, now."""
     await db.conn.execute(_RELEASE, (update_id, chat_id))
+
+
+def release_later(db: Database, update_id: int, chat_id: int) -> None:
+    """The update is handled: its release goes with this process's next statement about
+    another chat, or on its own within RELEASE_SECONDS."""
+    releases = _releases(db)
+    releases.pending[update_id] = chat_id
+    if releases.timer is None:
+        releases.timer = asyncio.get_running_loop().call_later(
+            RELEASE_SECONDS, _on_timer, db, releases)
+
+
+def _on_timer(db: Database, releases: Releases) -> None:
+    releases.timer = None
+    if releases.pending:
+        task = asyncio.create_task(flush_releases(db), name="chat-releases")
+        releases.tasks.add(task)
+        task.add_done_callback(releases.tasks.discard)
+
+
+async def flush_releases(db: Database) -> None:
+    """Send the pending releases now, in one statement (also at shutdown). One that fails is
+    not retried: its turn lapses by itself (TURN_SECONDS)."""
+    releases = _releases(db)
+    if releases.timer is not None:
+        releases.timer.cancel()
+        releases.timer = None
+    if not releases.pending:
+        return
+    taken, releases.pending = releases.pending, {}
+    try:
+        await db.conn.execute(_RELEASE_MANY, (list(taken), list(taken.values())))
+    except DatabaseError as exc:
+        log.warning("could not end %d chats' turns (%s)", len(taken), type(exc).__name__)
 
 
 async def purge(conn: Connection) -> None:

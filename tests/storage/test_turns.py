@@ -3,6 +3,7 @@ on a real server, with two Database handles standing for two processes."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
@@ -53,6 +54,35 @@ async def test_a_chat_has_one_turn_and_the_earliest_waiting_update_takes_it_next
     await turns.release(b, 12, 500)
     async with a.conn.execute("SELECT COUNT(*) FROM chat_queue WHERE chat_id = 500") as cur:
         assert (await cur.fetchone())[0] == 0
+
+
+async def test_a_release_goes_with_the_next_admission_or_on_its_own(
+        two: tuple[Database, Database]) -> None:
+    a, b = two
+
+    async def held() -> list[int]:
+        async with b.conn.execute("SELECT chat_id FROM chat_turns ORDER BY chat_id") as cur:
+            return [row[0] for row in await cur.fetchall()]
+
+    assert (await turns.admit(a, 30, 700, NOW)).turn
+    assert not (await turns.admit(b, 31, 700, NOW)).turn
+    before = a.round_trips.count
+    turns.release_later(a, 30, 700)
+    assert await held() == [700]                       # not yet
+    # a's next admission (another chat) carries it: one round trip for both.
+    assert (await turns.admit(a, 32, 701, NOW)).turn
+    assert a.round_trips.count == before + 1
+    assert await held() == [701]
+    assert await turns.claim(b, 31, 700)
+    # Alone, it goes within RELEASE_SECONDS.
+    turns.release_later(a, 32, 701)
+    await asyncio.sleep(turns.RELEASE_SECONDS * 5)
+    assert await held() == [700]
+    # A release of the chat being admitted goes first: the chat's next update has its turn.
+    turns.release_later(b, 31, 700)
+    assert (await turns.admit(b, 33, 700, NOW)).turn
+    async with a.conn.execute("SELECT update_id FROM chat_queue ORDER BY update_id") as cur:
+        assert [row[0] for row in await cur.fetchall()] == [33]
 
 
 async def test_a_turn_whose_holder_died_lapses(two: tuple[Database, Database]) -> None:
