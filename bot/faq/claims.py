@@ -185,11 +185,15 @@ def contradicted(entry: Entry, text: str, normalizer: Normalizer) -> Claim | Non
     8, tutup jam 3 sore" against "TPS buka pukul 07.00 dan tutup pukul 13.00". The message says
     most of the claim's words, none of them denied, and for every kind of number the claim
     names and the message does not (a time, a date, a count), the message names another of
-    that kind in its place. The reply then says it is not true, and what is."""
+    that kind in its place, one the entry's answer does not state itself. The reply then says it
+    is not true, and what is."""
     text = ASKS_IF_TRUE.sub(" ", text)
     plain = normalizer.terms(text, repair=False)
     said, denies = _words(plain + normalizer.terms(text)), _denied(plain)
     named = kinds_of_numbers(text)
+    # A number the entry's own answer states is not a wrong one ("sekitar 68 persen" where the
+    # answer gives 68% on one day and 71% on another).
+    stated = numbers(entry.text("id").answer) | numbers(entry.text("en").answer)
     best: tuple[float, Claim] | None = None
     for claim in entry.claims:
         if not claim.verdict or not named:
@@ -200,8 +204,9 @@ def contradicted(entry: Entry, text: str, normalizer: Normalizer) -> Claim | Non
             missing = figures - named
             if not words or not missing or bool(words & DENIALS) != bool(said & DENIALS):
                 continue
+            instead = {v for k, v in named if (k, v) not in figures and k in {k for k, _ in missing}}
             if not all(any(k == kind and (k, v) not in figures for k, v in named)
-                       for kind, _ in missing) or (denies & words) - against:
+                       for kind, _ in missing) or (denies & words) - against or instead <= stated:
                 continue
             share = len(words & said) / len(words)
             if share >= SAID and (best is None or share > best[0]):

@@ -243,6 +243,11 @@ def test_a_true_claim_restated_with_other_numbers_is_corrected(content: Content)
     # Other words with numbers, and a denial of the claim's words: not this claim.
     assert contradicted(entry, "kampanye akbar jam 8 pagi sampai jam 3 sore", normalizer) is None
     assert contradicted(entry, "TPS tidak buka jam 8 dan tidak tutup jam 15", normalizer) is None
+    # A number the entry's answer states itself is not contradicted by another claim of it.
+    answer = entry.id.model_copy(update={"answer": "TPS buka pukul 07.00-13.00; di TPS khusus sampai 14.00."})
+    held = entry.model_copy(update={"id": answer})
+    assert contradicted(held, "TPS buka pukul 07.00 dan tutup pukul 14.00", normalizer) is None
+    assert contradicted(held, "TPS buka pukul 07.00 dan tutup pukul 15.00", normalizer) is not None
 
 
 async def test_a_forward_restating_a_fact_with_other_numbers_is_told_what_is_true(
