@@ -193,7 +193,7 @@ def contradicted(entry: Entry, text: str, normalizer: Normalizer) -> Claim | Non
     named = kinds_of_numbers(text)
     # A number the entry's own answer states is not a wrong one ("sekitar 68 persen" where the
     # answer gives 68% on one day and 71% on another).
-    stated = numbers(entry.text("id").answer) | numbers(entry.text("en").answer)
+    stated = numbers(entry.text("id").answer or "") | numbers(entry.text("en").answer or "")
     best: tuple[float, Claim] | None = None
     for claim in entry.claims:
         if not claim.verdict or not named:
