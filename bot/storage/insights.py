@@ -136,8 +136,12 @@ async def broadcast_outcome_totals(db: Database, limit: int = 10, region: str | 
 
 async def unanswered_texts(db: Database, since: str = "", limit: int = 200_000,
                            region: str | None = None) -> list[tuple[str, str]]:
-    """(text, asked_at) of the questions that got "I don't know", newest first."""
+    """(text, asked_at) of the questions that got "I don't know", newest first. Their region
+    is a kabupaten/kota's code: one's are found by it, a province's by its first two
+    characters (indexes of migrations 0009, 0018), newest first, however many there are."""
     where, params = in_region("region", region)
+    if region is not None and len(region) in (2, 5):
+        where, params = ("region = ?" if len(region) == 5 else "substr(region, 1, 2) = ?"), (region,)
     async with db.conn.execute(
             "SELECT text, asked_at FROM unanswered_questions WHERE entry_id IS NULL"
             f" AND asked_at >= ? AND {where} ORDER BY id DESC LIMIT ?",

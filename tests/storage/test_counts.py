@@ -18,7 +18,9 @@ from bot.storage.insights import (
     metric_totals,
     subscriber_breakdown,
     subscribers_by_day,
+    unanswered_texts,
 )
+from bot.storage.questions import record_unanswered
 from bot.storage.subscriptions import subscribe, unsubscribe
 from bot.storage.transfer import copy_to_postgres
 from bot.storage.users import delete_user, set_language, set_region, touch_user
@@ -170,3 +172,17 @@ async def test_each_scope_reads_the_counts_of_its_places(db: Database) -> None:
         assert days and totals and regions, region      # the data reaches every scope
     no_region = await from_counters(db, None, "")
     assert any(code == "" for code, _ in no_region[2])
+
+
+async def test_a_regions_unanswered_questions_newest_first(db: Database) -> None:
+    """A kabupaten/kota's and a province's questions (by index, migration 0018) are the ones
+    asked in their places, newest first."""
+    places = ("16.03", "16.71", "32.01", None)
+    for i in range(24):
+        await record_unanswered(db, f"tanya {i}", "id", NOW + timedelta(minutes=i),
+                                region=places[i % 4])
+    for region, expected in (("16", [i for i in range(24) if i % 4 < 2]),
+                             ("16.71", [i for i in range(24) if i % 4 == 1]),
+                             ("32", [i for i in range(24) if i % 4 == 2]), (None, range(24))):
+        got = await unanswered_texts(db, limit=5, region=region)
+        assert [text for text, _ in got] == [f"tanya {i}" for i in sorted(expected)[::-1][:5]]

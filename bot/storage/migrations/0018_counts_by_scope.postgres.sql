@@ -35,6 +35,10 @@ CREATE TABLE stat_scope_totals (
     PRIMARY KEY (scope, metric, topic)
 );
 
+-- A province's officials list their province's latest unanswered questions (whose region is
+-- a kabupaten/kota code) by its first two characters, newest first, from an index.
+CREATE INDEX unanswered_questions_province ON unanswered_questions (substr(region, 1, 2), id);
+
 INSERT INTO subscriber_scope_days (scope, day, count)
     SELECT '*', day, SUM(count) FROM subscriber_days GROUP BY day
     UNION ALL SELECT substr(kabupaten, 1, 2), day, SUM(count) FROM subscriber_days GROUP BY 1, 2
