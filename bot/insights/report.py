@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from bot.storage.insights import (
     metric_by_day,
     metric_by_region,
     metric_totals,
+    newest_unanswered,
     subscriber_breakdown,
     subscribers_by_day,
     unanswered_texts,
@@ -33,6 +35,8 @@ RECENT_FOR_GROUPS = 5_000      # /statistik: the top groups of the latest questi
 RECENT_FOR_LISTING = 100_000   # /pertanyaan: the latest this many (grouping is CPU work, about
                                # 30 us a question at worst: within 5 s at national size; the
                                # export groups them all)
+LISTING_FRESH = 60.0           # /pertanyaan: groups at most this old, new questions or not
+KEPT_SECONDS = 600.0           # groups given again while no question came in
 CLOSED = ("handled", "out_of_scope")   # marks that take a group off the open list
 
 
@@ -47,13 +51,29 @@ class QuestionGroups:
 
 
 async def question_groups(db: Database, since: str = "", limit: int = 200_000,
-                          region: str | None = None) -> QuestionGroups:
+                          region: str | None = None, fresh: float = 0.0) -> QuestionGroups:
     """The questions that got "I don't know" (from `since`, the latest `limit`; with `region`,
-    only its citizens'), grouped off the event loop, with officials' marks: for /statistik,
-    /pertanyaan and the export."""
-    rows = await unanswered_texts(db, since=since, limit=limit, region=region)
-    groups = await asyncio.to_thread(group_questions, rows)
-    return QuestionGroups(len(rows), groups, marks_of(await group_marks(db), region))
+    only its citizens'), grouped off the event loop, with officials' marks (read each time):
+    for /statistik, /pertanyaan and the export.
+
+    Grouping is CPU work (100,000 questions: about 2 CPU s), so this process keeps the last
+    groups of each (since, limit, region) and gives them again while no question came in
+    since (for at most KEPT_SECONDS: a purge does not say so), or while they are younger than
+    `fresh` seconds even if some did (/pertanyaan: marking a group lists them again)."""
+    newest = await newest_unanswered(db)
+    key = (since, limit, region)
+    kept: dict[tuple[str, int, str | None], tuple[float, int, int, list[Group]]]
+    kept = db.cache.setdefault("question_groups", {})
+    now = time.monotonic()
+    last = kept.get(key)
+    if last and now - last[0] < max(fresh, KEPT_SECONDS if last[1] == newest else 0.0):
+        asked, groups = last[2], last[3]
+    else:
+        rows = await unanswered_texts(db, since=since, limit=limit, region=region)
+        groups = await asyncio.to_thread(group_questions, rows)
+        asked = len(rows)
+        kept[key] = (now, newest, asked, groups)
+    return QuestionGroups(asked, groups, marks_of(await group_marks(db), region))
 
 
 def mark_key(key: str, region: str | None) -> str:

@@ -149,6 +149,13 @@ async def unanswered_texts(db: Database, since: str = "", limit: int = 200_000,
         return [(r[0], r[1]) for r in await cur.fetchall()]
 
 
+async def newest_unanswered(db: Database) -> int:
+    """The id of the latest unanswered question (0: none): what changes when one comes in."""
+    async with db.conn.execute("SELECT MAX(id) FROM unanswered_questions") as cur:
+        row = await cur.fetchone()
+    return int(row[0] or 0) if row else 0
+
+
 async def mark_group(db: Database, key: str, status: str, by: str, now: datetime) -> None:
     if status not in MARKS:
         raise ValueError(f"unknown mark {status!r}")

@@ -11,6 +11,9 @@ from PIL import Image
 
 from bot.content.registry import Content
 from bot.insights.groups import group_questions, words
+from bot.insights.report import question_groups
+from bot.storage import open_database
+from bot.storage.insights import mark_group
 from bot.storage.questions import record_unanswered
 from tests.conftest import DURING_CAMPAIGN
 from tests.fakes.harness import offline_bot
@@ -51,6 +54,28 @@ async def test_questions_are_listed_grouped_and_marks_hide_handled_groups(
         assert "ditangani" in everything[-1].params["text"]
         audit = await h.text("/audit", user=h.user(SUPER))
         assert "questions.mark" in audit[-1].params["text"]
+
+
+async def test_groups_are_given_again_until_a_question_comes_in(database: str) -> None:
+    """Grouping once per new question, not per look (both backends): the same groups while
+    none came in, regrouped when one did, unless the caller accepts groups `fresh` seconds old;
+    marks are read each time."""
+    db = await open_database(database)
+    try:
+        for q in ASKED[:4]:
+            await record_unanswered(db, q, "id", DURING_CAMPAIGN)
+        first = await question_groups(db, limit=100)
+        assert (await question_groups(db, limit=100)).groups is first.groups
+        await mark_group(db, first.groups[0].key, "handled", "t", DURING_CAMPAIGN)
+        marked = await question_groups(db, limit=100)
+        assert marked.groups is first.groups and marked.open() == []
+        await record_unanswered(db, ASKED[4], "id", DURING_CAMPAIGN)
+        assert (await question_groups(db, limit=100, fresh=60)).asked == 4    # a minute old
+        again = await question_groups(db, limit=100)
+        assert again.asked == 5 and [g.count for g in again.groups] == [4, 1]
+        assert (await question_groups(db, limit=100, region="16.03")).asked == 0
+    finally:
+        await db.close()
 
 
 async def test_statistics_chart_summary_and_csv(tmp_path: Path, content: Content) -> None:

@@ -40,22 +40,23 @@ CREATE TABLE stat_scope_totals (
 CREATE INDEX unanswered_questions_province ON unanswered_questions (substr(region, 1, 2), id);
 
 INSERT INTO subscriber_scope_days (scope, day, count)
-    SELECT '*', day, SUM(count) FROM subscriber_days GROUP BY day
-    UNION ALL SELECT substr(kabupaten, 1, 2), day, SUM(count) FROM subscriber_days GROUP BY 1, 2
-    UNION ALL SELECT substr(kabupaten, 1, 5), day, SUM(count) FROM subscriber_days
-     WHERE length(kabupaten) >= 5 GROUP BY 1, 2;
+    WITH k AS (SELECT substr(kabupaten, 1, 5) AS code, day, SUM(count) AS n FROM subscriber_days
+                GROUP BY 1, day)
+    SELECT '*', day, SUM(n) FROM k GROUP BY day
+    UNION ALL SELECT substr(code, 1, 2), day, SUM(n) FROM k GROUP BY substr(code, 1, 2), day
+    UNION ALL SELECT code, day, n FROM k WHERE length(code) >= 5;
 INSERT INTO stat_scope_days (scope, day, metric, count)
-    SELECT '*', day, metric, SUM(count) FROM daily_stats GROUP BY day, metric
-    UNION ALL SELECT substr(kecamatan, 1, 2), day, metric, SUM(count) FROM daily_stats
-     GROUP BY 1, 2, 3
-    UNION ALL SELECT substr(kecamatan, 1, 5), day, metric, SUM(count) FROM daily_stats
-     WHERE length(kecamatan) >= 5 GROUP BY 1, 2, 3;
+    WITH k AS (SELECT substr(kecamatan, 1, 5) AS code, day, metric, SUM(count) AS n FROM daily_stats
+                GROUP BY 1, day, metric)
+    SELECT '*', day, metric, SUM(n) FROM k GROUP BY day, metric
+    UNION ALL SELECT substr(code, 1, 2), day, metric, SUM(n) FROM k GROUP BY substr(code, 1, 2), day, metric
+    UNION ALL SELECT code, day, metric, n FROM k WHERE length(code) >= 5;
 INSERT INTO stat_scope_totals (scope, metric, topic, count)
-    SELECT '*', metric, topic, SUM(count) FROM stat_totals GROUP BY metric, topic
-    UNION ALL SELECT substr(kecamatan, 1, 2), metric, topic, SUM(count) FROM stat_totals
-     GROUP BY 1, 2, 3
-    UNION ALL SELECT substr(kecamatan, 1, 5), metric, topic, SUM(count) FROM stat_totals
-     WHERE length(kecamatan) >= 5 GROUP BY 1, 2, 3;
+    WITH k AS (SELECT substr(kecamatan, 1, 5) AS code, metric, topic, SUM(count) AS n FROM stat_totals
+                GROUP BY 1, metric, topic)
+    SELECT '*', metric, topic, SUM(n) FROM k GROUP BY metric, topic
+    UNION ALL SELECT substr(code, 1, 2), metric, topic, SUM(n) FROM k GROUP BY substr(code, 1, 2), metric, topic
+    UNION ALL SELECT code, metric, topic, n FROM k WHERE length(code) >= 5;
 
 -- A code's scopes, '*' first.
 CREATE FUNCTION suara_scopes(code TEXT) RETURNS TEXT[] LANGUAGE sql IMMUTABLE AS $$
