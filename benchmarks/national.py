@@ -60,11 +60,14 @@ async def measure(db: Database) -> None:
     region = KABUPATEN[5]
 
     async def statistik(scope: str | None) -> None:
+        db.cache.pop("question_groups", None)       # as if questions came in: grouped again
         report = await gather(db, content, regions, TODAY, region=scope)
         await asyncio.to_thread(render_png, report)
         summary(report)
 
-    async def pertanyaan(scope: str | None) -> None:
+    async def pertanyaan(scope: str | None, cold: bool = True) -> None:
+        if cold:
+            db.cache.pop("question_groups", None)
         found = await question_groups(db, limit=RECENT_FOR_LISTING, region=scope)
         assert found.asked > 0
 
@@ -75,6 +78,8 @@ async def measure(db: Database) -> None:
     await timed(f"/pertanyaan, whole deployment (latest {RECENT_FOR_LISTING:,} grouped)",
                 lambda: pertanyaan(None))
     await timed(f"/pertanyaan, one kabupaten/kota ({region})", lambda: pertanyaan(region))
+    await timed("/pertanyaan again, whole deployment, no question since (groups kept)",
+                lambda: pertanyaan(None, cold=False))
     began = time.monotonic()
     async with db.conn.execute(
             "SELECT COALESCE(substr(u.region_code, 1, 8), ''), u.language,"
