@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from bot.faq.normalize import STOPWORDS
 from bot.faq.slang import SLANG
@@ -58,12 +59,15 @@ class Group:
     key: str                       # stable id of the group (from its representative words)
     words: tuple[str, ...]         # the representative's words, sorted
     count: int = 0
-    examples: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, int] = field(default_factory=dict)   # text -> times (a plain dict:
+                                   # tens of thousands of groups are made at once)
     first: str = ""
     last: str = ""
 
     def top_examples(self, n: int = 3) -> list[str]:
-        return [text for text, _ in self.examples.most_common(n)]
+        # Most asked first, ties in the order first seen (as Counter.most_common).
+        return [text for text, _ in sorted(self.examples.items(), key=itemgetter(1),
+                                           reverse=True)[:n]]
 
 
 def group_key(signature: frozenset[str]) -> str:
@@ -119,8 +123,10 @@ def group_questions(rows: list[tuple[str, str]], examples: int = 5) -> list[Grou
     for sig, members in by_sig.items():
         group = groups[assigned[sig]]
         group.count += len(members)
+        seen_in = group.examples
         for i in members[:examples * 4]:
-            group.examples[rows[i][0]] += 1
+            text = rows[i][0]
+            seen_in[text] = seen_in.get(text, 0) + 1
         asked = [rows[i][1] for i in members]
         group.first = min(group.first or min(asked), min(asked))
         group.last = max(group.last, max(asked))
