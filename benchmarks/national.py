@@ -7,6 +7,7 @@ subscribers from their rows, as /statistik did before the counts were kept (migr
 
     python -m benchmarks.national                                  # PostgreSQL, full size
     python -m benchmarks.national --backend sqlite --subscribers 2000000
+    python -m benchmarks.national --keep /var/tmp/national   # write once, time again later
 
 PostgreSQL is the pgserver wheel's, started here as the tests start it (tests/postgres.py)."""
 
@@ -20,15 +21,24 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 from benchmarks.national_data import KABUPATEN, TODAY, generate
 from bot import PROJECT_ROOT
-from bot.content.registry import load_content
+from bot.content.registry import Content, load_content
 from bot.insights.charts import render_png
-from bot.insights.report import RECENT_FOR_LISTING, gather, question_groups, summary
+from bot.insights.report import (
+    QUESTION_METRICS,
+    RECENT_FOR_GROUPS,
+    RECENT_FOR_LISTING,
+    gather,
+    question_groups,
+    summary,
+)
 from bot.regions.loader import load_regions
-from bot.storage import Database, open_database
+from bot.regions.tree import RegionTree
+from bot.storage import Database, insights, open_database
 
 ROUNDS = 3
 
@@ -50,19 +60,27 @@ async def measure(db: Database) -> None:
     region = KABUPATEN[5]
 
     async def statistik(scope: str | None) -> None:
+        db.cache.pop("question_groups", None)       # as if questions came in: grouped again
         report = await gather(db, content, regions, TODAY, region=scope)
         await asyncio.to_thread(render_png, report)
         summary(report)
 
-    async def pertanyaan(scope: str | None) -> None:
+    async def pertanyaan(scope: str | None, cold: bool = True) -> None:
+        if cold:
+            db.cache.pop("question_groups", None)
         found = await question_groups(db, limit=RECENT_FOR_LISTING, region=scope)
         assert found.asked > 0
 
+    await parts(db, content, regions, None)
+    await parts(db, content, regions, region)
     await timed("/statistik, whole deployment", lambda: statistik(None))
     await timed(f"/statistik, one kabupaten/kota ({region})", lambda: statistik(region))
     await timed(f"/pertanyaan, whole deployment (latest {RECENT_FOR_LISTING:,} grouped)",
                 lambda: pertanyaan(None))
     await timed(f"/pertanyaan, one kabupaten/kota ({region})", lambda: pertanyaan(region))
+    await pertanyaan(None)       # grouped once: the next ones find the groups kept
+    await timed("/pertanyaan again, whole deployment, no question since (groups kept)",
+                lambda: pertanyaan(None, cold=False))
     began = time.monotonic()
     async with db.conn.execute(
             "SELECT COALESCE(substr(u.region_code, 1, 8), ''), u.language,"
@@ -73,9 +91,41 @@ async def measure(db: Database) -> None:
           f"queries: {time.monotonic() - began:.2f} s)")
 
 
-async def run(target: str, args: argparse.Namespace) -> None:
-    await generate(target, args.subscribers, args.questions, args.days,
-                   say=lambda line: print("  data " + line))
+async def parts(db: Database, content: Content, regions: RegionTree, scope: str | None
+                ) -> None:
+    """/statistik's parts, each once, one after the other (gather overlaps some of them)."""
+    since = (TODAY - timedelta(days=90)).isoformat()
+    steps: list[tuple[str, Callable[[], Awaitable[object]]]] = [
+        ("subscribers by day", lambda: insights.subscribers_by_day(db, scope)),
+        ("breakdown", lambda: insights.subscriber_breakdown(db, scope)),
+        ("totals", lambda: insights.metric_totals(db, region=scope)),
+        ("per day", lambda: insights.metric_by_day(db, QUESTION_METRICS, since, scope)),
+        ("by region", lambda: insights.metric_by_region(db, QUESTION_METRICS, scope)),
+        ("broadcasts", lambda: insights.broadcast_outcome_totals(db, region=scope)),
+        ("question texts", lambda: insights.unanswered_texts(db, limit=RECENT_FOR_GROUPS,
+                                                             region=scope)),
+        ("groups", lambda: question_groups(db, limit=RECENT_FOR_GROUPS, region=scope))]
+    took = []
+    for what, call in steps:
+        began = time.monotonic()
+        await call()
+        took.append(f"{what} {time.monotonic() - began:.2f}")
+    report = await gather(db, content, regions, TODAY, region=scope)
+    began = time.monotonic()
+    render_png(report)
+    took.append(f"chart {time.monotonic() - began:.2f}")
+    print(f"  /statistik's parts ({scope or 'whole'}), s: " + ", ".join(took))
+
+
+async def run(target: str, args: argparse.Namespace, written: Path | None = None) -> None:
+    """Write the data (unless `written` says it was, with these sizes), then time."""
+    if written is not None and await asyncio.to_thread(os.path.exists, written):
+        print(f"  data as written before ({written})")
+    else:
+        await generate(target, args.subscribers, args.questions, args.days,
+                       say=lambda line: print("  data " + line))
+        if written is not None:
+            open(written, "w").close()  # noqa: ASYNC230 (a marker, once)
     db = await open_database(target)
     try:
         await measure(db)
@@ -87,6 +137,10 @@ async def main_async(args: argparse.Namespace) -> None:
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; "
           f"{args.subscribers:,} subscribers, {args.questions:,} unanswered questions, "
           f"{args.days} days of counters; {args.backend}")
+    if args.keep:
+        os.makedirs(args.keep, exist_ok=True)
+        await keep(Path(args.keep), args)
+        return
     with tempfile.TemporaryDirectory() as tmp:
         if args.backend == "sqlite":
             await run(str(Path(tmp) / "national.sqlite3"), args)
@@ -99,12 +153,49 @@ async def main_async(args: argparse.Namespace) -> None:
             stop_server(server)
 
 
+async def keep(folder: Path, args: argparse.Namespace) -> None:
+    """The data kept in `folder` between runs (a marker per backend and size says it is
+    whole): a SQLite file, or a PostgreSQL data folder started here and stopped after."""
+    written = folder / f"written-{args.backend}-{args.subscribers}-{args.questions}-{args.days}"
+    name = f"national_{args.subscribers}_{args.questions}_{args.days}"
+    if args.backend == "sqlite":
+        await run(str(folder / f"{name}.sqlite3"), args, written)
+        return
+    import warnings
+
+    import asyncpg
+    import pgserver
+
+    from tests.postgres import FAST, with_database
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        server = pgserver.get_server(folder / "pgdata", cleanup_mode="stop")
+        for statement in FAST:
+            server.psql(statement + ";")
+    try:
+        admin = server.get_uri()
+        conn = await asyncpg.connect(admin)
+        try:
+            if not await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name):
+                await asyncio.to_thread(lambda: written.unlink(missing_ok=True))
+                await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+        await run(with_database(admin, name), args, written)
+    finally:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            server.cleanup()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("postgres", "sqlite"), default="postgres")
     parser.add_argument("--subscribers", type=int, default=10_000_000)
     parser.add_argument("--questions", type=int, default=1_000_000)
     parser.add_argument("--days", type=int, default=3 * 365)
+    parser.add_argument("--keep", metavar="FOLDER",
+                        help="keep the data in FOLDER and reuse it on the next run")
     asyncio.run(main_async(parser.parse_args()))
 
 

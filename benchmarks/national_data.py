@@ -3,7 +3,7 @@
 codes shaped like Kemendagri's (38 provinces, about 514 kabupaten/kota, 14 kecamatan each).
 
 PostgreSQL: binary COPY (asyncpg copy_records_to_table) with the counting triggers off, then
-the kept counts (migration 0016) computed once and ANALYZE. SQLite: executemany, triggers on.
+the kept counts (migrations 0016, 0018) computed once and ANALYZE. SQLite: executemany, triggers on.
 Everything is derived from the row number (no randomness): two runs write the same rows.
 
     python -m benchmarks.national_data --to postgresql://... --subscribers 10000000
@@ -122,6 +122,16 @@ TABLES = {
     "unanswered_questions": ("id", "text", "language", "asked_at", "entry_id", "region"),
     "daily_stats": ("day", "metric", "topic", "kecamatan", "language", "campaign", "count"),
 }
+def scoped(table: str, source: str, code: str, keys: str) -> str:
+    """Migration 0018's counts per scope, from 0016's table."""
+    return (f"INSERT INTO {table} (scope, {keys}, count)"
+            f" SELECT '*', {keys}, SUM(count) FROM {source} GROUP BY {keys}"
+            f" UNION ALL SELECT substr({code}, 1, 2), {keys}, SUM(count) FROM {source}"
+            f" GROUP BY substr({code}, 1, 2), {keys}"
+            f" UNION ALL SELECT substr({code}, 1, 5), {keys}, SUM(count) FROM {source}"
+            f" WHERE length({code}) >= 5 GROUP BY substr({code}, 1, 5), {keys}")
+
+
 RECOUNT = (
     "DELETE FROM subscriber_days", "DELETE FROM subscriber_groups", "DELETE FROM stat_totals",
     "INSERT INTO subscriber_days (day, kabupaten, count) SELECT substr(s.subscribed_at, 1, 10),"
@@ -132,7 +142,14 @@ RECOUNT = (
     " FROM subscriptions s JOIN users u ON u.user_id = s.user_id WHERE s.active = 1"
     " GROUP BY 1, 2, 3",
     "INSERT INTO stat_totals (metric, topic, kecamatan, count)"
-    " SELECT metric, topic, kecamatan, SUM(count) FROM daily_stats GROUP BY 1, 2, 3")
+    " SELECT metric, topic, kecamatan, SUM(count) FROM daily_stats GROUP BY 1, 2, 3",
+    *(statement for table, source, code, keys in (
+        ("subscriber_scope_days", "subscriber_days", "kabupaten", "day"),
+        ("stat_scope_days", "daily_stats", "kecamatan", "day, metric"),
+        ("stat_scope_totals", "stat_totals", "kecamatan", "metric, topic"))
+      for statement in (f"DELETE FROM {table}", scoped(table, source, code, keys))))
+# Tables whose triggers keep counts: off while the rows are copied and counted once.
+KEPT_BY_TRIGGERS = ("users", "subscriptions", "daily_stats", "subscriber_days", "stat_totals")
 BLOCK = 200_000
 
 
@@ -165,15 +182,15 @@ async def generate(target: str, subscribers: int, unanswered: int = 0, days: int
 
         conn = await asyncpg.connect(target)
         try:
-            for table in ("users", "subscriptions", "daily_stats"):
+            for table in KEPT_BY_TRIGGERS:
                 await conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             for table, rows in _plan(subscribers, unanswered, days, first):
                 await conn.copy_records_to_table(table, records=rows, columns=TABLES[table])
                 written[table] += len(rows)
-            for table in ("users", "subscriptions", "daily_stats"):
-                await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
             for statement in RECOUNT:
                 await conn.execute(statement)
+            for table in KEPT_BY_TRIGGERS:
+                await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
             await conn.execute("VACUUM ANALYZE")
         finally:
             await conn.close()

@@ -44,8 +44,9 @@ MINE, OTHERS = "{mine}", "{others}"      # the announcer's current draft, anothe
 GROUP = "{group}"                         # a question group's key
 FOUND: dict[str, str] = {}                # what setup() found for the placeholders
 PEOPLE = (SUPER, CITIZEN, VIEWER, ANNOUNCER, REMOVED, SECOND, 9601, 9602, 9603)
-# Counts without a user id: daily ones, and those kept as subscribers change (migration 0016).
-COUNTERS = {"daily_stats", "answer_feedback", "stat_totals", "subscriber_days", "subscriber_groups"}
+# Counts without a user id: daily ones, and those kept as they change (migrations 0016, 0018).
+COUNTERS = {"daily_stats", "answer_feedback", "stat_totals", "subscriber_days", "subscriber_groups",
+            "subscriber_scope_days", "stat_scope_days", "stat_scope_totals"}
 MAY_WRITE = {
     CITIZEN: COUNTERS,
     VIEWER: COUNTERS | {"question_marks", "audit_log"},

@@ -40,7 +40,7 @@ def render_png(report: Report) -> bytes:
             totals.append(running)
         a.plot(days, totals, color="#1565c0") if days else a.text(0.5, 0.5, "belum ada",
                                                                    ha="center")
-        a.set_title("Pelanggan aktif (kumulatif)")
+        a.set_title("Pelanggan aktif (kumulatif)", y=1.0)
         a.tick_params(axis="x", labelrotation=30, labelsize=8)
 
         # A province's whole: per kabupaten/kota; a regency (or one region's official): per
@@ -49,7 +49,7 @@ def render_png(report: Report) -> bytes:
         top = (by_region or report.by_kecamatan)[:12][::-1]
         b.barh([k for k, _ in top], [n for _, n in top], color="#1565c0")
         b.set_title(f"Pelanggan per {'kabupaten/kota' if by_region else 'kecamatan'} "
-                    "(12 teratas)")
+                    "(12 teratas)", y=1.0)
         b.tick_params(axis="y", labelsize=8)
 
         days_q = sorted(report.per_day)[-60:]
@@ -60,12 +60,12 @@ def render_png(report: Report) -> bytes:
                         colors=[COLOURS[m] for m in QUESTION_METRICS],
                         labels=[NAMES[m] for m in QUESTION_METRICS])
             c.legend(fontsize=8)
-        c.set_title("Pertanyaan per hari (60 hari)")
+        c.set_title("Pertanyaan per hari (60 hari)", y=1.0)
         c.tick_params(axis="x", labelrotation=30, labelsize=8)
 
         topics = sorted(report.by_topic.get("answered", {}).items(), key=lambda kv: kv[1])[-10:]
         d.barh([t for t, _ in topics], [n for _, n in topics], color=COLOURS["answered"])
-        d.set_title("Terjawab per topik")
+        d.set_title("Terjawab per topik", y=1.0)
         d.tick_params(axis="y", labelsize=8)
 
         fig.subplots_adjust(left=0.17, right=0.98, top=0.91, bottom=0.08, wspace=0.55,

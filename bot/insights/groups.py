@@ -16,6 +16,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from bot.faq.normalize import STOPWORDS
 from bot.faq.slang import SLANG
@@ -58,36 +59,48 @@ class Group:
     key: str                       # stable id of the group (from its representative words)
     words: tuple[str, ...]         # the representative's words, sorted
     count: int = 0
-    examples: Counter[str] = field(default_factory=Counter)
+    examples: dict[str, int] = field(default_factory=dict)   # text -> times (a plain dict:
+                                   # tens of thousands of groups are made at once)
     first: str = ""
     last: str = ""
 
     def top_examples(self, n: int = 3) -> list[str]:
-        return [text for text, _ in self.examples.most_common(n)]
+        # Most asked first, ties in the order first seen (as Counter.most_common).
+        return [text for text, _ in sorted(self.examples.items(), key=itemgetter(1),
+                                           reverse=True)[:n]]
 
 
 def group_key(signature: frozenset[str]) -> str:
-    return hashlib.sha1(" ".join(sorted(signature)).encode()).hexdigest()[:10]
+    return _key(tuple(sorted(signature)))
+
+
+def _key(spelled: tuple[str, ...]) -> str:
+    return hashlib.sha1(" ".join(spelled).encode()).hexdigest()[:10]
 
 
 def group_questions(rows: list[tuple[str, str]], examples: int = 5) -> list[Group]:
     """rows: (text, asked_at). Groups, biggest first."""
     by_sig: dict[frozenset[str], list[int]] = defaultdict(list)
     memo: dict[str, tuple[str, ...]] = {}
+    seen: dict[str, frozenset[str]] = {}        # a text asked again is read once
     for i, (text, _) in enumerate(rows):
-        by_sig[words(text, memo)].append(i)
-    signatures = sorted(by_sig, key=lambda s: (-len(by_sig[s]), sorted(s)))
+        sig = seen.get(text)
+        if sig is None:
+            sig = seen[text] = words(text, memo)
+        by_sig[sig].append(i)
+    spelled = {sig: tuple(sorted(sig)) for sig in by_sig}
+    signatures = sorted(by_sig, key=lambda s: (-len(by_sig[s]), spelled[s]))
     frequency: Counter[str] = Counter(w for s in signatures for w in s)
-
-    def ordered(sig: frozenset[str]) -> list[str]:
-        return sorted(sig, key=lambda w: (frequency[w], w))
+    # Each word's place in (frequency, word) order: rarest first.
+    rank = {w: n for n, w in enumerate(sorted(frequency, key=lambda w: (frequency[w], w)))}
 
     reps: list[frozenset[str]] = []
     index: dict[str, list[int]] = defaultdict(list)
     assigned: dict[frozenset[str], int] = {}
     for sig in signatures:
         target = None
-        prefix = ordered(sig)[:len(sig) - math.ceil(SIMILAR * len(sig)) + 1] if sig else []
+        size = len(sig)
+        prefix = sorted(sig, key=rank.__getitem__)[:size - math.ceil(SIMILAR * size) + 1]
         checked = 0
         for w in prefix:            # rarest words first: they carry what the question is about
             for g in index[w]:      # oldest first: the biggest groups
@@ -95,7 +108,9 @@ def group_questions(rows: list[tuple[str, str]], examples: int = 5) -> list[Grou
                     break
                 checked += 1
                 rep = reps[g]
-                if len(sig & rep) / len(sig | rep) >= SIMILAR and (target is None or g < target):
+                shared = len(sig & rep)
+                if shared / (size + len(rep) - shared) >= SIMILAR and (target is None
+                                                                       or g < target):
                     target = g
         if target is None:
             target = len(reps)
@@ -104,12 +119,14 @@ def group_questions(rows: list[tuple[str, str]], examples: int = 5) -> list[Grou
                 if len(index[w]) < MAX_LISTED:
                     index[w].append(target)
         assigned[sig] = target
-    groups = [Group(group_key(rep), tuple(sorted(rep))) for rep in reps]
+    groups = [Group(_key(spelled[rep]), spelled[rep]) for rep in reps]
     for sig, members in by_sig.items():
         group = groups[assigned[sig]]
         group.count += len(members)
+        seen_in = group.examples
         for i in members[:examples * 4]:
-            group.examples[rows[i][0]] += 1
+            text = rows[i][0]
+            seen_in[text] = seen_in.get(text, 0) + 1
         asked = [rows[i][1] for i in members]
         group.first = min(group.first or min(asked), min(asked))
         group.last = max(group.last, max(asked))

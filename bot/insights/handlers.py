@@ -15,6 +15,7 @@ from bot.callbacks import Callback
 from bot.context import SuaraContext
 from bot.insights.charts import render_png
 from bot.insights.report import (
+    LISTING_FRESH,
     RECENT_FOR_LISTING,
     gather,
     mark_key,
@@ -57,7 +58,8 @@ async def statistics(update: Update, context: SuaraContext) -> None:
 
 async def listing(services: Services, everything: bool = False, region: str | None = None
                   ) -> tuple[str, InlineKeyboardMarkup | None]:
-    found = await question_groups(services.db, limit=RECENT_FOR_LISTING, region=region)
+    found = await question_groups(services.db, limit=RECENT_FOR_LISTING, region=region,
+                                  fresh=LISTING_FRESH)
     groups = found.groups if everything else found.open()
     marks = found.marks
     if not groups:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -23,6 +24,7 @@ from bot.storage.insights import (
     metric_by_day,
     metric_by_region,
     metric_totals,
+    newest_unanswered,
     subscriber_breakdown,
     subscribers_by_day,
     unanswered_texts,
@@ -33,6 +35,8 @@ RECENT_FOR_GROUPS = 5_000      # /statistik: the top groups of the latest questi
 RECENT_FOR_LISTING = 100_000   # /pertanyaan: the latest this many (grouping is CPU work, about
                                # 30 us a question at worst: within 5 s at national size; the
                                # export groups them all)
+LISTING_FRESH = 60.0           # /pertanyaan: groups at most this old, new questions or not
+KEPT_SECONDS = 600.0           # groups given again while no question came in
 CLOSED = ("handled", "out_of_scope")   # marks that take a group off the open list
 
 
@@ -47,13 +51,29 @@ class QuestionGroups:
 
 
 async def question_groups(db: Database, since: str = "", limit: int = 200_000,
-                          region: str | None = None) -> QuestionGroups:
+                          region: str | None = None, fresh: float = 0.0) -> QuestionGroups:
     """The questions that got "I don't know" (from `since`, the latest `limit`; with `region`,
-    only its citizens'), grouped off the event loop, with officials' marks: for /statistik,
-    /pertanyaan and the export."""
-    rows = await unanswered_texts(db, since=since, limit=limit, region=region)
-    groups = await asyncio.to_thread(group_questions, rows)
-    return QuestionGroups(len(rows), groups, marks_of(await group_marks(db), region))
+    only its citizens'), grouped off the event loop, with officials' marks (read each time):
+    for /statistik, /pertanyaan and the export.
+
+    Grouping is CPU work (100,000 questions: about 2 CPU s), so this process keeps the last
+    groups of each (since, limit, region) and gives them again while no question came in
+    since (for at most KEPT_SECONDS: a purge does not say so), or while they are younger than
+    `fresh` seconds even if some did (/pertanyaan: marking a group lists them again)."""
+    newest = await newest_unanswered(db)
+    key = (since, limit, region)
+    kept: dict[tuple[str, int, str | None], tuple[float, int, int, list[Group]]]
+    kept = db.cache.setdefault("question_groups", {})
+    now = time.monotonic()
+    last = kept.get(key)
+    if last and now - last[0] < max(fresh, KEPT_SECONDS if last[1] == newest else 0.0):
+        asked, groups = last[2], last[3]
+    else:
+        rows = await unanswered_texts(db, since=since, limit=limit, region=region)
+        groups = await asyncio.to_thread(group_questions, rows)
+        asked = len(rows)
+        kept[key] = (now, newest, asked, groups)
+    return QuestionGroups(asked, groups, marks_of(await group_marks(db), region))
 
 
 def mark_key(key: str, region: str | None) -> str:
@@ -96,41 +116,49 @@ async def gather(db: Database, content: Content, regions: RegionTree, today: dat
     province's in a national deployment) for one region only; a province's report (the
     whole deployment's, or one province's of a national one) also breaks down by region."""
     since = (today - timedelta(days=days)).isoformat()
-    # Grouping is CPU work in a thread; SQLite releases the GIL, so the queries overlap it.
+    # Grouping is CPU work in a thread; SQLite releases the GIL, so the queries overlap it. The
+    # queries are independent: on PostgreSQL each takes a pooled connection, all at once.
     grouping = asyncio.create_task(question_groups(db, limit=RECENT_FOR_GROUPS, region=region))
-    by_day = await subscribers_by_day(db, region)
+    whole = (region is None or region in regions.provinces) and bool(regions.kabupaten)
+    by_day, breakdown, kept_totals, kept_days, asked_rows, broadcasts = await asyncio.gather(
+        subscribers_by_day(db, region), subscriber_breakdown(db, region),
+        metric_totals(db, region=region), metric_by_day(db, QUESTION_METRICS, since, region),
+        metric_by_region(db, QUESTION_METRICS, region) if whole else _nothing(),
+        broadcast_outcome_totals(db, region=region))
     names = {k.code: k.name for k in regions.kecamatan} | regions.kabupaten_codes
     kecamatan: Counter[str] = Counter()
     language: Counter[str] = Counter()
     campaign: Counter[str] = Counter()
     per_region: Counter[str] = Counter()
-    for kec, lang, code, n in await subscriber_breakdown(db, region):
+    for kec, lang, code, n in breakdown:
         kecamatan[names.get(kec, kec or "belum memilih desa")] += n
         language[lang] += n
         campaign[code or "tanpa kampanye"] += n
         per_region[kec[:5]] += n
     totals: dict[str, int] = defaultdict(int)
     by_topic: dict[str, dict[str, int]] = defaultdict(dict)
-    for metric, topic, n in await metric_totals(db, region=region):
+    for metric, topic, n in kept_totals:
         totals[metric] += n
         if topic:
             by_topic[metric][content.topics[topic].title("id") if topic in content.topics
                              else topic] = n
     per_day: dict[str, dict[str, int]] = defaultdict(dict)
-    for day, metric, n in await metric_by_day(db, QUESTION_METRICS, since, region):
+    for day, metric, n in kept_days:
         per_day[day][metric] = n
     by_region = []
-    if (region is None or region in regions.provinces) and regions.kabupaten:
-        asked = dict(await metric_by_region(db, QUESTION_METRICS, region))
+    if whole:
+        asked = dict(asked_rows)
         by_region = sorted(((names.get(code, code or "belum memilih wilayah"), per_region[code],
                              asked.get(code, 0)) for code in set(per_region) | set(asked)),
                            key=lambda r: (-r[1] - r[2], r[0]))
     questions = await grouping
     return Report(today, by_day, kecamatan.most_common(), language.most_common(),
                   campaign.most_common(), dict(totals), dict(by_topic),
-                  dict(per_day), questions,
-                  await broadcast_outcome_totals(db, region=region),
-                  _name(regions, names, region), by_region)
+                  dict(per_day), questions, broadcasts, _name(regions, names, region), by_region)
+
+
+async def _nothing() -> list[tuple[str, int]]:
+    return []
 
 
 def _name(regions: RegionTree, names: dict[str, str], region: str | None) -> str:

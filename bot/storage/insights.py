@@ -21,10 +21,25 @@ async def add_daily_stats(db: Database, counts: Iterable[tuple[StatKey, int]]) -
     if not rows:
         return
     async with db.transaction() as conn:
+        # The whole deployment's row of each (day, metric) first, in order (migration 0018's
+        # triggers write it after each counter's own rows): two processes adding to the same
+        # metric wait for each other here instead of deadlocking over the rows after it.
+        await conn.executemany(
+            "INSERT INTO stat_scope_days (scope, day, metric, count) VALUES ('*', ?, ?, 0)"
+            " ON CONFLICT (scope, day, metric) DO UPDATE SET count = stat_scope_days.count",
+            sorted({(row[0], row[1]) for row in rows}))
         await conn.executemany(
             "INSERT INTO daily_stats (day, metric, topic, kecamatan, language, campaign, count)"
             " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (day, metric, topic, kecamatan, language,"
             " campaign) DO UPDATE SET count = daily_stats.count + excluded.count", rows)
+
+
+def _scope(region: str | None) -> str | None:
+    """The scope whose counts are kept for `region` (migration 0018): '*' for the whole
+    deployment, a province's or a kabupaten/kota's own code; None for a smaller region."""
+    if region is None:
+        return "*"
+    return region if len(region) in (2, 5) else None
 
 
 async def _rows(db: Database, sql: str, params: tuple[object, ...] = ()) -> list[tuple[str, int]]:
@@ -34,7 +49,11 @@ async def _rows(db: Database, sql: str, params: tuple[object, ...] = ()) -> list
 
 async def subscribers_by_day(db: Database, region: str | None = None) -> list[tuple[str, int]]:
     """Active subscribers by the day they subscribed (the chart adds them up): from the counts
-    kept per day and kabupaten/kota (migration 0016), not from the subscribers."""
+    kept per day and scope (migration 0018), not from the subscribers."""
+    scope = _scope(region)
+    if scope is not None:
+        return await _rows(db, "SELECT day, count FROM subscriber_scope_days WHERE scope = ?"
+                               " AND count > 0 ORDER BY day", (scope,))
     where, params = in_region("kabupaten", region)
     return await _rows(db, f"SELECT day, SUM(count) FROM subscriber_days WHERE {where}"
                            " GROUP BY day HAVING SUM(count) > 0 ORDER BY day", params)
@@ -55,8 +74,13 @@ async def subscriber_breakdown(db: Database, region: str | None = None
 async def metric_totals(db: Database, since: str = "", region: str | None = None
                         ) -> list[tuple[str, str, int]]:
     """(metric, topic, count) over the daily counters from `since` (a day) on; over all days,
-    from their totals as kept (migration 0016)."""
+    from their totals as kept per scope (migration 0018)."""
     where, params = in_region("kecamatan", region)
+    scope = _scope(region)
+    if not since and scope is not None:
+        async with db.conn.execute("SELECT metric, topic, count FROM stat_scope_totals"
+                                   " WHERE scope = ?", (scope,)) as cur:
+            return [(r[0], r[1], int(r[2])) for r in await cur.fetchall()]
     if not since:
         async with db.conn.execute(f"SELECT metric, topic, SUM(count) FROM stat_totals"
                                    f" WHERE {where} GROUP BY metric, topic", params) as cur:
@@ -69,7 +93,15 @@ async def metric_totals(db: Database, since: str = "", region: str | None = None
 
 async def metric_by_day(db: Database, metrics: tuple[str, ...], since: str = "",
                         region: str | None = None) -> list[tuple[str, str, int]]:
+    """(day, metric, count) from `since` on, oldest first: the scope's days as kept
+    (migration 0018), not the counters of every place."""
     marks = ",".join("?" * len(metrics))
+    scope = _scope(region)
+    if scope is not None:
+        async with db.conn.execute(
+                f"SELECT day, metric, count FROM stat_scope_days WHERE scope = ? AND day >= ?"
+                f" AND metric IN ({marks}) ORDER BY day", (scope, since, *metrics)) as cur:
+            return [(r[0], r[1], int(r[2])) for r in await cur.fetchall()]
     where, params = in_region("kecamatan", region)
     async with db.conn.execute(
             f"SELECT day, metric, SUM(count) FROM daily_stats WHERE metric IN ({marks})"
@@ -81,12 +113,18 @@ async def metric_by_day(db: Database, metrics: tuple[str, ...], since: str = "",
 async def metric_by_region(db: Database, metrics: tuple[str, ...], region: str | None = None
                            ) -> list[tuple[str, int]]:
     """(kabupaten/kota code, count) of `metrics` over all days (within `region`); '' for
-    citizens of no region."""
+    citizens of no region. From the kabupaten/kota scopes' totals (migration 0018): five
+    characters, or '' (its province's scope is ''), never a province's two."""
     marks = ",".join("?" * len(metrics))
-    where, params = in_region("kecamatan", region)
-    return await _rows(db, "SELECT substr(kecamatan, 1, 5), SUM(count) FROM stat_totals"
-                           f" WHERE metric IN ({marks}) AND {where} GROUP BY 1",
-                       (*metrics, *params))
+    if _scope(region) is None:     # within a kecamatan: its counters
+        where, params = in_region("kecamatan", region)
+        return await _rows(db, "SELECT substr(kecamatan, 1, 5), SUM(count) FROM stat_totals"
+                               f" WHERE metric IN ({marks}) AND {where} GROUP BY 1",
+                           (*metrics, *params))
+    where, params = in_region("scope", region)
+    return await _rows(db, "SELECT scope, SUM(count) FROM stat_scope_totals"
+                           f" WHERE metric IN ({marks}) AND length(scope) IN (0, 5) AND {where}"
+                           " GROUP BY 1", (*metrics, *params))
 
 
 async def broadcast_outcome_totals(db: Database, limit: int = 10, region: str | None = None
@@ -98,13 +136,24 @@ async def broadcast_outcome_totals(db: Database, limit: int = 10, region: str | 
 
 async def unanswered_texts(db: Database, since: str = "", limit: int = 200_000,
                            region: str | None = None) -> list[tuple[str, str]]:
-    """(text, asked_at) of the questions that got "I don't know", newest first."""
+    """(text, asked_at) of the questions that got "I don't know", newest first. Their region
+    is a kabupaten/kota's code: one's are found by it, a province's by its first two
+    characters (indexes of migrations 0009, 0018), newest first, however many there are."""
     where, params = in_region("region", region)
+    if region is not None and len(region) in (2, 5):
+        where, params = ("region = ?" if len(region) == 5 else "substr(region, 1, 2) = ?"), (region,)
     async with db.conn.execute(
             "SELECT text, asked_at FROM unanswered_questions WHERE entry_id IS NULL"
             f" AND asked_at >= ? AND {where} ORDER BY id DESC LIMIT ?",
             (since, *params, limit)) as cur:
         return [(r[0], r[1]) for r in await cur.fetchall()]
+
+
+async def newest_unanswered(db: Database) -> int:
+    """The id of the latest unanswered question (0: none): what changes when one comes in."""
+    async with db.conn.execute("SELECT MAX(id) FROM unanswered_questions") as cur:
+        row = await cur.fetchone()
+    return int(row[0] or 0) if row else 0
 
 
 async def mark_group(db: Database, key: str, status: str, by: str, now: datetime) -> None:

@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 
 # pg_advisory_lock key for migrations: any processes starting together apply them once.
 MIGRATION_LOCK = 0x5355415241   # "SUARA"
+# A migration may fill a table from a national deployment's rows: minutes, not the 60 s a
+# statement of the bot may take.
+MIGRATION_SECONDS = 3600.0
 
 _ROWID = re.compile(r"\bid\s+INTEGER\s+PRIMARY\s+KEY\b", re.IGNORECASE)
 _WITHOUT_ROWID = re.compile(r"\)\s*WITHOUT\s+ROWID", re.IGNORECASE)
@@ -84,7 +87,7 @@ async def migrate_postgres(conn: Any) -> None:
         for number, name, sql in steps[current:]:
             log.info("applying migration %s", name)
             async with conn.transaction():
-                await conn.execute(sql)
+                await conn.execute(sql, timeout=MIGRATION_SECONDS)
                 await conn.execute("DELETE FROM suara_schema")
                 await conn.execute("INSERT INTO suara_schema (version) VALUES ($1)", number)
     finally:

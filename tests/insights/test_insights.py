@@ -5,13 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import sqlite3
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 from PIL import Image
 
 from bot.content.registry import Content
 from bot.insights.groups import group_questions, words
+from bot.insights.report import gather, question_groups
+from bot.regions.tree import RegionTree
+from bot.storage import Database, open_database
+from bot.storage.insights import add_daily_stats, mark_group
 from bot.storage.questions import record_unanswered
+from bot.storage.subscriptions import subscribe, unsubscribe
+from bot.storage.users import set_region, touch_user
 from tests.conftest import DURING_CAMPAIGN
 from tests.fakes.harness import offline_bot
 from tests.fakes.subscribers import bulk_subscribe, subscribe_through
@@ -51,6 +59,28 @@ async def test_questions_are_listed_grouped_and_marks_hide_handled_groups(
         assert "ditangani" in everything[-1].params["text"]
         audit = await h.text("/audit", user=h.user(SUPER))
         assert "questions.mark" in audit[-1].params["text"]
+
+
+async def test_groups_are_given_again_until_a_question_comes_in(database: str) -> None:
+    """Grouping once per new question, not per look (both backends): the same groups while
+    none came in, regrouped when one did, unless the caller accepts groups `fresh` seconds old;
+    marks are read each time."""
+    db = await open_database(database)
+    try:
+        for q in ASKED[:4]:
+            await record_unanswered(db, q, "id", DURING_CAMPAIGN)
+        first = await question_groups(db, limit=100)
+        assert (await question_groups(db, limit=100)).groups is first.groups
+        await mark_group(db, first.groups[0].key, "handled", "t", DURING_CAMPAIGN)
+        marked = await question_groups(db, limit=100)
+        assert marked.groups is first.groups and marked.open() == []
+        await record_unanswered(db, ASKED[4], "id", DURING_CAMPAIGN)
+        assert (await question_groups(db, limit=100, fresh=60)).asked == 4    # a minute old
+        again = await question_groups(db, limit=100)
+        assert again.asked == 5 and [g.count for g in again.groups] == [4, 1]
+        assert (await question_groups(db, limit=100, region="16.03")).asked == 0
+    finally:
+        await db.close()
 
 
 async def test_statistics_chart_summary_and_csv(tmp_path: Path, content: Content) -> None:
@@ -99,3 +129,51 @@ async def test_questions_export_cli(tmp_path: Path) -> None:
     assert [int(r["count"]) for r in rows] == [1, 1]
     bad = run("questions", "export", "--since", "kemarin", cwd=tmp_path, env=env)
     assert bad.returncode == 2 and "--since 'kemarin'" in bad.stderr
+
+
+async def test_the_report_is_its_rows_counted(database: str, content: Content,
+                                              regions: RegionTree) -> None:
+    """/statistik's numbers (kept counts, migrations 0016 and 0018) equal the rows counted,
+    for the whole deployment and one kabupaten/kota, on both backends."""
+    today = date(2029, 2, 1)
+    db = await open_database(database)
+    try:
+        for i in range(14):
+            when = datetime(2029, 1, 1 + i % 5, 9, tzinfo=UTC)
+            await touch_user(db, 700 + i, ("id", "en")[i % 2], when)
+            await subscribe(db, 700 + i, when, ["announcements"])
+            if i % 4:
+                await set_region(db, 700 + i, ("99.01.05.2001", "99.01", "98.02.01.1001")[i % 3])
+        await unsubscribe(db, 703)
+        await add_daily_stats(db, [
+            (((today - timedelta(days=d)).isoformat(), ("answered", "unknown", "start")[d % 3],
+              ("tps", "")[d % 2], ("99.01.05", "99.01", "", "98.02.01")[d % 4], "id", ""),
+             1 + d % 7) for d in range(0, 120, 5)])
+        for region in (None, "99.01"):
+            report = await gather(db, content, regions, today, region=region)
+            place = "1 = 1" if region is None else f"u.region_code LIKE '{region}%'"
+            where = "1 = 1" if region is None else f"kecamatan LIKE '{region}%'"
+            assert report.subscribers_by_day == await _rows(
+                db, "SELECT substr(s.subscribed_at, 1, 10), COUNT(*) FROM subscriptions s JOIN"
+                    f" users u ON u.user_id = s.user_id WHERE s.active = 1 AND {place}"
+                    " GROUP BY 1 ORDER BY 1")
+            assert sorted(report.by_language) == await _rows(
+                db, "SELECT u.language, COUNT(*) FROM subscriptions s JOIN users u"
+                    f" ON u.user_id = s.user_id WHERE s.active = 1 AND {place} GROUP BY 1")
+            assert sorted(report.totals.items()) == await _rows(
+                db, f"SELECT metric, SUM(count) FROM daily_stats WHERE {where} GROUP BY 1")
+            since = (today - timedelta(days=90)).isoformat()
+            assert sorted((day, metric, n) for day, metrics in report.per_day.items()
+                          for metric, n in metrics.items()) == await _rows(
+                db, "SELECT day, metric, SUM(count) FROM daily_stats WHERE metric IN"
+                    f" ('answered', 'unknown') AND day >= '{since}' AND {where}"
+                    " GROUP BY 1, 2 ORDER BY 1, 2")
+            assert report.subscribers and report.totals and report.per_day
+    finally:
+        await db.close()
+
+
+async def _rows(db: Database, sql: str) -> list[tuple[object, ...]]:
+    async with db.conn.execute(sql) as cur:
+        return sorted(tuple(int(v) if isinstance(v, Decimal) else v for v in r)
+                      for r in await cur.fetchall())

@@ -13,11 +13,14 @@ from bot.storage import Database, open_database
 from bot.storage.campaigns import create_campaign, record_arrival
 from bot.storage.insights import (
     add_daily_stats,
+    metric_by_day,
     metric_by_region,
     metric_totals,
     subscriber_breakdown,
     subscribers_by_day,
+    unanswered_texts,
 )
+from bot.storage.questions import record_unanswered
 from bot.storage.subscriptions import subscribe, unsubscribe
 from bot.storage.transfer import copy_to_postgres
 from bot.storage.users import delete_user, set_language, set_region, touch_user
@@ -121,3 +124,65 @@ async def test_db_copy_keeps_the_counts_and_their_triggers(tmp_path: Path, pg_ad
             await pg.close()
     finally:
         await drop_database(pg_admin_url, url)
+
+
+async def from_counters(db: Database, region: str | None, since: str
+                        ) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int]],
+                                   list[tuple[str, int]]]:
+    """What the scopes' counts (migration 0018) should say, summed from daily_stats' rows."""
+    where = "1 = 1" if region is None else f"(kecamatan = '{region}' OR kecamatan LIKE '{region}.%')"
+    async with db.conn.execute(f"SELECT day, metric, SUM(count) FROM daily_stats WHERE {where}"
+                               f" AND day >= '{since}' AND metric IN ('answered', 'unknown')"
+                               " GROUP BY 1, 2") as cur:
+        days = sorted((str(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall())
+    async with db.conn.execute(f"SELECT metric, topic, SUM(count) FROM daily_stats"
+                               f" WHERE {where} GROUP BY 1, 2") as cur:
+        totals = sorted((str(r[0]), str(r[1]), int(r[2])) for r in await cur.fetchall())
+    async with db.conn.execute(f"SELECT substr(kecamatan, 1, 5), SUM(count) FROM daily_stats"
+                               f" WHERE {where} AND metric IN ('answered', 'unknown')"
+                               " GROUP BY 1") as cur:
+        regions = sorted((str(r[0]), int(r[1])) for r in await cur.fetchall())
+    return days, totals, regions
+
+
+async def test_each_scope_reads_the_counts_of_its_places(db: Database) -> None:
+    """The whole deployment's, a province's and a kabupaten/kota's counters, read from their
+    scopes' rows, equal the counters of their places summed; citizens of no region count in
+    the whole only."""
+    places = ("16.03.05", "16.03.01", "16.71", "16.04.02", "32.01.07", "")
+    for i in range(40):
+        day = f"2029-02-0{1 + i % 4}"
+        await add_daily_stats(db, [((day, ("answered", "unknown", "start")[i // 6 % 3],
+                                     ("tps", "")[i % 2], places[i % len(places)],
+                                     ("id", "en")[i % 2], ""), 1 + i % 5)])
+    for i in range(9):
+        day = NOW + timedelta(days=i % 2)
+        await touch_user(db, 500 + i, "id", day)
+        await subscribe(db, 500 + i, day, ["announcements"])
+        await set_region(db, 500 + i, ("16.03.05.2001", "16.71", "32.01.07.1001")[i % 3])
+    await unsubscribe(db, 503)
+    for region in (None, "16", "16.03", "16.71", "32", "32.01", "16.03.05"):
+        days, totals, regions = await from_counters(db, region, "2029-02-02")
+        assert sorted(await metric_by_day(db, ("answered", "unknown"), "2029-02-02", region)
+                      ) == days, region
+        assert sorted(await metric_totals(db, region=region)) == totals, region
+        assert sorted(await metric_by_region(db, ("answered", "unknown"), region)) == regions
+        if region is None or len(region) <= 5:      # subscribers are kept by kabupaten/kota
+            assert (await kept(db, region)) == (await counted(db, region)), region
+        assert days and totals and regions, region      # the data reaches every scope
+    no_region = await from_counters(db, None, "")
+    assert any(code == "" for code, _ in no_region[2])
+
+
+async def test_a_regions_unanswered_questions_newest_first(db: Database) -> None:
+    """A kabupaten/kota's and a province's questions (by index, migration 0018) are the ones
+    asked in their places, newest first."""
+    places = ("16.03", "16.71", "32.01", None)
+    for i in range(24):
+        await record_unanswered(db, f"tanya {i}", "id", NOW + timedelta(minutes=i),
+                                region=places[i % 4])
+    for region, expected in (("16", [i for i in range(24) if i % 4 < 2]),
+                             ("16.71", [i for i in range(24) if i % 4 == 1]),
+                             ("32", [i for i in range(24) if i % 4 == 2]), (None, range(24))):
+        got = await unanswered_texts(db, limit=5, region=region)
+        assert [text for text, _ in got] == [f"tanya {i}" for i in sorted(expected)[::-1][:5]]
