@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import collections
+import functools
 import itertools
 import json
 import random
@@ -162,17 +164,30 @@ class Load:
 
     async def run(self, rate: float, seconds: float) -> tuple[float, int]:
         self.latencies, self.errors = [], 0
-        busy: dict[int, asyncio.Task[None]] = {}
+        # Users waiting for a reply sit out; the next free one acts. When none is free the
+        # generator waits for one (it never spins: the fake Bot API shares this event loop).
+        free = collections.deque(range(len(self.users)))
+        available = asyncio.Event()
+        tasks: set[asyncio.Task[None]] = set()
+
+        def done(n: int, task: asyncio.Task[None]) -> None:
+            tasks.discard(task)
+            free.append(n)
+            available.set()
+
         sent, began = 0, time.monotonic()
-        order = itertools.cycle(range(len(self.users)))
         while time.monotonic() - began < seconds:
-            n = next(order)
-            if n in busy and not busy[n].done():
+            if not free:
+                available.clear()
+                await available.wait()
                 continue
-            busy[n] = asyncio.create_task(self.act(n))
+            n = free.popleft()
+            task = asyncio.create_task(self.act(n))
+            tasks.add(task)
+            task.add_done_callback(functools.partial(done, n))
             sent += 1
             await asyncio.sleep(max(0.0, began + sent / rate - time.monotonic()))
-        await asyncio.gather(*busy.values())
+        await asyncio.gather(*tasks)
         return sent / (time.monotonic() - began), sent
 
 
