@@ -34,6 +34,7 @@ from bot.faq.startup import start_semantic
 from bot.handlers import register_all
 from bot.insights import charts
 from bot.leadership import Leadership
+from bot.leanbot import SuaraBot
 from bot.officials.approval import held_notifier
 from bot.officials.menus import register_official_menus
 from bot.officials.roles import Roles
@@ -184,26 +185,23 @@ def build_application(settings: Settings, *, token: str | None = None,
     defaults = Defaults(parse_mode=ParseMode.HTML, tzinfo=settings.tz,
                         link_preview_options=LinkPreviewOptions(is_disabled=True))
     root = settings.telegram_api_url
+    # The bot object: PTB's ExtBot with lean replies (leanbot.py). getUpdates gets its own
+    # session: a long poll must never wait behind replies.
+    bot = SuaraBot(token or settings.token, base_url=f"{root}/bot",
+                   base_file_url=f"{root}/file/bot", defaults=defaults,
+                   request=request or AiohttpRequest(connection_pool_size=32, sends=replies),
+                   get_updates_request=get_updates_request or AiohttpRequest(
+                       connection_pool_size=1, read_timeout=5.0, retries=False))
     builder = (
         ApplicationBuilder()
         .application_class(SuaraApplication)
-        .token(token or settings.token)
-        .base_url(f"{root}/bot")
-        .base_file_url(f"{root}/file/bot")
-        .defaults(defaults)
+        .bot(bot)
         .context_types(ContextTypes(context=SuaraContext))
         .concurrent_updates(processor)
         .job_queue(None)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
     )
-    if request is not None:
-        builder = builder.request(request)
-    else:
-        builder = builder.request(AiohttpRequest(connection_pool_size=32, sends=replies))
-    # getUpdates gets its own session: a long poll must never wait behind replies.
-    builder = builder.get_updates_request(get_updates_request or AiohttpRequest(
-        connection_pool_size=1, read_timeout=5.0, retries=False))
     app = builder.build()
     assert isinstance(app, SuaraApplication)
     app.services = services

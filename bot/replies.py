@@ -12,25 +12,31 @@ from telegram.error import BadRequest
 from bot import keyboards
 from bot.content.registry import Content
 from bot.context import SuaraContext
+from bot.leanbot import Sent, SuaraBot
 
 KeyboardBuilder = Callable[[Content, str], InlineKeyboardMarkup]
 
 log = logging.getLogger(__name__)
 
 
-async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
+async def reply(update: Update, text: str, markup: InlineKeyboardMarkup | None = None) -> Sent | None:
     """Answer in the chat the update came from; in groups, as a reply to the message."""
     message = update.effective_message
     chat = update.effective_chat
     if chat is None:
         return None
     if message is not None and chat.type != "private":
-        return await message.reply_text(text, reply_markup=markup, do_quote=True)
-    return await chat.send_message(text, reply_markup=markup)
+        sent = await message.reply_text(text, reply_markup=markup, do_quote=True)
+        return Sent(sent.chat_id, sent.message_id)
+    bot = update.get_bot()
+    if isinstance(bot, SuaraBot):       # the answer's ids, not a Message (leanbot.py)
+        return await bot.send_text(chat.id, text, markup)
+    sent = await chat.send_message(text, reply_markup=markup)
+    return Sent(sent.chat_id, sent.message_id)
 
 
 async def say(update: Update, context: SuaraContext, key: str,
-              keyboard: KeyboardBuilder | None = None, **variables: Any) -> Message | None:
+              keyboard: KeyboardBuilder | None = None, **variables: Any) -> Sent | None:
     """Reply with the content message `key` in the user's language (and a content keyboard)."""
     content, lang = context.services.content, context.lang
     markup = keyboard(content, lang) if keyboard is not None else None
@@ -40,8 +46,14 @@ async def say(update: Update, context: SuaraContext, key: str,
 async def edit_or_send(query: CallbackQuery, text: str,
                        markup: InlineKeyboardMarkup | None = None) -> None:
     """Replace the message a button sits on; send a new one when it can no longer be edited."""
+    message, bot = query.message, query.get_bot()
     try:
-        await query.edit_message_text(text, reply_markup=markup)
+        if isinstance(bot, SuaraBot) and isinstance(message, Message) \
+                and not query.inline_message_id:   # as edit_message_text, without the Message
+            await bot.edit_text(message.chat_id, message.message_id, text, markup,
+                                message.business_connection_id)
+        else:
+            await query.edit_message_text(text, reply_markup=markup)
         return
     except BadRequest as exc:
         if "not modified" in str(exc).lower():
