@@ -1,4 +1,5 @@
-"""The inline keyboards, built from content (callback data: bot/callbacks.py)."""
+"""The inline keyboards, built from content (callback data: bot/callbacks.py); those built from
+the content alone once per content (memo.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 
 from bot.callbacks import Callback
 from bot.content.registry import Content
+from bot.memo import per_content
 from bot.regions.tree import KECAMATAN, Region, RegionTree
 
 
@@ -15,6 +17,7 @@ def _button(text: str, cb: Callback) -> InlineKeyboardButton:
     return InlineKeyboardButton(text, callback_data=cb.encode())
 
 
+@per_content
 def main_menu(content: Content, lang: str) -> InlineKeyboardMarkup:
     buttons = [_button(f"{t.emoji} {t.title(lang)}", Callback("t", tid))
                for tid, t in content.topics.items()]
@@ -229,6 +232,7 @@ def location_request(content: Content, lang: str) -> ReplyKeyboardMarkup:
         resize_keyboard=True, one_time_keyboard=True)
 
 
+@per_content
 def topic_menu(content: Content, topic_id: str, lang: str) -> InlineKeyboardMarkup:
     rows = [[_button(e.entry.text(lang).title, Callback("e", e.id))]
             for e in content.entries_in(topic_id)]
@@ -236,6 +240,7 @@ def topic_menu(content: Content, topic_id: str, lang: str) -> InlineKeyboardMark
     return InlineKeyboardMarkup(rows)
 
 
+@per_content
 def answer_keyboard(content: Content, entry_id: str, lang: str, from_menu: bool,
                     feedback: bool = False) -> InlineKeyboardMarkup:
     """Related entries, navigation, subscribe; and, under a free-text answer, "was this
@@ -256,6 +261,7 @@ def answer_keyboard(content: Content, entry_id: str, lang: str, from_menu: bool,
     return InlineKeyboardMarkup(rows)
 
 
+@per_content
 def suggestions(content: Content, entry_ids: tuple[str, ...], lang: str) -> InlineKeyboardMarkup:
     rows = [[_button(content.entries[e].entry.text(lang).title, Callback("e", e))]
             for e in entry_ids]
@@ -263,10 +269,12 @@ def suggestions(content: Content, entry_ids: tuple[str, ...], lang: str) -> Inli
     return InlineKeyboardMarkup(rows)
 
 
+@per_content
 def open_menu(content: Content, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_button(content.message("btn_menu", lang), Callback("m"))]])
 
 
+@per_content
 def languages(content: Content, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
         _button(content.message("btn_lang_id", lang), Callback("l", "id")),
@@ -274,6 +282,7 @@ def languages(content: Content, lang: str) -> InlineKeyboardMarkup:
     ]])
 
 
+@per_content
 def confirm_delete(content: Content, lang: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[
         _button(content.message("btn_delete_yes", lang), Callback("d", "y")),

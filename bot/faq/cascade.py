@@ -1,8 +1,10 @@
 """Answer, offer choices or decline: the answer model's two stages in a cascade.
 
 The first stage (TF-IDF features, a linear model: about a millisecond) runs on the event loop
-and answers when it is sure. Otherwise the sentence model embeds the message off the loop
-(a bounded thread pool; repeats come from an LRU) and the second stage decides. When both of
+and answers when it is sure; a message read as before (normalised, raw, hint) gets the
+prediction it got then (an LRU per cascade: a new model is a new cascade). Otherwise the
+sentence model embeds the message off the loop (a bounded thread pool; repeats come from an
+LRU) and the second stage decides. When both of
 the model's workers are busy, the first stage decides alone rather than wait: a third in line
 would wait two model runs. Until the first stage is trained (a cold start, a content reload),
 the keywords (the lexical Matcher) answer.
@@ -36,6 +38,7 @@ class AnswerCascade:
         self.context = context       # the deployment's own names: the sentence model skips them
         self.max_queue = max_queue
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._firsts: OrderedDict[tuple[str, str, str], Prediction] = OrderedDict()
         self._cache_size = cache_size
         self._queued = 0
         self.stats = {"keywords": 0, "first": 0, "second": 0, "cached": 0, "busy": 0}
@@ -67,7 +70,7 @@ class AnswerCascade:
             return lex
         # Where the model agrees with the keywords' best entry, it is more often right.
         hint = lex.ranking[0][0] if lex.ranking else ""
-        first = model.predict_first(text, hint)
+        first = self._first(model, text, hint)
         if first.answer or not self.semantic:
             self.stats["first"] += 1
             return self.decide(first)
@@ -76,6 +79,19 @@ class AnswerCascade:
             return self.decide(first)
         self.stats["second"] += 1
         return self.decide(model.predict_second(text, vector, hint))
+
+    def _first(self, model: AnswerModel, text: str, hint: str) -> Prediction:
+        """The first stage's prediction; for words read as before (a repeated question, with
+        the same hint), the one it made then (an LRU: the scores are most of its work)."""
+        key = (*model.read(text), hint)
+        found = self._firsts.get(key)
+        if found is not None:
+            self._firsts.move_to_end(key)
+            return found
+        found = self._firsts[key] = model.first_of(*key)
+        if len(self._firsts) > self._cache_size:
+            self._firsts.popitem(last=False)
+        return found
 
     @staticmethod
     def decide(prediction: Prediction) -> Match:

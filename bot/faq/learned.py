@@ -202,7 +202,11 @@ class AnswerModel:
         return self.normalise(text), text
 
     def predict_first(self, text: str, hint: str = "") -> Prediction:
-        norm, raw = self.read(text)
+        return self.first_of(*self.read(text), hint)
+
+    def first_of(self, norm: str, raw: str, hint: str = "") -> Prediction:
+        """The first stage on a message as read (`read`): what it decides depends on these
+        three alone."""
         return self.first.predict(norm, raw, None, self.targets.suggestions, hint)
 
     def predict_second(self, text: str, vector: np.ndarray, hint: str = "") -> Prediction:

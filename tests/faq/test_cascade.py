@@ -213,3 +213,26 @@ def test_agreeing_with_the_keywords_is_calibrated_apart() -> None:
     assert np.interp(0.5, *maps["agree"]) == 1.0 and np.interp(0.5, *maps["disagree"]) == 0.0
     assert maps["kind"] is not maps["agree"]          # too few of its own: the overall map
     assert confidence[:n].min() == 1.0 and confidence[n:].max() == 0.0
+
+
+async def test_a_repeated_question_reuses_the_first_stage(
+        trained: tuple[Content, Matcher, Trainer], monkeypatch: pytest.MonkeyPatch) -> None:
+    _, matcher, trainer = trained
+    model = AnswerModel(trainer.first(), normalise=normaliser(matcher.normalizer))
+    read: list[tuple[str, str, str]] = []
+    first_of = model.first_of
+
+    def counted(norm: str, raw: str, hint: str = "") -> Prediction:
+        read.append((norm, raw, hint))
+        return first_of(norm, raw, hint)
+
+    monkeypatch.setattr(model, "first_of", counted)
+    cascade = AnswerCascade(matcher, model, cache_size=2)
+    once = await cascade.match("jam berapa tps dibuka?")
+    assert await cascade.match("jam berapa tps dibuka?") == once and len(read) == 1
+    assert once.kind == "answer" and once.entry_ids == ("jam_tps",)
+    declined = await cascade.match("resep sambal terasi gimana")
+    assert declined.kind == "decline" and len(read) == 2
+    await cascade.match("bagaimana cara mencoblos")          # the oldest falls out of the LRU
+    await cascade.match("jam berapa tps dibuka?")
+    assert len(read) == 4 and read[-1] == read[0]

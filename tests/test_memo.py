@@ -1,0 +1,42 @@
+"""per_content: built once per content object and arguments, never across contents."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+from bot import memo
+from bot.memo import per_content
+
+
+def counting() -> tuple[Any, list[tuple[object, ...]]]:
+    calls: list[tuple[object, ...]] = []
+
+    @per_content
+    def build(content: Any, lang: str, flag: bool = False) -> object:
+        calls.append((content, lang, flag))
+        return object()
+
+    return build, calls
+
+
+def test_built_once_per_content_and_arguments() -> None:
+    build, calls = counting()
+    old, new = SimpleNamespace(), SimpleNamespace()     # a reload: another content object
+    assert build(old, "id") is build(old, "id")
+    assert build(old, "id", flag=True) is build(old, "id", flag=True) is not build(old, "id")
+    assert build(old, "en") is not build(old, "id")
+    assert build(new, "id") is not build(old, "id")
+    assert len(calls) == 4
+
+
+def test_bounded_and_still_right_after_eviction() -> None:
+    build, calls = counting()
+    contents = [SimpleNamespace() for _ in range(memo.MAX_CONTENTS + 5)]
+    first = build(contents[0], "id")
+    for content in contents:
+        build(content, "id")
+    assert len(memo._built) <= memo.MAX_CONTENTS
+    again = build(contents[0], "id")      # evicted, built anew for the same content
+    assert again is build(contents[0], "id") and len(calls) == len(contents) + 1
+    assert first is not again
