@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, RetryAfter
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Defaults
 from telegram.request import BaseRequest, RequestData
 
@@ -73,7 +73,7 @@ async def test_edit_text_sends_what_edit_message_text_sends() -> None:
     b, request = bot()
     await b.edit_message_text("baru", chat_id=42, message_id=77, reply_markup=MARKUP,
                               business_connection_id=None)
-    assert await b.edit_text(42, 77, "baru", MARKUP) is None
+    await b.edit_text(42, 77, "baru", MARKUP)
     (ptb_method, ptb), (lean_method, lean) = request.calls
     assert ptb_method == lean_method == "editMessageText"
     assert lean == ptb and lean["reply_markup"]["inline_keyboard"][1][0]["callback_data"] == "1:m"
@@ -88,7 +88,7 @@ async def test_edit_text_sends_what_edit_message_text_sends() -> None:
     (400, {"ok": False, "error_code": 400,
            "description": "Bad Request: message is not modified"}, BadRequest),
 ])
-async def test_errors_are_ptbs(status: int, body: dict[str, Any], error: type[Exception]) -> None:
+async def test_errors_are_ptbs(status: int, body: dict[str, Any], error: type[TelegramError]) -> None:
     b, request = bot()
     request.answer = (status, body)
     with pytest.raises(error) as ptb:
@@ -98,3 +98,24 @@ async def test_errors_are_ptbs(status: int, body: dict[str, Any], error: type[Ex
     with pytest.raises(error):
         await b.edit_text(42, 77, "hai")
     assert lean.value.message == ptb.value.message
+
+
+async def test_a_keyboard_is_read_once_and_each_request_gets_its_own(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    b, request = bot()
+    read: list[object] = []
+    to_dict = InlineKeyboardMarkup.to_dict
+
+    def counted(self: InlineKeyboardMarkup, recursive: bool = True) -> dict[str, Any]:
+        read.append(self)
+        return to_dict(self, recursive)
+
+    monkeypatch.setattr(InlineKeyboardMarkup, "to_dict", counted)
+    await b.send_text(42, "a", MARKUP)
+    await b.edit_text(42, 77, "b", MARKUP)
+    assert request.calls[0][1]["reply_markup"] == request.calls[1][1]["reply_markup"]
+    first, second = [b._markup(MARKUP) for _ in range(2)]
+    assert first == second == to_dict(MARKUP) and first is not second
+    assert read == [MARKUP]
+    other = InlineKeyboardMarkup([[InlineKeyboardButton("Lain", callback_data="1:m")]])
+    assert b._markup(other) == to_dict(other) and read == [MARKUP, other]
