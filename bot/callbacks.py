@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.ids import ROW_ID_MAX, USER_ID_MAX, parse_int
 
@@ -95,6 +96,7 @@ class Callback:
         return data
 
 
+@lru_cache(maxsize=4096)    # a press is read by each handler's pattern in turn; Callback is frozen
 def decode(data: str | None) -> Callback | None:
     """The callback, or None when it is from another version, of a kind the bot does not
     know, or not exactly of its kind's shape (a stale or forged button)."""

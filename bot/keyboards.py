@@ -91,6 +91,7 @@ def _picker_rows(content: Content, lang: str, buttons: list[InlineKeyboardButton
     return rows
 
 
+@per_content
 def province_picker(content: Content, regions: RegionTree, lang: str, page: int,
                     purpose: str = BROWSE) -> tuple[InlineKeyboardMarkup, int, int]:
     """A national deployment's provinces, a page of them; each opens its kabupaten/kota."""
@@ -104,6 +105,7 @@ def province_picker(content: Content, regions: RegionTree, lang: str, page: int,
     return InlineKeyboardMarkup(rows), page, pages
 
 
+@per_content
 def kabupaten_picker(content: Content, regions: RegionTree, lang: str, page: int,
                      purpose: str = BROWSE, province: str | None = None
                      ) -> tuple[InlineKeyboardMarkup, int, int]:

@@ -3,8 +3,9 @@
 Content is immutable once loaded (a reload makes a new object), and so are PTB's keyboards; a
 builder decorated here runs once per content object and arguments, then gives the same object
 again. Rebuilding a keyboard for every reply cost a few per cent of the bot's CPU under load.
-Only builders whose output depends on nothing but the content and their (hashable) arguments
-may be decorated: content.message without variables is cached per content already.
+Only builders whose output depends on nothing but the content and their arguments may be
+decorated (content.message without variables is cached per content already); an argument that
+cannot be hashed counts by its identity (the RegionTree, swapped with the content on reload).
 """
 
 from __future__ import annotations
@@ -22,7 +23,17 @@ MAX_CONTENTS = 32         # contents kept: the current one and its regions' view
 MAX_PER_CONTENT = 4096    # values per content (suggestion sets can combine many entries)
 
 # id(content) -> (the content, kept so that its id is not reused; its values by key)
-_built: dict[int, tuple[Content, dict[tuple[object, ...], object]]] = {}
+_built: dict[int, tuple[Content, dict[tuple[object, ...], tuple[object, ...]]]] = {}
+
+
+def _key(value: object) -> object:
+    """An argument as a key: itself, or for an object that cannot be hashed (the RegionTree, a
+    dataclass beside the content) its identity."""
+    try:
+        hash(value)
+    except TypeError:
+        return (_key, id(value))
+    return value
 
 
 def per_content(build: Callable[Concatenate[Content, P], T]) -> Callable[Concatenate[Content, P], T]:
@@ -34,11 +45,13 @@ def per_content(build: Callable[Concatenate[Content, P], T]) -> Callable[Concate
                 _built.clear()
             held = _built[id(content)] = (content, {})
         values = held[1]
-        key = (build, *args, *sorted(kwargs.items()))
-        if key not in values:
+        key = (build, *map(_key, args), *((k, _key(v)) for k, v in sorted(kwargs.items())))
+        found = values.get(key)
+        if found is None:
             if len(values) >= MAX_PER_CONTENT:
                 values.clear()
-            values[key] = build(content, *args, **kwargs)
-        return values[key]  # type: ignore[return-value]
+            # The arguments are kept with the value: an id in the key is not reused meanwhile.
+            found = values[key] = (args, kwargs, build(content, *args, **kwargs))
+        return found[2]  # type: ignore[return-value]
 
     return cached

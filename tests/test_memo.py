@@ -40,3 +40,11 @@ def test_bounded_and_still_right_after_eviction() -> None:
     again = build(contents[0], "id")      # evicted, built anew for the same content
     assert again is build(contents[0], "id") and len(calls) == len(contents) + 1
     assert first is not again
+
+
+def test_an_unhashable_argument_counts_by_identity() -> None:
+    build, calls = counting()
+    content, tree, same_tree = SimpleNamespace(), {"16.03": "Muara Enim"}, {"16.03": "Muara Enim"}
+    assert build(content, tree) is build(content, tree)
+    assert build(content, same_tree) is not build(content, tree)     # another tree: built anew
+    assert len(calls) == 2
