@@ -11,6 +11,7 @@ cannot be hashed counts by its identity (the RegionTree, swapped with the conten
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec, TypeVar
 
@@ -19,11 +20,22 @@ from bot.content.registry import Content
 P = ParamSpec("P")
 T = TypeVar("T")
 
-MAX_CONTENTS = 32         # contents kept: the current one and its regions' views
+MAX_CONTENTS = 1024       # contents alive at once: the current one and its regions' views
 MAX_PER_CONTENT = 4096    # values per content (suggestion sets can combine many entries)
 
-# id(content) -> (the content, kept so that its id is not reused; its values by key)
-_built: dict[int, tuple[Content, dict[tuple[object, ...], tuple[object, ...]]]] = {}
+# id(content) -> (a weak reference to the content, its values by key). An entry goes when its
+# content does (a reload's old content is not kept alive), so an id is never reused meanwhile.
+_built: dict[int, tuple[weakref.ref[Content], dict[tuple[object, ...], tuple[object, ...]]]] = {}
+
+
+def _forget(key: int) -> Callable[[object], None]:
+    built = _built          # still there when the interpreter's exit clears the module
+
+    def gone(ref: object) -> None:
+        held = built.get(key)
+        if held is not None and held[0] is ref:
+            del built[key]
+    return gone
 
 
 def _key(value: object) -> object:
@@ -40,10 +52,10 @@ def per_content(build: Callable[Concatenate[Content, P], T]) -> Callable[Concate
     @functools.wraps(build)
     def cached(content: Content, /, *args: P.args, **kwargs: P.kwargs) -> T:
         held = _built.get(id(content))
-        if held is None or held[0] is not content:
+        if held is None or held[0]() is not content:
             if len(_built) >= MAX_CONTENTS:
                 _built.clear()
-            held = _built[id(content)] = (content, {})
+            held = _built[id(content)] = (weakref.ref(content, _forget(id(content))), {})
         values = held[1]
         key = (build, *map(_key, args), *((k, _key(v)) for k, v in sorted(kwargs.items())))
         found = values.get(key)

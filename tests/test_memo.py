@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+import gc
 from typing import Any
 
 from bot import memo
 from bot.memo import per_content
+
+
+class SimpleNamespace:      # a stand-in for Content: anything weakly referenced
+    pass
 
 
 def counting() -> tuple[Any, list[tuple[object, ...]]]:
@@ -14,7 +18,7 @@ def counting() -> tuple[Any, list[tuple[object, ...]]]:
 
     @per_content
     def build(content: Any, lang: str, flag: bool = False) -> object:
-        calls.append((content, lang, flag))
+        calls.append((lang, flag))       # not the content: that would keep it alive
         return object()
 
     return build, calls
@@ -48,3 +52,13 @@ def test_an_unhashable_argument_counts_by_identity() -> None:
     assert build(content, tree) is build(content, tree)
     assert build(content, same_tree) is not build(content, tree)     # another tree: built anew
     assert len(calls) == 2
+
+
+def test_a_content_that_is_gone_is_forgotten() -> None:
+    build, _ = counting()
+    old = SimpleNamespace()
+    build(old, "id")
+    held = len(memo._built)
+    del old                 # a reload: nothing else holds the old content
+    gc.collect()
+    assert len(memo._built) == held - 1
