@@ -217,9 +217,10 @@ async def one_mode(mode: str, rate: float, seconds: float, users: int, pool: lis
                 await asyncio.sleep(0.5)
             print(f"  ({mode}: the answer model ready {time.monotonic() - waited:.1f} s after start)")
             await load.run(rate / 2, 20)                    # warm-up, not measured
-            cpu0 = cpu_seconds(process.pid)
+            cpu0, loop0 = cpu_seconds(process.pid), cpu_seconds(process.pid, main_thread=True)
             achieved, sent = await load.run(rate, seconds)
             cpu = cpu_seconds(process.pid) - cpu0
+            loop_cpu = cpu_seconds(process.pid, main_thread=True) - loop0
             rss = peak_rss_kb(process.pid) / 1024
         finally:
             collector.cancel()
@@ -236,6 +237,8 @@ async def one_mode(mode: str, rate: float, seconds: float, users: int, pool: lis
           + ("   target >= 300/s, p99 < 300 ms, 0 errors" if mode == "webhook" else ""))
     print(f"  the bot's CPU: {cpu:.1f} s for {sent} updates = {1000 * cpu / max(1, sent):.2f} s per "
           "1,000 updates (cost holds when other work shares the machine; latency does not)")
+    print(f"  of it the event loop's thread (what caps the rate): {loop_cpu:.1f} s = "
+          f"{1000 * loop_cpu / max(1, sent):.2f} s per 1,000 updates")
     print(f"  free text, warm-up included: {answered[0] if answered else '?'}")
 
 

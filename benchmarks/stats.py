@@ -22,13 +22,15 @@ def peak_rss_kb(pid: int) -> int:
     return 0
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system, all threads) a process has used so far; 0 when unreadable.
-    Cost, unlike latency, holds when other work shares the machine."""
+def cpu_seconds(pid: int, main_thread: bool = False) -> float:
+    """CPU time (user + system, all threads, or `main_thread`: only the thread the event loop
+    runs on) a process has used so far; 0 when unreadable. Cost, unlike latency, holds when
+    other work shares the machine."""
     import os
 
+    path = f"/proc/{pid}/task/{pid}/stat" if main_thread else f"/proc/{pid}/stat"
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        fields = Path(path).read_text().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, IndexError, ValueError):
         return 0.0
