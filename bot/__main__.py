@@ -119,7 +119,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"  {len(regions.provinces)} provinces; province layers: {provinces or 'none'}")
         print(f"  {len(regions.kabupaten)} kabupaten/kota; region layers: {layered or 'none'}; "
               f"each layer and each combination (shared + province + region layer, and a "
-              f"region without one) checked")
+              f"region without one) checked, broadcast templates with each one's contacts")
     days = len(sample_days(content.election))
     print("  every template rendered in every language with sample values; every answer on a "
           f"day of each election phase and after each milestone ({days} days)")

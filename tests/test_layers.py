@@ -77,6 +77,27 @@ def test_every_combination_is_rendered(province_copy: Path) -> None:
                for p in found), found
 
 
+def test_a_broadcast_template_is_rendered_with_each_layers_view(province_copy: Path) -> None:
+    """A template naming a contact one layer lacks (98.01 has no bawaslu_kabupaten; a region
+    without a layer has one by default) renders for the province yet would fail when sent to
+    that layer's audience: refused, with the file, the template's line and the layer."""
+    schedule = province_copy / "schedule.yaml"
+    schedule.write_text(schedule.read_text().replace(
+        '    id: "💡 Cek namamu di {{ links.cekdptonline }}."',
+        '    id: "💡 Cek namamu di {{ links.cekdptonline }}.{% if election.race == \'bupati\' %}'
+        ' Lapor: {{ contacts.bawaslu_kabupaten.name }}.{% endif %}"'))
+    found = problems(province_copy)
+    line = next(n for n, text in enumerate(schedule.read_text().splitlines(), 1)
+                if text.startswith("  tips:"))
+    assert [p for p in found if "98.01" in p] and all(
+        f"schedule.yaml:{line}: templates.tips.id" in p and "Kabupaten Bukit Contoh (98.01" in p
+        and "bawaslu_kabupaten" in p for p in found), found
+    region = province_copy / "layers" / "98.01" / "region.yaml"
+    region.write_text(region.read_text() + "  bawaslu_kabupaten:\n"
+                      "    name: {id: Bawaslu Bukit Contoh, en: Bawaslu Bukit Contoh}\n")
+    assert problems(province_copy) == []
+
+
 def test_a_regional_entry_answered_in_the_shared_layer_is_refused(province_copy: Path) -> None:
     faq = province_copy / "faq" / "2_kandidat.yaml"
     faq.write_text(faq.read_text().replace(

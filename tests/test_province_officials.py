@@ -11,15 +11,13 @@ import pytest
 from bot.callbacks import Callback
 from bot.content.registry import Content, load_content
 from bot.storage.broadcasts import get_broadcast, list_broadcasts
-from bot.storage.users import set_region
-from tests.broadcasts.conftest import ScriptedSender, eventually
-from tests.conftest import DURING_CAMPAIGN, FIXTURE_CONTENT
+from tests.broadcasts.conftest import eventually
+from tests.conftest import FIXTURE_CONTENT
 from tests.fakes.harness import buttons, offline_bot, texts
-from tests.fakes.subscribers import subscribe_through
-from tests.officials.test_regional import approve, asked, draft_id, request
+from tests.fakes.officials import SUPER, approve, asked, draft_id, regional_bot, request
 
 NATION = FIXTURE_CONTENT.parent / "nation"
-SUPER, UTARA, UTARA_SECOND, SELATAN, GUNUNG, UTARA_VIEWER = 900, 931, 932, 933, 934, 935
+UTARA, UTARA_SECOND, SELATAN, GUNUNG, UTARA_VIEWER = 931, 932, 933, 934, 935
 CITIZENS = {851: "96.01", 852: "96.71.01.1001", 853: "97.01", 854: "97.02.01.2001", 855: None,
             856: "96.01.01.2001"}
 IN_UTARA = {851, 852, 856}
@@ -33,14 +31,8 @@ def nation() -> Content:
 
 async def test_a_provincial_official_reaches_counts_and_reads_only_their_province(
         tmp_path: Path, nation: Content) -> None:
-    sender = ScriptedSender()
-    async with offline_bot(tmp_path, nation, sender=sender, ADMIN_IDS=str(SUPER),
-                           QUIET_HOURS="", DAILY_CAP="0") as h:
+    async with regional_bot(tmp_path, nation, CITIZENS) as (h, sender):
         db = h.app.services.db
-        await subscribe_through(db, list(CITIZENS), DURING_CAMPAIGN)
-        for uid, code in CITIZENS.items():
-            if code:
-                await set_region(db, uid, code)
         boss = h.user(SUPER)
         said = await h.text(f"/petugas tambah {UTARA} pengumum contoh utara", user=boss)
         assert "pengumum (announcer) untuk Provinsi Contoh Utara" in texts(said)[-1]
@@ -124,13 +116,7 @@ async def test_a_province_is_given_by_its_button_and_forged_ones_are_refused(
 
 async def test_a_provincial_approver_covers_only_their_province(tmp_path: Path,
                                                                nation: Content) -> None:
-    async with offline_bot(tmp_path, nation, ADMIN_IDS=str(SUPER), QUIET_HOURS="",
-                           DAILY_CAP="0", APPROVAL_THRESHOLD="1") as h:
-        db = h.app.services.db
-        await subscribe_through(db, list(CITIZENS), DURING_CAMPAIGN)
-        for uid, code in CITIZENS.items():
-            if code:
-                await set_region(db, uid, code)
+    async with regional_bot(tmp_path, nation, CITIZENS, APPROVAL_THRESHOLD="1") as (h, _):
         boss = h.user(SUPER)
         for who, where in ((UTARA, "96"), (UTARA_SECOND, "96"), (SELATAN, "97"),
                            (GUNUNG, "96.01")):

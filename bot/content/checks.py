@@ -13,13 +13,14 @@ from jinja2.exceptions import SecurityError, UndefinedError
 
 from bot.callbacks import CONTENT_ID
 from bot.commands import KNOWN_COMMANDS
-from bot.content.errors import Collector
+from bot.content.errors import Collector, key_line
 from bot.content.messages import MESSAGE_VARIABLES
 from bot.content.model import BUTTON_PREFIX, Content, LoadedEntry, render_broadcast
 from bot.content.phases import sample_days
 from bot.content.render import TELEGRAM_MAX_TEXT, html_problem, telegram_length
 from bot.content.schedule_schema import Schedule
 from bot.content.schema import LANGUAGES, Commands, Election, Source, Topic
+from bot.content.yamlload import YamlError, load_yaml
 
 MAX_BUTTON_TEXT = 64
 RENDER_ERRORS = (UndefinedError, SecurityError, TypeError, ValueError)
@@ -128,17 +129,9 @@ def check_rendering(col: Collector, content: Content, entries_only: bool = False
     days = [datetime.combine(day, time(12), tz) for day in sample_days(content.election)]
     if one_day:
         days = [datetime.combine(content.election.voting_day, time(12), tz)]
+    if not entries_only:
+        check_broadcasts(col, content)
     for lang in LANGUAGES:
-        for tid in () if entries_only else content.broadcast_templates:
-            for variables in (BROADCAST_SAMPLE, {**BROADCAST_SAMPLE, "region_name": "",
-                                                 "kecamatan_name": "", "tps": []}):
-                try:
-                    text = render_broadcast(content, tid, lang, **variables)
-                except RENDER_ERRORS as exc:
-                    col.add(root / "schedule.yaml", None, f"templates.{tid}.{lang}",
-                            f"template error: {exc}")
-                    break
-                check_text(col, root / "schedule.yaml", f"templates.{tid}.{lang}", text)
         for eid, loaded in content.entries.items():
             if lang not in loaded.templates:    # a shared regional entry: its layers answer
                 continue
@@ -169,6 +162,34 @@ def check_rendering(col: Collector, content: Content, entries_only: bool = False
                             f"a button label must be one line of 1-{MAX_BUTTON_TEXT} characters")
             else:
                 check_text(col, root / "messages.yaml", f"{key}.{lang}", text)
+
+
+def check_broadcasts(col: Collector, content: Content, audience: str = "") -> None:
+    """Every broadcast template rendered in every language with sample values, with `content`:
+    the deployment's, or (`audience` naming it) the view a broadcast to a region renders with
+    (bot/broadcasts/compose.py, audience_view), whose contacts, links and milestones differ."""
+    path = (content.home or content).root / "schedule.yaml"
+    for lang in LANGUAGES:
+        for tid in content.broadcast_templates:
+            where = f"templates.{tid}.{lang}"
+            for variables in (BROADCAST_SAMPLE, {**BROADCAST_SAMPLE, "region_name": "",
+                                                 "kecamatan_name": "", "tps": []}):
+                try:
+                    text = render_broadcast(content, tid, lang, **variables)
+                except RENDER_ERRORS as exc:
+                    col.add(path, _template_line(path, tid), where,
+                            f"template error{f' for {audience}' if audience else ''}: {exc}")
+                    break
+                check_text(col, path, where + (f" (for {audience})" if audience else ""), text)
+
+
+def _template_line(path: Path, tid: str) -> int | None:
+    """The line of a broadcast template in schedule.yaml (read again: only for a problem)."""
+    try:
+        raw = load_yaml(path)
+    except (OSError, YamlError):
+        return None
+    return key_line(raw.get("templates") if isinstance(raw, dict) else None, tid)
 
 
 def check_text(col: Collector, path: Path, where: str, text: str) -> None:

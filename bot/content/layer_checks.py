@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from bot.content.checks import check_entry, check_rendering
+from bot.content.checks import check_broadcasts, check_entry, check_rendering
 from bot.content.errors import Collector
 from bot.content.layers import ProvinceProfile, RegionProfile
 from bot.content.model import Content, LoadedEntry
@@ -83,6 +83,8 @@ def check_combinations(col: Collector, content: Content) -> None:
     # each region. A layer's own answers are read on every sample day.
     for code, layer in content.layers.items():
         view = content.for_region(code)
+        # A broadcast to an audience within the region renders with its view (audience_view).
+        check_broadcasts(col, view, f"{layer.profile.name} ({code}, {_shown(content, layer.root)})")
         over = content.province_layers.get(code[:2]) if content.is_national else None
         own = set(layer.entries) | (set(over.entries) if over else set())
         check_rendering(col, view, entries_only=True, entry_ids=own)
@@ -94,8 +96,19 @@ def check_combinations(col: Collector, content: Content) -> None:
     samples.update({f"{code}.00": f"{SAMPLE_NAME} {code}" for code in content.province_layers})
     sample = dataclasses.replace(content, region_names=samples)
     check_rendering(col, sample.for_region(SAMPLE_CODE), entries_only=True, one_day=True)
+    check_broadcasts(col, sample.for_region(SAMPLE_CODE), "a kabupaten/kota without a layer")
     for code, province in content.province_layers.items():
         view = sample.for_region(f"{code}.00")
+        check_broadcasts(col, view, f"a kabupaten/kota of {code} without a layer"
+                                    f" ({_shown(content, province.root)})")
         check_rendering(col, view, entries_only=True, entry_ids=set(province.entries))
         check_rendering(col, view, entries_only=True, one_day=True,
                         entry_ids=set(view.entries) - set(province.entries))
+
+
+def _shown(content: Content, folder: Path) -> str:
+    """A layer's folder as the problems show paths: from the content folder's parent."""
+    try:
+        return str(folder.relative_to(content.root.parent))
+    except ValueError:
+        return str(folder)

@@ -20,6 +20,8 @@ inside a code ("C6", "pilkada2024") is part of a word, not a number.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
 from bot.content.schema import Claim, Entry
 from bot.faq.normalize import Normalizer
@@ -138,77 +140,140 @@ def _denied(terms: list[str], reach: int = 1) -> set[str]:
     return denied
 
 
-def _read(wording: str, normalizer: Normalizer) -> tuple[set[str], set[str], set[str]]:
-    """A claim's words, numbers, and the words it denies."""
-    terms = normalizer.terms(wording, repair=False)
-    return _words(terms), numbers(wording), _denied(terms, reach=2)
+@dataclass(frozen=True)
+class Message:
+    """What a message says, read once for every claim it is checked against: its words (as
+    written and as repaired), the words it denies, its numbers, and its numbers by kind."""
+    said: frozenset[str]
+    denies: frozenset[str]
+    named: frozenset[str]
+    kinds: frozenset[tuple[str, str]]
 
 
-def settled(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
-    """The entry's claim that the message states, if any."""
-    text = ASKS_IF_TRUE.sub(" ", text)
+def read_message(text: str, normalizer: Normalizer) -> Message:
+    text = ASKS_IF_TRUE.sub(" ", text)       # the question tag is not part of what is claimed
     plain = normalizer.terms(text, repair=False)
-    said, denies = _words(plain + normalizer.terms(text)), _denied(plain)
-    named = numbers(text)
-    # Both wordings: a claim forwarded in English is the same claim.
-    read = {(n, lang): _read(claim.claim.en if lang == "en" else claim.claim.id, normalizer)
-            for n, claim in enumerate(entry.claims) for lang in ("id", "en")}
+    return Message(frozenset(_words(plain + normalizer.terms(text))), frozenset(_denied(plain)),
+                   frozenset(numbers(text)), frozenset(kinds_of_numbers(text)))
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One wording (id or en) of one of the entry's claims, read: its words, numbers (also by
+    kind), the words it denies, and what sets it apart from the entry's other claims."""
+    index: int
+    claim: Claim
+    words: frozenset[str]
+    figures: frozenset[str]
+    against: frozenset[str]
+    kinds: frozenset[tuple[str, str]]
+    own: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Readings:
+    """An entry's claims read once: every wording, in order (claim by claim, id then en), and
+    the numbers its own answer states. Held with the entry it was read from."""
+    entry: Entry
+    wordings: tuple[Wording, ...]
+    stated: frozenset[str]
+
+
+# Readings per normalizer (one per content version: reload builds a new matcher), then per entry
+# object. The entry (frozen) is held by its reading, so its id is not reused while cached, and
+# the identity is checked: another version of an entry, even under the same id, is read anew.
+_READINGS: WeakKeyDictionary[Normalizer, dict[int, Readings]] = WeakKeyDictionary()
+
+
+def readings(entry: Entry, normalizer: Normalizer) -> Readings:
+    cache = _READINGS.setdefault(normalizer, {})
+    found = cache.get(id(entry))
+    if found is None or found.entry is not entry:
+        found = cache[id(entry)] = _read_entry(entry, normalizer)
+    return found
+
+
+def _read_entry(entry: Entry, normalizer: Normalizer) -> Readings:
+    read = []
+    for n, claim in enumerate(entry.claims):
+        # Both wordings: a claim forwarded in English is the same claim.
+        for lang, wording in (("id", claim.claim.id), ("en", claim.claim.en)):
+            terms = normalizer.terms(wording, repair=False)
+            read.append((n, lang, claim, _words(terms), numbers(wording),
+                         _denied(terms, reach=2), kinds_of_numbers(wording)))
+    wordings = []
+    for n, lang, claim, words, figures, against, kinds in read:
+        others = set().union(*(w | f for m, other, _, w, f, _, _ in read if other == lang and m != n))
+        wordings.append(Wording(n, claim, frozenset(words), frozenset(figures),
+                                frozenset(against), frozenset(kinds),
+                                frozenset((words | figures) - others)))
+    # A number the entry's own answer states is not a wrong one (contradicted()).
+    stated = numbers(entry.text("id").answer or "") | numbers(entry.text("en").answer or "")
+    return Readings(entry, tuple(wordings), frozenset(stated))
+
+
+def _message(message: str | Message, normalizer: Normalizer) -> Message:
+    return read_message(message, normalizer) if isinstance(message, str) else message
+
+
+def settled(entry: Entry, message: str | Message, normalizer: Normalizer) -> Claim | None:
+    """The entry's claim that the message states, if any."""
+    if not entry.claims:
+        return None
+    msg = _message(message, normalizer)
+    said, named = msg.said, msg.named
     best: tuple[float, Claim] | None = None
-    for (n, lang), (words, figures, against) in read.items():
-        claim = entry.claims[n]
+    for w in readings(entry, normalizer).wordings:
+        words, figures = w.words, w.figures
         if not words or not figures <= named:
             continue
         # "Benar" confirms no number we do not hold, and nothing the message denies.
-        if claim.verdict and (not named <= figures or bool(words & DENIALS) != bool(said & DENIALS)):
+        if w.claim.verdict and (not named <= figures or bool(words & DENIALS) != bool(said & DENIALS)):
             continue
         # A word the claim says must not be denied in the message: "dilarang bawa HP" does not
         # say "boleh bawa HP", whatever the rest of the chain ("tidak bersertifikat halal" is
         # said by "tidak halal": a denial in the claim reaches two words).
-        if (denies & words) - against:
+        if (msg.denies & words) - w.against:
             continue
         # What sets this claim apart from the entry's others ("hijau" beside "merah marun"):
         # the message must say some of it, not only the words they share.
-        others = set().union(*(w | f for (m, other), (w, f, _) in read.items()
-                               if other == lang and m != n))
-        own = (words | figures) - others
-        if own and not own & (said | named):
+        if w.own and not w.own & (said | named):
             continue
         # A claim's numbers are among its words: all of them are in the message.
         share = (len(words & said) + len(figures)) / (len(words) + len(figures))
         if share >= SAID and (best is None or share > best[0]):
-            best = (share, claim)
+            best = (share, w.claim)
     return best[1] if best else None
 
 
-def contradicted(entry: Entry, text: str, normalizer: Normalizer) -> Claim | None:
+def contradicted(entry: Entry, message: str | Message, normalizer: Normalizer) -> Claim | None:
     """A claim the entry holds true that the message states with other numbers: "TPS buka jam
     8, tutup jam 3 sore" against "TPS buka pukul 07.00 dan tutup pukul 13.00". The message says
     most of the claim's words, none of them denied, and for every kind of number the claim
     names and the message does not (a time, a date, a count), the message names another of
     that kind in its place, one the entry's answer does not state itself. The reply then says it
     is not true, and what is."""
-    text = ASKS_IF_TRUE.sub(" ", text)
-    plain = normalizer.terms(text, repair=False)
-    said, denies = _words(plain + normalizer.terms(text)), _denied(plain)
-    named = kinds_of_numbers(text)
-    # A number the entry's own answer states is not a wrong one ("sekitar 68 persen" where the
-    # answer gives 68% on one day and 71% on another).
-    stated = numbers(entry.text("id").answer or "") | numbers(entry.text("en").answer or "")
+    if not any(claim.verdict for claim in entry.claims):
+        return None
+    msg = _message(message, normalizer)
+    said, named = msg.said, msg.kinds
+    if not named:
+        return None
+    read = readings(entry, normalizer)
     best: tuple[float, Claim] | None = None
-    for claim in entry.claims:
-        if not claim.verdict or not named:
+    for w in read.wordings:
+        words, figures = w.words, w.kinds
+        if not w.claim.verdict:
             continue
-        for wording in (claim.claim.id, claim.claim.en):
-            words, _, against = _read(wording, normalizer)
-            figures = kinds_of_numbers(wording)
-            missing = figures - named
-            if not words or not missing or bool(words & DENIALS) != bool(said & DENIALS):
-                continue
-            instead = {v for k, v in named if (k, v) not in figures and k in {k for k, _ in missing}}
-            if not all(any(k == kind and (k, v) not in figures for k, v in named)
-                       for kind, _ in missing) or (denies & words) - against or instead <= stated:
-                continue
-            share = len(words & said) / len(words)
-            if share >= SAID and (best is None or share > best[0]):
-                best = (share, claim)
+        missing = figures - named
+        if not words or not missing or bool(words & DENIALS) != bool(said & DENIALS):
+            continue
+        instead = {v for k, v in named if (k, v) not in figures and k in {k for k, _ in missing}}
+        if not all(any(k == kind and (k, v) not in figures for k, v in named)
+                   for kind, _ in missing) or (msg.denies & words) - w.against \
+                or instead <= read.stated:
+            continue
+        share = len(words & said) / len(words)
+        if share >= SAID and (best is None or share > best[0]):
+            best = (share, w.claim)
     return best[1] if best else None

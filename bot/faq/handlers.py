@@ -18,7 +18,7 @@ from bot.content.registry import Content
 from bot.content.schema import Claim, Entry
 from bot.context import SuaraContext
 from bot.faq import smalltalk
-from bot.faq.claims import contradicted, settled
+from bot.faq.claims import contradicted, read_message, settled
 from bot.faq.feedback import Answered
 from bot.faq.matcher import Match
 from bot.faq.regional import (
@@ -214,6 +214,8 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
     now = services.clock.now()
     code, both = whose(context, text)
     code = code or (both[0] if both else None)      # asked which below, where answers differ
+    normalizer = services.matcher.normalizer
+    message = read_message(text, normalizer)        # once, for every entry's claims
 
     def entry(eid: str) -> Entry | None:
         """The version the asker reads; None where their region has none: another region's
@@ -223,12 +225,12 @@ async def check_claim(update: Update, context: SuaraContext, text: str, match: M
 
     def stated(eid: str) -> Claim | None:
         version = entry(eid)
-        return settled(version, text, services.matcher.normalizer) if version else None
+        return settled(version, message, normalizer) if version else None
 
     def corrects(eid: str) -> Claim | None:
         """The entry's claim held true that the message states with other numbers."""
         version = entry(eid)
-        return contradicted(version, text, services.matcher.normalizer) if version else None
+        return contradicted(version, message, normalizer) if version else None
 
     if match.kind == "suggest":
         # Unsure between a few entries: the one that lists the very claim the message states

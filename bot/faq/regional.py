@@ -150,18 +150,30 @@ async def answer_typed_region(update: Update, context: SuaraContext, text: str) 
     return True
 
 
-async def on_region_button(update: Update, context: SuaraContext) -> None:
-    """A kabupaten/kota picked for a question: saved as the citizen's, the entry answered."""
+async def _picked(update: Update, context: SuaraContext) -> tuple[str, str] | None:
+    """The (kabupaten/kota code, entry id) a region button carries, when the region is
+    covered and the entry exists; else the stale-button reply is sent and None returned."""
     query = update.callback_query
     assert query is not None
-    services, lang = context.services, context.lang
-    content = services.content
+    content = context.services.content
     cb = decode(query.data)
     assert cb is not None
     code, entry_id = cb.text, cb.choice
     if not content.covers(code) or entry_id not in content.entries:
         await stale(update, context)
+        return None
+    return code, entry_id
+
+
+async def on_region_button(update: Update, context: SuaraContext) -> None:
+    """A kabupaten/kota picked for a question: saved as the citizen's, the entry answered."""
+    picked = await _picked(update, context)
+    if picked is None:
         return
+    code, entry_id = picked
+    query = update.callback_query
+    assert query is not None
+    content, lang = context.services.content, context.lang
     await save_region(context, code)        # the question no longer waits
     name = content.for_region(code).election.region.name
     await acknowledge(query, html.unescape(content.message("region_set", lang, region=name)))
@@ -172,15 +184,13 @@ async def on_region_button(update: Update, context: SuaraContext) -> None:
 async def on_which_button(update: Update, context: SuaraContext) -> None:
     """The kabupaten or the kota a question named: answered for it (the asker's own region
     stays as it was)."""
+    picked = await _picked(update, context)
+    if picked is None:
+        return
+    code, entry_id = picked
     query = update.callback_query
     assert query is not None
     content = context.services.content
-    cb = decode(query.data)
-    assert cb is not None
-    code, entry_id = cb.text, cb.choice
-    if not content.covers(code) or entry_id not in content.entries:
-        await stale(update, context)
-        return
     await acknowledge(query)
     await edit_or_send(query, answer_text(context, entry_id, code),
                        keyboards.answer_keyboard(content, entry_id, context.lang, from_menu=True))

@@ -233,13 +233,13 @@ async def charge_error(db: Database, broadcast_id: int, reason: str, budget: int
 
 
 async def outcome_counts(db: Database, broadcast_id: int) -> dict[str, int]:
-    """Per outcome: the recipients' rows, plus those already rolled up and purged."""
+    """Per outcome: the recipients' rows (as counted by migration 0019's triggers: a few rows
+    read, however many recipients), plus those already rolled up and purged."""
     async with db.conn.execute(
         "SELECT outcome, SUM(n) FROM ("
-        " SELECT COALESCE(outcome, 'pending') AS outcome, COUNT(*) AS n FROM deliveries"
-        " WHERE broadcast_id = ? GROUP BY 1"
+        " SELECT outcome, count AS n FROM delivery_counts WHERE broadcast_id = ?"
         " UNION ALL SELECT outcome, count FROM broadcast_outcomes WHERE broadcast_id = ?) AS o"
-        " GROUP BY outcome", (broadcast_id, broadcast_id)) as cur:
+        " GROUP BY outcome HAVING SUM(n) > 0", (broadcast_id, broadcast_id)) as cur:
         return {row[0]: int(row[1]) for row in await cur.fetchall()}
 
 

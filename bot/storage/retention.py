@@ -34,8 +34,8 @@ async def purge(db: Database, now: datetime, question_days: int, outcome_days: i
         old = "SELECT id FROM broadcasts WHERE state IN (?, ?, ?) AND finished_at < ?"
         await conn.execute(
             "INSERT INTO broadcast_outcomes (broadcast_id, outcome, count)"
-            " SELECT broadcast_id, COALESCE(outcome, 'pending'), COUNT(*) FROM deliveries"
-            f" WHERE broadcast_id IN ({old}) GROUP BY 1, 2"
+            " SELECT broadcast_id, outcome, count FROM delivery_counts"
+            f" WHERE count > 0 AND broadcast_id IN ({old})"
             " ON CONFLICT (broadcast_id, outcome) DO UPDATE SET"
             " count = broadcast_outcomes.count + excluded.count",
             (*FINISHED, outcome_cutoff))

@@ -6,7 +6,15 @@ import pytest
 
 from bot.content.registry import Content
 from bot.content.schema import Claim, Entry
-from bot.faq.claims import asks_if_true, contradicted, kinds_of_numbers, numbers, settled
+from bot.faq.claims import (
+    asks_if_true,
+    contradicted,
+    kinds_of_numbers,
+    numbers,
+    read_message,
+    readings,
+    settled,
+)
 from bot.faq.matcher import Match, Matcher
 from tests.fakes.harness import Harness, texts
 
@@ -78,6 +86,25 @@ def _with_claims(content: Content, *claims: tuple[str, str, bool]) -> Entry:
     listed = [Claim.model_validate({"claim": {"id": cid, "en": en}, "verdict": verdict})
               for cid, en, verdict in claims]
     return content.entries["jam_tps"].entry.model_copy(update={"claims": listed})
+
+
+def test_an_entrys_claims_are_read_once_per_version_never_for_another(content: Content) -> None:
+    normalizer = Matcher(content).normalizer
+    noon = _with_claims(content, ("TPS di Lembah Contoh tutup jam 12 siang.",
+                                  "Polling stations in Lembah Contoh close at noon.", False))
+    eleven = _with_claims(content, ("TPS di Lembah Contoh tutup jam 11 siang.",
+                                    "Polling stations in Lembah Contoh close at 11 am.", False))
+    assert noon.model_dump()["claims"] != eleven.model_dump()["claims"]
+    message = read_message("Awas, TPS di Lembah Contoh tutup jam 12 siang!", normalizer)
+    assert settled(noon, message, normalizer) is not None
+    assert readings(noon, normalizer) is readings(noon, normalizer)      # read once, then kept
+    # The same entry (same id, same normalizer) as another content version has it: read anew.
+    assert settled(eleven, message, normalizer) is None
+    assert contradicted(eleven, message, normalizer) is None
+    assert settled(eleven, "Awas, TPS di Lembah Contoh tutup jam 11 siang!", normalizer) is not None
+    assert readings(eleven, normalizer).wordings[0].figures == {"11"}
+    # A new content version's matcher has its own normalizer, its own readings.
+    assert readings(noon, Matcher(content).normalizer) is not readings(noon, normalizer)
 
 
 def test_numbers_are_compared_by_value_however_written() -> None:

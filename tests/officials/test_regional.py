@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,18 +17,17 @@ from bot.callbacks import Callback
 from bot.clock import FixedClock
 from bot.content.registry import Content, load_content
 from bot.officials.roles import within
-from bot.shell.botapi import Call
 from bot.storage.broadcasts import get_broadcast, list_broadcasts
 from bot.storage.campaigns import list_campaigns
 from bot.storage.officials import get_approval, pending_for_broadcast
 from bot.storage.users import set_region
 from tests.broadcasts.conftest import ScriptedSender, eventually
-from tests.conftest import DURING_CAMPAIGN, FIXTURE_CONTENT
-from tests.fakes.harness import Harness, buttons, offline_bot, texts
+from tests.conftest import FIXTURE_CONTENT
+from tests.fakes.harness import Harness, buttons, texts
+from tests.fakes.officials import SUPER, approve, asked, draft_id, regional_bot, request
 from tests.fakes.subscribers import subscribe_through
 
 PROVINCE = FIXTURE_CONTENT.parent / "province"
-SUPER = 900
 BUKIT_ANNOUNCER, KOTA_ANNOUNCER, BUKIT_SECOND, PROVINCIAL, KOTA_VIEWER = 911, 912, 913, 914, 915
 # Subscribers: of Kabupaten Bukit Contoh (98.01: one chose only the regency, one a desa), of
 # Kota Contoh Raya (98.71), and one who chose no region.
@@ -43,27 +41,14 @@ def province() -> Content:
     return load_content(PROVINCE)
 
 
-@asynccontextmanager
-async def running(tmp_path: Path, province: Content, **settings: str
-                  ) -> AsyncIterator[tuple[Harness, ScriptedSender]]:
-    sender = ScriptedSender()
-    async with offline_bot(tmp_path, province, sender=sender, ADMIN_IDS=str(SUPER),
-                           QUIET_HOURS="", DAILY_CAP="0", **settings) as h:
-        db = h.app.services.db
-        await subscribe_through(db, list(CITIZENS), DURING_CAMPAIGN)
-        for uid, code in CITIZENS.items():
-            if code:
-                await set_region(db, uid, code)
-        yield h, sender
+def running(tmp_path: Path, province: Content, **settings: str
+            ) -> AbstractAsyncContextManager[tuple[Harness, ScriptedSender]]:
+    return regional_bot(tmp_path, province, CITIZENS, **settings)
 
 
 async def grant(h: Harness, who: int, region: str = "") -> str:
     said = await h.text(f"/petugas tambah {who} pengumum {region}".strip(), user=h.user(SUPER))
     return texts(said, "sendMessage")[-1]
-
-
-def draft_id(h: Harness, who: int) -> str:
-    return str(h.app.bot_data["drafts"].last_seen(who).id)
 
 
 def kecamatan_index(h: Harness, name: str) -> int:
@@ -212,36 +197,6 @@ async def test_the_approver_must_cover_the_whole_audience(tmp_path: Path,
         await approve(h, first, SUPER)
         approval = await get_approval(db, first)
         assert approval is not None and approval.state == "approved"
-
-
-async def request(h: Harness, who: int, region: str | None = None) -> int:
-    """An announcement over the threshold sent for approval; the request's id."""
-    user = h.user(who)
-    await h.text("/umumkan", user=user)
-    await h.text(TEXT, user=user)
-    if region:
-        await h.press_label("Wilayah", user=user)
-        await h.press_label(region, user=user)
-    await h.press_label("Pratinjau", user=user)
-    sent = await h.press_label("Minta persetujuan", user=user)
-    said = texts(sent)[-1]
-    assert "menunggu persetujuan" in said, said
-    return int(said.split("Permintaan ")[1].split()[0])
-
-
-async def approve(h: Harness, request_id: int, who: int) -> list[Call]:
-    """`who` presses "approve" on the request (as the super-admin received it)."""
-    data = Callback("P", f"{request_id}:y").encode()
-    message = next(m for (cid, _), m in h.api.messages.items()
-                   if cid == SUPER and data in str(m.get("reply_markup", "")))
-    return await h.press(data, message=message, user=h.user(who))
-
-
-def asked(h: Harness, request_id: int) -> set[int]:
-    """Who got the request's approve button."""
-    data = Callback("P", f"{request_id}:y").encode()
-    return {cid for (cid, _), m in h.api.messages.items()
-            if data in str(m.get("reply_markup", ""))}
 
 
 async def _state(h: Harness, broadcast_id: int, state: str) -> bool:

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Database, open_database
+from bot.storage.broadcasts import Outcome, create_broadcast, get_broadcast, iso, record_outcomes
 from bot.storage.campaigns import create_campaign, record_arrival
 from bot.storage.insights import (
     add_daily_stats,
+    broadcast_outcome_totals,
     metric_by_day,
     metric_by_region,
     metric_totals,
@@ -21,7 +23,9 @@ from bot.storage.insights import (
     unanswered_texts,
 )
 from bot.storage.questions import record_unanswered
+from bot.storage.retention import purge
 from bot.storage.subscriptions import subscribe, unsubscribe
+from bot.storage.targeting import fix_all
 from bot.storage.transfer import copy_to_postgres
 from bot.storage.users import delete_user, set_language, set_region, touch_user
 from tests.postgres import create_database, drop_database
@@ -186,3 +190,57 @@ async def test_a_regions_unanswered_questions_newest_first(db: Database) -> None
                              ("32", [i for i in range(24) if i % 4 == 2]), (None, range(24))):
         got = await unanswered_texts(db, limit=5, region=region)
         assert [text for text, _ in got] == [f"tanya {i}" for i in sorted(expected)[::-1][:5]]
+
+
+async def delivery_rows(db: Database) -> tuple[dict[int, dict[str, int]], dict[int, dict[str, int]]]:
+    """Per broadcast and outcome: the recipients' rows counted, and those rows plus the counts
+    the purge rolled up (what the summary should say)."""
+    rows: dict[int, dict[str, int]] = {}
+    async with db.conn.execute("SELECT broadcast_id, COALESCE(outcome, 'pending'), COUNT(*)"
+                               " FROM deliveries GROUP BY 1, 2") as cur:
+        for bid, outcome, n in await cur.fetchall():
+            rows.setdefault(int(bid), {})[str(outcome)] = int(n)
+    total = {bid: dict(counts) for bid, counts in rows.items()}
+    async with db.conn.execute("SELECT broadcast_id, outcome, count FROM broadcast_outcomes") as cur:
+        for bid, outcome, n in await cur.fetchall():
+            counts = total.setdefault(int(bid), {})
+            counts[str(outcome)] = counts.get(str(outcome), 0) + int(n)
+    return rows, total
+
+
+async def test_the_broadcast_summary_equals_the_delivery_rows_counted(db: Database) -> None:
+    """Migration 0019's counts follow the snapshot, outcomes, an erasure and the purge: the
+    summary /statistik reads from them equals the rows counted."""
+    for uid in range(700, 712):
+        await touch_user(db, uid, "id", NOW)
+        await subscribe(db, uid, NOW, ["announcements"])
+    ids = [await create_broadcast(db, created_by="cli", topic="announcements", text=f"b{n}",
+                                  not_before=NOW, now=NOW) for n in range(3)]
+    for bid in ids:
+        broadcast = await get_broadcast(db, bid)
+        assert broadcast is not None
+        await fix_all(db, broadcast, NOW, chunk=5)          # the snapshot, chunk by chunk
+    await record_outcomes(db, ids[0], [Outcome(u, "sent", None, 1) for u in range(700, 709)]
+                          + [Outcome(709, "blocked", "blocked", 1)], NOW, "2029-02-01", True)
+    await record_outcomes(db, ids[1], [Outcome(700, "failed", "x", 3)], NOW, "2029-02-01", True)
+    await record_outcomes(db, ids[1], [Outcome(700, "sent", None, 3)], NOW, "2029-02-01", True)
+    async with db.transaction() as conn:        # no outcome changes: no count changes
+        await conn.execute("UPDATE deliveries SET attempts = attempts + 1 WHERE broadcast_id = ?",
+                           (ids[2],))
+    assert await delete_user(db, 711)               # a citizen's rows erased
+    rows, total = await delivery_rows(db)
+    assert rows[ids[0]] == {"sent": 9, "blocked": 1, "pending": 1}
+    assert rows[ids[1]] == {"failed": 1, "pending": 10}
+    async with db.conn.execute("SELECT broadcast_id, outcome, count FROM delivery_counts"
+                               " WHERE count <> 0") as cur:
+        kept_counts = sorted((int(b), str(o), int(n)) for b, o, n in await cur.fetchall())
+    assert kept_counts == sorted((b, o, n) for b, c in rows.items() for o, n in c.items())
+    assert {b: c for b, _, _, c in await broadcast_outcome_totals(db)} == total
+    # The first, done long ago, purged: its counts rolled up, the summary unchanged.
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE broadcasts SET state = 'done', finished_at = ? WHERE id = ?",
+                           (iso(NOW - timedelta(days=40)), ids[0]))
+    assert (await purge(db, NOW, 90, 30))["outcomes"] == 11
+    rows, total = await delivery_rows(db)
+    assert ids[0] not in rows and total[ids[0]] == {"sent": 9, "blocked": 1, "pending": 1}
+    assert {b: c for b, _, _, c in await broadcast_outcome_totals(db)} == total

@@ -1,0 +1,71 @@
+"""Officials by region through the real Application (tests/officials/test_regional.py on the
+fixture province, tests/test_province_officials.py on the fixture nation): a running bot with
+its citizens subscribed and placed, the super-admin, and the approval steps."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.callbacks import Callback
+from bot.content.registry import Content
+from bot.shell.botapi import Call
+from bot.storage.users import set_region
+from tests.broadcasts.conftest import ScriptedSender
+from tests.conftest import DURING_CAMPAIGN
+from tests.fakes.harness import Harness, offline_bot, texts
+from tests.fakes.subscribers import subscribe_through
+
+SUPER = 900     # the super-admin (ADMIN_IDS)
+
+
+@asynccontextmanager
+async def regional_bot(tmp_path: Path, content: Content, citizens: dict[int, str | None],
+                       **settings: str) -> AsyncIterator[tuple[Harness, ScriptedSender]]:
+    """A bot on `content` whose super-admin is SUPER, with no quiet hours nor daily cap, and
+    these citizens subscribed, each with the region they chose (None: none)."""
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
+                           QUIET_HOURS="", DAILY_CAP="0", **settings) as h:
+        db = h.app.services.db
+        await subscribe_through(db, list(citizens), DURING_CAMPAIGN)
+        for uid, code in citizens.items():
+            if code:
+                await set_region(db, uid, code)
+        yield h, sender
+
+
+def draft_id(h: Harness, who: int) -> str:
+    return str(h.app.bot_data["drafts"].last_seen(who).id)
+
+
+async def request(h: Harness, who: int, region: str | None = None,
+                  text: str = "Rapat warga besok") -> int:
+    """An announcement over the threshold sent for approval; the request's id."""
+    user = h.user(who)
+    await h.text("/umumkan", user=user)
+    await h.text(text, user=user)
+    if region:
+        await h.press_label("Wilayah", user=user)
+        await h.press_label(region, user=user)
+    await h.press_label("Pratinjau", user=user)
+    sent = await h.press_label("Minta persetujuan", user=user)
+    said = texts(sent)[-1]
+    assert "menunggu persetujuan" in said, said
+    return int(said.split("Permintaan ")[1].split()[0])
+
+
+async def approve(h: Harness, request_id: int, who: int) -> list[Call]:
+    """`who` presses "approve" on the request (as the super-admin received it)."""
+    data = Callback("P", f"{request_id}:y").encode()
+    message = next(m for (cid, _), m in h.api.messages.items()
+                   if cid == SUPER and data in str(m.get("reply_markup", "")))
+    return await h.press(data, message=message, user=h.user(who))
+
+
+def asked(h: Harness, request_id: int) -> set[int]:
+    """Who got the request's approve button."""
+    data = Callback("P", f"{request_id}:y").encode()
+    return {cid for (cid, _), m in h.api.messages.items()
+            if data in str(m.get("reply_markup", ""))}
