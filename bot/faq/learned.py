@@ -179,8 +179,9 @@ def fit_svm(samples: Sequence[Sample], dense: np.ndarray | None, targets: Target
     if dense is not None:
         parts.append(sp.csr_matrix(dense[index] * targets.dense_weight))
     # Seeded: its coordinate descent shuffles; the same data gives the same model (and figures).
-    svm = LinearSVC(C=targets.c, random_state=0).fit(sp.hstack(parts, format="csr"), [label for _, label, _ in rows],
-                                     sample_weight=np.array([w for _, _, w in rows]))
+    svm = LinearSVC(C=targets.c, random_state=0).fit(
+        sp.hstack(parts, format="csr"), [label for _, label, _ in rows],
+        sample_weight=np.array([w for _, _, w in rows]))
     svm.coef_ = svm.coef_.astype(np.float32)
     svm.intercept_ = svm.intercept_.astype(np.float32)
     return vectorizers, svm
