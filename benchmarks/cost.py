@@ -10,7 +10,7 @@ transactions per 1,000 updates (pg_stat_database). This machine has 2 cores shar
 bots, PostgreSQL and the load generator, so cost is what holds here, not speed-up.
 
     python -m benchmarks.cost [--rate 300] [--seconds 30] [--configs sqlite:1,postgres:1,postgres:2]
-                              [--haproxy]
+                              [--haproxy] [--warmup 20]
 
 --haproxy: the updates go through HAProxy with the shipped deploy/haproxy.cfg (as in the
 systemd topology) instead of to each process in turn: the balancer's configuration, tried.
@@ -121,7 +121,9 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
             load.session = aiohttp.ClientSession()
             collector = asyncio.create_task(load.collect())
             try:
-                await load.run(args.rate / 2, 20)                  # warm-up, not measured
+                # Warm-up, not measured: each process meets users and questions (its own
+                # recent users and sentence vectors); longer (--warmup) for warm caches.
+                await load.run(args.rate / 2, args.warmup)
                 handled0 = [await metric(p, "suara_updates_total") for p in ports]
                 cpu0 = [cpu_seconds(b.pid) for b in bots]
                 trips0 = [await metric(p, "suara_db_round_trips") for p in ports]
@@ -182,6 +184,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=300)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--warmup", type=float, default=20,
+                        help="seconds of load at half the rate before measuring")
     parser.add_argument("--configs", default="sqlite:1,postgres:1,postgres:2",
                         help="backend:processes, comma-separated")
     parser.add_argument("--haproxy", action="store_true",

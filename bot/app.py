@@ -68,9 +68,9 @@ async def _post_init(app: Application) -> None:
                 services.settings.database_path)
         services.run_lock = None
     services._db = await open_database(services.settings.database)
-    await start_content_sync(app)       # PostgreSQL: every process serves one content version
     await services.roles.load(services._db)
     await sharing.start(app)     # drafts read; on PostgreSQL, other processes' changes heard
+    await start_content_sync(app)       # PostgreSQL: every process serves one content version
     services.stats.start(services._db)
     if isinstance(services.sends, SharedSends):    # several processes share the bot's limit
         services.sends.start(services._db)

@@ -8,13 +8,15 @@ ready (an answer naming an entry the new content lacks is treated as unknown).
 Several processes (PostgreSQL): the deployment serves one content version, the fingerprint
 of the content files (storage/content_state.py). `content reload` sets it and notifies every
 process; a process that starts, or reloads on SIGHUP, sets it to what it loaded (the latest
-wins). Each process listens (and reads the version every POLL seconds, should a notification
-be lost): when the deployment's version is not the one it serves, it reloads its CONTENT_DIR
-if the files there are that version. A process whose content has differed from the
-deployment's for RELOAD_BOUND seconds (its reload failed, or its files are another version)
-stops serving until they agree: /readyz says `content: stale` (503) and the webhook answers
-503, so Telegram delivers the update again, through the load balancer to a process that
-serves the deployment's content."""
+wins). Each process hears it on its one listening connection (storage/changes.py), which
+also wakes it when that connection was lost and is back (a notification may have been
+missed); it then reads the row through the pool: nothing while nothing changes. When the
+deployment's version is not the one it serves, it reloads its CONTENT_DIR if the files there
+are that version (and, while they are not, looks again every POLL seconds). A process whose
+content has differed from the deployment's for RELOAD_BOUND seconds (its reload failed, or its
+files are another version) stops serving until they agree: /readyz says `content: stale` (503)
+and the webhook answers 503, so Telegram delivers the update again, through the load balancer
+to a process that serves the deployment's content."""
 
 from __future__ import annotations
 
@@ -34,13 +36,14 @@ from bot.content.version import content_version
 from bot.context import SuaraApplication
 from bot.faq.matcher import Matcher
 from bot.regions.loader import load_regions
-from bot.storage.content_state import ContentChannel, Wanted
+from bot.storage.content_state import Wanted, announce, read_wanted
+from bot.storage.db import DatabaseError
 from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
 
 RELOAD_BOUND = 30.0   # seconds a process serves content other than the deployment's, at most
-POLL = 5.0            # seconds between two reads of the deployment's version
+POLL = 5.0            # seconds between two reads of the deployment's version, while it differs
 
 
 def _load(root: Path) -> tuple[str, Content]:
@@ -100,9 +103,8 @@ def reload_on_sighup(app: SuaraApplication) -> None:
 class ContentSync:
     """One content version across the processes (PostgreSQL): see the module's text."""
 
-    def __init__(self, app: SuaraApplication, url: str) -> None:
+    def __init__(self, app: SuaraApplication) -> None:
         self.app = app
-        self.channel = ContentChannel(url)
         self.name = f"{socket.gethostname()}:{os.getpid()}"
         self.loaded = ""                  # the version this process serves
         self.wanted: Wanted | None = None  # the deployment's, as last read
@@ -110,6 +112,7 @@ class ContentSync:
         self.lock = asyncio.Lock()        # one reload at a time, SIGHUP's too
         self._tried: tuple[str, str] | None = None   # (wanted, files) already tried
         self._wake = asyncio.Event()
+        self._heard = False               # the change feed wakes this process (PostgreSQL)
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -127,25 +130,30 @@ class ContentSync:
 
     async def start(self, version: str) -> None:
         self.loaded = version
-        await self.channel.open(self._wake.set)
+        feed = self.app.services.changes
+        if feed is not None:      # a notification, or the feed's connection lost or back
+            feed.on("content", lambda _key: self._wake.set())
+        self._heard = feed is not None
         await self._announce()
         self._task = asyncio.create_task(self._watch(), name="content-sync")
 
     async def stop(self) -> None:
         task, self._task = self._task, None
         await cancel_and_wait(task)
-        await self.channel.close()
 
     async def loaded_now(self, version: str, announce: bool) -> None:
         """After a reload: this process serves `version` (the deployment's too if `announce`)."""
         self.loaded = version
-        if announce and self.channel.is_open:
-            await self._announce()
+        if announce:
+            try:
+                await self._announce()
+            except DatabaseError as exc:   # the others follow once the row can be set
+                log.warning("content sync: version not announced (%s)", type(exc).__name__)
         self._agrees()
 
     async def _announce(self) -> None:
-        wanted = await self.channel.announce(self.loaded, self.name,
-                                             self.app.services.clock.now())
+        wanted = await announce(self.app.services.db, self.loaded, self.name,
+                                self.app.services.clock.now())
         if wanted is not None:
             self.wanted = wanted
             log.info("content version %s is now the deployment's (generation %d)",
@@ -153,19 +161,21 @@ class ContentSync:
 
     async def _watch(self) -> None:
         while True:
+            # Agreeing, a process reads the row again only when the feed wakes it; else (its
+            # files another version, a failed read) every POLL seconds too.
+            wait: float | None = POLL
             try:
-                if not self.channel.is_open:
-                    await self.channel.open(self._wake.set)
                 self._wake.clear()
-                self.wanted = await self.channel.wanted()
+                self.wanted = await read_wanted(self.app.services.db)
                 await self._follow()
+                if self._heard and self._agrees():
+                    wait = None
             except asyncio.CancelledError:
                 raise
             except Exception as exc:   # the database unreachable: read again (the bound runs)
                 log.warning("content sync: %s: %s", type(exc).__name__, exc)
-                await self.channel.close()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), POLL)
+                await asyncio.wait_for(self._wake.wait(), wait)
 
     def _agrees(self) -> bool:
         """Whether this process serves the deployment's version (and when it stopped to)."""
@@ -206,7 +216,7 @@ async def start_content_sync(app: SuaraApplication) -> None:
     settings = app.services.settings
     if not settings.on_postgres:
         return
-    sync = ContentSync(app, settings.database)
+    sync = ContentSync(app)
     version = await asyncio.to_thread(content_version, settings.content_dir)
     await sync.start(version)
     app.services.content_sync = sync

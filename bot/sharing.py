@@ -4,7 +4,8 @@ roles (officials/roles.py) and officials' drafts and progress messages (official
 
 PostgreSQL (several processes): the storage functions that change those rows notify every
 process (storage/changes.py, LISTEN/NOTIFY); this process's feed forgets the user, reloads the
-roles, rereads the official's session, and wakes the progress keeper (if it leads). Within
+roles, rereads the official's session, and wakes the progress keeper and the delivery engine
+(if it leads: a broadcast was made runnable). Within
 milliseconds of the commit, never more than the listening connection's recovery (about
 CHECK_SECONDS), after which everything is read again. SQLite (one process): nothing to hear;
 the drafts are read once at start (a restart keeps them)."""
@@ -18,6 +19,12 @@ from bot.officials.drafts import Drafts
 from bot.officials.progress import keeper_of
 from bot.storage.changes import ChangeFeed, shared
 from bot.storage.users import forget_user
+
+# The leader's engine looks for new work this often when idle on PostgreSQL: a broadcast
+# written runnable by any process (created, resumed, approved) wakes it through the feed
+# (storage/broadcasts.py, officials.py), one due later wakes it at its time, and the feed
+# reconnecting wakes it (a notification may have been missed); this look is a safety net.
+ENGINE_IDLE_POLL = 5.0
 
 
 async def start(app: Application) -> None:
@@ -44,10 +51,17 @@ async def start(app: Application) -> None:
             await drafts.load(db)
         keeper_of(app).poke()
 
+    def broadcast_changed(_key: str | None) -> None:
+        if services.engine is not None:     # runs only where this process leads
+            services.engine.poke()
+
     feed.on("users", user_changed)
+    feed.on("broadcasts", broadcast_changed)
     feed.on("officials", roles_changed)
     feed.on("official_sessions", session_changed)
     await feed.start()
+    if services.engine is not None:    # woken by the feed: its own look is a safety net
+        services.engine.idle_poll = ENGINE_IDLE_POLL
 
 
 async def stop(app: Application) -> None:

@@ -103,6 +103,13 @@ async def test_processes_share_the_model_and_follow_content_reload(
             # The second has no files: it reads both stages from the database, trains nothing.
             async with process(url, content, tmp_path / "empty-cache") as (two, two_api):
                 assert fits == [] and two.services.answers.semantic
+                # One listening connection per process: changes and content versions alike.
+                for _ in range(50):     # (each feed connects in the background)
+                    found = await listeners(url)
+                    if found == {"suara-listen": 2}:
+                        break
+                    await asyncio.sleep(0.1)
+                assert found == {"suara-listen": 2}
                 assert not list((tmp_path / "empty-cache").glob("stage*"))
                 assert "TPS buka pukul" in await ask(two, two_api)
 
@@ -136,6 +143,18 @@ async def test_processes_share_the_model_and_follow_content_reload(
                 await stage_with_a_forged_signature_is_not_used(two, url)
     finally:
         await drop_database(pg_admin_url, url)
+
+
+async def listeners(url: str) -> dict[str, int]:
+    conn = await asyncpg.connect(url)
+    try:
+        rows = await conn.fetch(
+            "SELECT application_name, count(*) FROM pg_stat_activity WHERE datname ="
+            " current_database() AND application_name IN ('suara-listen', 'suara-content')"
+            " GROUP BY application_name")
+    finally:
+        await conn.close()
+    return {str(row[0]): int(row[1]) for row in rows}
 
 
 async def stage_with_a_forged_signature_is_not_used(app: SuaraApplication, url: str) -> None:

@@ -66,7 +66,7 @@ from bot.storage.broadcasts import (
     set_state,
     start_sending,
 )
-from bot.storage.db import StaleLeader
+from bot.storage.db import StaleLeader, iso
 from bot.storage.officials import Held
 from bot.storage.targeting import CHUNK, claim
 
@@ -127,6 +127,9 @@ class DeliveryEngine:
         self._task: asyncio.Task[None] | None = None
         self._stop = asyncio.Event()
         self._wake = asyncio.Event()
+        # Seconds between looks for new work when idle; longer where every process's writes
+        # of runnable broadcasts wake it (PostgreSQL's change feed: bot/sharing.py).
+        self.idle_poll = POLL_INTERVAL
         # Leadership (bot/leadership.py): may this process send now; told when it was fenced.
         self.lease: Callable[[], bool] = lambda: True
         self.on_fenced: Callable[[], None] | None = None
@@ -188,9 +191,10 @@ class DeliveryEngine:
                 if not self.lease():
                     await self._idle(POLL_INTERVAL)
                     continue
-                broadcast = await next_runnable(self.db, self.clock.now())
-                if broadcast is None:
-                    await self._idle(POLL_INTERVAL)
+                now = self.clock.now()
+                broadcast = await next_runnable(self.db, now, upcoming=True)
+                if broadcast is None or broadcast.not_before > iso(now):
+                    await self._idle(self._until(broadcast, now))
                     continue
                 await self._deliver(broadcast)
             except StaleLeader as exc:
@@ -206,6 +210,13 @@ class DeliveryEngine:
                     await self._idle(1.0)
                     continue
                 await self._charge(broadcast, exc)
+
+    def _until(self, upcoming: Broadcast | None, now: datetime) -> float:
+        """How long to wait idle: until the next broadcast is due, or the next look."""
+        if upcoming is None:
+            return self.idle_poll
+        due = (datetime.fromisoformat(upcoming.not_before) - now).total_seconds()
+        return min(self.idle_poll, max(0.001, due))
 
     async def _idle(self, seconds: float) -> None:
         self._wake.clear()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from bot.storage.changes import changed
 from bot.storage.db import Database, insert_id, iso
 from bot.storage.officials import Held
 
@@ -85,10 +86,15 @@ async def create_broadcast(db: Database, *, created_by: str, topic: str, not_bef
     params = (iso(now), created_by, text, template, topic, region, language, int(urgent),
               iso(not_before), schedule_key, campaign, approved_by, approved_count)
     # Inside a caller's transaction (commit=False) the statement joins it; else its own.
+    # The leader's engine hears of it at the commit, whichever process wrote it (PostgreSQL).
     if not commit:
-        return await insert_id(db.conn, sql, params)
+        broadcast_id = await insert_id(db.conn, sql, params)
+        await changed(db.conn, "broadcasts", broadcast_id)
+        return broadcast_id
     async with db.transaction() as conn:
-        return await insert_id(conn, sql, params)
+        broadcast_id = await insert_id(conn, sql, params)
+        await changed(conn, "broadcasts", broadcast_id)
+        return broadcast_id
 
 
 async def get_broadcast(db: Database, broadcast_id: int) -> Broadcast | None:
@@ -138,6 +144,8 @@ async def set_state(db: Database, broadcast_id: int, allowed_from: tuple[str, ..
     cur = await db.write(
         f"UPDATE broadcasts SET state = ?{extra} WHERE id = ? AND state IN ({marks})",
         (*params, broadcast_id, *allowed_from))
+    if cur.rowcount > 0 and to == "scheduled":     # resumed: the leader's engine hears of it
+        await changed(db.conn, "broadcasts", broadcast_id)
     return cur.rowcount > 0
 
 
@@ -149,12 +157,18 @@ async def defer(db: Database, broadcast_id: int, until: datetime) -> None:
         (iso(until), broadcast_id))
 
 
-async def next_runnable(db: Database, now: datetime) -> Broadcast | None:
-    """The broadcast to work on: urgent first, then the oldest; sending ones before new ones."""
+async def next_runnable(db: Database, now: datetime, upcoming: bool = False
+                        ) -> Broadcast | None:
+    """The broadcast to work on: urgent first, then the oldest; sending ones before new ones.
+    `upcoming`: when none is due, the one due first (its not_before later than `now`)."""
+    due = iso(now)
+    if not upcoming:
+        where, order, params = " AND not_before <= ?", "", (due,)
+    else:
+        where, order, params = "", "CASE WHEN not_before <= ? THEN '' ELSE not_before END, ", (due,)
     async with db.conn.execute(
-        f"SELECT {COLUMNS} FROM broadcasts WHERE state IN ('scheduled', 'sending')"
-        " AND not_before <= ? ORDER BY urgent DESC, state = 'sending' DESC, id LIMIT 1",
-        (iso(now),)) as cur:
+        f"SELECT {COLUMNS} FROM broadcasts WHERE state IN ('scheduled', 'sending'){where}"
+        f" ORDER BY {order}urgent DESC, state = 'sending' DESC, id LIMIT 1", params) as cur:
         row = await cur.fetchone()
     return _broadcast(row) if row else None
 

@@ -4,7 +4,9 @@ A storage function that changes a row other processes keep in memory (a user's l
 village, an official's roles, an official's draft) calls `changed()` inside its transaction:
 PostgreSQL delivers "<table>:<key>" on CHANNEL when the transaction commits, to every process
 listening, this one included. Each process listens on one connection of its own (`ChangeFeed`,
-started by bot/sharing.py); its callbacks drop or reload what they keep. When that connection
+started by bot/sharing.py); its callbacks drop or reload what they keep. The same connection
+hears the deployment's content version change (storage/content_state.py, bot/reload.py):
+one listening connection per process. When that connection
 is lost, and once more when it is back, every callback hears `None` ("anything may have
 changed"): nothing missed meanwhile stays in memory.
 
@@ -22,6 +24,8 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from bot.storage.content_state import CHANNEL as CONTENT_CHANNEL
+from bot.storage.content_state import LISTENER
 from bot.tasks import cancel_and_wait
 
 log = logging.getLogger(__name__)
@@ -30,7 +34,7 @@ CHANNEL = "suara_changes"
 CHECK_SECONDS = 2.0        # how often the listening connection is asked whether it still lives
 RETRY_SECONDS = 1.0        # wait before connecting again
 # A dead server or host is noticed by the check above and by TCP keepalives.
-LISTENER_SETTINGS = {"application_name": "suara-listen", "tcp_keepalives_idle": "10",
+LISTENER_SETTINGS = {"application_name": LISTENER, "tcp_keepalives_idle": "10",
                      "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3"}
 
 # A callback gets the changed row's key (as text), or None when anything may have changed.
@@ -82,6 +86,10 @@ class ChangeFeed:
         self.received += 1
         self._queue.put_nowait((table, key))
 
+    def _heard_content(self, _conn: object, _pid: int, _channel: str, payload: str) -> None:
+        self.received += 1
+        self._queue.put_nowait(("content", payload))
+
     async def _listen(self) -> None:
         import asyncpg
 
@@ -92,6 +100,8 @@ class ChangeFeed:
                 conn = await asyncpg.connect(self.url, timeout=CONNECT_SECONDS,
                                              server_settings=LISTENER_SETTINGS)
                 await conn.add_listener(CHANNEL, self._heard)
+                # The deployment's content version (storage/content_state.py), as "content".
+                await conn.add_listener(CONTENT_CHANNEL, self._heard_content)
                 self._queue.put_nowait((None, None))   # what changed while not listening
                 self.connected.set()
                 while True:

@@ -2,31 +2,36 @@
 
 One row, `content_version`: the fingerprint of the content files the deployment serves, a
 generation counted up at each change, and who set it when. Setting it NOTIFYs the channel
-`suara_content` in the same transaction (delivered at the commit). Each process keeps a
-connection of its own (`ContentChannel`, application_name `suara-content`) that LISTENs and
-also reads the row every few seconds (a notification lost with a dropped connection is then
-noticed all the same). SQLite (one process) has nothing to share: none of this runs there."""
+`suara_content` in the same transaction (delivered at the commit). Each process hears it on
+its one listening connection (storage/changes.py's ChangeFeed, as table "content"), which
+also tells it when that connection was lost and is back (a notification may have been
+missed: the row is read again); reads and announcements go through the pool. SQLite (one
+process) has nothing to share: none of this runs there."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.storage.db import iso
+from bot.storage.db import Database, iso
 
 if TYPE_CHECKING:
     import asyncpg
 
 CHANNEL = "suara_content"
-APPLICATION = "suara-content"
+APPLICATION = "suara-content"     # `content reload`'s own connection
+LISTENER = "suara-listen"         # each process's one listening connection (changes.py)
 CALL_SECONDS = 10.0
 
 _ANNOUNCE = (
     "INSERT INTO content_version AS c (one, version, generation, set_at, set_by)"
     " VALUES (1, $1, 1, $2, $3) ON CONFLICT (one) DO UPDATE SET version = EXCLUDED.version,"
     " generation = c.generation + 1, set_at = EXCLUDED.set_at, set_by = EXCLUDED.set_by")
+# The same through the storage API (`?` marks), only when the version is new.
+_ANNOUNCE_NEW = (_ANNOUNCE.replace("$1", "?").replace("$2", "?").replace("$3", "?")
+                 + " WHERE c.version <> EXCLUDED.version RETURNING version, generation, set_at,"
+                 " set_by")
 _READ = "SELECT version, generation, set_at, set_by FROM content_version WHERE one = 1"
 
 
@@ -64,42 +69,21 @@ async def _announce(conn: asyncpg.Connection, version: str, set_by: str, now: da
     return _wanted(row)
 
 
-class ContentChannel:
-    """A process's own connection: LISTEN suara_content, read and set the row."""
+async def read_wanted(db: Database) -> Wanted | None:
+    """The deployment's content as the row holds it (None: never set)."""
+    async with db.conn.execute(_READ) as cur:
+        return _wanted(await cur.fetchone())
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._conn: asyncpg.Connection | None = None
 
-    async def open(self, on_notice: Callable[[], None]) -> None:
-        conn = await _connect(self.url)
-        try:
-            await conn.add_listener(CHANNEL, lambda *_: on_notice())
-        except BaseException:
-            conn.terminate()
-            raise
-        self._conn = conn
-
-    @property
-    def is_open(self) -> bool:
-        return self._conn is not None and not self._conn.is_closed()
-
-    def _open_conn(self) -> asyncpg.Connection:
-        if self._conn is None:
-            raise ConnectionError("content channel not open")
-        return self._conn
-
-    async def wanted(self) -> Wanted | None:
-        return _wanted(await self._open_conn().fetchrow(_READ))
-
-    async def announce(self, version: str, set_by: str, now: datetime) -> Wanted | None:
-        """This process's content becomes the deployment's (None: it already was)."""
-        return await _announce(self._open_conn(), version, set_by, now, only_if_new=True)
-
-    async def close(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            conn.terminate()
+async def announce(db: Database, version: str, set_by: str, now: datetime) -> Wanted | None:
+    """This process's content becomes the deployment's, notified at the commit (None: it
+    already was)."""
+    async with db.transaction() as conn:
+        async with conn.execute(_ANNOUNCE_NEW, (version, iso(now), set_by)) as cur:
+            row = await cur.fetchone()
+        if row is not None:
+            await conn.execute("SELECT pg_notify(?, ?)", (CHANNEL, str(row[1])))
+    return _wanted(row)
 
 
 async def request_reload(url: str, version: str, set_by: str, now: datetime
@@ -111,7 +95,7 @@ async def request_reload(url: str, version: str, set_by: str, now: datetime
         wanted = await _announce(conn, version, set_by, now, only_if_new=False)
         listening = await conn.fetchval(
             "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1"
-            " AND datname = current_database() AND pid <> pg_backend_pid()", APPLICATION)
+            " AND datname = current_database() AND pid <> pg_backend_pid()", LISTENER)
     finally:
         await conn.close()
     assert wanted is not None

@@ -217,6 +217,7 @@ async def release_held(db: Database, broadcast_id: int, approved_by: str, approv
             " WHERE id = ? AND state = 'held'", (approved_by, approved, broadcast_id))
         if cur.rowcount == 0:
             return None
+        await changed(conn, "broadcasts", broadcast_id)    # the leader's engine hears of it
         async with conn.execute(
                 "SELECT topic, region, language, campaign FROM broadcasts WHERE id = ?",
                 (broadcast_id,)) as rows:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.storage.changes import changed
 from bot.storage.db import Database
@@ -45,10 +46,30 @@ def forget_user(db: Database, user_id: int | None) -> None:
         _recent(db).pop(user_id, None)
 
 
+_COLUMNS = ("user_id, language, language_set, first_seen, last_seen, campaign, region_code,"
+            " waiting_entry")
+_TOUCH = """
+    INSERT INTO users (user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?)
+    ON CONFLICT (user_id) DO UPDATE SET
+        last_seen = excluded.last_seen,
+        -- follow Telegram's language until the user picks one explicitly
+        language = CASE WHEN users.language_set = 1 THEN users.language ELSE excluded.language END
+    WHERE users.last_seen < ? OR (users.language_set = 0 AND users.language <> excluded.language)
+    """
+# PostgreSQL: the row the upsert wrote, else (nothing to write) the row as it stands. A row
+# another process inserted during the statement is in neither (the statement's snapshot is
+# older): none comes back, and get_user reads it.
+_TOUCH_READ = (f"WITH up AS ({_TOUCH} RETURNING {_COLUMNS}) SELECT {_COLUMNS} FROM up"
+               f" UNION ALL SELECT {_COLUMNS} FROM users WHERE user_id = ?"
+               " AND NOT EXISTS (SELECT 1 FROM up)")
+
+
 async def touch_user(db: Database, user_id: int, language: str, now: datetime) -> User:
     """Create the user on first sight, refresh last_seen; return the stored row. A user seen
     within LAST_SEEN_RESOLUTION whose language stands is answered from memory: no write and no
-    read for every message (this runs for every update)."""
+    read for every message (this runs for every update). Otherwise one round trip on
+    PostgreSQL (each process keeps its own recent users, so with N processes a user's first
+    update at each costs one), two local statements on SQLite."""
     stamp = now.isoformat(timespec="seconds")
     stale = (now - LAST_SEEN_RESOLUTION).isoformat(timespec="seconds")
     recent = _recent(db)
@@ -58,18 +79,14 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
         recent.move_to_end(user_id)
         return known
     forgotten = db.cache.get("users_forgotten", 0)
-    await db.write(
-        """
-        INSERT INTO users (user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?)
-        ON CONFLICT (user_id) DO UPDATE SET
-            last_seen = excluded.last_seen,
-            -- follow Telegram's language until the user picks one explicitly
-            language = CASE WHEN users.language_set = 1 THEN users.language ELSE excluded.language END
-        WHERE users.last_seen < ? OR (users.language_set = 0 AND users.language <> excluded.language)
-        """,
-        (user_id, language, stamp, stamp, stale),
-    )
-    user = await get_user(db, user_id)
+    params = (user_id, language, stamp, stamp, stale)
+    if db.dialect == "postgres":    # one round trip: the upsert and the row it leaves
+        cur = await db.write(_TOUCH_READ, (*params, user_id))
+        row = await cur.fetchone()
+        user = _user(row) if row is not None else await get_user(db, user_id)
+    else:
+        await db.write(_TOUCH, params)
+        user = await get_user(db, user_id)
     assert user is not None
     if db.cache.get("users_forgotten", 0) != forgotten:   # changed meanwhile: read it next time
         return user
@@ -80,14 +97,13 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
 
 
 async def get_user(db: Database, user_id: int) -> User | None:
-    async with db.conn.execute(
-        "SELECT user_id, language, language_set, first_seen, last_seen, campaign, region_code,"
-        " waiting_entry FROM users WHERE user_id = ?",
-        (user_id,),
-    ) as cur:
+    async with db.conn.execute(f"SELECT {_COLUMNS} FROM users WHERE user_id = ?",
+                               (user_id,)) as cur:
         row = await cur.fetchone()
-    if row is None:
-        return None
+    return None if row is None else _user(row)
+
+
+def _user(row: Any) -> User:
     return User(
         user_id=row["user_id"],
         language=row["language"],

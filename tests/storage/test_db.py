@@ -208,3 +208,35 @@ async def test_round_trips_to_postgresql_are_counted(pg_admin_url: str) -> None:
             await db.close()
     finally:
         await drop_database(pg_admin_url, url)
+
+
+async def test_a_user_new_to_this_process_costs_one_round_trip(pg_admin_url: str) -> None:
+    """Each process keeps its own recent users: a user another process saw (or nobody did)
+    is written and read in one statement, and reads as the other process left the row."""
+    from tests.postgres import create_database, drop_database
+
+    url = await create_database(pg_admin_url)
+    try:
+        here, there = await open_database(url), await open_database(url)
+        try:
+            trips = here.round_trips        # type: ignore[attr-defined]
+            before = trips.count
+            first = await touch_user(here, 9, "id", NOW)           # new: inserted
+            assert (first.language, first.first_seen) == ("id", NOW.isoformat(timespec="seconds"))
+            assert trips.count == before + 1
+            await set_language(there, 9, "en")
+            seen = await touch_user(there, 9, "id", NOW)           # fresh: nothing to write
+            assert (seen.language, seen.language_set) == ("en", True)
+            later = NOW + timedelta(hours=1)
+            before = trips.count
+            here_again = await touch_user(here, 9, "id", later)    # stale: last_seen moves
+            assert trips.count == before + 1
+            assert (here_again.language, here_again.last_seen) == (
+                "en", later.isoformat(timespec="seconds"))
+            assert (await touch_user(here, 9, "id", later)) == here_again   # from memory
+            assert trips.count == before + 1
+        finally:
+            await here.close()
+            await there.close()
+    finally:
+        await drop_database(pg_admin_url, url)
