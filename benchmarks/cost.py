@@ -10,7 +10,7 @@ transactions per 1,000 updates (pg_stat_database). This machine has 2 cores shar
 bots, PostgreSQL and the load generator, so cost is what holds here, not speed-up.
 
     python -m benchmarks.cost [--rate 300] [--seconds 30] [--configs sqlite:1,postgres:1,postgres:2]
-                              [--haproxy] [--warmup 20]
+                              [--haproxy] [--warmup 20] [--first-only]
 
 --haproxy: the updates go through HAProxy with the shipped deploy/haproxy.cfg (as in the
 systemd topology) instead of to each process in turn: the balancer's configuration, tried.
@@ -83,9 +83,9 @@ async def transactions(url: str) -> int:
         await conn.close()
 
 
-async def wait_ready(log: Path) -> None:
+async def wait_ready(log: Path, stage: str = "second") -> None:
     waited = time.monotonic()
-    while "answer model: second stage ready" not in await asyncio.to_thread(
+    while f"answer model: {stage} stage ready" not in await asyncio.to_thread(
             log.read_text, errors="replace"):
         if time.monotonic() - waited > 900:
             raise RuntimeError(f"the answer model was not ready within 900 s ({log})")
@@ -109,13 +109,16 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
                 # Replies count toward the bot's limit, shared by the processes on PostgreSQL
                 # (broadcasts/pacing.py): 300 answers a second needs the paid limit (1000/s).
                 extra["PAID_BROADCAST"] = "true"
+                if args.first_only:     # the cost of the house, without the sentence model's
+                    extra["SEMANTIC_THREADS"] = "0"     # rate-dependent share (it sheds under load)
                 env = bot_env(server, folder, LOG_LEVEL="INFO", CONTENT_DIR=str(CONTENT),
                               CACHE_DIR=str(CACHE), WEBHOOK_URL="https://bot.example.org/hook",
                               WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(port), **extra)
                 bots.append(await start_bot(server, env, folder, folder / "bot.log", "--webhook"))
             await server.wait_for(lambda c: c.method == "setWebhook", within=60)
             for n in range(processes):
-                await wait_ready(Path(tmp) / f"p{n}" / "bot.log")
+                await wait_ready(Path(tmp) / f"p{n}" / "bot.log",
+                                 "first" if args.first_only else "second")
             lb = await balancer(ports) if args.haproxy else None
             load = Load(server, args.users, pool, [lb[1]] if lb else ports)
             load.session = aiohttp.ClientSession()
@@ -184,6 +187,9 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=300)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--users", type=int, default=1000)
+    parser.add_argument("--first-only", action="store_true",
+                        help="SEMANTIC_THREADS=0: the first stage answers alone, so the cost per "
+                             "update does not depend on how much the second stage sheds at a rate")
     parser.add_argument("--warmup", type=float, default=20,
                         help="seconds of load at half the rate before measuring")
     parser.add_argument("--configs", default="sqlite:1,postgres:1,postgres:2",

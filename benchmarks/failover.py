@@ -34,7 +34,7 @@ from tests.fakes.subscribers import bulk_subscribe, query
 from tests.postgres import create_database, start_server, stop_server
 
 FIRST_ID = 10_000_000
-CHUNK = 50_000
+CHUNK = 10_000     # one transaction each: within the storage layer's statement timeout here
 
 
 async def role(port: int) -> str:
