@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
 import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -92,10 +95,21 @@ async def wait_ready(log: Path, stage: str = "second") -> None:
         await asyncio.sleep(0.5)
 
 
-async def one(backend: str, processes: int, args: argparse.Namespace, pool: list[str],
-              admin: str | None) -> None:
+@dataclass
+class Deployment:
+    server: FakeBotApiServer
+    url: str | None             # PostgreSQL's; None: SQLite
+    ports: list[int]            # each process's webhook (and /metrics) port
+    bots: list[asyncio.subprocess.Process]
+
+
+@contextlib.asynccontextmanager
+async def deployment(backend: str, processes: int, admin: str | None, stage: str = "second",
+                     **settings: str) -> AsyncIterator[Deployment]:
+    """N `python -m bot run --webhook` processes on one database (a fresh PostgreSQL database,
+    or each its own SQLite file), the fake Bot API, the webhook registered and each process's
+    answer model ready to `stage`; all stopped and dropped afterwards."""
     server = FakeBotApiServer(TOKEN)
-    server.record_calls = True
     await server.start()
     url = await create_database(admin) if backend == "postgres" and admin else None
     bots: list[asyncio.subprocess.Process] = []
@@ -105,52 +119,64 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
             for n, port in enumerate(ports):
                 folder = Path(tmp) / f"p{n}"
                 folder.mkdir()
-                extra = {"DATABASE_URL": url} if url else {}
-                # Replies count toward the bot's limit, shared by the processes on PostgreSQL
-                # (broadcasts/pacing.py): 300 answers a second needs the paid limit (1000/s).
-                extra["PAID_BROADCAST"] = "true"
-                if args.first_only:     # the cost of the house, without the sentence model's
-                    extra["SEMANTIC_THREADS"] = "0"     # rate-dependent share (it sheds under load)
+                extra = {"DATABASE_URL": url, **settings} if url else dict(settings)
                 env = bot_env(server, folder, LOG_LEVEL="INFO", CONTENT_DIR=str(CONTENT),
                               CACHE_DIR=str(CACHE), WEBHOOK_URL="https://bot.example.org/hook",
                               WEBHOOK_SECRET=SECRET, WEBHOOK_PORT=str(port), **extra)
                 bots.append(await start_bot(server, env, folder, folder / "bot.log", "--webhook"))
             await server.wait_for(lambda c: c.method == "setWebhook", within=60)
             for n in range(processes):
-                await wait_ready(Path(tmp) / f"p{n}" / "bot.log",
-                                 "first" if args.first_only else "second")
-            lb = await balancer(ports) if args.haproxy else None
-            load = Load(server, args.users, pool, [lb[1]] if lb else ports)
-            load.session = aiohttp.ClientSession()
-            collector = asyncio.create_task(load.collect())
-            try:
-                # Warm-up, not measured: each process meets users and questions (its own
-                # recent users and sentence vectors); longer (--warmup) for warm caches.
-                await load.run(args.rate / 2, args.warmup)
-                handled0 = [await metric(p, "suara_updates_total") for p in ports]
-                cpu0 = [cpu_seconds(b.pid) for b in bots]
-                trips0 = [await metric(p, "suara_db_round_trips") for p in ports]
-                xact0 = await transactions(url) if url else 0
-                achieved, sent = await load.run(args.rate, args.seconds)
-                cpu = [cpu_seconds(b.pid) - c for b, c in zip(bots, cpu0, strict=True)]
-                trips = [await metric(p, "suara_db_round_trips") - t
-                         for p, t in zip(ports, trips0, strict=True)]
-                xact = (await transactions(url) - xact0) if url else 0
-                rss = [peak_rss_kb(b.pid) / 1024 for b in bots]
-                handled = [int(await metric(p, "suara_updates_total") - h)
-                           for p, h in zip(ports, handled0, strict=True)]
-            finally:
-                collector.cancel()
-                await load.session.close()
-                if lb:
-                    lb[0].terminate()
-                    await lb[0].wait()
+                await wait_ready(Path(tmp) / f"p{n}" / "bot.log", stage)
+            yield Deployment(server, url, ports, bots)
         finally:
             for bot in bots:
                 await stop_bot(bot, server)
             await server.stop()
             if url and admin:
                 await drop_database(admin, url)
+
+
+def configs(text: str) -> list[tuple[str, int]]:
+    """"sqlite:1,postgres:2" as (backend, processes) pairs."""
+    return [(c.split(":")[0], int(c.split(":")[1])) for c in text.split(",")]
+
+
+async def one(backend: str, processes: int, args: argparse.Namespace, pool: list[str],
+              admin: str | None) -> None:
+    # Replies count toward the bot's limit, shared by the processes on PostgreSQL
+    # (broadcasts/pacing.py): 300 answers a second needs the paid limit (1000/s).
+    settings = {"PAID_BROADCAST": "true"}
+    if args.first_only:     # the cost of the house, without the sentence model's
+        settings["SEMANTIC_THREADS"] = "0"     # rate-dependent share (it sheds under load)
+    async with deployment(backend, processes, admin, "first" if args.first_only else "second",
+                          **settings) as run:
+        server, url, ports, bots = run.server, run.url, run.ports, run.bots
+        lb = await balancer(ports) if args.haproxy else None
+        load = Load(server, args.users, pool, [lb[1]] if lb else ports)
+        load.session = aiohttp.ClientSession()
+        collector = asyncio.create_task(load.collect())
+        try:
+            # Warm-up, not measured: each process meets users and questions (its own
+            # recent users and sentence vectors); longer (--warmup) for warm caches.
+            await load.run(args.rate / 2, args.warmup)
+            handled0 = [await metric(p, "suara_updates_total") for p in ports]
+            cpu0 = [cpu_seconds(b.pid) for b in bots]
+            trips0 = [await metric(p, "suara_db_round_trips") for p in ports]
+            xact0 = await transactions(url) if url else 0
+            achieved, sent = await load.run(args.rate, args.seconds)
+            cpu = [cpu_seconds(b.pid) - c for b, c in zip(bots, cpu0, strict=True)]
+            trips = [await metric(p, "suara_db_round_trips") - t
+                     for p, t in zip(ports, trips0, strict=True)]
+            xact = (await transactions(url) - xact0) if url else 0
+            rss = [peak_rss_kb(b.pid) / 1024 for b in bots]
+            handled = [int(await metric(p, "suara_updates_total") - h)
+                       for p, h in zip(ports, handled0, strict=True)]
+        finally:
+            collector.cancel()
+            await load.session.close()
+            if lb:
+                lb[0].terminate()
+                await lb[0].wait()
     lat = [x * 1000 for x in load.latencies]
     print(f"{backend}, {processes} process(es): {sent} updates at {args.rate:g}/s for "
           f"{args.seconds:g} s: {achieved:.0f}/s, median {pct(lat, 0.5):.0f} ms, p99 "
@@ -172,10 +198,10 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
 async def main_async(args: argparse.Namespace) -> None:
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     pool = question_pool()
-    configs = [(c.split(":")[0], int(c.split(":")[1])) for c in args.configs.split(",")]
-    pg, admin = start_server() if any(b == "postgres" for b, _ in configs) else (None, None)
+    chosen = configs(args.configs)
+    pg, admin = start_server() if any(b == "postgres" for b, _ in chosen) else (None, None)
     try:
-        for backend, processes in configs:
+        for backend, processes in chosen:
             await one(backend, processes, args, pool, admin)
     finally:
         if pg is not None:
