@@ -70,7 +70,8 @@ class AnswerCascade:
             return lex
         # Where the model agrees with the keywords' best entry, it is more often right.
         hint = lex.ranking[0][0] if lex.ranking else ""
-        first = self._first(model, text, hint)
+        norm, raw = model.read(text)     # once: both stages see the same reading
+        first = self._first(model, norm, raw, hint)
         if first.answer or not self.semantic:
             self.stats["first"] += 1
             return self.decide(first)
@@ -78,12 +79,12 @@ class AnswerCascade:
         if vector is None:                       # the sentence model is busy
             return self.decide(first)
         self.stats["second"] += 1
-        return self.decide(model.predict_second(text, vector, hint))
+        return self.decide(model.second_of(norm, raw, vector, hint))
 
-    def _first(self, model: AnswerModel, text: str, hint: str) -> Prediction:
+    def _first(self, model: AnswerModel, norm: str, raw: str, hint: str) -> Prediction:
         """The first stage's prediction; for words read as before (a repeated question, with
         the same hint), the one it made then (an LRU: the scores are most of its work)."""
-        key = (*model.read(text), hint)
+        key = (norm, raw, hint)
         found = self._firsts.get(key)
         if found is not None:
             self._firsts.move_to_end(key)

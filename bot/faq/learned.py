@@ -211,9 +211,9 @@ class AnswerModel:
         three alone."""
         return self.first.predict(norm, raw, None, self.targets.suggestions, hint)
 
-    def predict_second(self, text: str, vector: np.ndarray, hint: str = "") -> Prediction:
+    def second_of(self, norm: str, raw: str, vector: np.ndarray, hint: str = "") -> Prediction:
+        """The second stage on a message as read (`read`, the same reading as the first's)."""
         assert self.second is not None
-        norm, raw = self.read(text)
         return self.second.predict(norm, raw, vector, self.targets.suggestions, hint)
 
 
