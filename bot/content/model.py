@@ -15,7 +15,7 @@ from markupsafe import Markup
 from bot.clock import Clock, SystemClock
 from bot.content import phases
 from bot.content.language import Scope
-from bot.content.phases import Timeline
+from bot.content.phases import Timeline, TimelineReads
 from bot.content.render import render
 from bot.content.schedule_schema import Schedule
 from bot.content.schema import (
@@ -42,6 +42,9 @@ class LoadedEntry:
     path: Path
     line: int | None
     templates: dict[str, Template]  # per language
+    # What each language's template reads of the timeline (the checks render it once per
+    # distinct reading); a language missing here is read on every day.
+    reads: dict[str, TimelineReads] = field(default_factory=dict)
 
 
 @dataclass
