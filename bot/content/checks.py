@@ -16,7 +16,7 @@ from bot.commands import KNOWN_COMMANDS
 from bot.content.errors import Collector, key_line
 from bot.content.messages import MESSAGE_VARIABLES
 from bot.content.model import BUTTON_PREFIX, Content, LoadedEntry, render_broadcast
-from bot.content.phases import sample_days
+from bot.content.phases import EVERY_DAY, sample_days
 from bot.content.render import TELEGRAM_MAX_TEXT, html_problem, telegram_length
 from bot.content.schedule_schema import Schedule
 from bot.content.schema import LANGUAGES, Commands, Election, Source, Topic
@@ -129,6 +129,7 @@ def check_rendering(col: Collector, content: Content, entries_only: bool = False
     days = [datetime.combine(day, time(12), tz) for day in sample_days(content.election)]
     if one_day:
         days = [datetime.combine(content.election.voting_day, time(12), tz)]
+    timelines = [(day, content.timeline(day)) for day in days]
     if not entries_only:
         check_broadcasts(col, content)
     for lang in LANGUAGES:
@@ -137,8 +138,14 @@ def check_rendering(col: Collector, content: Content, entries_only: bool = False
                 continue
             if entry_ids is not None and eid not in entry_ids:
                 continue
+            # Days on which the template reads the same (phase, milestones) render the same
+            # text: the first of each is rendered.
+            reads = loaded.reads.get(lang, EVERY_DAY)
+            distinct: dict[tuple[object, ...], datetime] = {}
+            for day, timeline in timelines:
+                distinct.setdefault(reads.reading(timeline), day)
             variants: dict[str, str] = {}   # text -> first day it reads so
-            for day in days:
+            for day in distinct.values():
                 try:
                     text = content.answer(eid, lang, day)
                 except RENDER_ERRORS as exc:

@@ -14,6 +14,7 @@ from bot.content.errors import Collector, key_line
 from bot.content.language import Dialect, Kinds, Scope
 from bot.content.messages import MESSAGE_VARIABLES
 from bot.content.model import LoadedEntry
+from bot.content.phases import TimelineReads, timeline_reads
 from bot.content.schedule_schema import Schedule
 from bot.content.schema import (
     LANGUAGES,
@@ -97,8 +98,16 @@ def load_subscription_topics(col: Collector, root: Path) -> dict[str, Subscripti
 
 def compile_template(col: Collector, env: Any, source: str, path: Path, line: int | None,
                      where: str) -> Template | None:
+    compiled = compile_answer(col, env, source, path, line, where)
+    return compiled[0] if compiled else None
+
+
+def compile_answer(col: Collector, env: Any, source: str, path: Path, line: int | None,
+                   where: str) -> tuple[Template, TimelineReads] | None:
+    """The template, parsed once, and what it reads of the election's timeline (phases.py)."""
     try:
-        return env.from_string(source)
+        ast = env.parse(source)
+        return env.from_string(ast), timeline_reads(ast)
     except TemplateSyntaxError as exc:
         col.add(path, (line or 0) + exc.lineno if line else None, where,
                 f"template syntax: {exc.message} (template line {exc.lineno})")
@@ -124,15 +133,15 @@ def load_faq(col: Collector, root: Path, env: Any, required: bool = True
             if eid in entries:
                 col.add(path, line, eid, f"duplicate entry id (also in {entries[eid].path.name})")
                 continue
-            templates = {}
+            templates, reads = {}, {}
             for lang in LANGUAGES:
                 answer = entry.text(lang).answer
                 if answer is None:          # a shared regional entry: layers answer it
                     continue
-                tmpl = compile_template(col, env, answer, path, line, f"{eid}.{lang}.answer")
-                if tmpl is not None:
-                    templates[lang] = tmpl
-            entries[eid] = LoadedEntry(eid, entry, path, line, templates)
+                compiled = compile_answer(col, env, answer, path, line, f"{eid}.{lang}.answer")
+                if compiled is not None:
+                    templates[lang], reads[lang] = compiled
+            entries[eid] = LoadedEntry(eid, entry, path, line, templates, reads)
     return entries
 
 

@@ -15,7 +15,7 @@ from markupsafe import Markup
 from bot.clock import Clock, SystemClock
 from bot.content import phases
 from bot.content.language import Scope
-from bot.content.phases import Timeline
+from bot.content.phases import EVERY_DAY, Timeline, TimelineReads
 from bot.content.render import render
 from bot.content.schedule_schema import Schedule
 from bot.content.schema import (
@@ -42,6 +42,9 @@ class LoadedEntry:
     path: Path
     line: int | None
     templates: dict[str, Template]  # per language
+    # What each language's template reads of the timeline (the checks render it once per
+    # distinct reading); a language missing here is read on every day.
+    reads: dict[str, TimelineReads] = field(default_factory=dict)
 
 
 @dataclass
@@ -79,10 +82,11 @@ class Content:
     # What "today" is for answers that depend on the election's phase; the composition root
     # gives it the bot's clock (services.clock), so tests and previews move it too.
     clock: Clock = field(default_factory=SystemClock, repr=False)
-    # Answers depend on content, language and the election's timeline (a handful over an
-    # election), messages without variables (button labels...) only on content and language:
-    # each is rendered once.
-    _answers: dict[tuple[str, str, Timeline], str] = field(default_factory=dict, repr=False)
+    # Answers depend on content, language and what their template reads of the election's
+    # timeline (a handful of readings over an election: the checks render each), messages
+    # without variables (button labels...) only on content and language: each rendered once.
+    _answers: dict[tuple[str, str, tuple[object, ...]], str] = field(default_factory=dict,
+                                                                    repr=False)
     _fixed_messages: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
     _views: dict[str, Content] = field(default_factory=dict, init=False, repr=False)
 
@@ -210,10 +214,11 @@ class Content:
     def answer(self, entry_id: str, lang: str, now: datetime | None = None) -> str:
         """The entry's answer as it reads at `now` (default: the clock's now)."""
         when = self.timeline(now)
-        cached = self._answers.get((entry_id, lang, when))
+        # Equal readings of the timeline render equal text (phases.TimelineReads).
+        key = (entry_id, lang, self.entries[entry_id].reads.get(lang, EVERY_DAY).reading(when))
+        cached = self._answers.get(key)
         if cached is None:
-            cached = self._answers[(entry_id, lang, when)] = self._render_answer(
-                entry_id, lang, when)
+            cached = self._answers[key] = self._render_answer(entry_id, lang, when)
         return cached
 
     def _render_answer(self, entry_id: str, lang: str, when: Timeline) -> str:

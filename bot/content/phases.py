@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from jinja2 import nodes
+
 from bot.content.schema import Election
 
 PHASES: tuple[str, ...] = ("before_voting", "voting_day", "counting", "after_results")
@@ -66,3 +68,58 @@ def sample_days(election: Election) -> list[date]:
     for day in sorted(days):
         seen.setdefault(timeline(election, day), day)
     return sorted(seen.values())
+
+
+@dataclass(frozen=True)
+class TimelineReads:
+    """What a template reads of the timeline: `phase` or not, and the milestones it reads of
+    `reached` and `passed` (None: the whole mapping, or read in a way not followed here)."""
+    phase: bool = True
+    reached: frozenset[str] | None = None
+    passed: frozenset[str] | None = None
+
+    def reading(self, timeline: Timeline) -> tuple[object, ...]:
+        """What the template sees of `timeline`: equal readings render equal text."""
+        return (timeline.phase if self.phase else None,
+                timeline.reached if self.reached is None else timeline.reached & self.reached,
+                timeline.passed if self.passed is None else timeline.passed & self.passed)
+
+
+EVERY_DAY = TimelineReads()     # unknown: the template may read any of it
+
+
+def timeline_reads(ast: nodes.Template) -> TimelineReads:
+    """From a parsed template: `phase`, `reached.<id>` / `reached["<id>"]`... Any other use
+    of these names (assigned, looped over, a mapping's method) counts as reading all of it."""
+    phase = False
+    keys: dict[str, set[str] | None] = {"reached": set(), "passed": set()}
+
+    def visit(node: nodes.Node, parent: nodes.Node | None) -> bool:
+        nonlocal phase
+        if isinstance(node, nodes.Name) and node.name in ("phase", *keys):
+            if node.ctx != "load":
+                return False
+            if node.name == "phase":
+                phase = True
+            elif keys[node.name] is not None:
+                key = _constant_key(node, parent)
+                if key is None or hasattr(dict, key):
+                    keys[node.name] = None
+                else:
+                    keys[node.name].add(key)  # type: ignore[union-attr]
+        return all(visit(child, node) for child in node.iter_child_nodes())
+
+    if not visit(ast, None):
+        return EVERY_DAY
+    reached, passed = keys["reached"], keys["passed"]
+    return TimelineReads(phase, None if reached is None else frozenset(reached),
+                         None if passed is None else frozenset(passed))
+
+
+def _constant_key(name: nodes.Name, parent: nodes.Node | None) -> str | None:
+    if isinstance(parent, nodes.Getattr) and parent.node is name:
+        return parent.attr
+    if isinstance(parent, nodes.Getitem) and parent.node is name \
+            and isinstance(parent.arg, nodes.Const) and isinstance(parent.arg.value, str):
+        return parent.arg.value
+    return None

@@ -25,7 +25,12 @@ class YamlError(Exception):
         super().__init__(f"{where}: {message}")
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser (C) when PyYAML was built with it, about ten times faster than the pure
+# Python one; the constructors below (Python either way) keep every node's line.
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):
     pass
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.phases import local_day, sample_days, timeline
+from bot.content.phases import EVERY_DAY, TimelineReads, local_day, sample_days, timeline, timeline_reads
 from bot.content.registry import Content
+from bot.content.render import make_environment
 from tests.conftest import DURING_CAMPAIGN
 from tests.content.editing import edit, problems
 from tests.fakes.harness import Harness, texts
@@ -111,4 +112,44 @@ def test_the_results_milestone_must_exist_and_follow_voting_day(content_copy: Pa
                for p in problems(content_copy))
     edit(election, "results_milestone: penetapan", "results_milestone: kampanye")
     assert any("results milestone must start after voting_day" in p
+               for p in problems(content_copy))
+
+
+@pytest.mark.parametrize(("source", "phase", "reached", "passed"), [
+    ("Tanpa tanggal {{ election.region }}", False, frozenset(), frozenset()),
+    ("{% if phase == 'counting' %}a{% endif %}", True, frozenset(), frozenset()),
+    ("{% if reached.kampanye %}a{% elif passed['masa_tenang'] %}b{% endif %}", False,
+     frozenset({"kampanye"}), frozenset({"masa_tenang"})),
+    ("{% for k in reached %}{{ k }}{% endfor %}", False, None, frozenset()),
+    ("{{ passed.items() }}", False, frozenset(), None),
+])
+def test_what_a_template_reads_of_the_timeline(source: str, phase: bool,
+                                               reached: frozenset[str] | None,
+                                               passed: frozenset[str] | None) -> None:
+    assert timeline_reads(make_environment().parse(source)) == \
+        TimelineReads(phase, reached, passed)
+
+
+@pytest.mark.parametrize("source", [
+    "{% set phase = 'x' %}{{ phase }}", "{% with reached = passed %}{{ reached.a }}{% endwith %}",
+    "{% macro m(passed) %}{{ passed }}{% endmacro %}{{ m(1) }}"])
+def test_a_timeline_name_given_another_value_counts_as_read_every_day(source: str) -> None:
+    assert timeline_reads(make_environment().parse(source)) == EVERY_DAY
+
+
+def test_a_template_reading_one_milestone_reads_two_ways_over_the_sample_days(
+        content: Content) -> None:
+    election = content.election
+    reads = timeline_reads(make_environment().parse("{% if reached.kampanye %}a{% endif %}"))
+    readings = {reads.reading(timeline(election, day)) for day in sample_days(election)}
+    assert readings == {(None, frozenset(), frozenset()),
+                        (None, frozenset({"kampanye"}), frozenset())}
+    assert len({EVERY_DAY.reading(timeline(election, day)) for day in sample_days(election)}) \
+        == len(sample_days(election))
+
+
+def test_a_branch_on_one_milestone_only_is_rendered_and_refused(content_copy: Path) -> None:
+    edit(content_copy / "faq/1_contoh.yaml", "reached.pengumuman_hasil",
+         "reached.pengumuman_hasil and election.winner")
+    assert any("hari_pemungutan.id.answer" in p and "on 2029-03-24" in p and "winner" in p
                for p in problems(content_copy))

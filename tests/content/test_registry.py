@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from bot.content.registry import Content, load_content
+from bot.content.yamlload import YamlError, load_yaml
 from tests.content.editing import edit, problems
 
 
@@ -192,3 +195,17 @@ def test_kinds_examples_load_and_a_bad_file_is_refused_with_its_line(content_cop
     found = problems(content_copy)
     assert any("kinds.yaml:3" in p and "smalltalk.en" in p for p in found), found
     assert any("kinds.yaml" in p and "chitchat" in p for p in found), found
+
+
+def test_yaml_keeps_every_nodes_line_and_a_syntax_errors_line(tmp_path: Path) -> None:
+    good = tmp_path / "good.yaml"
+    good.write_text("a:\n  b: 1\n\n  c:\n    - x\n    - {d: 2}\n", encoding="utf-8")
+    data = load_yaml(good)
+    assert data.key_lines == {"a": 1}
+    assert data["a"].key_lines == {"b": 2, "c": 4}
+    assert data["a"]["c"].item_lines == [5, 6] and data["a"]["c"][1].line == 6
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("a: 1\nb:\n  - x\n - y\n", encoding="utf-8")
+    with pytest.raises(YamlError) as info:
+        load_yaml(bad)
+    assert info.value.line == 4 and info.value.message.startswith("YAML syntax: ")
