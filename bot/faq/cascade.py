@@ -75,7 +75,7 @@ class AnswerCascade:
         if first.answer or not self.semantic:
             self.stats["first"] += 1
             return self.decide(first)
-        vector = await self._embed(text)
+        vector = await self._embed(raw)          # its place names masked, as in training
         if vector is None:                       # the sentence model is busy
             return self.decide(first)
         self.stats["second"] += 1

@@ -32,7 +32,7 @@ from bot.faq.features import Scorer, compact
 log = logging.getLogger(__name__)
 
 # Bump when features, training or the pickled layout change: older cached models are ignored.
-MODEL_FORMAT = "6"
+MODEL_FORMAT = "7"
 
 
 @dataclass(frozen=True)
@@ -193,14 +193,21 @@ class AnswerModel:
     second: Stage | None = None
     targets: Targets = field(default_factory=Targets)
     normalise: Callable[[str], str] | None = field(default=None, repr=False)
+    # the deployment's place names as one word per level (places.py), as in training
+    mask: Callable[[str], str] | None = field(default=None, repr=False)
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        state["normalise"] = None     # the normaliser belongs to the content, not the cache
+        # the normaliser and the place names belong to the content, not the cache
+        state["normalise"] = state["mask"] = None
         return state
 
     def read(self, text: str) -> tuple[str, str]:
+        """What both stages read of a message: normalised, and as typed, its place names
+        masked (places.py) the way the samples were (trainer.samples)."""
         assert self.normalise is not None
+        if self.mask is not None:
+            text = self.mask(text)
         return self.normalise(text), text
 
     def predict_first(self, text: str, hint: str = "") -> Prediction:

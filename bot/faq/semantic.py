@@ -21,6 +21,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from bot.content.registry import Content
+from bot.faq.places import PLACEHOLDERS
 
 log = logging.getLogger(__name__)
 
@@ -107,9 +108,10 @@ def load_embedder(threads: int = 1) -> Embedder | None:
 
 
 def context_words(content: Content) -> re.Pattern[str]:
-    """The deployment's own region, province and election year (any case): said in passing,
-    they would pull every question toward the texts that repeat them."""
-    names = content.place_and_year
+    """The deployment's own region, province and election year (any case), and the words the
+    answer model reads for a place (places.py): said in passing, they would pull every question
+    toward the texts that repeat them."""
+    names = [*content.place_and_year, *sorted(PLACEHOLDERS)]
     return re.compile(r"\b(?:" + "|".join(re.escape(n.lower()) for n in names) + r")\b",
                       re.IGNORECASE)
 

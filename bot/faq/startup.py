@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from bot.faq.cascade import AnswerCascade
 from bot.faq.embeddings import Stopped, VectorStore
 from bot.faq.learned import AnswerModel
+from bot.faq.places import PlaceMask
 from bot.faq.semantic import context_words, load_embedder
 from bot.faq.shared import SharedModel
 from bot.faq.trainer import Trainer, normaliser
@@ -42,13 +43,17 @@ async def _load_answers(services: Services, stop: threading.Event) -> None:
     loop = asyncio.get_running_loop()
     context = context_words(content)
     try:
-        trainer = await loop.run_in_executor(pool, Trainer, content, matcher, cache)
+        # The model reads place names as one word per level (places.py), in training and after.
+        mask = await loop.run_in_executor(pool, PlaceMask, services.regions,
+                                          matcher.normalizer.known_words,
+                                          content.election.region.province)
+        trainer = await loop.run_in_executor(pool, Trainer, content, matcher, cache, None, mask)
         # PostgreSQL: read from the database, or trained once among all processes (shared.py).
         shared = SharedModel.of(services.settings, services.db, services.clock, pool)
         first = await (shared.first(trainer, stop) if shared is not None
                        else loop.run_in_executor(pool, trainer.first, stop))
         normalise = normaliser(matcher.normalizer)
-        _swap(services, AnswerCascade(matcher, AnswerModel(first, normalise=normalise),
+        _swap(services, AnswerCascade(matcher, AnswerModel(first, normalise=normalise, mask=mask),
                                       context=context))
         log.info("answer model: first stage ready")
         # SEMANTIC_THREADS workers, sharing SEMANTIC_THREADS engine threads between the
@@ -75,7 +80,8 @@ async def _load_answers(services: Services, stop: threading.Event) -> None:
         pool.shutdown(wait=False, cancel_futures=True)
         log.info("answer model: stopped before it was ready")
         raise
-    _swap(services, AnswerCascade(matcher, AnswerModel(first, second, normalise=normalise),
+    _swap(services, AnswerCascade(matcher, AnswerModel(first, second, normalise=normalise,
+                                                              mask=mask),
                                   embedder, pool, context=context))
     log.info("answer model: second stage ready")
 

@@ -43,11 +43,19 @@ def hint(matcher: Matcher, text: str) -> str:
     return ranking[0][0] if ranking else ""
 
 
-def samples(content: Content, matcher: Matcher) -> tuple[list[Sample], list[Sample]]:
+def samples(content: Content, matcher: Matcher, mask: Callable[[str], str] | None = None,
+            ) -> tuple[list[Sample], list[Sample]]:
     """The entries' titles and example questions (both languages), the examples of kinds.yaml,
-    and the labelled messages that have a label (an answer message with no entry is for measuring only)."""
+    and the labelled messages that have a label (an answer message with no entry is for measuring only),
+    each with its place names masked (`mask`, places.py) as the model reads a message."""
     normalise = normaliser(matcher.normalizer)
-    examples = []
+    masked = mask or (lambda text: text)
+
+    def sample(text: str, labels: tuple[str, ...], group: int = -1, hint_: str = "") -> Sample:
+        text = masked(text)
+        return Sample(text, normalise(text), labels, group, hint_)
+
+    examples, typed = [], []       # typed: each example as written (the keywords read it so)
     for eid, loaded in sorted(content.entries.items()):
         label = "neutral" if loaded.entry.neutral else eid
         said: set[str] = set()
@@ -56,18 +64,20 @@ def samples(content: Content, matcher: Matcher) -> tuple[list[Sample], list[Samp
                 text = version.entry.text(lang)
                 asked = [q for q in (text.title, *text.questions) if q not in said]
                 said.update(asked)
-                examples += [Sample(q, normalise(q), (label,)) for q in asked]
+                examples += [sample(q, (label,)) for q in asked]
+                typed += asked
     for kind, examples_of_kind in sorted(content.kind_examples.items()):   # kinds.yaml: small talk, ...
-        examples += [Sample(q, normalise(q), (kind,)) for q in examples_of_kind]
+        examples += [sample(q, (kind,)) for q in examples_of_kind]
+        typed += examples_of_kind
     labelled = [m for m in content.training if m.labels]
     if len(labelled) < MIN_MESSAGES:
         # Too few labelled messages to calibrate on (a new deployment): the examples
         # themselves are cross-validated, each its own group.
-        return [], [Sample(s.text, s.norm, s.labels, n, hint(matcher, s.text))
-                    for n, s in enumerate(examples)]
+        return [], [replace(s, group=n, hint=hint(matcher, q))
+                    for n, (s, q) in enumerate(zip(examples, typed, strict=True))]
     texts = [strip_forward(m.text)[0] for m in labelled]    # read as the router reads them
     # Their groups (near-duplicates) are found when a stage is trained: grouped().
-    messages = [Sample(t, normalise(t), m.labels, GROUP_LATER, hint(matcher, t))
+    messages = [sample(t, m.labels, GROUP_LATER, hint(matcher, t))
                 for t, m in zip(texts, labelled, strict=True)]
     return examples, messages
 
@@ -82,18 +92,21 @@ def grouped(messages: list[Sample]) -> list[Sample]:
 
 
 def model_texts(content: Content, samples_: list[Sample]) -> list[str]:
-    """What the sentence model reads of each sample (without the deployment's own place names,
-    cut to its start and end)."""
+    """What the sentence model reads of each sample (its place names, masked, left out with the
+    deployment's own names; cut to its start and end)."""
     context = context_words(content)
     return [model_input(s.text, context) for s in samples_]
 
 
 class Trainer:
     def __init__(self, content: Content, matcher: Matcher, cache_dir: Path,
-                 targets: Targets | None = None) -> None:
+                 targets: Targets | None = None, mask: Callable[[str], str] | None = None,
+                 ) -> None:
         self.content, self.cache_dir = content, Path(cache_dir)
         self.targets = targets or Targets()
-        self.examples, self.messages = samples(content, matcher)
+        # The place names as the model reads them (places.py): the AnswerModel gets this mask.
+        self.mask = mask
+        self.examples, self.messages = samples(content, matcher, mask)
         self.kinds = frozenset(KINDS)
         # The groups follow from the texts: the key is the same without them.
         self._key = fingerprint(self.targets,

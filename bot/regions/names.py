@@ -124,8 +124,33 @@ class RegionNamer:
         fuzzy = self._fuzzy(words)
         if fuzzy is None:
             return None
-        codes, i, rest = fuzzy
+        codes, i, rest, _ = fuzzy
         return self._decided(codes, typed, at[i], rest)
+
+    def spans(self, typed: list[str]) -> list[tuple[int, int]]:
+        """Where names of the deployment's kabupaten/kota stand in a folded message's words
+        (start, end), every one said exactly (the longest at each place), else the one found
+        misspelt: what the answer model reads as "a kabupaten/kota" (bot/faq/places.py)."""
+        at = [j for j, w in enumerate(typed) if w not in KIND_WORDS]   # words -> typed
+        words = [typed[j] for j in at]
+        found: list[tuple[int, int]] = []
+        i = 0
+        while i < len(words):
+            for _, parts, _ in self._by_first.get(words[i], ()):
+                if words[i:i + len(parts)] == parts and (
+                        " ".join(parts) not in self._everyday
+                        or _as_place(typed, parts, words[:i] + words[i + len(parts):])):
+                    found.append((at[i], at[i + len(parts) - 1] + 1))
+                    i += len(parts) - 1
+                    break
+            i += 1
+        if found or not words:
+            return found
+        fuzzy = self._fuzzy(words)
+        if fuzzy is None:
+            return []
+        _, i, _, n = fuzzy
+        return [(at[i], at[i + n - 1] + 1)]
 
     def _decided(self, codes: tuple[str, ...], typed: list[str], at: int,
                  rest: list[str]) -> Named:
@@ -141,7 +166,7 @@ class RegionNamer:
                     break
         return Named(codes, rest)
 
-    def _fuzzy(self, words: list[str]) -> tuple[tuple[str, ...], int, list[str]] | None:
+    def _fuzzy(self, words: list[str]) -> tuple[tuple[str, ...], int, list[str], int] | None:
         spans = list(range(len(words)))
         if len(words) > FUZZY_HEAD + FUZZY_TAIL:
             spans = spans[:FUZZY_HEAD] + spans[-FUZZY_TAIL:]
@@ -167,7 +192,7 @@ class RegionNamer:
         if best is None:
             return None
         *_, codes, i, n = best
-        return codes, i, words[:i] + words[i + n:]
+        return codes, i, words[:i] + words[i + n:], n
 
 
 def _as_place(typed: list[str], parts: list[str], rest: list[str]) -> bool:

@@ -6,7 +6,9 @@ import pytest
 
 from bot.content.registry import Content, load_content
 from bot.faq.matcher import Matcher
+from bot.faq.places import PlaceMask
 from bot.faq.trainer import Trainer
+from bot.regions.loader import load_regions
 from tests.conftest import FIXTURE_CONTENT
 
 
@@ -14,4 +16,7 @@ from tests.conftest import FIXTURE_CONTENT
 def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Content, Matcher, Trainer]:
     content = load_content(FIXTURE_CONTENT)
     matcher = Matcher(content)
-    return content, matcher, Trainer(content, matcher, tmp_path_factory.mktemp("model"))
+    mask = PlaceMask(load_regions(content), matcher.normalizer.known_words,
+                     content.election.region.province)
+    return content, matcher, Trainer(content, matcher, tmp_path_factory.mktemp("model"),
+                                     mask=mask)

@@ -1,0 +1,107 @@
+"""Place names are context, not topic (issue 20): the answer model reads a message with the
+deployment's place names replaced by one word per level, in training and when it answers, so
+that "siapa calon bupati lahat" and "siapa calon bupati muara enim" are one question, and what
+a labelled message about Lahat taught does not stay tied to Lahat. The word stays: that a place
+is named is still a signal ("di xkecamatan" asks where, "calon xkabkota" asks who).
+
+- a kabupaten/kota (or the regency of a one-regency deployment) by any of its names, however it
+  is spelt (the region namer, bot/regions/names.py): "xkabkota";
+- the province: "xprovinsi";
+- a kecamatan or a desa/kelurahan by its name in the region codes: "xkecamatan", "xdesa" (a
+  name of both, a kecamatan). Many village names are everyday words ("baru", "tenang" of "hari
+  tenang", "dalam"): a name is taken as a place only after "desa", "kecamatan", ... or when it
+  is not made only of words of the content, its stop words and slang (`ordinary`); a desa's
+  name of one word only after such a word.
+
+Only what the answer model reads is masked: the scope rule for places elsewhere and the region
+that picks whose answer (bot/faq/regional.py) read the message as typed."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from bot.regions.tree import DESA, KECAMATAN, ROMAN, RegionTree, fold
+
+KABKOTA_WORD, PROVINSI_WORD = "xkabkota", "xprovinsi"
+KECAMATAN_WORD, DESA_WORD = "xkecamatan", "xdesa"
+PLACEHOLDERS = frozenset({KABKOTA_WORD, PROVINSI_WORD, KECAMATAN_WORD, DESA_WORD})
+# The words that say the next ones are a kecamatan's or a village's name.
+KECAMATAN_CUES = frozenset({"kecamatan", "kec", "district"})
+DESA_CUES = frozenset({"desa", "ds", "kelurahan", "kel", "dusun", "village"})
+TOKEN = re.compile(r"[a-z0-9]+", re.IGNORECASE)
+CACHE = 4096            # messages read as before (a repeated question) cost a lookup
+
+
+class PlaceMask:
+    def __init__(self, tree: RegionTree, ordinary: Iterable[str] = (), province: str = "") -> None:
+        ordinary = frozenset(ordinary)
+        self.namer = tree.namer
+        # first word -> (words of the name, its placeholder, said without a cue), longest first
+        names: dict[str, tuple[str, bool]] = {}
+        for region in sorted(tree.regions.values(), key=lambda r: r.level != KECAMATAN):
+            if region.level not in (KECAMATAN, DESA):
+                continue
+            name = fold(region.name)
+            words = name.split()
+            free = any(w not in ordinary for w in words) and (
+                len(words) > 1 or region.level == KECAMATAN) and not name.isdigit()
+            word = KECAMATAN_WORD if region.level == KECAMATAN else DESA_WORD
+            names.setdefault(name, (word, free))
+        self._desa = frozenset(fold(r.name) for r in tree.regions.values() if r.level == DESA)
+        # A province tree's root is the province; a one-regency tree's its regency (the namer's).
+        # `province`: the deployment's own (content/election.yaml), which a regency's tree lacks.
+        provinces = [*tree.provinces.values(), *([tree.root_name] if tree.kabupaten else []),
+                     province]
+        for province in provinces:
+            bare = " ".join(w for w in fold(province).split() if w != "provinsi")
+            if bare:
+                names[bare] = (PROVINSI_WORD, True)
+        self._by_first: dict[str, list[tuple[list[str], str, bool]]] = {}
+        for name, (word, free) in sorted(names.items(), key=lambda item: -len(item[0])):
+            parts = name.split()
+            self._by_first.setdefault(parts[0], []).append((parts, word, free))
+        self.mask = lru_cache(maxsize=CACHE)(self._mask)
+
+    def __call__(self, text: str) -> str:
+        return self.mask(text)
+
+    def _mask(self, text: str) -> str:
+        tokens = list(TOKEN.finditer(text))
+        if not tokens:
+            return text
+        words = [ROMAN.get(t.group().lower(), t.group().lower()) for t in tokens]
+        spans = [(s, e, KABKOTA_WORD) for s, e in self.namer.spans(words)] \
+            if self.namer is not None else []
+        taken = {i for s, e, _ in spans for i in range(s, e)}
+        i = 0
+        while i < len(words):
+            found = None if i in taken else self._named(words, i)
+            if found is not None:
+                end, word = found
+                if not taken.intersection(range(i, end)):
+                    spans.append((i, end, word))
+                    i = end
+                    continue
+            i += 1
+        if not spans:
+            return text
+        out, at = [], 0
+        for s, e, word in sorted(spans):
+            out += [text[at:tokens[s].start()], word]
+            at = tokens[e - 1].end()
+        out.append(text[at:])
+        return "".join(out)
+
+    def _named(self, words: list[str], i: int) -> tuple[int, str] | None:
+        """The place name starting at words[i] (its end and placeholder), if any."""
+        cue = words[i - 1] if i else ""
+        for parts, word, free in self._by_first.get(words[i], ()):
+            if words[i:i + len(parts)] != parts:
+                continue
+            if free or cue in KECAMATAN_CUES or cue in DESA_CUES:
+                if cue in DESA_CUES and " ".join(parts) in self._desa:
+                    word = DESA_WORD
+                return i + len(parts), word
+        return None

@@ -1,0 +1,74 @@
+"""Place names as the answer model reads them (bot/faq/places.py): one word per level, in
+training and when it answers; everyday words that are also villages' names stay words."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.content.registry import Content
+from bot.faq.learned import AnswerModel, Stage
+from bot.faq.matcher import Matcher
+from bot.faq.places import PLACEHOLDERS, PlaceMask
+from bot.faq.trainer import Trainer, model_texts, normaliser, samples
+from bot.regions.loader import load_regions
+
+
+@pytest.fixture(scope="module")
+def mask(trained: tuple[Content, Matcher, Trainer]) -> PlaceMask:
+    content, matcher, _ = trained
+    return PlaceMask(load_regions(content), matcher.normalizer.known_words,
+                     content.election.region.province)
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    # the regency by its name, its kind word kept; misspelt; twice
+    ("Siapa calon Bupati Kabupaten Lembah Contoh?", "Siapa calon Bupati Kabupaten xkabkota?"),
+    ("kapan coblosan bupati lembah cntoh", "kapan coblosan bupati xkabkota"),
+    ("lembah contoh atau LEMBAH CONTOH", "xkabkota atau xkabkota"),
+    # a kecamatan (several words), a village after "desa", the province
+    ("tps di Bukit Sejuk Ulu dimana", "tps di xkecamatan dimana"),
+    ("TPS desa Pagar Batu, kec. Air Hitam", "TPS desa xdesa, kec. xkecamatan"),
+    ("Pasar II Sungai Rotan", "xdesa"),
+    ("KPU Provinsi Contoh buka jam brp", "KPU Provinsi xprovinsi buka jam brp"),
+    # no place: the text as typed
+    ("Kapan hari pemungutan suara?", "Kapan hari pemungutan suara?"),
+])
+def test_place_names_are_one_word_per_level(mask: PlaceMask, text: str, read: str) -> None:
+    assert mask(text) == read
+
+
+def test_a_villages_everyday_name_is_a_place_only_after_desa(
+        trained: tuple[Content, Matcher, Trainer]) -> None:
+    content, _, _ = trained
+    # "Suka Damai" is a desa of the fixture's regions: were its words everyday words of the
+    # content, it would be a place only where "desa" says so
+    everyday = PlaceMask(load_regions(content), {"suka", "damai"})
+    assert everyday("desa Suka Damai") == "desa xdesa"
+    assert everyday("apa itu suka damai") == "apa itu suka damai"
+    assert PlaceMask(load_regions(content))("apa itu suka damai") == "apa itu xdesa"
+
+
+def test_the_normaliser_keeps_the_placeholders(trained: tuple[Content, Matcher, Trainer]) -> None:
+    _, matcher, _ = trained
+    normalise = normaliser(matcher.normalizer)
+    for word in sorted(PLACEHOLDERS):
+        assert word in normalise(f"siapa calon bupati {word} ya").split()
+
+
+def test_training_and_answering_read_alike(trained: tuple[Content, Matcher, Trainer],
+                                           mask: PlaceMask) -> None:
+    content, matcher, trainer = trained
+    examples, _ = samples(content, matcher, mask)
+    unmasked, _ = samples(content, matcher)
+    named = [(s, u) for s, u in zip(examples, unmasked, strict=True) if s.text != u.text]
+    assert named, "the fixture's examples name places"
+    stage = Stage(None, None, {}, 0.0, 1.0, 1.0)
+    model = AnswerModel(stage, normalise=normaliser(matcher.normalizer), mask=mask)
+    for sample, typed in named:
+        assert model.read(typed.text) == (sample.norm, sample.text)
+    # the sentence model reads neither the names nor the placeholders
+    for text in model_texts(content, [s for s, _ in named]):
+        assert not PLACEHOLDERS.intersection(text.split())
+    # the trainer masks its samples as the model it trains reads messages
+    assert trainer.mask is not None
+    assert [s.text for s in trainer.examples] == [s.text for s in examples]
