@@ -47,7 +47,7 @@ CACHE = 4096            # messages read as before (a repeated question) cost a l
 
 class PlaceMask:
     def __init__(self, tree: RegionTree, ordinary: Iterable[str] = (), province: str = "") -> None:
-        ordinary = frozenset(ordinary)
+        ordinary = self._ordinary = frozenset(ordinary)
         self.namer = tree.namer
         # name -> (its placeholder, where it is a place: ANYWHERE...)
         names: dict[str, tuple[str, int]] = {}
@@ -88,7 +88,7 @@ class PlaceMask:
         if not tokens:
             return text
         words = [ROMAN.get(t.group().lower(), t.group().lower()) for t in tokens]
-        spans = [(s, e, KABKOTA_WORD) for s, e in self.namer.spans(words)] \
+        spans = [(s, e, KABKOTA_WORD) for s, e in self.namer.spans(words, self._everyday)] \
             if self.namer is not None else []
         taken = {i for s, e, _ in spans for i in range(s, e)}
         i = 0
@@ -109,6 +109,9 @@ class PlaceMask:
             at = tokens[e - 1].end()
         out.append(text[at:])
         return "".join(out)
+
+    def _everyday(self, word: str) -> bool:
+        return word in self._ordinary or _everyday(word)
 
     def _named(self, words: list[str], i: int) -> tuple[int, str] | None:
         """The place name starting at words[i] (its end and placeholder), if any."""

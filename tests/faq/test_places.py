@@ -13,6 +13,7 @@ from bot.faq.matcher import Matcher
 from bot.faq.places import PLACEHOLDERS, PlaceMask
 from bot.faq.trainer import Trainer, model_texts, normaliser, samples
 from bot.regions.loader import load_regions
+from bot.regions.names import RegionNamer
 from bot.regions.tree import DESA, KECAMATAN, Region, RegionTree
 
 
@@ -111,3 +112,11 @@ def test_a_long_message_costs_little_however_many_names_share_its_words() -> Non
     start = time.process_time()
     assert mask(forward) == forward
     assert time.process_time() - start < 0.1
+
+
+def test_everyday_words_close_to_a_regencys_name_are_not_read_as_it_misspelt() -> None:
+    tree = _tree((KECAMATAN, "Tebing Tinggi"))
+    tree.namer = RegionNamer({"16.11": "Kabupaten Empat Lawang"})
+    mask = PlaceMask(tree)
+    assert mask("paslon empat lawan satu") == "paslon empat lawan satu"
+    assert mask("pilkada empat lawng kapan") == "pilkada xkabkota kapan"
