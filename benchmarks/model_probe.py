@@ -24,8 +24,10 @@ from bot.faq.calibration import fit_stage
 from bot.faq.embeddings import VectorStore
 from bot.faq.learned import Targets
 from bot.faq.matcher import Matcher
+from bot.faq.places import PlaceMask
 from bot.faq.semantic import load_embedder
 from bot.faq.trainer import Trainer, model_texts
+from bot.regions.loader import load_regions
 
 
 def main() -> None:
@@ -38,7 +40,11 @@ def main() -> None:
 
     content = load_content(args.content)
     targets = Targets()
-    trainer = Trainer(content, Matcher(content), args.cache, targets)
+    matcher = Matcher(content)
+    # place names masked as the bot's model reads them (bot/faq/startup.py, places.py)
+    mask = PlaceMask(load_regions(content), matcher.normalizer.known_words,
+                     content.election.region.province)
+    trainer = Trainer(content, matcher, args.cache, targets, mask)
     examples, messages = trainer.examples, trainer.messages
     dense = None
     if not args.first_only:

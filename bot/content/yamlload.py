@@ -77,9 +77,25 @@ def load_yaml(path: Path) -> Any:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise YamlError(path, line, f"YAML syntax: {exc.problem or exc.context}") from None
+        problem = exc.problem or exc.context or "not valid YAML"
+        if mark and _char_at(text, mark.line, mark.column) == "\t":
+            problem += " (a tab: YAML indents with spaces)"   # libyaml does not say
+        raise YamlError(path, line, f"YAML syntax: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        # Its position counts bytes with libyaml, characters without: find the character.
+        if not isinstance(exc.character, int):
+            raise YamlError(path, None, f"YAML: {exc}") from None
+        at = text.find(chr(exc.character))
+        line = len(f"{text[:at]}.".splitlines()) if at >= 0 else None
+        raise YamlError(path, line, f"character {exc.character:#04x} is not allowed in YAML "
+                                    f"({exc.reason})") from None
     except yaml.YAMLError as exc:
         raise YamlError(path, None, f"YAML: {exc}") from None
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    return lines[line][column:column + 1] if line < len(lines) else ""
 
 
 def line_of(data: Any, loc: tuple[Any, ...]) -> int | None:

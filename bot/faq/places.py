@@ -11,7 +11,12 @@ is named is still a signal ("di xkecamatan" asks where, "calon xkabkota" asks wh
   name of both, a kecamatan). Many village names are everyday words ("baru", "tenang" of "hari
   tenang", "dalam"): a name is taken as a place only after "desa", "kecamatan", ... or when it
   is not made only of words of the content, its stop words and slang (`ordinary`); a desa's
-  name of one word only after such a word.
+  name of one word only after such a word; a kecamatan's name of one word that is a word of
+  the language ("saling", "simpang", "peninjauan" of "peninjauan kembali") only after such a
+  word or a place word ("di", "ke", "dari").
+
+A name is looked up by its words (a dict), not compared with every name sharing its first
+word: a 4,000-character forward costs about a millisecond however large the tree.
 
 Only what the answer model reads is masked: the scope rule for places elsewhere and the region
 that picks whose answer (bot/faq/regional.py) read the message as typed."""
@@ -22,6 +27,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 
+from bot.faq.normalize import _is_root_word, _stem
 from bot.regions.tree import DESA, KECAMATAN, ROMAN, RegionTree, fold
 
 KABKOTA_WORD, PROVINSI_WORD = "xkabkota", "xprovinsi"
@@ -30,16 +36,21 @@ PLACEHOLDERS = frozenset({KABKOTA_WORD, PROVINSI_WORD, KECAMATAN_WORD, DESA_WORD
 # The words that say the next ones are a kecamatan's or a village's name.
 KECAMATAN_CUES = frozenset({"kecamatan", "kec", "district"})
 DESA_CUES = frozenset({"desa", "ds", "kelurahan", "kel", "dusun", "village"})
+# Words after which a kecamatan named by an everyday word is a place: "tps di simpang".
+PLACE_CUES = KECAMATAN_CUES | DESA_CUES | frozenset({"di", "ke", "dari", "daerah", "wilayah",
+                                                     "in", "at", "from"})
+# When a name is a place: wherever it stands, after a place word, after "desa", "kecamatan"...
+ANYWHERE, AFTER_PLACE_WORD, AFTER_KIND_WORD = 0, 1, 2
 TOKEN = re.compile(r"[a-z0-9]+", re.IGNORECASE)
 CACHE = 4096            # messages read as before (a repeated question) cost a lookup
 
 
 class PlaceMask:
     def __init__(self, tree: RegionTree, ordinary: Iterable[str] = (), province: str = "") -> None:
-        ordinary = frozenset(ordinary)
+        ordinary = self._ordinary = frozenset(ordinary)
         self.namer = tree.namer
-        # first word -> (words of the name, its placeholder, said without a cue), longest first
-        names: dict[str, tuple[str, bool]] = {}
+        # name -> (its placeholder, where it is a place: ANYWHERE...)
+        names: dict[str, tuple[str, int]] = {}
         for region in sorted(tree.regions.values(), key=lambda r: r.level != KECAMATAN):
             if region.level not in (KECAMATAN, DESA):
                 continue
@@ -47,8 +58,10 @@ class PlaceMask:
             words = name.split()
             free = any(w not in ordinary for w in words) and (
                 len(words) > 1 or region.level == KECAMATAN) and not name.isdigit()
+            where = AFTER_KIND_WORD if not free else \
+                AFTER_PLACE_WORD if len(words) == 1 and _everyday(name) else ANYWHERE
             word = KECAMATAN_WORD if region.level == KECAMATAN else DESA_WORD
-            names.setdefault(name, (word, free))
+            names.setdefault(name, (word, where))
         self._desa = frozenset(fold(r.name) for r in tree.regions.values() if r.level == DESA)
         # A province tree's root is the province; a one-regency tree's its regency (the namer's).
         # `province`: the deployment's own (content/election.yaml), which a regency's tree lacks.
@@ -57,11 +70,14 @@ class PlaceMask:
         for province in provinces:
             bare = " ".join(w for w in fold(province).split() if w != "provinsi")
             if bare:
-                names[bare] = (PROVINSI_WORD, True)
-        self._by_first: dict[str, list[tuple[list[str], str, bool]]] = {}
-        for name, (word, free) in sorted(names.items(), key=lambda item: -len(item[0])):
+                names[bare] = (PROVINSI_WORD, ANYWHERE)
+        self._names = names
+        # first word -> the lengths (in words) of the names it starts, longest first
+        sizes: dict[str, set[int]] = {}
+        for name in names:
             parts = name.split()
-            self._by_first.setdefault(parts[0], []).append((parts, word, free))
+            sizes.setdefault(parts[0], set()).add(len(parts))
+        self._sizes = {first: sorted(n, reverse=True) for first, n in sizes.items()}
         self.mask = lru_cache(maxsize=CACHE)(self._mask)
 
     def __call__(self, text: str) -> str:
@@ -72,7 +88,7 @@ class PlaceMask:
         if not tokens:
             return text
         words = [ROMAN.get(t.group().lower(), t.group().lower()) for t in tokens]
-        spans = [(s, e, KABKOTA_WORD) for s, e in self.namer.spans(words)] \
+        spans = [(s, e, KABKOTA_WORD) for s, e in self.namer.spans(words, self._everyday)] \
             if self.namer is not None else []
         taken = {i for s, e, _ in spans for i in range(s, e)}
         i = 0
@@ -94,14 +110,24 @@ class PlaceMask:
         out.append(text[at:])
         return "".join(out)
 
+    def _everyday(self, word: str) -> bool:
+        return word in self._ordinary or _everyday(word)
+
     def _named(self, words: list[str], i: int) -> tuple[int, str] | None:
         """The place name starting at words[i] (its end and placeholder), if any."""
         cue = words[i - 1] if i else ""
-        for parts, word, free in self._by_first.get(words[i], ()):
-            if words[i:i + len(parts)] != parts:
+        said = AFTER_KIND_WORD if cue in KECAMATAN_CUES or cue in DESA_CUES else \
+            AFTER_PLACE_WORD if cue in PLACE_CUES else ANYWHERE
+        for size in self._sizes.get(words[i], ()):
+            name = " ".join(words[i:i + size]) if i + size <= len(words) else ""
+            found = self._names.get(name)
+            if found is None or found[1] > said:
                 continue
-            if free or cue in KECAMATAN_CUES or cue in DESA_CUES:
-                if cue in DESA_CUES and " ".join(parts) in self._desa:
-                    word = DESA_WORD
-                return i + len(parts), word
+            word = DESA_WORD if cue in DESA_CUES and name in self._desa else found[0]
+            return i + size, word
         return None
+
+
+def _everyday(word: str) -> bool:
+    """A word of the language (Sastrawi's root words), or one made of one ("peninjauan")."""
+    return _is_root_word(word) or _is_root_word(_stem(word))

@@ -9,6 +9,7 @@ the kabupaten); a bare "bogor" names both, and the caller decides (the asker's o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -127,10 +128,12 @@ class RegionNamer:
         codes, i, rest, _ = fuzzy
         return self._decided(codes, typed, at[i], rest)
 
-    def spans(self, typed: list[str]) -> list[tuple[int, int]]:
+    def spans(self, typed: list[str], everyday: Callable[[str], bool] | None = None,
+              ) -> list[tuple[int, int]]:
         """Where names of the deployment's kabupaten/kota stand in a folded message's words
         (start, end), every one said exactly (the longest at each place), else the one found
-        misspelt: what the answer model reads as "a kabupaten/kota" (bot/faq/places.py)."""
+        misspelt, unless its words are all `everyday` words ("empat lawan" is no misspelt
+        "Empat Lawang"): what the answer model reads as "a kabupaten/kota" (places.py)."""
         at = [j for j, w in enumerate(typed) if w not in KIND_WORDS]   # words -> typed
         words = [typed[j] for j in at]
         found: list[tuple[int, int]] = []
@@ -150,6 +153,8 @@ class RegionNamer:
         if fuzzy is None:
             return []
         _, i, _, n = fuzzy
+        if everyday is not None and all(everyday(w) for w in words[i:i + n]):
+            return []
         return [(at[i], at[i + n - 1] + 1)]
 
     def _decided(self, codes: tuple[str, ...], typed: list[str], at: int,

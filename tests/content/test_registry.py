@@ -209,3 +209,18 @@ def test_yaml_keeps_every_nodes_line_and_a_syntax_errors_line(tmp_path: Path) ->
     with pytest.raises(YamlError) as info:
         load_yaml(bad)
     assert info.value.line == 4 and info.value.message.startswith("YAML syntax: ")
+
+
+def test_yaml_says_where_a_tab_or_a_control_character_is(tmp_path: Path) -> None:
+    # libyaml's messages do not name the tab ("found character that cannot start any token"),
+    # and an unacceptable character has only an offset (in bytes, with libyaml)
+    tab = tmp_path / "tab.yaml"
+    tab.write_text("a: 1\nb:\n\tc: 2\n", encoding="utf-8")
+    with pytest.raises(YamlError) as info:
+        load_yaml(tab)
+    assert info.value.line == 3 and "tab" in info.value.message
+    bell = tmp_path / "bell.yaml"
+    bell.write_text("a: éééé\nb: ok\nc: x\x07\n", encoding="utf-8")
+    with pytest.raises(YamlError) as info:
+        load_yaml(bell)
+    assert info.value.line == 3 and "0x07" in info.value.message
