@@ -14,7 +14,7 @@ from bot.content.errors import Collector, key_line
 from bot.content.language import Dialect, Kinds, Scope
 from bot.content.messages import MESSAGE_VARIABLES
 from bot.content.model import LoadedEntry
-from bot.content.phases import TimelineReads, timeline_reads
+from bot.content.phases import EVERY_DAY, TimelineReads, timeline_reads
 from bot.content.schedule_schema import Schedule
 from bot.content.schema import (
     LANGUAGES,
@@ -98,16 +98,23 @@ def load_subscription_topics(col: Collector, root: Path) -> dict[str, Subscripti
 
 def compile_template(col: Collector, env: Any, source: str, path: Path, line: int | None,
                      where: str) -> Template | None:
-    compiled = compile_answer(col, env, source, path, line, where)
+    compiled = _compile(col, env, source, path, line, where, reads=False)
     return compiled[0] if compiled else None
 
 
 def compile_answer(col: Collector, env: Any, source: str, path: Path, line: int | None,
                    where: str) -> tuple[Template, TimelineReads] | None:
     """The template, parsed once, and what it reads of the election's timeline (phases.py)."""
+    return _compile(col, env, source, path, line, where, reads=True)
+
+
+def _compile(col: Collector, env: Any, source: str, path: Path, line: int | None, where: str,
+             reads: bool) -> tuple[Template, TimelineReads] | None:
+    """Parsed and compiled (an unknown filter is found compiling); its timeline read only when
+    asked (answers: messages do not depend on the day)."""
     try:
         ast = env.parse(source)
-        return env.from_string(ast), timeline_reads(ast)
+        return env.from_string(ast), timeline_reads(ast) if reads else EVERY_DAY
     except TemplateSyntaxError as exc:
         col.add(path, (line or 0) + exc.lineno if line else None, where,
                 f"template syntax: {exc.message} (template line {exc.lineno})")
