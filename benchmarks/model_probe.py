@@ -24,10 +24,9 @@ from bot.faq.calibration import fit_stage
 from bot.faq.embeddings import VectorStore
 from bot.faq.learned import Targets
 from bot.faq.matcher import Matcher
-from bot.faq.places import PlaceMask
+from bot.faq.places import deployment_mask
 from bot.faq.semantic import load_embedder
 from bot.faq.trainer import Trainer, model_texts
-from bot.regions.loader import load_regions
 
 
 def main() -> None:
@@ -42,8 +41,7 @@ def main() -> None:
     targets = Targets()
     matcher = Matcher(content)
     # place names masked as the bot's model reads them (bot/faq/startup.py, places.py)
-    mask = PlaceMask(load_regions(content), matcher.normalizer.known_words,
-                     content.election.region.province)
+    mask = deployment_mask(content, matcher)
     trainer = Trainer(content, matcher, args.cache, targets, mask)
     examples, messages = trainer.examples, trainer.messages
     dense = None

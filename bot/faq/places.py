@@ -26,9 +26,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from bot.faq.normalize import _is_root_word, _stem
 from bot.regions.tree import DESA, KECAMATAN, ROMAN, RegionTree, fold
+
+if TYPE_CHECKING:
+    from bot.content.model import Content
+    from bot.faq.matcher import Matcher
 
 KABKOTA_WORD, PROVINSI_WORD = "xkabkota", "xprovinsi"
 KECAMATAN_WORD, DESA_WORD = "xkecamatan", "xdesa"
@@ -43,6 +48,16 @@ PLACE_CUES = KECAMATAN_CUES | DESA_CUES | frozenset({"di", "ke", "dari", "daerah
 ANYWHERE, AFTER_PLACE_WORD, AFTER_KIND_WORD = 0, 1, 2
 TOKEN = re.compile(r"[a-z0-9]+", re.IGNORECASE)
 CACHE = 4096            # messages read as before (a repeated question) cost a lookup
+
+
+def deployment_mask(content: Content, matcher: Matcher, tree: RegionTree | None = None,
+                    ) -> PlaceMask:
+    """The mask the bot's model reads with: the deployment's region tree (read from the
+    content unless given), the content's own words as ordinary ones, its province."""
+    if tree is None:
+        from bot.regions.loader import load_regions
+        tree = load_regions(content)
+    return PlaceMask(tree, matcher.normalizer.known_words, content.election.region.province)
 
 
 class PlaceMask:

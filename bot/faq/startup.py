@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from bot.faq.cascade import AnswerCascade
 from bot.faq.embeddings import Stopped, VectorStore
 from bot.faq.learned import AnswerModel
-from bot.faq.places import PlaceMask
+from bot.faq.places import deployment_mask
 from bot.faq.semantic import context_words, load_embedder
 from bot.faq.shared import SharedModel
 from bot.faq.trainer import Trainer, normaliser
@@ -44,9 +44,8 @@ async def _load_answers(services: Services, stop: threading.Event) -> None:
     context = context_words(content)
     try:
         # The model reads place names as one word per level (places.py), in training and after.
-        mask = await loop.run_in_executor(pool, PlaceMask, services.regions,
-                                          matcher.normalizer.known_words,
-                                          content.election.region.province)
+        mask = await loop.run_in_executor(pool, deployment_mask, content, matcher,
+                                          services.regions)
         trainer = await loop.run_in_executor(pool, Trainer, content, matcher, cache, None, mask)
         # PostgreSQL: read from the database, or trained once among all processes (shared.py).
         shared = SharedModel.of(services.settings, services.db, services.clock, pool)

@@ -6,9 +6,8 @@ import pytest
 
 from bot.content.registry import Content, load_content
 from bot.faq.matcher import Matcher
-from bot.faq.places import PlaceMask
+from bot.faq.places import deployment_mask
 from bot.faq.trainer import Trainer
-from bot.regions.loader import load_regions
 from tests.conftest import FIXTURE_CONTENT
 
 
@@ -16,7 +15,6 @@ from tests.conftest import FIXTURE_CONTENT
 def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Content, Matcher, Trainer]:
     content = load_content(FIXTURE_CONTENT)
     matcher = Matcher(content)
-    mask = PlaceMask(load_regions(content), matcher.normalizer.known_words,
-                     content.election.region.province)
+    mask = deployment_mask(content, matcher)
     return content, matcher, Trainer(content, matcher, tmp_path_factory.mktemp("model"),
                                      mask=mask)

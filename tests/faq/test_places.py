@@ -10,7 +10,7 @@ import pytest
 from bot.content.registry import Content
 from bot.faq.learned import AnswerModel, Stage
 from bot.faq.matcher import Matcher
-from bot.faq.places import PLACEHOLDERS, PlaceMask
+from bot.faq.places import PLACEHOLDERS, PlaceMask, deployment_mask
 from bot.faq.trainer import Trainer, model_texts, normaliser, samples
 from bot.regions.loader import load_regions
 from bot.regions.names import RegionNamer
@@ -20,8 +20,7 @@ from bot.regions.tree import DESA, KECAMATAN, Region, RegionTree
 @pytest.fixture(scope="module")
 def mask(trained: tuple[Content, Matcher, Trainer]) -> PlaceMask:
     content, matcher, _ = trained
-    return PlaceMask(load_regions(content), matcher.normalizer.known_words,
-                     content.election.region.province)
+    return deployment_mask(content, matcher)
 
 
 @pytest.mark.parametrize(("text", "read"), [
