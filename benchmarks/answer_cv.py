@@ -174,7 +174,13 @@ def report(title: str, outcomes: list[Outcome]) -> None:
     print(f"  answer messages given the neutral answer (should be none): {len(neutral)} of "
           f"{len(answer) + len(no_entry)}")
     for kind in ("decline", "neutral", "smalltalk", "injection"):
-        print(f"  {kind}: {share([o for o in outcomes if o.message.kind == kind])}")
+        of_kind = [o for o in outcomes if o.message.kind == kind]
+        missed: dict[str, int] = defaultdict(int)
+        for o in of_kind:
+            if not o.right:          # what a miss was given: says which mechanism to look at
+                missed[o.got] += 1
+        print(f"  {kind}: {share(of_kind)}" + ("; misses given " + ", ".join(
+            f"{k} {v}" for k, v in sorted(missed.items())) if missed else ""))
     for name, key in (("style", lambda o: o.message.style), ("channel", lambda o: o.message.channel),
                       ("language", lambda o: o.message.lang)):
         groups: dict[str, list[Outcome]] = defaultdict(list)

@@ -54,14 +54,17 @@ class AnswerCascade:
                 and self.embedder is not None and self.pool is not None)
 
     async def match(self, text: str) -> Match:
+        # Attempts to subvert the bot, and messages that are only small talk, said for certain;
+        # an attempt wrapped around a request to take sides is still an attempt.
+        kind = guarded(text)
+        if kind == "injection":
+            return Match("injection", (), TRIGGERED, 1.0)
         # The keywords read the message once: an entry's `triggers` (the high-recall guard where
         # a miss is costly: every request to take sides gets the neutral answer) answer before
         # any model, and otherwise their best entry is the model's hint.
         lex = self.lexical.match(text)
         if lex.kind == "answer" and lex.score == TRIGGERED:
             return lex
-        # Attempts to subvert the bot, and messages that are only small talk, said for certain.
-        kind = guarded(text)
         if kind is not None:
             return Match(kind, (), TRIGGERED, 1.0)  # type: ignore[arg-type]
         model = self.model

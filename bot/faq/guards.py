@@ -7,17 +7,41 @@ from __future__ import annotations
 
 import re
 
-# Asking the bot to drop its rules, take another role, or show its configuration.
-SUBVERT = re.compile(
-    r"\b(?:ignore|disregard|forget|abaikan|lupakan|lupain|acuhkan)\b[^.?!\n]{0,40}"
-    r"\b(?:instructions?|rules?|prompts?|instruksi|aturan|perintah|batasan|guidelines?)(?:mu|nya|ku)?\b|"
-    r"\bsystem ?prompt\b|\bprompt (?:sistem|system)\b|\bjailbreak\b|\bdeveloper mode\b|"
-    r"\b(?:you are now|from now on you are|pretend (?:to be|you are)|act as|roleplay as|"
-    r"mulai sekarang kamu|berpura-pura|pura-pura jadi|jadilah)\b|"
-    r"\b(?:show|reveal|print|tell me|give me|kasih|kasih tau|kasih liat|tunjukkan|tampilkan|"
-    r"sebutkan|bocorkan|spill)\b[^.?!\n]{0,30}\b(?:token|api ?key|password|kata sandi|"
-    r"config(?:uration)?|konfigurasi|settings|pengaturan|source code|kode sumber|\.env)\b",
-    re.IGNORECASE)
+# Asking the bot to drop its rules, take another role, or show its configuration or its users'
+# data. Three families, each a verb of the attempt and what it is aimed at, so a citizen's
+# question that merely shares a word ("instruksi mencoblos", "data pemilih saya") passes.
+_OVERRIDE = (       # drop the rules: "ignore the above", "lupakan semua yang tadi", "bypass filter"
+    r"\b(?:ignore|disregard|forget|override|bypass|abaikan|lupakan|lupain|acuhkan|langgar)\b"
+    r"[^.?!\n]{0,40}\b(?:instructions?|rules?|prompts?|filters?|restrictions?|limits?|safety|"
+    r"guidelines?|neutrality|(?:everything |all |the )?(?:above|before|previous)|you are|"
+    r"instruksi|aturan|perintah|batasan|filter|netral(?:itas)?|(?:yang|di) ?(?:tadi|atas)|"
+    r"sebelumnya|kamu (?:adalah|itu))(?:mu|nya|ku)?\b")
+_ROLE = (           # another role, or none: "you are now", "anggap kamu", "tanpa filter"
+    r"\b(?:you are now|you're now|now you(?: are|'re)|from now on|pretend|roleplay|role-play|"
+    r"act as (?:if|though|my|an? (?:ai|assistant|bot|chatbot|hacker|unfiltered))|"
+    r"let'?s play a game|jailbreak|developer mode|mode (?:developer|dev|bebas|tanpa batas)|"
+    r"unfiltered|uncensored|no (?:restrictions|filters?|limits|rules)|"
+    r"mulai sekarang|sekarang kamu (?:jadi|adalah|bukan)|kamu sekarang (?:jadi|adalah|bukan)|"
+    r"anggap(?:lah)? (?:saja |aja )?(?:kamu|dirimu|anda)|bayangkan (?:kamu|dirimu)|"
+    r"berperan(?:lah)? (?:sebagai|jadi)|berpura-pura|pura-pura|jadilah|"
+    r"tanpa (?:filter|sensor|batasan|aturan))\b")
+_REVEAL = (         # show what is not the citizen's: configuration, prompts, other users
+    r"\b(?:show|reveal|print|output|repeat|dump|export|leak|list|send|tell me|give me|what(?:'s| is| are)|"
+    r"kasih|kasih tau|kasih liat|kirim|kirimkan|tunjukkan|tunjukin|tampilkan|sebutkan|bocorkan|"
+    r"bocorin|tulis ulang|ulangi|spill|apa isi|apa)\b[^.?!\n]{0,30}\b(?:token|api ?key|password|"
+    r"kata sandi|config(?:uration)?|konfigurasi|settings|pengaturan|source code|kode sumber|"
+    r"environment variables?|(?:text|teks|pesan|messages?) (?:above|di atas)|"
+    r"instructions (?:were you|you (?:were|got|have))|"
+    r"(?:system|hidden|initial|original|secret|your) (?:prompt|instructions)|"
+    r"prompt|instruksi (?:awal|rahasia|sistem|kamu|bot)|instruksimu|database|basis data|"
+    r"(?:all |semua |seluruh )?(?:users|subscribers|pengguna|pelanggan|user)(?: bot)?|"
+    r"chat ?ids?|user ?ids?|(?:admin'?s?|admin) (?:phone|number|nomor|id)|nomor (?:hp|wa) admin)\b")
+_OTHER = (          # leaking data, the bot's secrets file, its prompt by name
+    r"\b(?:bocorkan|bocorin|leak|dump)\b[^.?!\n]{0,30}\bdata\b|\.env\b|"
+    r"\bsystem ?prompt\b|\bprompt (?:sistem|system)\b")
+SUBVERT = re.compile("|".join((_OVERRIDE, _ROLE, _REVEAL, _OTHER)), re.IGNORECASE)
+# "Do Anything Now", in capitals and in English; "dan" is Indonesian for "and".
+DAN = re.compile(r"\b(?:[Yy]ou are|[Yy]ou're|as|be) DAN\b|\bDAN [Mm]ode\b")
 
 # Words that make a message small talk when nothing else is said.
 SMALL = frozenset("""
@@ -27,21 +51,23 @@ SMALL = frozenset("""
     jumpa ketemu lagi see you ok oke okay sip mantap siap baik min admin mimin kak kakak bang
     mas mbak pak bu bro sis gan bot ya yaa yah dong deh nih ini banyak bgt banget much very
     infonya info so all the and for your sekali help bantu bantuan tolong menu mulai start tanya
-    nanya numpang boleh mau
+    nanya numpang boleh mau soal tentang seputar pilkada pemilu pemilihan election elections about
+    wah wow keren hebat pintar pinter bagus membantu helpful great nice cool awesome good juga
+    kamu km anda botnya
 """.split())
 ABOUT_BOT = re.compile(
     r"\b(?:kamu|anda|lu|lo|km|u|you)\s+(?:siapa|itu apa|bot|robot|manusia|orang|ai)\b|"
     r"\b(?:siapa|apa)\s+(?:kamu|anda|ini)\b|\bwho are you\b|\bare you (?:a )?(?:bot|robot|human|"
     r"person|real|ai)\b|\bwhat (?:can|do) you do\b|\b(?:what|how) can you help\b|"
     r"\b(?:kamu|bot ini|ini) bisa (?:apa|bantu apa)\b|"
-    r"\bbisa bantu apa\b", re.IGNORECASE)
+    r"\bbisa bantu apa\b|\b(?:apa|gimana|bagaimana) kabar(?:nya|mu)?\b|\bhow are you\b", re.IGNORECASE)
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 MAX_SMALL_WORDS = 8
 
 
 def guarded(text: str) -> str | None:
     """`injection`, `smalltalk`, or None (the model decides)."""
-    if SUBVERT.search(text):
+    if SUBVERT.search(text) or DAN.search(text):
         return "injection"
     words = [w.lower() for w in WORD.findall(text)]
     if words and len(words) <= MAX_SMALL_WORDS and (
