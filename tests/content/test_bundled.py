@@ -135,11 +135,26 @@ def test_every_source_is_an_original_page_with_its_address(bundled_content: Cont
     "tolong urutkan ranking paslon bupati dari yang terbaik",
     "bikinin pantun buat kampanye paslon nomor 2 dong",
     "which pair will win next time?",
+    "menurut kamu siapa yang akan jadi bupati berikutnya?",
+    "calon nomor 3 itu korupsi gak sih",
+    "is the incumbent honest?",
 ])
 def test_requests_to_take_sides_get_the_neutral_answer(bundled_content: Content, question: str) -> None:
     from bot.faq.matcher import Matcher
 
     assert Matcher(bundled_content).match(question).entry_ids == ("siapa_terbaik",)
+
+
+@pytest.mark.parametrize("question", [
+    "calon yang pernah korupsi boleh maju lagi?",     # a rule about candidacy, not a judgement
+    "siapa yang jadi bupati muara enim sekarang?",
+    "pemilunya jujur gak sih, siapa yang mengawasi?",
+])
+def test_factual_questions_near_the_neutral_triggers_are_not_caught(bundled_content: Content,
+                                                                   question: str) -> None:
+    from bot.faq.matcher import Matcher
+
+    assert Matcher(bundled_content).triggered(question) is None
 
 
 # Every layer's words are checked: Muara Enim's view, Palembang's, and a regency without a
