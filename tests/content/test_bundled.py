@@ -149,6 +149,8 @@ def test_requests_to_take_sides_get_the_neutral_answer(bundled_content: Content,
     "calon yang pernah korupsi boleh maju lagi?",     # a rule about candidacy, not a judgement
     "siapa yang jadi bupati muara enim sekarang?",
     "pemilunya jujur gak sih, siapa yang mengawasi?",
+    "who will win the world cup?",                   # a forecast, but not of the election
+    "prediksi skor persib vs persija, siapa menang?",
 ])
 def test_factual_questions_near_the_neutral_triggers_are_not_caught(bundled_content: Content,
                                                                    question: str) -> None:
