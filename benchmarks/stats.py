@@ -22,6 +22,19 @@ def peak_rss_kb(pid: int) -> int:
     return 0
 
 
+def children_peak_rss_kb(pid: int) -> int:
+    """The largest peak resident memory (VmHWM, kB) among a process's children now alive: the
+    answer model trains in one (bot/faq/apart.py); call it often to catch one before it ends."""
+    found = 0
+    try:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                found = max(found, peak_rss_kb(int(child)))
+    except OSError:
+        pass
+    return found
+
+
 def cpu_seconds(pid: int, main_thread: bool = False) -> float:
     """CPU time (user + system, all threads, or `main_thread`: only the thread the event loop
     runs on) a process has used so far; 0 when unreadable. Cost, unlike latency, holds when

@@ -16,14 +16,14 @@ import numpy as np
 
 from bot.content.registry import Content
 from bot.content.training import KINDS
-from bot.faq.calibration import fit_stage, near_duplicate_groups
+from bot.faq.apart import fit_apart
+from bot.faq.calibration import near_duplicate_groups
 from bot.faq.embeddings import VectorStore
 from bot.faq.forwards import strip_forward
 from bot.faq.learned import Sample, Stage, Targets, fingerprint, load_cached, save_cached
 from bot.faq.matcher import Matcher
 from bot.faq.normalize import Normalizer
 from bot.faq.semantic import context_words, model_input
-from bot.memory import give_back
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +122,8 @@ class Trainer:
         return f"stage2-{fingerprint(self._key, embedder_version)}"
 
     def _fit(self, dense: np.ndarray | None, stop: threading.Event | None) -> Stage:
-        """Train a stage, keep it compact (features.py), and give back what training took."""
-        self.messages = grouped(self.messages)
-        stage, _ = fit_stage(self.examples, self.messages, dense, self.targets, self.kinds, stop)
-        stage.compact()
-        give_back()
-        return stage
+        """Train a stage in a process of its own (apart.py), compact (features.py)."""
+        return fit_apart(self.examples, self.messages, dense, self.targets, self.kinds, stop)
 
     def first(self, stop: threading.Event | None = None) -> Stage:
         path = self.cache_dir / f"{self.first_key}.pkl"

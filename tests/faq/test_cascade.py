@@ -50,7 +50,7 @@ def test_a_trained_stage_is_read_back_from_the_cache(trained: tuple[Content, Mat
     def no_training(*args: object, **kwargs: object) -> None:
         raise AssertionError("trained again")
 
-    monkeypatch.setattr("bot.faq.trainer.fit_stage", no_training)
+    monkeypatch.setattr("bot.faq.trainer.fit_apart", no_training)
     again = Trainer(content, matcher, trainer.cache_dir, mask=trainer.mask).first()
     assert again.answer_at == first.answer_at and list(again.classes) == list(first.classes)
 
