@@ -236,3 +236,34 @@ async def test_a_repeated_question_reuses_the_first_stage(
     await cascade.match("bagaimana cara mencoblos")          # the oldest falls out of the LRU
     await cascade.match("jam berapa tps dibuka?")
     assert len(read) == 4 and read[-1] == read[0]
+
+
+def test_a_long_padded_forward_gets_the_entry_its_claim_matches(
+        trained: tuple[Content, Matcher, Trainer]) -> None:
+    _, matcher, trainer = trained
+    model = AnswerModel(trainer.first(), normalise=normaliser(matcher.normalizer), mask=trainer.mask)
+    padding = ("Selamat pagi bapak ibu semua 🙏\n{}\nTolong sebarkan ke keluarga dan tetangga, "
+               "jangan sampai ada yang ketinggalan!!\nTerima kasih, semoga bermanfaat 🙏🙏")
+    claim = "Kabarnya TPS di kampung kita sudah tutup jam 12 siang, jadi datang pagi ya."
+    assert model.predict_first(claim).label == "jam_tps"        # the claim alone
+    forwarded = model.predict_first(padding.format(claim))
+    assert forwarded.label == "jam_tps" and forwarded.answer
+    assert model.predict_first(padding.format("")).label not in trainer.content.entries
+
+
+def test_a_message_of_several_sentences_is_calibrated_apart() -> None:
+    from bot.faq.calibration import calibrate
+    from bot.faq.learned import agreement, several_sentences
+
+    assert not several_sentences("TPS buka jam 07.00 sampai 13.00 WIB?")
+    assert several_sentences("TPS buka jam 7. Sebarkan!") and several_sentences("Info\nTPS buka jam 7")
+    assert agreement("jam_tps", "jam_tps", frozenset(), "Halo. TPS buka jam 7?") == "agree+"
+    # Same margins; one-sentence predictions right, several-sentence ones wrong.
+    n = 40
+    margin = np.tile(np.linspace(0.0, 1.0, n), 2)
+    groups = np.array(["agree"] * n + ["agree+"] * n)
+    oof = OutOfFold(ranking=[("a",)] * (2 * n), margin=margin, right=groups == "agree",
+                    in_top=groups == "agree", answer_kind=np.ones(2 * n, dtype=bool),
+                    agreement=groups)
+    maps, _ = calibrate(oof)
+    assert np.interp(0.5, *maps["agree"]) == 1.0 and np.interp(0.5, *maps["agree+"]) == 0.0
