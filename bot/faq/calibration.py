@@ -14,8 +14,6 @@ import numpy as np
 from bot.faq.learned import Sample, Stage, Targets, agreement, fit_svm
 
 MIN_GROUP = 30     # predictions a calibration group needs of its own
-# learned.agreement's cases: "+" a message of several sentences
-CASES = tuple(f"{case}{several}" for case in ("kind", "agree", "disagree") for several in ("", "+"))
 
 
 def near_duplicate_groups(texts: Sequence[str], similar: float = 0.6) -> np.ndarray:
@@ -42,7 +40,7 @@ class OutOfFold:
     right: np.ndarray           # ranking[0] is one of its labels
     in_top: np.ndarray          # one of its labels is in the ranking
     answer_kind: np.ndarray     # the message has entries (not a kind)
-    agreement: np.ndarray       # kind, agree or disagree, + for several sentences (learned.agreement)
+    agreement: np.ndarray       # kind, agree or disagree (learned.agreement)
 
 
 def out_of_fold(examples: Sequence[Sample], messages: Sequence[Sample],
@@ -74,8 +72,7 @@ def out_of_fold(examples: Sequence[Sample], messages: Sequence[Sample],
     right = np.array([r[0] in s.labels for r, s in zip(ranking, messages, strict=True)])
     in_top = np.array([bool(set(r) & set(s.labels)) for r, s in zip(ranking, messages, strict=True)])
     answer_kind = np.array([not (set(s.labels) & kinds) for s in messages])
-    agree = np.array([agreement(r[0], s.hint, kinds, s.text)
-                      for r, s in zip(ranking, messages, strict=True)])
+    agree = np.array([agreement(r[0], s.hint, kinds) for r, s in zip(ranking, messages, strict=True)])
     return OutOfFold(ranking, margin, right, in_top, answer_kind, agree)
 
 
@@ -91,7 +88,7 @@ def calibrate(oof: OutOfFold) -> tuple[dict[str, tuple[np.ndarray, np.ndarray]],
 
     every = fit(np.ones(len(oof.margin), dtype=bool))
     maps = {}
-    for group in CASES:
+    for group in ("kind", "agree", "disagree"):
         chosen = oof.agreement == group
         maps[group] = fit(chosen) if chosen.sum() >= MIN_GROUP else every
     confidence = np.array([np.interp(m, *maps[g]) for m, g in zip(oof.margin, oof.agreement,
@@ -122,7 +119,7 @@ def thresholds(oof: OutOfFold, confidence: np.ndarray, targets: Targets) -> tupl
         if band.any() and oof.in_top[band].mean() >= targets.suggest_hit:
             suggest_at = float(t)
             break
-    as_kind = np.char.startswith(oof.agreement.astype(str), "kind") & answerable
+    as_kind = (oof.agreement == "kind") & answerable
     kind_at = answer_at
     for t in np.concatenate([[0.0], candidates[candidates < answer_at]]):
         if np.sum(as_kind & (confidence >= t)) <= targets.max_kind_wrong * total:

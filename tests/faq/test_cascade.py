@@ -250,20 +250,3 @@ def test_a_long_padded_forward_gets_the_entry_its_claim_matches(
     assert forwarded.label == "jam_tps" and forwarded.answer
     assert model.predict_first(padding.format("")).label not in trainer.content.entries
 
-
-def test_a_message_of_several_sentences_is_calibrated_apart() -> None:
-    from bot.faq.calibration import calibrate
-    from bot.faq.learned import agreement, several_sentences
-
-    assert not several_sentences("TPS buka jam 07.00 sampai 13.00 WIB?")
-    assert several_sentences("TPS buka jam 7. Sebarkan!") and several_sentences("Info\nTPS buka jam 7")
-    assert agreement("jam_tps", "jam_tps", frozenset(), "Halo. TPS buka jam 7?") == "agree+"
-    # Same margins; one-sentence predictions right, several-sentence ones wrong.
-    n = 40
-    margin = np.tile(np.linspace(0.0, 1.0, n), 2)
-    groups = np.array(["agree"] * n + ["agree+"] * n)
-    oof = OutOfFold(ranking=[("a",)] * (2 * n), margin=margin, right=groups == "agree",
-                    in_top=groups == "agree", answer_kind=np.ones(2 * n, dtype=bool),
-                    agreement=groups)
-    maps, _ = calibrate(oof)
-    assert np.interp(0.5, *maps["agree"]) == 1.0 and np.interp(0.5, *maps["agree+"]) == 0.0
