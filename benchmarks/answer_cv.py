@@ -71,6 +71,7 @@ class Outcome:
     right: bool
     wrong_answer: bool  # an entry's answer that fails the judge
     choice_right: bool = False   # choices offered, one of whose answers passes the judge
+    entry_right: bool = False    # answered with one of the entries its label names
 
 
 def judge(message: TrainingMessage, reply: str) -> bool:
@@ -132,9 +133,11 @@ async def run_split(content: Content, train: list[TrainingMessage], test: list[T
                 choice_right = got == "suggest" and decision is not None and any(
                     judge(message, reply_text([view.answer(e, message.lang)]))
                     for e in decision.entry_ids if e in view.entries)
+                entry_right = got == "answer" and decision is not None and bool(
+                    set(decision.entry_ids[:1]) & set(message.entries))
                 outcomes.append(Outcome(message, reply, got, right,
                                         got == "answer" and message.kind == "answer" and not right,
-                                        choice_right))
+                                        choice_right, entry_right))
         finally:
             await close_offline(app)
     return outcomes
@@ -169,6 +172,11 @@ def report(title: str, outcomes: list[Outcome]) -> None:
           f"{sum(o.wrong_answer for o in answer) / max(1, len(answer)):.1%}; offered choices "
           f"{sum(o.got == 'suggest' for o in answer) / max(1, len(answer)):.1%} (a right one among "
           f"them {sum(o.choice_right for o in answer) / max(1, len(answer)):.1%})")
+    # A forward's judge may ask for a verdict ("tidak benar") the reply gives only where the
+    # entry lists the claim: the right entry is counted apart (issue 18's figure for claims).
+    entry = sum(o.entry_right for o in answer)
+    print(f"  answered with the labelled entry: {entry / max(1, len(answer)):.1%} ({entry}/{len(answer)})"
+          f", of them judged wrong {sum(o.entry_right and not o.right for o in answer)}")
     print(f"  answer (no entry holds it): {share(no_entry)}")
     neutral = [o for o in answer + no_entry if o.got == "neutral"]
     print(f"  answer messages given the neutral answer (should be none): {len(neutral)} of "

@@ -236,3 +236,17 @@ async def test_a_repeated_question_reuses_the_first_stage(
     await cascade.match("bagaimana cara mencoblos")          # the oldest falls out of the LRU
     await cascade.match("jam berapa tps dibuka?")
     assert len(read) == 4 and read[-1] == read[0]
+
+
+def test_a_long_padded_forward_gets_the_entry_its_claim_matches(
+        trained: tuple[Content, Matcher, Trainer]) -> None:
+    _, matcher, trainer = trained
+    model = AnswerModel(trainer.first(), normalise=normaliser(matcher.normalizer), mask=trainer.mask)
+    padding = ("Selamat pagi bapak ibu semua 🙏\n{}\nTolong sebarkan ke keluarga dan tetangga, "
+               "jangan sampai ada yang ketinggalan!!\nTerima kasih, semoga bermanfaat 🙏🙏")
+    claim = "Kabarnya TPS di kampung kita sudah tutup jam 12 siang, jadi datang pagi ya."
+    assert model.predict_first(claim).label == "jam_tps"        # the claim alone
+    forwarded = model.predict_first(padding.format(claim))
+    assert forwarded.label == "jam_tps" and forwarded.answer
+    assert model.predict_first(padding.format("")).label not in trainer.content.entries
+
