@@ -51,21 +51,17 @@ def samples(content: Content, matcher: Matcher, mask: Callable[[str], str] | Non
     normalise = normaliser(matcher.normalizer)
     masked = mask or (lambda text: text)
 
-    def sample(text: str, labels: tuple[str, ...], group: int = -1, hint_: str = "") -> Sample:
+    def sample(text: str, labels: tuple[str, ...], group: int = -1, hint_: str = "",
+               weight: float = 1.0) -> Sample:
         text = masked(text)
-        return Sample(text, normalise(text), labels, group, hint_)
+        return Sample(text, normalise(text), labels, group, hint_, weight)
 
     examples, typed = [], []       # typed: each example as written (the keywords read it so)
     for eid, loaded in sorted(content.entries.items()):
         label = "neutral" if loaded.entry.neutral else eid
-        said: set[str] = set()
-        for version in content.versions(eid):      # a province: shared and each layer's
-            for lang in ("id", "en"):
-                text = version.entry.text(lang)
-                asked = [q for q in (text.title, *text.questions) if q not in said]
-                said.update(asked)
-                examples += [sample(q, (label,)) for q in asked]
-                typed += asked
+        asked, weight = version_questions(content, eid)
+        examples += [sample(q, (label,), weight=weight) for q in asked]
+        typed += asked
     for kind, examples_of_kind in sorted(content.kind_examples.items()):   # kinds.yaml: small talk, ...
         examples += [sample(q, (kind,)) for q in examples_of_kind]
         typed += examples_of_kind
@@ -80,6 +76,22 @@ def samples(content: Content, matcher: Matcher, mask: Callable[[str], str] | Non
     messages = [sample(t, m.labels, GROUP_LATER, hint(matcher, t))
                 for t, m in zip(texts, labelled, strict=True)]
     return examples, messages
+
+
+def version_questions(content: Content, entry_id: str) -> tuple[list[str], float]:
+    """An entry's titles and example questions in every version the deployment has (a
+    province: the shared one and each layer's; the same question once), and the weight each
+    gets: the entry counts in training as one version of it does, however many layers write
+    it (their mean number of questions), so that a second region's layer does not make the
+    entries it overrides outweigh the ones it does not (docs/answer-model.md)."""
+    asked: list[str] = []
+    sizes = []
+    for version in content.versions(entry_id):
+        own = [q for lang in ("id", "en") for q in dict.fromkeys(
+            (version.entry.text(lang).title, *version.entry.text(lang).questions))]
+        sizes.append(len(own))
+        asked += [q for q in own if q not in asked]
+    return asked, min(1.0, sum(sizes) / len(sizes) / max(1, len(asked)))
 
 
 def grouped(messages: list[Sample]) -> list[Sample]:
@@ -110,7 +122,7 @@ class Trainer:
         self.kinds = frozenset(KINDS)
         # The groups follow from the texts: the key is the same without them.
         self._key = fingerprint(self.targets,
-                                [(s.norm, s.text, s.labels) for s in self.examples],
+                                [(s.norm, s.text, s.labels, s.weight) for s in self.examples],
                                 [(s.norm, s.text, s.labels, s.group, s.hint) for s in self.messages])
 
     @property
