@@ -81,17 +81,28 @@ def samples(content: Content, matcher: Matcher, mask: Callable[[str], str] | Non
 def version_questions(content: Content, entry_id: str) -> tuple[list[str], float]:
     """An entry's titles and example questions in every version the deployment has (a
     province: the shared one and each layer's; the same question once), and the weight each
-    gets: the entry counts in training as one version of it does, however many layers write
-    it (their mean number of questions), so that a second region's layer does not make the
-    entries it overrides outweigh the ones it does not (docs/answer-model.md)."""
+    gets: the entry weighs in training what it weighs in a deployment of one region (the shared
+    version and that region's, the mean over the region layers), however many regions the
+    deployment has, so that a second region's layer does not make the entries it overrides
+    outweigh the others (docs/answer-model.md, "One model for a province")."""
+    home = content.home or content
+    shared = home.shared.get(entry_id)
     asked: list[str] = []
-    sizes = []
+    base: set[str] = set()
+    layers: list[set[str]] = []
     for version in content.versions(entry_id):
-        own = [q for lang in ("id", "en") for q in dict.fromkeys(
-            (version.entry.text(lang).title, *version.entry.text(lang).questions))]
-        sizes.append(len(own))
-        asked += [q for q in own if q not in asked]
-    return asked, min(1.0, sum(sizes) / len(sizes) / max(1, len(asked)))
+        own = [q for lang in ("id", "en")
+               for q in (version.entry.text(lang).title, *version.entry.text(lang).questions)]
+        asked += [q for q in dict.fromkeys(own) if q not in asked]
+        if version is shared:
+            base.update(own)
+        else:
+            layers.append(set(own))
+    if not layers or not asked:
+        return asked, 1.0
+    regions = max(len(home.layers), len(layers))    # a region whose layer lacks it: the shared
+    alone = (sum(len(base | own) for own in layers) + (regions - len(layers)) * len(base)) / regions
+    return asked, min(1.0, alone / len(asked))
 
 
 def grouped(messages: list[Sample]) -> list[Sample]:
