@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import json
 import re
 import tempfile
 import time
@@ -71,6 +72,7 @@ class Outcome:
     right: bool
     wrong_answer: bool  # an entry's answer that fails the judge
     choice_right: bool = False   # choices offered, one of whose answers passes the judge
+    decided: tuple[str, ...] = ()  # the entries the model answered or offered
 
 
 def judge(message: TrainingMessage, reply: str) -> bool:
@@ -134,7 +136,7 @@ async def run_split(content: Content, train: list[TrainingMessage], test: list[T
                     for e in decision.entry_ids if e in view.entries)
                 outcomes.append(Outcome(message, reply, got, right,
                                         got == "answer" and message.kind == "answer" and not right,
-                                        choice_right))
+                                        choice_right, decision.entry_ids if decision else ()))
         finally:
             await close_offline(app)
     return outcomes
@@ -196,11 +198,18 @@ def main() -> None:
                         help="the first stage alone (SEMANTIC_THREADS=0), as it answers under load")
     parser.add_argument("--misses", type=int, default=0, help="print this many misses")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "suara-cv")
+    parser.add_argument("--without-layer", default=None, metavar="CODE",
+                        help="the same content without that region's layer (what it costs the others)")
+    parser.add_argument("--outcomes", type=Path, default=None,
+                        help="write each message's outcome per split (JSON lines), to compare runs")
     parser.add_argument("--region", default=None,
                         help="a province deployment: the askers' region code (default: the first "
                              "region layer, whose view the corpus was labelled on)")
     args = parser.parse_args()
     content = load_content(args.content)
+    if args.without_layer:
+        content = dataclasses.replace(content, layers={
+            code: layer for code, layer in content.layers.items() if code != args.without_layer})
     region = args.region or (min(content.layers) if content.layers else None)
     if region:
         print(f"askers' region: {region}")
@@ -214,6 +223,11 @@ def main() -> None:
         outcomes = asyncio.run(run_split(content, [messages[i] for i in train],
                                          [messages[i] for i in test], threads, args.cache,
                                          region))
+        if args.outcomes:
+            with args.outcomes.open("a") as out:
+                out.writelines(json.dumps({"split": name, "message": i, "got": o.got,
+                                           "entries": o.decided, "right": o.right}) + "\n"
+                               for i, o in zip(test, outcomes, strict=True))
         if name.startswith("fold"):
             kfold += outcomes
         else:

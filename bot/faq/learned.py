@@ -56,8 +56,6 @@ class Sample:
     labels: tuple[str, ...]     # the entries that answer it, or its kind
     group: int = -1             # near-duplicates share a group; -1: content example (always trained on)
     hint: str = ""              # the keywords' best entry for it (bot/faq/matcher.py)
-    weight: float = 1.0         # what it counts in training (an entry written by several
-                                # layers: trainer.version_weights)
 
 
 @dataclass(frozen=True)
@@ -166,12 +164,11 @@ def fit_svm(samples: Sequence[Sample], dense: np.ndarray | None, targets: Target
             vectorizers: list[Any] | None = None) -> tuple[list[Any], Any]:
     """Fit the vectorizers (unless given, already fitted on the same samples: the second stage
     shares the first's) and the SVM; a message with several right entries counts once, shared
-    between them, times the sample's own weight. The weights are kept in float32: half the
-    memory, the same decisions."""
+    between them. The weights are kept in float32: half the memory, the same decisions."""
     import scipy.sparse as sp
     from sklearn.svm import LinearSVC
 
-    rows = [(i, label, s.weight / len(s.labels)) for i, s in enumerate(samples) for label in s.labels]
+    rows = [(i, label, 1.0 / len(s.labels)) for i, s in enumerate(samples) for label in s.labels]
     index = [i for i, _, _ in rows]
     columns = _columns([samples[i].norm for i in index], [samples[i].text for i in index])
     if vectorizers is None:

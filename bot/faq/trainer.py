@@ -51,17 +51,21 @@ def samples(content: Content, matcher: Matcher, mask: Callable[[str], str] | Non
     normalise = normaliser(matcher.normalizer)
     masked = mask or (lambda text: text)
 
-    def sample(text: str, labels: tuple[str, ...], group: int = -1, hint_: str = "",
-               weight: float = 1.0) -> Sample:
+    def sample(text: str, labels: tuple[str, ...], group: int = -1, hint_: str = "") -> Sample:
         text = masked(text)
-        return Sample(text, normalise(text), labels, group, hint_, weight)
+        return Sample(text, normalise(text), labels, group, hint_)
 
     examples, typed = [], []       # typed: each example as written (the keywords read it so)
     for eid, loaded in sorted(content.entries.items()):
         label = "neutral" if loaded.entry.neutral else eid
-        asked, weight = version_questions(content, eid)
-        examples += [sample(q, (label,), weight=weight) for q in asked]
-        typed += asked
+        said: set[str] = set()
+        for version in content.versions(eid):      # a province: shared and each layer's
+            for lang in ("id", "en"):
+                text = version.entry.text(lang)
+                asked = [q for q in (text.title, *text.questions) if q not in said]
+                said.update(asked)
+                examples += [sample(q, (label,)) for q in asked]
+                typed += asked
     for kind, examples_of_kind in sorted(content.kind_examples.items()):   # kinds.yaml: small talk, ...
         examples += [sample(q, (kind,)) for q in examples_of_kind]
         typed += examples_of_kind
@@ -76,33 +80,6 @@ def samples(content: Content, matcher: Matcher, mask: Callable[[str], str] | Non
     messages = [sample(t, m.labels, GROUP_LATER, hint(matcher, t))
                 for t, m in zip(texts, labelled, strict=True)]
     return examples, messages
-
-
-def version_questions(content: Content, entry_id: str) -> tuple[list[str], float]:
-    """An entry's titles and example questions in every version the deployment has (a
-    province: the shared one and each layer's; the same question once), and the weight each
-    gets: the entry weighs in training what it weighs in a deployment of one region (the shared
-    version and that region's, the mean over the region layers), however many regions the
-    deployment has, so that a second region's layer does not make the entries it overrides
-    outweigh the others (docs/answer-model.md, "One model for a province")."""
-    home = content.home or content
-    shared = home.shared.get(entry_id)
-    asked: list[str] = []
-    base: set[str] = set()
-    layers: list[set[str]] = []
-    for version in content.versions(entry_id):
-        own = [q for lang in ("id", "en")
-               for q in (version.entry.text(lang).title, *version.entry.text(lang).questions)]
-        asked += [q for q in dict.fromkeys(own) if q not in asked]
-        if version is shared:
-            base.update(own)
-        else:
-            layers.append(set(own))
-    if not layers or not asked:
-        return asked, 1.0
-    regions = max(len(home.layers), len(layers))    # a region whose layer lacks it: the shared
-    alone = (sum(len(base | own) for own in layers) + (regions - len(layers)) * len(base)) / regions
-    return asked, min(1.0, alone / len(asked))
 
 
 def grouped(messages: list[Sample]) -> list[Sample]:
@@ -133,7 +110,7 @@ class Trainer:
         self.kinds = frozenset(KINDS)
         # The groups follow from the texts: the key is the same without them.
         self._key = fingerprint(self.targets,
-                                [(s.norm, s.text, s.labels, s.weight) for s in self.examples],
+                                [(s.norm, s.text, s.labels) for s in self.examples],
                                 [(s.norm, s.text, s.labels, s.group, s.hint) for s in self.messages])
 
     @property
