@@ -2,7 +2,11 @@
 independent checks judge: each message's own regular expressions on the reply's text.
 
     python -m benchmarks.answer_cv [--folds 5] [--styles forward,voice,jargon,palembang,english]
-                                   [--first-only] [--misses N]
+                                   [--first-only] [--misses N] [--without-layer CODE]
+                                   [--outcomes FILE]
+
+`--without-layer 16.71` measures the same content without a region's layer (what it costs the
+askers of the others); `--outcomes` writes each message's outcome, to compare two runs.
 
 The labelled messages are content/training/*.jsonl (benchmarks/label_corpus.py writes them from
 ../shared). Two kinds of split, each training the model afresh (as `python -m bot run` does, in
