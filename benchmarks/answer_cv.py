@@ -2,7 +2,11 @@
 independent checks judge: each message's own regular expressions on the reply's text.
 
     python -m benchmarks.answer_cv [--folds 5] [--styles forward,voice,jargon,palembang,english]
-                                   [--first-only] [--misses N]
+                                   [--first-only] [--misses N] [--without-layer CODE]
+                                   [--outcomes FILE]
+
+`--without-layer 16.71` measures the same content without a region's layer (what it costs the
+askers of the others); `--outcomes` writes each message's outcome, to compare two runs.
 
 The labelled messages are content/training/*.jsonl (benchmarks/label_corpus.py writes them from
 ../shared). Two kinds of split, each training the model afresh (as `python -m bot run` does, in
@@ -26,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
+import json
 import re
 import tempfile
 import time
@@ -72,6 +77,7 @@ class Outcome:
     wrong_answer: bool  # an entry's answer that fails the judge
     choice_right: bool = False   # choices offered, one of whose answers passes the judge
     entry_right: bool = False    # answered with one of the entries its label names
+    decided: tuple[str, ...] = ()  # the entries the model answered or offered
 
 
 def judge(message: TrainingMessage, reply: str) -> bool:
@@ -137,7 +143,8 @@ async def run_split(content: Content, train: list[TrainingMessage], test: list[T
                     set(decision.entry_ids[:1]) & set(message.entries))
                 outcomes.append(Outcome(message, reply, got, right,
                                         got == "answer" and message.kind == "answer" and not right,
-                                        choice_right, entry_right))
+                                        choice_right, entry_right,
+                                        decision.entry_ids if decision else ()))
         finally:
             await close_offline(app)
     return outcomes
@@ -210,11 +217,18 @@ def main() -> None:
                         help="the first stage alone (SEMANTIC_THREADS=0), as it answers under load")
     parser.add_argument("--misses", type=int, default=0, help="print this many misses")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "suara-cv")
+    parser.add_argument("--without-layer", default=None, metavar="CODE",
+                        help="the same content without that region's layer (what it costs the others)")
+    parser.add_argument("--outcomes", type=Path, default=None,
+                        help="write each message's outcome per split (JSON lines), to compare runs")
     parser.add_argument("--region", default=None,
                         help="a province deployment: the askers' region code (default: the first "
                              "region layer, whose view the corpus was labelled on)")
     args = parser.parse_args()
     content = load_content(args.content)
+    if args.without_layer:
+        content = dataclasses.replace(content, layers={
+            code: layer for code, layer in content.layers.items() if code != args.without_layer})
     region = args.region or (min(content.layers) if content.layers else None)
     if region:
         print(f"askers' region: {region}")
@@ -228,6 +242,11 @@ def main() -> None:
         outcomes = asyncio.run(run_split(content, [messages[i] for i in train],
                                          [messages[i] for i in test], threads, args.cache,
                                          region))
+        if args.outcomes:
+            with args.outcomes.open("a") as out:
+                out.writelines(json.dumps({"split": name, "message": i, "got": o.got,
+                                           "entries": o.decided, "right": o.right}) + "\n"
+                               for i, o in zip(test, outcomes, strict=True))
         if name.startswith("fold"):
             kfold += outcomes
         else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Literal
 
+from bot.content.layers import Layer, ProvinceLayer
 from bot.content.registry import Content
 from bot.content.schema import LANGUAGES
 from bot.faq.normalize import NEW_WORDS_BUDGET, Normalizer
@@ -97,19 +98,30 @@ class Matcher:
         fields: dict[str, list[tuple[float, list[str]]]] = {}
         vocab: set[str] = set()
         typed: set[str] = set()
+        regional: set[str] = set()      # terms only region layers' versions write
+        home = content.home or content
+        layers: list[Layer | ProvinceLayer] = [*home.province_layers.values(),
+                                               *home.layers.values()]
         for eid in content.entries:
             parts: list[tuple[float, list[str]]] = []
-            for lang, version in ((lang, v) for v in content.versions(eid) for lang in LANGUAGES):
-                text = version.entry.text(lang)
-                for source in (text.title, *text.questions, *text.keywords):
-                    typed.update(norm.raw_words(source))
-                parts.append((W_TITLE, norm.terms(text.title, repair=False)))
-                parts.extend((W_QUESTION, norm.terms(q, repair=False)) for q in text.questions)
-                parts.extend((W_KEYWORD, norm.terms(k, repair=False)) for k in text.keywords)
+            for version in content.versions(eid):
+                own: list[tuple[float, list[str]]] = []
+                for text in (version.entry.text(lang) for lang in LANGUAGES):
+                    for source in (text.title, *text.questions, *text.keywords):
+                        typed.update(norm.raw_words(source))
+                    own.append((W_TITLE, norm.terms(text.title, repair=False)))
+                    own.extend((W_QUESTION, norm.terms(q, repair=False)) for q in text.questions)
+                    own.extend((W_KEYWORD, norm.terms(k, repair=False)) for k in text.keywords)
+                words = {t for _, terms in own for t in terms}
+                if any(layer.entries.get(eid) is version for layer in layers):
+                    regional |= words
+                else:
+                    vocab |= words
+                parts += own
             fields[eid] = parts
-            for _, terms in parts:
-                vocab.update(terms)
-        norm.set_vocabulary(vocab, typed)
+        # A word only region layers write (a local name: "Duo Srikandi") is the content's too,
+        # but it does not hide the local reading of an everyday word ("duo" for "dua").
+        norm.set_vocabulary(vocab | regional, typed, regional - vocab)
         # The deployment's own region and election names ("muara enim", "pilkada", "2024") are
         # context, said in passing: they must not pull a question toward the entries that
         # happen to repeat them.

@@ -25,9 +25,8 @@ STOPWORDS = frozenset(
     the a an is are am was were be been do does did i me my mine you your we our to of in on
     at for with it its this that these those please there here and or as by so just about
     what if am someone somebody him his her she he they them their any some tell know want
-    going make sure really also then now us
+    going make sure really also then now us hi hello halo hai selamat pagi siang sore malam
     sekali sangat amat e eh em emm hm hmm uh um uhm erm anu lho loh
-    hi hello halo hai selamat pagi siang sore malam
     """.split()
 )
 
@@ -39,27 +38,25 @@ REPEAT_RE = re.compile(r"([a-z])\1{2,}")
 CLITICS = ("nya", "ku", "mu", "lah", "kah", "an")
 
 
-_stemmer: Any = None
+@lru_cache(maxsize=1)
+def _stemmer() -> Any:
+    return StemmerFactory().create_stemmer()
 
 
 @lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
     """Sastrawi stem of one word; the stemmer is built on first use, not at import."""
-    global _stemmer
-    if _stemmer is None:
-        _stemmer = StemmerFactory().create_stemmer()
-    return str(_stemmer.stem(word))
+    return str(_stemmer().stem(word))
 
 
-_roots: frozenset[str] | None = None
+@lru_cache(maxsize=1)
+def _roots() -> frozenset[str]:
+    return frozenset(StemmerFactory().get_words())
 
 
 def _is_root_word(word: str) -> bool:
     """An Indonesian root word (Sastrawi's dictionary of ~30,000): a real word, never a typo."""
-    global _roots
-    if _roots is None:
-        _roots = frozenset(StemmerFactory().get_words())
-    return word in _roots
+    return word in _roots()
 
 
 def _fold(text: str) -> str:
@@ -121,12 +118,15 @@ class Normalizer:
         self.slang: dict[str, str] = dict(SLANG)
         self._phrases: list[tuple[re.Pattern[str], str]] = []
         self.known_words: frozenset[str] = frozenset()  # content's words, stop words, slang
+        self._regional = self.known_words               # words only region layers write
         self._endings: tuple[tuple[str, str], ...] = ()
 
-    def set_vocabulary(self, words: Iterable[str], typed: Iterable[str] = ()) -> None:
-        """`words`: the content's canonical terms; `typed`: its words as written, which are
-        repaired now, so that a question using them spends none of its new-word budget."""
+    def set_vocabulary(self, words: Iterable[str], typed: Iterable[str] = (),
+                       regional: Iterable[str] = ()) -> None:
+        """`words`: the content's terms; `typed`: its words as written, repaired now (a question
+        using them spends no new-word budget); `regional`: words only region layers write."""
         self.vocabulary = frozenset(w for w in words if w)
+        self._regional = frozenset(regional)
         self._vocab_list = _by_initial(self.vocabulary)
         typed = frozenset(w for w in typed if w)
         # Words a part of a joined word can be without stemming: checked before the stemmer.
@@ -186,7 +186,7 @@ class Normalizer:
             return (raw,)  # no real word is this long: not worth stemming or repairing
         vocab = self.vocabulary
         canon = self.canonical(raw)
-        if canon in vocab or not vocab:
+        if (canon in vocab and canon not in self._regional) or not vocab:
             return (canon,)
         # Local pronunciation written down: "duo", "mano", "jugo" for "dua", "mana", "juga".
         for typed, means in self._endings:
@@ -196,6 +196,8 @@ class Normalizer:
                     return (local,)
                 if (found := self.canonical(local)) in vocab:
                     return (found,)
+        if canon in vocab:
+            return (canon,)         # a region layer's own word, not a local reading
         # A clitic typed without a space: "tpsku" -> "tps".
         for clitic in CLITICS:
             if raw.endswith(clitic) and len(raw) - len(clitic) >= 2:
