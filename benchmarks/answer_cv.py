@@ -43,6 +43,7 @@ from pathlib import Path
 import numpy as np
 from telegram import Update
 
+from benchmarks import verdicts
 from benchmarks.devset import reply_text
 from bot import PROJECT_ROOT
 from bot.app import build_application, close_offline, open_offline
@@ -78,6 +79,7 @@ class Outcome:
     choice_right: bool = False   # choices offered, one of whose answers passes the judge
     entry_right: bool = False    # answered with one of the entries its label names
     decided: tuple[str, ...] = ()  # the entries the model answered or offered
+    entry: str | None = None     # the entry whose answer the reply gives (benchmarks/verdicts.py)
 
 
 def judge(message: TrainingMessage, reply: str) -> bool:
@@ -144,10 +146,22 @@ async def run_split(content: Content, train: list[TrainingMessage], test: list[T
                 outcomes.append(Outcome(message, reply, got, right,
                                         got == "answer" and message.kind == "answer" and not right,
                                         choice_right, entry_right,
-                                        decision.entry_ids if decision else ()))
+                                        decision.entry_ids if decision else (),
+                                        answered(view, decision, reply, message.lang)))
         finally:
             await close_offline(app)
     return outcomes
+
+
+def answered(view: Content, decision: Match | None, reply: str, lang: str) -> str | None:
+    """The entry whose answer the reply gives: the model's answer, or the choice a claim's
+    check settled on (bot/faq/handlers.py check_claim)."""
+    if decision is None or decision.kind not in ("answer", "suggest"):
+        return None
+    for e in decision.entry_ids[:1] if decision.kind == "answer" else decision.entry_ids:
+        if e in view.entries and reply_text([view.answer(e, lang)])[:60] in reply:
+            return e
+    return None
 
 
 def grouped_folds(messages: list[TrainingMessage], k: int) -> Iterator[tuple[str, list[int], list[int]]]:
@@ -171,7 +185,7 @@ def share(outcomes: list[Outcome]) -> str:
     return f"{right / len(outcomes):.1%} ({right}/{len(outcomes)})" if outcomes else "-"
 
 
-def report(title: str, outcomes: list[Outcome]) -> None:
+def report(title: str, outcomes: list[Outcome], view: Content) -> None:
     print(f"\n== {title}: {len(outcomes)} messages")
     answer = [o for o in outcomes if o.message.kind == "answer" and o.message.entries]
     no_entry = [o for o in outcomes if o.message.kind == "answer" and not o.message.entries]
@@ -202,6 +216,7 @@ def report(title: str, outcomes: list[Outcome]) -> None:
         for o in answer:
             groups[key(o)].append(o)
         print(f"  answer by {name}: " + ", ".join(f"{k} {share(v)}" for k, v in sorted(groups.items())))
+    verdicts.report("claims", outcomes, lambda e: bool(e in view.entries and view.entries[e].entry.claims))
     got: dict[str, int] = defaultdict(int)
     for o in outcomes:
         got[o.got] += 1
@@ -230,6 +245,7 @@ def main() -> None:
         content = dataclasses.replace(content, layers={
             code: layer for code, layer in content.layers.items() if code != args.without_layer})
     region = args.region or (min(content.layers) if content.layers else None)
+    view = content.for_region(region) if region else content
     if region:
         print(f"askers' region: {region}")
     messages = list(content.training)
@@ -245,16 +261,17 @@ def main() -> None:
         if args.outcomes:
             with args.outcomes.open("a") as out:
                 out.writelines(json.dumps({"split": name, "message": i, "got": o.got,
-                                           "entries": o.decided, "right": o.right}) + "\n"
+                                           "entries": o.decided, "right": o.right,
+                                           "reply": o.reply[:300]}) + "\n"
                                for i, o in zip(test, outcomes, strict=True))
         if name.startswith("fold"):
             kfold += outcomes
         else:
-            report(f"leave one style out, {name}", outcomes)
+            report(f"leave one style out, {name}", outcomes, view)
         print(f"  [{name} done, {time.perf_counter() - started:.0f} s]", flush=True)
     if kfold:
         report(f"grouped {args.folds}-fold" + (" (first stage only)" if args.first_only else ""),
-               kfold)
+               kfold, view)
         misses = sorted((o for o in kfold if not o.right), key=lambda o: not o.wrong_answer)
         misses = misses[: args.misses]
         for o in misses:

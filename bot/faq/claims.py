@@ -63,6 +63,16 @@ SAME = {"pukul": "jam", "pkl": "jam", "coblos": "pilih", "coblo": "pilih", "cuma
 # A claim confirmed ("Benar") must be said as it is, not denied: "tidak", "dilarang", "not".
 DENIALS = frozenset({"tidak", "bukan", "belum", "larang", "not", "never", "isnt", "arent",
                      "doesnt", "didnt", "wont", "wasnt", "werent", "shouldnt", "mustnt"})
+# The words beside a number that say what it counts, in its sentence, time and money cues
+# aside ("jam", "pukul", "Rp"): this many on each side in a claim (our own careful wording),
+# a few more in a message, whose word order is free ("jam 12 TPS sudah tutup").
+CLAIM_REACH, MESSAGE_REACH = 2, 3
+ROLE_CHARS = 80
+MAX_NUMBERS = 24                 # bounds the work on a message full of figures
+SENTENCE_END = re.compile(r"[!?\n;]|\.(?:\s|$)")
+CUES = frozenset({"jam", "pukul", "pkl", "wib", "wita", "wit", "tanggal", "tgl", "rp", "at"})
+# "sebelum" (before) stems to "belum" (not yet): it denies nothing.
+BEFORE = re.compile(r"\bsebelum(?:nya)?\b", re.IGNORECASE)
 # A claim is said when this share of its words is in the message (and all of its numbers).
 SAID = 0.6
 
@@ -127,6 +137,33 @@ def kinds_of_numbers(text: str) -> set[tuple[str, str]]:
     return found
 
 
+def number_roles(text: str, normalizer: Normalizer,
+                 reach: int = MESSAGE_REACH) -> frozenset[tuple[str, frozenset[str]]]:
+    """Each number a text names, by value, with the words beside it in its sentence, which say
+    what it counts: "tutup jam 12" is a closing time, "izin maksimal jam 12" is not."""
+    text = _read_numbers(text)
+    found = set()
+    for match in list(NUMBER.finditer(text))[:MAX_NUMBERS]:
+        before = SENTENCE_END.split(text[max(0, match.start() - ROLE_CHARS):match.start()])[-1]
+        after = SENTENCE_END.split(text[match.end():match.end() + ROLE_CHARS])[0]
+        near = _role_words(before, normalizer)[-reach:] + _role_words(after, normalizer)[:reach]
+        found.add((_value(match.group()), frozenset(near)))
+    return frozenset(found)
+
+
+def _role_words(text: str, normalizer: Normalizer) -> list[str]:
+    return [t for t in normalizer.terms(text, repair=False)
+            if t not in CUES and len(t) > 1 and not NUMBER_TERM.match(t)]
+
+
+def _plays(claim: frozenset[tuple[str, frozenset[str]]], value: str,
+           message: frozenset[tuple[str, frozenset[str]]], said: str) -> bool:
+    """The message's number `said` stands where the claim's `value` does: some of the words
+    beside them are the same (or one side has none to tell)."""
+    return any(not c or not m or bool(c & m) for v, c in claim if v == value
+               for u, m in message if u == said)
+
+
 def _words(terms: list[str]) -> set[str]:
     return {SAME.get(t, t) for t in terms if not NUMBER_TERM.match(t)}
 
@@ -148,13 +185,16 @@ class Message:
     denies: frozenset[str]
     named: frozenset[str]
     kinds: frozenset[tuple[str, str]]
+    roles: frozenset[tuple[str, frozenset[str]]]
 
 
 def read_message(text: str, normalizer: Normalizer) -> Message:
     text = ASKS_IF_TRUE.sub(" ", text)       # the question tag is not part of what is claimed
     plain = normalizer.terms(text, repair=False)
-    return Message(frozenset(_words(plain + normalizer.terms(text))), frozenset(_denied(plain)),
-                   frozenset(numbers(text)), frozenset(kinds_of_numbers(text)))
+    denies = _denied(normalizer.terms(BEFORE.sub(" ", text), repair=False))
+    return Message(frozenset(_words(plain + normalizer.terms(text))), frozenset(denies),
+                   frozenset(numbers(text)), frozenset(kinds_of_numbers(text)),
+                   number_roles(text, normalizer))
 
 
 @dataclass(frozen=True)
@@ -162,12 +202,14 @@ class Wording:
     """One wording (id or en) of one of the entry's claims, read: its words, numbers (also by
     kind), the words it denies, and what sets it apart from the entry's other claims."""
     index: int
+    lang: str
     claim: Claim
     words: frozenset[str]
     figures: frozenset[str]
     against: frozenset[str]
     kinds: frozenset[tuple[str, str]]
     own: frozenset[str]
+    roles: frozenset[tuple[str, frozenset[str]]]
 
 
 @dataclass(frozen=True)
@@ -200,13 +242,20 @@ def _read_entry(entry: Entry, normalizer: Normalizer) -> Readings:
         for lang, wording in (("id", claim.claim.id), ("en", claim.claim.en)):
             terms = normalizer.terms(wording, repair=False)
             read.append((n, lang, claim, _words(terms), numbers(wording),
-                         _denied(terms, reach=2), kinds_of_numbers(wording)))
+                         _denied(normalizer.terms(BEFORE.sub(" ", wording), repair=False), reach=2),
+                         kinds_of_numbers(wording)))
     wordings = []
     for n, lang, claim, words, figures, against, kinds in read:
-        others = set().union(*(w | f for m, other, _, w, f, _, _ in read if other == lang and m != n))
-        wordings.append(Wording(n, claim, frozenset(words), frozenset(figures),
-                                frozenset(against), frozenset(kinds),
-                                frozenset((words | figures) - others)))
+        rest = [w | f for m, other, _, w, f, _, _ in read if other == lang and m != n]
+        own = (words | figures) - set().union(*rest)
+        if not own and rest:
+            # Every word is in another claim too ("hijau" beside "hijau toska"): what sets it
+            # apart is then the words fewest others say.
+            said_by = {t: sum(t in r for r in rest) for t in words | figures}
+            own = {t for t, k in said_by.items() if k == min(said_by.values())}
+        wordings.append(Wording(n, lang, claim, frozenset(words), frozenset(figures),
+                                frozenset(against), frozenset(kinds), frozenset(own),
+                                number_roles(getattr(claim.claim, lang), normalizer, CLAIM_REACH)))
     # A number the entry's own answer states is not a wrong one (contradicted()).
     stated = numbers(entry.text("id").answer or "") | numbers(entry.text("en").answer or "")
     return Readings(entry, tuple(wordings), frozenset(stated))
@@ -223,9 +272,25 @@ def settled(entry: Entry, message: str | Message, normalizer: Normalizer) -> Cla
     msg = _message(message, normalizer)
     said, named = msg.said, msg.named
     best: tuple[float, Claim] | None = None
-    for w in readings(entry, normalizer).wordings:
+    wordings = readings(entry, normalizer).wordings
+    # How much of what sets each wording apart the message says: a message that says more of
+    # another claim's own words than of this one's is about that other claim.
+    apart = {w: len(w.own & (said | named)) for w in wordings}
+    for w in wordings:
         words, figures = w.words, w.figures
-        if not words or not figures <= named:
+        if not words or not figures <= named or not all(
+                _plays(w.roles, f, msg.roles, f) for f in figures):
+            continue
+        others = [o for o in wordings if o.index != w.index and o.lang == w.lang]
+        if any(apart[o] > apart[w] for o in others):
+            continue
+        # A claim that denies ("... tidak dirahasiakan") is said only by a message that denies
+        # it too: "identitas pelapor dirahasiakan" states the opposite.
+        if w.against and not w.against & msg.denies:
+            continue
+        # "Benar" confirms a message that speaks of nothing another claim sets apart: "surat
+        # suara GUBERNUR 474.812" is not the bupati ballots' count confirmed.
+        if w.claim.verdict and any((o.own - w.words - w.figures) & (said | named) for o in others):
             continue
         # "Benar" confirms no number we do not hold, and nothing the message denies.
         if w.claim.verdict and (not named <= figures or bool(words & DENIALS) != bool(said & DENIALS)):
@@ -251,8 +316,8 @@ def contradicted(entry: Entry, message: str | Message, normalizer: Normalizer) -
     8, tutup jam 3 sore" against "TPS buka pukul 07.00 dan tutup pukul 13.00". The message says
     most of the claim's words, none of them denied, and for every kind of number the claim
     names and the message does not (a time, a date, a count), the message names another of
-    that kind in its place, one the entry's answer does not state itself. The reply then says it
-    is not true, and what is."""
+    that kind in its place (beside the same words), one the entry's answer does not state
+    itself. The reply then says it is not true, and what is."""
     if not any(claim.verdict for claim in entry.claims):
         return None
     msg = _message(message, normalizer)
@@ -268,10 +333,11 @@ def contradicted(entry: Entry, message: str | Message, normalizer: Normalizer) -
         missing = figures - named
         if not words or not missing or bool(words & DENIALS) != bool(said & DENIALS):
             continue
-        instead = {v for k, v in named if (k, v) not in figures and k in {k for k, _ in missing}}
-        if not all(any(k == kind and (k, v) not in figures for k, v in named)
-                   for kind, _ in missing) or (msg.denies & words) - w.against \
-                or instead <= read.stated:
+        # In place of each missing number, one of its kind standing where it stands in the claim.
+        places = [{v for k, v in named if k == kind and (k, v) not in figures
+                   and _plays(w.roles, value, msg.roles, v)} for kind, value in missing]
+        instead = set().union(*places)
+        if not all(places) or (msg.denies & words) - w.against or instead <= read.stated:
             continue
         share = len(words & said) / len(words)
         if share >= SAID and (best is None or share > best[0]):

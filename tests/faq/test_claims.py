@@ -291,3 +291,62 @@ async def test_a_forward_restating_a_fact_with_other_numbers_is_told_what_is_tru
     reply = texts(await harness.text("TPS di Lembah Contoh buka jam 8 pagi, tutup jam 2 siang",
                                      forward_origin=ORIGIN))[0]
     assert reply.startswith("🔎 <b>Benar</b>")
+
+
+def test_a_claim_that_denies_is_said_only_by_a_message_that_denies_it_too(content: Content) -> None:
+    entry = _with_claims(content, ("Identitas pelapor ke Bawaslu tidak dirahasiakan.",
+                                   "The identity of whoever reports is not kept secret.", False),
+                         ("Laporan dibuat paling lama 7 hari sejak kejadian.",
+                          "A report is made within 7 days.", True))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "identitas pelapor gak dirahasiakan, bener gak?", normalizer)
+    assert found is not None and found.verdict is False
+    # The message says what is true: "Tidak benar" on it would be misinformation.
+    assert settled(entry, "Identitas pelapor ke Bawaslu dirahasiakan. bener gak?", normalizer) is None
+
+
+def test_before_is_not_a_denial(content: Content) -> None:
+    entry = _with_claims(content, ("Kotak suara dibawa ke kecamatan sebelum suaranya dihitung.",
+                                   "Ballot boxes go to the district before the count.", False))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "kotak suara dibawa ke kecamatan dulu, baru dihitung", normalizer)
+    assert found is not None and found.verdict is False
+
+
+def test_a_message_about_another_claim_is_not_given_this_ones_verdict(content: Content) -> None:
+    entry = _with_claims(content, ("Di pilkada kita juga memilih anggota DPRD.",
+                                   "In the Pilkada we also elect the council.", False),
+                         ("Pilkada memilih kepala daerah: gubernur dan bupati.",
+                          "The Pilkada elects regional heads: governor and regent.", True))
+    normalizer = Matcher(content).normalizer
+    assert settled(entry, "pilkada kita juga memilih anggota DPRD ya?", normalizer) is not None
+    # Mostly about what the other claim sets apart (who elects the regional heads).
+    assert settled(entry, "Pilkada 2026: kepala daerah, gubernur dan bupati, dipilih DPRD, "
+                          "bukan kita. bener gak?", normalizer) is None
+
+
+def test_benar_confirms_nothing_another_claim_sets_apart(content: Content) -> None:
+    entry = _with_claims(content, ("Surat suara bupati dicetak 474.812 lembar.",
+                                   "474,812 regent ballots were printed.", True),
+                         ("Surat suara gubernur dicetak 472.812 lembar.",
+                          "472,812 governor ballots were printed.", True))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "surat suara bupati dicetak 474.812 lembar, betul?", normalizer)
+    assert found is not None and found.verdict is True
+    assert settled(entry, "Surat suara GUBERNUR 474.812 lembar, sama dengan bupati. betul?",
+                   normalizer) is None
+
+
+def test_a_number_counts_where_it_stands_beside_the_claims_words(content: Content) -> None:
+    entry = content.entries["jam_tps"].entry      # "tutup jam 12 siang" false; 08.00-14.00 true
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "Jam 12 siang TPS di Lembah Contoh sudah tutup lho", normalizer)
+    assert found is not None and found.verdict is False
+    # The 12 is when the office lets people go, not when the TPS closes.
+    assert settled(entry, "Kantor: TPS di Lembah Contoh tutup tepat 14.00, izin keluar "
+                          "maksimal jam 12.", normalizer) is None
+    # Another hour for closing is corrected; a count of something else is no closing time.
+    assert contradicted(entry, "TPS di Lembah Contoh buka pukul 08.00 dan tutup pukul 16.00",
+                        normalizer)
+    assert contradicted(entry, "TPS di Lembah Contoh buka pukul 08.00, tutup 14.00, "
+                               "melayani 16 desa", normalizer) is None
