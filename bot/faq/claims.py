@@ -13,8 +13,7 @@ HP").
 Both sides are read the same way: the question tag ("bener gak?") is not part of what is
 claimed; words are the normalizer's terms, numbers aside (the message's also as repaired, so
 that a typo or a spoken form of a claim's word counts); numbers are compared by value, however
-written ("13.00", "13:00" and "jam 13"; "474.812" and "474,812"; "dua" and "2"), and a digit
-inside a code ("C6", "pilkada2024") is part of a word, not a number.
+written, and count only beside the claim's words (bot/faq/figures.py).
 """
 
 from __future__ import annotations
@@ -24,6 +23,14 @@ from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
 from bot.content.schema import Claim, Entry
+from bot.faq.figures import (
+    CLAIM_REACH,
+    NUMBER_TERM,
+    kinds_of_numbers,
+    number_roles,
+    numbers,
+    plays,
+)
 from bot.faq.normalize import Normalizer
 
 ASKS_IF_TRUE = re.compile(
@@ -32,45 +39,13 @@ ASKS_IF_TRUE = re.compile(
     r"\bhoa[kx]s?\b|\bhoaks\b|\bkabar burung\b|"
     r"\bis (?:this|that|it) (?:true|real|legit|correct|right|accurate)\b|\bfake news\b|\bhoax\b",
     re.IGNORECASE)
-# A number as written: digits not glued to a letter before them (a code such as "C6" is a
-# word), with its separators ("13.00", "474.812", "54,09").
-NUMBER = re.compile(r"(?<![^\W_])\d+(?:[.,:]\d+)*")
-RUPIAH = re.compile(r"\bRp\.?(?=\d)", re.IGNORECASE)     # "Rp200" is a sum, not a code
-THOUSANDS = re.compile(r"^\d{1,3}(?:[.,]\d{3})+$")
-CLOCK = re.compile(r"^(\d{1,2})[.:](\d{2})$")
-UNITS = {"nol": 0, "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6,
-         "tujuh": 7, "delapan": 8, "sembilan": 9,
-         "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
-         "seven": 7, "eight": 8, "nine": 9}
-TENS = {"sepuluh": 10, "sebelas": 11, "ten": 10, "eleven": 11, "twelve": 12}
-# "dua belas" (12), "tiga puluh" (30), "dua puluh tujuh" (27): read before the single words.
-SPELT = re.compile(
-    rf"\b(?:({'|'.join(UNITS)})\s+(belas|puluh)(?:\s+({'|'.join(UNITS)}))?|"
-    rf"({'|'.join([*UNITS, *TENS])}))\b",
-    re.IGNORECASE)
-# The hour of the day as said: "jam 3 sore" is 15.00, "1 siang" 13.00, "3 pm" 15.00.
-DAYTIME = re.compile(r"\b(?:jam|pukul|pkl)?\s*(\d{1,2})([.:]\d{2})?\s*"
-                     r"(pagi|siang|sore|malam|pm|p\.m\.|am|a\.m\.)(?!\w)", re.IGNORECASE)
-TIME_CUE = re.compile(r"\b(?:jam|pukul|pkl|at)\s*$", re.IGNORECASE)
-TIME_AFTER = re.compile(r"\s*(?:wib|wita|wit|pagi|siang|sore|malam)\b", re.IGNORECASE)
-MONTH_AFTER = re.compile(r"\s*(?:jan|feb|mar|apr|mei|may|jun|jul|agu|aug|sep|okt|oct|nov|des|dec)[a-z]*\b",
-                         re.IGNORECASE)
-# Numbers are compared by value, not as words. Words that say the same in a claim: "pukul 13"
+# Words that say the same in a claim: "pukul 13"
 # is "jam 13", "nyoblos" is voting ("memilih"), "cuma" is "hanya", "bisa" is "boleh".
-NUMBER_TERM = re.compile(r"^(?:\d+|#n)$")
 SAME = {"pukul": "jam", "pkl": "jam", "coblos": "pilih", "coblo": "pilih", "cuma": "hanya",
         "bisa": "boleh"}
 # A claim confirmed ("Benar") must be said as it is, not denied: "tidak", "dilarang", "not".
 DENIALS = frozenset({"tidak", "bukan", "belum", "larang", "not", "never", "isnt", "arent",
                      "doesnt", "didnt", "wont", "wasnt", "werent", "shouldnt", "mustnt"})
-# The words beside a number that say what it counts, in its sentence, time and money cues
-# aside ("jam", "pukul", "Rp"): this many on each side in a claim (our own careful wording),
-# a few more in a message, whose word order is free ("jam 12 TPS sudah tutup").
-CLAIM_REACH, MESSAGE_REACH = 2, 3
-ROLE_CHARS = 80
-MAX_NUMBERS = 24                 # bounds the work on a message full of figures
-SENTENCE_END = re.compile(r"[!?\n;]|\.(?:\s|$)")
-CUES = frozenset({"jam", "pukul", "pkl", "wib", "wita", "wit", "tanggal", "tgl", "rp", "at"})
 # "sebelum" (before) stems to "belum" (not yet): it denies nothing.
 BEFORE = re.compile(r"\bsebelum(?:nya)?\b", re.IGNORECASE)
 # A claim is said when this share of its words is in the message (and all of its numbers).
@@ -79,89 +54,6 @@ SAID = 0.6
 
 def asks_if_true(text: str) -> bool:
     return ASKS_IF_TRUE.search(text) is not None
-
-
-def _value(written: str) -> str:
-    """One number as its value: "07.00" and "7" are 7, "474.812" is 474812, "13.30" stays a time."""
-    if THOUSANDS.match(written):
-        return str(int(re.sub(r"[.,]", "", written)))
-    clock = CLOCK.match(written)
-    if clock and int(clock.group(1)) <= 24 and int(clock.group(2)) <= 59:
-        hour, minute = int(clock.group(1)), clock.group(2)
-        return str(hour) if minute == "00" else f"{hour}.{minute}"
-    if written.isdigit():
-        return str(int(written))
-    return written.replace(",", ".").replace(":", ".")
-
-
-def _spelt(match: re.Match[str]) -> str:
-    unit, scale, extra, single = match.groups()
-    if single is not None:
-        word = single.lower()
-        return str(UNITS.get(word, TENS.get(word)))
-    value = UNITS[unit.lower()]
-    value = 10 + value if scale.lower() == "belas" else 10 * value + UNITS.get((extra or "").lower(), 0)
-    return str(value)
-
-
-def _clock(match: re.Match[str]) -> str:
-    """"jam 3 sore" is 15, "1 siang" 13, "8 malam" 20, "3 pm" 15: the hour of the day."""
-    hour, minutes, part = match.groups()
-    value = int(hour)
-    part = part.lower()
-    later = (part in ("sore", "pm", "p.m.") and value < 12) or (part == "siang" and value <= 5) or (
-        part == "malam" and 6 <= value <= 11)
-    return f" jam {value + 12 if later else value}{minutes or ''} "   # a time, wherever it stood
-
-
-def _read_numbers(text: str) -> str:
-    text = RUPIAH.sub("Rp ", SPELT.sub(lambda m: f" {_spelt(m)} ", text))
-    return DAYTIME.sub(_clock, text)
-
-
-def numbers(text: str) -> set[str]:
-    """The numbers a text names, by value."""
-    return {_value(n) for n in NUMBER.findall(_read_numbers(text))}
-
-
-def kinds_of_numbers(text: str) -> set[tuple[str, str]]:
-    """The numbers a text names, each with what it is: a time of day ("jam 8", "13.00", "3
-    sore"), a day of a month ("27 November"), or a count."""
-    text = _read_numbers(text)
-    found = set()
-    for match in NUMBER.finditer(text):
-        before, after = text[max(0, match.start() - 7):match.start()], text[match.end():match.end() + 12]
-        kind = ("time" if TIME_CUE.search(before) or CLOCK.match(match.group()) or TIME_AFTER.match(after)
-                else "date" if MONTH_AFTER.match(after) else "count")
-        found.add((kind, _value(match.group())))
-    return found
-
-
-def number_roles(text: str, normalizer: Normalizer,
-                 reach: int = MESSAGE_REACH) -> frozenset[tuple[str, frozenset[str]]]:
-    """Each number a text names, by value, with the words beside it in its sentence, which say
-    what it counts: "tutup jam 12" is a closing time, "izin maksimal jam 12" is not."""
-    text = _read_numbers(text)
-    found = set()
-    for match in list(NUMBER.finditer(text))[:MAX_NUMBERS]:
-        before = SENTENCE_END.split(text[max(0, match.start() - ROLE_CHARS):match.start()])[-1]
-        after = SENTENCE_END.split(text[match.end():match.end() + ROLE_CHARS])[0]
-        near = _role_words(before, normalizer)[-reach:] + _role_words(after, normalizer)[:reach]
-        found.add((_value(match.group()), frozenset(near)))
-    return frozenset(found)
-
-
-def _role_words(text: str, normalizer: Normalizer) -> list[str]:
-    return [t for t in normalizer.terms(text, repair=False)
-            if t not in CUES and len(t) > 1 and not NUMBER_TERM.match(t)]
-
-
-def _plays(claim: frozenset[tuple[str, frozenset[str]]], value: str,
-           message: frozenset[tuple[str, frozenset[str]]], said: str) -> bool:
-    """The message's number `said` stands where the claim's `value` does: some of the words
-    beside them are the same (or one side has none to tell)."""
-    return any(not c or not m or bool(c & m) for v, c in claim if v == value
-               for u, m in message if u == said)
 
 
 def _words(terms: list[str]) -> set[str]:
@@ -279,7 +171,7 @@ def settled(entry: Entry, message: str | Message, normalizer: Normalizer) -> Cla
     for w in wordings:
         words, figures = w.words, w.figures
         if not words or not figures <= named or not all(
-                _plays(w.roles, f, msg.roles, f) for f in figures):
+                plays(w.roles, f, msg.roles, f) for f in figures):
             continue
         others = [o for o in wordings if o.index != w.index and o.lang == w.lang]
         if any(apart[o] > apart[w] for o in others):
@@ -335,7 +227,7 @@ def contradicted(entry: Entry, message: str | Message, normalizer: Normalizer) -
             continue
         # In place of each missing number, one of its kind standing where it stands in the claim.
         places = [{v for k, v in named if k == kind and (k, v) not in figures
-                   and _plays(w.roles, value, msg.roles, v)} for kind, value in missing]
+                   and plays(w.roles, value, msg.roles, v)} for kind, value in missing]
         instead = set().union(*places)
         if not all(places) or (msg.denies & words) - w.against or instead <= read.stated:
             continue

@@ -39,13 +39,12 @@ CLITICS = ("nya", "ku", "mu", "lah", "kah", "an")
 
 
 @lru_cache(maxsize=1)
-def _stemmer() -> Any:
+def _stemmer() -> Any:      # built on first use, not at import
     return StemmerFactory().create_stemmer()
 
 
 @lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
-    """Sastrawi stem of one word; the stemmer is built on first use, not at import."""
     return str(_stemmer().stem(word))
 
 
@@ -54,8 +53,7 @@ def _roots() -> frozenset[str]:
     return frozenset(StemmerFactory().get_words())
 
 
-def _is_root_word(word: str) -> bool:
-    """An Indonesian root word (Sastrawi's dictionary of ~30,000): a real word, never a typo."""
+def _is_root_word(word: str) -> bool:   # Sastrawi's ~30,000 roots: real words, never typos
     return word in _roots()
 
 
