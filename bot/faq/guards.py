@@ -9,9 +9,13 @@ import re
 
 # Asking the bot to drop its rules, take another role, or show its configuration or its users'
 # data. Three families, each a verb of the attempt and what it is aimed at, so a citizen's
-# question that merely shares a word ("instruksi mencoblos", "data pemilih saya") passes.
+# question that merely shares a word ("instruksi mencoblos", "data pemilih saya", "pengguna hak
+# pilih") passes. Indonesian verbs in their written, spoken and Palembang forms: "sebutkan",
+# "sebutin", "sebutke".
+_KAN = r"(?:kan|in|ke|ken)"
+_NOT_ASKED = r"(?<!don't )(?<!dont )(?<!do not )(?<!never )(?<!jangan )"      # "jangan lupa aturannya"
 _OVERRIDE = (       # drop the rules: "ignore the above", "lupakan semua yang tadi", "bypass filter"
-    r"\b(?:ignore|disregard|forget|override|bypass|abaikan|lupakan|lupain|acuhkan|langgar)\b"
+    rf"{_NOT_ASKED}\b(?:ignore|disregard|forget|override|bypass|(?:abai|lup[ao]|acuh){_KAN})\b"
     r"[^.?!\n]{0,40}\b(?:instructions?|rules?|prompts?|filters?|restrictions?|limits?|safety|"
     r"guidelines?|neutrality|(?:everything |all |the )?(?:above|before|previous)|you are|"
     r"instruksi|aturan|perintah|batasan|filter|netral(?:itas)?|(?:yang|di) ?(?:tadi|atas)|"
@@ -25,17 +29,23 @@ _ROLE = (           # another role, or none: "you are now", "anggap kamu", "tanp
     r"anggap(?:lah)? (?:saja |aja )?(?:kamu|dirimu|anda)|bayangkan (?:kamu|dirimu)|"
     r"berperan(?:lah)? (?:sebagai|jadi)|berpura-pura|pura-pura|jadilah|"
     r"tanpa (?:filter|sensor|batasan|aturan))\b")
-_REVEAL = (         # show what is not the citizen's: configuration, prompts, other users
-    r"\b(?:show|reveal|print|output|repeat|dump|export|leak|list|send|tell me|give me|what(?:'s| is| are)|"
-    r"kasih|kasih tau|kasih liat|kirim|kirimkan|tunjukkan|tunjukin|tampilkan|sebutkan|bocorkan|"
-    r"bocorin|tulis ulang|ulangi|spill|apa isi|apa)\b[^.?!\n]{0,30}\b(?:token|api ?key|password|"
-    r"kata sandi|config(?:uration)?|konfigurasi|settings|pengaturan|source code|kode sumber|"
-    r"environment variables?|(?:text|teks|pesan|messages?) (?:above|di atas)|"
-    r"instructions (?:were you|you (?:were|got|have))|"
-    r"(?:system|hidden|initial|original|secret|your) (?:prompt|instructions)|"
-    r"prompt|instruksi (?:awal|rahasia|sistem|kamu|bot)|instruksimu|database|basis data|"
-    r"(?:all |semua |seluruh )?(?:users|subscribers|pengguna|pelanggan|user)(?: bot)?|"
-    r"chat ?ids?|user ?ids?|(?:admin'?s?|admin) (?:phone|number|nomor|id)|nomor (?:hp|wa) admin)\b")
+_SHOW = (r"(?:show|reveal|print|output|repeat|dump|export|leak|list|send|tell me|give me|spill|"
+         rf"kasih|kasi|kirim|tulis ulang|ulangi|apa isi|(?:tunjuk|tampil|sebut|bocor|kirim){_KAN})")
+_ASK = r"(?:what(?:'s| is| are)|apa)"
+# Only the bot holds these: asking for them is an attempt, however asked.
+_SECRET = (r"(?:token|api ?key|config(?:uration)?|konfigurasi|source code|kode sumber|"
+           r"environment variables?|(?:text|teks|pesan|messages?) (?:above|di atas)|"
+           r"instructions (?:were you|you (?:were|got|have))|"
+           r"(?:system|hidden|initial|original|secret|your) (?:prompt|instructions)|"
+           r"instruksi (?:awal|rahasia|sistem|kamu|bot)|instruksimu|promptmu|"
+           r"(?:all |semua |seluruh |daftar )(?:users|subscribers|pengguna|pelanggan)|"
+           r"chat ?ids?|user ?ids?|(?:admin'?s?|admin) (?:phone|number|nomor|id)|nomor (?:hp|wa) admin)")
+# Words a citizen uses too ("pengaturan kampanye", "pengguna hak pilih"): the bot's own only.
+_THEIRS = (r"(?:password|kata sandi|settings|pengaturan|prompt|database|basis data|users|"
+           r"subscribers|pengguna|pelanggan)(?:mu|nya)?(?= (?:kamu|km|anda|kau|bot|of (?:this|the) bot)\b)")
+_YOURS = r"(?:your|kamu|anda) (?:password|settings|prompt|database|users|subscribers)"
+_REVEAL = (rf"\b(?:{_SHOW}|{_ASK})\b[^.?!\n]{{0,30}}\b(?:{_SECRET}|{_YOURS})\b|"
+           rf"\b{_SHOW}\b[^.?!\n]{{0,30}}\b{_THEIRS}")
 _OTHER = (          # leaking data, the bot's secrets file, its prompt by name
     r"\b(?:bocorkan|bocorin|leak|dump)\b[^.?!\n]{0,30}\bdata\b|\.env\b|"
     r"\bsystem ?prompt\b|\bprompt (?:sistem|system)\b")
