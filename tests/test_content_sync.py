@@ -94,11 +94,11 @@ async def test_processes_share_the_model_and_follow_content_reload(
     monkeypatch.setattr(bot.reload, "RELOAD_BOUND", 0.5)
     url = await create_database(pg_admin_url)
     fits: list[Any] = []
-    fit = bot.faq.trainer.fit_stage
+    fit = bot.faq.trainer.fit_apart
     try:
         # The first process reads the model from its host's files (or trains it): stored.
         async with process(url, content, EMBEDDINGS_CACHE) as (one, one_api):
-            monkeypatch.setattr(bot.faq.trainer, "fit_stage",
+            monkeypatch.setattr(bot.faq.trainer, "fit_apart",
                                 lambda *a, **k: fits.append(a) or fit(*a, **k))
             # The second has no files: it reads both stages from the database, trains nothing.
             async with process(url, content, tmp_path / "empty-cache") as (two, two_api):
