@@ -14,21 +14,34 @@ import re
 # "sebutin", "sebutke".
 _KAN = r"(?:kan|in|ke|ken)"
 _NOT_ASKED = r"(?<!don't )(?<!dont )(?<!do not )(?<!never )(?<!jangan )"      # "jangan lupa aturannya"
+# Where a request to the bot opens: the message's or a clause's start, or after an opener or
+# "you". A verb after someone else ("petugas abaikan aturan", "if officials ignore the rules",
+# "caleg yang pretend") tells of them: a citizen's report or question.
+_START = (r"(?:^|[.!?,;:\n\"'“(]|\b(?:please|pls|plz|now|just|then|and|so|ok|okay|hey|hi|hello|"
+          r"tolong|coba|sekarang|skrg|oke|sip|halo|hai|bot|min|kak|dan|lalu|terus|trus|yuk|ayo|"
+          r"ya|dong|kamu|km|anda|lu|lo|kau|you))\s*")
+_DROP = rf"(?:ignore|disregard|forget|override|bypass|(?:abai|lup[ao]|acuh){_KAN})"
+_RULES = (r"(?:instructions?|rules?|prompts?|filters?|restrictions?|limits?|safety|guidelines?|"
+          r"neutrality|instruksi|aturan|perintah|batasan|filter|netral(?:itas)?)")
+_BOTS_RULES = (rf"(?:{_RULES}mu|(?:your|my) (?:own )?{_RULES}|(?:everything |all |the )?"
+               r"(?:above|before|previous)|you are|(?:yang|di) ?(?:tadi|atas)|sebelumnya|"
+               r"kamu (?:adalah|itu))")
 _OVERRIDE = (       # drop the rules: "ignore the above", "lupakan semua yang tadi", "bypass filter"
-    rf"{_NOT_ASKED}\b(?:ignore|disregard|forget|override|bypass|(?:abai|lup[ao]|acuh){_KAN})\b"
-    r"[^.?!\n]{0,40}\b(?:instructions?|rules?|prompts?|filters?|restrictions?|limits?|safety|"
-    r"guidelines?|neutrality|(?:everything |all |the )?(?:above|before|previous)|you are|"
-    r"instruksi|aturan|perintah|batasan|filter|netral(?:itas)?|(?:yang|di) ?(?:tadi|atas)|"
-    r"sebelumnya|kamu (?:adalah|itu))(?:mu|nya|ku)?\b")
+    rf"{_NOT_ASKED}\b{_DROP}\b[^.?!\n]{{0,40}}\b{_BOTS_RULES}(?:nya|ku)?\b|"
+    rf"{_START}{_DROP}\b[^.?!\n]{{0,40}}\b{_RULES}(?:mu|nya|ku)?\b")
 _ROLE = (           # another role, or none: "you are now", "anggap kamu", "tanpa filter"
-    r"\b(?:you are now|you're now|now you(?: are|'re)|from now on|pretend|roleplay|role-play|"
+    r"\b(?:you are now|you're now|now you(?: are|'re)|from now on,? you|roleplay|role-play|"
+    r"pretend (?:to be|you|that you)|"
     r"act as (?:if|though|my|an? (?:ai|assistant|bot|chatbot|hacker|unfiltered))|"
-    r"let'?s play a game|jailbreak|developer mode|mode (?:developer|dev|bebas|tanpa batas)|"
-    r"unfiltered|uncensored|no (?:restrictions|filters?|limits|rules)|"
-    r"mulai sekarang|sekarang kamu (?:jadi|adalah|bukan)|kamu sekarang (?:jadi|adalah|bukan)|"
+    r"let'?s play a game|jailbreak|developer mode|mode (?:developer|dev|tanpa batas)|"
+    r"unfiltered|uncensored|(?:with|have|has|got) no (?:restrictions|filters?|limits|rules)|"
+    r"mulai sekarang,? (?:kamu|km|anda|jawab|balas|bicara|ngomong)|"
+    r"sekarang kamu (?:jadi|adalah|bukan)|kamu sekarang (?:jadi|adalah|bukan)|"
     r"anggap(?:lah)? (?:saja |aja )?(?:kamu|dirimu|anda)|bayangkan (?:kamu|dirimu)|"
-    r"berperan(?:lah)? (?:sebagai|jadi)|berpura-pura|pura-pura|jadilah|"
-    r"tanpa (?:filter|sensor|batasan|aturan))\b")
+    r"berperan(?:lah)? (?:sebagai|jadi)|pura-puralah|tanpa (?:filter|sensor))\b|"
+    # these open a request, or are said of someone ("caleg yang pura-pura jadi petugas")
+    rf"{_START}(?:pretend|berpura-pura|pura-pura|jadilah|mode bebas|"
+    r"no (?:restrictions|filters?|limits|rules)|tanpa (?:batasan|aturan))\b")
 _SHOW = (r"(?:show|reveal|print|output|repeat|dump|export|leak|list|send|tell me|give me|spill|"
          rf"kasih|kasi|kirim|tulis ulang|ulangi|apa isi|(?:tunjuk|tampil|sebut|bocor|kirim){_KAN})")
 _ASK = r"(?:what(?:'s| is| are)|apa)"
@@ -38,7 +51,7 @@ _SECRET = (r"(?:token|api ?key|config(?:uration)?|konfigurasi|source code|kode s
            r"instructions (?:were you|you (?:were|got|have))|"
            r"(?:system|hidden|initial|original|secret|your) (?:prompt|instructions)|"
            r"instruksi (?:awal|rahasia|sistem|kamu|bot)|instruksimu|promptmu|"
-           r"(?:all |semua |seluruh |daftar )(?:users|subscribers|pengguna|pelanggan)|"
+           r"(?:all |semua |seluruh |daftar )(?:users|subscribers|pengguna(?! hak)|pelanggan)|"
            r"chat ?ids?|user ?ids?|(?:admin'?s?|admin) (?:phone|number|nomor|id)|nomor (?:hp|wa) admin)")
 # Words a citizen uses too ("pengaturan kampanye", "pengguna hak pilih"): the bot's own only.
 _THEIRS = (r"(?:password|kata sandi|settings|pengaturan|prompt|database|basis data|users|"
@@ -47,7 +60,7 @@ _YOURS = r"(?:your|kamu|anda) (?:password|settings|prompt|database|users|subscri
 _REVEAL = (rf"\b(?:{_SHOW}|{_ASK})\b[^.?!\n]{{0,30}}\b(?:{_SECRET}|{_YOURS})\b|"
            rf"\b{_SHOW}\b[^.?!\n]{{0,30}}\b{_THEIRS}")
 _OTHER = (          # leaking data, the bot's secrets file, its prompt by name
-    r"\b(?:bocorkan|bocorin|leak|dump)\b[^.?!\n]{0,30}\bdata\b|\.env\b|"
+    rf"{_START}(?:bocorkan|bocorin|leak|dump)\b[^.?!\n]{{0,30}}\bdata\b|\.env\b|"
     r"\bsystem ?prompt\b|\bprompt (?:sistem|system)\b")
 SUBVERT = re.compile("|".join((_OVERRIDE, _ROLE, _REVEAL, _OTHER)), re.IGNORECASE)
 # "Do Anything Now", in capitals and in English; "dan" is Indonesian for "and".
