@@ -60,13 +60,15 @@ def _words(terms: list[str]) -> set[str]:
     return {SAME.get(t, t) for t in terms if not NUMBER_TERM.match(t)}
 
 
+def _denials(terms: list[str], reach: int = 1) -> list[frozenset[str]]:
+    """Each denial in a text ("tidak", "dilarang", "not"), as the `reach` words after it."""
+    return [frozenset(SAME.get(t, t) for t in terms[n + 1:n + 1 + reach] if t not in DENIALS)
+            for n, term in enumerate(terms) if term in DENIALS]
+
+
 def _denied(terms: list[str], reach: int = 1) -> set[str]:
     """The words a text denies: the `reach` words after "tidak", "dilarang", "not"."""
-    denied: set[str] = set()
-    for n, term in enumerate(terms):
-        if term in DENIALS:
-            denied.update(SAME.get(t, t) for t in terms[n + 1:n + 1 + reach] if t not in DENIALS)
-    return denied
+    return set().union(*_denials(terms, reach))
 
 
 @dataclass(frozen=True)
@@ -102,6 +104,7 @@ class Wording:
     kinds: frozenset[tuple[str, str]]
     own: frozenset[str]
     roles: frozenset[tuple[str, frozenset[str]]]
+    denials: tuple[frozenset[str], ...]
 
 
 @dataclass(frozen=True)
@@ -134,10 +137,10 @@ def _read_entry(entry: Entry, normalizer: Normalizer) -> Readings:
         for lang, wording in (("id", claim.claim.id), ("en", claim.claim.en)):
             terms = normalizer.terms(wording, repair=False)
             read.append((n, lang, claim, _words(terms), numbers(wording),
-                         _denied(normalizer.terms(BEFORE.sub(" ", wording), repair=False), reach=2),
+                         _denials(normalizer.terms(BEFORE.sub(" ", wording), repair=False), reach=2),
                          kinds_of_numbers(wording)))
     wordings = []
-    for n, lang, claim, words, figures, against, kinds in read:
+    for n, lang, claim, words, figures, denials, kinds in read:
         rest = [w | f for m, other, _, w, f, _, _ in read if other == lang and m != n]
         own = (words | figures) - set().union(*rest)
         if not own and rest:
@@ -146,8 +149,9 @@ def _read_entry(entry: Entry, normalizer: Normalizer) -> Readings:
             said_by = {t: sum(t in r for r in rest) for t in words | figures}
             own = {t for t, k in said_by.items() if k == min(said_by.values())}
         wordings.append(Wording(n, lang, claim, frozenset(words), frozenset(figures),
-                                frozenset(against), frozenset(kinds), frozenset(own),
-                                number_roles(getattr(claim.claim, lang), normalizer, CLAIM_REACH)))
+                                frozenset().union(*denials), frozenset(kinds), frozenset(own),
+                                number_roles(getattr(claim.claim, lang), normalizer, CLAIM_REACH),
+                                tuple(denials)))
     # A number the entry's own answer states is not a wrong one (contradicted()).
     stated = numbers(entry.text("id").answer or "") | numbers(entry.text("en").answer or "")
     return Readings(entry, tuple(wordings), frozenset(stated))
@@ -177,8 +181,9 @@ def settled(entry: Entry, message: str | Message, normalizer: Normalizer) -> Cla
         if any(apart[o] > apart[w] for o in others):
             continue
         # A claim that denies ("... tidak dirahasiakan") is said only by a message that denies
-        # it too: "identitas pelapor dirahasiakan" states the opposite.
-        if w.against and not w.against & msg.denies:
+        # it too, each of its denials: "identitas pelapor dirahasiakan" states the opposite, and
+        # so does "yang belum terdaftar bisa mencoblos" of "yang belum terdaftar tidak bisa".
+        if not all(d & msg.denies for d in w.denials if d):
             continue
         # "Benar" confirms a message that speaks of nothing another claim sets apart: "surat
         # suara GUBERNUR 474.812" is not the bupati ballots' count confirmed.

@@ -350,3 +350,16 @@ def test_a_number_counts_where_it_stands_beside_the_claims_words(content: Conten
                         normalizer)
     assert contradicted(entry, "TPS di Lembah Contoh buka pukul 08.00, tutup 14.00, "
                                "melayani 16 desa", normalizer) is None
+
+
+def test_a_claim_with_two_denials_is_said_only_with_both(content: Content) -> None:
+    entry = _with_claims(content, ("Pemilih yang belum terdaftar di DPT tidak bisa mencoblos.",
+                                   "Voters not registered in the DPT cannot vote.", False))
+    normalizer = Matcher(content).normalizer
+    found = settled(entry, "pemilih yang belum terdaftar di DPT tidak bisa nyoblos", normalizer)
+    assert found is not None and found.verdict is False
+    # Only one of the claim's denials kept: the message says the opposite, no "Tidak benar".
+    assert settled(entry, "Pemilih yang belum terdaftar di DPT tetap bisa mencoblos pakai KTP",
+                   normalizer) is None
+    assert settled(entry, "pemilih yang belum terdaftar di DPT bisa mencoblos", normalizer) is None
+
