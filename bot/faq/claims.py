@@ -43,9 +43,11 @@ ASKS_IF_TRUE = re.compile(
 # is "jam 13", "nyoblos" is voting ("memilih"), "cuma" is "hanya", "bisa" is "boleh".
 SAME = {"pukul": "jam", "pkl": "jam", "coblos": "pilih", "coblo": "pilih", "cuma": "hanya",
         "bisa": "boleh"}
-# A claim confirmed ("Benar") must be said as it is, not denied: "tidak", "dilarang", "not".
-DENIALS = frozenset({"tidak", "bukan", "belum", "larang", "not", "never", "isnt", "arent",
-                     "doesnt", "didnt", "wont", "wasnt", "werent", "shouldnt", "mustnt"})
+# A claim confirmed ("Benar") must be said as it is, not denied: "tidak", "dilarang", "not";
+# "jangan", and Palembang's "dak"/"idak" (the normalizer keeps them as written).
+DENIALS = frozenset({"tidak", "bukan", "belum", "larang", "jangan", "dak", "idak", "not",
+                     "never", "isnt", "arent", "doesnt", "didnt", "wont", "wasnt", "werent",
+                     "shouldnt", "mustnt"})
 # "sebelum" (before) stems to "belum" (not yet): it denies nothing.
 BEFORE = re.compile(r"\bsebelum(?:nya)?\b", re.IGNORECASE)
 # A claim is said when this share of its words is in the message (and all of its numbers).

@@ -363,3 +363,14 @@ def test_a_claim_with_two_denials_is_said_only_with_both(content: Content) -> No
                    normalizer) is None
     assert settled(entry, "pemilih yang belum terdaftar di DPT bisa mencoblos", normalizer) is None
 
+
+
+def test_a_denial_in_spoken_or_palembang_words_is_not_confirmed(content: Content) -> None:
+    entry = _with_claims(content, ("Pemilih boleh membawa HP ke bilik suara.",
+                                   "Voters may bring a phone into the booth.", True))
+    normalizer = Matcher(content).normalizer
+    assert settled(entry, "pemilih boleh bawa HP ke bilik suara", normalizer) is not None
+    for text in ("pemilih dak boleh bawa HP ke bilik suara", "pemilih idak boleh bawa HP ke bilik suara",
+                 "pemilih jangan bawa HP ke bilik suara"):
+        assert settled(entry, text, normalizer) is None, text
+
