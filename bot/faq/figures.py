@@ -110,7 +110,9 @@ def number_roles(text: str, normalizer: Normalizer,
         before = SENTENCE_END.split(text[max(0, match.start() - ROLE_CHARS):match.start()])[-1]
         after = SENTENCE_END.split(text[match.end():match.end() + ROLE_CHARS])[0]
         near = role_words(before, normalizer)[-reach:] + role_words(after, normalizer)[:reach]
-        found.add((_value(match.group()), frozenset(near)))
+        # The word right before it in its clause, marked: "buka jam 7", "tutup jam 13" (plays()).
+        last = role_words(before.rsplit(",", 1)[-1], normalizer)[-1:]
+        found.add((_value(match.group()), frozenset(near + [f"<{w}" for w in last])))
     return frozenset(found)
 
 
@@ -122,6 +124,10 @@ def role_words(text: str, normalizer: Normalizer) -> list[str]:
 def plays(claim: frozenset[tuple[str, frozenset[str]]], value: str,
            message: frozenset[tuple[str, frozenset[str]]], said: str) -> bool:
     """The message's number `said` stands where the claim's `value` does: some of the words
-    beside them are the same (or one side has none to tell)."""
-    return any(not c or not m or bool(c & m) for v, c in claim if v == value
-               for u, m in message if u == said)
+    beside them are the same (or one side has none to tell), and the word right before it is
+    not the one right before another of the claim's numbers instead ("buka jam 13 dan tutup
+    jam 7" swaps "buka pukul 07.00 dan tutup pukul 13.00")."""
+    mine = {w for v, c in claim if v == value for w in c if w[0] == "<"}
+    theirs = {w for v, c in claim if v != value for w in c if w[0] == "<"} - mine
+    return any((not c or not m or bool(c & m)) and not (m & theirs and not m & mine)
+               for v, c in claim if v == value for u, m in message if u == said)

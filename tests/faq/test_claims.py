@@ -374,3 +374,14 @@ def test_a_denial_in_spoken_or_palembang_words_is_not_confirmed(content: Content
                  "pemilih jangan bawa HP ke bilik suara"):
         assert settled(entry, text, normalizer) is None, text
 
+
+
+def test_numbers_swapped_between_the_claims_words_are_not_the_claim(content: Content) -> None:
+    entry = _with_claims(content, ("TPS buka pukul 07.00 dan tutup pukul 13.00.",
+                                   "Polling stations open at 07.00 and close at 13.00.", True))
+    normalizer = Matcher(content).normalizer
+    assert settled(entry, "TPS buka jam 7 dan tutup jam 13", normalizer) is not None
+    assert settled(entry, "jam 7 TPS sudah buka, jam 13 tutup", normalizer) is not None
+    for text in ("TPS buka jam 13 dan tutup jam 7", "TPS tutup jam 7 dan buka jam 13",
+                 "polling stations open at 13.00 and close at 07.00"):
+        assert settled(entry, text, normalizer) is None, text
