@@ -82,9 +82,13 @@ def fit_apart(examples: Sequence[Sample], messages: Sequence[Sample], dense: np.
 def _feed(pipe: IO[bytes], payload: bytes) -> None:
     try:
         pipe.write(payload)
-        pipe.close()
     except OSError:           # the child ended (or was killed) first: its exit code says why
         pass
+    finally:
+        try:
+            pipe.close()
+        except OSError:
+            pass
 
 
 def main() -> None:
