@@ -46,17 +46,19 @@ _SHOW = (r"(?:show|reveal|print|output|repeat|dump|export|leak|list|send|tell me
          rf"kasih|kasi|kirim|tulis ulang|ulangi|apa isi|(?:tunjuk|tampil|sebut|bocor|kirim){_KAN})")
 _ASK = r"(?:what(?:'s| is| are)|apa)"
 # Only the bot holds these: asking for them is an attempt, however asked.
-_SECRET = (r"(?:token|api ?key|config(?:uration)?|konfigurasi|source code|kode sumber|"
-           r"environment variables?|(?:text|teks|pesan|messages?) (?:above|di atas)|"
+_SECRET = (r"(?:(?:bot|telegram|api) ?token|token (?:bot|telegram|api)|bot_token|api ?key|"
+           r"source code|kode sumber|environment variables?|(?:text|teks|pesan|messages?) (?:above|di atas)|"
            r"instructions (?:were you|you (?:were|got|have))|"
            r"(?:system|hidden|initial|original|secret|your) (?:prompt|instructions)|"
-           r"instruksi (?:awal|rahasia|sistem|kamu|bot)|instruksimu|promptmu|"
+           r"instruksi (?:awal|rahasia|sistem|kamu|bot)|instruksimu|"
            r"(?:all |semua |seluruh |daftar )(?:users|subscribers|pengguna(?! hak)|pelanggan)|"
-           r"chat ?ids?|user ?ids?|(?:admin'?s?|admin) (?:phone|number|nomor|id)|nomor (?:hp|wa) admin)")
-# Words a citizen uses too ("pengaturan kampanye", "pengguna hak pilih"): the bot's own only.
-_THEIRS = (r"(?:password|kata sandi|settings|pengaturan|prompt|database|basis data|users|"
-           r"subscribers|pengguna|pelanggan)(?:mu|nya)?(?= (?:kamu|km|anda|kau|bot|of (?:this|the) bot)\b)")
-_YOURS = r"(?:your|kamu|anda) (?:password|settings|prompt|database|users|subscribers)"
+           r"chat ?ids?|user ?ids?|admin'?s? (?:chat |user )?id|nomor (?:hp|wa) admin (?:bot|ini))")
+# Words a citizen uses too ("token listrik", "konfigurasi TPS", "pengaturan kampanye",
+# "pengguna hak pilih"): an aim only when they are the bot's.
+_OWNED = (r"(?:token|config(?:uration)?|konfigurasi|password|kata sandi|settings|pengaturan|"
+          r"prompt|database|basis data|users|subscribers|pengguna|pelanggan)")
+_YOURS = rf"(?:(?:your|kamu|anda) {_OWNED}|{_OWNED}mu)"
+_THEIRS = rf"{_OWNED}(?:nya)?(?= (?:kamu|km|anda|kau|bot|of (?:this|the) bot)\b)"
 _REVEAL = (rf"\b(?:{_SHOW}|{_ASK})\b[^.?!\n]{{0,30}}\b(?:{_SECRET}|{_YOURS})\b|"
            rf"\b{_SHOW}\b[^.?!\n]{{0,30}}\b{_THEIRS}")
 _OTHER = (          # leaking data, the bot's secrets file, its prompt by name
