@@ -84,10 +84,15 @@ class Message:
     roles: frozenset[tuple[str, frozenset[str]]]
 
 
+def _denial_terms(text: str, plain: list[str], normalizer: Normalizer) -> list[str]:
+    """The terms denials are read from: `plain`, read again only where "sebelum" is said."""
+    return normalizer.terms(BEFORE.sub(" ", text), repair=False) if BEFORE.search(text) else plain
+
+
 def read_message(text: str, normalizer: Normalizer) -> Message:
     text = ASKS_IF_TRUE.sub(" ", text)       # the question tag is not part of what is claimed
     plain = normalizer.terms(text, repair=False)
-    denies = _denied(normalizer.terms(BEFORE.sub(" ", text), repair=False))
+    denies = _denied(_denial_terms(text, plain, normalizer))
     return Message(frozenset(_words(plain + normalizer.terms(text))), frozenset(denies),
                    frozenset(numbers(text)), frozenset(kinds_of_numbers(text)),
                    number_roles(text, normalizer))
@@ -139,7 +144,7 @@ def _read_entry(entry: Entry, normalizer: Normalizer) -> Readings:
         for lang, wording in (("id", claim.claim.id), ("en", claim.claim.en)):
             terms = normalizer.terms(wording, repair=False)
             read.append((n, lang, claim, _words(terms), numbers(wording),
-                         _denials(normalizer.terms(BEFORE.sub(" ", wording), repair=False), reach=2),
+                         _denials(_denial_terms(wording, terms, normalizer), reach=2),
                          kinds_of_numbers(wording)))
     wordings = []
     for n, lang, claim, words, figures, denials, kinds in read:

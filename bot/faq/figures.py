@@ -109,9 +109,14 @@ def number_roles(text: str, normalizer: Normalizer,
     for match in list(NUMBER.finditer(text))[:MAX_NUMBERS]:
         before = SENTENCE_END.split(text[max(0, match.start() - ROLE_CHARS):match.start()])[-1]
         after = SENTENCE_END.split(text[match.end():match.end() + ROLE_CHARS])[0]
-        near = role_words(before, normalizer)[-reach:] + role_words(after, normalizer)[:reach]
-        # The word right before it in its clause, marked: "buka jam 7", "tutup jam 13" (plays()).
-        last = role_words(before.rsplit(",", 1)[-1], normalizer)[-1:]
+        # The words before it, read by clause: the word right before it in its clause is
+        # marked ("buka jam 7", "tutup jam 13": plays()).
+        *earlier, clause = before.rsplit(",", 1)
+        ahead = role_words(clause, normalizer)
+        last = ahead[-1:]
+        if len(ahead) < reach and earlier:
+            ahead = role_words(earlier[0], normalizer) + ahead
+        near = ahead[-reach:] + role_words(after, normalizer)[:reach]
         found.add((_value(match.group()), frozenset(near + [f"<{w}" for w in last])))
     return frozenset(found)
 
