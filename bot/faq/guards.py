@@ -43,7 +43,7 @@ _ROLE = (           # another role, or none: "you are now", "anggap kamu", "tanp
     rf"{_START}(?:pretend|berpura-pura|pura-pura|jadilah|mode bebas|"
     r"no (?:restrictions|filters?|limits|rules)|tanpa (?:batasan|aturan))\b")
 _SHOW = (r"(?:show|reveal|print|output|repeat|dump|export|leak|list|send|tell me|give me|spill|"
-         rf"kasih|kasi|kirim|tulis ulang|ulangi|apa isi|(?:tunjuk|tampil|sebut|bocor|kirim){_KAN})")
+         rf"kasih|kasi|tulis ulang|ulangi|apa isi|kirim{_KAN}?|(?:tunjuk|tampil|sebut|bocor){_KAN})")
 _ASK = r"(?:what(?:'s| is| are)|apa)"
 # Only the bot holds these: asking for them is an attempt, however asked.
 _SECRET = (r"(?:(?:bot|telegram|api) ?token|token (?:bot|telegram|api)|bot_token|api ?key|"
