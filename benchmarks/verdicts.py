@@ -35,18 +35,19 @@ def verdict_of(reply: str) -> str | None:
 
 
 def report(title: str, outcomes: Sequence[Checked], has_claims: Callable[[str], bool]) -> None:
-    checked = [o for o in outcomes if o.entry is not None and verdict_of(o.reply) is not None]
+    read = [(o, verdict_of(o.reply)) for o in outcomes if o.entry is not None]
+    checked = [(o, v) for o, v in read if v is not None]
     if not checked:
         return
-    given = [o for o in checked if verdict_of(o.reply) in ("false", "true")]
-    bare = [o for o in checked if verdict_of(o.reply) == "none"]
-    wrong = [o for o in given if not o.right]
-    false_given = sum(verdict_of(o.reply) == "false" for o in given)
+    given = [(o, v) for o, v in checked if v in ("false", "true")]
+    bare = [o for o, v in checked if v == "none"]
+    wrong = [v for o, v in given if not o.right]
+    false_given = sum(v == "false" for _, v in given)
     print(f"  {title}: {len(checked)} claims answered with an entry: verdict given {len(given)} "
           f"(Tidak benar {false_given}, Benar {len(given) - false_given}), none {len(bare)} "
           f"(their entry lists no claim: {sum(not has_claims(o.entry or '') for o in bare)}; "
           f"judged right anyway: {sum(o.right for o in bare)})")
     precision = (len(given) - len(wrong)) / len(given) if given else 1.0
     print(f"  verdict precision: {precision:.1%} ({len(given) - len(wrong)}/{len(given)}); "
-          f"verdicts the judge fails: Tidak benar {sum(verdict_of(o.reply) == 'false' for o in wrong)}, "
-          f"Benar {sum(verdict_of(o.reply) == 'true' for o in wrong)}")
+          f"verdicts the judge fails: Tidak benar {wrong.count('false')}, "
+          f"Benar {wrong.count('true')}")
