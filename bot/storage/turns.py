@@ -142,6 +142,7 @@ async def _joining(db: Database, chat_id: int) -> tuple[list[int], list[int]] | 
         await flush_releases(db)
         return None
     taken, releases.pending = releases.pending, {}
+    _stop_timer(releases)     # the next release starts its own wait
     return list(taken), list(taken.values())
 
 
@@ -207,6 +208,12 @@ def release_later(db: Database, update_id: int, chat_id: int) -> None:
             RELEASE_SECONDS, _on_timer, db, releases)
 
 
+def _stop_timer(releases: Releases) -> None:
+    if releases.timer is not None:
+        releases.timer.cancel()
+        releases.timer = None
+
+
 def _on_timer(db: Database, releases: Releases) -> None:
     releases.timer = None
     if releases.pending:
@@ -219,9 +226,7 @@ async def flush_releases(db: Database) -> None:
     """Send the pending releases now, in one statement (also at shutdown). One that fails is
     not retried: its turn lapses by itself (TURN_SECONDS)."""
     releases = _releases(db)
-    if releases.timer is not None:
-        releases.timer.cancel()
-        releases.timer = None
+    _stop_timer(releases)
     if not releases.pending:
         return
     taken, releases.pending = releases.pending, {}

@@ -85,6 +85,25 @@ async def test_a_release_goes_with_the_next_admission_or_on_its_own(
         assert [row[0] for row in await cur.fetchall()] == [33]
 
 
+async def test_a_release_waits_its_own_time_after_an_admission_carried_the_others(
+        two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    # While admissions keep coming, no release needs a statement of its own: the wait for
+    # one starts when it is made, not when an earlier one (carried since) was.
+    a, _ = two
+    monkeypatch.setattr(turns, "RELEASE_SECONDS", 0.4)
+    assert (await turns.admit(a, 40, 800, NOW)).turn
+    assert (await turns.admit(a, 41, 801, NOW)).turn
+    turns.release_later(a, 40, 800)
+    await asyncio.sleep(0.3)
+    before = a.round_trips.count
+    assert (await turns.admit(a, 42, 802, NOW)).turn      # carries 40's release
+    turns.release_later(a, 41, 801)
+    await asyncio.sleep(0.2)           # 0.5 s after the first release, 0.2 after this one
+    assert a.round_trips.count == before + 1
+    await asyncio.sleep(0.5)
+    assert a.round_trips.count == before + 2              # then on its own
+
+
 async def test_a_turn_whose_holder_died_lapses(two: tuple[Database, Database]) -> None:
     a, b = two
     assert (await turns.admit(a, 20, 600, NOW)).turn
