@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import random
 import signal
 import socket
 import sys
@@ -52,7 +54,17 @@ async def stop_bot(process: asyncio.subprocess.Process, server: FakeBotApiServer
 
 
 def free_port() -> int:
-    """A local TCP port nobody listens on now (for the bot's or an emulator's HTTP side)."""
+    """A local TCP port nobody listens on now (for the bot's or an emulator's HTTP side),
+    below the range the system hands out to outgoing connections: a port from that range can
+    be taken by a client socket (another bot's, PostgreSQL's) before the server binds it."""
+    low = 32768
+    with contextlib.suppress(OSError, ValueError):
+        low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
+    for _ in range(50):
+        port = random.randrange(max(1024, low - 12000), low)
+        with socket.socket() as s, contextlib.suppress(OSError):
+            s.bind(("127.0.0.1", port))
+            return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
