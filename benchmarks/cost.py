@@ -10,7 +10,15 @@ transactions per 1,000 updates (pg_stat_database). This machine has 2 cores shar
 bots, PostgreSQL and the load generator, so cost is what holds here, not speed-up.
 
     python -m benchmarks.cost [--rate 300] [--seconds 30] [--configs sqlite:1,postgres:1,postgres:2]
-                              [--haproxy] [--warmup 20] [--first-only]
+                              [--haproxy] [--warmup 20] [--first-only] [--repeat 1]
+
+Each process's cost is also shown without what it spends idle (measured for 10 s with no
+update coming in: its heartbeat, change feed and engine), the cost of handling updates alone.
+`--configs postgres:1@60,postgres:2@120` gives a configuration its own total rate: one process
+at each process's rate of two, to tell a cost of the processes from a cost of the rate (a
+process spends more per update at a lower rate: fewer updates share each turn of its loop).
+`--repeat N` runs the configurations in turn N times (this machine's speed drifts by a fifth
+within an hour: compare runs made side by side).
 
 --haproxy: the updates go through HAProxy with the shipped deploy/haproxy.cfg (as in the
 systemd topology) instead of to each process in turn: the balancer's configuration, tried.
@@ -86,10 +94,13 @@ async def transactions(url: str) -> int:
         await conn.close()
 
 
-async def wait_ready(log: Path, stage: str = "second") -> None:
+async def wait_ready(log: Path, stage: str = "second",
+                     bot: asyncio.subprocess.Process | None = None) -> None:
     waited = time.monotonic()
     while f"answer model: {stage} stage ready" not in await asyncio.to_thread(
             log.read_text, errors="replace"):
+        if bot is not None and bot.returncode is not None:
+            raise RuntimeError(f"a bot process ended ({bot.returncode}) before it was ready: {log}")
         if time.monotonic() - waited > 900:
             raise RuntimeError(f"the answer model was not ready within 900 s ({log})")
         await asyncio.sleep(0.5)
@@ -126,7 +137,7 @@ async def deployment(backend: str, processes: int, admin: str | None, stage: str
                 bots.append(await start_bot(server, env, folder, folder / "bot.log", "--webhook"))
             await server.wait_for(lambda c: c.method == "setWebhook", within=60)
             for n in range(processes):
-                await wait_ready(Path(tmp) / f"p{n}" / "bot.log", stage)
+                await wait_ready(Path(tmp) / f"p{n}" / "bot.log", stage, bots[n])
             yield Deployment(server, url, ports, bots)
         finally:
             for bot in bots:
@@ -136,13 +147,31 @@ async def deployment(backend: str, processes: int, admin: str | None, stage: str
                 await drop_database(admin, url)
 
 
-def configs(text: str) -> list[tuple[str, int]]:
-    """"sqlite:1,postgres:2" as (backend, processes) pairs."""
-    return [(c.split(":")[0], int(c.split(":")[1])) for c in text.split(",")]
+async def background(ports: list[int], bots: list[asyncio.subprocess.Process],
+                     seconds: float = 10) -> list[tuple[float, float]]:
+    """Each process's CPU seconds and round trips a second with no update coming in."""
+    await asyncio.sleep(2)     # the warm-up's last replies and flushes
+    cpu0 = [cpu_seconds(b.pid) for b in bots]
+    trips0 = [await metric(p, "suara_db_round_trips") for p in ports]
+    await asyncio.sleep(seconds)
+    return [((cpu_seconds(b.pid) - c) / seconds,
+             (await metric(p, "suara_db_round_trips") - t) / seconds)
+            for b, p, c, t in zip(bots, ports, cpu0, trips0, strict=True)]
 
 
-async def one(backend: str, processes: int, args: argparse.Namespace, pool: list[str],
-              admin: str | None) -> None:
+def configs(text: str, rate: float) -> list[tuple[str, int, float]]:
+    """"sqlite:1,postgres:2@150" as (backend, processes, total rate) triples; without "@",
+    --rate."""
+    found = []
+    for config in text.split(","):
+        config, _, at = config.partition("@")
+        backend, processes = config.split(":")
+        found.append((backend, int(processes), float(at) if at else rate))
+    return found
+
+
+async def one(backend: str, processes: int, rate: float, args: argparse.Namespace,
+              pool: list[str], admin: str | None) -> None:
     # Replies count toward the bot's limit, shared by the processes on PostgreSQL
     # (broadcasts/pacing.py): 300 answers a second needs the paid limit (1000/s).
     settings = {"PAID_BROADCAST": "true"}
@@ -158,12 +187,13 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
         try:
             # Warm-up, not measured: each process meets users and questions (its own
             # recent users and sentence vectors); longer (--warmup) for warm caches.
-            await load.run(args.rate / 2, args.warmup)
+            await load.run(rate / 2, args.warmup)
+            idle = await background(ports, bots)
             handled0 = [await metric(p, "suara_updates_total") for p in ports]
             cpu0 = [cpu_seconds(b.pid) for b in bots]
             trips0 = [await metric(p, "suara_db_round_trips") for p in ports]
             xact0 = await transactions(url) if url else 0
-            achieved, sent = await load.run(args.rate, args.seconds)
+            achieved, sent = await load.run(rate, args.seconds)
             cpu = [cpu_seconds(b.pid) - c for b, c in zip(bots, cpu0, strict=True)]
             trips = [await metric(p, "suara_db_round_trips") - t
                      for p, t in zip(ports, trips0, strict=True)]
@@ -178,7 +208,7 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
                 lb[0].terminate()
                 await lb[0].wait()
     lat = [x * 1000 for x in load.latencies]
-    print(f"{backend}, {processes} process(es): {sent} updates at {args.rate:g}/s for "
+    print(f"{backend}, {processes} process(es): {sent} updates at {rate:g}/s for "
           f"{args.seconds:g} s: {achieved:.0f}/s, median {pct(lat, 0.5):.0f} ms, p99 "
           f"{pct(lat, 0.99):.0f} ms, errors {load.errors}"
           + (" (through HAProxy, deploy/haproxy.cfg)" if args.haproxy else ""))
@@ -189,6 +219,15 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
         if url:
             line += f", {1000 * trips[n] / done:.0f} round trips per 1,000"
         print(line)
+        # What a process spends with no update at all (its heartbeat, change feed, engine),
+        # measured idle, taken out: the cost of handling updates alone.
+        idle_cpu, idle_trips = (x * args.seconds for x in idle[n])
+        line = (f"    idle {1000 * idle[n][0]:.1f} ms CPU a second; handling alone: CPU "
+                f"{1000 * (cpu[n] - idle_cpu) / done:.2f} s per 1,000")
+        if url:
+            line += (f" ({idle[n][1]:.1f} round trips a second idle); "
+                     f"{1000 * (trips[n] - idle_trips) / done:.0f} round trips per 1,000")
+        print(line)
     if url:
         print(f"  PostgreSQL: {1000 * xact / max(1, sent):.0f} transactions per 1,000 updates "
               "(the server's count, background work included)")
@@ -198,11 +237,12 @@ async def one(backend: str, processes: int, args: argparse.Namespace, pool: list
 async def main_async(args: argparse.Namespace) -> None:
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
     pool = question_pool()
-    chosen = configs(args.configs)
-    pg, admin = start_server() if any(b == "postgres" for b, _ in chosen) else (None, None)
+    chosen = configs(args.configs, args.rate)
+    pg, admin = start_server() if any(c[0] == "postgres" for c in chosen) else (None, None)
     try:
-        for backend, processes in chosen:
-            await one(backend, processes, args, pool, admin)
+        for _ in range(args.repeat):     # interleaved: this machine's speed drifts
+            for backend, processes, rate in chosen:
+                await one(backend, processes, rate, args, pool, admin)
     finally:
         if pg is not None:
             stop_server(pg)
@@ -219,7 +259,9 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=20,
                         help="seconds of load at half the rate before measuring")
     parser.add_argument("--configs", default="sqlite:1,postgres:1,postgres:2",
-                        help="backend:processes, comma-separated")
+                        help="backend:processes[@total rate], comma-separated")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="run the configurations in turn this many times")
     parser.add_argument("--haproxy", action="store_true",
                         help="through HAProxy and deploy/haproxy.cfg (2 processes)")
     asyncio.run(main_async(parser.parse_args()))
