@@ -53,6 +53,9 @@ async def stop_bot(process: asyncio.subprocess.Process, server: FakeBotApiServer
     return await asyncio.wait_for(process.wait(), 30)
 
 
+_HANDED: set[int] = set()
+
+
 def free_port() -> int:
     """A local TCP port nobody listens on now (for the bot's or an emulator's HTTP side),
     below the range the system hands out to outgoing connections: a port from that range can
@@ -62,8 +65,11 @@ def free_port() -> int:
         low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
     for _ in range(50):
         port = random.randrange(max(1024, low - 12000), low)
+        if port in _HANDED:       # not yet bound by whoever asked for it
+            continue
         with socket.socket() as s, contextlib.suppress(OSError):
             s.bind(("127.0.0.1", port))
+            _HANDED.add(port)
             return port
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
