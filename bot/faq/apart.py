@@ -28,11 +28,19 @@ import numpy as np
 from bot.faq.learned import Sample, Stage, Targets
 
 POLL = 0.1      # seconds between looks at the stop event while the child trains
+# A stage trains in 10-60 s here (the province, 2 cores). A child still at it after half an
+# hour is stuck (a library deadlocked, a machine swapping): it is killed, and the bot answers
+# from what is ready (bot/faq/startup.py) instead of waiting for a stop that may never come.
+TRAIN_SECONDS = 1800.0
 
 
 def fit_apart(examples: Sequence[Sample], messages: Sequence[Sample], dense: np.ndarray | None,
-              targets: Targets, kinds: frozenset[str], stop: threading.Event | None = None) -> Stage:
-    """The compact stage, trained in a child process; a stop kills it (InterruptedError)."""
+              targets: Targets, kinds: frozenset[str], stop: threading.Event | None = None,
+              timeout: float | None = None) -> Stage:
+    """The compact stage, trained in a child process; a stop kills it (InterruptedError), and
+    so does `timeout` seconds (TRAIN_SECONDS) passing (TimeoutError)."""
+    began = time.monotonic()
+    deadline = began + (TRAIN_SECONDS if timeout is None else timeout)
     payload = pickle.dumps((list(examples), list(messages), dense, targets, kinds),
                            protocol=pickle.HIGHEST_PROTOCOL)
     package_root = str(Path(__file__).resolve().parents[2])      # where `bot` imports from
@@ -58,6 +66,9 @@ def fit_apart(examples: Sequence[Sample], messages: Sequence[Sample], dense: np.
                 except subprocess.TimeoutExpired:
                     if stop is not None and stop.is_set():
                         raise InterruptedError("training stopped") from None
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("the training process took longer than "
+                                           f"{deadline - began:.0f} s; killed") from None
         finally:
             if child.poll() is None:
                 child.kill()

@@ -1,5 +1,5 @@
 """Training in a process of its own (bot/faq/apart.py): the same stage as training here, a stop
-that ends the process, and an error in it raised here."""
+or a deadline that ends the process, and an error in it raised here."""
 
 from __future__ import annotations
 
@@ -50,6 +50,18 @@ def test_a_stop_ends_the_training_process(trained: tuple[Content, Matcher, Train
         fit_apart(trainer.examples, trainer.messages, None, trainer.targets, trainer.kinds, stop)
     assert time.monotonic() - began < 5
     assert trainers() == before                 # killed and reaped, not left behind
+
+
+def test_a_training_process_that_takes_too_long_is_killed(
+        trained: tuple[Content, Matcher, Trainer]) -> None:
+    trainer = trained[2]
+    before = trainers()
+    began = time.monotonic()
+    with pytest.raises(TimeoutError):           # it cannot even import scikit-learn in 0.3 s
+        fit_apart(trainer.examples, trainer.messages, None, trainer.targets, trainer.kinds,
+                  timeout=0.3)
+    assert time.monotonic() - began < 5
+    assert trainers() == before
 
 
 def test_an_error_in_training_is_raised_here(trained: tuple[Content, Matcher, Trainer]) -> None:
