@@ -148,9 +148,10 @@ async def deployment(backend: str, processes: int, admin: str | None, stage: str
 
 
 async def background(ports: list[int], bots: list[asyncio.subprocess.Process],
-                     seconds: float = 10) -> list[tuple[float, float]]:
-    """Each process's CPU seconds and round trips a second with no update coming in."""
-    await asyncio.sleep(2)     # the warm-up's last replies and flushes
+                     seconds: float = 10, settle: float = 2) -> list[tuple[float, float]]:
+    """Each process's CPU seconds and round trips a second with no update coming in, after
+    `settle` seconds (the last replies and flushes of what came before)."""
+    await asyncio.sleep(settle)
     cpu0 = [cpu_seconds(b.pid) for b in bots]
     trips0 = [await metric(p, "suara_db_round_trips") for p in ports]
     await asyncio.sleep(seconds)

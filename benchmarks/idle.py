@@ -17,8 +17,7 @@ import os
 
 import aiohttp
 
-from benchmarks.cost import configs, deployment, metric, transactions
-from benchmarks.stats import cpu_seconds
+from benchmarks.cost import background, configs, deployment, transactions
 from tests.postgres import start_server, stop_server
 
 
@@ -32,20 +31,15 @@ async def one(backend: str, processes: int, seconds: float, admin: str | None) -
     async with deployment(backend, processes, admin) as run:
         bots, ports, url = run.bots, run.ports, run.url
         await asyncio.sleep(5)        # the last start-up work settles
-        cpu0 = [cpu_seconds(b.pid) for b in bots]
-        trips0 = [await metric(p, "suara_db_round_trips") for p in ports]
         xact0 = await transactions(url) if url else 0
-        await asyncio.sleep(seconds)
-        cpu = [cpu_seconds(b.pid) - c for b, c in zip(bots, cpu0, strict=True)]
-        trips = [await metric(p, "suara_db_round_trips") - t
-                 for p, t in zip(ports, trips0, strict=True)]
+        idle = await background(ports, bots, seconds, settle=0)
         xact = (await transactions(url) - xact0 - 2) if url else 0
         roles = [await role(p) for p in ports]
     print(f"{backend}, {processes} process(es), idle for {seconds:g} s:")
-    for n in range(processes):
-        line = f"  process {n + 1} ({roles[n]}): CPU {1000 * cpu[n] / seconds:.1f} ms/s"
+    for n, (cpu, trips) in enumerate(idle):
+        line = f"  process {n + 1} ({roles[n]}): CPU {1000 * cpu:.1f} ms/s"
         if url:
-            line += f", {trips[n] / seconds:.2f} pool round trips/s"
+            line += f", {trips:.2f} pool round trips/s"
         print(line)
     if url:
         print(f"  PostgreSQL: {xact / seconds:.2f} transactions/s (all connections)")
@@ -53,10 +47,10 @@ async def one(backend: str, processes: int, seconds: float, admin: str | None) -
 
 async def main_async(args: argparse.Namespace) -> None:
     print(f"machine: {os.cpu_count()} cores")
-    chosen = configs(args.configs)
-    pg, admin = start_server() if any(b == "postgres" for b, _ in chosen) else (None, None)
+    chosen = configs(args.configs, 0)
+    pg, admin = start_server() if any(c[0] == "postgres" for c in chosen) else (None, None)
     try:
-        for backend, processes in chosen:
+        for backend, processes, _ in chosen:
             await one(backend, processes, args.seconds, admin)
     finally:
         if pg is not None:
