@@ -29,8 +29,14 @@ _BOTS_RULES = (rf"(?:{_RULES}mu|(?:your|my) (?:own )?{_RULES}|(?:everything |all
 _OVERRIDE = (       # drop the rules: "ignore the above", "lupakan semua yang tadi", "bypass filter"
     rf"{_NOT_ASKED}\b{_DROP}\b[^.?!\n]{{0,40}}\b{_BOTS_RULES}(?:nya|ku)?\b|"
     rf"{_START}{_DROP}\b[^.?!\n]{{0,40}}\b{_RULES}(?:mu|nya|ku)?\b")
+# A citizen's own role in the election: "anggap kamu warga pindahan, milih di mana?",
+# "pura-pura jadi pemilih itu pidana?" ask about voting, whoever is asked to play it.
+_CITIZEN = (r"(?!\s*,?\s*(?:(?:jadi|menjadi|sebagai|seorang|to be|a|an|first-time|new|young) ){0,3}"
+            r"(?:warga|pemilih|penduduk|perantau|pendatang|mahasiswa|pelajar|voters?|citizens?|residents?|students?)\b)")
+# "mode bebas" alone or before the rules it drops; "bebas biaya" is "free of charge".
+_FREE_MODE = r"mode bebas(?=\s*(?:$|[^\w\s]|(?:aturan|batas\w*|filter|sensor|tanpa|aktif\w*|on)\b))"
 _ROLE = (           # another role, or none: "you are now", "anggap kamu", "tanpa filter"
-    r"\b(?:you are now|you're now|now you(?: are|'re)|from now on,? you|roleplay|role-play|"
+    r"(?:\b(?:you are now|you're now|now you(?: are|'re)|from now on,? you|roleplay|role-play|"
     r"pretend (?:to be|you|that you)|"
     r"act as (?:if|though|my|an? (?:ai|assistant|bot|chatbot|hacker|unfiltered))|"
     r"let'?s play a game|jailbreak|developer mode|mode (?:developer|dev|tanpa batas)|"
@@ -40,8 +46,8 @@ _ROLE = (           # another role, or none: "you are now", "anggap kamu", "tanp
     r"anggap(?:lah)? (?:saja |aja )?(?:kamu|dirimu|anda)|bayangkan (?:kamu|dirimu)|"
     r"berperan(?:lah)? (?:sebagai|jadi)|pura-puralah|tanpa (?:filter|sensor))\b|"
     # these open a request, or are said of someone ("caleg yang pura-pura jadi petugas")
-    rf"{_START}(?:pretend|berpura-pura|pura-pura|jadilah|mode bebas|"
-    r"no (?:restrictions|filters?|limits|rules)|tanpa (?:batasan|aturan))\b")
+    rf"{_START}(?:pretend|berpura-pura|pura-pura|jadilah|{_FREE_MODE}|"
+    rf"no (?:restrictions|filters?|limits|rules)|tanpa (?:batasan|aturan))\b){_CITIZEN}")
 _SHOW = (r"(?:show|reveal|print|output|repeat|dump|export|leak|list|send|tell me|give me|spill|"
          rf"kasih|kasi|tulis ulang|ulangi|apa isi|kirim{_KAN}?|(?:tunjuk|tampil|sebut|bocor){_KAN})")
 _ASK = r"(?:what(?:'s| is| are)|apa)"
