@@ -138,6 +138,10 @@ def test_every_source_is_an_original_page_with_its_address(bundled_content: Cont
     "menurut kamu siapa yang akan jadi bupati berikutnya?",
     "calon nomor 3 itu korupsi gak sih",
     "is the incumbent honest?",
+    # the evaluative question without "paling", and each verb's -kan/-in/-ke forms
+    "calon mana yang bagus?",
+    "paslon siapa yg oke buat anak muda",
+    "tolong karangkan jingle kampanye buat paslon 1",
 ])
 def test_requests_to_take_sides_get_the_neutral_answer(bundled_content: Content, question: str) -> None:
     from bot.faq.matcher import Matcher
@@ -151,6 +155,8 @@ def test_requests_to_take_sides_get_the_neutral_answer(bundled_content: Content,
     "pemilunya jujur gak sih, siapa yang mengawasi?",
     "who will win the world cup?",                   # a forecast, but not of the election
     "prediksi skor persib vs persija, siapa menang?",
+    "nomor berapa yang bisa dihubungi kalau ada masalah?",
+    "calon mana yang sudah ditetapkan KPU?",
 ])
 def test_factual_questions_near_the_neutral_triggers_are_not_caught(bundled_content: Content,
                                                                    question: str) -> None:
