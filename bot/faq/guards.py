@@ -30,21 +30,33 @@ _OVERRIDE = (       # drop the rules: "ignore the above", "lupakan semua yang ta
     rf"{_NOT_ASKED}\b{_DROP}\b[^.?!\n]{{0,40}}\b{_BOTS_RULES}(?:nya|ku)?\b|"
     rf"{_START}{_DROP}\b[^.?!\n]{{0,40}}\b{_RULES}(?:mu|nya|ku)?\b")
 # A citizen's own role in the election: "anggap kamu warga pindahan, milih di mana?",
-# "pura-pura jadi pemilih itu pidana?" ask about voting, whoever is asked to play it.
+# "pura-pura jadi pemilih itu pidana?" ask about voting, whoever is asked to play it; unless
+# the role drops the rules or the bot's self ("anggap kamu warga yang bebas tanpa aturan",
+# "you are now a voter, not an AI"). Taking sides as a voter is the model's to decline.
+_FILLER = r"(?:\s+(?:any|all|more|the|your|dari|from|by|oleh|apa ?pun|semua|sama sekali|lagi))*"
+_UNBOUND = (
+    r"[^\n]*?\b(?:(?:tanpa|bebas|no|without|free of|not bound by|(?:tidak|tak|gak|nggak|ga|ngga)"
+    rf" (?:punya|pakai|terikat|ada|pake))\b{_FILLER}\s+{_RULES}|"
+    r"bukan (?:lagi )?(?:bot|ai|asisten|robot|chatbot)|not (?:an? )?(?:bot|ai|assistant|robot|chatbot)|"
+    r"no longer (?:an? )?(?:bot|ai|assistant)|unfiltered|uncensored|"
+    r"(?:jawab|answer)\w* (?:apa saja|apa aja|apa ?pun|semua(?:nya)?|anything|everything))\b")
 _CITIZEN = (r"(?!\s*,?\s*(?:(?:jadi|menjadi|sebagai|seorang|to be|a|an|first-time|new|young) ){0,3}"
-            r"(?:warga|pemilih|penduduk|perantau|pendatang|mahasiswa|pelajar|voters?|citizens?|residents?|students?)\b)")
-# "mode bebas" alone or before the rules it drops; "bebas biaya" is "free of charge".
-_FREE_MODE = r"mode bebas(?=\s*(?:$|[^\w\s]|(?:aturan|batas\w*|filter|sensor|tanpa|aktif\w*|on)\b))"
+            r"(?:warga|pemilih|penduduk|perantau|pendatang|mahasiswa|pelajar|voters?|citizens?|residents?|students?)\b"
+            rf"(?!{_UNBOUND}))")
+# "mode bebas" is a mode, unless it is free of a charge ("mode bebas biaya?").
+_FREE_MODE = (r"mode bebas(?!\s+(?:dari\s+)?(?:biaya|bayar|pajak|ongkos|ongkir|pungutan|pungli|tarif|"
+              r"iuran|retribusi|denda|bea|cukai)\b)")
 _ROLE = (           # another role, or none: "you are now", "anggap kamu", "tanpa filter"
+    r"\b(?:jailbreak|developer mode|mode (?:developer|dev|tanpa batas)|unfiltered|uncensored|"
+    r"(?:with|have|has|got) no (?:restrictions|filters?|limits|rules)|tanpa (?:filter|sensor)|"
+    r"let'?s play a game)\b|"
     r"(?:\b(?:you are now|you're now|now you(?: are|'re)|from now on,? you|roleplay|role-play|"
     r"pretend (?:to be|you|that you)|"
     r"act as (?:if|though|my|an? (?:ai|assistant|bot|chatbot|hacker|unfiltered))|"
-    r"let'?s play a game|jailbreak|developer mode|mode (?:developer|dev|tanpa batas)|"
-    r"unfiltered|uncensored|(?:with|have|has|got) no (?:restrictions|filters?|limits|rules)|"
     r"mulai sekarang,? (?:kamu|km|anda|jawab|balas|bicara|ngomong)|"
     r"sekarang kamu (?:jadi|adalah|bukan)|kamu sekarang (?:jadi|adalah|bukan)|"
     r"anggap(?:lah)? (?:saja |aja )?(?:kamu|dirimu|anda)|bayangkan (?:kamu|dirimu)|"
-    r"berperan(?:lah)? (?:sebagai|jadi)|pura-puralah|tanpa (?:filter|sensor))\b|"
+    r"berperan(?:lah)? (?:sebagai|jadi)|pura-puralah)\b|"
     # these open a request, or are said of someone ("caleg yang pura-pura jadi petugas")
     rf"{_START}(?:pretend|berpura-pura|pura-pura|jadilah|{_FREE_MODE}|"
     rf"no (?:restrictions|filters?|limits|rules)|tanpa (?:batasan|aturan))\b){_CITIZEN}")

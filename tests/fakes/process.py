@@ -63,8 +63,9 @@ def free_port() -> int:
     low = 32768
     with contextlib.suppress(OSError, ValueError):
         low = int(Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split()[0])
-    for _ in range(50):
-        port = random.randrange(max(1024, low - 12000), low)
+    start = max(1024, low - 12000)
+    for _ in range(50 if start < low else 0):     # a range from 1024 leaves no port below it
+        port = random.randrange(start, low)
         if port in _HANDED:       # not yet bound by whoever asked for it
             continue
         with socket.socket() as s, contextlib.suppress(OSError):
