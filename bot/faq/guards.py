@@ -35,7 +35,7 @@ _OVERRIDE = (       # drop the rules: "ignore the above", "lupakan semua yang ta
 # "you are now a voter, not an AI"). Taking sides as a voter is the model's to decline.
 _FILLER = r"(?:\s+(?:any|all|more|the|your|dari|from|by|oleh|apa ?pun|semua|sama sekali|lagi))*"
 _UNBOUND = (
-    r"[^\n]*?\b(?:(?:tanpa|bebas|no|without|free of|not bound by|(?:tidak|tak|gak|nggak|ga|ngga)"
+    r"[^\n]{0,200}?\b(?:(?:tanpa|bebas|no|without|free of|not bound by|(?:tidak|tak|gak|nggak|ga|ngga)"
     rf" (?:punya|pakai|terikat|ada|pake))\b{_FILLER}\s+{_RULES}|"
     r"bukan (?:lagi )?(?:bot|ai|asisten|robot|chatbot)|not (?:an? )?(?:bot|ai|assistant|robot|chatbot)|"
     r"no longer (?:an? )?(?:bot|ai|assistant)|unfiltered|uncensored|"
