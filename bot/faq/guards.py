@@ -41,7 +41,9 @@ _UNBOUND = (
     r"no longer (?:an? )?(?:bot|ai|assistant)|unfiltered|uncensored|"
     r"(?:jawab|answer)\w* (?:apa saja|apa aja|apa ?pun|semua(?:nya)?|anything|everything))\b")
 _CITIZEN = (r"(?!\s*,?\s*(?:(?:jadi|menjadi|sebagai|seorang|to be|a|an|first-time|new|young) ){0,3}"
-            r"(?:warga|pemilih|penduduk|perantau|pendatang|mahasiswa|pelajar|voters?|citizens?|residents?|students?)\b"
+            r"(?:warga|pemilih|penduduk|perantau|pendatang|mahasiswa|pelajar|voters?|citizens?|residents?|students?|"
+            # the election's own roles: "pura-pura jadi petugas KPPS itu pidana?"
+            r"petugas|kpps|ppk|pps|saksi|pengawas|panwas|pemantau|poll ?workers?|witness(?:es)?|observers?)\b"
             rf"(?!{_UNBOUND}))")
 # "mode bebas" is a mode, unless it is free of a charge ("mode bebas biaya?").
 _FREE_MODE = (r"mode bebas(?!\s+(?:dari\s+)?(?:biaya|bayar|pajak|ongkos|ongkir|pungutan|pungli|tarif|"
@@ -51,7 +53,8 @@ _ROLE = (           # another role, or none: "you are now", "anggap kamu", "tanp
     r"(?:with|have|has|got) no (?:restrictions|filters?|limits|rules)|tanpa (?:filter|sensor)|"
     r"let'?s play a game)\b|"
     r"(?:\b(?:you are now|you're now|now you(?: are|'re)|from now on,? you|roleplay|role-play|"
-    r"pretend (?:to be|you|that you)|"
+    # "I want you to pretend" asks the bot; "is it illegal to pretend to be ...?" asks about it
+    r"(?:(?<=you to )|(?<!to ))pretend (?:to be|you|that you)|"
     r"act as (?:if|though|my|an? (?:ai|assistant|bot|chatbot|hacker|unfiltered))|"
     r"mulai sekarang,? (?:kamu|km|anda|jawab|balas|bicara|ngomong)|"
     r"sekarang kamu (?:jadi|adalah|bukan)|kamu sekarang (?:jadi|adalah|bukan)|"
