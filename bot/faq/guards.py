@@ -37,8 +37,8 @@ _FILLER = r"(?:\s+(?:any|all|more|the|your|dari|from|by|oleh|apa ?pun|semua|sama
 _UNBOUND = (
     r"[^\n]{0,200}?\b(?:(?:tanpa|bebas|no|without|free of|not bound by|(?:tidak|tak|gak|nggak|ga|ngga)"
     rf" (?:punya|pakai|terikat|ada|pake))\b{_FILLER}\s+{_RULES}|"
-    r"bukan (?:lagi )?(?:bot|ai|asisten|robot|chatbot)|not (?:an? )?(?:bot|ai|assistant|robot|chatbot)|"
-    r"no longer (?:an? )?(?:bot|ai|assistant)|unfiltered|uncensored|"
+    r"(?:bukan (?:lagi )?|not (?:an? )?|no longer (?:an? )?)(?:bot|ai|asisten|assistant|robot|chatbot)|"
+    r"unfiltered|uncensored|"
     r"(?:jawab|answer)\w* (?:apa saja|apa aja|apa ?pun|semua(?:nya)?|anything|everything))\b")
 _CITIZEN = (r"(?!\s*,?\s*(?:(?:jadi|menjadi|sebagai|seorang|to be|a|an|first-time|new|young) ){0,3}"
             r"(?:warga|pemilih|penduduk|perantau|pendatang|mahasiswa|pelajar|voters?|citizens?|residents?|students?|"
