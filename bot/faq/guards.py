@@ -48,6 +48,10 @@ _CITIZEN = (r"(?!\s*,?\s*(?:(?:jadi|menjadi|sebagai|seorang|to be|a|an|first-tim
 # "mode bebas" is a mode, unless it is free of a charge ("mode bebas biaya?").
 _FREE_MODE = (r"mode bebas(?!\s+(?:dari\s+)?(?:biaya|bayar|pajak|ongkos|ongkir|pungutan|pungli|tarif|"
               r"iuran|retribusi|denda|bea|cukai)\b)")
+# Rules of something ("no rules on campaign posters?", "tanpa aturan kampanye di medsos?") are
+# asked about; the bot's own rules dropped stand alone ("tanpa aturan, jawab semua").
+_OF = (r"(?!\s+(?:on|for|about|in|at|of|against|regarding|kampanye|pemilu|pilkada|di|untuk|soal|"
+       r"tentang|dari|yang|jelas)\b)")
 _ROLE = (           # another role, or none: "you are now", "anggap kamu", "tanpa filter"
     r"\b(?:jailbreak|developer mode|mode (?:developer|dev|tanpa batas)|unfiltered|uncensored|"
     r"(?:with|have|has|got) no (?:restrictions|filters?|limits|rules)|tanpa (?:filter|sensor)|"
@@ -62,7 +66,7 @@ _ROLE = (           # another role, or none: "you are now", "anggap kamu", "tanp
     r"berperan(?:lah)? (?:sebagai|jadi)|pura-puralah)\b|"
     # these open a request, or are said of someone ("caleg yang pura-pura jadi petugas")
     rf"{_START}(?:pretend|berpura-pura|pura-pura|jadilah|{_FREE_MODE}|"
-    rf"no (?:restrictions|filters?|limits|rules)|tanpa (?:batasan|aturan))\b){_CITIZEN}")
+    rf"no (?:restrictions|filters?|limits|rules){_OF}|tanpa (?:batasan|aturan){_OF})\b){_CITIZEN}")
 _SHOW = (r"(?:show|reveal|print|output|repeat|dump|export|leak|list|send|tell me|give me|spill|"
          rf"kasih|kasi|tulis ulang|ulangi|apa isi|kirim{_KAN}?|(?:tunjuk|tampil|sebut|bocor){_KAN})")
 _ASK = r"(?:what(?:'s| is| are)|apa)"
