@@ -16,6 +16,7 @@ from bot.faq.claims import (
     settled,
 )
 from bot.faq.matcher import Match, Matcher
+from bot.faq.normalize import Normalizer
 from tests.fakes.harness import Harness, texts
 
 ORIGIN = {"type": "user", "sender_user": {"id": 555, "is_bot": False, "first_name": "Tetangga"},
@@ -32,8 +33,7 @@ def test_asking_whether_something_is_true_is_recognised() -> None:
 def test_a_listed_claim_is_found_only_when_the_message_says_it(content: Content) -> None:
     entry = content.entries["jam_tps"].entry
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "Info penting: TPS di Lembah Contoh tutup jam 12 siang!", normalizer)
-    assert found is not None and found.verdict is False
+    assert verdict(entry, "Info penting: TPS di Lembah Contoh tutup jam 12 siang!", normalizer) is False
     # Another hour is another claim: no verdict on it.
     assert settled(entry, "TPS di Lembah Contoh tutup jam 1 siang!", normalizer) is None
     assert settled(entry, "TPS buka jam berapa?", normalizer) is None
@@ -81,6 +81,12 @@ async def test_a_header_marks_a_forward_too(harness: Harness) -> None:
     assert reply.startswith("🔎 <b>Tidak benar</b>")
 
 
+def verdict(entry: Entry, text: str, normalizer: Normalizer) -> bool | None:
+    """The verdict of the claim `text` settles, or None when it settles none."""
+    found = settled(entry, text, normalizer)
+    return None if found is None else found.verdict
+
+
 def _with_claims(content: Content, *claims: tuple[str, str, bool]) -> Entry:
     """The fixture's jam_tps entry listing these claims (id wording, en wording, verdict)."""
     listed = [Claim.model_validate({"claim": {"id": cid, "en": en}, "verdict": verdict})
@@ -125,8 +131,7 @@ def test_a_claim_is_said_whichever_way_its_numbers_are_written(content: Content)
                          ("Pemilih mendapat dua surat suara di TPS.",
                           "Voters get two ballots at the TPS.", True))
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "TPS buka jam 7 pagi dan tutup jam 13 siang", normalizer)
-    assert found is not None and found.verdict is True
+    assert verdict(entry, "TPS buka jam 7 pagi dan tutup jam 13 siang", normalizer) is True
     assert settled(entry, "pemilih dapat 2 surat suara di TPS", normalizer) is not None
     # Numbers that differ are another claim, whatever the words.
     assert settled(entry, "TPS buka jam 7 pagi dan tutup jam 12 siang", normalizer) is None
@@ -139,8 +144,7 @@ def test_a_code_is_not_a_number_the_message_must_repeat(content: Content) -> Non
     entry = _with_claims(content, ("Tanpa undangan C6 kamu tidak bisa mencoblos.",
                                    "Without the C6 letter you cannot vote.", False))
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "Tanpa surat undangan kamu tidak bisa nyoblos", normalizer)
-    assert found is not None and found.verdict is False
+    assert verdict(entry, "Tanpa surat undangan kamu tidak bisa nyoblos", normalizer) is False
 
 
 def test_the_question_tag_is_not_part_of_the_claim(content: Content) -> None:
@@ -174,8 +178,7 @@ def test_words_that_say_the_same_in_a_claim_count(content: Content) -> None:
     entry = _with_claims(content, ("Umur minimal untuk bisa memilih di pilkada adalah 21 tahun.",
                                    "The minimum voting age is 21.", False))
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "yang boleh nyoblos cuma umur 21 tahun", normalizer)
-    assert found is not None and found.verdict is False
+    assert verdict(entry, "yang boleh nyoblos cuma umur 21 tahun", normalizer) is False
 
 
 def test_a_true_claim_is_not_confirmed_to_a_message_that_denies_it(content: Content) -> None:
@@ -197,9 +200,8 @@ def test_a_false_claim_is_found_in_a_chain_message_that_also_denies_something(
     entry = _with_claims(content, ("TPS hanya buka sampai jam 12 siang.",
                                    "Polling stations are open only until noon.", False))
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "PENTING!! TPS cuma buka sampai jam 12 siang, yang telat gak bisa "
-                           "nyoblos. Sebarkan!", normalizer)
-    assert found is not None and found.verdict is False
+    assert verdict(entry, "PENTING!! TPS cuma buka sampai jam 12 siang, yang telat gak bisa "
+                           "nyoblos. Sebarkan!", normalizer) is False
 
 
 def test_a_claim_is_not_found_where_the_message_denies_what_it_says(content: Content) -> None:
@@ -219,8 +221,7 @@ def test_a_denial_in_the_claim_reaches_the_words_after_it(content: Content) -> N
     entry = _with_claims(content, ("Tinta pemilu tidak bersertifikat halal.",
                                    "The election ink has no halal certificate.", False))
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "Tinta pemilu tidak halal, jangan mau dicelup!", normalizer)
-    assert found is not None and found.verdict is False
+    assert verdict(entry, "Tinta pemilu tidak halal, jangan mau dicelup!", normalizer) is False
 
 
 def test_a_claim_needs_what_sets_it_apart_from_the_entrys_others(content: Content) -> None:
@@ -230,8 +231,7 @@ def test_a_claim_needs_what_sets_it_apart_from_the_entrys_others(content: Conten
                           "Voters get two ballots, for governor and regent.", True),
                          ("Surat suara bupati berwarna hijau.", "The regent ballot is green.", False))
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "surat suara bupati warnanya hijau ya", normalizer)
-    assert found is not None and found.verdict is False
+    assert verdict(entry, "surat suara bupati warnanya hijau ya", normalizer) is False
     # The words both claims share are not enough: "biru muda" is not "hijau".
     assert settled(entry, "Surat suara bupati warnanya biru muda", normalizer) is None
 
@@ -299,8 +299,7 @@ def test_a_claim_that_denies_is_said_only_by_a_message_that_denies_it_too(conten
                          ("Laporan dibuat paling lama 7 hari sejak kejadian.",
                           "A report is made within 7 days.", True))
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "identitas pelapor gak dirahasiakan, bener gak?", normalizer)
-    assert found is not None and found.verdict is False
+    assert verdict(entry, "identitas pelapor gak dirahasiakan, bener gak?", normalizer) is False
     # The message says what is true: "Tidak benar" on it would be misinformation.
     assert settled(entry, "Identitas pelapor ke Bawaslu dirahasiakan. bener gak?", normalizer) is None
 
@@ -309,8 +308,7 @@ def test_before_is_not_a_denial(content: Content) -> None:
     entry = _with_claims(content, ("Kotak suara dibawa ke kecamatan sebelum suaranya dihitung.",
                                    "Ballot boxes go to the district before the count.", False))
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "kotak suara dibawa ke kecamatan dulu, baru dihitung", normalizer)
-    assert found is not None and found.verdict is False
+    assert verdict(entry, "kotak suara dibawa ke kecamatan dulu, baru dihitung", normalizer) is False
 
 
 def test_a_message_about_another_claim_is_not_given_this_ones_verdict(content: Content) -> None:
@@ -331,8 +329,7 @@ def test_benar_confirms_nothing_another_claim_sets_apart(content: Content) -> No
                          ("Surat suara gubernur dicetak 472.812 lembar.",
                           "472,812 governor ballots were printed.", True))
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "surat suara bupati dicetak 474.812 lembar, betul?", normalizer)
-    assert found is not None and found.verdict is True
+    assert verdict(entry, "surat suara bupati dicetak 474.812 lembar, betul?", normalizer) is True
     assert settled(entry, "Surat suara GUBERNUR 474.812 lembar, sama dengan bupati. betul?",
                    normalizer) is None
 
@@ -340,8 +337,7 @@ def test_benar_confirms_nothing_another_claim_sets_apart(content: Content) -> No
 def test_a_number_counts_where_it_stands_beside_the_claims_words(content: Content) -> None:
     entry = content.entries["jam_tps"].entry      # "tutup jam 12 siang" false; 08.00-14.00 true
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "Jam 12 siang TPS di Lembah Contoh sudah tutup lho", normalizer)
-    assert found is not None and found.verdict is False
+    assert verdict(entry, "Jam 12 siang TPS di Lembah Contoh sudah tutup lho", normalizer) is False
     # The 12 is when the office lets people go, not when the TPS closes.
     assert settled(entry, "Kantor: TPS di Lembah Contoh tutup tepat 14.00, izin keluar "
                           "maksimal jam 12.", normalizer) is None
@@ -356,8 +352,7 @@ def test_a_claim_with_two_denials_is_said_only_with_both(content: Content) -> No
     entry = _with_claims(content, ("Pemilih yang belum terdaftar di DPT tidak bisa mencoblos.",
                                    "Voters not registered in the DPT cannot vote.", False))
     normalizer = Matcher(content).normalizer
-    found = settled(entry, "pemilih yang belum terdaftar di DPT tidak bisa nyoblos", normalizer)
-    assert found is not None and found.verdict is False
+    assert verdict(entry, "pemilih yang belum terdaftar di DPT tidak bisa nyoblos", normalizer) is False
     # Only one of the claim's denials kept: the message says the opposite, no "Tidak benar".
     assert settled(entry, "Pemilih yang belum terdaftar di DPT tetap bisa mencoblos pakai KTP",
                    normalizer) is None
