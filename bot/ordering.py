@@ -154,4 +154,4 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def shutdown(self) -> None:
         db = _shared(self.services)
         if db is not None:     # the handled updates' turns go now, not when they lapse
-            await turns.flush_releases(db)
+            await turns.drain(db)

@@ -236,6 +236,15 @@ async def flush_releases(db: Database) -> None:
         log.warning("could not end %d chats' turns (%s)", len(taken), type(exc).__name__)
 
 
+async def drain(db: Database) -> None:
+    """At shutdown: the pending releases now, and the ones the timer already sent finished, so
+    that the database is not closed under them (their chats would wait TURN_SECONDS)."""
+    await flush_releases(db)
+    tasks = _releases(db).tasks
+    if tasks:
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
 async def purge(conn: Connection) -> None:
     """Rows left by a process that died (retention, PostgreSQL)."""
     for sql in (f"WITH {CLOCK} DELETE FROM chat_queue USING clock WHERE since < clock.ms - 3600000",

@@ -104,6 +104,25 @@ async def test_a_release_waits_its_own_time_after_an_admission_carried_the_other
     assert a.round_trips.count == before + 2              # then on its own
 
 
+async def test_a_shutdown_waits_for_the_releases_already_on_their_way(
+        two: tuple[Database, Database], monkeypatch: pytest.MonkeyPatch) -> None:
+    a, b = two
+    monkeypatch.setattr(turns, "RELEASE_SECONDS", 0.01)
+    assert (await turns.admit(a, 50, 900, NOW)).turn
+    execute = a.conn.execute
+
+    async def slow(*args: object) -> object:      # the timer's statement is still on its way
+        await asyncio.sleep(0.3)
+        return await execute(*args)               # type: ignore[arg-type]
+
+    monkeypatch.setattr(a.conn, "execute", slow)
+    turns.release_later(a, 50, 900)
+    await asyncio.sleep(0.05)                     # the timer fired; nothing is pending
+    await turns.drain(a)
+    async with b.conn.execute("SELECT COUNT(*) FROM chat_turns WHERE chat_id = 900") as cur:
+        assert (await cur.fetchone())[0] == 0
+
+
 async def test_a_turn_whose_holder_died_lapses(two: tuple[Database, Database]) -> None:
     a, b = two
     assert (await turns.admit(a, 20, 600, NOW)).turn
