@@ -113,7 +113,7 @@ async def test_a_shutdown_waits_for_the_releases_already_on_their_way(
 
     async def slow(*args: object) -> object:      # the timer's statement is still on its way
         await asyncio.sleep(0.3)
-        return await execute(*args)               # type: ignore[arg-type]
+        return await execute(*args)
 
     monkeypatch.setattr(a.conn, "execute", slow)
     turns.release_later(a, 50, 900)
