@@ -271,6 +271,7 @@ def _election_context(election: Election, lang: str) -> dict[str, Any]:
             "province": election.region.province,
             "kecamatan_count": election.region.kecamatan_count,
             "race": election.region.race or "",
+            "operator": election.operator.get(lang) if election.operator else "",
         },
         "links": dict(election.links),
         "contacts": {

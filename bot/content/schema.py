@@ -141,6 +141,9 @@ class Election(Strict):
     # After voting day answers read "counting" until this milestone starts (content/phases.py).
     results_milestone: Slug
     tps_search_radius_km: float = Field(gt=0, le=200)
+    # Who runs this deployment, as its users should read it ("KPU Kabupaten Muara Enim"): the
+    # answer to "is this bot official?". Unset: the bot says it is no official channel.
+    operator: Localized | None = None
 
     @field_validator("timezone")
     @classmethod

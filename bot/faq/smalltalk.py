@@ -21,5 +21,8 @@ def greets(text: str) -> bool:
 
 
 def kind_of(text: str) -> str:
-    """thanks, bye, or hello: which first line a small-talk reply gets."""
-    return "thanks" if THANKS.search(text) else "bye" if BYE.search(text) else "hello"
+    """thanks, bye, hello, or about: which first line a small-talk reply gets. A message that
+    neither greets, thanks nor says goodbye asks about the bot ("is this official?", "who made
+    you?", "what can you do?"): no "hello too" to it, and who runs the bot is said."""
+    return ("thanks" if THANKS.search(text) else "bye" if BYE.search(text)
+            else "hello" if greets(text) else "about")

@@ -94,6 +94,16 @@ def test_candidates_listed_in_ballot_order_without_opinion(bundled_content: Cont
     assert "netral" in neutral and "infopemilu.kpu.go.id" in neutral
 
 
+def test_asked_whether_it_is_official_the_bundled_bot_says_it_is_not(bundled_content: Content) -> None:
+    # Nobody in particular runs the bundled deployment (content/election.yaml has no operator):
+    # the bot must not pass for KPU's own channel; a greeting is not told so.
+    assert bundled_content.election.operator is None
+    about = bundled_content.message("smalltalk", "id", said="about")
+    assert "bukan kanal resmi KPU" in about and not about.startswith("Halo")
+    assert "not an official KPU channel" in bundled_content.message("smalltalk", "en", said="about")
+    assert "resmi" not in bundled_content.message("smalltalk", "id", said="hello")
+
+
 def test_no_nik_is_ever_asked_for_in_the_bot(bundled_content: Content) -> None:
     # Every mention of the NIK points to KPU's own site or the official app, never this chat.
     for entry in bundled_content.entries.values():

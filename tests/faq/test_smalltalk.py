@@ -12,6 +12,7 @@ def test_openings_and_closings_are_told_apart() -> None:
     assert not greets("kapan tps buka? halo")
     assert kind_of("makasih banyak ya min") == "thanks" and kind_of("ok dadah") == "bye"
     assert kind_of("hai") == "hello"
+    assert kind_of("kamu ini bot resmi KPU?") == kind_of("who made you?") == "about"
 
 
 async def test_a_greeting_gets_a_friendly_reply_with_what_the_bot_does(harness: Harness) -> None:
@@ -19,6 +20,13 @@ async def test_a_greeting_gets_a_friendly_reply_with_what_the_bot_does(harness: 
     reply = texts(calls)[0]
     assert reply.startswith("Halo juga!") and "tanya soal cara, waktu dan tempat memilih" in reply
     assert buttons(first(calls, "sendMessage"))          # the menu
+
+
+async def test_a_question_about_the_bot_is_not_greeted_and_says_who_runs_it(
+        harness: Harness) -> None:
+    reply = texts(await harness.text("kamu siapa?"))[0]
+    assert reply.startswith("Saya bot informasi") and "Dikelola oleh KPU Kabupaten Lembah Contoh" in reply
+    assert "Dikelola" not in texts(await harness.text("hai kak"))[0]
 
 
 async def test_thanks_are_answered_in_kind(harness: Harness) -> None:
