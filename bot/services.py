@@ -53,6 +53,8 @@ class Services:
     sends: RecentSends = field(default_factory=RecentSends)   # replies, toward the limit
     semantic_task: asyncio.Task[None] | None = None   # loads the model (post_init)
     semantic_ready: asyncio.Event = field(default_factory=asyncio.Event)
+    # the answer model's first stage answers (or it will not: training failed or stopped)
+    model_ready: asyncio.Event = field(default_factory=asyncio.Event)
     answers_stop: threading.Event = field(default_factory=threading.Event)   # stops training
     run_lock: RunLock | None = None    # held while running: `restore` refuses meanwhile
     metrics: Metrics = field(default_factory=Metrics)

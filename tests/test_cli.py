@@ -69,4 +69,5 @@ def test_shell_holds_a_conversation_without_token(tmp_path: Path) -> None:
     assert "Language set to English" in out
     assert "What should I bring to the TPS?" in out
     assert "Bot API refused" not in out
+    assert "still training" not in out        # the model answered, not the keywords
     assert (tmp_path / "data" / "shell.sqlite3").exists()

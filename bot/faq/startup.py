@@ -32,6 +32,7 @@ async def start_semantic(services: Services) -> None:
     except InterruptedError:    # shutdown, or newer content
         log.info("answer model: stopped before it was ready")
     finally:
+        services.model_ready.set()
         services.semantic_ready.set()
 
 
@@ -55,6 +56,7 @@ async def _load_answers(services: Services, stop: threading.Event) -> None:
         _swap(services, AnswerCascade(matcher, AnswerModel(first, normalise=normalise, mask=mask),
                                       context=context))
         log.info("answer model: first stage ready")
+        services.model_ready.set()
         # SEMANTIC_THREADS workers, sharing SEMANTIC_THREADS engine threads between the
         # questions they run at once (a question alone gets them all).
         embedder = await loop.run_in_executor(pool, load_embedder, threads) if threads else None

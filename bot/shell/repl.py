@@ -21,6 +21,7 @@ from telegram import Update
 from bot import PROJECT_ROOT
 from bot.app import build_application, close_offline, open_offline
 from bot.ids import parse_int
+from bot.services import Services
 from bot.settings import Settings
 from bot.shell.botapi import Call, LocalBotApi, LocalRequest
 
@@ -92,6 +93,25 @@ class Terminal:
 SAMPLE_TPS = PROJECT_ROOT / "tests" / "data" / "tps_sample.csv"
 
 
+MODEL_WAIT_SECONDS = 120
+
+
+async def _model_ready(services: Services) -> None:
+    """Trained on the first run (read from the cache after), the answer model is what the bot
+    answers with: a newcomer's first questions should not get the keywords' cruder guesses."""
+    try:
+        await asyncio.wait_for(services.model_ready.wait(), 1)
+        return
+    except TimeoutError:
+        pass
+    print("(preparing the answer model: about 15 seconds on the first run, a few after)",
+          flush=True)
+    try:
+        await asyncio.wait_for(services.model_ready.wait(), MODEL_WAIT_SECONDS)
+    except TimeoutError:
+        print("(still training: the keywords answer until it is ready)", flush=True)
+
+
 async def run_shell(settings: Settings, lang: str = "id", name: str = "Warga",
                     sample_tps: bool = False) -> int:
     api = LocalBotApi()
@@ -123,6 +143,7 @@ async def run_shell(settings: Settings, lang: str = "id", name: str = "Warga",
                          sample=True, dry_run=False)
     await open_offline(app)
     try:
+        await _model_ready(app.services)
         await send(message("/start"))
         while True:
             if interactive:

@@ -100,6 +100,7 @@ def test_asked_whether_it_is_official_the_bundled_bot_says_it_is_not(bundled_con
     assert bundled_content.election.operator is None
     about = bundled_content.message("smalltalk", "id", said="about")
     assert "bukan kanal resmi KPU" in about and not about.startswith("Halo")
+    assert "KPU.\n\nSaya bisa menjawab" in about          # its paragraphs kept
     assert "not an official KPU channel" in bundled_content.message("smalltalk", "en", said="about")
     assert "resmi" not in bundled_content.message("smalltalk", "id", said="hello")
 
