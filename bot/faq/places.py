@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from bot.faq.normalize import _is_root_word, _stem
+from bot.faq.words import _is_root_word, _stem
 from bot.regions.tree import DESA, KECAMATAN, ROMAN, RegionTree, fold
 
 if TYPE_CHECKING:

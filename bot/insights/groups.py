@@ -18,8 +18,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
 
-from bot.faq.normalize import STOPWORDS
 from bot.faq.slang import SLANG
+from bot.faq.words import STOPWORDS
 
 SIMILAR = 0.5
 MAX_WORDS = 12
