@@ -13,6 +13,7 @@ from bot.faq.words import (
     CLITICS,
     REDUP_RE,
     STOPWORDS,
+    THANKS_RE,
     TOKEN_RE,
     _fold,
     _is_root_word,
@@ -92,6 +93,7 @@ class Normalizer:
         self._repaired.clear()
 
     def _phrase(self, text: str) -> str:
+        text = THANKS_RE.sub("terimakasih", text)
         for pattern, means in self._phrases:
             text = pattern.sub(means, text)
         return text

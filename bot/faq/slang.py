@@ -44,7 +44,7 @@ SLANG: dict[str, str] = {
     "tps2": "tps", "tpsnya": "tps", "dpt2": "dpt", "napi": "tahanan", "opname": "rawat inap",
     "gubernur2": "gubernur", "bupati2": "bupati", "sumsel": "sumatera selatan",
     "muaraenim": "muara enim", "m.enim": "muara enim", "golput": "tidak pilih",
-    "thx": "terima kasih", "makasih": "terima kasih", "mksh": "terima kasih",
+    "thx": "terimakasih", "makasih": "terimakasih", "mksh": "terimakasih",
     "plis": "tolong", "pls": "tolong", "dong": "", "sih": "", "deh": "", "nih": "", "kok": "",
     "loh": "", "lho": "", "kah": "", "ya": "", "yah": "", "yaa": "", "min": "", "kak": "",
     "gan": "", "bang": "", "bro": "", "sis": "", "om": "",

@@ -14,7 +14,7 @@ from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 STOPWORDS = frozenset(
     """
     yang di ke dari dan atau itu ini saya aku kamu kita kami anda dia mereka nya ku mu
-    pada untuk dengan sama juga saja sudah akan lagi masih mau ingin tolong mohon kasih terima
+    pada untuk dengan sama juga saja sudah akan lagi masih mau ingin tolong mohon terimakasih
     adalah ialah jadi nah kah pun sih dong kan deh nih lah apakah mbak mas pak bu bapak ibu
     buat agar supaya biar kalau jika kalo tentang soal para si sang tuh tah terus sebagai
     pas saat ketika waktu lalu kemudian nanti sekarang atau apa sana sini tersebut begitu gitu
@@ -28,6 +28,8 @@ STOPWORDS = frozenset(
 )
 
 TOKEN_RE = re.compile(r"[a-z0-9]+")
+# "terima kasih" (thanks) is a stop phrase; "penerima" (receiver) and "kasih" (give) are words.
+THANKS_RE = re.compile(r"\bt(?:e)?rima\s*kasih\b")
 # Reduplication typed with a digit: "langkah2" (langkah-langkah), "coret2".
 REDUP_RE = re.compile(r"^([a-z]{3,})2$")
 REPEAT_RE = re.compile(r"([a-z])\1{2,}")

@@ -119,3 +119,12 @@ def test_a_two_letter_abbreviation_is_not_half_of_a_joined_word(normalizer: Norm
 def test_an_english_un_word_is_its_negation(normalizer: Normalizer) -> None:
     assert normalizer.terms("unvalid") == ["not", "valid"]    # "valid" is a content word
     assert normalizer.terms("under") == ["under"]              # "der" is not
+
+
+def test_thanks_is_a_stop_phrase_but_its_words_are_words() -> None:
+    # "penerima" (receiver), "menerima", "dikasih" (given) carry meaning; only "terima kasih"
+    # and its chat forms say nothing about the question.
+    n = Normalizer()
+    assert n.terms("penerima amplop") == ["terima", "amplop"]
+    assert n.terms("dikasih uang") == ["kasih", "uang"]
+    assert n.terms("terima kasih banyak") == n.terms("makasih banyak") == n.terms("banyak")
