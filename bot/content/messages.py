@@ -23,7 +23,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "topic": {"topic_title": "Hak pilih", "emoji": "🗳"},
     "answer": {"title": "Judul", "body": Markup("Isi <b>jawaban</b>."), "sources": _SAMPLE_SOURCES},
     "suggestions": {},
-    "smalltalk": {"said": "about"},
+    "smalltalk": {"said": "about", "greeted": True},
     "greeting_back": {},
     "claim_facts": {"verdict": False, "claim": "TPS tutup jam 3 sore <b>", "corrected": False},
     "claim_unknown": {},

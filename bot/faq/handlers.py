@@ -165,7 +165,7 @@ async def answer_question(update: Update, context: SuaraContext, text: str,
     of it. Returns what it got, for the metrics."""
     services = context.services
     content, lang = services.content, context.lang
-    match = resolve(content, await services.answers.match(text))
+    match = resolve(content, await services.answers.match(smalltalk.question_of(text)))
     now = services.clock.now()
     if claim and match.kind != "injection":
         return await check_claim(update, context, text, match)
@@ -177,7 +177,8 @@ async def answer_question(update: Update, context: SuaraContext, text: str,
         return match.kind
     if match.kind == "smalltalk":
         services.stats.count(now, "smalltalk", context.user, lang)
-        await say(update, context, "smalltalk", keyboards.main_menu, said=smalltalk.kind_of(text))
+        await say(update, context, "smalltalk", keyboards.main_menu, said=smalltalk.kind_of(text),
+                  greeted=smalltalk.greets(text))
         return "smalltalk"
     topic = content.entries[match.entry_ids[0]].entry.topic if match.kind == "answer" else ""
     services.stats.count(now, METRIC[match.kind], context.user, lang, topic)
