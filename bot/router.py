@@ -5,6 +5,7 @@ features it hands over to (regions for places, faq for questions) never call eac
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 
@@ -22,6 +23,7 @@ from bot.faq.regional import answer_typed_region
 from bot.redaction import looks_like_nik
 from bot.regions.handlers import answer_place
 from bot.replies import say
+from bot.storage.users import follow_typed_language
 
 MAX_QUESTION_CHARS = 500
 HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
@@ -58,8 +60,14 @@ async def _route(update: Update, context: SuaraContext) -> str:
     if not HAS_WORD.search(text):
         await say(update, context, "no_text", keyboards.open_menu)
         return "no_words"
-    # A question in English is answered in English, whatever the saved language.
-    context.lang = detect_language(services.matcher.normalizer, text) or context.lang
+    # A question in English is answered in English, whatever the saved language; and where the
+    # user did not choose one, it becomes theirs (its buttons and menus follow).
+    typed = detect_language(services.matcher.normalizer, text)
+    user = context.user
+    if typed and user is not None and typed != user.language and not user.language_chosen:
+        await follow_typed_language(services.db, user.user_id, typed)
+        context.user = dataclasses.replace(user, language=typed, language_set=True)
+    context.lang = typed or context.lang
     if looks_like_nik(text):
         await say(update, context, "nik_warning")
     # A question waited for the asker's region, and this names one ("plg", "muaro enim").

@@ -194,6 +194,24 @@ async def test_language_switch_is_saved_and_used(harness: Harness) -> None:
     assert "How to use Suara" in texts(calls)[0]
 
 
+async def test_the_language_typed_in_becomes_the_users_unless_they_chose_one(harness: Harness) -> None:
+    # An Indonesian on an English phone: the answer, then the menus and buttons, in Indonesian.
+    english_phone = harness.user(user_id=601, lang="en")
+    await harness.text("kapan hari pencoblosan pilkada?", user=english_phone)
+    assert "Pilih topik" in texts(await harness.text("/menu", user=english_phone))[0]
+    user = await get_user(harness.app.services.db, 601)
+    assert user is not None and user.language == "id" and not user.language_chosen
+    # Telegram's language no longer overrides it; typing English switches back.
+    assert "Pilih topik" in texts(await harness.text("/menu", user=english_phone))[0]
+    await harness.text("when is voting day?", user=english_phone)
+    assert "Pick a topic" in texts(await harness.text("/menu", user=english_phone))[0]
+    # A language chosen with /bahasa stands: the answer follows what is typed, the menus do not.
+    await harness.text("/bahasa")
+    await harness.press_label("English")
+    await harness.text("kapan hari pencoblosan pilkada?")
+    assert "Pick a topic" in texts(await harness.text("/menu"))[0]
+
+
 async def test_language_alias_command(harness: Harness) -> None:
     calls = await harness.text("/language")
     assert "English" in " ".join(buttons(first(calls, "sendMessage")))

@@ -19,12 +19,13 @@ RECENT_USERS = 20_000     # users kept in memory (about 200 bytes each)
 class User:
     user_id: int
     language: str
-    language_set: bool
+    language_set: bool      # not Telegram's: chosen with /bahasa, or the one the user types in
     first_seen: str
     last_seen: str
     campaign: str | None
     region_code: str | None = None
     waiting_entry: str | None = None    # the question asked before the region was known
+    language_chosen: bool = False        # with /bahasa: what they type does not change it
 
 
 def _recent(db: Database) -> OrderedDict[int, User]:
@@ -53,7 +54,8 @@ _TOUCH = """
     ON CONFLICT (user_id) DO UPDATE SET
         last_seen = excluded.last_seen,
         -- follow Telegram's language until the user picks one explicitly
-        language = CASE WHEN users.language_set = 1 THEN users.language ELSE excluded.language END
+        -- (1: chosen with /bahasa; 2: the language they type in, follow_typed_language)
+        language = CASE WHEN users.language_set <> 0 THEN users.language ELSE excluded.language END
     WHERE users.last_seen < ? OR (users.language_set = 0 AND users.language <> excluded.language)
     """
 # PostgreSQL: the row the upsert wrote, else (nothing to write) the row as it stands. A row
@@ -113,6 +115,7 @@ def _user(row: Any) -> User:
         campaign=row["campaign"],
         region_code=row["region_code"],
         waiting_entry=row["waiting_entry"],
+        language_chosen=row["language_set"] == 1,
     )
 
 
@@ -121,6 +124,17 @@ async def set_language(db: Database, user_id: int, language: str) -> None:
         await conn.execute("UPDATE users SET language = ?, language_set = 1 WHERE user_id = ?",
                            (language, user_id))
         await changed(conn, "users", user_id)     # other processes forget it too (PostgreSQL)
+    forget_user(db, user_id)
+
+
+async def follow_typed_language(db: Database, user_id: int, language: str) -> None:
+    """The language a user types in, where they did not choose one with /bahasa: an
+    Indonesian on an English phone gets Indonesian menus and buttons from then on, not only the
+    answer to what they typed; Telegram's language no longer overrides it."""
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE users SET language = ?, language_set = 2"
+                           " WHERE user_id = ? AND language_set <> 1", (language, user_id))
+        await changed(conn, "users", user_id)
     forget_user(db, user_id)
 
 
