@@ -35,7 +35,7 @@ async def unknown_command(update: Update, context: SuaraContext) -> None:
     command = (message.text or "").split()[0] if message else ""
     if "@" in command and command.split("@", 1)[1].lower() != (context.bot.username or "").lower():
         return  # another bot's command in a group
-    await say(update, context, "help", keyboards.open_menu)
+    await say(update, context, "help", keyboards.open_menu, phase=context.services.content.timeline().phase)
 
 
 async def on_error(update: object, context: SuaraContext) -> None:

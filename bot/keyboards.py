@@ -34,10 +34,11 @@ def campaign_menu(content: Content, lang: str, topics: tuple[str, ...]) -> Inlin
     return InlineKeyboardMarkup([*chosen, *main_menu(content, lang).inline_keyboard])
 
 
-def subscription(content: Content, lang: str, topics: frozenset[str]) -> InlineKeyboardMarkup:
+def subscription(content: Content, lang: str, topics: frozenset[str],
+                 offered: list[str]) -> InlineKeyboardMarkup:
     rows = [[_button(content.message("btn_topic", lang, label=t.label.get(lang), on=tid in topics),
                      Callback("T", tid))]
-            for tid, t in content.subscription_topics.items()]
+            for tid, t in content.subscription_topics.items() if tid in offered]
     rows.append([_button(content.message("btn_unsubscribe", lang), Callback("u")),
                  _button(content.message("btn_home", lang), Callback("m"))])
     return InlineKeyboardMarkup(rows)

@@ -63,10 +63,11 @@ async def edit_or_send(query: CallbackQuery, text: str,
         await query.message.chat.send_message(text, reply_markup=markup)
 
 
-async def acknowledge(query: CallbackQuery, text: str | None = None) -> None:
-    """Stop the button's spinner. A late answer is harmless, so its errors are not."""
+async def acknowledge(query: CallbackQuery, text: str | None = None, alert: bool = False) -> None:
+    """Stop the button's spinner (with `alert`, a notice the user closes). A late answer is
+    harmless, so its errors are not."""
     try:
-        await query.answer(text)
+        await query.answer(text, show_alert=alert)
     except BadRequest as exc:
         log.debug("callback answer failed: %s", exc.message)
 

@@ -12,19 +12,39 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot import keyboards
 from bot.callbacks import decode
 from bot.commands import COMMANDS
+from bot.content.model import Content
 from bot.context import SuaraContext
 from bot.faq.regional import save_region, saved_region
 from bot.keyboards import SUBSCRIBE
 from bot.regions.picker import picker_view
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
-from bot.storage.subscriptions import get_subscription, set_topic, subscribe, unsubscribe
+from bot.storage.subscriptions import drop_topic, get_subscription, set_topic, subscribe, unsubscribe
 
 
-def _confirmation_variables(context: SuaraContext, topics: frozenset[str]) -> dict[str, object]:
-    settings, content = context.services.settings, context.services.content
-    return {"topics": content.subscription_topic_list(context.lang, topics),
-            "daily_cap": settings.daily_cap,
-            "quiet": settings.quiet_hours}
+def offered_topics(content: Content) -> list[str]:
+    """The topics on offer today, in menu order: a topic's `phases` (subscription_topics.yaml)
+    say when it still applies (the countdown ends with voting day)."""
+    phase = content.timeline().phase
+    return [tid for tid, t in content.subscription_topics.items()
+            if t.phases is None or phase in t.phases]
+
+
+def _notice(content: Content, key: str, lang: str) -> str:
+    return html.unescape(content.message(key, lang))   # a press's answer is plain text
+
+
+async def _confirm(update: Update, context: SuaraContext, topics: frozenset[str],
+                   edit: bool = False) -> None:
+    """What the subscriber will get (only topics on offer), with the topic buttons."""
+    settings, content, lang = context.services.settings, context.services.content, context.lang
+    offered = offered_topics(content)
+    text = content.message("subscribed", lang, daily_cap=settings.daily_cap, quiet=settings.quiet_hours,
+                           topics=content.subscription_topic_list(lang, topics & frozenset(offered)))
+    markup = keyboards.subscription(content, lang, topics, offered)
+    if edit and update.callback_query is not None:
+        await edit_or_send(update.callback_query, text, markup)
+    else:
+        await reply(update, text, markup)
 
 
 async def subscribe_command(update: Update, context: SuaraContext) -> None:
@@ -36,12 +56,13 @@ async def subscribe_command(update: Update, context: SuaraContext) -> None:
         text, markup = picker_view(context, SUBSCRIBE)
         await reply(update, text, markup)
         return
+    before = await get_subscription(services.db, context.user.user_id)
+    # An active subscriber keeps the topics they chose (storage.subscribe).
     sub = await subscribe(services.db, context.user.user_id, services.clock.now(),
-                          services.content.subscription_topics)
-    services.stats.count(services.clock.now(), "subscribed", context.user, context.lang)
-    content, lang = services.content, context.lang
-    await reply(update, content.message("subscribed", lang, **_confirmation_variables(context, sub.topics)),
-                keyboards.subscription(content, lang, sub.topics))
+                          offered_topics(services.content))
+    if before is None or not before.active:
+        services.stats.count(services.clock.now(), "subscribed", context.user, context.lang)
+    await _confirm(update, context, sub.topics)
 
 
 async def unsubscribe_command(update: Update, context: SuaraContext) -> None:
@@ -51,7 +72,8 @@ async def unsubscribe_command(update: Update, context: SuaraContext) -> None:
     if done:
         context.services.stats.count(context.services.clock.now(), "unsubscribed",
                                      context.user, context.lang)
-    await say(update, context, "unsubscribed" if done else "not_subscribed")
+    await say(update, context, "unsubscribed" if done else "not_subscribed",
+              phase=context.services.content.timeline().phase)
 
 
 async def on_button(update: Update, context: SuaraContext) -> None:
@@ -77,20 +99,23 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         if done:
             services.stats.count(services.clock.now(), "unsubscribed", context.user, lang)
         await acknowledge(query)
-        await say(update, context, "unsubscribed" if done else "not_subscribed")
-    elif cb.kind == "T" and cb.arg in content.subscription_topics:
+        await say(update, context, "unsubscribed" if done else "not_subscribed",
+                  phase=content.timeline().phase)
+    elif cb.kind == "T" and cb.arg in offered_topics(content):
         sub = await get_subscription(services.db, user_id)
         if sub is None or not sub.active:
-            sub = await subscribe(services.db, user_id, services.clock.now(),
-                                  content.subscription_topics)
-        else:
-            await set_topic(services.db, user_id, cb.arg, cb.arg not in sub.topics)
-            sub = await get_subscription(services.db, user_id)
-            assert sub is not None
+            # An old message's button: consent is /langganan, never a toggle (UU 27/2022).
+            await acknowledge(query, _notice(content, "topic_not_subscribed", lang), alert=True)
+            return
+        if cb.arg not in sub.topics:
+            await set_topic(services.db, user_id, cb.arg, True)
+        elif not await drop_topic(services.db, user_id, cb.arg, offered_topics(content)):
+            await acknowledge(query, _notice(content, "topic_last", lang), alert=True)
+            return
+        sub = await get_subscription(services.db, user_id)
+        assert sub is not None
         await acknowledge(query)
-        await edit_or_send(query, content.message("subscribed", lang,
-                                                  **_confirmation_variables(context, sub.topics)),
-                           keyboards.subscription(content, lang, sub.topics))
+        await _confirm(update, context, sub.topics, edit=True)
     else:
         await stale(update, context)
 

@@ -3,6 +3,7 @@ every language with sample values (length and Telegram's HTML subset)."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Collection
 from datetime import datetime, time
 from pathlib import Path
@@ -14,9 +15,9 @@ from jinja2.exceptions import SecurityError, UndefinedError
 from bot.callbacks import CONTENT_ID
 from bot.commands import KNOWN_COMMANDS
 from bot.content.errors import Collector, key_line
-from bot.content.messages import MESSAGE_VARIABLES
+from bot.content.messages import MESSAGE_VARIABLES, NOTICE_MAX, NOTICES
 from bot.content.model import BUTTON_PREFIX, Content, LoadedEntry, render_broadcast
-from bot.content.phases import EVERY_DAY, sample_days
+from bot.content.phases import EVERY_DAY, PHASES, sample_days
 from bot.content.render import TELEGRAM_MAX_TEXT, html_problem, telegram_length
 from bot.content.schedule_schema import Schedule
 from bot.content.schema import LANGUAGES, Commands, Election, Source, Topic
@@ -100,6 +101,11 @@ def check_button_ids(col: Collector, root: Path, topics: dict[str, Any],
         for tid in ids:
             if not CONTENT_ID.fullmatch(tid):
                 col.add(path, None, tid, "an id must be 1-56 ASCII letters, digits, _ or -")
+    # /langganan gives the topics on offer: in no phase may that be nothing.
+    for phase in PHASES if subscription_topics else ():
+        if not any(t.phases is None or phase in t.phases for t in subscription_topics.values()):
+            col.add(root / "subscription_topics.yaml", None, "phases",
+                    f"no topic is offered in the {phase} phase")
 
 
 def check_schedule(col: Collector, root: Path, schedule: Schedule,
@@ -156,19 +162,25 @@ def check_rendering(col: Collector, content: Content, entries_only: bool = False
             for text, first in variants.items():
                 where = f"{eid}.{lang}.answer" + (f" (as on {first})" if len(variants) > 1 else "")
                 check_text(col, loaded.path, where, text)
-        for key, variables in () if entries_only else MESSAGE_VARIABLES.items():
-            variables = dict(variables, now=sample_now) if "now" in variables else variables
-            try:
-                text = content.message(key, lang, **variables)
-            except RENDER_ERRORS as exc:
-                col.add(root / "messages.yaml", None, f"{key}.{lang}", f"template error: {exc}")
-                continue
-            if key.startswith(BUTTON_PREFIX):
-                if not text.strip() or len(text) > MAX_BUTTON_TEXT or "\n" in text:
-                    col.add(root / "messages.yaml", None, f"{key}.{lang}",
-                            f"a button label must be one line of 1-{MAX_BUTTON_TEXT} characters")
-            else:
-                check_text(col, root / "messages.yaml", f"{key}.{lang}", text)
+        for key, sample in () if entries_only else MESSAGE_VARIABLES.items():
+            sample = dict(sample, now=sample_now) if "now" in sample else sample
+            # A message given the election's phase is rendered in each.
+            for variables in [dict(sample, phase=p) for p in PHASES] if "phase" in sample else [sample]:
+                try:
+                    text = content.message(key, lang, **variables)
+                except RENDER_ERRORS as exc:
+                    col.add(root / "messages.yaml", None, f"{key}.{lang}", f"template error: {exc}")
+                    break
+                if key.startswith(BUTTON_PREFIX):
+                    if not text.strip() or len(text) > MAX_BUTTON_TEXT or "\n" in text:
+                        col.add(root / "messages.yaml", None, f"{key}.{lang}",
+                                f"a button label must be one line of 1-{MAX_BUTTON_TEXT} characters")
+                elif key in NOTICES:
+                    if len(html.unescape(text)) > NOTICE_MAX or "<" in text:
+                        col.add(root / "messages.yaml", None, f"{key}.{lang}",
+                                f"a notice is plain text of at most {NOTICE_MAX} characters")
+                else:
+                    check_text(col, root / "messages.yaml", f"{key}.{lang}", text)
 
 
 def check_broadcasts(col: Collector, content: Content, audience: str = "") -> None:

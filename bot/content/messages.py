@@ -18,7 +18,8 @@ _SAMPLE_TPS = {"nomor": 3, "alamat": "Balai Desa <Contoh> & Co", "aksesibilitas"
 
 MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "start": {"first_name": "Rina <b>"},
-    "help": {},
+    # `phase` (content/phases.py): what applies after voting day; checked in every phase.
+    "help": {"phase": "before_voting"},
     "menu": {},
     "topic": {"topic_title": "Hak pilih", "emoji": "🗳"},
     "answer": {"title": "Judul", "body": Markup("Isi <b>jawaban</b>."), "sources": _SAMPLE_SOURCES},
@@ -96,7 +97,10 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
                                "description": "hitung mundur <ke> hari H"}],
                    "daily_cap": 2, "quiet": "21:00-06:00"},
     "unsubscribed": {},
-    "not_subscribed": {},
+    "not_subscribed": {"phase": "before_voting"},
+    # Answers to a button press (NOTICES): plain text, short.
+    "topic_not_subscribed": {},
+    "topic_last": {},
     "btn_home": {},
     "btn_back": {},
     "btn_menu": {},
@@ -109,3 +113,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "btn_lang_id": {},
     "btn_lang_en": {},
 }
+
+# Shown as a button press's answer (answerCallbackQuery): Telegram takes 200 characters.
+NOTICES: frozenset[str] = frozenset({"topic_not_subscribed", "topic_last"})
+NOTICE_MAX = 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -272,3 +272,6 @@ class SubscriptionTopic(Strict):
     """A kind of broadcast a subscriber can choose: the button label and what it brings."""
     label: Localized
     description: Localized
+    # The election phases it is offered and promised in (content/phases.py; default: all): a
+    # countdown ends with voting day, and a subscriber is not promised it after.
+    phases: list[Literal["before_voting", "voting_day", "counting", "after_results"]] | None = None

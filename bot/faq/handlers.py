@@ -67,7 +67,7 @@ async def menu(update: Update, context: SuaraContext) -> None:
 
 
 async def help_command(update: Update, context: SuaraContext) -> None:
-    await say(update, context, "help", keyboards.open_menu)
+    await say(update, context, "help", keyboards.open_menu, phase=context.services.content.timeline().phase)
 
 
 def most_cited_sources(content: Content, limit: int = 12) -> list[dict[str, str]]:

@@ -22,15 +22,24 @@ class Subscription:
 
 
 async def subscribe(db: Database, user_id: int, now: datetime, topics: Iterable[str]) -> Subscription:
-    """Subscribe to every given topic (again); an earlier unsubscribe or block is cleared."""
+    """Subscribe to every given topic (again); an earlier unsubscribe or block is cleared. An
+    active subscriber who still has one of `topics` keeps their choice: pressing 🔔 again must
+    not turn back on what they turned off."""
+    topics = list(topics)
     async with db.transaction() as conn:
-        await conn.execute(
-            "INSERT INTO subscriptions (user_id, subscribed_at) VALUES (?, ?) ON CONFLICT (user_id)"
-            " DO UPDATE SET active = 1, inactive_reason = NULL",
-            (user_id, now.isoformat(timespec="seconds")))
-        await conn.executemany(
-            "INSERT OR IGNORE INTO subscription_topics (user_id, topic) VALUES (?, ?)",
-            [(user_id, t) for t in topics])
+        async with conn.execute("SELECT active FROM subscriptions WHERE user_id = ?", (user_id,)) as cur:
+            row = await cur.fetchone()
+        async with conn.execute("SELECT topic FROM subscription_topics WHERE user_id = ?",
+                                (user_id,)) as cur:
+            chosen = {r[0] for r in await cur.fetchall()}
+        if row is None or not row[0] or not chosen.intersection(topics):
+            await conn.execute(
+                "INSERT INTO subscriptions (user_id, subscribed_at) VALUES (?, ?) ON CONFLICT (user_id)"
+                " DO UPDATE SET active = 1, inactive_reason = NULL",
+                (user_id, now.isoformat(timespec="seconds")))
+            await conn.executemany(
+                "INSERT OR IGNORE INTO subscription_topics (user_id, topic) VALUES (?, ?)",
+                [(user_id, t) for t in topics])
     sub = await get_subscription(db, user_id)
     assert sub is not None
     return sub
@@ -51,6 +60,19 @@ async def set_topic(db: Database, user_id: int, topic: str, on: bool) -> None:
     else:
         await db.write("DELETE FROM subscription_topics WHERE user_id = ? AND topic = ?",
                        (user_id, topic))
+
+
+async def drop_topic(db: Database, user_id: int, topic: str, keep_one_of: Iterable[str]) -> bool:
+    """Turn `topic` off unless no other of `keep_one_of` (the topics on offer) stays on: an
+    active subscription to nothing would promise what never comes. False when refused."""
+    others = [t for t in keep_one_of if t != topic]
+    if not others:
+        return False
+    cur = await db.write(
+        "DELETE FROM subscription_topics WHERE user_id = ? AND topic = ? AND EXISTS (SELECT 1"
+        " FROM subscription_topics o WHERE o.user_id = ? AND o.topic IN"
+        f" ({', '.join('?' * len(others))}))", (user_id, topic, user_id, *others))
+    return cur.rowcount > 0
 
 
 async def get_subscription(db: Database, user_id: int) -> Subscription | None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 from bot.storage.subscriptions import get_subscription
 from tests.fakes.harness import Harness, buttons, first, texts
 
@@ -48,3 +51,74 @@ async def test_deleting_data_removes_the_subscription(harness: Harness) -> None:
     await harness.text("/hapusdata")
     await harness.press_label("Ya, hapus")
     assert await get_subscription(harness.app.services.db, 501) is None
+
+
+def _topic_button(message: dict[str, Any], label: str) -> str:
+    return next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"]
+                for b in row if label in b["text"])
+
+
+async def test_an_old_topic_button_never_subscribes_again(harness: Harness) -> None:
+    """Consent (UU 27/2022): after /berhenti or /hapusdata, a topic button of an older message
+    changes nothing and says so; only /langganan subscribes."""
+    db = harness.app.services.db
+    await harness.text("/langganan")
+    old = harness.last_message_with_keyboard(501)
+    await harness.text("/berhenti")
+    calls = await harness.press(_topic_button(old, "Info & pengingat"), message=old)
+    notice = first(calls, "answerCallbackQuery").params
+    assert "tidak sedang berlangganan" in notice["text"] and notice["show_alert"]
+    assert [c.method for c in calls] == ["answerCallbackQuery"]
+    sub = await get_subscription(db, 501)
+    assert sub is not None and not sub.active and sub.inactive_reason == "unsubscribed"
+    await harness.text("/hapusdata")
+    await harness.press_label("Ya, hapus")
+    calls = await harness.press(_topic_button(old, "Hitung mundur"), message=old,
+                                user=harness.user(lang="en"))
+    assert "not subscribed" in first(calls, "answerCallbackQuery").params["text"]
+    assert await get_subscription(db, 501) is None
+
+
+async def test_subscribing_again_keeps_the_chosen_topics(harness: Harness) -> None:
+    db = harness.app.services.db
+    await harness.text("/langganan")
+    await harness.press_label("Info & pengingat")
+    calls = await harness.text("/langganan")
+    sent = first(calls, "sendMessage")
+    assert "⬜️ Info & pengingat" in buttons(sent) and "✅ Hitung mundur" in buttons(sent)
+    assert "info dan pengingat" not in sent.params["text"] and "pengumuman resmi" in sent.params["text"]
+    sub = await get_subscription(db, 501)
+    assert sub is not None and sub.topics == {"countdown", "announcements"}
+    # Subscribing again is no new subscriber in /statistik.
+    pending = harness.app.services.stats._pending
+    assert sum(n for key, n in pending.items() if "subscribed" in key) == 1
+
+
+async def test_the_last_topic_cannot_be_turned_off(harness: Harness) -> None:
+    """An active subscription to nothing would read "you will get:" and then nothing: the last
+    topic stays on, and the notice says how to stop instead."""
+    db = harness.app.services.db
+    await harness.text("/langganan")
+    await harness.press_label("Info & pengingat")
+    await harness.press_label("Pengumuman resmi")
+    calls = await harness.press_label("Hitung mundur")
+    notice = first(calls, "answerCallbackQuery").params
+    assert "/berhenti" in notice["text"] and notice["show_alert"]
+    assert "editMessageText" not in [c.method for c in calls]
+    sub = await get_subscription(db, 501)
+    assert sub is not None and sub.active and sub.topics == {"countdown"}
+
+
+async def test_after_voting_day_the_countdown_is_not_promised(harness: Harness) -> None:
+    """The countdown topic is offered until voting day (subscription_topics.yaml `phases`);
+    /help says what /hitungmundur does in each phase."""
+    assert "berapa hari lagi ke hari pencoblosan" in texts(await harness.text("/help"))[0]
+    harness.clock.set(datetime(2029, 3, 20, 3, 0, tzinfo=UTC))     # voting day was 14 March
+    help_text = texts(await harness.text("/help"))[0]
+    assert "berapa hari lagi" not in help_text and "tahapan sesudah pencoblosan\n• /bahasa" in help_text
+    assert "hitung mundur" not in texts(await harness.text("/berhenti"))[0]
+    sent = first(await harness.text("/langganan"), "sendMessage")
+    assert "hitung mundur" not in sent.params["text"] and "pengumuman resmi" in sent.params["text"]
+    assert not any("Hitung mundur" in b for b in buttons(sent))
+    sub = await get_subscription(harness.app.services.db, 501)
+    assert sub is not None and sub.topics == {"socialisation", "announcements"}

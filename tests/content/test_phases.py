@@ -153,3 +153,17 @@ def test_a_branch_on_one_milestone_only_is_rendered_and_refused(content_copy: Pa
          "reached.pengumuman_hasil and election.winner")
     assert any("hari_pemungutan.id.answer" in p and "on 2029-03-24" in p and "winner" in p
                for p in problems(content_copy))
+
+
+def test_a_message_broken_in_one_phase_only_is_refused(content_copy: Path) -> None:
+    """/help reads the phase: each branch is rendered at load."""
+    edit(content_copy / "messages.yaml", "'tahapan sesudah pencoblosan'", "election.winner")
+    assert any("help.id" in p and "winner" in p for p in problems(content_copy))
+
+
+def test_a_phase_without_subscription_topics_is_refused(content_copy: Path) -> None:
+    """/langganan gives the topics on offer: no phase may offer none."""
+    topics = content_copy / "subscription_topics.yaml"
+    for said in ("    en: official announcements\n", "    en: tips and reminders from the election office\n"):
+        edit(topics, said, said + "  phases: [before_voting]\n")
+    assert any("no topic is offered in the counting phase" in p for p in problems(content_copy))
