@@ -63,6 +63,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "tps_nearest": {"sample": True, "stations": [
         {**_SAMPLE_TPS, "desa": "Gelumbang", "kecamatan": "Gelumbang", "distance": 1.25}]},
     "tps_far": {"sample": False, "distance": 42.5, "desa": "Gelumbang", "kecamatan": "Gelumbang"},
+    "tps_none_near": {"sample": True, "distance": 45.0, "desa": "Gelumbang", "kecamatan": "Gelumbang"},
     "tps_no_coordinates": {},
     "place_choices": {"query": "pagar dewa"},
     "place_not_found": {"query": "sukamakmur"},

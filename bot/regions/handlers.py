@@ -79,6 +79,13 @@ async def region_command(update: Update, context: SuaraContext) -> None:
     await reply(update, text, markup)
 
 
+def region_of_user(context: SuaraContext) -> str | None:
+    """The citizen's saved kabupaten/kota code, when the deployment covers it."""
+    user, content = context.user, context.services.content
+    code = ".".join(user.region_code.split(".")[:2]) if user and user.region_code else None
+    return code if code and content.is_province and content.covers(code) else None
+
+
 async def save_kabupaten(context: SuaraContext, code: str) -> bool:
     """The citizen's kabupaten/kota, unless their saved village is already in it."""
     user = context.user
@@ -196,8 +203,15 @@ async def on_location(update: Update, context: SuaraContext) -> None:
     election = content.election
     if distance > election.tps_search_radius_km or not election.region.bounds.contains(lat, lon):
         desa, kecamatan = where(closest)
-        await say(update, context, "tps_far", keyboards.find_tps, distance=distance, desa=desa,
-                  kecamatan=kecamatan, sample=directory.is_sample)
+        # Only a point outside the deployment's bounds is "outside"; inside them, the list
+        # simply has no TPS near yet (it may cover only some regions): the KPU's lookup and
+        # the citizen's own KPU (their saved region's, else the generic one) know.
+        inside = election.region.bounds.contains(lat, lon)
+        code = region_of_user(context)
+        view = content.for_region(code) if inside and code else content
+        text = view.message("tps_none_near" if inside else "tps_far", lang, distance=distance,
+                            desa=desa, kecamatan=kecamatan, sample=directory.is_sample)
+        await reply(update, text, keyboards.find_tps(content, lang))
         return
     stations = []
     for km, tps in nearest:

@@ -109,7 +109,8 @@ async def test_venue_is_sent_for_a_tps_with_coordinates(harness: Harness) -> Non
 @pytest.mark.parametrize(("lat", "lon", "expect"), [
     (-1.0005, 110.5005, "TPS terdekat dari lokasimu"),            # inside, next to TPS 1
     (-1.09, 110.50, "TPS terdekat dari lokasimu"),                 # ~9 km away, within 15 km
-    (-1.30, 110.80, "di luar Kabupaten Lembah Contoh"),            # inside the box, 31 km off
+    # Inside the bounds but 31 km from every listed TPS: not "outside", the list is short.
+    (-1.30, 110.80, "belum memuat TPS di dekat lokasimu"),
     (-6.2, 106.8, "di luar Kabupaten Lembah Contoh"),              # Jakarta
 ])
 async def test_location_inside_border_and_far(harness: Harness, lat: float, lon: float,
@@ -118,6 +119,16 @@ async def test_location_inside_border_and_far(harness: Harness, lat: float, lon:
     text = texts(await harness.location(lat, lon))[0]
     assert expect in text and "DATA CONTOH" in text
     assert "cekdpt.contoh.example" in text
+
+
+async def test_far_from_every_tps_inside_the_bounds_is_not_called_outside(harness: Harness) -> None:
+    await load_tps(harness, sample=True)
+    text = texts(await harness.location(-0.5, 111.0))[0]       # in the box, ~70 km off the list
+    assert "di luar" not in text and "DATA CONTOH" in text
+    assert "baru mencakup sebagian wilayah Kabupaten Lembah Contoh" in text
+    assert "cekdpt.contoh.example" in text and "tanyakan ke KPU" in text
+    english = texts(await harness.location(-0.5, 111.0, user=harness.user(502, lang="en")))[0]
+    assert "SAMPLE DATA" in english and "outside" not in english and "no polling station near" in english
 
 
 async def test_nearest_answer_lists_distances_in_order(harness: Harness) -> None:
