@@ -213,6 +213,13 @@ def place_choices(content: Content, tree: RegionTree, lang: str,
     return InlineKeyboardMarkup(rows)
 
 
+def kabupaten_choices(content: Content, tree: RegionTree, lang: str,
+                      codes: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """A kabupaten and a kota of one typed name ("bogor"): each opens its kecamatan."""
+    return InlineKeyboardMarkup([[_button(tree.regions[c].name, Callback("g", f"{c}:0"))]
+                                 for c in codes])
+
+
 def nearest_keyboard(content: Content, lang: str,
                      venues: list[tuple[str, int]]) -> InlineKeyboardMarkup:
     rows = [[_button(content.message("btn_venue", lang, nomor=nomor), Callback("p", f"{code}:{nomor}"))]

@@ -21,6 +21,7 @@ from bot.faq.language import detect_language
 from bot.faq.regional import answer_typed_region
 from bot.redaction import looks_like_nik
 from bot.regions.handlers import answer_place
+from bot.regions.typed import answer_kabupaten_name
 from bot.replies import say
 
 MAX_QUESTION_CHARS = 500
@@ -64,6 +65,9 @@ async def _route(update: Update, context: SuaraContext) -> str:
         await say(update, context, "nik_warning")
     # A question waited for the asker's region, and this names one ("plg", "muaro enim").
     if await answer_typed_region(update, context, text):
+        return "region"
+    # Only a kabupaten/kota's name ("banyuasin", "plg"): that region, before its namesakes.
+    if await answer_kabupaten_name(update, context, text):
         return "region"
     if services.matcher.out_of_scope(text):
         services.stats.count(services.clock.now(), "declined", context.user, context.lang)

@@ -158,3 +158,21 @@ async def test_the_waiting_question_is_answered_by_another_process(
         # Answered once: the same words again are a question of their own, not the reply.
         again = "\n".join(texts(await second.text("bukit contoh", user=second.user(620))))
         assert "disimpan sebagai daerahmu" not in again
+
+
+@pytest.mark.parametrize(("typed", "kabupaten", "kecamatan"), [
+    ("rawa contoh", "98.02", "Rawa Hilir"),          # not the kelurahan Rawa Contoh in the city
+    ("kota contoh raya", "98.71", "Ilir Kota"),
+    ("kcr", "98.71", "Ulu Kota"),                     # its other name
+    ("saya di bukit contoh", "98.01", "Sungai Jernih"),
+])
+async def test_a_typed_regency_name_picks_the_regency_before_its_namesakes(
+        bot: Harness, typed: str, kabupaten: str, kecamatan: str) -> None:
+    user = bot.user(620)
+    await bot.text("/wilayah", user=user)
+    calls = await bot.text(typed, user=user)
+    said = "\n".join(texts(calls))
+    assert "disimpan sebagai daerahmu" in said and "pilih kecamatanmu" in said
+    assert kecamatan in buttons(calls[-1]) and "TPS di" not in said
+    saved = await get_user(bot.app.services.db, 620)
+    assert saved is not None and saved.region_code == kabupaten

@@ -18,19 +18,10 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot import keyboards
 from bot.callbacks import Callback, decode
 from bot.context import SuaraContext
+from bot.regions.names import MAX_NAME_WORDS, REPLY_WORDS
 from bot.regions.picker import picker_view
-from bot.regions.tree import FILLER
 from bot.replies import acknowledge, edit_or_send, reply, stale
 from bot.storage.users import set_region, set_waiting
-
-MAX_NAME_WORDS = 5     # "saya di kota palembang kak": a region typed in answer to the question
-# The words around a region's name in answer to "where do you vote?"; any other word makes the
-# message a question of its own ("jadwal debat lahat?"), answered as one.
-REPLY_WORDS = FILLER | frozenset({
-    "dari", "tinggal", "domisili", "asal", "warga", "orang", "milih", "memilih", "nyoblos",
-    "coblos", "pilih", "ktp", "kami", "gue", "gw", "sy", "aq", "bang", "mas", "mbak", "pak",
-    "bu", "kok", "deh", "aja", "saja", "sini", "nih", "ini", "daerah", "wilayah", "lah", "mah",
-    "am", "from", "live", "vote", "we"})
 
 
 def saved_region(context: SuaraContext) -> str | None:
