@@ -198,18 +198,48 @@ def tps_keyboard(content: Content, regions: RegionTree, lang: str, desa_code: st
     return InlineKeyboardMarkup(rows)
 
 
-def place_choices(content: Content, tree: RegionTree, lang: str,
-                  regions: list[Region]) -> InlineKeyboardMarkup:
+def opens_kabupaten(tree: RegionTree, user: object) -> bool:
+    """Whether the "k" button (the region list) opens the kabupaten/kota list: in a province,
+    for a citizen of no saved region; else it opens their kecamatan (its label says which)."""
+    code = getattr(user, "region_code", None)
+    return bool(tree.kabupaten) and (not code or tree.get(code[:5]) is None)
+
+
+def region_list_button(content: Content, lang: str, kabupaten_first: bool) -> InlineKeyboardButton:
+    key = "btn_kabupaten_list" if kabupaten_first else "btn_kecamatan_list"
+    return _button(content.message(key, lang), Callback("k", "0"))
+
+
+def _short(name: str) -> str:
+    return name.replace("Kabupaten ", "Kab. ", 1)
+
+
+def place_choices(content: Content, tree: RegionTree, lang: str, regions: list[Region],
+                  anchor: str, page: int = 0, pages: int = 1, entry: str | None = None,
+                  kabupaten_first: bool = False) -> InlineKeyboardMarkup:
+    """Places of one name, a page of them: each opens its desa list or TPS, or, for a waiting
+    question (`entry`), is picked as the citizen's region ("r") and the question answered."""
     rows = []
     for region in regions:
+        # In a province, same-named places differ by their kabupaten/kota too.
+        kabupaten = _short(tree.regions[region.code[:5]].name) if tree.kabupaten else ""
         if region.level == KECAMATAN:
-            label = content.message("btn_place_kecamatan", lang, kecamatan=region.name)
-            rows.append([_button(label, Callback("c", f"{region.code}:0"))])
+            label = content.message("btn_place_kecamatan", lang, kecamatan=region.name,
+                                    kabupaten=kabupaten)
+            cb = Callback("c", f"{region.code}:0")
         else:
             kecamatan = tree.regions[region.parent].name
-            label = content.message("btn_place_desa", lang, desa=region.name, kecamatan=kecamatan)
-            rows.append([_button(label, Callback("s", region.code))])
-    rows.append([_button(content.message("btn_kecamatan_list", lang), Callback("k", "0"))])
+            label = content.message("btn_place_desa", lang, desa=region.name, kecamatan=kecamatan,
+                                    kabupaten=kabupaten)
+            cb = Callback("s", region.code)
+        rows.append([_button(label, Callback("r", f"{region.code}:{entry}") if entry else cb)])
+    if pages > 1:
+        suffix = f":{entry}" if entry else ""
+        rows.append([_button(content.message(key, lang), Callback("n", f"{anchor}:{to}{suffix}"))
+                     for key, to in (("btn_prev", page - 1), ("btn_next", page + 1))
+                     if 0 <= to < pages])
+    if not entry:
+        rows.append([region_list_button(content, lang, kabupaten_first)])
     return InlineKeyboardMarkup(rows)
 
 

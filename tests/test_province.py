@@ -13,7 +13,7 @@ from bot.content.registry import Content, load_content
 from bot.storage.subscriptions import get_subscription
 from bot.storage.users import get_user
 from tests.conftest import FIXTURE_CONTENT, database_env
-from tests.fakes.harness import Harness, buttons, offline_bot, texts
+from tests.fakes.harness import Harness, buttons, first, offline_bot, texts
 
 PROVINCE = FIXTURE_CONTENT.parent / "province"
 CANDIDATES = "siapa saja calon bupati?"
@@ -176,3 +176,18 @@ async def test_a_typed_regency_name_picks_the_regency_before_its_namesakes(
     assert kecamatan in buttons(calls[-1]) and "TPS di" not in said
     saved = await get_user(bot.app.services.db, 620)
     assert saved is not None and saved.region_code == kabupaten
+
+
+async def test_same_named_places_all_reachable_the_citizens_region_first(bot: Harness) -> None:
+    user = bot.user(621)
+    await settle(bot, 621, "Kota Contoh Raya")
+    calls = await bot.text("tps di tanjung sama", user=user)
+    first_page = first(calls, "sendMessage")
+    assert "Ada 7 tempat" in first_page.params["text"] and "halaman 1/2" in first_page.params["text"]
+    shown = [b for b in buttons(first_page) if b.startswith("Desa")]
+    assert len(shown) == 6 and all("Kota Contoh Raya" in b for b in shown[:2])
+    assert not any("Kota Contoh Raya" in b for b in shown[2:])
+    calls = await bot.press_label("Berikutnya", user=user)
+    rest = [b for b in buttons(first(calls, "editMessageText")) if b.startswith("Desa")]
+    assert len(rest) == 1 and len(set(shown + rest)) == 7
+    assert "Kec. Rawa" in rest[0]           # each label names its kecamatan and kabupaten/kota

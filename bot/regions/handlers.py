@@ -14,6 +14,7 @@ from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.context import SuaraContext
 from bot.keyboards import BROWSE
+from bot.regions.choices import choices_view
 from bot.regions.maps import map_url
 from bot.regions.picker import picker_view
 from bot.regions.tree import DESA, KABUPATEN, KECAMATAN, PlaceQuery
@@ -109,9 +110,8 @@ async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery)
         markup, page, pages = keyboards.desa_picker(content, tree, lang, regions[0].code, 0)
         await reply(update, content.message("region_desa", lang, kecamatan=regions[0].name,
                                             page=page + 1, pages=pages), markup)
-    else:
-        await reply(update, content.message("place_choices", lang, query=regions[0].name),
-                    keyboards.place_choices(content, tree, lang, regions))
+    else:       # all of them, the citizen's kabupaten/kota first, a page at a time
+        await reply(update, *choices_view(context, regions[0]))
 
 
 async def on_button(update: Update, context: SuaraContext) -> None:
@@ -168,6 +168,10 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         await query.message.chat.send_venue(
             latitude=tps.lat, longitude=tps.lon, title=f"TPS {tps.nomor} {region.name}",
             address=tps.alamat)
+    elif kind == "n" and region is not None and region.level in (KECAMATAN, DESA) \
+            and (not cb.choice or cb.choice in content.entries):
+        await acknowledge(query)
+        await edit_or_send(query, *choices_view(context, region, number, cb.choice or None))
     elif kind == "L":
         await acknowledge(query)
         if query.message is not None:
@@ -224,7 +228,7 @@ async def on_location(update: Update, context: SuaraContext) -> None:
 
 def _pattern(data: object) -> bool:
     cb = decode(data if isinstance(data, str) else None)
-    return cb is not None and cb.kind in {"k", "b", "g", "c", "v", "s", "p", "y", "L"}
+    return cb is not None and cb.kind in {"k", "b", "g", "c", "v", "s", "p", "y", "n", "L"}
 
 
 def register(app: Application) -> None:
