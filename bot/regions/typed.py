@@ -8,6 +8,7 @@ from telegram import Update
 
 from bot import keyboards
 from bot.context import SuaraContext
+from bot.regions.choices import kabupaten_choices
 from bot.regions.handlers import save_kabupaten
 from bot.regions.names import MAX_NAME_WORDS, REPLY_WORDS
 from bot.regions.tree import KABUPATEN
@@ -37,7 +38,7 @@ async def answer_kabupaten_name(update: Update, context: SuaraContext, text: str
     if len(codes) > 1:
         names = [tree.regions[c].name for c in codes]
         await reply(update, content.message("region_which", lang, regions=names),
-                    keyboards.kabupaten_choices(content, tree, lang, codes))
+                    kabupaten_choices(content, tree, lang, codes))
         return True
     code = codes[0]
     if await save_kabupaten(context, code):

@@ -70,7 +70,7 @@ async def test_typed_place_one_many_none(harness: Harness) -> None:
     assert "TPS di Pagar Batu, Kec. Bukit Sejuk Ulu" in one and "DATA CONTOH" not in one
     calls = await harness.text("desa pagar batu")
     many = first(calls, "sendMessage")
-    assert "Ada beberapa tempat" in many.params["text"]
+    assert "Ada 3 tempat bernama <b>Pagar Batu</b>" in many.params["text"]
     assert {"Desa Pagar Batu (Kec. Sungai Rotan)", "Desa Pagar Batu (Kec. Tanjung Harapan)",
             "Desa Pagar Batu (Kec. Bukit Sejuk Ulu)"} <= set(buttons(many))
     calls = await harness.press_label("Kec. Tanjung Harapan")
