@@ -191,3 +191,25 @@ async def test_same_named_places_all_reachable_the_citizens_region_first(bot: Ha
     rest = [b for b in buttons(first(calls, "editMessageText")) if b.startswith("Desa")]
     assert len(rest) == 1 and len(set(shown + rest)) == 7
     assert "Kec. Rawa" in rest[0]           # each label names its kecamatan and kabupaten/kota
+
+
+async def test_a_place_named_while_a_question_waits_saves_it_and_answers(bot: Harness) -> None:
+    user = bot.user(630)
+    await bot.text(CANDIDATES, user=user)
+    calls = await bot.text("talang satu", user=user)           # one desa, in Bukit Contoh
+    said = "\n".join(texts(calls))
+    assert "disimpan sebagai daerahmu" in said and BUKIT in said and "TPS di" not in said
+    saved = await get_user(bot.app.services.db, 630)
+    assert saved is not None and saved.region_code == "98.01.01.2001" and saved.waiting_entry is None
+
+    user = bot.user(631)
+    await bot.text(CANDIDATES, user=user)
+    calls = await bot.text("tanjung sama", user=user)           # in all three regions: which?
+    assert "Ada 7 tempat" in texts(calls)[0]
+    rows = calls[0].params["reply_markup"]["inline_keyboard"]
+    assert all(row[0]["callback_data"].startswith("1:r:") for row in rows[:6])   # with the question
+    await bot.press_label("Berikutnya", user=user)              # ... through the pages too
+    picked = await bot.press_label("Ulu Kota", user=user)
+    assert KOTA in "\n".join(texts(picked)) and BUKIT not in "\n".join(texts(picked))
+    saved = await get_user(bot.app.services.db, 631)
+    assert saved is not None and saved.region_code == "98.71.02.1002" and saved.waiting_entry is None
