@@ -187,8 +187,9 @@ def desa_picker(content: Content, regions: RegionTree, lang: str, kecamatan_code
 
 def tps_keyboard(content: Content, regions: RegionTree, lang: str, desa_code: str, venues: list[int],
                  saved: bool) -> InlineKeyboardMarkup:
-    buttons = [_button(content.message("btn_venue", lang, nomor=n), Callback("p", f"{desa_code}:{n}"))
-               for n in venues[:6]]
+    desa = regions.regions[desa_code].name
+    buttons = [_button(content.message("btn_venue", lang, nomor=n, desa=desa),
+                       Callback("p", f"{desa_code}:{n}")) for n in venues[:6]]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     if not saved:
         rows.append([_button(content.message("btn_save_region", lang), Callback("y", desa_code))])
@@ -211,9 +212,10 @@ def region_list_button(content: Content, lang: str, kabupaten_first: bool) -> In
 
 
 def nearest_keyboard(content: Content, lang: str,
-                     venues: list[tuple[str, int]]) -> InlineKeyboardMarkup:
-    rows = [[_button(content.message("btn_venue", lang, nomor=nomor), Callback("p", f"{code}:{nomor}"))]
-            for code, nomor in venues]
+                     venues: list[tuple[str, int, str]]) -> InlineKeyboardMarkup:
+    """The nearest TPS's venues: (desa code, TPS nomor, desa name), told apart by their desa."""
+    rows = [[_button(content.message("btn_venue", lang, nomor=nomor, desa=desa),
+                     Callback("p", f"{code}:{nomor}"))] for code, nomor, desa in venues]
     rows.append([_button(content.message("btn_kecamatan_list", lang), Callback("k", "0"))])
     return InlineKeyboardMarkup(rows)
 

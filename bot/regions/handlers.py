@@ -165,9 +165,11 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         tps = next((t for t in services.tps.by_desa.get(code, []) if t.nomor == number), None)
         if tps is None or tps.lat is None or tps.lon is None or query.message is None:
             return
-        await query.message.chat.send_venue(
-            latitude=tps.lat, longitude=tps.lon, title=f"TPS {tps.nomor} {region.name}",
-            address=tps.alamat)
+        # A venue stands alone in the chat: it says itself, in the user's words, when it is sample.
+        title = html.unescape(content.message("venue_title", lang, nomor=tps.nomor, desa=region.name,
+                                              sample=services.tps.is_sample))
+        await query.message.chat.send_venue(latitude=tps.lat, longitude=tps.lon, title=title,
+                                            address=tps.alamat)
     elif kind == "n" and region is not None and region.level in (KECAMATAN, DESA) \
             and (not cb.choice or cb.choice in content.entries):
         await acknowledge(query)
@@ -222,7 +224,8 @@ async def on_location(update: Update, context: SuaraContext) -> None:
         desa, kecamatan = where(tps)
         stations.append({**_station(tps), "desa": desa, "kecamatan": kecamatan, "distance": km})
     text = content.message("tps_nearest", lang, stations=stations, sample=directory.is_sample)
-    venues = [(t.kode_wilayah, t.nomor) for _, t in nearest if t.lat is not None]
+    venues = [(t.kode_wilayah, t.nomor, services.regions.regions[t.kode_wilayah].name)
+              for _, t in nearest if t.lat is not None]
     await reply(update, text, keyboards.nearest_keyboard(content, lang, venues))
 
 

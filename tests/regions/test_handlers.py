@@ -103,7 +103,23 @@ async def test_venue_is_sent_for_a_tps_with_coordinates(harness: Harness) -> Non
     calls = await harness.press_label("Lokasi TPS 2")
     venue = first(calls, "sendVenue").params
     assert (venue["latitude"], venue["longitude"]) == (-1.004, 110.504)
-    assert venue["title"] == "TPS 2 Sungai Rotan"
+    assert venue["title"] == "TPS 2 Sungai Rotan — DATA CONTOH, bukan TPS resmi"
+
+
+async def test_nearest_venues_are_told_apart_and_say_they_are_sample(harness: Harness) -> None:
+    await load_tps(harness, sample=True)
+    english = harness.user(503, lang="en")
+    calls = await harness.location(-1.0005, 110.5005, user=english)
+    labels = [b for b in buttons(first(calls, "sendMessage")) if "TPS" in b]
+    assert labels == ["🗺 Location of TPS 1 Sungai Rotan", "🗺 Location of TPS 2 Sungai Rotan",
+                      "🗺 Location of TPS 1 Pasar II Sungai Rotan"]
+    calls = await harness.press_label("TPS 1 Pasar II", user=english)
+    assert first(calls, "sendVenue").params["title"] == \
+        "TPS 1 Pasar II Sungai Rotan — SAMPLE DATA, not an official TPS"
+    await load_tps(harness, sample=False)
+    await harness.location(-1.0005, 110.5005, user=english)
+    calls = await harness.press_label("TPS 2", user=english)
+    assert first(calls, "sendVenue").params["title"] == "TPS 2 Sungai Rotan"
 
 
 @pytest.mark.parametrize(("lat", "lon", "expect"), [
