@@ -213,3 +213,13 @@ async def test_a_place_named_while_a_question_waits_saves_it_and_answers(bot: Ha
     assert KOTA in "\n".join(texts(picked)) and BUKIT not in "\n".join(texts(picked))
     saved = await get_user(bot.app.services.db, 631)
     assert saved is not None and saved.region_code == "98.71.02.1002" and saved.waiting_entry is None
+
+
+async def test_region_commands_read_their_argument_as_a_typed_name(bot: Harness) -> None:
+    user = bot.user(640)
+    calls = await bot.text("/wilayah kcr", user=user)
+    assert "Ilir Kota" in buttons(calls[-1]) and "Kabupaten Bukit Contoh" not in buttons(calls[-1])
+    calls = await bot.text("/tps talang satu", user=user)
+    assert "Talang Satu, Kec. Sungai Jernih" in texts(calls)[0]
+    calls = await bot.text("/tps sukamakmurjaya", user=user)
+    assert "tidak menemukan" in texts(calls)[0] and "sukamakmurjaya" in texts(calls)[0]

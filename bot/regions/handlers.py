@@ -18,6 +18,7 @@ from bot.regions.choices import choices_view
 from bot.regions.maps import map_url
 from bot.regions.picker import picker_view
 from bot.regions.tree import DESA, KABUPATEN, KECAMATAN, PlaceQuery
+from bot.regions.typed import answer_kabupaten_name, save_kabupaten
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.tps import Tps
 from bot.storage.users import set_region
@@ -69,8 +70,15 @@ def region_picker(context: SuaraContext, page: int = 0) -> tuple[str, InlineKeyb
 
 
 async def region_command(update: Update, context: SuaraContext) -> None:
-    regions = context.services.regions
+    services = context.services
+    regions = services.regions
     user = context.user
+    typed = " ".join(context.args or ())
+    if typed:       # "/tps gelumbang", "/wilayah plg": as if the name were typed
+        if not await answer_kabupaten_name(update, context, typed):
+            await answer_place(update, context, regions.find_place(
+                typed, services.matcher.normalizer.known_words), typed)
+        return
     region = regions.get(user.region_code) if user is not None and user.region_code else None
     if region is not None and region.level == DESA:
         text, markup = await tps_view(context, region.code)
@@ -87,22 +95,14 @@ def region_of_user(context: SuaraContext) -> str | None:
     return code if code and content.is_province and content.covers(code) else None
 
 
-async def save_kabupaten(context: SuaraContext, code: str) -> bool:
-    """The citizen's kabupaten/kota, unless their saved village is already in it."""
-    user = context.user
-    if user is None or (user.region_code or "").startswith(code):
-        return False
-    await set_region(context.services.db, user.user_id, code)
-    context.user = replace(user, region_code=code)
-    return True
-
-
-async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery) -> None:
+async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery,
+                       typed: str = "") -> None:
     """A typed place name: one clear place is answered, several are offered, none is said."""
     content, lang, tree = context.services.content, context.lang, context.services.regions
     regions = [m.region for m in place.matches]
     if not regions:
-        await say(update, context, "place_not_found", keyboards.find_tps, query=place.named)
+        await say(update, context, "place_not_found", keyboards.find_tps,
+                  query=place.named or typed)
     elif len(regions) == 1 and regions[0].level == DESA:
         text, markup = await tps_view(context, regions[0].code)
         await reply(update, text, markup)

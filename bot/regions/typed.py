@@ -4,15 +4,27 @@ desa of the same name ("banyuasin" is the regency, not Banyuasin I, II and III).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from telegram import Update
 
 from bot import keyboards
 from bot.context import SuaraContext
 from bot.regions.choices import kabupaten_choices
-from bot.regions.handlers import save_kabupaten
 from bot.regions.names import MAX_NAME_WORDS, REPLY_WORDS
 from bot.regions.tree import KABUPATEN
 from bot.replies import reply
+from bot.storage.users import set_region
+
+
+async def save_kabupaten(context: SuaraContext, code: str) -> bool:
+    """The citizen's kabupaten/kota, unless their saved village is already in it."""
+    user = context.user
+    if user is None or (user.region_code or "").startswith(code):
+        return False
+    await set_region(context.services.db, user.user_id, code)
+    context.user = replace(user, region_code=code)
+    return True
 
 
 def kabupaten_named(context: SuaraContext, text: str) -> tuple[str, ...]:
