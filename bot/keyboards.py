@@ -211,18 +211,18 @@ def region_list_button(content: Content, lang: str, kabupaten_first: bool) -> In
     return _button(content.message(key, lang), Callback("k", "0"))
 
 
-def nearest_keyboard(content: Content, lang: str,
-                     venues: list[tuple[str, int, str]]) -> InlineKeyboardMarkup:
+def nearest_keyboard(content: Content, lang: str, venues: list[tuple[str, int, str]],
+                     kabupaten_first: bool = False) -> InlineKeyboardMarkup:
     """The nearest TPS's venues: (desa code, TPS nomor, desa name), told apart by their desa."""
     rows = [[_button(content.message("btn_venue", lang, nomor=nomor, desa=desa),
                      Callback("p", f"{code}:{nomor}"))] for code, nomor, desa in venues]
-    rows.append([_button(content.message("btn_kecamatan_list", lang), Callback("k", "0"))])
+    rows.append([region_list_button(content, lang, kabupaten_first)])
     return InlineKeyboardMarkup(rows)
 
 
-def find_tps(content: Content, lang: str) -> InlineKeyboardMarkup:
+def find_tps(content: Content, lang: str, kabupaten_first: bool = False) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([
-        [_button(content.message("btn_kecamatan_list", lang), Callback("k", "0"))],
+        [region_list_button(content, lang, kabupaten_first)],
         [_button(content.message("btn_share_location", lang), Callback("L"))],
     ])
 

@@ -223,3 +223,18 @@ async def test_region_commands_read_their_argument_as_a_typed_name(bot: Harness)
     assert "Talang Satu, Kec. Sungai Jernih" in texts(calls)[0]
     calls = await bot.text("/tps sukamakmurjaya", user=user)
     assert "tidak menemukan" in texts(calls)[0] and "sukamakmurjaya" in texts(calls)[0]
+
+
+async def test_the_list_button_says_which_list_it_opens(bot: Harness) -> None:
+    user = bot.user(650)                                      # no region saved yet
+    calls = await bot.text("tps di desa sukamakmurjaya", user=user)
+    assert "🗺 Daftar kabupaten/kota" in buttons(calls[-1]) and "⬅️ Daftar kecamatan" not in buttons(calls[-1])
+    calls = await bot.text("tanjung sama", user=user)
+    assert "🗺 Daftar kabupaten/kota" in buttons(calls[-1])
+    opened = await bot.press_label("Daftar kabupaten/kota", user=user)
+    assert "Kabupaten Bukit Contoh" in buttons(first(opened, "editMessageText"))
+    await settle(bot, 650, "Bukit Contoh")
+    calls = await bot.text("tps di desa sukamakmurjaya", user=user)
+    assert "⬅️ Daftar kecamatan" in buttons(calls[-1])
+    opened = await bot.press_label("Daftar kecamatan", user=user)
+    assert "Sungai Jernih" in buttons(first(opened, "editMessageText"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -19,7 +20,7 @@ from bot.regions.maps import map_url
 from bot.regions.picker import picker_view
 from bot.regions.tree import DESA, KABUPATEN, KECAMATAN, PlaceQuery
 from bot.regions.typed import answer_kabupaten_name, save_kabupaten
-from bot.replies import acknowledge, edit_or_send, reply, say, stale
+from bot.replies import KeyboardBuilder, acknowledge, edit_or_send, reply, say, stale
 from bot.storage.tps import Tps
 from bot.storage.users import set_region
 
@@ -54,6 +55,12 @@ async def tps_view(context: SuaraContext, desa_code: str) -> tuple[str, InlineKe
                                more=max(0, len(stations) - MAX_LISTED))
     venues = [t.nomor for t in stations if t.lat is not None]
     return text, keyboards.tps_keyboard(content, regions, lang, desa_code, venues, saved)
+
+
+def _find_tps(context: SuaraContext) -> KeyboardBuilder:
+    """"Pick from the list, or share a location": the list button says which list it opens."""
+    first = keyboards.opens_kabupaten(context.services.regions, context.user)
+    return partial(keyboards.find_tps, kabupaten_first=first)
 
 
 def region_picker(context: SuaraContext, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
@@ -101,7 +108,7 @@ async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery,
     content, lang, tree = context.services.content, context.lang, context.services.regions
     regions = [m.region for m in place.matches]
     if not regions:
-        await say(update, context, "place_not_found", keyboards.find_tps,
+        await say(update, context, "place_not_found", _find_tps(context),
                   query=place.named or typed)
     elif len(regions) == 1 and regions[0].level == DESA:
         text, markup = await tps_view(context, regions[0].code)
@@ -198,7 +205,7 @@ async def on_location(update: Update, context: SuaraContext) -> None:
         return
     nearest = directory.index.nearest(lat, lon, NEAREST)
     if not nearest:
-        await say(update, context, "tps_no_coordinates", keyboards.find_tps)
+        await say(update, context, "tps_no_coordinates", _find_tps(context))
         return
 
     def where(tps: Tps) -> tuple[str, str]:
@@ -217,7 +224,7 @@ async def on_location(update: Update, context: SuaraContext) -> None:
         view = content.for_region(code) if inside and code else content
         text = view.message("tps_none_near" if inside else "tps_far", lang, distance=distance,
                             desa=desa, kecamatan=kecamatan, sample=directory.is_sample)
-        await reply(update, text, keyboards.find_tps(content, lang))
+        await reply(update, text, _find_tps(context)(content, lang))
         return
     stations = []
     for km, tps in nearest:
@@ -226,7 +233,8 @@ async def on_location(update: Update, context: SuaraContext) -> None:
     text = content.message("tps_nearest", lang, stations=stations, sample=directory.is_sample)
     venues = [(t.kode_wilayah, t.nomor, services.regions.regions[t.kode_wilayah].name)
               for _, t in nearest if t.lat is not None]
-    await reply(update, text, keyboards.nearest_keyboard(content, lang, venues))
+    await reply(update, text, keyboards.nearest_keyboard(
+        content, lang, venues, keyboards.opens_kabupaten(services.regions, context.user)))
 
 
 def _pattern(data: object) -> bool:
