@@ -49,7 +49,8 @@ KINDS: dict[str, Spec] = {
     "k": Spec(rf"(?P<number>{_SMALL})"),                       # kecamatan list, page
     "b": Spec(rf"(?P<number>{_SMALL})"),                       # kabupaten/kota list, page
     "g": Spec(rf"(?P<text>{_KABUPATEN}):(?P<number>{_SMALL})"),  # a kabupaten's kecamatan
-    "r": Spec(rf"(?P<text>{_KABUPATEN}):(?P<choice>{_ENTRY})"),  # my region, for an entry
+    # my region (a kabupaten/kota, or a kecamatan or desa of one), for an entry
+    "r": Spec(rf"(?P<text>{_REGION}):(?P<choice>{_ENTRY})"),
     "w": Spec(rf"(?P<text>{_KABUPATEN}):(?P<choice>{_ENTRY})"),  # which region, for an entry
     "R": Spec(rf"(?P<text>{_KABUPATEN})"),                     # my region, to subscribe
     "I": Spec(rf"(?P<number>{_SMALL}):(?P<choice>{_PURPOSE})"),  # provinces, page, for what
@@ -59,6 +60,8 @@ KINDS: dict[str, Spec] = {
     "s": Spec(rf"(?P<text>{_REGION})"),                        # show a desa
     "y": Spec(rf"(?P<text>{_REGION})"),                        # save a desa as mine
     "p": Spec(rf"(?P<text>{_REGION}):(?P<number>{_SMALL})"),   # a desa's TPS venue, nomor
+    # places named as this one, page (and the question waiting for the region)
+    "n": Spec(rf"(?P<text>{_REGION}):(?P<number>{_SMALL})(?::(?P<choice>{_ENTRY}))?"),
     "L": Spec(""),                                             # ask for a location
     "S": Spec(""),                                             # subscribe
     "u": Spec(""),                                             # unsubscribe

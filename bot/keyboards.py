@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton,
 from bot.callbacks import Callback
 from bot.content.registry import Content
 from bot.memo import per_content
-from bot.regions.tree import KECAMATAN, Region, RegionTree
+from bot.regions.tree import RegionTree
 
 
 def _button(text: str, cb: Callback) -> InlineKeyboardButton:
@@ -188,8 +188,9 @@ def desa_picker(content: Content, regions: RegionTree, lang: str, kecamatan_code
 
 def tps_keyboard(content: Content, regions: RegionTree, lang: str, desa_code: str, venues: list[int],
                  saved: bool) -> InlineKeyboardMarkup:
-    buttons = [_button(content.message("btn_venue", lang, nomor=n), Callback("p", f"{desa_code}:{n}"))
-               for n in venues[:6]]
+    desa = regions.regions[desa_code].name
+    buttons = [_button(content.message("btn_venue", lang, nomor=n, desa=desa),
+                       Callback("p", f"{desa_code}:{n}")) for n in venues[:6]]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     if not saved:
         rows.append([_button(content.message("btn_save_region", lang), Callback("y", desa_code))])
@@ -199,32 +200,30 @@ def tps_keyboard(content: Content, regions: RegionTree, lang: str, desa_code: st
     return InlineKeyboardMarkup(rows)
 
 
-def place_choices(content: Content, tree: RegionTree, lang: str,
-                  regions: list[Region]) -> InlineKeyboardMarkup:
-    rows = []
-    for region in regions:
-        if region.level == KECAMATAN:
-            label = content.message("btn_place_kecamatan", lang, kecamatan=region.name)
-            rows.append([_button(label, Callback("c", f"{region.code}:0"))])
-        else:
-            kecamatan = tree.regions[region.parent].name
-            label = content.message("btn_place_desa", lang, desa=region.name, kecamatan=kecamatan)
-            rows.append([_button(label, Callback("s", region.code))])
-    rows.append([_button(content.message("btn_kecamatan_list", lang), Callback("k", "0"))])
+def opens_kabupaten(tree: RegionTree, user: object) -> bool:
+    """Whether the "k" button (the region list) opens the kabupaten/kota list: in a province,
+    for a citizen of no saved region; else it opens their kecamatan (its label says which)."""
+    code = getattr(user, "region_code", None)
+    return bool(tree.kabupaten) and (not code or tree.get(code[:5]) is None)
+
+
+def region_list_button(content: Content, lang: str, kabupaten_first: bool) -> InlineKeyboardButton:
+    key = "btn_kabupaten_list" if kabupaten_first else "btn_kecamatan_list"
+    return _button(content.message(key, lang), Callback("k", "0"))
+
+
+def nearest_keyboard(content: Content, lang: str, venues: list[tuple[str, int, str]],
+                     kabupaten_first: bool = False) -> InlineKeyboardMarkup:
+    """The nearest TPS's venues: (desa code, TPS nomor, desa name), told apart by their desa."""
+    rows = [[_button(content.message("btn_venue", lang, nomor=nomor, desa=desa),
+                     Callback("p", f"{code}:{nomor}"))] for code, nomor, desa in venues]
+    rows.append([region_list_button(content, lang, kabupaten_first)])
     return InlineKeyboardMarkup(rows)
 
 
-def nearest_keyboard(content: Content, lang: str,
-                     venues: list[tuple[str, int]]) -> InlineKeyboardMarkup:
-    rows = [[_button(content.message("btn_venue", lang, nomor=nomor), Callback("p", f"{code}:{nomor}"))]
-            for code, nomor in venues]
-    rows.append([_button(content.message("btn_kecamatan_list", lang), Callback("k", "0"))])
-    return InlineKeyboardMarkup(rows)
-
-
-def find_tps(content: Content, lang: str) -> InlineKeyboardMarkup:
+def find_tps(content: Content, lang: str, kabupaten_first: bool = False) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([
-        [_button(content.message("btn_kecamatan_list", lang), Callback("k", "0"))],
+        [region_list_button(content, lang, kabupaten_first)],
         [_button(content.message("btn_share_location", lang), Callback("L"))],
     ])
 

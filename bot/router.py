@@ -19,9 +19,10 @@ from bot.faq.claims import asks_if_true
 from bot.faq.forwards import strip_forward
 from bot.faq.handlers import answer_question
 from bot.faq.language import detect_language
-from bot.faq.regional import answer_typed_region
+from bot.faq.regional import answer_place_for_question, answer_typed_region
 from bot.redaction import looks_like_nik
 from bot.regions.handlers import answer_place
+from bot.regions.typed import answer_kabupaten_name
 from bot.replies import say
 from bot.storage.users import follow_typed_language
 
@@ -73,12 +74,18 @@ async def _route(update: Update, context: SuaraContext) -> str:
     # A question waited for the asker's region, and this names one ("plg", "muaro enim").
     if await answer_typed_region(update, context, text):
         return "region"
+    # Only a kabupaten/kota's name ("banyuasin", "plg"): that region, before its namesakes.
+    if await answer_kabupaten_name(update, context, text):
+        return "region"
     if services.matcher.out_of_scope(text):
         services.stats.count(services.clock.now(), "declined", context.user, context.lang)
         await say(update, context, "out_of_scope", keyboards.open_menu)
         return "out_of_scope"
     place = services.regions.find_place(text, services.matcher.normalizer.known_words)
     if place.is_place_question:
+        # A place named in answer to "where do you vote?" answers the waiting question.
+        if await answer_place_for_question(update, context, place):
+            return "region"
         await answer_place(update, context, place)
         return "place"
     return await answer_question(update, context, text, claim=claim)

@@ -118,7 +118,8 @@ def examples() -> dict[str, list[str]]:
         "f": [f"1:f:{c}:{e}" for c in "yn" for e in entries], "l": ["1:l:id", "1:l:en"],
         "d": ["1:d:y", "1:d:n"], "k": ["1:k:0", "1:k:1"], "b": ["1:b:0", "1:b:1"],
         "g": [f"1:g:{content.election.region.code}:{n}" for n in (0, 1)],
-        "r": [f"1:r:{content.election.region.code}:{e}" for e in entries],
+        "r": [f"1:r:{r}:{e}" for r in (content.election.region.code, *kecamatan, *desa)
+              for e in entries],
         "w": [f"1:w:{content.election.region.code}:{e}" for e in entries],
         "R": [f"1:R:{content.election.region.code}", "1:R:98.01"],
         "I": ["1:I:0:-", "1:I:1:+", *(f"1:I:0:{e}" for e in entries)],
@@ -127,6 +128,8 @@ def examples() -> dict[str, list[str]]:
         "c": [f"1:c:{k}:{n}" for k in kecamatan for n in (0, 1)],
         "v": [f"1:v:{d}" for d in desa], "s": [f"1:s:{d}" for d in desa],
         "y": [f"1:y:{d}" for d in desa], "p": [f"1:p:{d}:{n}" for d in desa for n in (1, 2)],
+        "n": [*(f"1:n:{r}:{n}" for r in (*kecamatan, *desa) for n in (0, 1)),
+              *(f"1:n:{d}:0:{e}" for d in desa for e in entries)],
         "T": [f"1:T:{t}" for t in content.subscription_topics],
         "A": [f"1:A:{d}:{op}" for d in (MINE, OTHERS) for op in ops],
         "P": [f"1:P:{i}:{c}" for i in (1, 2) for c in "yn"],

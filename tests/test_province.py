@@ -13,7 +13,7 @@ from bot.content.registry import Content, load_content
 from bot.storage.subscriptions import get_subscription
 from bot.storage.users import get_user
 from tests.conftest import FIXTURE_CONTENT, database_env
-from tests.fakes.harness import Harness, buttons, offline_bot, texts
+from tests.fakes.harness import Harness, buttons, first, offline_bot, texts
 
 PROVINCE = FIXTURE_CONTENT.parent / "province"
 CANDIDATES = "siapa saja calon bupati?"
@@ -158,3 +158,83 @@ async def test_the_waiting_question_is_answered_by_another_process(
         # Answered once: the same words again are a question of their own, not the reply.
         again = "\n".join(texts(await second.text("bukit contoh", user=second.user(620))))
         assert "disimpan sebagai daerahmu" not in again
+
+
+@pytest.mark.parametrize(("typed", "kabupaten", "kecamatan"), [
+    ("rawa contoh", "98.02", "Rawa Hilir"),          # not the kelurahan Rawa Contoh in the city
+    ("kota contoh raya", "98.71", "Ilir Kota"),
+    ("kcr", "98.71", "Ulu Kota"),                     # its other name
+    ("saya di bukit contoh", "98.01", "Sungai Jernih"),
+])
+async def test_a_typed_regency_name_picks_the_regency_before_its_namesakes(
+        bot: Harness, typed: str, kabupaten: str, kecamatan: str) -> None:
+    user = bot.user(620)
+    await bot.text("/wilayah", user=user)
+    calls = await bot.text(typed, user=user)
+    said = "\n".join(texts(calls))
+    assert "disimpan sebagai daerahmu" in said and "pilih kecamatanmu" in said
+    assert kecamatan in buttons(calls[-1]) and "TPS di" not in said
+    saved = await get_user(bot.app.services.db, 620)
+    assert saved is not None and saved.region_code == kabupaten
+
+
+async def test_same_named_places_all_reachable_the_citizens_region_first(bot: Harness) -> None:
+    user = bot.user(621)
+    await settle(bot, 621, "Kota Contoh Raya")
+    calls = await bot.text("tps di tanjung sama", user=user)
+    first_page = first(calls, "sendMessage")
+    assert "Ada 7 tempat" in first_page.params["text"] and "halaman 1/2" in first_page.params["text"]
+    shown = [b for b in buttons(first_page) if b.startswith("Desa")]
+    assert len(shown) == 6 and all("Kota Contoh Raya" in b for b in shown[:2])
+    assert not any("Kota Contoh Raya" in b for b in shown[2:])
+    calls = await bot.press_label("Berikutnya", user=user)
+    rest = [b for b in buttons(first(calls, "editMessageText")) if b.startswith("Desa")]
+    assert len(rest) == 1 and len(set(shown + rest)) == 7
+    assert "Kec. Rawa" in rest[0]           # each label names its kecamatan and kabupaten/kota
+
+
+async def test_a_place_named_while_a_question_waits_saves_it_and_answers(bot: Harness) -> None:
+    user = bot.user(630)
+    await bot.text(CANDIDATES, user=user)
+    calls = await bot.text("talang satu", user=user)           # one desa, in Bukit Contoh
+    said = "\n".join(texts(calls))
+    assert "disimpan sebagai daerahmu" in said and BUKIT in said and "TPS di" not in said
+    saved = await get_user(bot.app.services.db, 630)
+    assert saved is not None and saved.region_code == "98.01.01.2001" and saved.waiting_entry is None
+
+    user = bot.user(631)
+    await bot.text(CANDIDATES, user=user)
+    calls = await bot.text("tanjung sama", user=user)           # in all three regions: which?
+    assert "Ada 7 tempat" in texts(calls)[0]
+    rows = calls[0].params["reply_markup"]["inline_keyboard"]
+    assert all(row[0]["callback_data"].startswith("1:r:") for row in rows[:6])   # with the question
+    await bot.press_label("Berikutnya", user=user)              # ... through the pages too
+    picked = await bot.press_label("Ulu Kota", user=user)
+    assert KOTA in "\n".join(texts(picked)) and BUKIT not in "\n".join(texts(picked))
+    saved = await get_user(bot.app.services.db, 631)
+    assert saved is not None and saved.region_code == "98.71.02.1002" and saved.waiting_entry is None
+
+
+async def test_region_commands_read_their_argument_as_a_typed_name(bot: Harness) -> None:
+    user = bot.user(640)
+    calls = await bot.text("/wilayah kcr", user=user)
+    assert "Ilir Kota" in buttons(calls[-1]) and "Kabupaten Bukit Contoh" not in buttons(calls[-1])
+    calls = await bot.text("/tps talang satu", user=user)
+    assert "Talang Satu, Kec. Sungai Jernih" in texts(calls)[0]
+    calls = await bot.text("/tps sukamakmurjaya", user=user)
+    assert "tidak menemukan" in texts(calls)[0] and "sukamakmurjaya" in texts(calls)[0]
+
+
+async def test_the_list_button_says_which_list_it_opens(bot: Harness) -> None:
+    user = bot.user(650)                                      # no region saved yet
+    calls = await bot.text("tps di desa sukamakmurjaya", user=user)
+    assert "🗺 Daftar kabupaten/kota" in buttons(calls[-1]) and "⬅️ Daftar kecamatan" not in buttons(calls[-1])
+    calls = await bot.text("tanjung sama", user=user)
+    assert "🗺 Daftar kabupaten/kota" in buttons(calls[-1])
+    opened = await bot.press_label("Daftar kabupaten/kota", user=user)
+    assert "Kabupaten Bukit Contoh" in buttons(first(opened, "editMessageText"))
+    await settle(bot, 650, "Bukit Contoh")
+    calls = await bot.text("tps di desa sukamakmurjaya", user=user)
+    assert "⬅️ Daftar kecamatan" in buttons(calls[-1])
+    opened = await bot.press_label("Daftar kecamatan", user=user)
+    assert "Sungai Jernih" in buttons(first(opened, "editMessageText"))

@@ -18,19 +18,12 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot import keyboards
 from bot.callbacks import Callback, decode
 from bot.context import SuaraContext
+from bot.regions.choices import choices_view, kabupaten_of
+from bot.regions.names import MAX_NAME_WORDS, REPLY_WORDS
 from bot.regions.picker import picker_view
-from bot.regions.tree import FILLER
+from bot.regions.tree import DESA, PlaceQuery
 from bot.replies import acknowledge, edit_or_send, reply, stale
 from bot.storage.users import set_region, set_waiting
-
-MAX_NAME_WORDS = 5     # "saya di kota palembang kak": a region typed in answer to the question
-# The words around a region's name in answer to "where do you vote?"; any other word makes the
-# message a question of its own ("jadwal debat lahat?"), answered as one.
-REPLY_WORDS = FILLER | frozenset({
-    "dari", "tinggal", "domisili", "asal", "warga", "orang", "milih", "memilih", "nyoblos",
-    "coblos", "pilih", "ktp", "kami", "gue", "gw", "sy", "aq", "bang", "mas", "mbak", "pak",
-    "bu", "kok", "deh", "aja", "saja", "sini", "nih", "ini", "daerah", "wilayah", "lah", "mah",
-    "am", "from", "live", "vote", "we"})
 
 
 def saved_region(context: SuaraContext) -> str | None:
@@ -140,26 +133,60 @@ async def answer_typed_region(update: Update, context: SuaraContext, text: str) 
     if len(codes) > 1:          # "bogor": the kabupaten or the kota? Picked, it is saved.
         await reply(update, *twin_choice(context, codes, entry_id, save=True))
         return True
-    code = codes[0]
-    await save_region(context, code)        # the question no longer waits
-    content, lang = services.content, context.lang
-    name = content.for_region(code).election.region.name
-    await reply(update, content.message("region_set", lang, region=name))
-    await reply(update, answer_text(context, entry_id, code),
-                keyboards.answer_keyboard(content, entry_id, lang, from_menu=True))
+    await _save_and_answer(update, context, codes[0], entry_id)
     return True
 
 
+def _to_save(context: SuaraContext, code: str) -> str:
+    """What a place picked saves: a desa itself (the citizen's village), else its kabupaten/kota."""
+    region = context.services.regions.get(code)
+    return code if region is not None and region.level == DESA else kabupaten_of(code)
+
+
+async def answer_place_for_question(update: Update, context: SuaraContext,
+                                    place: PlaceQuery) -> bool:
+    """A place named bare ("gelumbang") while a question waits for the region: the answer to
+    "where do you vote?". Places of one kabupaten/kota: saved and the question answered; of
+    several: offered, each button carrying the question. False when nothing waits, or the
+    message asks for a TPS ("tps di gelumbang": answered as a place)."""
+    services, user = context.services, context.user
+    entry_id = user.waiting_entry if user is not None else None
+    regions = [m.region for m in place.matches]
+    if entry_id is None or entry_id not in services.content.entries or place.intent or not regions:
+        return False
+    codes = {kabupaten_of(r.code) for r in regions}
+    if not all(services.content.covers(c) for c in codes):
+        return False
+    if len(codes) > 1:
+        await reply(update, *choices_view(context, regions[0], 0, entry_id))
+        return True
+    code = _to_save(context, regions[0].code) if len(regions) == 1 else codes.pop()
+    await _save_and_answer(update, context, code, entry_id)
+    return True
+
+
+async def _save_and_answer(update: Update, context: SuaraContext, code: str,
+                           entry_id: str) -> None:
+    await save_region(context, code)        # the question no longer waits
+    content, lang = context.services.content, context.lang
+    name = content.for_region(kabupaten_of(code)).election.region.name
+    await reply(update, content.message("region_set", lang, region=name))
+    await reply(update, answer_text(context, entry_id, kabupaten_of(code)),
+                keyboards.answer_keyboard(content, entry_id, lang, from_menu=True))
+
+
 async def _picked(update: Update, context: SuaraContext) -> tuple[str, str] | None:
-    """The (kabupaten/kota code, entry id) a region button carries, when the region is
-    covered and the entry exists; else the stale-button reply is sent and None returned."""
+    """The (region code, entry id) a region button carries, when the region (a kabupaten/kota,
+    or a kecamatan or desa of one) is the deployment's and the entry exists; else the
+    stale-button reply is sent and None returned."""
     query = update.callback_query
     assert query is not None
     content = context.services.content
     cb = decode(query.data)
     assert cb is not None
     code, entry_id = cb.text, cb.choice
-    if not content.covers(code) or entry_id not in content.entries:
+    if not content.covers(kabupaten_of(code)) or context.services.regions.get(code) is None \
+            or entry_id not in content.entries:
         await stale(update, context)
         return None
     return code, entry_id
@@ -170,11 +197,12 @@ async def on_region_button(update: Update, context: SuaraContext) -> None:
     picked = await _picked(update, context)
     if picked is None:
         return
-    code, entry_id = picked
+    picked_code, entry_id = picked
     query = update.callback_query
     assert query is not None
     content, lang = context.services.content, context.lang
-    await save_region(context, code)        # the question no longer waits
+    await save_region(context, _to_save(context, picked_code))   # the question no longer waits
+    code = kabupaten_of(picked_code)
     name = content.for_region(code).election.region.name
     await acknowledge(query, html.unescape(content.message("region_set", lang, region=name)))
     await edit_or_send(query, answer_text(context, entry_id, code),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Update
@@ -14,10 +15,12 @@ from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.context import SuaraContext
 from bot.keyboards import BROWSE
+from bot.regions.choices import choices_view
 from bot.regions.maps import map_url
 from bot.regions.picker import picker_view
 from bot.regions.tree import DESA, KABUPATEN, KECAMATAN, PlaceQuery
-from bot.replies import acknowledge, edit_or_send, reply, say, stale
+from bot.regions.typed import answer_kabupaten_name, save_kabupaten
+from bot.replies import KeyboardBuilder, acknowledge, edit_or_send, reply, say, stale
 from bot.storage.tps import Tps
 from bot.storage.users import set_region
 
@@ -54,6 +57,12 @@ async def tps_view(context: SuaraContext, desa_code: str) -> tuple[str, InlineKe
     return text, keyboards.tps_keyboard(content, regions, lang, desa_code, venues, saved)
 
 
+def _find_tps(context: SuaraContext) -> KeyboardBuilder:
+    """"Pick from the list, or share a location": the list button says which list it opens."""
+    first = keyboards.opens_kabupaten(context.services.regions, context.user)
+    return partial(keyboards.find_tps, kabupaten_first=first)
+
+
 def region_picker(context: SuaraContext, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
     """Where /wilayah starts: a province's kabupaten/kota list (a national deployment's
     provinces first), unless the citizen's is known (then its kecamatan); a one-regency
@@ -68,8 +77,15 @@ def region_picker(context: SuaraContext, page: int = 0) -> tuple[str, InlineKeyb
 
 
 async def region_command(update: Update, context: SuaraContext) -> None:
-    regions = context.services.regions
+    services = context.services
+    regions = services.regions
     user = context.user
+    typed = " ".join(context.args or ())
+    if typed:       # "/tps gelumbang", "/wilayah plg": as if the name were typed
+        if not await answer_kabupaten_name(update, context, typed):
+            await answer_place(update, context, regions.find_place(
+                typed, services.matcher.normalizer.known_words), typed)
+        return
     region = regions.get(user.region_code) if user is not None and user.region_code else None
     if region is not None and region.level == DESA:
         text, markup = await tps_view(context, region.code)
@@ -79,22 +95,21 @@ async def region_command(update: Update, context: SuaraContext) -> None:
     await reply(update, text, markup)
 
 
-async def save_kabupaten(context: SuaraContext, code: str) -> bool:
-    """The citizen's kabupaten/kota, unless their saved village is already in it."""
-    user = context.user
-    if user is None or (user.region_code or "").startswith(code):
-        return False
-    await set_region(context.services.db, user.user_id, code)
-    context.user = replace(user, region_code=code)
-    return True
+def region_of_user(context: SuaraContext) -> str | None:
+    """The citizen's saved kabupaten/kota code, when the deployment covers it."""
+    user, content = context.user, context.services.content
+    code = ".".join(user.region_code.split(".")[:2]) if user and user.region_code else None
+    return code if code and content.is_province and content.covers(code) else None
 
 
-async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery) -> None:
+async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery,
+                       typed: str = "") -> None:
     """A typed place name: one clear place is answered, several are offered, none is said."""
     content, lang, tree = context.services.content, context.lang, context.services.regions
     regions = [m.region for m in place.matches]
     if not regions:
-        await say(update, context, "place_not_found", keyboards.find_tps, query=place.named)
+        await say(update, context, "place_not_found", _find_tps(context),
+                  query=place.named or typed)
     elif len(regions) == 1 and regions[0].level == DESA:
         text, markup = await tps_view(context, regions[0].code)
         await reply(update, text, markup)
@@ -102,9 +117,8 @@ async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery)
         markup, page, pages = keyboards.desa_picker(content, tree, lang, regions[0].code, 0)
         await reply(update, content.message("region_desa", lang, kecamatan=regions[0].name,
                                             page=page + 1, pages=pages), markup)
-    else:
-        await reply(update, content.message("place_choices", lang, query=regions[0].name),
-                    keyboards.place_choices(content, tree, lang, regions))
+    else:       # all of them, the citizen's kabupaten/kota first, a page at a time
+        await reply(update, *choices_view(context, regions[0]))
 
 
 async def on_button(update: Update, context: SuaraContext) -> None:
@@ -158,9 +172,15 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         tps = next((t for t in services.tps.by_desa.get(code, []) if t.nomor == number), None)
         if tps is None or tps.lat is None or tps.lon is None or query.message is None:
             return
-        await query.message.chat.send_venue(
-            latitude=tps.lat, longitude=tps.lon, title=f"TPS {tps.nomor} {region.name}",
-            address=tps.alamat)
+        # A venue stands alone in the chat: it says itself, in the user's words, when it is sample.
+        title = html.unescape(content.message("venue_title", lang, nomor=tps.nomor, desa=region.name,
+                                              sample=services.tps.is_sample))
+        await query.message.chat.send_venue(latitude=tps.lat, longitude=tps.lon, title=title,
+                                            address=tps.alamat)
+    elif kind == "n" and region is not None and region.level in (KECAMATAN, DESA) \
+            and (not cb.choice or cb.choice in content.entries):
+        await acknowledge(query)
+        await edit_or_send(query, *choices_view(context, region, number, cb.choice or None))
     elif kind == "L":
         await acknowledge(query)
         if query.message is not None:
@@ -185,7 +205,7 @@ async def on_location(update: Update, context: SuaraContext) -> None:
         return
     nearest = directory.index.nearest(lat, lon, NEAREST)
     if not nearest:
-        await say(update, context, "tps_no_coordinates", keyboards.find_tps)
+        await say(update, context, "tps_no_coordinates", _find_tps(context))
         return
 
     def where(tps: Tps) -> tuple[str, str]:
@@ -196,21 +216,30 @@ async def on_location(update: Update, context: SuaraContext) -> None:
     election = content.election
     if distance > election.tps_search_radius_km or not election.region.bounds.contains(lat, lon):
         desa, kecamatan = where(closest)
-        await say(update, context, "tps_far", keyboards.find_tps, distance=distance, desa=desa,
-                  kecamatan=kecamatan, sample=directory.is_sample)
+        # Only a point outside the deployment's bounds is "outside"; inside them, the list
+        # simply has no TPS near yet (it may cover only some regions): the KPU's lookup and
+        # the citizen's own KPU (their saved region's, else the generic one) know.
+        inside = election.region.bounds.contains(lat, lon)
+        code = region_of_user(context)
+        view = content.for_region(code) if inside and code else content
+        text = view.message("tps_none_near" if inside else "tps_far", lang, distance=distance,
+                            desa=desa, kecamatan=kecamatan, sample=directory.is_sample)
+        await reply(update, text, _find_tps(context)(content, lang))
         return
     stations = []
     for km, tps in nearest:
         desa, kecamatan = where(tps)
         stations.append({**_station(tps), "desa": desa, "kecamatan": kecamatan, "distance": km})
     text = content.message("tps_nearest", lang, stations=stations, sample=directory.is_sample)
-    venues = [(t.kode_wilayah, t.nomor) for _, t in nearest if t.lat is not None]
-    await reply(update, text, keyboards.nearest_keyboard(content, lang, venues))
+    venues = [(t.kode_wilayah, t.nomor, services.regions.regions[t.kode_wilayah].name)
+              for _, t in nearest if t.lat is not None]
+    await reply(update, text, keyboards.nearest_keyboard(
+        content, lang, venues, keyboards.opens_kabupaten(services.regions, context.user)))
 
 
 def _pattern(data: object) -> bool:
     cb = decode(data if isinstance(data, str) else None)
-    return cb is not None and cb.kind in {"k", "b", "g", "c", "v", "s", "p", "y", "L"}
+    return cb is not None and cb.kind in {"k", "b", "g", "c", "v", "s", "p", "y", "n", "L"}
 
 
 def register(app: Application) -> None:

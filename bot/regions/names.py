@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.regions.tree import fold
+from bot.regions.tree import FILLER, fold
 
 # Words naming the kind of region, not the region ("kab. lahat", "kota palembang").
 KIND_WORDS = frozenset({"kabupaten", "kab", "kota", "kodya", "kotamadya", "regency", "city"})
@@ -54,6 +54,16 @@ PLACE_CUES = KIND_WORDS | frozenset({"di", "ke", "dari", "daerah", "wilayah", "w
                                      "pilwako", "pilwalkot", "in", "from"})
 PASSING = frozenset({"di", "ke", "dan", "yang", "yg", "ya", "kak", "min", "dong", "sih", "saya",
                      "aku", "i"})
+
+
+MAX_NAME_WORDS = 5     # "saya di kota palembang kak": a region typed in answer to the question
+# The words around a region's name in answer to "where do you vote?"; any other word makes the
+# message a question of its own ("jadwal debat lahat?"), answered as one.
+REPLY_WORDS = FILLER | frozenset({
+    "dari", "tinggal", "domisili", "asal", "warga", "orang", "milih", "memilih", "nyoblos",
+    "coblos", "pilih", "ktp", "kami", "gue", "gw", "sy", "aq", "bang", "mas", "mbak", "pak",
+    "bu", "kok", "deh", "aja", "saja", "sini", "nih", "ini", "daerah", "wilayah", "lah", "mah",
+    "am", "from", "live", "vote", "we"})
 
 
 class RegionNamer:

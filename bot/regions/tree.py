@@ -65,6 +65,7 @@ class PlaceQuery:
     named: str          # the place words as understood ("" when none)
     is_place_question: bool
     says_place: bool    # "desa X", "kecamatan Y": clearly names a place, found or not
+    intent: bool = False    # asks where to vote ("tps di ..."), not only names the place
 
 
 @dataclass
@@ -222,7 +223,7 @@ class RegionTree:
                 # One or two words very nearly a place name ("tanjungagung", "gelumbng").
                 matches = [m for m in self.search(query) if m.score >= 92]
         is_question = bool(matches) or (says_place and intent and not other_question)
-        return PlaceQuery(matches, query, is_question, says_place)
+        return PlaceQuery(matches, query, is_question, says_place, intent)
 
     def search(self, query: str, limit: int = 6) -> list[PlaceMatch]:
         compact = query.replace(" ", "")

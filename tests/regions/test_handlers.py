@@ -70,7 +70,7 @@ async def test_typed_place_one_many_none(harness: Harness) -> None:
     assert "TPS di Pagar Batu, Kec. Bukit Sejuk Ulu" in one and "DATA CONTOH" not in one
     calls = await harness.text("desa pagar batu")
     many = first(calls, "sendMessage")
-    assert "Ada beberapa tempat" in many.params["text"]
+    assert "Ada 3 tempat bernama <b>Pagar Batu</b>" in many.params["text"]
     assert {"Desa Pagar Batu (Kec. Sungai Rotan)", "Desa Pagar Batu (Kec. Tanjung Harapan)",
             "Desa Pagar Batu (Kec. Bukit Sejuk Ulu)"} <= set(buttons(many))
     calls = await harness.press_label("Kec. Tanjung Harapan")
@@ -103,13 +103,30 @@ async def test_venue_is_sent_for_a_tps_with_coordinates(harness: Harness) -> Non
     calls = await harness.press_label("Lokasi TPS 2")
     venue = first(calls, "sendVenue").params
     assert (venue["latitude"], venue["longitude"]) == (-1.004, 110.504)
-    assert venue["title"] == "TPS 2 Sungai Rotan"
+    assert venue["title"] == "TPS 2 Sungai Rotan — DATA CONTOH, bukan TPS resmi"
+
+
+async def test_nearest_venues_are_told_apart_and_say_they_are_sample(harness: Harness) -> None:
+    await load_tps(harness, sample=True)
+    english = harness.user(503, lang="en")
+    calls = await harness.location(-1.0005, 110.5005, user=english)
+    labels = [b for b in buttons(first(calls, "sendMessage")) if "TPS" in b]
+    assert labels == ["🗺 Location of TPS 1 Sungai Rotan", "🗺 Location of TPS 2 Sungai Rotan",
+                      "🗺 Location of TPS 1 Pasar II Sungai Rotan"]
+    calls = await harness.press_label("TPS 1 Pasar II", user=english)
+    assert first(calls, "sendVenue").params["title"] == \
+        "TPS 1 Pasar II Sungai Rotan — SAMPLE DATA, not an official TPS"
+    await load_tps(harness, sample=False)
+    await harness.location(-1.0005, 110.5005, user=english)
+    calls = await harness.press_label("TPS 2", user=english)
+    assert first(calls, "sendVenue").params["title"] == "TPS 2 Sungai Rotan"
 
 
 @pytest.mark.parametrize(("lat", "lon", "expect"), [
     (-1.0005, 110.5005, "TPS terdekat dari lokasimu"),            # inside, next to TPS 1
     (-1.09, 110.50, "TPS terdekat dari lokasimu"),                 # ~9 km away, within 15 km
-    (-1.30, 110.80, "di luar Kabupaten Lembah Contoh"),            # inside the box, 31 km off
+    # Inside the bounds but 31 km from every listed TPS: not "outside", the list is short.
+    (-1.30, 110.80, "belum memuat TPS di dekat lokasimu"),
     (-6.2, 106.8, "di luar Kabupaten Lembah Contoh"),              # Jakarta
 ])
 async def test_location_inside_border_and_far(harness: Harness, lat: float, lon: float,
@@ -118,6 +135,16 @@ async def test_location_inside_border_and_far(harness: Harness, lat: float, lon:
     text = texts(await harness.location(lat, lon))[0]
     assert expect in text and "DATA CONTOH" in text
     assert "cekdpt.contoh.example" in text
+
+
+async def test_far_from_every_tps_inside_the_bounds_is_not_called_outside(harness: Harness) -> None:
+    await load_tps(harness, sample=True)
+    text = texts(await harness.location(-0.5, 111.0))[0]       # in the box, ~70 km off the list
+    assert "di luar" not in text and "DATA CONTOH" in text
+    assert "baru mencakup sebagian wilayah Kabupaten Lembah Contoh" in text
+    assert "cekdpt.contoh.example" in text and "tanyakan ke KPU" in text
+    english = texts(await harness.location(-0.5, 111.0, user=harness.user(502, lang="en")))[0]
+    assert "SAMPLE DATA" in english and "outside" not in english and "no polling station near" in english
 
 
 async def test_nearest_answer_lists_distances_in_order(harness: Harness) -> None:
