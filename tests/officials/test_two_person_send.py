@@ -10,11 +10,15 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
+import bot.storage.targeting as targeting
 from bot.content.registry import Content
 from bot.storage.broadcasts import get_broadcast, list_broadcasts, outcome_counts
 from bot.storage.officials import recent_audit
 from tests.broadcasts.conftest import ScriptedSender, eventually
-from tests.fakes.harness import Harness, buttons, offline_bot
+from tests.fakes.harness import Harness, buttons, offline_bot, texts
+from tests.fakes.subscribers import subscribe_through
 from tests.officials.test_announce import ANNOUNCER, SUPER, clock
 
 TEXT = "Rapat warga di balai desa"
@@ -113,6 +117,51 @@ async def test_a_rejected_held_announcement_is_cancelled(tmp_path: Path,
         assert any(f"#{b.id} ditolak" in t for t in sent_to(h, ANNOUNCER))
         await asyncio.sleep(0.3)
         assert not [p for p in sender.payloads if p["text"] == TEXT]
+
+
+async def test_cancelled_from_jadwal_while_its_recipients_are_fixed_stays_cancelled(
+        tmp_path: Path, content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its audience grew past the threshold, but the announcer cancelled it while the engine
+    was still fixing the recipients: it is not brought back 'held' for a super-admin to
+    approve, and nobody gets it."""
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
+                           APPROVAL_THRESHOLD="20", QUIET_HOURS="", DAILY_CAP="0") as h:
+        db = h.app.services.db
+        engine = h.app.services.engine
+        assert engine is not None
+        engine.chunk = 10
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        await subscribe_through(db, list(range(7001, 7016)), clock(h).now())
+        original, said, steps = targeting.fix_chunk, [], []
+
+        async def fix_then_cancel(db_, b, now, chunk=10, limit=None):  # type: ignore[no-untyped-def]
+            step = await original(db_, b, now, chunk, limit)
+            steps.append(step)
+            if len(steps) == 1:     # the audience grows past 20; the announcer cancels
+                await subscribe_through(db, list(range(7016, 7031)), clock(h).now())
+                await h.text("/jadwal", user=h.user(ANNOUNCER))
+                said.extend(texts(await h.press_label("Batalkan", user=h.user(ANNOUNCER))))
+            return step
+
+        monkeypatch.setattr(targeting, "fix_chunk", fix_then_cancel)
+        announcer = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=announcer)
+        await h.text(TEXT, user=announcer)
+        await h.press_label("Pratinjau", user=announcer)
+        await h.press_label("Kirim", user=announcer)         # 15: no approval needed
+        [b] = await list_broadcasts(db)
+        engine.poke()
+
+        async def targeted() -> bool:
+            return any(s.done or s.added < 10 for s in steps)
+        await eventually(targeted, what="the targeting ended")
+        await asyncio.sleep(0.5)
+        assert said[0] == f"#{b.id}: dibatalkan"
+        assert await state_of(h, b.id) == "cancelled"
+        assert not any("Perlu persetujuan" in t for t in sent_to(h, SUPER))
+        assert not [p for p in sender.payloads if p["text"] == TEXT]
+        assert "broadcast.hold" not in {e.action for e in await recent_audit(db, 50)}
 
 
 async def _is(h: Harness, broadcast_id: int, state: str) -> bool:
