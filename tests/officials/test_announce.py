@@ -18,6 +18,7 @@ from bot.storage.broadcasts import (
 )
 from bot.storage.schedule import PlannedSend, sync_sends
 from bot.storage.users import set_region
+from tests.broadcasts.conftest import ScriptedSender, eventually
 from tests.fakes.harness import Harness, buttons, offline_bot
 from tests.fakes.subscribers import subscribe_through
 
@@ -146,6 +147,37 @@ async def test_a_template_scheduled_for_later(tmp_path: Path, content: Content) 
         assert "countdown:h7" in listing[-1].params["text"]
         await h.press_label("Batalkan", user=user)
         assert (await get_broadcast(h.app.services.db, b.id)).state == "cancelled"  # type: ignore[union-attr]
+
+
+async def test_a_scheduled_templates_preview_is_what_is_sent_on_its_day(
+        tmp_path: Path, content: Content) -> None:
+    """The preview renders as of the scheduled time, as the engine does: not "14 hari lagi"
+    shown and "9 hari lagi" sent five days later."""
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
+                           QUIET_HOURS="", DAILY_CAP="0") as h:
+        await setup(h, tmp_path)
+        user = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=user)
+        await h.press_label("countdown", user=user)
+        await h.press_label("Jadwalkan", user=user)
+        local = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(days=5)
+        await h.text(local.strftime("%Y-%m-%d 10:00"), user=user)
+        preview = await h.press_label("Pratinjau", user=user)
+        shown = [c.params["text"] for c in preview
+                 if c.method == "sendMessage" and "hari lagi" in c.params["text"]]
+        await h.press_label("Kirim", user=user)
+        [b] = await list_broadcasts(h.app.services.db)
+        clock(h).advance(timedelta(days=5, hours=2))
+        assert h.app.services.engine is not None
+        h.app.services.engine.poke()
+
+        async def done() -> bool:
+            sent = await get_broadcast(h.app.services.db, b.id)
+            return sent is not None and sent.state == "done"
+        await eventually(done, what="sent")
+        by_chat = {p["chat_id"]: p["text"] for p in sender.payloads}
+        assert shown == [by_chat[1]]        # citizen 1: Indonesian, in the sample desa
 
 
 async def test_two_person_rule(tmp_path: Path, content: Content) -> None:
