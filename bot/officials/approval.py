@@ -148,6 +148,9 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
                                 actor(pending.requested_by), total, now,
                                 approved_by=actor(user.id), approved_count=pending.recipients)
     await link_broadcast(services.db, pending.id, broadcast_id)
+    await audit(services.db, now, actor(user.id), "broadcast.approve",
+                f"permintaan {pending.id}: #{broadcast_id} dari tg:{pending.requested_by}",
+                describe_audience(draft, services.content, services.regions), total)
     if services.engine is not None:
         services.engine.poke()
     await edit_or_send(query, f"✅ Permintaan {pending.id} disetujui: pengumuman #{broadcast_id}, "

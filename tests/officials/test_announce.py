@@ -16,6 +16,7 @@ from bot.storage.broadcasts import (
     record_outcomes,
     start_sending,
 )
+from bot.storage.officials import recent_audit
 from bot.storage.schedule import PlannedSend, sync_sends
 from bot.storage.users import set_region
 from tests.broadcasts.conftest import ScriptedSender, eventually
@@ -209,6 +210,12 @@ async def test_two_person_rule(tmp_path: Path, content: Content) -> None:
         audit = await h.text("/audit", user=h.user(SUPER))
         assert "broadcast.request" in audit[-1].params["text"]
         assert f"disetujui tg:{SUPER}" in audit[-1].params["text"]
+        # The approval is an entry of its own, under the approver (as for a held broadcast).
+        [approved] = [e for e in await recent_audit(h.app.services.db, 50)
+                      if e.action == "broadcast.approve"]
+        assert (approved.actor, approved.count) == (f"tg:{SUPER}", 2)
+        assert approved.detail.startswith("permintaan ") and f"#{b.id} dari tg:{ANNOUNCER}" \
+            in approved.detail
 
 
 async def test_two_person_rule_without_a_second_official_says_so(tmp_path: Path,
