@@ -127,6 +127,8 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
     if not services.roles.covers(user.id, "umumkan", draft.region):
         await acknowledge(query, OUTSIDE)
         return
+    if verdict == "y" and await _requester_may_not(update, services, pending, draft.region):
+        return
     if draft.at is not None and draft.at <= now:
         draft.at = None     # approved after its time: it goes now
     if not await decide(services.db, pending.id, user.id, verdict == "y", now):
@@ -178,6 +180,9 @@ async def _decide_held(update: Update, context: SuaraContext, pending: Approval,
     if not services.roles.covers(user.id, "umumkan", b.region):
         await acknowledge(query, OUTSIDE)
         return
+    if approve and await _requester_may_not(update, services, pending, b.region):
+        await set_state(services.db, b.id, ("held",), "cancelled", now)
+        return
     if not await decide(services.db, pending.id, user.id, approve, now):
         await acknowledge(query)
         await edit_or_send(query, f"Permintaan {pending.id} sudah diputuskan.")
@@ -206,6 +211,24 @@ async def _decide_held(update: Update, context: SuaraContext, pending: Approval,
                        f"ke {count} penerima.")
     await _tell(context, pending.requested_by, f"✅ Pengumuman #{b.id} disetujui petugas kedua; "
                 f"dikirim ke {count} penerima.")
+
+
+async def _requester_may_not(update: Update, services: Services, pending: Approval,
+                             region: str | None) -> bool:
+    """The requester lost the role (or the region) to announce to this audience since asking:
+    the request is refused, recorded, and the approver told why. True when it was."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    if services.roles.covers(pending.requested_by, "umumkan", region):
+        return False
+    now, why = services.clock.now(), "pemohon tidak lagi berwenang mengumumkan ke sasaran ini"
+    await acknowledge(query)
+    if await decide(services.db, pending.id, user.id, False, now):
+        await audit(services.db, now, actor(user.id), "broadcast.reject",
+                    f"permintaan {pending.id} dari tg:{pending.requested_by}: {why}")
+    await edit_or_send(query, f"⚠️ Permintaan {pending.id} tidak bisa disetujui: {why} (perannya "
+                       "dicabut atau wilayahnya berubah). Permintaan ditolak; tidak ada yang dikirim.")
+    return True
 
 
 def held_notifier(app: SuaraApplication) -> Callable[[Held], None]:
