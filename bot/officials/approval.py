@@ -5,22 +5,23 @@ kabupaten/kota approves only announcements inside it). Buttons carry "1:P:<reque
 
 The delivery engine counts again when it fixes the recipients: an announcement whose audience
 grew past the threshold (or past what a second official approved) is held, and `held_notifier`
-asks the other officials here, with the same buttons; approved, it goes to the recipients
-fixed then, less any who left since."""
+(held.py) asks the other officials, with the same buttons; approved here, it goes to the
+recipients fixed then, less any who left since.
+
+Approving is refused, and recorded, when the requester has since lost the role or region to
+announce to the audience."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
-from collections.abc import Callable
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.callbacks import Callback
-from bot.context import SuaraApplication, SuaraContext
+from bot.context import SuaraContext
 from bot.officials.drafts import Draft
 from bot.officials.guard import add_buttons, numbered
 from bot.officials.launch import audience_counts, describe_audience, describe_content, launch
@@ -28,10 +29,9 @@ from bot.officials.progress import follow
 from bot.officials.roles import actor
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
-from bot.storage.broadcasts import Broadcast, get_broadcast, set_state
+from bot.storage.broadcasts import get_broadcast, set_state
 from bot.storage.officials import (
     Approval,
-    Held,
     audit,
     decide,
     get_approval,
@@ -231,57 +231,7 @@ async def _requester_may_not(update: Update, services: Services, pending: Approv
     return True
 
 
-def held_notifier(app: SuaraApplication) -> Callable[[Held], None]:
-    """For the delivery engine: tell the officials, in the background, of a held broadcast."""
-    services = app.services
-
-    def notify(held: Held) -> None:
-        task = asyncio.create_task(_announce_hold(services, app.bot, held),
-                                   name=f"hold-{held.broadcast_id}")
-        services.background.add(task)
-        task.add_done_callback(services.background.discard)
-
-    return notify
-
-
-async def _announce_hold(services: Services, bot: Bot, held: Held) -> None:
-    try:
-        b = await get_broadcast(services.db, held.broadcast_id)
-        if b is None:
-            return
-        why = _over(b, held)
-        body = (f"👥 <b>Perlu persetujuan</b> (permintaan {held.approval_id}): pengumuman "
-                f"#{b.id} dari {html.escape(b.created_by)} ditahan saat mulai dikirim: "
-                f"penerimanya kini <b>{held.recipients}</b>, melebihi {why}.\n"
-                f"<b>Sasaran:</b> "
-                f"{html.escape(describe_audience(b, services.content, services.regions))}\n"
-                f"<b>Isi:</b> {html.escape(describe_content(b))}\n"
-                "Disetujui: dikirim ke penerima ini (yang berhenti berlangganan sejak itu "
-                "dilewati). Ditolak: dibatalkan.")
-        reached = await ask(bot, approvers(services, held.requested_by, b.region),
-                            held.approval_id, body, b.text)
-        if reached:
-            next_step = (f"Permintaan {held.approval_id} dikirim ke {reached} petugas; tidak ada "
-                         "yang dikirim sebelum disetujui.")
-        else:
-            next_step = ("Belum ada petugas kedua (pengumum atau super-admin) yang bisa "
-                         "menyetujui: tambahkan dengan /petugas, atau batalkan di /jadwal.")
-        with_bot = await _send(bot, held.requested_by,
-                               f"⏸ Pengumuman #{b.id} ditahan: penerimanya kini "
-                               f"{held.recipients}, melebihi {why}. {next_step}")
-        if not with_bot:
-            log.info("held broadcast %d: its official could not be told", b.id)
-    except Exception:   # a background task: say so rather than lose it silently
-        log.exception("could not tell the officials of held broadcast %d", held.broadcast_id)
-
-
-def _over(b: Broadcast, held: Held) -> str:
-    if b.approved_count is not None and b.approved_count >= held.limit:
-        return f"{held.limit} yang disetujui petugas kedua"
-    return f"batas {held.limit} penerima tanpa persetujuan (APPROVAL_THRESHOLD)"
-
-
-async def _send(bot: Bot, user_id: int, text: str) -> int | None:
+async def send_to(bot: Bot, user_id: int, text: str) -> int | None:
     try:
         message = await bot.send_message(user_id, text)
     except TelegramError:
@@ -290,7 +240,7 @@ async def _send(bot: Bot, user_id: int, text: str) -> int | None:
 
 
 async def _tell(context: SuaraContext, user_id: int, text: str) -> int | None:
-    return await _send(context.bot, user_id, text)
+    return await send_to(context.bot, user_id, text)
 
 
 def register(app: Application) -> None:
