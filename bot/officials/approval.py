@@ -9,12 +9,15 @@ grew past the threshold (or past what a second official approved) is held, and `
 recipients fixed then, less any who left since.
 
 Approving is refused, and recorded, when the requester has since lost the role or region to
-announce to the audience."""
+announce to the audience, or when the time it was scheduled for passed more than
+SCHEDULE_GRACE_HOURS ago (the calendar's rule for sends missed while the bot was down): its
+content is likely stale, and the requester can ask again."""
 
 from __future__ import annotations
 
 import html
 import logging
+from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
@@ -127,10 +130,12 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
     if not services.roles.covers(user.id, "umumkan", draft.region):
         await acknowledge(query, OUTSIDE)
         return
-    if verdict == "y" and await _requester_may_not(update, services, pending, draft.region):
+    why = _why_not(services, pending, draft.region, draft.at) if verdict == "y" else None
+    if why is not None:
+        await _refuse(update, context, pending, why)
         return
     if draft.at is not None and draft.at <= now:
-        draft.at = None     # approved after its time: it goes now
+        draft.at = None     # approved after its time (within the grace): it goes now
     if not await decide(services.db, pending.id, user.id, verdict == "y", now):
         await acknowledge(query)
         await edit_or_send(query, f"Permintaan {pending.id} sudah diputuskan.")
@@ -180,7 +185,9 @@ async def _decide_held(update: Update, context: SuaraContext, pending: Approval,
     if not services.roles.covers(user.id, "umumkan", b.region):
         await acknowledge(query, OUTSIDE)
         return
-    if approve and await _requester_may_not(update, services, pending, b.region):
+    why = _why_not(services, pending, b.region, None) if approve else None
+    if why is not None:
+        await _refuse(update, context, pending, why)
         await set_state(services.db, b.id, ("held",), "cancelled", now)
         return
     if not await decide(services.db, pending.id, user.id, approve, now):
@@ -213,22 +220,34 @@ async def _decide_held(update: Update, context: SuaraContext, pending: Approval,
                 f"dikirim ke {count} penerima.")
 
 
-async def _requester_may_not(update: Update, services: Services, pending: Approval,
-                             region: str | None) -> bool:
-    """The requester lost the role (or the region) to announce to this audience since asking:
-    the request is refused, recorded, and the approver told why. True when it was."""
+def _why_not(services: Services, pending: Approval, region: str | None,
+             at: datetime | None) -> str | None:
+    """Why this request may no longer be approved, if it may not."""
+    if not services.roles.covers(pending.requested_by, "umumkan", region):
+        return ("pemohon tidak lagi berwenang mengumumkan ke sasaran ini (perannya dicabut atau "
+                "wilayahnya berubah)")
+    hours = services.settings.schedule_grace_hours
+    if at is not None and services.clock.now() - at > timedelta(hours=hours):
+        # The calendar's rule for sends missed while the bot was down: the content is stale.
+        when = at.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M")
+        return (f"waktu kirimnya ({when}) sudah lewat lebih dari {hours:g} jam, jadi isinya "
+                "mungkin sudah basi; pemohon bisa mengajukan lagi dengan /umumkan")
+    return None
+
+
+async def _refuse(update: Update, context: SuaraContext, pending: Approval, why: str) -> None:
+    """Refused rather than approved: settled as rejected, recorded, and both told why."""
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
-    if services.roles.covers(pending.requested_by, "umumkan", region):
-        return False
-    now, why = services.clock.now(), "pemohon tidak lagi berwenang mengumumkan ke sasaran ini"
+    services, now = context.services, context.services.clock.now()
     await acknowledge(query)
     if await decide(services.db, pending.id, user.id, False, now):
         await audit(services.db, now, actor(user.id), "broadcast.reject",
                     f"permintaan {pending.id} dari tg:{pending.requested_by}: {why}")
-    await edit_or_send(query, f"⚠️ Permintaan {pending.id} tidak bisa disetujui: {why} (perannya "
-                       "dicabut atau wilayahnya berubah). Permintaan ditolak; tidak ada yang dikirim.")
-    return True
+    await edit_or_send(query, f"⚠️ Permintaan {pending.id} tidak bisa disetujui: {why}. "
+                       "Permintaan ditolak; tidak ada yang dikirim.")
+    await _tell(context, pending.requested_by, f"✖ Permintaan {pending.id} tidak disetujui: "
+                f"{why}. Tidak ada yang dikirim.")
 
 
 async def send_to(bot: Bot, user_id: int, text: str) -> int | None:

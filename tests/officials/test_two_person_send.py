@@ -193,6 +193,40 @@ async def test_a_revoked_officials_request_is_refused_not_sent(tmp_path: Path,
         assert sender.payloads == []
 
 
+async def test_a_request_approved_long_after_its_time_is_refused(tmp_path: Path,
+                                                                 content: Content) -> None:
+    """Scheduled for an hour later, approved three days on: not sent at once with stale
+    content, but refused (past SCHEDULE_GRACE_HOURS, 6 h), recorded, and both told."""
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
+                           APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
+        db = h.app.services.db
+        await subscribe_through(db, [7001, 7002], clock(h).now())
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        announcer = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=announcer)
+        await h.text("Besok jam 8 rapat", user=announcer)
+        await h.press_label("Jadwalkan", user=announcer)
+        at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(hours=1)
+        await h.text(at.strftime("%Y-%m-%d %H:%M"), user=announcer)
+        await h.press_label("Pratinjau", user=announcer)
+        said = texts(await h.press_label("Minta persetujuan", user=announcer))[-1]
+        request_id = int(said.split("Permintaan ")[1].split()[0])
+        clock(h).advance(timedelta(days=3))
+        out = texts(await approve(h, request_id, SUPER))
+        assert any(f"Permintaan {request_id} tidak bisa disetujui" in t and "sudah lewat" in t
+                   for t in out), out
+        assert any(f"Permintaan {request_id} tidak disetujui" in t
+                   for t in sent_to(h, ANNOUNCER))
+        request = await get_approval(db, request_id)
+        assert request is not None and request.state == "rejected"
+        assert await list_broadcasts(db) == []
+        [entry] = [e for e in await recent_audit(db, 50) if e.action == "broadcast.reject"]
+        assert entry.actor == f"tg:{SUPER}" and "sudah lewat" in entry.detail
+        await asyncio.sleep(0.3)
+        assert sender.payloads == []
+
+
 async def test_a_revoked_officials_held_announcement_is_refused_and_cancelled(
         tmp_path: Path, content: Content) -> None:
     sender = ScriptedSender()
