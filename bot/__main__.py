@@ -167,9 +167,9 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
         if args.action == "list":
             asyncio.run(cli.list_all(settings))
         elif args.action == "status":
-            asyncio.run(cli.status(settings, args.id, args.follow, clock))
+            asyncio.run(cli.status(settings, cli.parse_id(args.id), args.follow, clock))
         elif args.action in cli.TRANSITIONS:
-            asyncio.run(cli.control(settings, args.action, args.id, clock.now()))
+            asyncio.run(cli.control(settings, args.action, cli.parse_id(args.id), clock.now()))
         else:
             content = load_content(settings.content_dir, render_check=False)
             regions = load_regions(content)
@@ -277,10 +277,10 @@ def main(argv: list[str] | None = None) -> int:
                         help="ignore quiet hours and the daily cap (official announcements)")
     b_sub.add_parser("list", help="the latest broadcasts")
     b_status = b_sub.add_parser("status", help="counts, rate and ETA of one broadcast")
-    b_status.add_argument("id", type=int)
+    b_status.add_argument("id")
     b_status.add_argument("--follow", action="store_true", help="keep printing progress until it ends")
     for action in ("pause", "resume", "cancel"):
-        b_sub.add_parser(action, help=f"{action} a broadcast").add_argument("id", type=int)
+        b_sub.add_parser(action, help=f"{action} a broadcast").add_argument("id")
     broadcast.set_defaults(func=cmd_broadcast)
 
     schedule = sub.add_parser("schedule", help="the broadcast calendar from content")

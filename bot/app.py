@@ -35,7 +35,7 @@ from bot.handlers import register_all
 from bot.insights import charts
 from bot.leadership import Leadership
 from bot.leanbot import SuaraBot
-from bot.officials.approval import held_notifier
+from bot.officials.held import held_notifier
 from bot.officials.menus import register_official_menus
 from bot.officials.roles import Roles
 from bot.ordering import PerChatUpdateProcessor

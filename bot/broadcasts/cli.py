@@ -13,6 +13,7 @@ from datetime import datetime
 
 from bot.content.registry import Content
 from bot.content.render import TELEGRAM_MAX_TEXT, telegram_length
+from bot.ids import row_id
 from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import Database, open_database
@@ -34,6 +35,17 @@ from bot.storage.subscriptions import count_audience_by_language
 
 class InputError(Exception):
     """Bad input from the operator: one precise line, and nothing is created."""
+
+
+def parse_id(text: str) -> int:
+    """A broadcast id as typed: bounded here, as the database cannot hold a larger integer
+    (SQLite raised OverflowError past 64 bits)."""
+    found = row_id(text)
+    if found is not None:
+        return found
+    if text.isascii() and text.isdigit():
+        raise InputError(f"no broadcast {text}")
+    raise InputError(f"{text!r} is not a broadcast id (a number, as `broadcast list` shows)")
 
 
 def parse_at(text: str, settings: Settings, now: datetime) -> datetime:

@@ -258,7 +258,10 @@ class DeliveryEngine:
                 return              # paused or cancelled meanwhile
             started = Started(0)
         else:                       # the two-person rule counts them all first
-            started = await start_sending(self.db, broadcast, self.clock.now(), limit)
+            started = await start_sending(self.db, broadcast, self.clock.now(), limit,
+                                          self.chunk)
+            if started.stopped:     # paused or cancelled while they were fixed
+                return
         if started.held is not None:
             held = started.held
             self.stats["held"] += 1
@@ -315,7 +318,9 @@ class DeliveryEngine:
         # DAILY_CAP=0 means no cap; urgent announcements are never capped.
         cap = None if broadcast.urgent else (self.settings.daily_cap or None)
         texts: dict[tuple[str, str | None], str] = {}
-        next_control = time.monotonic() + CONTROL_INTERVAL
+        # The first check before the first send: a pause or cancel while the recipients were
+        # being fixed must stop it before anything goes out, not CONTROL_INTERVAL later.
+        next_control = 0.0
         cursor = 0
         while True:
             seen, fixed = run.targeting.chunks, run.targeting.finished
@@ -323,6 +328,8 @@ class DeliveryEngine:
             if not batch:
                 if fixed:
                     return None
+                if run.targeting.stopped:
+                    return "stopped"    # paused or cancelled: the next claim goes on from here
                 await run.targeting.wait(seen, CONTROL_INTERVAL)   # the next chunk
                 if time.monotonic() >= next_control:
                     next_control = time.monotonic() + CONTROL_INTERVAL

@@ -26,6 +26,7 @@ class Targeting:
         self.db, self.broadcast, self.now, self.chunk = db, broadcast, now, chunk
         self.finished = broadcast.snapshotted
         self.chunks = 0                      # chunks committed by this task
+        self.stopped = False                 # the broadcast was no longer 'sending'
         self.error: Exception | None = None
         self._stop = False
         self._progress = asyncio.Event()
@@ -36,6 +37,9 @@ class Targeting:
         try:
             while not self._stop:
                 step = await fix_chunk(self.db, self.broadcast, self.now(), self.chunk)
+                if step.stopped:
+                    self.stopped = True
+                    return
                 self.chunks += 1
                 if step.done:
                     self.finished = True

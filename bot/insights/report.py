@@ -8,7 +8,7 @@ import asyncio
 import io
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from html import escape
 
@@ -29,6 +29,7 @@ from bot.storage.insights import (
     subscribers_by_day,
     unanswered_texts,
 )
+from bot.storage.officials import official_of
 
 QUESTION_METRICS = ("answered", "suggested", "unknown", "declined")
 RECENT_FOR_GROUPS = 5_000      # /statistik: the top groups of the latest questions (a summary)
@@ -155,6 +156,14 @@ async def gather(db: Database, content: Content, regions: RegionTree, today: dat
     return Report(today, by_day, kecamatan.most_common(), language.most_common(),
                   campaign.most_common(), dict(totals), dict(by_topic),
                   dict(per_day), questions, broadcasts, _name(regions, names, region), by_region)
+
+
+def without_officials_ids(report: Report) -> Report:
+    """For all but super-admins: an official's broadcast says "petugas", not whose Telegram id
+    ("tg:<id>"); the CLI's and the calendar's keep their names."""
+    return replace(report, broadcasts=[
+        (bid, state, "petugas" if official_of(by) is not None else by, counts)
+        for bid, state, by, counts in report.broadcasts])
 
 
 async def _nothing() -> list[tuple[str, int]]:

@@ -154,7 +154,8 @@ async def preview(message: Message, context: SuaraContext, draft: Draft) -> None
                         services.settings.paid_broadcast)
     probe = Broadcast(0, "", "", draft.text, draft.template, draft.topic, draft.region,
                       draft.language, draft.urgent, "", "scheduled", None, False, None, None)
-    today = services.clock.now().astimezone(services.settings.tz).date()
+    # As of the day it goes out: a scheduled template's "N hari lagi" is counted from then.
+    today = (draft.at or services.clock.now()).astimezone(services.settings.tz).date()
     for lang in sorted(counts) or [draft.language or "id"]:
         recipient = sample_recipient(draft, context, lang)
         try:

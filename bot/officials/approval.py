@@ -5,22 +5,26 @@ kabupaten/kota approves only announcements inside it). Buttons carry "1:P:<reque
 
 The delivery engine counts again when it fixes the recipients: an announcement whose audience
 grew past the threshold (or past what a second official approved) is held, and `held_notifier`
-asks the other officials here, with the same buttons; approved, it goes to the recipients
-fixed then, less any who left since."""
+(held.py) asks the other officials, with the same buttons; approved here, it goes to the
+recipients fixed then, less any who left since.
+
+Approving is refused, and recorded, when the requester has since lost the role or region to
+announce to the audience, or when the time it was scheduled for passed more than
+SCHEDULE_GRACE_HOURS ago (the calendar's rule for sends missed while the bot was down): its
+content is likely stale, and the requester can ask again."""
 
 from __future__ import annotations
 
-import asyncio
 import html
 import logging
-from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.callbacks import Callback
-from bot.context import SuaraApplication, SuaraContext
+from bot.context import SuaraContext
 from bot.officials.drafts import Draft
 from bot.officials.guard import add_buttons, numbered
 from bot.officials.launch import audience_counts, describe_audience, describe_content, launch
@@ -28,10 +32,9 @@ from bot.officials.progress import follow
 from bot.officials.roles import actor
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
-from bot.storage.broadcasts import Broadcast, get_broadcast, set_state
+from bot.storage.broadcasts import get_broadcast, set_state
 from bot.storage.officials import (
     Approval,
-    Held,
     audit,
     decide,
     get_approval,
@@ -127,8 +130,12 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
     if not services.roles.covers(user.id, "umumkan", draft.region):
         await acknowledge(query, OUTSIDE)
         return
+    why = _why_not(services, pending, draft.region, draft.at) if verdict == "y" else None
+    if why is not None:
+        await _refuse(update, context, pending, why)
+        return
     if draft.at is not None and draft.at <= now:
-        draft.at = None     # approved after its time: it goes now
+        draft.at = None     # approved after its time (within the grace): it goes now
     if not await decide(services.db, pending.id, user.id, verdict == "y", now):
         await acknowledge(query)
         await edit_or_send(query, f"Permintaan {pending.id} sudah diputuskan.")
@@ -148,6 +155,9 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
                                 actor(pending.requested_by), total, now,
                                 approved_by=actor(user.id), approved_count=pending.recipients)
     await link_broadcast(services.db, pending.id, broadcast_id)
+    await audit(services.db, now, actor(user.id), "broadcast.approve",
+                f"permintaan {pending.id}: #{broadcast_id} dari tg:{pending.requested_by}",
+                describe_audience(draft, services.content, services.regions), total)
     if services.engine is not None:
         services.engine.poke()
     await edit_or_send(query, f"✅ Permintaan {pending.id} disetujui: pengumuman #{broadcast_id}, "
@@ -174,6 +184,11 @@ async def _decide_held(update: Update, context: SuaraContext, pending: Approval,
         return
     if not services.roles.covers(user.id, "umumkan", b.region):
         await acknowledge(query, OUTSIDE)
+        return
+    why = _why_not(services, pending, b.region, None) if approve else None
+    if why is not None:
+        await _refuse(update, context, pending, why)
+        await set_state(services.db, b.id, ("held",), "cancelled", now)
         return
     if not await decide(services.db, pending.id, user.id, approve, now):
         await acknowledge(query)
@@ -205,57 +220,37 @@ async def _decide_held(update: Update, context: SuaraContext, pending: Approval,
                 f"dikirim ke {count} penerima.")
 
 
-def held_notifier(app: SuaraApplication) -> Callable[[Held], None]:
-    """For the delivery engine: tell the officials, in the background, of a held broadcast."""
-    services = app.services
-
-    def notify(held: Held) -> None:
-        task = asyncio.create_task(_announce_hold(services, app.bot, held),
-                                   name=f"hold-{held.broadcast_id}")
-        services.background.add(task)
-        task.add_done_callback(services.background.discard)
-
-    return notify
-
-
-async def _announce_hold(services: Services, bot: Bot, held: Held) -> None:
-    try:
-        b = await get_broadcast(services.db, held.broadcast_id)
-        if b is None:
-            return
-        why = _over(b, held)
-        body = (f"👥 <b>Perlu persetujuan</b> (permintaan {held.approval_id}): pengumuman "
-                f"#{b.id} dari {html.escape(b.created_by)} ditahan saat mulai dikirim: "
-                f"penerimanya kini <b>{held.recipients}</b>, melebihi {why}.\n"
-                f"<b>Sasaran:</b> "
-                f"{html.escape(describe_audience(b, services.content, services.regions))}\n"
-                f"<b>Isi:</b> {html.escape(describe_content(b))}\n"
-                "Disetujui: dikirim ke penerima ini (yang berhenti berlangganan sejak itu "
-                "dilewati). Ditolak: dibatalkan.")
-        reached = await ask(bot, approvers(services, held.requested_by, b.region),
-                            held.approval_id, body, b.text)
-        if reached:
-            next_step = (f"Permintaan {held.approval_id} dikirim ke {reached} petugas; tidak ada "
-                         "yang dikirim sebelum disetujui.")
-        else:
-            next_step = ("Belum ada petugas kedua (pengumum atau super-admin) yang bisa "
-                         "menyetujui: tambahkan dengan /petugas, atau batalkan di /jadwal.")
-        with_bot = await _send(bot, held.requested_by,
-                               f"⏸ Pengumuman #{b.id} ditahan: penerimanya kini "
-                               f"{held.recipients}, melebihi {why}. {next_step}")
-        if not with_bot:
-            log.info("held broadcast %d: its official could not be told", b.id)
-    except Exception:   # a background task: say so rather than lose it silently
-        log.exception("could not tell the officials of held broadcast %d", held.broadcast_id)
+def _why_not(services: Services, pending: Approval, region: str | None,
+             at: datetime | None) -> str | None:
+    """Why this request may no longer be approved, if it may not."""
+    if not services.roles.covers(pending.requested_by, "umumkan", region):
+        return ("pemohon tidak lagi berwenang mengumumkan ke sasaran ini (perannya dicabut atau "
+                "wilayahnya berubah)")
+    hours = services.settings.schedule_grace_hours
+    if at is not None and services.clock.now() - at > timedelta(hours=hours):
+        # The calendar's rule for sends missed while the bot was down: the content is stale.
+        when = at.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M")
+        return (f"waktu kirimnya ({when}) sudah lewat lebih dari {hours:g} jam, jadi isinya "
+                "mungkin sudah basi; pemohon bisa mengajukan lagi dengan /umumkan")
+    return None
 
 
-def _over(b: Broadcast, held: Held) -> str:
-    if b.approved_count is not None and b.approved_count >= held.limit:
-        return f"{held.limit} yang disetujui petugas kedua"
-    return f"batas {held.limit} penerima tanpa persetujuan (APPROVAL_THRESHOLD)"
+async def _refuse(update: Update, context: SuaraContext, pending: Approval, why: str) -> None:
+    """Refused rather than approved: settled as rejected, recorded, and both told why."""
+    query, user = update.callback_query, update.effective_user
+    assert query is not None and user is not None
+    services, now = context.services, context.services.clock.now()
+    await acknowledge(query)
+    if await decide(services.db, pending.id, user.id, False, now):
+        await audit(services.db, now, actor(user.id), "broadcast.reject",
+                    f"permintaan {pending.id} dari tg:{pending.requested_by}: {why}")
+    await edit_or_send(query, f"⚠️ Permintaan {pending.id} tidak bisa disetujui: {why}. "
+                       "Permintaan ditolak; tidak ada yang dikirim.")
+    await _tell(context, pending.requested_by, f"✖ Permintaan {pending.id} tidak disetujui: "
+                f"{why}. Tidak ada yang dikirim.")
 
 
-async def _send(bot: Bot, user_id: int, text: str) -> int | None:
+async def send_to(bot: Bot, user_id: int, text: str) -> int | None:
     try:
         message = await bot.send_message(user_id, text)
     except TelegramError:
@@ -264,7 +259,7 @@ async def _send(bot: Bot, user_id: int, text: str) -> int | None:
 
 
 async def _tell(context: SuaraContext, user_id: int, text: str) -> int | None:
-    return await _send(context.bot, user_id, text)
+    return await send_to(context.bot, user_id, text)
 
 
 def register(app: Application) -> None:

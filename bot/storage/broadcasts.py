@@ -177,10 +177,11 @@ async def next_runnable(db: Database, now: datetime, upcoming: bool = False
 class Started:
     recipients: int             # fixed in all; 0 when they had been fixed before
     held: Held | None = None    # set when it must wait for a second official instead
+    stopped: bool = False       # paused or cancelled before all were fixed: send nothing
 
 
 async def start_sending(db: Database, broadcast: Broadcast, now: datetime,
-                        limit: int | None = None) -> Started:
+                        limit: int | None = None, chunk: int | None = None) -> Started:
     """Claim the broadcast and, the first time, fix all its recipients: in chunks, each
     committed by itself (storage/targeting.py; the engine sends while they are fixed, except
     under the two-person rule).
@@ -189,11 +190,13 @@ async def start_sending(db: Database, broadcast: Broadcast, now: datetime,
     are fixed, the broadcast is 'held' instead (officials.hold_if_over), and nothing is sent
     until a second official approves. The real count is audited: the count an official
     confirmed may be older."""
-    from bot.storage.targeting import claim, fix_all  # it reads Broadcast from here
+    from bot.storage.targeting import CHUNK, claim, fix_all  # it reads Broadcast from here
 
-    if not await claim(db, broadcast, now) or broadcast.snapshotted:
-        return Started(0)       # paused/cancelled meanwhile, or fixed before
-    return await fix_all(db, broadcast, now, limit=limit)
+    if not await claim(db, broadcast, now):
+        return Started(0, stopped=True)     # paused/cancelled meanwhile
+    if broadcast.snapshotted:
+        return Started(0)       # fixed (and checked against `limit`) before
+    return await fix_all(db, broadcast, now, chunk or CHUNK, limit)
 
 
 async def pending_batch(db: Database, broadcast_id: int, after_user: int, limit: int,

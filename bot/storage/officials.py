@@ -197,7 +197,12 @@ async def hold_if_over(conn: Connection, broadcast_id: int, created_by: str,
             await add_audit(conn, now, "bot", "broadcast.start",
                             f"#{broadcast_id}: penerima ditetapkan", count=recipients)
         return None
-    await conn.execute("UPDATE broadcasts SET state = 'held' WHERE id = ?", (broadcast_id,))
+    # The caller's snapshot update made sure it is still 'sending' (and, on PostgreSQL, holds
+    # the row): this compare-and-set cannot bring back a cancelled or paused broadcast.
+    cur = await conn.execute("UPDATE broadcasts SET state = 'held' WHERE id = ?"
+                             " AND state = 'sending'", (broadcast_id,))
+    if cur.rowcount == 0:
+        return None
     approval = await add_approval(conn, official, {"held": True, "limit": limit}, recipients,
                                   now, broadcast_id=broadcast_id)
     await add_audit(conn, now, "bot", "broadcast.hold",

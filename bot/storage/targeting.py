@@ -6,7 +6,11 @@ the last one fixed, committed by itself (on PostgreSQL fenced, as every leader's
 The last one fixed is the broadcast's highest delivery row, so whoever runs the engine next
 (this process after a restart, or another leader) goes on where the chunking stopped. The chunk
 that finds fewer than CHUNK ends the targeting: `snapshotted` set, the total audited, and
-under the two-person rule the broadcast held if over its limit, in that chunk's transaction."""
+under the two-person rule the broadcast held if over its limit, in that chunk's transaction.
+
+A broadcast paused or cancelled while its recipients are fixed stops the chunking: the last
+step (snapshotted, the count, the hold) happens only while it is still 'sending' (compare and
+set), so a cancel is never undone by a hold, and a pause leaves that step to its resumption."""
 
 from __future__ import annotations
 
@@ -27,6 +31,7 @@ class Chunk:
     done: bool          # the last chunk: every recipient is fixed
     total: int = 0      # when done: every recipient fixed, over all chunks
     held: Started | None = None   # when done and held by the two-person rule
+    stopped: bool = False   # no longer 'sending' (paused, cancelled): not done, nothing to send
 
 
 async def claim(db: Database, broadcast: Broadcast, now: datetime) -> bool:
@@ -45,11 +50,13 @@ async def fix_chunk(db: Database, broadcast: Broadcast, now: datetime, chunk: in
                                  broadcast.campaign)
     async with db.transaction() as conn:
         async with conn.execute("SELECT snapshotted, COALESCE((SELECT MAX(user_id) FROM"
-                                " deliveries WHERE broadcast_id = ?), 0) FROM broadcasts"
+                                " deliveries WHERE broadcast_id = ?), 0), state FROM broadcasts"
                                 " WHERE id = ?", (broadcast.id, broadcast.id)) as cur:
             row = await cur.fetchone()
         if row is None or row[0]:
             return Chunk(0, True)
+        if row[2] != "sending":
+            return Chunk(0, False, stopped=True)
         cur = await conn.execute(
             "INSERT OR IGNORE INTO deliveries (broadcast_id, user_id, language, region)"
             " SELECT CAST(? AS BIGINT), u.user_id, u.language, u.region_code FROM subscriptions s"
@@ -58,7 +65,11 @@ async def fix_chunk(db: Database, broadcast: Broadcast, now: datetime, chunk: in
         added = cur.rowcount
         if added >= chunk:
             return Chunk(added, False)
-        await conn.execute("UPDATE broadcasts SET snapshotted = 1 WHERE id = ?", (broadcast.id,))
+        # Only while still 'sending': a cancel or pause committed since the read above wins.
+        cur = await conn.execute("UPDATE broadcasts SET snapshotted = 1 WHERE id = ?"
+                                 " AND state = 'sending'", (broadcast.id,))
+        if cur.rowcount == 0:
+            return Chunk(added, False, stopped=True)
         async with conn.execute("SELECT COUNT(*) FROM deliveries WHERE broadcast_id = ?",
                                 (broadcast.id,)) as cur:
             counted = await cur.fetchone()
@@ -73,5 +84,7 @@ async def fix_all(db: Database, broadcast: Broadcast, now: datetime, chunk: int 
     count before anything is sent)."""
     while True:
         step = await fix_chunk(db, broadcast, now, chunk, limit)
+        if step.stopped:
+            return Started(0, stopped=True)
         if step.done:
             return step.held or Started(step.total)

@@ -49,6 +49,16 @@ def test_argument_errors(tmp_path: Path, env: dict[str, str]) -> None:
     assert count_broadcasts(env) == 0
 
 
+@pytest.mark.parametrize("action", ["status", "pause", "resume", "cancel"])
+def test_an_id_past_64_bits_is_an_unknown_broadcast(tmp_path: Path, env: dict[str, str],
+                                                    action: str) -> None:
+    """Not an OverflowError's traceback: the one line an unknown id gets."""
+    huge = run("broadcast", action, "99999999999999999999", cwd=tmp_path, env=env)
+    assert (huge.returncode, huge.stderr) == (2, "error: no broadcast 99999999999999999999\n")
+    word = run("broadcast", action, "satu", cwd=tmp_path, env=env)
+    assert word.returncode == 2 and word.stderr.startswith("error: 'satu' is not a broadcast id")
+
+
 def test_send_list_status_and_control(tmp_path: Path, env: dict[str, str]) -> None:
     sent = run("broadcast", "send", "--text", "Rapat <b>warga</b> & doa", "--region", "99.01.01",
                "--lang", "id", "--at", "2099-01-01 08:00", "--urgent", cwd=tmp_path, env=env)

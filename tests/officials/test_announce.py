@@ -16,8 +16,10 @@ from bot.storage.broadcasts import (
     record_outcomes,
     start_sending,
 )
+from bot.storage.officials import recent_audit
 from bot.storage.schedule import PlannedSend, sync_sends
 from bot.storage.users import set_region
+from tests.broadcasts.conftest import ScriptedSender, eventually
 from tests.fakes.harness import Harness, buttons, offline_bot
 from tests.fakes.subscribers import subscribe_through
 
@@ -148,6 +150,37 @@ async def test_a_template_scheduled_for_later(tmp_path: Path, content: Content) 
         assert (await get_broadcast(h.app.services.db, b.id)).state == "cancelled"  # type: ignore[union-attr]
 
 
+async def test_a_scheduled_templates_preview_is_what_is_sent_on_its_day(
+        tmp_path: Path, content: Content) -> None:
+    """The preview renders as of the scheduled time, as the engine does: not "14 hari lagi"
+    shown and "9 hari lagi" sent five days later."""
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
+                           QUIET_HOURS="", DAILY_CAP="0") as h:
+        await setup(h, tmp_path)
+        user = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=user)
+        await h.press_label("countdown", user=user)
+        await h.press_label("Jadwalkan", user=user)
+        local = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(days=5)
+        await h.text(local.strftime("%Y-%m-%d 10:00"), user=user)
+        preview = await h.press_label("Pratinjau", user=user)
+        shown = [c.params["text"] for c in preview
+                 if c.method == "sendMessage" and "hari lagi" in c.params["text"]]
+        await h.press_label("Kirim", user=user)
+        [b] = await list_broadcasts(h.app.services.db)
+        clock(h).advance(timedelta(days=5, hours=2))
+        assert h.app.services.engine is not None
+        h.app.services.engine.poke()
+
+        async def done() -> bool:
+            sent = await get_broadcast(h.app.services.db, b.id)
+            return sent is not None and sent.state == "done"
+        await eventually(done, what="sent")
+        by_chat = {p["chat_id"]: p["text"] for p in sender.payloads}
+        assert shown == [by_chat[1]]        # citizen 1: Indonesian, in the sample desa
+
+
 async def test_two_person_rule(tmp_path: Path, content: Content) -> None:
     async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER),
                            APPROVAL_THRESHOLD="1") as h:
@@ -177,6 +210,12 @@ async def test_two_person_rule(tmp_path: Path, content: Content) -> None:
         audit = await h.text("/audit", user=h.user(SUPER))
         assert "broadcast.request" in audit[-1].params["text"]
         assert f"disetujui tg:{SUPER}" in audit[-1].params["text"]
+        # The approval is an entry of its own, under the approver (as for a held broadcast).
+        [approved] = [e for e in await recent_audit(h.app.services.db, 50)
+                      if e.action == "broadcast.approve"]
+        assert (approved.actor, approved.count) == (f"tg:{SUPER}", 2)
+        assert approved.detail.startswith("permintaan ") and f"#{b.id} dari tg:{ANNOUNCER}" \
+            in approved.detail
 
 
 async def test_two_person_rule_without_a_second_official_says_so(tmp_path: Path,

@@ -161,6 +161,32 @@ async def test_a_regional_viewer_sees_their_regions_statistics_and_questions(
         assert value[("questions_by_region", "Kabupaten Bukit Contoh")] == "2"
 
 
+async def test_only_super_admins_see_which_official_made_a_broadcast(
+        tmp_path: Path, province: Content) -> None:
+    """A viewer's /statistik (and its CSV) says "petugas", not another official's Telegram id."""
+    async with running(tmp_path, province) as (h, _):
+        await grant(h, BUKIT_ANNOUNCER, "98.01")
+        await h.text(f"/petugas tambah {KOTA_VIEWER} pemantau 98.01", user=h.user(SUPER))
+        announcer = h.user(BUKIT_ANNOUNCER)
+        await h.text("/umumkan", user=announcer)
+        await h.text(TEXT, user=announcer)
+        await h.press_label("Pratinjau", user=announcer)
+        await h.press_label("Kirim", user=announcer)
+        for who, shown in ((KOTA_VIEWER, "petugas"), (SUPER, f"tg:{BUKIT_ANNOUNCER}")):
+            [photo] = [c for c in await h.text("/statistik", user=h.user(who))
+                       if c.method == "sendPhoto"]
+            caption = photo.params["caption"]
+            assert "Pengumuman #1 (" in caption and f", {shown}): terkirim" in caption, caption
+            [doc] = [c for c in await h.text("/statistik csv", user=h.user(who))
+                     if c.method == "sendDocument"]
+            exported = doc.params["_files"]["document"][1].decode()
+            if who == KOTA_VIEWER:
+                assert "tg:" not in caption and "tg:" not in exported
+            rows = list(csv.DictReader(io.StringIO(exported)))
+            keys = {r["key"] for r in rows if r["section"] == "broadcast"}
+            assert keys and all(k.endswith(f" {shown}") for k in keys), keys
+
+
 async def test_the_approver_must_cover_the_whole_audience(tmp_path: Path,
                                                           province: Content) -> None:
     async with running(tmp_path, province, APPROVAL_THRESHOLD="1") as (h, _):

@@ -10,11 +10,16 @@ import asyncio
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
+import bot.storage.targeting as targeting
 from bot.content.registry import Content
 from bot.storage.broadcasts import get_broadcast, list_broadcasts, outcome_counts
-from bot.storage.officials import recent_audit
+from bot.storage.officials import get_approval, recent_audit
 from tests.broadcasts.conftest import ScriptedSender, eventually
-from tests.fakes.harness import Harness, buttons, offline_bot
+from tests.fakes.harness import Harness, buttons, offline_bot, texts
+from tests.fakes.officials import approve
+from tests.fakes.subscribers import subscribe_through
 from tests.officials.test_announce import ANNOUNCER, SUPER, clock
 
 TEXT = "Rapat warga di balai desa"
@@ -111,6 +116,142 @@ async def test_a_rejected_held_announcement_is_cancelled(tmp_path: Path,
         await h.press_label("Tolak", user=h.user(SUPER))
         assert await state_of(h, b.id) == "cancelled"
         assert any(f"#{b.id} ditolak" in t for t in sent_to(h, ANNOUNCER))
+        await asyncio.sleep(0.3)
+        assert not [p for p in sender.payloads if p["text"] == TEXT]
+
+
+async def test_cancelled_from_jadwal_while_its_recipients_are_fixed_stays_cancelled(
+        tmp_path: Path, content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its audience grew past the threshold, but the announcer cancelled it while the engine
+    was still fixing the recipients: it is not brought back 'held' for a super-admin to
+    approve, and nobody gets it."""
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
+                           APPROVAL_THRESHOLD="20", QUIET_HOURS="", DAILY_CAP="0") as h:
+        db = h.app.services.db
+        engine = h.app.services.engine
+        assert engine is not None
+        engine.chunk = 10
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        await subscribe_through(db, list(range(7001, 7016)), clock(h).now())
+        original, said, steps = targeting.fix_chunk, [], []
+
+        async def fix_then_cancel(db_, b, now, chunk=10, limit=None):  # type: ignore[no-untyped-def]
+            step = await original(db_, b, now, chunk, limit)
+            steps.append(step)
+            if len(steps) == 1:     # the audience grows past 20; the announcer cancels
+                await subscribe_through(db, list(range(7016, 7031)), clock(h).now())
+                await h.text("/jadwal", user=h.user(ANNOUNCER))
+                said.extend(texts(await h.press_label("Batalkan", user=h.user(ANNOUNCER))))
+            return step
+
+        monkeypatch.setattr(targeting, "fix_chunk", fix_then_cancel)
+        announcer = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=announcer)
+        await h.text(TEXT, user=announcer)
+        await h.press_label("Pratinjau", user=announcer)
+        await h.press_label("Kirim", user=announcer)         # 15: no approval needed
+        [b] = await list_broadcasts(db)
+        engine.poke()
+
+        async def targeted() -> bool:
+            return any(s.done or s.added < 10 for s in steps)
+        await eventually(targeted, what="the targeting ended")
+        await asyncio.sleep(0.5)
+        assert said[0] == f"#{b.id}: dibatalkan"
+        assert await state_of(h, b.id) == "cancelled"
+        assert not any("Perlu persetujuan" in t for t in sent_to(h, SUPER))
+        assert not [p for p in sender.payloads if p["text"] == TEXT]
+        assert "broadcast.hold" not in {e.action for e in await recent_audit(db, 50)}
+
+
+async def test_a_revoked_officials_request_is_refused_not_sent(tmp_path: Path,
+                                                                content: Content) -> None:
+    """Revoked after asking: the approval is refused, says why, and is recorded."""
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
+                           APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
+        db = h.app.services.db
+        await subscribe_through(db, [7001, 7002], clock(h).now())
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        announcer = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=announcer)
+        await h.text(TEXT, user=announcer)
+        await h.press_label("Pratinjau", user=announcer)
+        said = texts(await h.press_label("Minta persetujuan", user=announcer))[-1]
+        request_id = int(said.split("Permintaan ")[1].split()[0])
+        await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER))
+        out = texts(await approve(h, request_id, SUPER))
+        assert any(f"Permintaan {request_id} tidak bisa disetujui" in t
+                   and "tidak lagi berwenang" in t for t in out), out
+        request = await get_approval(db, request_id)
+        assert request is not None and (request.state, request.broadcast_id) == ("rejected", None)
+        assert await list_broadcasts(db) == []
+        [entry] = [e for e in await recent_audit(db, 50) if e.action == "broadcast.reject"]
+        assert entry.actor == f"tg:{SUPER}" and "tidak lagi berwenang" in entry.detail
+        await asyncio.sleep(0.3)
+        assert sender.payloads == []
+
+
+async def test_a_request_approved_long_after_its_time_is_refused(tmp_path: Path,
+                                                                 content: Content) -> None:
+    """Scheduled for an hour later, approved three days on: not sent at once with stale
+    content, but refused (past SCHEDULE_GRACE_HOURS, 6 h), recorded, and both told."""
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
+                           APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
+        db = h.app.services.db
+        await subscribe_through(db, [7001, 7002], clock(h).now())
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        announcer = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=announcer)
+        await h.text("Besok jam 8 rapat", user=announcer)
+        await h.press_label("Jadwalkan", user=announcer)
+        at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(hours=1)
+        await h.text(at.strftime("%Y-%m-%d %H:%M"), user=announcer)
+        await h.press_label("Pratinjau", user=announcer)
+        said = texts(await h.press_label("Minta persetujuan", user=announcer))[-1]
+        request_id = int(said.split("Permintaan ")[1].split()[0])
+        clock(h).advance(timedelta(days=3))
+        out = texts(await approve(h, request_id, SUPER))
+        assert any(f"Permintaan {request_id} tidak bisa disetujui" in t and "sudah lewat" in t
+                   for t in out), out
+        assert any(f"Permintaan {request_id} tidak disetujui" in t
+                   for t in sent_to(h, ANNOUNCER))
+        request = await get_approval(db, request_id)
+        assert request is not None and request.state == "rejected"
+        assert await list_broadcasts(db) == []
+        [entry] = [e for e in await recent_audit(db, 50) if e.action == "broadcast.reject"]
+        assert entry.actor == f"tg:{SUPER}" and "sudah lewat" in entry.detail
+        await asyncio.sleep(0.3)
+        assert sender.payloads == []
+
+
+async def test_a_revoked_officials_held_announcement_is_refused_and_cancelled(
+        tmp_path: Path, content: Content) -> None:
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
+                           APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        await h.text("/langganan", user=h.user(CITIZENS[0]))
+        announcer = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=announcer)
+        await h.text(TEXT, user=announcer)
+        await h.press_label("Jadwalkan", user=announcer)
+        at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(minutes=2)
+        await h.text(at.strftime("%Y-%m-%d %H:%M"), user=announcer)
+        await h.press_label("Pratinjau", user=announcer)
+        await h.press_label("Kirim", user=announcer)
+        [b] = await list_broadcasts(h.app.services.db)
+        await h.text("/langganan", user=h.user(CITIZENS[1]))
+        clock(h).advance(timedelta(minutes=3))
+        assert h.app.services.engine is not None
+        h.app.services.engine.poke()
+        await eventually(lambda: _asked(h), what="the second official asked")
+        await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER))
+        out = texts(await h.press_label("Setujui", user=h.user(SUPER)))
+        assert any("tidak lagi berwenang" in t for t in out), out
+        assert await state_of(h, b.id) == "cancelled"
         await asyncio.sleep(0.3)
         assert not [p for p in sender.payloads if p["text"] == TEXT]
 
