@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Database, open_database
-from bot.storage.broadcasts import Outcome, create_broadcast, get_broadcast, iso, record_outcomes
+from bot.storage.broadcasts import (
+    Outcome,
+    create_broadcast,
+    get_broadcast,
+    iso,
+    record_outcomes,
+    start_sending,
+)
 from bot.storage.campaigns import create_campaign, record_arrival
 from bot.storage.insights import (
     add_daily_stats,
@@ -25,7 +32,6 @@ from bot.storage.insights import (
 from bot.storage.questions import record_unanswered
 from bot.storage.retention import purge
 from bot.storage.subscriptions import subscribe, unsubscribe
-from bot.storage.targeting import fix_all
 from bot.storage.transfer import copy_to_postgres
 from bot.storage.users import delete_user, set_language, set_region, touch_user
 from tests.postgres import create_database, drop_database
@@ -219,7 +225,7 @@ async def test_the_broadcast_summary_equals_the_delivery_rows_counted(db: Databa
     for bid in ids:
         broadcast = await get_broadcast(db, bid)
         assert broadcast is not None
-        await fix_all(db, broadcast, NOW, chunk=5)          # the snapshot, chunk by chunk
+        await start_sending(db, broadcast, NOW, chunk=5)    # the snapshot, chunk by chunk
     await record_outcomes(db, ids[0], [Outcome(u, "sent", None, 1) for u in range(700, 709)]
                           + [Outcome(709, "blocked", "blocked", 1)], NOW, "2029-02-01", True)
     await record_outcomes(db, ids[1], [Outcome(700, "failed", "x", 3)], NOW, "2029-02-01", True)
