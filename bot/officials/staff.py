@@ -74,10 +74,10 @@ def scope_code(regions: RegionTree, words: list[str]) -> str | None:
 
 def _listing(context: SuaraContext) -> str:
     roles, regions = context.services.roles, context.services.regions
-    lines = ["👥 <b>Petugas dan perannya</b>"]
-    for uid in sorted(roles.officials()):
-        lines.append(f"• <code>{uid}</code>: {held_roles(roles, regions, uid)}")
-    return "\n".join(lines) + "\n\n" + USAGE
+    lines = [f"• <code>{uid}</code>: {held_roles(roles, regions, uid)}"
+             for uid in sorted(roles.officials())]
+    # A province's officials can outgrow one message: as many as fit, and how many more.
+    return fit("👥 <b>Petugas dan perannya</b>", lines, tail="\n" + USAGE).text
 
 
 async def give(context: SuaraContext, target: int, role: str, region: str | None,

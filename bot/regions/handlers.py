@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import textwrap
 from dataclasses import replace
 from functools import partial
 from typing import Any
@@ -26,6 +27,7 @@ from bot.storage.users import set_region
 
 MAX_LISTED = 20
 NEAREST = 3
+ECHOED_CHARS = 80      # of a place name typed, said back when it is not found
 
 
 def _station(tps: Tps) -> dict[str, Any]:
@@ -108,8 +110,9 @@ async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery,
     content, lang, tree = context.services.content, context.lang, context.services.regions
     regions = [m.region for m in place.matches]
     if not regions:
+        # what was typed is said back, shortened ("/wilayah <4,000 letters>" fits a message)
         await say(update, context, "place_not_found", _find_tps(context),
-                  query=place.named or typed)
+                  query=textwrap.shorten(place.named or typed, ECHOED_CHARS, placeholder="…"))
     elif len(regions) == 1 and regions[0].level == DESA:
         text, markup = await tps_view(context, regions[0].code)
         await reply(update, text, markup)

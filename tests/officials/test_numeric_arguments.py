@@ -77,3 +77,15 @@ async def test_a_campaign_goes_only_to_a_real_user_id(tmp_path: Path, content: C
         assert errors(h) == 0
         shown = texts(await h.text(f"/kampanye pemilik desa_1 {MANAGER}", user=admin))
         assert "pemilik sekarang" in shown[0]
+
+
+async def test_many_officials_are_listed_within_one_message(tmp_path: Path, content: Content) -> None:
+    # A province's officials outgrow one message: as many as fit, and how many more.
+    async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER)) as h:
+        admin = h.user(SUPER)
+        for n in range(150):
+            for role in ("pengumum", "pengamat"):
+                await h.text(f"/petugas tambah {1_000_000_000 + n} {role}", user=admin)
+        shown = texts(await h.text("/petugas", user=admin))
+        assert len(shown) == 1 and len(shown[0]) <= 4096 and "lagi" in shown[0]
+        assert "/petugas tambah ID peran" in shown[0]              # the usage line kept

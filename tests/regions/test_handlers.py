@@ -183,3 +183,9 @@ async def test_stale_region_buttons_refresh(harness: Harness) -> None:
 async def test_main_menu_offers_the_tps_finder(harness: Harness) -> None:
     calls = await harness.text("/menu")
     assert buttons(first(calls, "sendMessage"))[0] == "📍 Cari TPS & desaku"
+
+
+async def test_a_long_name_not_found_is_said_back_shortened(harness: Harness) -> None:
+    calls = await harness.text("/wilayah " + "a" * 4000)
+    said = texts(calls)
+    assert said and all(len(t) <= 4096 for t in said) and "…" in said[-1]
