@@ -102,10 +102,13 @@ class WebServer:
 
     async def webhook(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "")
-        if not self.secret or not hmac.compare_digest(given.encode(), self.secret.encode()):
+        # bytes as sent: a header that is not UTF-8 is a wrong secret, not a server error
+        if not self.secret or not hmac.compare_digest(given.encode(errors="surrogateescape"),
+                                                      self.secret.encode()):
             return web.Response(status=403, text="forbidden")
+        body = await request.read()     # over MAX_UPDATE_BYTES: aiohttp answers 413
         try:
-            data = json.loads(await request.read())
+            data = json.loads(body)
             update = Update.de_json(data, self.app.bot)
         except Exception:   # not JSON, or not an update: nothing to process
             return web.Response(status=400, text="bad update")

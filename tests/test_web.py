@@ -106,6 +106,22 @@ async def post(port: int, payload: dict, secret: str | None) -> int:
         return response.status
 
 
+async def raw_status(port: int, header: bytes, body: bytes) -> bytes:
+    """The status code of a POST to the webhook written byte by byte (a client library would
+    not send a header that is not UTF-8)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"POST /tg-hook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + header
+                 + b"Content-Length: " + str(len(body)).encode() + b"\r\nConnection: close\r\n\r\n")
+    try:
+        writer.write(body)
+        await writer.drain()
+    except ConnectionError:       # refused before the whole body was read
+        pass
+    status = (await reader.readline()).split()[1]
+    writer.close()
+    return bytes(status)
+
+
 async def test_webhook_mode_checks_the_secret_and_stops_cleanly(tmp_path: Path) -> None:
     server = FakeBotApiServer(TOKEN)
     await server.start()
@@ -124,6 +140,10 @@ async def test_webhook_mode_checks_the_secret_and_stops_cleanly(tmp_path: Path) 
         for secret in (None, "wrong", SECRET.upper()):
             update = server.api.new_update(message=updates.message(server.api, "kapan pilkada?", asker))
             assert await post(port, update, secret) == 403
+        # a secret that is not UTF-8 is a wrong one, and a body past 1 MB is refused as such
+        assert await raw_status(port, SECRET_HEADER.encode() + b": \xff\xfe\r\n", b"{}") == b"403"
+        oversized = b"{" + b" " * (2 << 20) + b"}"
+        assert await raw_status(port, f"{SECRET_HEADER}: {SECRET}\r\n".encode(), oversized) == b"413"
         await asyncio.sleep(0.5)
         assert not [c for c in server.calls if c.method == "sendMessage"]   # none processed
         start = len(server.calls)
