@@ -43,6 +43,9 @@ def kabupaten_named(context: SuaraContext, text: str) -> tuple[str, ...]:
 async def answer_kabupaten_name(update: Update, context: SuaraContext, text: str) -> bool:
     """A kabupaten/kota's name typed: picked as in the picker (saved, then its kecamatan); a
     name both a kabupaten's and a kota's offers both. False when the text is no such name."""
+    chat = update.effective_chat
+    if chat is None or chat.type != "private":     # in a group, a name is chat, not a choice
+        return False
     codes = kabupaten_named(context, text)
     if not codes:
         return False
