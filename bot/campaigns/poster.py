@@ -1,6 +1,7 @@
 """A print-ready A4 poster (PNG, 150 dpi) with the campaign's QR code, its name and the link
 under it. segno makes the QR matrix; matplotlib (Agg, with its bundled DejaVu fonts) lays out
-the page. CPU work: call it off the event loop."""
+the page. Every text is drawn as typed: a `$` is a dollar sign, never mathtext. CPU work:
+call it off the event loop."""
 
 from __future__ import annotations
 
@@ -28,15 +29,16 @@ def poster_png(name: str, link: str, tagline: str) -> bytes:
     with _lock:
         fig = Figure(figsize=A4_INCHES, dpi=DPI, facecolor="white")
         FigureCanvasAgg(fig)
+        # No wrap=True: matplotlib measures wrapped text as mathtext even with parse_math=False.
         fig.text(0.5, 0.92, "\n".join(textwrap.wrap(name, 28)), ha="center", va="top",
-                 fontsize=30, fontweight="bold", wrap=True)
+                 fontsize=30, fontweight="bold", parse_math=False)
         fig.text(0.5, 0.80, "\n".join(textwrap.wrap(tagline, 48)), ha="center", va="top",
-                 fontsize=16)
+                 fontsize=16, parse_math=False)
         ax = fig.add_axes((0.15, 0.24, 0.70, 0.70 * A4_INCHES[0] / A4_INCHES[1]))
         ax.imshow(matrix, cmap="gray_r", interpolation="nearest", vmin=0, vmax=1)
         ax.set_axis_off()
         fig.text(0.5, 0.17, "\n".join(textwrap.wrap(link, 44)), ha="center", va="top",
-                 fontsize=15, family="monospace")
+                 fontsize=15, family="monospace", parse_math=False)
         out = io.BytesIO()
         fig.savefig(out, format="png", dpi=DPI, facecolor="white")
     return out.getvalue()
