@@ -123,6 +123,13 @@ async def create(message: Message, context: SuaraContext, code: str, name: str) 
     await send_campaign(message, context, campaign, png)
 
 
+def text_after_code(text: str) -> str:
+    """What follows `/kampanye sambutan KODE` as typed, line breaks and repeated spaces kept
+    (context.args would join the words with one space)."""
+    parts = text.strip().split(None, 3)
+    return parts[3] if len(parts) == 4 else ""
+
+
 async def change(message: Message, context: SuaraContext, verb: str, code: str,
                  rest: list[str]) -> None:
     services, user = context.services, message.from_user
@@ -143,7 +150,7 @@ async def change(message: Message, context: SuaraContext, verb: str, code: str,
         await update_campaign(services.db, code, owner_id=new_owner)
         detail = f"pemilik sekarang {new_owner}"
     elif verb in ("sambutan", "welcome"):
-        welcome = " ".join(rest).strip()
+        welcome = text_after_code(message.text or "")
         welcome = "" if welcome == "-" else welcome
         problem = text_problem(welcome) if welcome else None
         if problem:

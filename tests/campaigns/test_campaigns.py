@@ -126,3 +126,16 @@ async def test_a_citizen_who_used_the_bot_before_is_a_start_not_brought_in(
         await h.app.services.stats.flush()
         [c] = await campaign_counts(h.app.services.db)
         assert (c.starts, c.brought_in, c.subscribers, c.questions) == (2, 1, 1, 0)
+
+
+async def test_a_welcome_keeps_its_line_breaks_and_spaces(tmp_path: Path, content: Content) -> None:
+    async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER)) as h:
+        u = h.user(SUPER)
+        await h.text("/kampanye baru kA Kampus A", user=u)
+        welcome = "Halo!\n\n1. Cek DPT\n2. Datang ke TPS   <b>pukul 07.00</b>"
+        await h.text(f"/kampanye sambutan kA  {welcome}\n", user=u)
+        got = await h.text("/start kA", user=h.user(700))
+        assert got[-1].params["text"] == welcome
+        await h.text("/kampanye sambutan kA -", user=u)        # "-" still removes it
+        got = await h.text("/start kA", user=h.user(701))
+        assert got[-1].params["text"] != welcome
