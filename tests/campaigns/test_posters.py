@@ -75,3 +75,48 @@ async def test_a_poster_that_cannot_be_drawn_leaves_no_campaign(
         shown = await h.text("/kampanye promo", user=u)
         assert f"{LINK}promo" in shown[-2].params["text"]
         assert "Poster kampanye ini tidak bisa dibuat" in shown[-1].params["text"]
+
+
+async def test_long_wide_and_emoji_names_stay_in_their_box_and_the_qr_code_decodes(
+        tmp_path: Path, content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    from matplotlib import font_manager
+
+    drawn: list[tuple[str, Any, Any]] = []     # text, its box in pixels, its font
+    draw = Text.draw
+
+    def recording(self: Text, renderer: Any) -> None:
+        draw(self, renderer)
+        if self.get_text():
+            font = font_manager.get_font(font_manager.findfont(self.get_fontproperties()))
+            drawn.append((self.get_text(), self.get_window_extent(renderer), font))
+
+    monkeypatch.setattr(Text, "draw", recording)
+    names = {"lebar": "W" * 100,     # the widest letter, as many as allowed
+             "panjang": "Gerakan Pemilih Pemula Sekolah Menengah Atas Negeri Satu Muara Enim "
+                        "Kabupaten Sumatera Selatan Ok",
+             "kata": "Pemilih" + "W" * 60 + " muda",
+             "emoji": "Kampus 🗳️🎓🇮🇩 Pemilu 2024"}
+    async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER)) as h:
+        for code, name in names.items():
+            drawn.clear()
+            made = await h.text(f"/kampanye baru {code} {name}", user=h.user(SUPER))
+            image = poster(made)
+            [qr] = zxingcpp.read_barcodes(image)
+            assert qr.text == f"{LINK}{code}"
+            corners = [qr.position.top_left, qr.position.bottom_right]
+            qr_box = (min(p.x for p in corners), max(p.x for p in corners),
+                      image.height - max(p.y for p in corners),
+                      image.height - min(p.y for p in corners))
+            boxes = [box for _, box, _ in drawn]
+            assert len(boxes) == 3                      # name, tagline, link
+            for text, box, font in drawn:
+                assert 0 <= box.x0 and box.x1 <= image.width, (code, text)
+                assert not (box.x0 < qr_box[1] and qr_box[0] < box.x1
+                            and box.y0 < qr_box[3] and qr_box[2] < box.y1), (code, text)
+                missing = [c for c in text if c != "\n" and font.get_char_index(ord(c)) == 0]
+                assert missing == [], (code, missing)
+            for i, a in enumerate(boxes):
+                for b in boxes[i + 1:]:
+                    assert not a.overlaps(b), code
+            if code == "emoji":
+                assert drawn[0][0] == "Kampus Pemilu 2024"
