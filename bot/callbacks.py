@@ -27,8 +27,9 @@ _SMALL = r"(?:0|[1-9][0-9]{0,3})"                # pages, TPS numbers, indexes i
 # What a region picker is for: /wilayah ("-"), subscribing ("+"), or a waiting question (its entry).
 _PURPOSE = rf"-|\+|{_ENTRY}"
 _BIG = r"[1-9][0-9]{0,18}"                       # row and user ids, then bounded below
-# An announcement draft's step: a letter, or a list choice (an index, "-" for none, a language).
-_DRAFT_OP = rf"[a-z]|[BKPCT](?:-|{_SMALL})|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})"
+# An announcement draft's step: a letter, a page of the campaign list ("c<page>"), or a list
+# choice (an index, "-" for none, a language).
+_DRAFT_OP = rf"[a-z]|c{_SMALL}|[BKPCT](?:-|{_SMALL})|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})"
 SMALL_MAX = 9999
 
 

@@ -48,12 +48,16 @@ KECAMATAN_PAGE = 10
 DESA_PAGE = 12
 
 
-def _pages(count: int, size: int) -> int:
+def page_count(count: int, size: int) -> int:
+    """Pages of `size` items for `count` items (at least one)."""
     return max(1, -(-count // size))
 
 
-def _nav(content: Content, lang: str, page: int, pages: int, make: Callable[[int], Callback],
-         back: InlineKeyboardButton) -> list[InlineKeyboardButton]:
+def page_nav(content: Content, lang: str, page: int, pages: int,
+             make: Callable[[int], Callback], back: InlineKeyboardButton
+             ) -> list[InlineKeyboardButton]:
+    """A long list's last row: previous page, `back`, next page (`make` builds a page's
+    callback)."""
     row = []
     if page > 0:
         row.append(_button(content.message("btn_prev", lang), make(page - 1)))
@@ -75,8 +79,8 @@ def region_page_size(purpose: str) -> int:
 
 def picker_pages(regions: RegionTree, purpose: str, province: str | None) -> int:
     if province is None and regions.several_provinces:
-        return _pages(len(regions.provinces), REGION_PAGE)
-    return _pages(len(regions.kabupaten_in(province)), region_page_size(purpose))
+        return page_count(len(regions.provinces), REGION_PAGE)
+    return page_count(len(regions.kabupaten_in(province)), region_page_size(purpose))
 
 
 def _picker_rows(content: Content, lang: str, buttons: list[InlineKeyboardButton], page: int,
@@ -85,10 +89,10 @@ def _picker_rows(content: Content, lang: str, buttons: list[InlineKeyboardButton
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     home = _button(content.message("btn_home", lang), Callback("m"))
     if purpose == BROWSE:
-        rows.append(_nav(content, lang, page, pages, make, back or home))
+        rows.append(page_nav(content, lang, page, pages, make, back or home))
         rows.append([_button(content.message("btn_share_location", lang), Callback("L"))])
     elif pages > 1 or back is not None:
-        rows.append(_nav(content, lang, page, pages, make, back or home))
+        rows.append(page_nav(content, lang, page, pages, make, back or home))
     return rows
 
 
@@ -97,7 +101,7 @@ def province_picker(content: Content, regions: RegionTree, lang: str, page: int,
                     purpose: str = BROWSE) -> tuple[InlineKeyboardMarkup, int, int]:
     """A national deployment's provinces, a page of them; each opens its kabupaten/kota."""
     provinces = sorted(regions.provinces.items(), key=lambda item: item[1])
-    pages = _pages(len(provinces), REGION_PAGE)
+    pages = page_count(len(provinces), REGION_PAGE)
     page = min(max(page, 0), pages - 1)
     shown = provinces[page * REGION_PAGE:(page + 1) * REGION_PAGE]
     buttons = [_button(name, Callback("B", f"{code}:0:{purpose}")) for code, name in shown]
@@ -115,7 +119,7 @@ def kabupaten_picker(content: Content, regions: RegionTree, lang: str, page: int
     is saved and the entry answered for it), or to subscribe (SUBSCRIBE)."""
     kabupaten = regions.kabupaten_in(province)
     size = region_page_size(purpose)
-    pages = _pages(len(kabupaten), size)
+    pages = page_count(len(kabupaten), size)
     page = min(max(page, 0), pages - 1)
     shown = kabupaten[page * size:(page + 1) * size]
     buttons = [_button(k.name, Callback("g", f"{k.code}:0") if purpose == BROWSE
@@ -155,14 +159,14 @@ def kecamatan_picker(content: Content, regions: RegionTree, lang: str,
     """Keyboard, the page shown (clamped) and the page count; in a province, of one
     kabupaten/kota (back to the list of them)."""
     kecamatan = regions.kecamatan_in(kabupaten)
-    pages = _pages(len(kecamatan), KECAMATAN_PAGE)
+    pages = page_count(len(kecamatan), KECAMATAN_PAGE)
     page = min(max(page, 0), pages - 1)
     shown = kecamatan[page * KECAMATAN_PAGE:(page + 1) * KECAMATAN_PAGE]
     buttons = [_button(k.name, Callback("c", f"{k.code}:0")) for k in shown]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     back = _button(content.message("btn_kabupaten_list", lang), _kabupaten_list(regions, kabupaten)) \
         if kabupaten and regions.kabupaten else _button(content.message("btn_home", lang), Callback("m"))
-    rows.append(_nav(content, lang, page, pages, lambda p: _kecamatan_list(regions, kabupaten, p),
+    rows.append(page_nav(content, lang, page, pages, lambda p: _kecamatan_list(regions, kabupaten, p),
                      back))
     rows.append([_button(content.message("btn_share_location", lang), Callback("L"))])
     return InlineKeyboardMarkup(rows), page, pages
@@ -171,7 +175,7 @@ def kecamatan_picker(content: Content, regions: RegionTree, lang: str,
 def desa_picker(content: Content, regions: RegionTree, lang: str, kecamatan_code: str,
                 page: int) -> tuple[InlineKeyboardMarkup, int, int]:
     desas = regions.desa_of[kecamatan_code]
-    pages = _pages(len(desas), DESA_PAGE)
+    pages = page_count(len(desas), DESA_PAGE)
     page = min(max(page, 0), pages - 1)
     shown = desas[page * DESA_PAGE:(page + 1) * DESA_PAGE]
     buttons = [_button(d.name, Callback("v", d.code)) for d in shown]
@@ -181,7 +185,7 @@ def desa_picker(content: Content, regions: RegionTree, lang: str, kecamatan_code
     index = next(i for i, k in enumerate(listed) if k.code == kecamatan_code)
     back = _button(content.message("btn_kecamatan_list", lang),
                    _kecamatan_list(regions, kabupaten, index // KECAMATAN_PAGE))
-    rows.append(_nav(content, lang, page, pages, lambda p: Callback("c", f"{kecamatan_code}:{p}"),
+    rows.append(page_nav(content, lang, page, pages, lambda p: Callback("c", f"{kecamatan_code}:{p}"),
                      back))
     return InlineKeyboardMarkup(rows), page, pages
 

@@ -38,9 +38,9 @@ async def test_deep_link_records_first_campaign_only(harness: Harness) -> None:
     db, now = harness.app.services.db, harness.clock.now()
     for code in ("sma_1-lembah", "other_code"):
         await create_campaign(db, code, code, 900, now)
-    await harness.text("/start not_a_campaign")      # a code nobody created: ignored
-    await harness.text("/start sma_1-lembah")
+    await harness.text("/start sma_1-lembah")          # their first update: brought in
     await harness.text("/start other_code")
+    await harness.text("/start not_a_campaign")      # a code nobody created: ignored
     user = await get_user(harness.app.services.db, 501)
     assert user is not None and user.campaign == "sma_1-lembah"
 

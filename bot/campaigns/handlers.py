@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application
@@ -28,6 +29,8 @@ from bot.storage.campaigns import (
     update_campaign,
 )
 from bot.storage.officials import audit
+
+log = logging.getLogger(__name__)
 
 USAGE = ("• <code>/kampanye baru KODE Nama kampanye</code> — kode: huruf, angka, _ atau -, "
          "paling banyak 64\n"
@@ -99,6 +102,15 @@ async def create(message: Message, context: SuaraContext, code: str, name: str) 
     if problem:
         await message.reply_text(f"⚠️ {html.escape(problem)}.")
         return
+    if await get_campaign(services.db, code) is not None:
+        await message.reply_text(f"⚠️ Kode <code>{code}</code> sudah dipakai; pilih kode lain.")
+        return
+    # The poster is drawn before anything is written: a name it cannot draw leaves no campaign.
+    png = await poster(context, code, name)
+    if png is None:
+        await message.reply_text("⚠️ Poster untuk nama itu tidak bisa dibuat, jadi kampanye "
+                                 f"<code>{code}</code> belum dibuat; coba nama lain.")
+        return
     now = services.clock.now()
     region = services.roles.scope(user.id, "kampanye")
     if not await create_campaign(services.db, code, name, user.id, now, region):
@@ -108,7 +120,14 @@ async def create(message: Message, context: SuaraContext, code: str, name: str) 
                 f"{code}: {name}{f' ({region})' if region else ''}")
     campaign = await get_campaign(services.db, code)
     assert campaign is not None
-    await send_campaign(message, context, campaign)
+    await send_campaign(message, context, campaign, png)
+
+
+def text_after_code(text: str) -> str:
+    """What follows `/kampanye sambutan KODE` as typed, line breaks and repeated spaces kept
+    (context.args would join the words with one space)."""
+    parts = text.strip().split(None, 3)
+    return parts[3] if len(parts) == 4 else ""
 
 
 async def change(message: Message, context: SuaraContext, verb: str, code: str,
@@ -131,7 +150,7 @@ async def change(message: Message, context: SuaraContext, verb: str, code: str,
         await update_campaign(services.db, code, owner_id=new_owner)
         detail = f"pemilik sekarang {new_owner}"
     elif verb in ("sambutan", "welcome"):
-        welcome = " ".join(rest).strip()
+        welcome = text_after_code(message.text or "")
         welcome = "" if welcome == "-" else welcome
         problem = text_problem(welcome) if welcome else None
         if problem:
@@ -153,13 +172,25 @@ async def change(message: Message, context: SuaraContext, verb: str, code: str,
     await message.reply_text(f"✅ Kampanye <code>{code}</code>: {html.escape(detail)}.")
 
 
-async def send_campaign(message: Message, context: SuaraContext, campaign: Campaign) -> None:
+async def poster(context: SuaraContext, code: str, name: str) -> bytes | None:
+    """The campaign's A4 poster, or None (logged) when it cannot be drawn."""
+    link = deep_link(context.bot.username, code)
+    short_name = context.services.content.election.short_name.get("id")
+    try:
+        return await asyncio.to_thread(poster_png, name, link,
+                                       f"Pindai untuk bertanya soal {short_name} ke Suara")
+    except Exception:    # any drawing failure: the manager hears it precisely
+        log.exception("campaign %s: the poster could not be drawn", code)
+        return None
+
+
+async def send_campaign(message: Message, context: SuaraContext, campaign: Campaign,
+                        png: bytes | None = None) -> None:
     services = context.services
     link = deep_link(context.bot.username, campaign.code)
     counts = await campaign_counts(services.db, [campaign.code])
     c = counts[0] if counts else None
-    tagline = f"Pindai untuk bertanya soal {services.content.election.short_name.get('id')} ke Suara"
-    png = await asyncio.to_thread(poster_png, campaign.name, link, tagline)
+    png = png or await poster(context, campaign.code, campaign.name)
     markup = InlineKeyboardMarkup([[InlineKeyboardButton(
         "📤 Bagikan tautan", url=share_link(link, f"{campaign.name}: tanya soal pemilu ke Suara"))]])
     stats = (f"{c.starts} mulai · {c.brought_in} dibawa masuk · {c.subscribers} berlangganan · "
@@ -171,6 +202,10 @@ async def send_campaign(message: Message, context: SuaraContext, campaign: Campa
         f"Tautan: {link}\n{stats}\n"
         f"Topik: {', '.join(campaign.topics) or 'menu biasa'} · Sambutan: "
         f"{'ada' if campaign.welcome else 'sapaan biasa'}", reply_markup=markup)
+    if png is None:
+        await message.reply_text("⚠️ Poster kampanye ini tidak bisa dibuat; tautan dan tombol "
+                                 "bagikan di atas tetap bisa dipakai.")
+        return
     await message.reply_document(png, filename=f"poster-{campaign.code}.png",
                                  caption="Poster A4 (PNG, 150 dpi) siap cetak.")
 

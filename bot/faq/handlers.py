@@ -42,15 +42,15 @@ METRIC = {"answer": "answered", "suggest": "suggested", "unknown": "unknown"}
 
 async def start(update: Update, context: SuaraContext) -> None:
     """Hello; through a campaign's link, that campaign's welcome and topics, and the campaign
-    is credited (a start once per citizen; the first campaign a citizen came through keeps
-    them). An unknown or malformed code is ignored: it is the link's problem, not theirs."""
+    is credited (a start once per citizen; a citizen whose first update this is is brought in
+    by it). An unknown or malformed code is ignored: it is the link's problem, not theirs."""
     services = context.services
     campaign = None
     if context.args and context.user is not None and CODE.fullmatch(context.args[0]):
         campaign = await get_campaign(services.db, context.args[0])
         if campaign is not None:
             await record_arrival(services.db, campaign.code, context.user.user_id,
-                                 services.clock.now())
+                                 services.clock.now(), new_user=context.user.created)
     services.stats.count(services.clock.now(), "start", context.user, context.lang,
                          campaign=campaign.code if campaign else None)
     first_name = update.effective_user.first_name if update.effective_user else ""

@@ -1,6 +1,7 @@
 """The announcement flow's screens: text and buttons for each step of a draft. Buttons carry
 "1:A:<draft>:<op>"; lists carry an index into `draft.choices` so data stays under 64 bytes.
-bot/callbacks.py checked each op's shape; `_index` bounds it by the list it points into."""
+bot/callbacks.py checked each op's shape; `_index` bounds it by the list it points into. The
+campaign list comes in pages ("c<page>"): Telegram refuses a keyboard of about 100 buttons."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.callbacks import Callback
+from bot.callbacks import SMALL_MAX, Callback
 from bot.content.registry import Content
 from bot.ids import parse_int
+from bot.keyboards import page_count, page_nav
 from bot.officials.drafts import Draft
 from bot.officials.launch import describe_audience, describe_content
 from bot.officials.roles import within
@@ -19,6 +21,7 @@ from bot.services import Services
 from bot.storage.campaigns import list_campaigns
 
 LANGUAGE_NAMES = {"id": "Indonesia", "en": "English"}
+CAMPAIGN_PAGE = 20        # campaigns on one page of the audience's campaign list
 
 
 def _b(text: str, draft: Draft, op: str) -> InlineKeyboardButton:
@@ -71,6 +74,8 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
     if head in ("k", "l", "t", "c", "o") and not arg:
         draft.step = "options" if head == "o" else draft.step
         return True
+    if head == "c":           # a page of the campaign list (a page past the end: the last)
+        return parse_int(arg, 0, SMALL_MAX) is not None
     if head == "u" and not arg:
         draft.urgent = not draft.urgent
     elif head == "n" and not arg:
@@ -201,17 +206,32 @@ async def screen_for(draft: Draft, op: str, services: Services
                 for i, (tid, t) in enumerate(topics.items())]
         return ("🏷 Topik langganan (hanya pelanggan topik ini yang menerima):",
                 InlineKeyboardMarkup([*rows, back]))
-    if op == "c":
-        mine = scope(draft, services)
-        campaigns = [c for c in await list_campaigns(services.db)
-                     if mine is None or c.region is None or within(c.region, mine)]
-        draft.choices = [c.code for c in campaigns]
-        rows = [[_b("Tanpa batas kampanye", draft, "C-")]]
-        rows += [[_b(f"{c.name} ({c.code})", draft, f"C{i}")] for i, c in enumerate(campaigns)]
-        return ("🎯 Hanya warga yang dibawa satu kampanye:" if campaigns else
-                "🎯 Belum ada kampanye.", InlineKeyboardMarkup([*rows, back]))
+    if op[:1] == "c":
+        return await _campaign_screen(draft, parse_int(op[1:], 0, SMALL_MAX) or 0, services)
     draft.step = "options"
     return options_screen(draft, services)
+
+
+async def _campaign_screen(draft: Draft, page: int, services: Services
+                           ) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of the campaigns the draft may be limited to; each button carries the campaign's
+    index in the whole list (`draft.choices`), the last row the pages and "back"."""
+    mine = scope(draft, services)
+    campaigns = [c for c in await list_campaigns(services.db)
+                 if mine is None or c.region is None or within(c.region, mine)]
+    draft.choices = [c.code for c in campaigns]
+    pages = page_count(len(campaigns), CAMPAIGN_PAGE)
+    page = min(page, pages - 1)
+    first = page * CAMPAIGN_PAGE
+    rows = [[_b("Tanpa batas kampanye", draft, "C-")]]
+    rows += [[_b(f"{c.name} ({c.code})", draft, f"C{i}")]
+             for i, c in enumerate(campaigns[first:first + CAMPAIGN_PAGE], first)]
+    rows.append(page_nav(services.content, "id", page, pages,
+                         lambda p: Callback("A", f"{draft.id}:c{p}"), _b("⬅ Kembali", draft, "o")))
+    if not campaigns:
+        return "🎯 Belum ada kampanye.", InlineKeyboardMarkup(rows)
+    where = f" (halaman {page + 1}/{pages})" if pages > 1 else ""
+    return f"🎯 Hanya warga yang dibawa satu kampanye{where}:", InlineKeyboardMarkup(rows)
 
 
 def summary_screen(draft: Draft, services: Services, counts: dict[str, int]

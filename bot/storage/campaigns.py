@@ -1,5 +1,6 @@
 """Youth-outreach campaigns: their deep-link codes, arrivals through them, and what they
-brought in (first touch: a citizen belongs to the first campaign they ever arrived through)."""
+brought in (a citizen belongs to the campaign whose link brought them to the bot the first
+time they ever used it)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ class CampaignCounts:
     code: str
     name: str
     starts: int           # citizens who started the bot through this link (once each)
-    brought_in: int       # citizens whose first campaign this is
+    brought_in: int       # citizens who first came to the bot through this link
     subscribers: int      # of those, subscribed now
     questions: int        # free-text questions asked by them (daily counters)
 
@@ -75,16 +76,20 @@ async def update_campaign(db: Database, code: str, *, welcome: str | None = None
         await db.write("UPDATE campaigns SET topics = ? WHERE code = ?", (",".join(topics), code))
 
 
-async def record_arrival(db: Database, code: str, user_id: int, now: datetime) -> bool:
-    """A start through `code`'s link: counted once per citizen and campaign; the citizen is
-    brought in by it if no campaign brought them in before. True on the first start."""
+async def record_arrival(db: Database, code: str, user_id: int, now: datetime, *,
+                         new_user: bool) -> bool:
+    """A start through `code`'s link: counted once per citizen and campaign. The citizen is
+    brought in by it only if they are new (`new_user`: this /start made their row), so a
+    citizen who used the bot before does not count, nor their subscription and questions.
+    True on the first start through this link."""
     async with db.transaction() as conn:
         cur = await conn.execute("INSERT OR IGNORE INTO campaign_starts (code, user_id, at)"
                                  " VALUES (?, ?, ?)", (code, user_id, iso(now)))
-        brought = await conn.execute("UPDATE users SET campaign = ? WHERE user_id = ?"
-                                     " AND campaign IS NULL", (code, user_id))
-        if brought.rowcount > 0:
-            await changed(conn, "users", user_id)
+        if new_user:
+            brought = await conn.execute("UPDATE users SET campaign = ? WHERE user_id = ?"
+                                         " AND campaign IS NULL", (code, user_id))
+            if brought.rowcount > 0:
+                await changed(conn, "users", user_id)
     forget_user(db, user_id)
     return cur.rowcount > 0
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,6 +26,7 @@ class User:
     region_code: str | None = None
     waiting_entry: str | None = None    # the question asked before the region was known
     language_chosen: bool = False        # with /bahasa: what they type does not change it
+    created: bool = False   # touch_user made the row: this is the user's first update (never kept)
 
 
 def _recent(db: Database) -> OrderedDict[int, User]:
@@ -61,8 +62,10 @@ _TOUCH = """
 # PostgreSQL: the row the upsert wrote, else (nothing to write) the row as it stands. A row
 # another process inserted during the statement is in neither (the statement's snapshot is
 # older): none comes back, and get_user reads it.
-_TOUCH_READ = (f"WITH up AS ({_TOUCH} RETURNING {_COLUMNS}) SELECT {_COLUMNS} FROM up"
-               f" UNION ALL SELECT {_COLUMNS} FROM users WHERE user_id = ?"
+# xmax = 0: the upsert inserted the row (an updated row carries the updating transaction's id).
+_TOUCH_READ = (f"WITH up AS ({_TOUCH} RETURNING {_COLUMNS}, xmax = 0 AS created)"
+               f" SELECT {_COLUMNS}, created FROM up"
+               f" UNION ALL SELECT {_COLUMNS}, FALSE FROM users WHERE user_id = ?"
                " AND NOT EXISTS (SELECT 1 FROM up)")
 
 
@@ -71,7 +74,8 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
     within LAST_SEEN_RESOLUTION whose language stands is answered from memory: no write and no
     read for every message (this runs for every update). Otherwise one round trip on
     PostgreSQL (each process keeps its own recent users, so with N processes a user's first
-    update at each costs one), two local statements on SQLite."""
+    update at each costs one), three local statements on SQLite. The user returned says whether
+    this call made the row (`created`: the user's first update)."""
     stamp = now.isoformat(timespec="seconds")
     stale = (now - LAST_SEEN_RESOLUTION).isoformat(timespec="seconds")
     recent = _recent(db)
@@ -85,17 +89,20 @@ async def touch_user(db: Database, user_id: int, language: str, now: datetime) -
     if db.dialect == "postgres":    # one round trip: the upsert and the row it leaves
         cur = await db.write(_TOUCH_READ, (*params, user_id))
         row = await cur.fetchone()
+        created = row is not None and bool(row["created"])
         user = _user(row) if row is not None else await get_user(db, user_id)
     else:
-        await db.write(_TOUCH, params)
+        async with db.transaction() as conn:     # BEGIN IMMEDIATE: nobody inserts in between
+            async with conn.execute("SELECT 1 FROM users WHERE user_id = ?", (user_id,)) as found:
+                created = await found.fetchone() is None
+            await conn.execute(_TOUCH, params)
         user = await get_user(db, user_id)
     assert user is not None
-    if db.cache.get("users_forgotten", 0) != forgotten:   # changed meanwhile: read it next time
-        return user
-    recent[user_id] = user
-    if len(recent) > RECENT_USERS:
-        recent.popitem(last=False)
-    return user
+    if db.cache.get("users_forgotten", 0) == forgotten:   # else changed meanwhile: read it next time
+        recent[user_id] = user
+        if len(recent) > RECENT_USERS:
+            recent.popitem(last=False)
+    return replace(user, created=True) if created else user
 
 
 async def get_user(db: Database, user_id: int) -> User | None:

@@ -105,3 +105,37 @@ async def test_a_manager_sees_only_their_own_campaigns_details(tmp_path: Path,
         assert any(c.method == "sendDocument" for c in now_theirs)
         gone = await h.text("/kampanye milikA", user=h.user(MANAGER))
         assert "tidak ada di kampanye Anda" in gone[-1].params["text"]
+
+
+async def test_a_citizen_who_used_the_bot_before_is_a_start_not_brought_in(
+        tmp_path: Path, content: Content) -> None:
+    """Brought in = came to the bot for the first time through the link: a citizen who already
+    used it (and subscribed, and asked) and later taps a poster's link counts as a start only;
+    their subscription and questions stay out of the campaign's counts."""
+    async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER)) as h:
+        await h.text("/kampanye baru kA Kampus A", user=h.user(SUPER))
+        old = h.user(800)
+        await h.text("/start", user=old)                  # came on their own, earlier
+        await h.text("/langganan", user=old)
+        await h.text("/start kA", user=old)               # later taps the link (same clock)
+        await h.text("kapan hari pencoblosan?", user=old)
+        new = h.user(801)
+        welcome = await h.text("/start kA", user=new)     # their first update: brought in
+        assert welcome[-1].params["text"]
+        await h.text("/langganan", user=new)
+        await h.app.services.stats.flush()
+        [c] = await campaign_counts(h.app.services.db)
+        assert (c.starts, c.brought_in, c.subscribers, c.questions) == (2, 1, 1, 0)
+
+
+async def test_a_welcome_keeps_its_line_breaks_and_spaces(tmp_path: Path, content: Content) -> None:
+    async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER)) as h:
+        u = h.user(SUPER)
+        await h.text("/kampanye baru kA Kampus A", user=u)
+        welcome = "Halo!\n\n1. Cek DPT\n2. Datang ke TPS   <b>pukul 07.00</b>"
+        await h.text(f"/kampanye sambutan kA  {welcome}\n", user=u)
+        got = await h.text("/start kA", user=h.user(700))
+        assert got[-1].params["text"] == welcome
+        await h.text("/kampanye sambutan kA -", user=u)        # "-" still removes it
+        got = await h.text("/start kA", user=h.user(701))
+        assert got[-1].params["text"] != welcome

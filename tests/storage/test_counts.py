@@ -83,7 +83,7 @@ async def test_subscriber_counts_follow_every_change(db: Database) -> None:
     assert sum(n for _, n in await subscribers_by_day(db)) == 10
     await set_region(db, 101, "16.04.01.1001")     # moves to another kabupaten/kota
     await set_language(db, 102, "en")
-    await record_arrival(db, "kampus", 103, NOW)    # a campaign brings them in
+    await record_arrival(db, "kampus", 103, NOW, new_user=True)    # a campaign brings them in
     await unsubscribe(db, 104)
     await subscribe(db, 104, NOW, ["announcements"])     # back again
     await unsubscribe(db, 105)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -95,19 +96,28 @@ async def test_user_lifecycle(database: str) -> None:
     db = await open_database(database)
     user = await touch_user(db, 42, "en", NOW)
     assert (user.language, user.language_set, user.campaign) == ("en", False, None)
+    assert user.created                                  # this touch made the row
     # Telegram's language is followed until the user chooses one.
-    assert (await touch_user(db, 42, "id", NOW)).language == "id"
+    again = await touch_user(db, 42, "id", NOW)
+    assert (again.language, again.created) == ("id", False)
     await set_language(db, 42, "en")
-    assert (await touch_user(db, 42, "id", NOW)).language == "en"
+    # Read again from the database within the same second: still not made by this touch.
+    assert (await touch_user(db, 42, "id", NOW)) == replace(again, language="en",
+                                                             language_set=True,
+                                                             language_chosen=True)
     later = NOW + timedelta(hours=1)
     touched = await touch_user(db, 42, "id", later)
     assert touched.last_seen == later.isoformat(timespec="seconds")
     assert touched.first_seen == NOW.isoformat(timespec="seconds")
-    # First touch: the first campaign a user arrives through keeps them; each counts a start.
-    assert await record_arrival(db, "a", 42, NOW)
-    assert await record_arrival(db, "b", 42, NOW)
-    assert not await record_arrival(db, "a", 42, NOW)
+    # Each link counts a start once; only a new user (their row made by this update) is
+    # brought in, by the link they came through.
+    assert await record_arrival(db, "a", 42, NOW, new_user=True)
+    assert await record_arrival(db, "b", 42, NOW, new_user=True)
+    assert not await record_arrival(db, "a", 42, NOW, new_user=True)
     assert (await get_user(db, 42)).campaign == "a"  # type: ignore[union-attr]
+    await touch_user(db, 43, "id", NOW)
+    assert await record_arrival(db, "b", 43, NOW, new_user=False)
+    assert (await get_user(db, 43)).campaign is None  # type: ignore[union-attr]
     assert await delete_user(db, 42)
     assert await get_user(db, 42) is None
     assert not await delete_user(db, 42)
@@ -223,16 +233,17 @@ async def test_a_user_new_to_this_process_costs_one_round_trip(pg_admin_url: str
             before = trips.count
             first = await touch_user(here, 9, "id", NOW)           # new: inserted
             assert (first.language, first.first_seen) == ("id", NOW.isoformat(timespec="seconds"))
+            assert first.created
             assert trips.count == before + 1
             await set_language(there, 9, "en")
             seen = await touch_user(there, 9, "id", NOW)           # fresh: nothing to write
-            assert (seen.language, seen.language_set) == ("en", True)
+            assert (seen.language, seen.language_set, seen.created) == ("en", True, False)
             later = NOW + timedelta(hours=1)
             before = trips.count
             here_again = await touch_user(here, 9, "id", later)    # stale: last_seen moves
             assert trips.count == before + 1
-            assert (here_again.language, here_again.last_seen) == (
-                "en", later.isoformat(timespec="seconds"))
+            assert (here_again.language, here_again.last_seen, here_again.created) == (
+                "en", later.isoformat(timespec="seconds"), False)
             assert (await touch_user(here, 9, "id", later)) == here_again   # from memory
             assert trips.count == before + 1
         finally:
