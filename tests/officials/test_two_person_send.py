@@ -14,7 +14,7 @@ import pytest
 
 import bot.storage.targeting as targeting
 from bot.content.registry import Content
-from bot.storage.broadcasts import get_broadcast, list_broadcasts, outcome_counts
+from bot.storage.broadcasts import Broadcast, get_broadcast, list_broadcasts, outcome_counts
 from bot.storage.officials import get_approval, recent_audit
 from tests.broadcasts.conftest import ScriptedSender, eventually
 from tests.fakes.harness import Harness, buttons, offline_bot, texts
@@ -97,22 +97,7 @@ async def test_a_rejected_held_announcement_is_cancelled(tmp_path: Path,
     sender = ScriptedSender()
     async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
                            APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
-        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
-        await h.text("/langganan", user=h.user(CITIZENS[0]))
-        announcer = h.user(ANNOUNCER)
-        await h.text("/umumkan", user=announcer)
-        await h.text(TEXT, user=announcer)
-        await h.press_label("Jadwalkan", user=announcer)
-        at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(minutes=2)
-        await h.text(at.strftime("%Y-%m-%d %H:%M"), user=announcer)
-        await h.press_label("Pratinjau", user=announcer)
-        await h.press_label("Kirim", user=announcer)
-        [b] = await list_broadcasts(h.app.services.db)
-        await h.text("/langganan", user=h.user(CITIZENS[1]))
-        clock(h).advance(timedelta(minutes=3))
-        assert h.app.services.engine is not None
-        h.app.services.engine.poke()
-        await eventually(lambda: _asked(h), what="the second official asked")
+        b = await held_announcement(h)
         await h.press_label("Tolak", user=h.user(SUPER))
         assert await state_of(h, b.id) == "cancelled"
         assert any(f"#{b.id} ditolak" in t for t in sent_to(h, ANNOUNCER))
@@ -232,28 +217,35 @@ async def test_a_revoked_officials_held_announcement_is_refused_and_cancelled(
     sender = ScriptedSender()
     async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
                            APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
-        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
-        await h.text("/langganan", user=h.user(CITIZENS[0]))
-        announcer = h.user(ANNOUNCER)
-        await h.text("/umumkan", user=announcer)
-        await h.text(TEXT, user=announcer)
-        await h.press_label("Jadwalkan", user=announcer)
-        at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(minutes=2)
-        await h.text(at.strftime("%Y-%m-%d %H:%M"), user=announcer)
-        await h.press_label("Pratinjau", user=announcer)
-        await h.press_label("Kirim", user=announcer)
-        [b] = await list_broadcasts(h.app.services.db)
-        await h.text("/langganan", user=h.user(CITIZENS[1]))
-        clock(h).advance(timedelta(minutes=3))
-        assert h.app.services.engine is not None
-        h.app.services.engine.poke()
-        await eventually(lambda: _asked(h), what="the second official asked")
+        b = await held_announcement(h)
         await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER))
         out = texts(await h.press_label("Setujui", user=h.user(SUPER)))
         assert any("tidak lagi berwenang" in t for t in out), out
         assert await state_of(h, b.id) == "cancelled"
         await asyncio.sleep(0.3)
         assert not [p for p in sender.payloads if p["text"] == TEXT]
+
+
+async def held_announcement(h: Harness) -> Broadcast:
+    """An announcer's message scheduled two minutes ahead for one subscriber; a second
+    subscribes, and at its time the two-person rule holds it and asks the super-admin."""
+    await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+    await h.text("/langganan", user=h.user(CITIZENS[0]))
+    announcer = h.user(ANNOUNCER)
+    await h.text("/umumkan", user=announcer)
+    await h.text(TEXT, user=announcer)
+    await h.press_label("Jadwalkan", user=announcer)
+    at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(minutes=2)
+    await h.text(at.strftime("%Y-%m-%d %H:%M"), user=announcer)
+    await h.press_label("Pratinjau", user=announcer)
+    await h.press_label("Kirim", user=announcer)
+    [b] = await list_broadcasts(h.app.services.db)
+    await h.text("/langganan", user=h.user(CITIZENS[1]))
+    clock(h).advance(timedelta(minutes=3))
+    assert h.app.services.engine is not None
+    h.app.services.engine.poke()
+    await eventually(lambda: _asked(h), what="the second official asked")
+    return b
 
 
 async def _is(h: Harness, broadcast_id: int, state: str) -> bool:
