@@ -25,6 +25,8 @@ def cmd_content(args: argparse.Namespace) -> int:
     if args.action == "reload":
         return _reload()
     target = Path(args.dir)
+    if target.exists() and not target.is_dir():
+        return _fail(f"{target} is a file: content init copies into a new or empty folder")
     if target.exists() and any(target.iterdir()):
         return _fail(f"{target} exists and is not empty: choose a new folder")
     source = bundled_content()
@@ -113,6 +115,84 @@ def _reload_everywhere(url: str, content_dir: Path, version: str) -> int:
     return 0
 
 
+
+
+# Commands that may create the SQLite database (or, restore, replace it); every other command
+# on the database refuses one that does not exist (a mistyped DATABASE_PATH).
+_CREATES = {("run", None), ("shell", None), ("db", "migrate"), ("restore", None)}
+_USES_DATABASE = {"run", "shell", "backup", "restore", "db", "tps", "questions", "broadcast",
+                  "schedule"}
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """A parsed command, after its preflight; a database path it still cannot open: one line."""
+    from bot.storage.db import DatabasePathError
+
+    refused = preflight(args)
+    if refused is not None:
+        return refused
+    try:
+        return int(args.func(args))
+    except DatabasePathError as exc:
+        return _fail(str(exc))
+
+
+def preflight(args: argparse.Namespace) -> int | None:
+    """What a command needs of this machine before it starts, each problem one line naming
+    the setting: a SQLite path it can open (existing, outside run/shell/db migrate/restore),
+    `run`'s ports free, `tps export`'s file writable. None: go on."""
+    if args.command not in _USES_DATABASE or (args.command, getattr(args, "action", None)) \
+            == ("db", "copy"):
+        return None
+    try:
+        settings = load_settings()
+    except SettingsError:
+        return None             # the command says so itself
+    from bot.storage.db import sqlite_path_problem
+
+    action = None if args.command in ("run", "shell", "restore") else getattr(args, "action", None)
+    create = (args.command, action) in _CREATES
+    if args.command == "shell":
+        name, path = ("--db", Path(args.db)) if args.db else ("", Path("data/shell.sqlite3"))
+    elif settings.on_postgres:
+        name, path = "", None
+    else:
+        name, path = "DATABASE_PATH", settings.database_path
+    problem = sqlite_path_problem(path, create) if path is not None else None
+    if problem:
+        return _fail(f"{name or 'the database'} {problem}")
+    if args.command == "run":
+        port, setting = (settings.webhook_port, "WEBHOOK_PORT") if args.webhook else \
+            (settings.health_port, "HEALTH_PORT")
+        if port and not _port_free(settings.webhook_listen, port):
+            return _fail(f"{setting} {port} is in use on {settings.webhook_listen} (another bot "
+                         "or program): stop it or choose another port")
+    if args.command == "tps" and args.action == "export" and args.file:
+        out = Path(args.file)
+        if out.is_dir():
+            return _fail(f"{out} is a directory: give a file name to write the CSV to")
+        if not out.parent.is_dir():
+            return _fail(f"{out.parent} does not exist: create it, or write the CSV elsewhere")
+    return None
+
+
+def _port_free(host: str, port: int) -> bool:
+    """Whether a listening socket could bind host:port now (as aiohttp does, address reused)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except OSError:
+        return True             # the server says what is wrong with the host itself
+    for family, kind, proto, _, address in infos:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind(address)
+            except OSError:
+                return False
+    return True
 
 
 PG_BACKUP = """on PostgreSQL (DATABASE_URL), back up and restore with PostgreSQL's own tools:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot import PROJECT_ROOT
-from tests.conftest import FIXTURE_CONTENT
+from tests.conftest import FIXTURE_CONTENT, FIXTURE_TPS
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None,
@@ -71,3 +71,59 @@ def test_shell_holds_a_conversation_without_token(tmp_path: Path) -> None:
     assert "Bot API refused" not in out
     assert "still training" not in out        # the model answered, not the keywords
     assert (tmp_path / "data" / "shell.sqlite3").exists()
+
+
+# ---- the database path and ports: one line naming the setting, never a traceback ----------
+
+
+def test_database_path_mistakes_are_one_line(tmp_path: Path) -> None:
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    cases = [(str(tmp_path), "is a directory"), (str(a_file / "x/suara.db"), "does not exist"),
+             ("", "is empty")]
+    for path, said in cases:
+        for command in (["broadcast", "list"], ["tps", "export"], ["questions", "export"],
+                        ["backup", str(tmp_path / "b.db")],
+                        ["schedule", "preview", "--from", "2029-03-01", "--to", "2029-03-02"]):
+            result = run(*command, cwd=tmp_path, env={"DATABASE_PATH": path})
+            assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+            assert result.stderr.startswith("error: DATABASE_PATH") and said in result.stderr
+            assert len(result.stderr.splitlines()) == 1, result.stderr
+    migrate = run("db", "migrate", cwd=tmp_path, env={"DATABASE_PATH": str(a_file / "x/s.db")})
+    assert migrate.stderr == (f"error: DATABASE_PATH {a_file} is a file, so {a_file}/x/s.db "
+                              "cannot be created under it\n")
+    shell = run("shell", "--db", str(tmp_path), cwd=tmp_path, stdin="")
+    assert shell.stderr == f"error: --db {tmp_path} is a directory, not a database file\n"
+
+
+def test_operator_commands_never_create_a_mistyped_database(tmp_path: Path) -> None:
+    typo = tmp_path / "typo" / "suaar.db"
+    env = {"DATABASE_PATH": str(typo)}
+    for command in (["broadcast", "send", "--text", "hi"], ["tps", "import", str(FIXTURE_TPS)]):
+        result = run(*command, cwd=tmp_path, env=env)
+        assert result.returncode == 2 and "does not exist (a mistyped path?)" in result.stderr
+        assert "db migrate" in result.stderr and not typo.exists()
+    assert run("db", "migrate", cwd=tmp_path, env=env).returncode == 0 and typo.exists()
+
+
+def test_a_port_in_use_and_bad_targets_are_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = run("run", cwd=tmp_path, env={"BOT_TOKEN": "123456789:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+                                               "DATABASE_PATH": str(tmp_path / "s.db"),
+                                               "HEALTH_PORT": str(port)})
+    assert result.stderr == (f"error: HEALTH_PORT {port} is in use on 127.0.0.1 (another bot or "
+                             "program): stop it or choose another port\n")
+    env = {"DATABASE_PATH": str(tmp_path / "s.db")}
+    run("db", "migrate", cwd=tmp_path, env=env)
+    for target, said in ((tmp_path, "is a directory"), (tmp_path / "no/y.csv", "does not exist")):
+        result = run("tps", "export", str(target), cwd=tmp_path, env=env)
+        assert result.returncode == 2 and said in result.stderr and "Traceback" not in result.stderr
+    a_file = tmp_path / "file"
+    a_file.write_text("x")
+    init = run("content", "init", str(a_file), cwd=tmp_path)
+    assert init.stderr == f"error: {a_file} is a file: content init copies into a new or empty folder\n"

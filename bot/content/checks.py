@@ -39,7 +39,7 @@ def check_references(col: Collector, root: Path, election: Election | None,
     if election is not None:
         for mid, milestone in election.milestones.items():
             for sid in milestone.sources:
-                if sid not in sources:
+                if sid not in sources and not col.is_lost("source", sid):
                     col.add(root / "election.yaml", None, f"milestones.{mid}.sources",
                             f"unknown source {sid!r}")
         results = election.milestones.get(election.results_milestone)
@@ -62,7 +62,7 @@ def check_references(col: Collector, root: Path, election: Election | None,
     for loaded in neutral[1:]:
         col.add(loaded.path, loaded.line, f"{loaded.id}.neutral",
                 f"only one entry may be the neutral reply ({neutral[0].id} is)")
-    if entries:
+    if entries and not col.lost.get("entry"):    # a lost entry's topic is not known
         for tid in topics:
             if tid not in used_topics:
                 col.add(root / "topics.yaml", None, tid, "topic has no entries")
@@ -72,14 +72,14 @@ def check_entry(col: Collector, loaded: LoadedEntry, topics: dict[str, Topic],
                 sources: dict[str, Source], entries: dict[str, LoadedEntry]) -> None:
     """One entry's references: its topic, sources, related entries and claims' sources."""
     eid, entry = loaded.id, loaded.entry
-    if topics and entry.topic not in topics:
+    if topics and entry.topic not in topics and not col.is_lost("topic", entry.topic):
         col.add(loaded.path, loaded.line, f"{eid}.topic", f"unknown topic {entry.topic!r}")
     for sid in entry.sources:
-        if sid not in sources:
-            col.add(loaded.path, loaded.line, f"{eid}.sources", f"unknown source {sid!r}")
+        if sid not in sources and not col.is_lost("source", sid):
+            col.add(loaded.path, None, f"{eid}.sources", f"unknown source {sid!r}")
     for rid in entry.related:
-        if rid not in entries or rid == eid:
-            col.add(loaded.path, loaded.line, f"{eid}.related", f"unknown related entry {rid!r}")
+        if rid == eid or (rid not in entries and not col.is_lost("entry", rid)):
+            col.add(loaded.path, None, f"{eid}.related", f"unknown related entry {rid!r}")
     said: set[str] = set()
     for n, claim in enumerate(entry.claims):
         if claim.source is not None and claim.source not in entry.sources:
@@ -155,7 +155,7 @@ def check_rendering(col: Collector, content: Content, entries_only: bool = False
                 try:
                     text = content.answer(eid, lang, day)
                 except RENDER_ERRORS as exc:
-                    col.add(loaded.path, loaded.line, f"{eid}.{lang}.answer",
+                    col.add(loaded.path, None, f"{eid}.{lang}.answer",
                             f"template error on {day.date().isoformat()}: {exc}")
                     break
                 variants.setdefault(text, day.date().isoformat())

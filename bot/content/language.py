@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Field, StringConstraints
 
 from bot.content.schema import Slug, Source, Strict
 
@@ -51,13 +51,12 @@ class Dialect(Strict):
     words: dict[Annotated[str, StringConstraints(pattern=r"^[a-z]+( [a-z]+)*$")], DialectWord]
     endings: list[DialectEnding] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _sources_exist(self) -> Dialect:
-        cited = {w.source for w in self.words.values()} | {e.source for e in self.endings}
-        missing = sorted(cited - set(self.sources))
-        if missing:
-            raise ValueError(f"unknown source(s) {', '.join(missing)}")
-        return self
+    def unknown_sources(self) -> list[tuple[str, str]]:
+        """(field, source) for each word or ending citing a source not in `sources` (the
+        loader reports each at its line: loaders.load_dialect)."""
+        cited = [(f"words.{w}.source", d.source) for w, d in self.words.items()]
+        cited += [(f"endings.{n}.source", e.source) for n, e in enumerate(self.endings)]
+        return [(where, sid) for where, sid in cited if sid not in self.sources]
 
 
 # ---- kinds.yaml (optional) ---------------------------------------------------------------

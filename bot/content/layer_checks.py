@@ -63,7 +63,7 @@ def _check_part(col: Collector, content: Content, entries: dict[str, LoadedEntry
                     f"in {base.path.name}")
     for mid, milestone in profile.milestones.items():
         for sid in milestone.sources:
-            if sid not in sources:
+            if sid not in sources and not col.is_lost("source", sid):
                 col.add(path, None, f"milestones.{mid}.sources",
                         f"unknown source {sid!r}")
     if profile.results_milestone and profile.results_milestone not in \

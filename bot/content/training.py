@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator
 
-from bot.content.errors import Collector
+from bot.content.errors import Collector, content_files
 
 Kind = Literal["answer", "decline", "neutral", "smalltalk", "injection"]
 KINDS: tuple[str, ...] = ("decline", "neutral", "smalltalk", "injection")   # labels that are not entries
@@ -54,11 +54,24 @@ class TrainingMessage(BaseModel):
 
 
 def load_training(col: Collector, root: Path, entry_ids: set[str]) -> tuple[TrainingMessage, ...]:
-    """Every content/training/*.jsonl file; optional (a deployment may have none yet)."""
-    folder = root / "training"
+    """Every content/training/*.jsonl file; optional (a deployment may have none yet). A
+    message naming an entry of a refused FAQ file is not a problem of its own: each file says
+    once how many it has."""
     found: list[TrainingMessage] = []
-    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
-        for line_no, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for path in content_files(col, root / "training", ".jsonl"):
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            col.add(path, None, "", f"cannot read: {exc.strerror}")
+            continue
+        orphans = 0
+        for line_no, raw in enumerate(data.splitlines(), start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                col.add(path, line_no, "", f"not valid UTF-8 (byte {raw[exc.start]:#04x} at "
+                                           f"column {exc.start + 1})")
+                continue
             if not line.strip():
                 continue
             try:
@@ -72,10 +85,15 @@ def load_training(col: Collector, root: Path, entry_ids: set[str]) -> tuple[Trai
                             err["msg"].removeprefix("Value error, "))
                 continue
             unknown = [e for e in message.entries if e not in entry_ids]
-            if unknown:
+            if unknown and all(col.is_lost("entry", e, count=False) for e in unknown):
+                orphans += 1
+            elif unknown:
                 col.add(path, line_no, "entries", f"no such FAQ entry: {', '.join(unknown)}")
             elif message.kind != "answer" and message.entries:
                 col.add(path, line_no, "entries", f"a {message.kind} message names no entries")
             else:
                 found.append(message)
+        if orphans:
+            col.add(path, None, "entries", f"{orphans} labelled message(s) name entries of an FAQ "
+                                           "file or entry refused above (not listed one by one)")
     return tuple(found)

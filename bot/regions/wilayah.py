@@ -36,7 +36,11 @@ def load_region_tree(path: Path, root_code: str, expected_kecamatan: int | None 
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise RegionDataError([(None, f"cannot read {path.name}: {exc}")]) from None
-    rows = list(csv.reader(text.splitlines()))
+    reader = csv.reader(text.splitlines())
+    try:
+        rows = list(reader)
+    except csv.Error as exc:    # a field past the csv module's limit, a NUL: one line, named
+        raise RegionDataError([(reader.line_num, f"not readable as CSV: {exc}")]) from None
     if not rows or [h.strip().lower() for h in rows[0]] != HEADER:
         raise RegionDataError([(1, f"header must be {','.join(HEADER)}")])
     records: dict[str, tuple[int, str, str, str]] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import re
 import sqlite3
 import time
@@ -201,6 +202,33 @@ async def migrate_sqlite(conn: aiosqlite.Connection) -> None:
         await conn.commit()
 
 
+class DatabasePathError(Exception):
+    """A SQLite path that cannot be the database: said in one line, never a traceback."""
+
+
+def sqlite_path_problem(path: Path, create: bool = True) -> str | None:
+    """Why `path` cannot be opened as the SQLite database (None: it can). `create=False`: the
+    file must exist already (an operator command on a mistyped path would make a new, empty
+    database and report success on it)."""
+    if str(path) in ("", "."):
+        return "is empty: set it to a file such as data/suara.db"
+    if path.is_dir():
+        return f"{path} is a directory, not a database file"
+    if path.exists():
+        return None if path.is_file() else f"{path} is not a regular file"
+    if not create:
+        return (f"{path} does not exist (a mistyped path?); `python -m bot db migrate` or the "
+                "first `run` creates it")
+    for above in path.parents:
+        if above.exists():
+            if not above.is_dir():
+                return f"{above} is a file, so {path} cannot be created under it"
+            if not os.access(above, os.W_OK | os.X_OK):
+                return f"cannot create {path}: {above} is not writable"
+            break
+    return None
+
+
 async def open_database(target: str | Path, migrate: bool = True) -> Database:
     """Open the database: a postgresql:// URL (pg.py), else a SQLite file, created if needed,
     in WAL mode; apply the migrations this code has and the database lacks."""
@@ -209,6 +237,9 @@ async def open_database(target: str | Path, migrate: bool = True) -> Database:
         return await open_postgres(str(target), migrate=migrate)
     path = str(target)
     if path != ":memory:":
+        problem = sqlite_path_problem(Path(path))
+        if problem:
+            raise DatabasePathError(f"database {problem}")
         Path(path).parent.mkdir(parents=True, exist_ok=True)
     conn = await aiosqlite.connect(path)
     try:

@@ -16,6 +16,7 @@ SAMPLE = FIXTURE_TPS
 
 def test_import_reimport_export(tmp_path: Path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "t.sqlite3")}
+    run("db", "migrate", cwd=tmp_path, env=env)     # tps refuses a database that is not there
     first = run("tps", "import", str(SAMPLE), cwd=tmp_path, env=env)
     assert first.returncode == 0, first.stderr
     assert "Sungai Rotan, Kec. Sungai Rotan [99.01.01.1001]: +2 added (TPS 1, 2)" in first.stdout
@@ -33,6 +34,7 @@ def test_import_reimport_export(tmp_path: Path) -> None:
 
 def test_a_bad_file_changes_nothing(tmp_path: Path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "t.sqlite3")}
+    run("db", "migrate", cwd=tmp_path, env=env)     # tps refuses a database that is not there
     run("tps", "import", str(SAMPLE), cwd=tmp_path, env=env)
     bad = tmp_path / "bad.csv"
     bad.write_text(SAMPLE.read_text() + "99.01.01.1001,1,Duplicate,,,,\n")
@@ -46,6 +48,7 @@ def test_a_bad_file_changes_nothing(tmp_path: Path) -> None:
 
 def test_dry_run_and_missing_file(tmp_path: Path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "t.sqlite3")}
+    run("db", "migrate", cwd=tmp_path, env=env)     # tps refuses a database that is not there
     dry = run("tps", "import", str(SAMPLE), "--dry-run", cwd=tmp_path, env=env)
     assert "dry run: nothing was changed" in dry.stdout
     assert run("tps", "export", cwd=tmp_path, env=env).stdout.count("\n") == 1
