@@ -25,6 +25,8 @@ from typing import Any
 from telegram import TelegramObject, Update
 from telegram.error import TelegramError
 
+from bot import masking
+
 QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING,
                  "apscheduler": logging.WARNING, "aiosqlite": logging.INFO, "asyncpg": logging.WARNING,
                  "telegram": logging.INFO}
@@ -90,17 +92,16 @@ def hide_update_payloads() -> None:
 class RedactingFormatter(logging.Formatter):
     def __init__(self, fmt: str, secrets: list[str]) -> None:
         super().__init__(fmt)
-        # The whole token, and its secret half on its own.
-        parts = {s for s in secrets if s} | {s.split(":", 1)[1] for s in secrets if ":" in s}
-        self.secrets = sorted((p for p in parts if len(p) >= 8), key=len, reverse=True)
+        # The whole token, and its secret half on its own; with those of the settings loaded.
+        self.secrets = masking.secret_parts(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
         return self.redact(super().format(record))
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "<redacted>")
-        return text
+        """The same redaction as the command line's error lines (bot/masking.py): secrets,
+        and passwords in any URL."""
+        return masking.redact(text, self.secrets)
 
 
 class JsonFormatter(RedactingFormatter):

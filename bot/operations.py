@@ -8,12 +8,14 @@ import sys
 from pathlib import Path
 
 from bot.content.registry import ContentError, load_content
+from bot.masking import redact
 from bot.settings import SettingsError, load_settings
 
 
 def _fail(message: str, code: int = 2) -> int:
-    """One line on stderr, for the operator; exit code 2 (usage or refused)."""
-    print(f"error: {message}", file=sys.stderr)
+    """One line on stderr, for the operator; exit code 2 (usage or refused). Redacted as the
+    logs are: no token, webhook secret or password, whatever the message quotes."""
+    print(f"error: {redact(message)}", file=sys.stderr)
     return code
 
 

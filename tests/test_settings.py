@@ -40,6 +40,10 @@ def test_environment_overrides_dotenv(tmp_path: Path, monkeypatch: pytest.Monkey
     ("TIMEZONE", "Asia/Nowhere", "Invalid setting TIMEZONE"),
     ("TELEGRAM_API_URL", "api.telegram.org", "Invalid setting TELEGRAM_API_URL"),
     ("TELEGRAM_API_URL", "http://127.0.0.1:8081/bot", "Invalid setting TELEGRAM_API_URL"),
+    ("TELEGRAM_API_URL", f"http://127.0.0.1:9/bot{TOKEN}", "Invalid setting TELEGRAM_API_URL"),
+    ("TELEGRAM_API_URL", f"https://api.telegram.org/bot{TOKEN}/", "Invalid setting TELEGRAM_API_URL"),
+    ("TELEGRAM_API_URL", f"https://proxy.example/tg/BOT{TOKEN}/getMe", "Invalid setting TELEGRAM_API_URL"),
+    ("TELEGRAM_API_URL", "https://proxy.example/?key=1", "Invalid setting TELEGRAM_API_URL"),
     ("LOG_LEVEL", "chatty", "Invalid setting LOG_LEVEL"),
 ])
 def test_malformed_setting_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, name: str,
@@ -49,6 +53,13 @@ def test_malformed_setting_is_one_clear_line(monkeypatch: pytest.MonkeyPatch, na
         load_settings()
     message = str(info.value)
     assert message.startswith(expected) and "\n" not in message
+    assert TOKEN.split(":")[1] not in message
+
+
+@pytest.mark.parametrize("root", ["http://127.0.0.1:8081", "https://proxy.example/telegram/"])
+def test_a_server_root_with_a_path_is_accepted(monkeypatch: pytest.MonkeyPatch, root: str) -> None:
+    monkeypatch.setenv("TELEGRAM_API_URL", root)
+    assert load_settings().telegram_api_url == root.rstrip("/")
 
 
 def test_bad_token_is_never_echoed(monkeypatch: pytest.MonkeyPatch) -> None:

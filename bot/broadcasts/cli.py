@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.content.registry import Content
 from bot.content.render import TELEGRAM_MAX_TEXT, telegram_length
 from bot.ids import row_id
+from bot.masking import redact
 from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import Database, open_database
@@ -190,5 +191,5 @@ async def control(settings: Settings, action: str, broadcast_id: int, now: datet
 
 
 def fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {redact(message)}", file=sys.stderr)
     return 2
