@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.content.registry import ContentError, load_content
-from bot.operations import _fail, cmd_backup, cmd_content, cmd_db
+from bot.operations import _fail, cmd_backup, cmd_content, cmd_db, guard
 from bot.settings import SettingsError, load_settings
 
 log = logging.getLogger("bot")
@@ -290,7 +290,7 @@ def main(argv: list[str] | None = None) -> int:
     s_preview.add_argument("--to", dest="end", required=True, help="last date, YYYY-MM-DD")
     schedule.set_defaults(func=cmd_schedule)
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    return guard(args.func, args)
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.content.registry import ContentError, load_content
@@ -17,6 +18,17 @@ def _fail(message: str, code: int = 2) -> int:
     logs are: no token, webhook secret or password, whatever the message quotes."""
     print(f"error: {redact(message)}", file=sys.stderr)
     return code
+
+
+def guard(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run one command: a database it cannot open or use (DB-API errors, on both backends)
+    is one redacted line, never a traceback quoting the URL."""
+    from bot.storage.db import DatabaseError
+
+    try:
+        return int(command(args))
+    except DatabaseError as exc:
+        return _fail(f"database: {type(exc).__name__}: {exc}")
 
 
 def cmd_content(args: argparse.Namespace) -> int:

@@ -13,7 +13,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot import bundled_content, masking
-from bot.storage.urls import is_postgres_url
+from bot.storage.urls import is_postgres_url, url_secrets
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 HTTP_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
@@ -223,5 +223,6 @@ def load_settings(**overrides: object) -> Settings:
     # Never printed or logged from here on: every `error:` line and log line is redacted.
     masking.register([settings.bot_token.get_secret_value() if settings.bot_token else None,
                       settings.webhook_secret.get_secret_value() if settings.webhook_secret
-                      else None])
+                      else None,
+                      *(url_secrets(settings.database) if settings.on_postgres else [])])
     return settings

@@ -56,3 +56,52 @@ def test_run_refuses_an_api_url_with_the_token_in_one_line(tmp_path: Path) -> No
     assert result.stderr.startswith("error: Invalid setting TELEGRAM_API_URL: give the server root")
     assert len(result.stderr.strip().splitlines()) == 1
     assert TOKEN.split(":")[1] not in result.stdout + result.stderr
+
+
+PG_SECRET = "S3cretPw-in-the-query"
+CLOSED_PG = f"postgresql://127.0.0.1:9/suara?user=suara&password={PG_SECRET}"
+
+
+@pytest.mark.parametrize("command", [("db", "migrate"), ("tps", "export"),
+                                     ("broadcast", "list")])
+def test_commands_on_an_unreachable_database_never_show_its_password(
+        tmp_path: Path, command: tuple[str, ...]) -> None:
+    result = run(*command, cwd=tmp_path, env={"DATABASE_URL": CLOSED_PG})
+    assert result.returncode == 2, result.stderr
+    assert PG_SECRET not in result.stdout + result.stderr
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and line.endswith(
+        "OperationalError: cannot connect to PostgreSQL at "
+        "postgresql://127.0.0.1:9/suara?user=suara&password=***: ConnectionRefusedError")
+
+
+def test_db_copy_never_shows_a_password_in_the_query(tmp_path: Path) -> None:
+    target = f"postgresql://u@127.0.0.1:9/x?PASSWORD={PG_SECRET}&sslpassword=K3y-passphrase"
+    result = run("db", "copy", "--to", target, "--from", str(tmp_path / "none.sqlite3"),
+                 cwd=tmp_path)
+    shown = result.stdout + result.stderr
+    assert PG_SECRET not in shown and "K3y-passphrase" not in shown
+    assert "?PASSWORD=***&sslpassword=***" in shown
+
+
+async def test_run_on_an_unreachable_database_never_shows_its_password(tmp_path: Path) -> None:
+    import asyncio
+    import subprocess
+    import sys
+
+    from tests.fakes.process import bot_env
+    from tests.fakes.server import FakeBotApiServer
+
+    server = FakeBotApiServer(TOKEN)
+    await server.start()
+    try:
+        server.accept_polls()
+        env = bot_env(server, tmp_path, DATABASE_URL=CLOSED_PG)
+        done = await asyncio.to_thread(subprocess.run, [sys.executable, "-m", "bot", "run"],
+                                       cwd=tmp_path, env=env, capture_output=True, text=True,
+                                       timeout=60)
+    finally:
+        await server.stop()
+    assert done.returncode == 2
+    assert PG_SECRET not in done.stdout + done.stderr
+    assert "password=***" in done.stderr and "Traceback" not in done.stderr
