@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bot.content.registry import Content
 from bot.masking import redact
-from bot.regions.tps_import import parse_tps_csv, to_csv
+from bot.regions.tps_import import parse_tps_csv, to_csv, tps_areas
 from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import open_database
@@ -49,7 +49,7 @@ async def import_tps(settings: Settings, content: Content, regions: RegionTree, 
     except OSError as exc:
         print(redact(f"error: cannot read {path}: {exc.strerror}"), file=sys.stderr)
         return 2
-    result = parse_tps_csv(data, regions, content.election.region.bounds)
+    result = parse_tps_csv(data, regions, content.election.region.bounds, tps_areas(content))
     if result.ignored_columns:
         print(f"note: ignoring column(s) {', '.join(result.ignored_columns)}")
     if not result.ok:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import csvsafe
+from bot.content.registry import Content
 from bot.content.schema import Bounds
 from bot.csvsafe import restore
 from bot.regions.tree import DESA, KABUPATEN, KECAMATAN, PROVINSI, RegionTree
@@ -130,7 +131,26 @@ def _wrong_level(code: str, regions: RegionTree) -> str | None:
             f"of a desa/kelurahan{f' (e.g. {desa})' if desa else ''}")
 
 
-def parse_tps_csv(data: bytes, regions: RegionTree, bounds: Bounds) -> ImportResult:
+def tps_areas(content: Content) -> dict[str, tuple[str, Bounds]]:
+    """The boxes a TPS must lie in, by code: each region layer's (a kabupaten/kota code) and,
+    in a national deployment, each province layer's that has `bounds`. A TPS of a region
+    without them is checked against its province's, else the deployment's."""
+    areas = {code: (layer.profile.name, layer.profile.bounds)
+             for code, layer in content.province_layers.items() if layer.profile.bounds}
+    areas |= {code: (layer.profile.name, layer.profile.bounds)
+              for code, layer in content.layers.items() if layer.profile.bounds}
+    return areas
+
+
+def _area(code: str, regions: RegionTree, bounds: Bounds,
+          areas: dict[str, tuple[str, Bounds]]) -> tuple[str, Bounds]:
+    parts = code.split(".")
+    return areas.get(".".join(parts[:2])) or areas.get(parts[0]) or (regions.root_name, bounds)
+
+
+def parse_tps_csv(data: bytes, regions: RegionTree, bounds: Bounds,
+                  areas: dict[str, tuple[str, Bounds]] | None = None) -> ImportResult:
+    """`bounds`: the deployment's box; `areas` (tps_areas): its regions' own boxes, by code."""
     result = ImportResult()
     try:
         text = data.decode("utf-8-sig")
@@ -179,8 +199,8 @@ def parse_tps_csv(data: bytes, regions: RegionTree, bounds: Bounds) -> ImportRes
     first_seen: dict[tuple[str, int], int] = {}
     try:
         for line, row in rows:
-            _check_row(result, regions, bounds, header, positions, delimiter, first_seen,
-                       line, row)
+            _check_row(result, regions, bounds, areas or {}, header, positions, delimiter,
+                       first_seen, line, row)
     except Unreadable as exc:
         result.errors.append(str(exc))
     if not result.rows and not result.errors:
@@ -188,7 +208,8 @@ def parse_tps_csv(data: bytes, regions: RegionTree, bounds: Bounds) -> ImportRes
     return result
 
 
-def _check_row(result: ImportResult, regions: RegionTree, bounds: Bounds, header: list[str],
+def _check_row(result: ImportResult, regions: RegionTree, bounds: Bounds,
+               areas: dict[str, tuple[str, Bounds]], header: list[str],
                positions: dict[str, int], delimiter: str,
                first_seen: dict[tuple[str, int], int], line: int, row: list[str]) -> None:
     if not any(cell.strip() for cell in row):
@@ -243,6 +264,10 @@ def _check_row(result: ImportResult, regions: RegionTree, bounds: Bounds, header
             elif not bounds.contains(lat, lon):
                 problems.append(f"coordinates {lat}, {lon} are outside {regions.root_name}"
                                 " (lat and lon swapped?)")
+            elif region is not None and not (area := _area(code, regions, bounds, areas))[1] \
+                    .contains(lat, lon):
+                problems.append(f"coordinates {lat}, {lon} are outside {area[0]}, where "
+                                f"{code} is (the wrong kode_wilayah, or the wrong coordinates?)")
     extras = {name: cell(name) or None for name in ("aksesibilitas", "keterangan")}
     for name, value in extras.items():
         if value and len(value) > MAX_TEXT:

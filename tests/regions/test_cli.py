@@ -101,3 +101,15 @@ def test_unreadable_csv_is_refused_in_lines_not_a_traceback(tmp_path: Path) -> N
         assert expected[name] in result.stderr
     exported = run("tps", "export", cwd=tmp_path, env=env).stdout
     assert len(exported.splitlines()) == 7 and "Balai\n" not in exported
+
+
+def test_import_checks_each_tps_against_its_regencys_bounds(tmp_path: Path) -> None:
+    from bot import PROJECT_ROOT
+
+    bad = tmp_path / "plg.csv"
+    bad.write_text("kode_wilayah,tps,alamat,lat,lon\n16.71.01.1001,1,Balai Kelurahan,-3.70,103.80\n")
+    result = run("tps", "import", str(bad), "--dry-run", cwd=tmp_path,
+                 env={"DATABASE_PATH": str(tmp_path / "t.sqlite3"),
+                      "CONTENT_DIR": str(PROJECT_ROOT / "content")})
+    assert result.returncode == 1
+    assert "line 2: coordinates -3.7, 103.8 are outside Kota Palembang" in result.stderr

@@ -8,7 +8,7 @@ import pytest
 from bot import PROJECT_ROOT
 from bot.content.registry import Content, load_content
 from bot.regions.loader import load_regions
-from bot.regions.tps_import import parse_tps_csv, to_csv
+from bot.regions.tps_import import parse_tps_csv, to_csv, tps_areas
 from bot.storage import open_database
 from bot.storage.tps import all_tps, dataset, replace_all
 from tests.conftest import FIXTURE_TPS
@@ -195,3 +195,31 @@ def test_a_province_deployment_names_the_province_and_kabupaten_levels() -> None
     result = parse(province, HEADER + "98,1,X\n98.01,1,Y\n")
     assert result.errors[0].startswith("line 2: 98 is a province (")
     assert result.errors[1].startswith("line 3: 98.01 is a kabupaten/kota (Kabupaten Bukit Contoh)")
+
+
+# -- each TPS within its own regency's bounds (the review's finding) -------------------------
+
+def parse_province(province: Content, text: str):  # type: ignore[no-untyped-def]
+    return parse_tps_csv(text.encode(), load_regions(province),
+                         province.election.region.bounds, tps_areas(province))
+
+
+def test_each_regency_with_bounds_has_its_own_box(bundled_province: Content) -> None:
+    assert set(tps_areas(bundled_province)) == {"16.03", "16.71"}
+    assert tps_areas(bundled_province)["16.71"][0] == "Kota Palembang"
+
+
+def test_a_tps_outside_its_own_regency_is_refused(bundled_province: Content) -> None:
+    # A Palembang kelurahan placed 150 km away in Muara Enim: inside the province's box.
+    result = parse_province(bundled_province, "kode_wilayah,tps,alamat,lat,lon\n"
+                            "16.71.01.1001,1,Balai Kelurahan,-3.70,103.80\n")
+    assert result.errors == ["line 2: coordinates -3.7, 103.8 are outside Kota Palembang, where "
+                             "16.71.01.1001 is (the wrong kode_wilayah, or the wrong coordinates?)"]
+
+
+def test_tps_inside_their_regency_or_the_province_are_accepted(bundled_province: Content) -> None:
+    result = parse_province(bundled_province, "kode_wilayah,tps,alamat,lat,lon\n"
+                            "16.71.01.1001,1,Balai Kelurahan,-2.98,104.75\n"   # Palembang
+                            "16.03.01.2011,1,Balai Desa,-3.70,103.80\n"        # Muara Enim
+                            "16.01.07.2001,1,Balai Desa,-3.10,104.50\n")       # no bounds: the province's
+    assert result.ok, result.errors
