@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
@@ -13,6 +14,7 @@ from pydantic import Field, SecretStr, ValidationError, field_validator, model_v
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot import bundled_content, masking
+from bot.envfile import EnvFileError, check_env_file
 from bot.storage.urls import is_postgres_url, url_secrets
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
@@ -208,8 +210,16 @@ class Settings(BaseSettings):
         return self.bot_token.get_secret_value()
 
 
+_NAMES = [field.alias or name for name, field in Settings.model_fields.items()]
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read settings from the environment and `.env`; raise SettingsError with one clear line."""
+    try:
+        for warning in check_env_file(Path(".env"), _NAMES):     # one line each, on stderr
+            print(warning, file=sys.stderr)
+    except EnvFileError as exc:
+        raise SettingsError(str(exc)) from None
     try:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:

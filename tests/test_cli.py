@@ -71,3 +71,11 @@ def test_shell_holds_a_conversation_without_token(tmp_path: Path) -> None:
     assert "Bot API refused" not in out
     assert "still training" not in out        # the model answered, not the keywords
     assert (tmp_path / "data" / "shell.sqlite3").exists()
+
+
+def test_run_with_a_broken_dotenv_line_names_it(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text('BOT_TOKEN="123456789:AAH-quote-left-open-token-xyz\nLOG_LEVL=DEBUG\n')
+    result = run("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: .env line 1: BOT_TOKEN=... cannot be read (a quote left open, or not NAME=value)"]
