@@ -67,8 +67,22 @@ def _traceback_without_messages(error: BaseException) -> str:
     return "".join(lines).rstrip()
 
 
+def _one_line_abort(record: logging.LogRecord) -> None:
+    """PTB's network retry loop logs its giving up (the Bot API unreachable at start) with
+    the whole traceback, some 60 lines before the command's own one-line error: one line,
+    with the error's type and Telegram's words; the traceback only at LOG_LEVEL=DEBUG."""
+    error = record.exc_info[1] if record.exc_info else None
+    if error is None or logging.getLogger().isEnabledFor(logging.DEBUG) \
+            or not record.getMessage().startswith("Network Retry Loop"):
+        return
+    said = f": {error}" if isinstance(error, TelegramError) else ""
+    record.msg, record.args = f"{record.getMessage()} ({type(error).__name__}{said})", None
+    record.exc_info = record.exc_text = None
+
+
 class HideUpdatePayloads(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        _one_line_abort(record)
         if not isinstance(record.msg, str):
             record.msg = str(_withheld(record.msg))
         if isinstance(record.args, dict):
