@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from bot.content.registry import ContentError, load_content
-from bot.operations import _fail, cmd_backup, cmd_content, cmd_db, run_command
+from bot.operations import _fail, cmd_backup, cmd_content, cmd_db, guard, run_command
 from bot.settings import SettingsError, load_settings
 
 log = logging.getLogger("bot")
@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     s_preview.add_argument("--from", dest="start", required=True, help="first date, YYYY-MM-DD")
     s_preview.add_argument("--to", dest="end", required=True, help="last date, YYYY-MM-DD")
     schedule.set_defaults(func=cmd_schedule)
-    return run_command(parser.parse_args(argv))
+    return guard(run_command, parser.parse_args(argv))
 
 
 if __name__ == "__main__":

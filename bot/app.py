@@ -129,6 +129,10 @@ async def _post_shutdown(app: Application) -> None:
     if app.services.run_lock is not None:
         app.services.run_lock.release()
         app.services.run_lock = None
+    # PTB shuts the bot down only if the application initialized: when getMe failed at start
+    # (the Bot API unreachable), the bot's HTTP sessions were left open ("Unclosed client
+    # session" at exit). Bot.shutdown closes them, and does nothing if they are closed.
+    await app.bot.shutdown()
 
 
 async def register_commands(app: Application, content: Content) -> None:

@@ -25,6 +25,8 @@ from typing import Any
 from telegram import TelegramObject, Update
 from telegram.error import TelegramError
 
+from bot import masking
+
 QUIET_LOGGERS = {"httpx": logging.WARNING, "httpcore": logging.WARNING,
                  "apscheduler": logging.WARNING, "aiosqlite": logging.INFO, "asyncpg": logging.WARNING,
                  "telegram": logging.INFO}
@@ -65,8 +67,22 @@ def _traceback_without_messages(error: BaseException) -> str:
     return "".join(lines).rstrip()
 
 
+def _one_line_abort(record: logging.LogRecord) -> None:
+    """PTB's network retry loop logs its giving up (the Bot API unreachable at start) with
+    the whole traceback, some 60 lines before the command's own one-line error: one line,
+    with the error's type and Telegram's words; the traceback only at LOG_LEVEL=DEBUG."""
+    error = record.exc_info[1] if record.exc_info else None
+    if error is None or logging.getLogger().isEnabledFor(logging.DEBUG) \
+            or not record.getMessage().startswith("Network Retry Loop"):
+        return
+    said = f": {error}" if isinstance(error, TelegramError) else ""
+    record.msg, record.args = f"{record.getMessage()} ({type(error).__name__}{said})", None
+    record.exc_info = record.exc_text = None
+
+
 class HideUpdatePayloads(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        _one_line_abort(record)
         if not isinstance(record.msg, str):
             record.msg = str(_withheld(record.msg))
         if isinstance(record.args, dict):
@@ -90,17 +106,16 @@ def hide_update_payloads() -> None:
 class RedactingFormatter(logging.Formatter):
     def __init__(self, fmt: str, secrets: list[str]) -> None:
         super().__init__(fmt)
-        # The whole token, and its secret half on its own.
-        parts = {s for s in secrets if s} | {s.split(":", 1)[1] for s in secrets if ":" in s}
-        self.secrets = sorted((p for p in parts if len(p) >= 8), key=len, reverse=True)
+        # The whole token, and its secret half on its own; with those of the settings loaded.
+        self.secrets = masking.secret_parts(secrets)
 
     def format(self, record: logging.LogRecord) -> str:
         return self.redact(super().format(record))
 
     def redact(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, "<redacted>")
-        return text
+        """The same redaction as the command line's error lines (bot/masking.py): secrets,
+        and passwords in any URL."""
+        return masking.redact(text, self.secrets)
 
 
 class JsonFormatter(RedactingFormatter):

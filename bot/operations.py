@@ -5,16 +5,30 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.content.registry import ContentError, load_content
+from bot.masking import redact
 from bot.settings import SettingsError, load_settings
 
 
 def _fail(message: str, code: int = 2) -> int:
-    """One line on stderr, for the operator; exit code 2 (usage or refused)."""
-    print(f"error: {message}", file=sys.stderr)
+    """One line on stderr, for the operator; exit code 2 (usage or refused). Redacted as the
+    logs are: no token, webhook secret or password, whatever the message quotes."""
+    print(f"error: {redact(message)}", file=sys.stderr)
     return code
+
+
+def guard(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run one command: a database it cannot open or use (DB-API errors, on both backends)
+    is one redacted line, never a traceback quoting the URL."""
+    from bot.storage.db import DatabaseError
+
+    try:
+        return int(command(args))
+    except DatabaseError as exc:
+        return _fail(f"database: {type(exc).__name__}: {exc}")
 
 
 def cmd_content(args: argparse.Namespace) -> int:

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+import sys
 from datetime import time
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot import bundled_content
-from bot.storage.urls import is_postgres_url
+from bot import bundled_content, masking
+from bot.envfile import EnvFileError, check_env_file
+from bot.storage.urls import is_postgres_url, url_secrets
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 HTTP_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
@@ -126,8 +129,14 @@ class Settings(BaseSettings):
         value = value.strip().rstrip("/")
         if not HTTP_URL.match(value):
             raise ValueError("must be an http(s) URL such as https://api.telegram.org")
-        if value.endswith("/bot"):
-            raise ValueError("give the server root, without /bot (the token is added for you)")
+        path = urlsplit(value).path
+        # The bot calls {root}/bot{token}/method: a path with /bot... is a URL with the token
+        # in it (or a double /bot), which would then be printed wherever the URL is.
+        if any(part.lower().startswith("bot") for part in path.split("/")):
+            raise ValueError("give the server root, without /bot or the token (the bot adds "
+                             "/bot<token> itself), e.g. https://api.telegram.org")
+        if "?" in value or "#" in value:
+            raise ValueError("give the server root, without a query or fragment")
         return value
 
     @field_validator("approval_threshold", mode="before")
@@ -201,10 +210,18 @@ class Settings(BaseSettings):
         return self.bot_token.get_secret_value()
 
 
+_NAMES = [field.alias or name for name, field in Settings.model_fields.items()]
+
+
 def load_settings(**overrides: object) -> Settings:
     """Read settings from the environment and `.env`; raise SettingsError with one clear line."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        for warning in check_env_file(Path(".env"), _NAMES):     # one line each, on stderr
+            print(warning, file=sys.stderr)
+    except EnvFileError as exc:
+        raise SettingsError(str(exc)) from None
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         first = exc.errors()[0]
         if not first["loc"]:  # a rule across settings names them in its message
@@ -213,3 +230,9 @@ def load_settings(**overrides: object) -> Settings:
         name = Settings.model_fields[field].alias if field in Settings.model_fields else field
         message = first["msg"].removeprefix("Value error, ")
         raise SettingsError(f"Invalid setting {(name or field).upper()}: {message}") from None
+    # Never printed or logged from here on: every `error:` line and log line is redacted.
+    masking.register([settings.bot_token.get_secret_value() if settings.bot_token else None,
+                      settings.webhook_secret.get_secret_value() if settings.webhook_secret
+                      else None,
+                      *(url_secrets(settings.database) if settings.on_postgres else [])])
+    return settings

@@ -127,3 +127,26 @@ def test_a_port_in_use_and_bad_targets_are_one_line(tmp_path: Path) -> None:
     a_file.write_text("x")
     init = run("content", "init", str(a_file), cwd=tmp_path)
     assert init.stderr == f"error: {a_file} is a file: content init copies into a new or empty folder\n"
+
+
+def test_run_with_a_broken_dotenv_line_names_it(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text('BOT_TOKEN="123456789:AAH-quote-left-open-token-xyz\nLOG_LEVL=DEBUG\n')
+    result = run("run", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: .env line 1: BOT_TOKEN=... cannot be read (a quote left open, or not NAME=value)"]
+
+
+def test_run_against_a_closed_bot_api_is_one_logged_line_and_one_error(tmp_path: Path) -> None:
+    env = {"BOT_TOKEN": "123456789:AAH-closed-api-token-for-the-tests", "HEALTH_PORT": "0",
+           "TELEGRAM_API_URL": "http://127.0.0.1:9"}
+    result = run("run", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert "Traceback" not in result.stderr and "Unclosed client session" not in result.stderr
+    assert lines[-1] == ("error: cannot reach TELEGRAM_API_URL http://127.0.0.1:9: "
+                         "ClientConnectorError talking to the Bot API")
+    assert len(lines) == 3 and lines[1].endswith(
+        "Aborting. (NetworkError: ClientConnectorError talking to the Bot API)")
+    debug = run("run", cwd=tmp_path, env={**env, "LOG_LEVEL": "DEBUG"})
+    assert "Traceback" in debug.stderr and "Unclosed client session" not in debug.stderr

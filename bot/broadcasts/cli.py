@@ -14,6 +14,7 @@ from datetime import datetime
 from bot.content.registry import Content
 from bot.content.render import TELEGRAM_MAX_TEXT, telegram_length
 from bot.ids import row_id
+from bot.masking import redact
 from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import Database, open_database
@@ -60,9 +61,16 @@ def parse_at(text: str, settings: Settings, now: datetime) -> datetime:
 
 
 def validate_region(regions: RegionTree, code: str | None) -> str | None:
-    if not code:
+    """The region an audience is narrowed to (None: the whole deployment, only when no
+    --region was given or it names the deployment's own code). An empty one (an unset shell
+    variable, `--region "$KEC"`) is refused, never read as "everyone"."""
+    if code is None:
         return None
     code = code.strip()
+    if not code:
+        raise InputError(f"--region is empty (an unset variable?); give a kecamatan or "
+                         f"desa/kelurahan code, {regions.root_code} for all of "
+                         f"{regions.root_name}, or leave --region out")
     if code == regions.root_code:
         return None
     if code not in regions.regions:
@@ -89,11 +97,12 @@ async def send(settings: Settings, content: Content, regions: RegionTree, *, tex
         raise InputError(f"--template {template!r} is not in content/schedule.yaml (known: {known})")
     if topic is None:
         topic = content.schedule.templates[template].topic if template else "announcements"
+    topic = topic.strip()
     if topic not in content.subscription_topics:
         known = ", ".join(content.subscription_topics)
         raise InputError(f"--topic {topic!r} is not one of {known} (subscription_topics.yaml)")
     region = validate_region(regions, region)
-    not_before = parse_at(at, settings, now) if at else now
+    not_before = parse_at(at, settings, now) if at is not None else now
     db = await open_database(settings.database)
     try:
         # Created first, so a running bot can start while the audience is counted here.
@@ -111,7 +120,8 @@ async def send(settings: Settings, content: Content, regions: RegionTree, *, tex
         await db.close()
     total = sum(audience.values())
     by_lang = ", ".join(f"{k}: {v}" for k, v in sorted(audience.items())) or "none yet"
-    when = not_before.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M %Z") if at else "now"
+    when = not_before.astimezone(settings.tz).strftime("%Y-%m-%d %H:%M %Z") if at is not None \
+        else "now"
     print(f"broadcast {broadcast_id} created: {total} subscribers match ({by_lang}); "
           f"topic {topic}{', urgent' if urgent else ''}; starts {when}.")
     if total == 0:
@@ -190,5 +200,5 @@ async def control(settings: Settings, action: str, broadcast_id: int, now: datet
 
 
 def fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
+    print(f"error: {redact(message)}", file=sys.stderr)
     return 2

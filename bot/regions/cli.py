@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bot.content.registry import Content
-from bot.regions.tps_import import parse_tps_csv, to_csv
+from bot.masking import redact
+from bot.regions.tps_import import parse_tps_csv, to_csv, tps_areas
 from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import open_database
@@ -46,16 +47,16 @@ async def import_tps(settings: Settings, content: Content, regions: RegionTree, 
     try:
         data = await asyncio.to_thread(path.read_bytes)
     except OSError as exc:
-        print(f"error: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        print(redact(f"error: cannot read {path}: {exc.strerror}"), file=sys.stderr)
         return 2
-    result = parse_tps_csv(data, regions, content.election.region.bounds)
+    result = parse_tps_csv(data, regions, content.election.region.bounds, tps_areas(content))
     if result.ignored_columns:
         print(f"note: ignoring column(s) {', '.join(result.ignored_columns)}")
     if not result.ok:
-        print(f"error: {path} rejected, nothing was changed ({len(result.errors)} problem(s)):",
-              file=sys.stderr)
+        print(redact(f"error: {path} rejected, nothing was changed ({len(result.errors)} "
+                     "problem(s)):"), file=sys.stderr)
         for line in result.errors[:MAX_SHOWN_ERRORS]:
-            print(f"  {line}", file=sys.stderr)
+            print(redact(f"  {line}"), file=sys.stderr)
         if len(result.errors) > MAX_SHOWN_ERRORS:
             print(f"  ... and {len(result.errors) - MAX_SHOWN_ERRORS} more", file=sys.stderr)
         return 1

@@ -12,7 +12,10 @@ from tests.test_cli import run
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
-    return {"DATABASE_PATH": str(tmp_path / "b.sqlite3")}
+    settings = {"DATABASE_PATH": str(tmp_path / "b.sqlite3")}
+    # operator commands refuse a database that is not there (a mistyped path): made first
+    assert run("db", "migrate", cwd=tmp_path, env=settings).returncode == 0
+    return settings
 
 
 def count_broadcasts(env: dict[str, str]) -> int:
@@ -32,6 +35,12 @@ def count_broadcasts(env: dict[str, str]) -> int:
     (["--text", "x", "--at", "2024-01-01 10:00"],
      "error: --at 2024-01-01 10:00 (Asia/Jakarta) is in the past"),
     (["--text", "x", "--at", "besok pagi"], "error: --at 'besok pagi' is not a date and time"),
+    # An unset shell variable ("--region $KEC") must never widen the audience to everyone,
+    # nor an empty --at send at once what was meant for later.
+    (["--text", "x", "--region", ""], "error: --region is empty (an unset variable?)"),
+    (["--text", "x", "--region", "  "], "error: --region is empty (an unset variable?)"),
+    (["--text", "x", "--topic", ""], "error: --topic '' is not one of"),
+    (["--text", "x", "--at", ""], "error: --at '' is not a date and time"),
 ])
 def test_send_errors_are_precise_and_create_nothing(tmp_path: Path, env: dict[str, str],
                                                     args: list[str], message: str) -> None:

@@ -85,3 +85,35 @@ async def test_running_bot_answers_from_an_imported_list(tmp_path: Path) -> None
     finally:
         assert await stop_bot(process, server) == 0
         await server.stop()
+
+
+def test_unreadable_csv_is_refused_in_lines_not_a_traceback(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "t.sqlite3")}
+    run("db", "migrate", cwd=tmp_path, env=env)     # tps refuses a database that is not there
+    run("tps", "import", str(SAMPLE), cwd=tmp_path, env=env)
+    header = "kode_wilayah,tps,alamat\n"
+    files = {"swallow.csv": header + '99.01.01.1001,1,"Balai\n99.01.01.1001,2,SD 1\n',
+             "cr.csv": (header + "99.01.01.1001,1,A\n99.01.01.1001,1,B\n").replace("\n", "\r"),
+             "huge.csv": header + "99.01.01.1001,1," + "x" * 140_000 + "\n"}
+    expected = {"swallow.csv": "line 2 (to line 3): a quote opened here is never closed",
+                "cr.csv": "line 3: TPS 1 of 99.01.01.1001 is listed twice (also line 2)",
+                "huge.csv": "line 2: a field is longer than 128 KB"}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, newline="")
+        result = run("tps", "import", name, cwd=tmp_path, env=env)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert expected[name] in result.stderr
+    exported = run("tps", "export", cwd=tmp_path, env=env).stdout
+    assert len(exported.splitlines()) == 7 and "Balai\n" not in exported
+
+
+def test_import_checks_each_tps_against_its_regencys_bounds(tmp_path: Path) -> None:
+    from bot import PROJECT_ROOT
+
+    bad = tmp_path / "plg.csv"
+    bad.write_text("kode_wilayah,tps,alamat,lat,lon\n16.71.01.1001,1,Balai Kelurahan,-3.70,103.80\n")
+    env = {"DATABASE_PATH": str(tmp_path / "t.sqlite3"), "CONTENT_DIR": str(PROJECT_ROOT / "content")}
+    run("db", "migrate", cwd=tmp_path, env=env)
+    result = run("tps", "import", str(bad), "--dry-run", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    assert "line 2: coordinates -3.7, 103.8 are outside Kota Palembang" in result.stderr
