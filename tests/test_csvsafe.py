@@ -69,6 +69,7 @@ async def test_audit_csv_neutralises_formulas(tmp_path: Path, content: Content) 
 
 def test_tps_export_neutralises_text_and_round_trips(tmp_path: Path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "t.sqlite3")}
+    assert run("db", "migrate", cwd=tmp_path, env=env).returncode == 0   # tps refuses a missing one
     source = tmp_path / "tps.csv"
     lines = FIXTURE_TPS.read_text(encoding="utf-8").splitlines()
     lines[1] = lines[1].replace("Balai Kelurahan Sungai Rotan", '"@SUM(1+1)*cmd"')

@@ -141,7 +141,7 @@ def test_a_region_layer_citing_another_provinces_source_is_refused(nation_copy: 
     faq.write_text(faq.read_text().replace("sources: [contoh_jadwal]", "sources: [utara_jadwal]",
                                            1))
     found = problems(nation_copy)
-    assert any("97.01/faq/kandidat.yaml:2: paslon_bupati.sources" in p and "utara_jadwal" in p
+    assert any("97.01/faq/kandidat.yaml:4: paslon_bupati.sources" in p and "utara_jadwal" in p
                for p in found), found
 
 
