@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from bot.storage.urls import redact_url
+from bot.storage.urls import UNPARSEABLE, redact_url
 
 MIN_SECRET = 8          # shorter values are not replaced (they would mask ordinary words)
 URL = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
@@ -19,6 +19,7 @@ TRAILING = ".,;:)]}"    # punctuation a message puts after a URL ("at postgresql
 MASK = "<redacted>"
 
 _known: set[str] = set()
+_words: set[str] = set()     # replaced only as whole words (a password may be a word)
 
 
 def secret_parts(values: Iterable[str | None]) -> set[str]:
@@ -28,19 +29,30 @@ def secret_parts(values: Iterable[str | None]) -> set[str]:
     return {p for p in parts if len(p) >= MIN_SECRET}
 
 
-def register(values: Iterable[str | None]) -> None:
-    """Secrets every later redact() removes (the token, the webhook secret, a password)."""
+def register(values: Iterable[str | None], words: Iterable[str] = ()) -> None:
+    """Secrets every later redact() removes: `values` wherever they appear (the token, even in
+    "bot<token>/getMe", the webhook secret), `words` only standing alone (a database password
+    such as "postgres" must not turn "postgresql://" or "asyncpg/postgres" into a mask)."""
     _known.update(secret_parts(values))
+    _words.update(w for w in words if len(w) >= MIN_SECRET)
 
 
 def _url(match: re.Match[str]) -> str:
     text = match.group()
     stripped = text.rstrip(TRAILING)
-    return redact_url(stripped) + text[len(stripped):]
+    shown = redact_url(stripped)
+    if shown == UNPARSEABLE:      # not a URL after all ("http://[::1 x"): only its userinfo goes
+        scheme, _, rest = stripped.partition("://")
+        shown = f"{scheme}://{MASK}@{rest.rpartition('@')[2]}" if "@" in rest else stripped
+    return shown + text[len(stripped):]
 
 
 def redact(text: str, extra: Iterable[str] = ()) -> str:
     """`text` without any registered secret, `extra` secret, or URL password."""
     for secret in sorted(_known | set(extra), key=len, reverse=True):
         text = text.replace(secret, MASK)
-    return URL.sub(_url, text) if "://" in text else text
+    text = URL.sub(_url, text) if "://" in text else text
+    for word in sorted(_words, key=len, reverse=True):
+        if word in text:
+            text = re.sub(rf"(?<![\w]){re.escape(word)}(?![\w])", MASK, text)
+    return text

@@ -24,6 +24,7 @@ from bot.redaction import looks_like_nik
 from bot.regions.handlers import answer_place
 from bot.regions.typed import answer_kabupaten_name
 from bot.replies import say
+from bot.storage.db import DatabaseError
 from bot.storage.users import follow_typed_language
 
 MAX_QUESTION_CHARS = 500
@@ -66,8 +67,11 @@ async def _route(update: Update, context: SuaraContext) -> str:
     typed = detect_language(services.matcher.normalizer, text)
     user = context.user
     if typed and user is not None and typed != user.language and not user.language_chosen:
-        await follow_typed_language(services.db, user.user_id, typed)
-        context.user = dataclasses.replace(user, language=typed, language_set=True)
+        try:
+            await follow_typed_language(services.db, user.user_id, typed)
+            context.user = dataclasses.replace(user, language=typed, language_set=True)
+        except DatabaseError as exc:   # a full disk must not cost the answer; kept next time
+            services.metrics.error(type(exc).__name__)
     context.lang = typed or context.lang
     if looks_like_nik(text):
         await say(update, context, "nik_warning")

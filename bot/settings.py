@@ -19,6 +19,7 @@ from bot.storage.urls import is_postgres_url, url_secrets
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 HTTP_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
+_WARNED: set[str] = set()
 QUIET_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -217,7 +218,9 @@ def load_settings(**overrides: object) -> Settings:
     """Read settings from the environment and `.env`; raise SettingsError with one clear line."""
     try:
         for warning in check_env_file(Path(".env"), _NAMES):     # one line each, on stderr
-            print(warning, file=sys.stderr)
+            if warning not in _WARNED:      # once a process (a command may load them twice)
+                _WARNED.add(warning)
+                print(warning, file=sys.stderr)
     except EnvFileError as exc:
         raise SettingsError(str(exc)) from None
     try:
@@ -233,6 +236,6 @@ def load_settings(**overrides: object) -> Settings:
     # Never printed or logged from here on: every `error:` line and log line is redacted.
     masking.register([settings.bot_token.get_secret_value() if settings.bot_token else None,
                       settings.webhook_secret.get_secret_value() if settings.webhook_secret
-                      else None,
-                      *(url_secrets(settings.database) if settings.on_postgres else [])])
+                      else None],
+                     url_secrets(settings.database) if settings.on_postgres else [])
     return settings

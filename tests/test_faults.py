@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import time
 from pathlib import Path
 
 import aiohttp
@@ -132,3 +133,18 @@ async def test_the_bot_recovers_by_itself_when_a_fault_clears(tmp_path: Path, ki
         assert outcome.health_during == {"200"}
     if kind != "api_timeout":
         assert outcome.duplicates == 0
+
+
+async def test_a_language_not_saved_for_a_refused_write_still_gets_the_answer(
+        tmp_path: Path, content: Content) -> None:
+    # A known citizen on an English phone asks in Indonesian while writes are refused: the
+    # typed language is not saved (it will be next time), and the answer comes all the same.
+    async with offline_bot(tmp_path, content, FLOOD_LIMIT="0") as h:
+        english_phone = h.user(7300, lang="en")
+        await h.text("what time do polling stations open?", user=english_phone)
+        db = h.app.services.db
+        db.unavailable_until = time.monotonic() + 100          # writes refused for now
+        shown = texts(await h.text("jam berapa tps buka?", user=english_phone))
+        assert shown and "TPS buka pukul" in shown[0]
+        user = await get_user(db, 7300)
+        assert user is not None and user.language == "en"

@@ -105,3 +105,15 @@ async def test_run_on_an_unreachable_database_never_shows_its_password(tmp_path:
     assert done.returncode == 2
     assert PG_SECRET not in done.stdout + done.stderr
     assert "password=***" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_password_that_is_a_word_masks_only_that_word(monkeypatch: pytest.MonkeyPatch) -> None:
+    # compose.yaml's POSTGRES_PASSWORD may well be "postgres": the scheme and the driver's
+    # name stay readable; a URL without a password shows none; text that is no URL stays.
+    monkeypatch.setattr(masking, "_words", set())
+    masking.register([], ["postgres"])
+    line = "cannot connect to postgresql://suara:postgres@db:5432/suara (asyncpg/postgres)"
+    assert masking.redact(line) == ("cannot connect to postgresql://suara:***@db:5432/suara"
+                                    " (asyncpg/<redacted>)")
+    assert masking.redact("see https://user@host/p") == "see https://user@host/p"
+    assert masking.redact("see http://[::1 x") == "see http://[::1 x"

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from bot.faq.guards import SMALL, WORD
+
 _TO = r"(?:min|admin|mimin|kak|kakak|bang|mas|mbak|pak|bu|gan|sis|bro|bot|semua|all)\b"
 GREETING = re.compile(
     r"^\W*(?:halo+|hal+o|hai+|hay|hi+|hello+|hey+|helo|met (?:pagi|siang|sore|malam)|"
@@ -46,5 +48,10 @@ def kind_of(text: str) -> str:
     """thanks, bye, hello, or about: what a small-talk message says. Anything but a thanks, a
     goodbye or a greeting alone asks about the bot ("is this official?", "halo, who made you?",
     "what can you do?"): who runs the bot is said (a greeting is greeted back all the same)."""
-    return ("thanks" if THANKS.search(text) else "bye" if BYE.search(text)
-            else "hello" if greets(text) and question_of(text) == text else "about")
+    if THANKS.search(text):
+        return "thanks"
+    if BYE.search(text):
+        return "bye"
+    words = [w.lower() for w in WORD.findall(text)]
+    plain = (greets(text) and question_of(text) == text) or all(w in SMALL for w in words)
+    return "hello" if plain else "about"     # "oke", "mantap": no paragraph about the bot

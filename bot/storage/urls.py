@@ -19,17 +19,21 @@ def _is_secret(name: str) -> bool:
     return unquote_plus(name).strip().lower() in SECRET_PARAMS
 
 
+UNPARSEABLE = "<unparseable database URL>"
+
+
 def redact_url(url: str) -> str:
     """The URL as it may be printed or logged: the password of `user:password@` and the value
     of every secret query parameter (`?password=`, `&SSLPassword=`, ...) replaced by ***."""
     try:
         parts = urlsplit(url)
     except ValueError:
-        return "<unparseable database URL>"
+        return UNPARSEABLE
     if "@" in parts.netloc:
         user, _, host = parts.netloc.rpartition("@")
-        name = user.split(":", 1)[0]
-        parts = parts._replace(netloc=f"{name}:{MASK}@{host}" if name else f"{MASK}@{host}")
+        name, colon, _ = user.partition(":")
+        if colon or not name:        # a password there (a user alone, "user@host", is shown)
+            parts = parts._replace(netloc=f"{name}:{MASK}@{host}" if name else f"{MASK}@{host}")
     if parts.query:
         query = "&".join(f"{item.partition('=')[0]}={MASK}"
                          if _is_secret(item.partition("=")[0]) else item

@@ -19,6 +19,7 @@ def test_openings_and_closings_are_told_apart() -> None:
     assert kind_of("hai") == "hello"
     assert kind_of("kamu ini bot resmi KPU?") == kind_of("who made you?") == "about"
     assert kind_of("halo min, ini bot resmi kpu?") == "about" and kind_of("halo min") == "hello"
+    assert kind_of("oke mantap") == "hello"            # no paragraph about the bot to an "ok"
     assert question_of("Assalamualaikum wr wb kak, bawa apa ke tps?") == "bawa apa ke tps?"
     assert question_of("assalamualaikum min") == "assalamualaikum min"     # a greeting alone
 
