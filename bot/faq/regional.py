@@ -31,7 +31,7 @@ def saved_region(context: SuaraContext) -> str | None:
     user, content = context.user, context.services.content
     if user is None or not user.region_code:
         return None
-    code = ".".join(user.region_code.split(".")[:2])
+    code = kabupaten_of(user.region_code)
     return code if content.covers(code) else None
 
 
@@ -41,7 +41,7 @@ def asker_region(context: SuaraContext) -> str | None:
     user = context.user
     if user is None or not user.region_code or "." not in user.region_code:
         return None
-    return ".".join(user.region_code.split(".")[:2])
+    return kabupaten_of(user.region_code)
 
 
 def whose(context: SuaraContext, text: str | None) -> tuple[str | None, tuple[str, ...]]:

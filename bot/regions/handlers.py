@@ -15,6 +15,7 @@ from bot import keyboards
 from bot.callbacks import decode
 from bot.commands import COMMANDS
 from bot.context import SuaraContext
+from bot.faq.regional import saved_region
 from bot.keyboards import BROWSE
 from bot.regions.choices import choices_view
 from bot.regions.maps import map_url
@@ -95,13 +96,6 @@ async def region_command(update: Update, context: SuaraContext) -> None:
         return
     text, markup = region_picker(context)
     await reply(update, text, markup)
-
-
-def region_of_user(context: SuaraContext) -> str | None:
-    """The citizen's saved kabupaten/kota code, when the deployment covers it."""
-    user, content = context.user, context.services.content
-    code = ".".join(user.region_code.split(".")[:2]) if user and user.region_code else None
-    return code if code and content.is_province and content.covers(code) else None
 
 
 async def answer_place(update: Update, context: SuaraContext, place: PlaceQuery,
@@ -223,7 +217,7 @@ async def on_location(update: Update, context: SuaraContext) -> None:
         # simply has no TPS near yet (it may cover only some regions): the KPU's lookup and
         # the citizen's own KPU (their saved region's, else the generic one) know.
         inside = election.region.bounds.contains(lat, lon)
-        code = region_of_user(context)
+        code = saved_region(context) if content.is_province else None
         view = content.for_region(code) if inside and code else content
         text = view.message("tps_none_near" if inside else "tps_far", lang, distance=distance,
                             desa=desa, kecamatan=kecamatan, sample=directory.is_sample)
