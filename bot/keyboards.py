@@ -3,7 +3,8 @@ the content alone once per content (memo.py)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, KeyboardButton, ReplyKeyboardMarkup
 
@@ -11,6 +12,8 @@ from bot.callbacks import Callback
 from bot.content.registry import Content
 from bot.memo import per_content
 from bot.regions.tree import RegionTree
+
+T = TypeVar("T")
 
 
 def _button(text: str, cb: Callback) -> InlineKeyboardButton:
@@ -51,6 +54,13 @@ DESA_PAGE = 12
 def page_count(count: int, size: int) -> int:
     """Pages of `size` items for `count` items (at least one)."""
     return max(1, -(-count // size))
+
+
+def page_of(items: Sequence[T], page: int, size: int) -> tuple[Sequence[T], int, int]:
+    """The items on page `page` (clamped to the pages there are), that page, the page count."""
+    pages = page_count(len(items), size)
+    page = min(max(page, 0), pages - 1)
+    return items[page * size:(page + 1) * size], page, pages
 
 
 def page_nav(content: Content, lang: str, page: int, pages: int,
@@ -101,9 +111,7 @@ def province_picker(content: Content, regions: RegionTree, lang: str, page: int,
                     purpose: str = BROWSE) -> tuple[InlineKeyboardMarkup, int, int]:
     """A national deployment's provinces, a page of them; each opens its kabupaten/kota."""
     provinces = sorted(regions.provinces.items(), key=lambda item: item[1])
-    pages = page_count(len(provinces), REGION_PAGE)
-    page = min(max(page, 0), pages - 1)
-    shown = provinces[page * REGION_PAGE:(page + 1) * REGION_PAGE]
+    shown, page, pages = page_of(provinces, page, REGION_PAGE)
     buttons = [_button(name, Callback("B", f"{code}:0:{purpose}")) for code, name in shown]
     rows = _picker_rows(content, lang, buttons, page, pages,
                         lambda p: Callback("I", f"{p}:{purpose}"), purpose, None)
@@ -119,9 +127,7 @@ def kabupaten_picker(content: Content, regions: RegionTree, lang: str, page: int
     is saved and the entry answered for it), or to subscribe (SUBSCRIBE)."""
     kabupaten = regions.kabupaten_in(province)
     size = region_page_size(purpose)
-    pages = page_count(len(kabupaten), size)
-    page = min(max(page, 0), pages - 1)
-    shown = kabupaten[page * size:(page + 1) * size]
+    shown, page, pages = page_of(kabupaten, page, size)
     buttons = [_button(k.name, Callback("g", f"{k.code}:0") if purpose == BROWSE
                        else Callback("R", k.code) if purpose == SUBSCRIBE
                        else Callback("r", f"{k.code}:{purpose}")) for k in shown]
@@ -159,9 +165,7 @@ def kecamatan_picker(content: Content, regions: RegionTree, lang: str,
     """Keyboard, the page shown (clamped) and the page count; in a province, of one
     kabupaten/kota (back to the list of them)."""
     kecamatan = regions.kecamatan_in(kabupaten)
-    pages = page_count(len(kecamatan), KECAMATAN_PAGE)
-    page = min(max(page, 0), pages - 1)
-    shown = kecamatan[page * KECAMATAN_PAGE:(page + 1) * KECAMATAN_PAGE]
+    shown, page, pages = page_of(kecamatan, page, KECAMATAN_PAGE)
     buttons = [_button(k.name, Callback("c", f"{k.code}:0")) for k in shown]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     back = _button(content.message("btn_kabupaten_list", lang), _kabupaten_list(regions, kabupaten)) \
@@ -175,9 +179,7 @@ def kecamatan_picker(content: Content, regions: RegionTree, lang: str,
 def desa_picker(content: Content, regions: RegionTree, lang: str, kecamatan_code: str,
                 page: int) -> tuple[InlineKeyboardMarkup, int, int]:
     desas = regions.desa_of[kecamatan_code]
-    pages = page_count(len(desas), DESA_PAGE)
-    page = min(max(page, 0), pages - 1)
-    shown = desas[page * DESA_PAGE:(page + 1) * DESA_PAGE]
+    shown, page, pages = page_of(desas, page, DESA_PAGE)
     buttons = [_button(d.name, Callback("v", d.code)) for d in shown]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
     kabupaten = regions.regions[kecamatan_code].parent if regions.kabupaten else None

@@ -13,7 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.callbacks import SMALL_MAX, Callback
 from bot.content.registry import Content
 from bot.ids import parse_int
-from bot.keyboards import page_count, page_nav
+from bot.keyboards import page_nav, page_of
 from bot.officials.drafts import Draft
 from bot.officials.launch import describe_audience, describe_content
 from bot.officials.roles import within
@@ -220,12 +220,10 @@ async def _campaign_screen(draft: Draft, page: int, services: Services
     campaigns = [c for c in await list_campaigns(services.db)
                  if mine is None or c.region is None or within(c.region, mine)]
     draft.choices = [c.code for c in campaigns]
-    pages = page_count(len(campaigns), CAMPAIGN_PAGE)
-    page = min(page, pages - 1)
-    first = page * CAMPAIGN_PAGE
+    shown, page, pages = page_of(campaigns, page, CAMPAIGN_PAGE)
     rows = [[_b("Tanpa batas kampanye", draft, "C-")]]
     rows += [[_b(f"{c.name} ({c.code})", draft, f"C{i}")]
-             for i, c in enumerate(campaigns[first:first + CAMPAIGN_PAGE], first)]
+             for i, c in enumerate(shown, page * CAMPAIGN_PAGE)]
     rows.append(page_nav(services.content, "id", page, pages,
                          lambda p: Callback("A", f"{draft.id}:c{p}"), _b("⬅ Kembali", draft, "o")))
     if not campaigns:

@@ -5,6 +5,8 @@ offered while a question waits for the region carries the question: a place pick
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import keyboards
@@ -43,9 +45,7 @@ def choices_view(context: SuaraContext, anchor: Region, page: int = 0,
     """One page of the places named as `anchor`, with previous/next when there are more."""
     content, lang, tree = context.services.content, context.lang, context.services.regions
     regions = namesakes(context, anchor)
-    pages = max(1, -(-len(regions) // PLACE_PAGE))
-    page = min(max(page, 0), pages - 1)
-    shown = regions[page * PLACE_PAGE:(page + 1) * PLACE_PAGE]
+    shown, page, pages = keyboards.page_of(regions, page, PLACE_PAGE)
     user = context.user
     mine = tree.get(kabupaten_of(user.region_code)) if user is not None and user.region_code \
         and tree.kabupaten else None
@@ -66,7 +66,7 @@ def _short(name: str) -> str:
     return name.replace("Kabupaten ", "Kab. ", 1)
 
 
-def place_choices(content: Content, tree: RegionTree, lang: str, regions: list[Region],
+def place_choices(content: Content, tree: RegionTree, lang: str, regions: Sequence[Region],
                   anchor: str, page: int = 0, pages: int = 1, entry: str | None = None,
                   kabupaten_first: bool = False) -> InlineKeyboardMarkup:
     """Places of one name, a page of them: each opens its desa list or TPS, or, for a waiting
@@ -74,7 +74,7 @@ def place_choices(content: Content, tree: RegionTree, lang: str, regions: list[R
     rows = []
     for region in regions:
         # In a province, same-named places differ by their kabupaten/kota too.
-        kabupaten = _short(tree.regions[region.code[:5]].name) if tree.kabupaten else ""
+        kabupaten = _short(tree.regions[kabupaten_of(region.code)].name) if tree.kabupaten else ""
         if region.level == KECAMATAN:
             label = content.message("btn_place_kecamatan", lang, kecamatan=region.name,
                                     kabupaten=kabupaten)
