@@ -11,7 +11,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 import bot.storage.targeting as targeting
-from bot.storage.broadcasts import TRANSITIONS, get_broadcast, set_state
+from bot.broadcasts.engine import DeliveryEngine
+from bot.storage.broadcasts import TRANSITIONS, Broadcast, get_broadcast, set_state
 from bot.storage.officials import pending_for_broadcast, release_held
 from bot.storage.targeting import Chunk
 from tests.broadcasts.conftest import Rig, broadcast, eventually, settled
@@ -45,18 +46,31 @@ def ended(steps: list[Chunk]) -> Callable[[], Awaitable[bool]]:
     return check
 
 
-async def test_a_cancel_while_recipients_are_fixed_is_not_undone_by_a_hold(
-        rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
-    await rig.subscribers(30)           # over the threshold: it would be held
+async def interrupted(rig: Rig, monkeypatch: pytest.MonkeyPatch, subscribers: int,
+                      threshold: int, action: str, after: Callable[[int, Chunk], bool]
+                      ) -> tuple[Broadcast, DeliveryEngine]:
+    """An official's broadcast to `subscribers` under the two-person rule at `threshold`,
+    fixed 10 at a time, with `action` pressed after the chunk `after` picks: once the
+    targeting is over and the sends have settled, the broadcast as it stands, and the engine."""
+    await rig.subscribers(subscribers)
     bid = await broadcast(rig, created_by=OFFICIAL)
-    steps = act_during_targeting(monkeypatch, rig, "cancel", lambda n, _: n == 1)
-    engine = rig.engine(approval_threshold=20)
+    steps = act_during_targeting(monkeypatch, rig, action, after)
+    engine = rig.engine(approval_threshold=threshold)
     engine.chunk = 10
     await engine.start()
     await eventually(ended(steps), what="the targeting ended")
     await settled(lambda: len(rig.sender.payloads))
     b = await get_broadcast(rig.db, bid)
-    assert b is not None and b.state == "cancelled"
+    assert b is not None
+    return b, engine
+
+
+async def test_a_cancel_while_recipients_are_fixed_is_not_undone_by_a_hold(
+        rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
+    # 30 subscribers, over the threshold of 20: it would be held
+    b, engine = await interrupted(rig, monkeypatch, 30, 20, "cancel", lambda n, _: n == 1)
+    bid = b.id
+    assert b.state == "cancelled"
     assert await pending_for_broadcast(rig.db, bid) is None     # nobody is asked to approve it
     assert await release_held(rig.db, bid, "tg:900", 30) is None
     engine.poke()
@@ -66,16 +80,9 @@ async def test_a_cancel_while_recipients_are_fixed_is_not_undone_by_a_hold(
 
 async def test_a_pause_while_fixed_stays_paused_and_the_rule_applies_when_resumed(
         rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
-    await rig.subscribers(30)
-    bid = await broadcast(rig, created_by=OFFICIAL)
-    steps = act_during_targeting(monkeypatch, rig, "pause", lambda n, _: n == 1)
-    engine = rig.engine(approval_threshold=20)
-    engine.chunk = 10
-    await engine.start()
-    await eventually(ended(steps), what="the targeting stopped")
-    await settled(lambda: len(rig.sender.payloads))
-    b = await get_broadcast(rig.db, bid)
-    assert b is not None and b.state == "paused" and rig.sender.payloads == []
+    b, engine = await interrupted(rig, monkeypatch, 30, 20, "pause", lambda n, _: n == 1)
+    bid = b.id
+    assert b.state == "paused" and rig.sender.payloads == []
     allowed, to = TRANSITIONS["resume"]
     assert await set_state(rig.db, bid, allowed, to, rig.clock.now())
     engine.poke()
@@ -88,13 +95,8 @@ async def test_a_pause_while_fixed_stays_paused_and_the_rule_applies_when_resume
 
 async def test_a_cancel_just_after_the_last_chunk_sends_nothing(
         rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
-    await rig.subscribers(15)           # within the threshold: it would go out at once
-    bid = await broadcast(rig, created_by=OFFICIAL)
-    steps = act_during_targeting(monkeypatch, rig, "cancel", lambda _, step: step.done)
-    engine = rig.engine(approval_threshold=40)
-    engine.chunk = 10
-    await engine.start()
-    await eventually(ended(steps), what="the targeting ended")
-    assert await rig.wait_state(bid, "cancelled") == "cancelled"
+    # 15 subscribers, within the threshold of 40: it would go out at once
+    b, _ = await interrupted(rig, monkeypatch, 15, 40, "cancel", lambda _, step: step.done)
+    assert await rig.wait_state(b.id, "cancelled") == "cancelled"
     await settled(lambda: len(rig.sender.payloads))
     assert rig.sender.payloads == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 from bot.callbacks import Callback
@@ -41,14 +42,18 @@ def draft_id(h: Harness, who: int) -> str:
 
 
 async def request(h: Harness, who: int, region: str | None = None,
-                  text: str = "Rapat warga besok") -> int:
-    """An announcement over the threshold sent for approval; the request's id."""
+                  text: str = "Rapat warga besok", at: datetime | None = None) -> int:
+    """An announcement over the threshold sent for approval (scheduled `at`, a local time,
+    or now); the request's id."""
     user = h.user(who)
     await h.text("/umumkan", user=user)
     await h.text(text, user=user)
     if region:
         await h.press_label("Wilayah", user=user)
         await h.press_label(region, user=user)
+    if at is not None:
+        await h.press_label("Jadwalkan", user=user)
+        await h.text(at.strftime("%Y-%m-%d %H:%M"), user=user)
     await h.press_label("Pratinjau", user=user)
     sent = await h.press_label("Minta persetujuan", user=user)
     said = texts(sent)[-1]

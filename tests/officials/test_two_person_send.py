@@ -19,6 +19,7 @@ from bot.storage.officials import get_approval, recent_audit
 from tests.broadcasts.conftest import ScriptedSender, eventually
 from tests.fakes.harness import Harness, buttons, offline_bot, texts
 from tests.fakes.officials import approve
+from tests.fakes.officials import request as ask_approval
 from tests.fakes.subscribers import subscribe_through
 from tests.officials.test_announce import ANNOUNCER, SUPER, clock
 
@@ -159,12 +160,7 @@ async def test_a_revoked_officials_request_is_refused_not_sent(tmp_path: Path,
         db = h.app.services.db
         await subscribe_through(db, [7001, 7002], clock(h).now())
         await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
-        announcer = h.user(ANNOUNCER)
-        await h.text("/umumkan", user=announcer)
-        await h.text(TEXT, user=announcer)
-        await h.press_label("Pratinjau", user=announcer)
-        said = texts(await h.press_label("Minta persetujuan", user=announcer))[-1]
-        request_id = int(said.split("Permintaan ")[1].split()[0])
+        request_id = await ask_approval(h, ANNOUNCER, text=TEXT)
         await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER))
         out = texts(await approve(h, request_id, SUPER))
         assert any(f"Permintaan {request_id} tidak bisa disetujui" in t
@@ -188,15 +184,8 @@ async def test_a_request_approved_long_after_its_time_is_refused(tmp_path: Path,
         db = h.app.services.db
         await subscribe_through(db, [7001, 7002], clock(h).now())
         await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
-        announcer = h.user(ANNOUNCER)
-        await h.text("/umumkan", user=announcer)
-        await h.text("Besok jam 8 rapat", user=announcer)
-        await h.press_label("Jadwalkan", user=announcer)
         at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(hours=1)
-        await h.text(at.strftime("%Y-%m-%d %H:%M"), user=announcer)
-        await h.press_label("Pratinjau", user=announcer)
-        said = texts(await h.press_label("Minta persetujuan", user=announcer))[-1]
-        request_id = int(said.split("Permintaan ")[1].split()[0])
+        request_id = await ask_approval(h, ANNOUNCER, text="Besok jam 8 rapat", at=at)
         clock(h).advance(timedelta(days=3))
         out = texts(await approve(h, request_id, SUPER))
         assert any(f"Permintaan {request_id} tidak bisa disetujui" in t and "sudah lewat" in t
