@@ -78,8 +78,10 @@ async def _route(update: Update, context: SuaraContext) -> str:
     # A question waited for the asker's region, and this names one ("plg", "muaro enim").
     if await answer_typed_region(update, context, text):
         return "region"
-    # Only a kabupaten/kota's name ("banyuasin", "plg"): that region, before its namesakes.
-    if await answer_kabupaten_name(update, context, text):
+    # Only a kabupaten/kota's name ("banyuasin", "plg"): that region, before its namesakes; a
+    # question naming one ("nyoblos di plg") is answered for it below, moving nobody.
+    waiting = context.user is not None and context.user.waiting_entry is not None
+    if await answer_kabupaten_name(update, context, text, asked=waiting):
         return "region"
     if services.matcher.out_of_scope(text):
         services.stats.count(services.clock.now(), "declined", context.user, context.lang)

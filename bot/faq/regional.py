@@ -19,7 +19,7 @@ from bot import keyboards
 from bot.callbacks import Callback, decode
 from bot.context import SuaraContext
 from bot.regions.choices import choices_view, kabupaten_of
-from bot.regions.names import MAX_NAME_WORDS, REPLY_WORDS
+from bot.regions.names import MAX_REPLY_MESSAGE_WORDS, only_a_place
 from bot.regions.picker import picker_view
 from bot.regions.tree import DESA, PlaceQuery
 from bot.replies import acknowledge, edit_or_send, reply, stale
@@ -121,14 +121,14 @@ async def answer_typed_region(update: Update, context: SuaraContext, text: str) 
     """A short message naming a region while a question waits for it: saved, then answered.
     False when the message is not that (the router goes on)."""
     services, user = context.services, context.user
-    if user is None or len(text.split()) > MAX_NAME_WORDS:
+    if user is None or len(text.split()) > MAX_REPLY_MESSAGE_WORDS:
         return False
     entry_id = user.waiting_entry
     found = services.regions.regions_named(text) if entry_id else None
     codes = tuple(c for c in found.codes if services.content.covers(c)) if found else ()
     if entry_id is None or found is None or not codes \
             or entry_id not in services.content.entries \
-            or any(w not in REPLY_WORDS for w in found.rest):
+            or not only_a_place(text, found.rest, asked=True):
         return False
     if len(codes) > 1:          # "bogor": the kabupaten or the kota? Picked, it is saved.
         await reply(update, *twin_choice(context, codes, entry_id, save=True))

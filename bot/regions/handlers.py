@@ -85,7 +85,7 @@ async def region_command(update: Update, context: SuaraContext) -> None:
     user = context.user
     typed = " ".join(context.args or ())
     if typed:       # "/tps gelumbang", "/wilayah plg": as if the name were typed
-        if not await answer_kabupaten_name(update, context, typed):
+        if not await answer_kabupaten_name(update, context, typed, asked=True):
             await answer_place(update, context, regions.find_place(
                 typed, services.matcher.normalizer.known_words), typed)
         return

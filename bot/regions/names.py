@@ -56,14 +56,39 @@ PASSING = frozenset({"di", "ke", "dan", "yang", "yg", "ya", "kak", "min", "dong"
                      "aku", "i"})
 
 
-MAX_NAME_WORDS = 5     # "saya di kota palembang kak": a region typed in answer to the question
-# The words around a region's name in answer to "where do you vote?"; any other word makes the
-# message a question of its own ("jadwal debat lahat?"), answered as one.
-REPLY_WORDS = FILLER | frozenset({
-    "dari", "tinggal", "domisili", "asal", "warga", "orang", "milih", "memilih", "nyoblos",
-    "coblos", "pilih", "ktp", "kami", "gue", "gw", "sy", "aq", "bang", "mas", "mbak", "pak",
-    "bu", "kok", "deh", "aja", "saja", "sini", "nih", "ini", "daerah", "wilayah", "lah", "mah",
-    "am", "from", "live", "vote", "we"})
+# Words besides the name and its kind in a reply naming a place ("saya nyoblos di plg kak",
+# "I'm from Ogan Komering Ulu Timur"); more make a message of its own, however long the name.
+MAX_REPLY_WORDS = 4
+# Nor is a message of more words than this, whatever it names (no need to look: a long
+# question costs the lookup of its names once, in faq/regional.py, not again here).
+MAX_REPLY_MESSAGE_WORDS = 12
+# The words that may stand around a region's name in a message that only names it, a reply
+# naming a place ("saya di plg kak", "aku dari muba", "I'm from Palembang"): pronouns,
+# prepositions, particles, forms of address. A verb, a question word, any other word says more.
+PLACE_WORDS = FILLER | frozenset({
+    "dari", "domisili", "asal", "warga", "orang", "kami", "gue", "gw", "sy", "aq", "bang", "mas",
+    "mbak", "pak", "bu", "deh", "aja", "saja", "sini", "nih", "ini", "daerah", "wilayah", "lah",
+    "mah", "am", "im", "m", "from", "we"})
+# In answer to "where do you vote?" its verbs too ("nyoblos di plg", "I vote in Palembang"); any
+# other word makes the message a question of its own ("jadwal debat lahat?"), answered as one.
+REPLY_WORDS = PLACE_WORDS | frozenset({
+    "tinggal", "milih", "memilih", "nyoblos", "coblos", "pilih", "ktp", "kok", "live", "vote"})
+# fold() reads a lone "I" as the numeral ("Banyuasin I" = "banyuasin 1"); first, it is "I".
+PRONOUN_I = "1"
+
+
+def only_a_place(text: str, rest: list[str], *, asked: bool = False) -> bool:
+    """Whether a message naming a region (`rest`: its other words, names.Named.rest) is only
+    that place, a reply naming it ("plg", "saya di lubuk linggau", "I'm from Palembang"), not
+    a question about it ("nyoblos di palembang", "siapa calon walikota palembang?"): a few
+    words, no "?", and around the name only PLACE_WORDS. `asked`: the bot asked where the
+    citizen votes and waits, so a reply's verbs and a doubtful "?" answer it too."""
+    if rest[:1] == [PRONOUN_I] and fold(text).split()[:1] == [PRONOUN_I]:
+        rest = rest[1:]
+    if len(rest) > MAX_REPLY_WORDS or ("?" in text and not asked):
+        return False
+    allowed = REPLY_WORDS if asked else PLACE_WORDS
+    return all(w in allowed for w in rest)
 
 
 class RegionNamer:

@@ -11,7 +11,7 @@ from telegram import Update
 from bot import keyboards
 from bot.context import SuaraContext
 from bot.regions.choices import kabupaten_choices
-from bot.regions.names import MAX_NAME_WORDS, REPLY_WORDS
+from bot.regions.names import MAX_REPLY_MESSAGE_WORDS, only_a_place
 from bot.regions.tree import KABUPATEN
 from bot.replies import reply
 from bot.storage.users import set_region
@@ -27,26 +27,29 @@ async def save_kabupaten(context: SuaraContext, code: str) -> bool:
     return True
 
 
-def kabupaten_named(context: SuaraContext, text: str) -> tuple[str, ...]:
+def kabupaten_named(context: SuaraContext, text: str, asked: bool) -> tuple[str, ...]:
     """The kabupaten/kota a message that is only its name names ("kota palembang", "plg",
-    "saya di muba"): one code, or a kabupaten and a kota of one name said without its kind;
-    () when the message says more than a name (then it is a question, or a place search)."""
+    "saya di muba"; `asked` for it, "nyoblos di plg" too: names.only_a_place): one code, or a
+    kabupaten and a kota of one name said without its kind; () when the message says more
+    than a name (then it is a question, or a place search)."""
     tree = context.services.regions
-    if not tree.kabupaten or len(text.split()) > MAX_NAME_WORDS:
-        return ()
-    found = tree.regions_named(text)
-    if found is None or any(w not in REPLY_WORDS for w in found.rest):
+    short = len(text.split()) <= MAX_REPLY_MESSAGE_WORDS
+    found = tree.regions_named(text) if tree.kabupaten and short else None
+    if found is None or not only_a_place(text, found.rest, asked=asked):
         return ()
     return tuple(c for c in found.codes if (r := tree.get(c)) is not None and r.level == KABUPATEN)
 
 
-async def answer_kabupaten_name(update: Update, context: SuaraContext, text: str) -> bool:
+async def answer_kabupaten_name(update: Update, context: SuaraContext, text: str,
+                                asked: bool = False) -> bool:
     """A kabupaten/kota's name typed: picked as in the picker (saved, then its kecamatan); a
-    name both a kabupaten's and a kota's offers both. False when the text is no such name."""
+    name both a kabupaten's and a kota's offers both. False when the text is no such name, or
+    a question naming one (answered for it, the saved region unchanged); `asked`: the text
+    answers a request for a place (a command's argument, a waiting question)."""
     chat = update.effective_chat
     if chat is None or chat.type != "private":     # in a group, a name is chat, not a choice
         return False
-    codes = kabupaten_named(context, text)
+    codes = kabupaten_named(context, text, asked)
     if not codes:
         return False
     content, lang, tree = context.services.content, context.lang, context.services.regions
