@@ -56,11 +56,10 @@ async def subscribe_command(update: Update, context: SuaraContext) -> None:
         text, markup = picker_view(context, SUBSCRIBE)
         await reply(update, text, markup)
         return
-    before = await get_subscription(services.db, context.user.user_id)
     # An active subscriber keeps the topics they chose (storage.subscribe).
-    sub = await subscribe(services.db, context.user.user_id, services.clock.now(),
-                          offered_topics(services.content))
-    if before is None or not before.active:
+    sub, started = await subscribe(services.db, context.user.user_id, services.clock.now(),
+                                   offered_topics(services.content))
+    if started:
         services.stats.count(services.clock.now(), "subscribed", context.user, context.lang)
     await _confirm(update, context, sub.topics)
 

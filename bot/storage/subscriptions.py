@@ -21,18 +21,21 @@ class Subscription:
     inactive_reason: str | None
 
 
-async def subscribe(db: Database, user_id: int, now: datetime, topics: Iterable[str]) -> Subscription:
+async def subscribe(db: Database, user_id: int, now: datetime,
+                    topics: Iterable[str]) -> tuple[Subscription, bool]:
     """Subscribe to every given topic (again); an earlier unsubscribe or block is cleared. An
     active subscriber who still has one of `topics` keeps their choice: pressing 🔔 again must
-    not turn back on what they turned off."""
+    not turn back on what they turned off. The subscription as it now stands, and whether this
+    started it (new, or back after an unsubscribe or block): the row is read once, here."""
     topics = list(topics)
     async with db.transaction() as conn:
-        async with conn.execute("SELECT active FROM subscriptions WHERE user_id = ?", (user_id,)) as cur:
-            row = await cur.fetchone()
-        async with conn.execute("SELECT topic FROM subscription_topics WHERE user_id = ?",
-                                (user_id,)) as cur:
-            chosen = {r[0] for r in await cur.fetchall()}
-        if row is None or not row[0] or not chosen.intersection(topics):
+        async with conn.execute(
+                "SELECT s.active, t.topic FROM subscriptions s LEFT JOIN subscription_topics t"
+                " ON t.user_id = s.user_id WHERE s.user_id = ?", (user_id,)) as cur:
+            rows = list(await cur.fetchall())
+        active = bool(rows) and bool(rows[0][0])
+        chosen = {r[1] for r in rows if r[1] is not None}
+        if not active or not chosen.intersection(topics):
             await conn.execute(
                 "INSERT INTO subscriptions (user_id, subscribed_at) VALUES (?, ?) ON CONFLICT (user_id)"
                 " DO UPDATE SET active = 1, inactive_reason = NULL",
@@ -40,9 +43,8 @@ async def subscribe(db: Database, user_id: int, now: datetime, topics: Iterable[
             await conn.executemany(
                 "INSERT OR IGNORE INTO subscription_topics (user_id, topic) VALUES (?, ?)",
                 [(user_id, t) for t in topics])
-    sub = await get_subscription(db, user_id)
-    assert sub is not None
-    return sub
+            chosen.update(topics)
+    return Subscription(user_id, frozenset(chosen), True, None), not active
 
 
 async def unsubscribe(db: Database, user_id: int, reason: str = "unsubscribed") -> bool:

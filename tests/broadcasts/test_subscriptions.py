@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -122,3 +123,31 @@ async def test_after_voting_day_the_countdown_is_not_promised(harness: Harness) 
     assert not any("Hitung mundur" in b for b in buttons(sent))
     sub = await get_subscription(harness.app.services.db, 501)
     assert sub is not None and sub.topics == {"socialisation", "announcements"}
+
+
+async def test_subscribing_reads_the_subscription_once(harness: Harness) -> None:
+    """/langganan reads the subscriber's row and topics once, in the transaction that
+    subscribes (not once to see whether they were subscribed, again to subscribe, and again
+    to show what they get): first, and again while subscribed, and after /berhenti."""
+    conn = harness.app.services.db.conn
+    execute, reads = conn.execute, []
+
+    def counting(sql: str, *args: Any) -> Any:
+        if re.search(r"^\s*SELECT\b.*\bFROM\s+subscription(s|_topics)\b", sql, re.I | re.S):
+            reads.append(sql)
+        return execute(sql, *args)
+
+    conn.execute = counting  # type: ignore[method-assign]
+    try:
+        for command in ("/langganan", "/langganan", "/berhenti", "/langganan"):
+            reads.clear()
+            calls = await harness.text(command)
+            if command == "/langganan":
+                assert "Kamu berlangganan" in texts(calls)[0]
+                assert len(reads) == 1, reads
+    finally:
+        conn.execute = execute  # type: ignore[method-assign]
+    sub = await get_subscription(harness.app.services.db, 501)
+    assert sub is not None and sub.active and len(sub.topics) == 3
+    pending = harness.app.services.stats._pending      # new twice, once more only a repeat
+    assert sum(n for key, n in pending.items() if "subscribed" in key and "un" not in key) == 2
