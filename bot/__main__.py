@@ -1,5 +1,5 @@
 """Command line: python -m bot run | shell | check | content | backup | restore | db | tps |
-questions | broadcast | schedule."""
+questions | broadcast | schedule. Settings are read once, here, and given to the command."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from bot.content.registry import ContentError, load_content
-from bot.operations import _fail, cmd_backup, cmd_content, cmd_db, guard, run_command
-from bot.settings import SettingsError, load_settings
+from bot.operations import _fail, cmd_backup, cmd_content, cmd_db, guard, run_command, settings_for
+from bot.settings import Settings, SettingsError
 
 log = logging.getLogger("bot")
 
@@ -20,14 +20,13 @@ log = logging.getLogger("bot")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from telegram.error import InvalidToken, NetworkError
 
     from bot.app import build_application
     from bot.logging_setup import setup_logging
 
     try:
-        settings = load_settings()
         token = settings.token
     except SettingsError as exc:
         return _fail(str(exc))
@@ -60,17 +59,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_shell(args: argparse.Namespace) -> int:
+def cmd_shell(args: argparse.Namespace, settings: Settings) -> int:
+    """settings_for gave `--db` as DATABASE_PATH."""
     from bot.logging_setup import setup_logging
     from bot.shell.repl import run_shell
 
-    overrides: dict[str, object] = {}
-    if args.db:
-        overrides["DATABASE_PATH"] = args.db
-    try:
-        settings = load_settings(**overrides)
-    except SettingsError as exc:
-        return _fail(str(exc))
     if not args.db:
         # Never the production database: the shell keeps its own file.
         settings = settings.model_copy(update={"database_path": Path("data/shell.sqlite3"),
@@ -83,11 +76,8 @@ def cmd_shell(args: argparse.Namespace) -> int:
         return _fail(str(exc))
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    try:
-        root = Path(args.content) if args.content else load_settings().content_dir
-    except SettingsError as exc:
-        return _fail(str(exc))
+def cmd_check(args: argparse.Namespace, settings: Settings | None) -> int:
+    root = Path(args.content) if args.content or settings is None else settings.content_dir
     from bot.content.phases import sample_days
     from bot.regions.loader import load_regions
 
@@ -126,14 +116,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_tps(args: argparse.Namespace) -> int:
+def cmd_tps(args: argparse.Namespace, settings: Settings) -> int:
     from bot.regions.cli import export_tps, import_tps
     from bot.regions.loader import load_regions
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        return _fail(str(exc))
     if args.action == "export":
         return asyncio.run(export_tps(settings, Path(args.file) if args.file else None))
     try:
@@ -145,24 +131,22 @@ def cmd_tps(args: argparse.Namespace) -> int:
                                   dry_run=args.dry_run))
 
 
-def cmd_questions(args: argparse.Namespace) -> int:
+def cmd_questions(args: argparse.Namespace, settings: Settings) -> int:
     from bot.insights.cli import ExportError, export_questions
 
     try:
-        settings = load_settings()
         return asyncio.run(export_questions(settings, args.since,
                                             Path(args.output) if args.output else None))
-    except (SettingsError, ExportError, OSError) as exc:
+    except (ExportError, OSError) as exc:
         return _fail(str(exc))
 
 
-def cmd_broadcast(args: argparse.Namespace) -> int:
+def cmd_broadcast(args: argparse.Namespace, settings: Settings) -> int:
     from bot.broadcasts import cli
     from bot.clock import SystemClock
     from bot.regions.loader import load_regions
 
     try:
-        settings = load_settings()
         clock = SystemClock()
         if args.action == "list":
             asyncio.run(cli.list_all(settings))
@@ -176,24 +160,21 @@ def cmd_broadcast(args: argparse.Namespace) -> int:
             asyncio.run(cli.send(settings, content, regions, text=args.text, template=args.template,
                                  region=args.region, lang=args.lang, topic=args.topic,
                                  at=args.at, urgent=args.urgent, now=clock.now()))
-    except (SettingsError, cli.InputError) as exc:
+    except cli.InputError as exc:
         return cli.fail(str(exc))
     except ContentError as exc:
         return _fail(str(exc))
     return 0
 
 
-def cmd_schedule(args: argparse.Namespace) -> int:
+def cmd_schedule(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import date
 
     from bot.clock import SystemClock
     from scheduler.preview import preview
 
     try:
-        settings = load_settings()
         start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
-    except SettingsError as exc:
-        return _fail(str(exc))
     except ValueError:
         return _fail("--from and --to must be dates like 2024-11-01")
     if end < start:
@@ -289,7 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     s_preview.add_argument("--from", dest="start", required=True, help="first date, YYYY-MM-DD")
     s_preview.add_argument("--to", dest="end", required=True, help="last date, YYYY-MM-DD")
     schedule.set_defaults(func=cmd_schedule)
-    return guard(run_command, parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    try:
+        settings = settings_for(args)       # once: every command, its preflight included
+    except SettingsError as exc:
+        return _fail(str(exc))
+    return guard(run_command, args, settings)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from bot.content.registry import ContentError, load_content
 from bot.masking import redact
-from bot.settings import SettingsError, load_settings
+from bot.settings import Settings, load_settings
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -20,24 +20,38 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
-def guard(command: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+def settings_for(args: argparse.Namespace) -> Settings | None:
+    """The settings a command runs with, read (and `.env` checked, its warnings printed) once,
+    by main: None for the commands that read none (`content init`, `check --content`);
+    `shell --db` names its own SQLite file. SettingsError: the one line to print."""
+    if (args.command, getattr(args, "action", None)) == ("content", "init") \
+            or (args.command == "check" and args.content):
+        return None
+    if args.command == "shell" and args.db:
+        return load_settings(DATABASE_PATH=args.db)
+    return load_settings()
+
+
+def guard(command: Callable[[argparse.Namespace, Settings | None], int], args: argparse.Namespace,
+          settings: Settings | None) -> int:
     """Run one command: a database it cannot open or use (DB-API errors, on both backends)
     is one redacted line, never a traceback quoting the URL."""
     from bot.storage.db import DatabaseError
 
     try:
-        return int(command(args))
+        return int(command(args, settings))
     except DatabaseError as exc:
         return _fail(f"database: {type(exc).__name__}: {exc}")
 
 
-def cmd_content(args: argparse.Namespace) -> int:
+def cmd_content(args: argparse.Namespace, settings: Settings | None) -> int:
     import shutil
 
     from bot import bundled_content
 
     if args.action == "reload":
-        return _reload()
+        assert settings is not None         # settings_for: only `content init` reads none
+        return _reload(settings)
     target = Path(args.dir)
     if target.exists() and not target.is_dir():
         return _fail(f"{target} is a file: content init copies into a new or empty folder")
@@ -53,13 +67,9 @@ def cmd_content(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
+def cmd_backup(args: argparse.Namespace, settings: Settings) -> int:
     from bot.storage.backup import BackupError, backup, restore
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        return _fail(str(exc))
     if settings.on_postgres:
         print(PG_BACKUP, file=sys.stderr)
         return 2
@@ -77,7 +87,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
-def _reload() -> int:
+def _reload(settings: Settings) -> int:
     """Validate CONTENT_DIR whole; if it is sound, tell the running bot (SIGHUP) to use it,
     or on PostgreSQL every process (the deployment's content version, notified)."""
     import os
@@ -87,10 +97,6 @@ def _reload() -> int:
     from bot.regions.loader import load_regions
     from bot.storage.backup import RunLock
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        return _fail(str(exc))
     try:
         version = content_version(settings.content_dir)
         load_regions(load_content(settings.content_dir))
@@ -138,30 +144,27 @@ _USES_DATABASE = {"run", "shell", "backup", "restore", "db", "tps", "questions",
                   "schedule"}
 
 
-def run_command(args: argparse.Namespace) -> int:
-    """A parsed command, after its preflight; a database path it still cannot open: one line."""
+def run_command(args: argparse.Namespace, settings: Settings | None) -> int:
+    """A parsed command with its settings, after its preflight; a database path it still
+    cannot open: one line."""
     from bot.storage.db import DatabasePathError
 
-    refused = preflight(args)
+    refused = preflight(args, settings)
     if refused is not None:
         return refused
     try:
-        return int(args.func(args))
+        return int(args.func(args, settings))
     except DatabasePathError as exc:
         return _fail(str(exc))
 
 
-def preflight(args: argparse.Namespace) -> int | None:
+def preflight(args: argparse.Namespace, settings: Settings | None) -> int | None:
     """What a command needs of this machine before it starts, each problem one line naming
     the setting: a SQLite path it can open (existing, outside run/shell/db migrate/restore),
     `run`'s ports free, `tps export`'s file writable. None: go on."""
-    if args.command not in _USES_DATABASE or (args.command, getattr(args, "action", None)) \
-            == ("db", "copy"):
+    if settings is None or args.command not in _USES_DATABASE \
+            or (args.command, getattr(args, "action", None)) == ("db", "copy"):
         return None
-    try:
-        settings = load_settings()
-    except SettingsError:
-        return None             # the command says so itself
     from bot.storage.db import sqlite_path_problem
 
     action = None if args.command in ("run", "shell", "restore") else getattr(args, "action", None)
@@ -215,7 +218,7 @@ PG_BACKUP = """on PostgreSQL (DATABASE_URL), back up and restore with PostgreSQL
 `backup`/`restore` here copy the SQLite file (DATABASE_PATH); `db copy` moves one to PostgreSQL."""
 
 
-def cmd_db(args: argparse.Namespace) -> int:
+def cmd_db(args: argparse.Namespace, settings: Settings) -> int:
     """`db migrate`: apply the migrations the database lacks (also done at every start);
     `db copy --to URL`: copy a stopped SQLite deployment (or a backup) into empty PostgreSQL."""
     import asyncio
@@ -224,10 +227,6 @@ def cmd_db(args: argparse.Namespace) -> int:
     from bot.storage.transfer import CopyError, copy_to_postgres
     from bot.storage.urls import is_postgres_url, redact_url
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        return _fail(str(exc))
     if args.action == "migrate":
         async def migrate() -> None:
             db = await open_database(settings.database)

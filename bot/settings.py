@@ -19,7 +19,6 @@ from bot.storage.urls import is_postgres_url, url_secrets
 
 TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,}$")
 HTTP_URL = re.compile(r"^https?://[^\s/]+(/[^\s]*)?$")
-_WARNED: set[str] = set()
 QUIET_RE = re.compile(r"^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -218,9 +217,7 @@ def load_settings(**overrides: object) -> Settings:
     """Read settings from the environment and `.env`; raise SettingsError with one clear line."""
     try:
         for warning in check_env_file(Path(".env"), _NAMES):     # one line each, on stderr
-            if warning not in _WARNED:      # once a process (a command may load them twice)
-                _WARNED.add(warning)
-                print(warning, file=sys.stderr)
+            print(warning, file=sys.stderr)
     except EnvFileError as exc:
         raise SettingsError(str(exc)) from None
     try:

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bot import PROJECT_ROOT
 from tests.conftest import FIXTURE_CONTENT, FIXTURE_TPS
 
@@ -150,3 +152,44 @@ def test_run_against_a_closed_bot_api_is_one_logged_line_and_one_error(tmp_path:
         "Aborting. (NetworkError: ClientConnectorError talking to the Bot API)")
     debug = run("run", cwd=tmp_path, env={**env, "LOG_LEVEL": "DEBUG"})
     assert "Traceback" in debug.stderr and "Unclosed client session" not in debug.stderr
+
+
+# ---- settings: loaded once a command, in main, and passed to it ------------------------------
+
+
+def test_each_command_loads_its_settings_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Every command's settings are read (and `.env` checked) once, by main; `.env`'s
+    warnings are printed once, the command's own lines as before."""
+    import bot.settings
+    from bot.__main__ import main
+
+    (tmp_path / ".env").write_text("LOG_LEVL=DEBUG\n")
+    monkeypatch.setenv("CONTENT_DIR", str(FIXTURE_CONTENT))
+    monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "s.db"))
+    monkeypatch.setenv("HEALTH_PORT", "0")
+    check_env_file, loads = bot.settings.check_env_file, []
+
+    def counting(*args: object) -> list[str]:
+        loads.append(args)
+        return check_env_file(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(bot.settings, "check_env_file", counting)
+    warning = ("warning: .env line 1: LOG_LEVL is not a setting and is ignored; did you mean "
+               "LOG_LEVEL?")
+    for command, code, said in (
+            (["db", "migrate"], 0, "schema up to date"),
+            (["backup", str(tmp_path / "copy.db")], 0, "backed up"),
+            (["tps", "export"], 0, "kode_wilayah"),
+            (["broadcast", "list"], 0, ""),
+            (["check"], 0, "content OK"),
+            (["content", "reload"], 0, "no bot is running"),
+            (["run"], 2, "error: BOT_TOKEN is not set"),
+            (["check", "--content", str(FIXTURE_CONTENT)], 0, "content OK")):
+        loads.clear()
+        assert main(command) == code, (command, capsys.readouterr())
+        out, err = capsys.readouterr()
+        assert said in out + err, (command, out, err)
+        expected = 0 if "--content" in command else 1
+        assert len(loads) == expected, command
+        assert err.count(warning) == expected, (command, err)

@@ -122,7 +122,8 @@ async def test_processes_share_the_model_and_follow_content_reload(
                 before = [s.loaded if s else "" for s in syncs]
                 monkeypatch.setenv("DATABASE_URL", url)
                 monkeypatch.setenv("CONTENT_DIR", str(content))
-                code = await asyncio.to_thread(cmd_content, argparse.Namespace(action="reload"))
+                code = await asyncio.to_thread(cmd_content, argparse.Namespace(action="reload"),
+                                               load_settings())
                 assert code == 0
                 await until(lambda: all(s is not None and s.loaded not in before
                                         and s.state == "current" for s in syncs))
