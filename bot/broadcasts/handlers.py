@@ -106,15 +106,17 @@ async def on_button(update: Update, context: SuaraContext) -> None:
             # An old message's button: consent is /langganan, never a toggle (UU 27/2022).
             await acknowledge(query, _notice(content, "topic_not_subscribed", lang), alert=True)
             return
+        # One chat's updates run one at a time (ordering.py): the topics are these now.
         if cb.arg not in sub.topics:
             await set_topic(services.db, user_id, cb.arg, True)
-        elif not await drop_topic(services.db, user_id, cb.arg, offered_topics(content)):
+            topics = sub.topics | {cb.arg}
+        elif await drop_topic(services.db, user_id, cb.arg, offered_topics(content)):
+            topics = sub.topics - {cb.arg}
+        else:
             await acknowledge(query, _notice(content, "topic_last", lang), alert=True)
             return
-        sub = await get_subscription(services.db, user_id)
-        assert sub is not None
         await acknowledge(query)
-        await _confirm(update, context, sub.topics, edit=True)
+        await _confirm(update, context, topics, edit=True)
     else:
         await stale(update, context)
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database
 
 
 @dataclass(frozen=True)
@@ -29,12 +29,9 @@ async def subscribe(db: Database, user_id: int, now: datetime,
     started it (new, or back after an unsubscribe or block): the row is read once, here."""
     topics = list(topics)
     async with db.transaction() as conn:
-        async with conn.execute(
-                "SELECT s.active, t.topic FROM subscriptions s LEFT JOIN subscription_topics t"
-                " ON t.user_id = s.user_id WHERE s.user_id = ?", (user_id,)) as cur:
-            rows = list(await cur.fetchall())
-        active = bool(rows) and bool(rows[0][0])
-        chosen = {r[1] for r in rows if r[1] is not None}
+        before = await _read(conn, user_id)
+        active = before is not None and before.active
+        chosen = set(before.topics) if before is not None else set()
         if not active or not chosen.intersection(topics):
             await conn.execute(
                 "INSERT INTO subscriptions (user_id, subscribed_at) VALUES (?, ?) ON CONFLICT (user_id)"
@@ -78,15 +75,20 @@ async def drop_topic(db: Database, user_id: int, topic: str, keep_one_of: Iterab
 
 
 async def get_subscription(db: Database, user_id: int) -> Subscription | None:
-    async with db.conn.execute(
-            "SELECT active, inactive_reason FROM subscriptions WHERE user_id = ?", (user_id,)) as cur:
-        row = await cur.fetchone()
-    if row is None:
+    return await _read(db.conn, user_id)
+
+
+async def _read(conn: Connection, user_id: int) -> Subscription | None:
+    """A subscription, its row and its topics, in one statement."""
+    async with conn.execute(
+            "SELECT s.active, s.inactive_reason, t.topic FROM subscriptions s"
+            " LEFT JOIN subscription_topics t ON t.user_id = s.user_id WHERE s.user_id = ?",
+            (user_id,)) as cur:
+        rows = list(await cur.fetchall())
+    if not rows:
         return None
-    async with db.conn.execute("SELECT topic FROM subscription_topics WHERE user_id = ?",
-                               (user_id,)) as cur:
-        topics = frozenset(r[0] for r in await cur.fetchall())
-    return Subscription(user_id, topics, bool(row[0]), row[1])
+    topics = frozenset(r[2] for r in rows if r[2] is not None)
+    return Subscription(user_id, topics, bool(rows[0][0]), rows[0][1])
 
 
 def audience_sql(topic: str, region: str | None, language: str | None,

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from bot.storage.subscriptions import get_subscription
 from tests.fakes.harness import Harness, buttons, first, texts
 
@@ -125,10 +127,8 @@ async def test_after_voting_day_the_countdown_is_not_promised(harness: Harness) 
     assert sub is not None and sub.topics == {"socialisation", "announcements"}
 
 
-async def test_subscribing_reads_the_subscription_once(harness: Harness) -> None:
-    """/langganan reads the subscriber's row and topics once, in the transaction that
-    subscribes (not once to see whether they were subscribed, again to subscribe, and again
-    to show what they get): first, and again while subscribed, and after /berhenti."""
+def count_reads(harness: Harness, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The statements reading a subscription (its row or its topics), as they are made."""
     conn = harness.app.services.db.conn
     execute, reads = conn.execute, []
 
@@ -137,17 +137,37 @@ async def test_subscribing_reads_the_subscription_once(harness: Harness) -> None
             reads.append(sql)
         return execute(sql, *args)
 
-    conn.execute = counting  # type: ignore[method-assign]
-    try:
-        for command in ("/langganan", "/langganan", "/berhenti", "/langganan"):
-            reads.clear()
-            calls = await harness.text(command)
-            if command == "/langganan":
-                assert "Kamu berlangganan" in texts(calls)[0]
-                assert len(reads) == 1, reads
-    finally:
-        conn.execute = execute  # type: ignore[method-assign]
+    monkeypatch.setattr(conn, "execute", counting)
+    return reads
+
+
+async def test_subscribing_reads_the_subscription_once(harness: Harness,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """/langganan reads the subscriber's row and topics once, in the transaction that
+    subscribes (not once to see whether they were subscribed, again to subscribe, and again
+    to show what they get): first, and again while subscribed, and after /berhenti."""
+    reads = count_reads(harness, monkeypatch)
+    for command in ("/langganan", "/langganan", "/berhenti", "/langganan"):
+        reads.clear()
+        calls = await harness.text(command)
+        if command == "/langganan":
+            assert "Kamu berlangganan" in texts(calls)[0]
+            assert len(reads) == 1, reads
     sub = await get_subscription(harness.app.services.db, 501)
     assert sub is not None and sub.active and len(sub.topics) == 3
     pending = harness.app.services.stats._pending      # new twice, once more only a repeat
     assert sum(n for key, n in pending.items() if "subscribed" in key and "un" not in key) == 2
+
+
+async def test_a_topic_button_reads_the_subscription_once(harness: Harness,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    await harness.text("/langganan")
+    reads = count_reads(harness, monkeypatch)
+    for label, shown in (("Info & pengingat", "⬜️ Info & pengingat"),
+                         ("Info & pengingat", "✅ Info & pengingat")):
+        reads.clear()
+        calls = await harness.press_label(label)
+        assert shown in buttons(first(calls, "editMessageText"))
+        assert len(reads) == 1, reads
+    sub = await get_subscription(harness.app.services.db, 501)
+    assert sub is not None and sub.topics == {"countdown", "socialisation", "announcements"}
