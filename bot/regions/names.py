@@ -68,11 +68,13 @@ MAX_REPLY_MESSAGE_WORDS = 12
 PLACE_WORDS = FILLER | frozenset({
     "dari", "domisili", "asal", "warga", "orang", "kami", "gue", "gw", "sy", "aq", "bang", "mas",
     "mbak", "pak", "bu", "deh", "aja", "saja", "sini", "nih", "ini", "daerah", "wilayah", "lah",
-    "mah", "am", "im", "m", "from", "we"})
+    "mah", "am", "im", "m", "from", "we",
+    # where one lives is said, not asked: "saya tinggal di plg", "I live in Palembang"
+    "tinggal", "live"})
 # In answer to "where do you vote?" its verbs too ("nyoblos di plg", "I vote in Palembang"); any
 # other word makes the message a question of its own ("jadwal debat lahat?"), answered as one.
 REPLY_WORDS = PLACE_WORDS | frozenset({
-    "tinggal", "milih", "memilih", "nyoblos", "coblos", "pilih", "ktp", "kok", "live", "vote"})
+    "milih", "memilih", "nyoblos", "coblos", "pilih", "ktp", "kok", "vote"})
 # fold() reads a lone "I" as the numeral ("Banyuasin I" = "banyuasin 1"); first, it is "I".
 PRONOUN_I = "1"
 

@@ -29,7 +29,8 @@ def place_only(text: str, *, asked: bool = False) -> bool:
 @pytest.mark.parametrize("text", [
     "palembang", "muaro enim", "plg", "saya di lubuk linggau", "Kota Palembang", "di plg kak",
     "aku dari muba", "warga palembang nih", "saya di ogan komering ulu timur kak",
-    "Palembang", "I'm from Palembang", "I am in Lubuklinggau", "in muara enim"])
+    "Palembang", "I'm from Palembang", "I am in Lubuklinggau", "in muara enim",
+    "saya tinggal di palembang", "I live in Palembang"])
 def test_a_place_said_alone_is_only_a_place(text: str) -> None:
     assert place_only(text) and place_only(text, asked=True)
 
