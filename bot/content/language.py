@@ -20,7 +20,8 @@ Capitals = Annotated[str, StringConstraints(pattern=r"^[A-Z](\.?[A-Z])+\.?$")]
 
 class Scope(Strict):
     """Places outside the deployment, and the topics that make a question about them out of
-    scope (their results, candidates, polling stations, dates)."""
+    scope (their results, candidates, polling stations, dates); what a request to take sides in
+    this election names, and the other things such a request may be about (bot/faq/sides.py)."""
     elsewhere: list[Phrase] = Field(default_factory=list)
     # Other places' short names that are everyday words in lower case ("us", "as"): only as
     # typed, in capitals.
