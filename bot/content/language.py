@@ -14,16 +14,28 @@ from bot.content.schema import Slug, Source, Strict
 
 
 Phrase = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+( [a-z0-9]+)*$")]
+# A short name in capitals, dots allowed ("US", "U.S.", "AS"), read only as typed.
+Capitals = Annotated[str, StringConstraints(pattern=r"^[A-Z](\.?[A-Z])+\.?$")]
 
 
 class Scope(Strict):
     """Places outside the deployment, and the topics that make a question about them out of
-    scope (their results, candidates, polling stations, dates)."""
+    scope (their results, candidates, polling stations, dates); what a request to take sides in
+    this election names, and the other things such a request may be about (bot/faq/sides.py)."""
     elsewhere: list[Phrase] = Field(default_factory=list)
+    # Other places' short names that are everyday words in lower case ("us", "as"): only as
+    # typed, in capitals.
+    elsewhere_capitals: list[Capitals] = Field(default_factory=list)
     topics: list[Phrase] = Field(default_factory=list)
     # The asker's own procedure (moving their vote, working or studying there): answered
     # whatever place it names.
     procedure: list[Phrase] = Field(default_factory=list)
+    # What a request to take sides in this election names: its pairs, candidates, parties, the
+    # race or the vote (bot/faq/sides.py).
+    sides: list[Phrase] = Field(default_factory=list)
+    # Things people ask the best of, or who wins, that are none of the election's sides (a place
+    # to stay, food, sport, a phone): such a request naming no side is off-topic, not neutral.
+    other_things: list[Phrase] = Field(default_factory=list)
 
 
 # ---- dialect.yaml (optional) -------------------------------------------------------------

@@ -64,9 +64,22 @@ class AnswerCascade:
         # any model, and otherwise their best entry is the model's hint.
         lex = self.lexical.match(text)
         if lex.kind == "answer" and lex.score == TRIGGERED:
-            return lex
+            return self.sided(text, lex)
         if kind is not None:
             return Match(kind, (), TRIGGERED, 1.0)  # type: ignore[arg-type]
+        return self.sided(text, await self._decided(text, lex))
+
+    def sided(self, text: str, match: Match) -> Match:
+        """A request to take sides about something other than this election (a hotel, a phone,
+        another country's election: bot/faq/sides.py) is off-topic: the decline, not neutral."""
+        neutral = match.kind == "neutral" or (
+            match.kind == "answer" and match.entry_ids[:1] == (self.lexical.neutral_entry,))
+        if neutral and self.lexical.sides.off_topic(text):
+            return Match("decline", (), match.score, 1.0)
+        return match
+
+    async def _decided(self, text: str, lex: Match) -> Match:
+        """The answer model's decision (the keywords' until it is trained)."""
         model = self.model
         if model is None:
             self.stats["keywords"] += 1

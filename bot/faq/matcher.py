@@ -19,6 +19,7 @@ from bot.content.layers import Layer, ProvinceLayer
 from bot.content.registry import Content
 from bot.content.schema import LANGUAGES
 from bot.faq.normalize import NEW_WORDS_BUDGET, Normalizer
+from bot.faq.sides import Sides, names_capitals, says
 
 # answer, suggest (choices), unknown; and from the answer model, the kinds of message that are
 # not questions for an entry: decline (off-topic), neutral (take sides), smalltalk, injection.
@@ -86,6 +87,7 @@ class Matcher:
         norm.add_words(content.dialect, content.dialect_endings)
         scope = content.scope
         self._elsewhere = tuple(scope.elsewhere) if scope else ()
+        self._capitals = frozenset(scope.elsewhere_capitals if scope else ())
         self._scope_topics = tuple(scope.topics) if scope else ()
         self._procedure = tuple(scope.procedure) if scope else ()
         # "Kabupaten Muara Enim" is written "muara enim".
@@ -93,6 +95,9 @@ class Matcher:
         self._own_place = tuple(" ".join(w for w in self.normalizer.raw_words(name)
                                          if w not in ("kabupaten", "kota", "provinsi"))
                                 for name in [*content.place_and_year[:2], *content.place_names])
+        # A request to take sides about something else is off-topic, not neutral (sides.py).
+        self.neutral_entry = content.neutral_entry
+        self.sides = Sides(scope, norm.raw_words, self._own_place)
         self._triggers = [(re.compile(t, re.IGNORECASE), eid) for eid, loaded in content.entries.items()
                           for t in loaded.entry.triggers]
         fields: dict[str, list[tuple[float, list[str]]]] = {}
@@ -187,13 +192,9 @@ class Matcher:
         or names this deployment's place too). Off-topic questions of other kinds are the
         answer model's `decline`, learned, not listed."""
         words = " " + " ".join(self.normalizer.raw_words(text)) + " "
-
-        def says(phrases: tuple[str, ...]) -> bool:
-            # Whole words; a phrase of 5+ letters also with an ending ("kelahirannya").
-            return any(f" {p} " in words or (len(p) >= 5 and f" {p}" in words) for p in phrases)
-
-        return says(self._elsewhere) and says(self._scope_topics) and not says(self._procedure) \
-            and not says(self._own_place)
+        elsewhere = says(words, self._elsewhere) or names_capitals(self._capitals, text)
+        return elsewhere and says(words, self._scope_topics) and not says(words, self._procedure) \
+            and not says(words, self._own_place)
 
     def triggered(self, text: str) -> str | None:
         """The entry whose trigger the question matches, if any (content's `triggers`)."""

@@ -238,7 +238,8 @@ def test_no_phrase_of_a_labelled_message_is_in_our_matching_words(bundled_provin
              for p in examples]
     if content.scope is not None:
         scope = content.scope
-        ours += [("scope.yaml", p) for p in (*scope.elsewhere, *scope.topics, *scope.procedure)]
+        ours += [("scope.yaml", p) for p in (*scope.elsewhere, *scope.topics, *scope.procedure,
+                                              *scope.sides, *scope.other_things)]
     # The content's own wording: what an answer says, in any region's view of the deployment.
     answers = " ".join(" ".join(WORD.findall(view.answer(eid, lang).lower()))
                        for view in (bundled_province.for_region(r) for r in VIEWS)

@@ -1,0 +1,64 @@
+"""Whether a request to take sides is about this election (content/scope.yaml).
+
+The neutral reply ("I stay neutral, the choice is yours") is for requests to pick, rank or
+judge the sides of THIS election, predict its winner or write its campaign material. The same
+shape of request about something else ("which phone is the best?", "who will win the US
+presidential election?", "rekomendasi penginapan") is off-topic and gets the decline, which
+says what the bot covers. Whichever decided it (an entry's trigger, the keywords or the answer
+model's `neutral`), a request to take sides is off-topic when it
+- names another place or country (`elsewhere`, `elsewhere_capitals`) and not the
+  deployment's own: another place's race is not ours to stay neutral in; or
+- names one of `other_things` (a place to stay, food, sport, a phone...) and none of `sides`
+  (the pairs, candidates, parties, offices, the race, the vote).
+A request naming neither ("siapa yang bakal menang?") is taken as about this election: a bot
+about it is asked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from bot.content.language import Scope
+
+WORD = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*\.?")
+
+
+def says(words: str, phrases: Iterable[str]) -> bool:
+    """`words`: the message's words joined by single spaces, with a space at each end. Whole
+    words; a phrase of 5+ letters also with an ending ("kelahirannya", "japanese")."""
+    return any(f" {p} " in words or (len(p) >= 5 and f" {p}" in words) for p in phrases)
+
+
+def names_capitals(names: frozenset[str], text: str) -> bool:
+    """One of `names` (short names in capitals: "US", "U.S.") typed as one: a word in capitals
+    between words that are not ("pilpres AS", "the US election"; not "AS SOON AS POSSIBLE", nor
+    a message typed in capitals)."""
+    if not names:
+        return False
+    words = WORD.findall(text)
+    for n, word in enumerate(words):
+        if word in names or word.rstrip(".") in names:
+            around = words[max(0, n - 1):n] + words[n + 1:n + 2]
+            if not any(len(w) > 1 and w.isupper() for w in around):
+                return True
+    return False
+
+
+class Sides:
+    def __init__(self, scope: Scope | None, raw_words: Callable[[str], list[str]],
+                 own_place: tuple[str, ...]) -> None:
+        self._words = raw_words
+        self._elsewhere = tuple(scope.elsewhere) if scope else ()
+        self._capitals = frozenset(scope.elsewhere_capitals if scope else ())
+        self._sides = tuple(scope.sides) if scope else ()
+        self._things = tuple(scope.other_things) if scope else ()
+        self._own_place = own_place
+
+    def off_topic(self, text: str) -> bool:
+        """A request to take sides about something other than this election."""
+        words = " " + " ".join(self._words(text)) + " "
+        if (says(words, self._elsewhere) or names_capitals(self._capitals, text)) \
+                and not says(words, self._own_place):
+            return True
+        return says(words, self._things) and not says(words, self._sides)
