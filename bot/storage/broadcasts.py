@@ -227,10 +227,13 @@ async def record_outcomes(db: Database, broadcast_id: int, outcomes: list[Outcom
             " WHERE broadcast_id = ? AND user_id = ? AND outcome IS NULL",
             [(o.outcome, o.detail, o.attempts, stamp, broadcast_id, o.user_id) for o in outcomes])
         if counts_toward_cap:
+            # Only for a user still known: one who erased their data (/hapusdata) while the
+            # message was on its way gets no new row about them.
             await conn.executemany(
-                "INSERT INTO daily_counts (user_id, day, count) VALUES (?, ?, 1)"
+                "INSERT INTO daily_counts (user_id, day, count) SELECT user_id, ?, 1 FROM users"
+                " WHERE user_id = ?"
                 " ON CONFLICT (user_id, day) DO UPDATE SET count = daily_counts.count + 1",
-                [(o.user_id, day) for o in outcomes if o.outcome == "sent"])
+                [(day, o.user_id) for o in outcomes if o.outcome == "sent"])
         await conn.executemany(
             "UPDATE subscriptions SET active = 0, inactive_reason = ? WHERE user_id = ?",
             [(o.detail or "blocked", o.user_id) for o in outcomes if o.outcome == "blocked"])
