@@ -8,10 +8,12 @@ from datetime import datetime, timedelta
 from bot.storage.changes import changed
 from bot.storage.db import Database, insert_id, iso
 from bot.storage.officials import Held
+from bot.storage.users import erase
 
 # 'held': the two-person rule stopped it when its recipients were fixed (see start_sending).
 STATES = ("scheduled", "sending", "paused", "held", "done", "cancelled", "failed")
 FINAL_STATES = ("done", "cancelled", "failed")
+DEACTIVATED = "user is deactivated"   # Telegram's 403 for a deleted account
 OUTCOMES = ("sent", "blocked", "failed", "capped", "unknown", "rate_limited")
 COLUMNS = ("id, created_at, created_by, text, template, topic, region, language, urgent, "
            "not_before, state, schedule_key, snapshotted, started_at, finished_at, errors, error, "
@@ -237,6 +239,9 @@ async def record_outcomes(db: Database, broadcast_id: int, outcomes: list[Outcom
         await conn.executemany(
             "UPDATE subscriptions SET active = 0, inactive_reason = ? WHERE user_id = ?",
             [(o.detail or "blocked", o.user_id) for o in outcomes if o.outcome == "blocked"])
+        for o in outcomes:      # a deleted account can never /hapusdata: erased for it
+            if o.outcome == "blocked" and DEACTIVATED in (o.detail or "").lower():
+                await erase(conn, o.user_id)
 
 
 async def charge_error(db: Database, broadcast_id: int, reason: str, budget: int,
