@@ -22,8 +22,9 @@ async def run_retention(services: Services, every: float = RETENTION_EVERY) -> N
                                  settings.question_retention_days, settings.outcome_retention_days)
             if any(purged.values()):
                 log.info("retention: purged %d unanswered questions, %d delivery records,"
-                         " %d handled update ids and %d answers' questions", purged["questions"],
-                         purged["outcomes"], purged["updates"], purged["answers"])
+                         " %d handled update ids, %d answers' questions and %d daily counts",
+                         purged["questions"], purged["outcomes"], purged["updates"],
+                         purged["answers"], purged["daily_counts"])
         except Exception as exc:  # e.g. the database locked or the disk full: try again later
             log.warning("retention purge failed (%s: %s); retrying later", type(exc).__name__, exc)
         await asyncio.sleep(every)

@@ -107,7 +107,7 @@ class ScheduleRunner:
     async def sync(self) -> SyncReport:
         now = self.clock.now()
         wanted = {o.key: o for o in occurrences(self.content)}
-        counts = await sync_sends(self.db, wanted)
+        counts = await sync_sends(self.db, wanted, now)
         report = SyncReport(counts.added, counts.rescheduled, counts.cancelled)
         for key, due in await pending_sends(self.db):
             if due > now:

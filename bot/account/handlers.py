@@ -119,6 +119,7 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         await edit_or_send(query, *_to_private(context, "delete"))
     elif cb is not None and cb.kind == "d" and cb.arg == "y":
         deleted = await delete_user(services.db, user_id)
+        services.recent_answers.forget(user_id)     # their questions, held for 👎 presses
         if chat is not None and chat.type == "private":
             try:
                 await context.bot.delete_my_commands(scope=BotCommandScopeChat(chat.id))

@@ -53,6 +53,13 @@ class RecentAnswers:
             iso(now))
         _bound(self._pending, self._remember)
 
+    def forget(self, chat_id: int) -> None:
+        """A citizen erased their data (/hapusdata): the questions of their chat's answers go
+        too, from memory here (storage.users.delete_user deletes the rows written)."""
+        for items in (self._items, self._pending):
+            for key in [k for k in items if k[0] == chat_id]:
+                del items[key]
+
     async def take(self, chat_id: int, message_id: int) -> Answered | None:
         """The answer's question, once: a second press of the same answer gets None."""
         if self._db is None:

@@ -8,10 +8,12 @@ from datetime import datetime, timedelta
 from bot.storage.changes import changed
 from bot.storage.db import Database, insert_id, iso
 from bot.storage.officials import Held
+from bot.storage.users import erase
 
 # 'held': the two-person rule stopped it when its recipients were fixed (see start_sending).
 STATES = ("scheduled", "sending", "paused", "held", "done", "cancelled", "failed")
 FINAL_STATES = ("done", "cancelled", "failed")
+DEACTIVATED = "user is deactivated"   # Telegram's 403 for a deleted account
 OUTCOMES = ("sent", "blocked", "failed", "capped", "unknown", "rate_limited")
 COLUMNS = ("id, created_at, created_by, text, template, topic, region, language, urgent, "
            "not_before, state, schedule_key, snapshotted, started_at, finished_at, errors, error, "
@@ -227,13 +229,19 @@ async def record_outcomes(db: Database, broadcast_id: int, outcomes: list[Outcom
             " WHERE broadcast_id = ? AND user_id = ? AND outcome IS NULL",
             [(o.outcome, o.detail, o.attempts, stamp, broadcast_id, o.user_id) for o in outcomes])
         if counts_toward_cap:
+            # Only for a user still known: one who erased their data (/hapusdata) while the
+            # message was on its way gets no new row about them.
             await conn.executemany(
-                "INSERT INTO daily_counts (user_id, day, count) VALUES (?, ?, 1)"
+                "INSERT INTO daily_counts (user_id, day, count) SELECT user_id, ?, 1 FROM users"
+                " WHERE user_id = ?"
                 " ON CONFLICT (user_id, day) DO UPDATE SET count = daily_counts.count + 1",
-                [(o.user_id, day) for o in outcomes if o.outcome == "sent"])
+                [(day, o.user_id) for o in outcomes if o.outcome == "sent"])
         await conn.executemany(
             "UPDATE subscriptions SET active = 0, inactive_reason = ? WHERE user_id = ?",
             [(o.detail or "blocked", o.user_id) for o in outcomes if o.outcome == "blocked"])
+        for o in outcomes:      # a deleted account can never /hapusdata: erased for it
+            if o.outcome == "blocked" and DEACTIVATED in (o.detail or "").lower():
+                await erase(conn, o.user_id)
 
 
 async def charge_error(db: Database, broadcast_id: int, reason: str, budget: int,

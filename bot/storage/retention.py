@@ -3,7 +3,10 @@ purged after their retention period, in one transaction, after being rolled up i
 (unanswered_daily, broadcast_outcomes) so that statistics and reports still add up. The ids of
 updates handled (processed_updates, PostgreSQL) go after a day; chats' queues and turns left
 by a process that died after an hour, flood counts of users quiet for two minutes; the
-questions recent answers answered (answered_messages, PostgreSQL) after two days."""
+questions recent answers answered (answered_messages, PostgreSQL) after two days. Each
+subscriber's count of broadcast messages per day is needed only for the daily cap of today (in
+the election's time zone, at most a day from UTC): kept two days, not as a history of what each
+person received."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from bot.storage.db import Database
 from bot.storage.updates import KEEP
 
 FINISHED = ("done", "cancelled", "failed")
+CAP_KEEP = timedelta(days=2)
 
 
 async def purge(db: Database, now: datetime, question_days: int, outcome_days: int
@@ -45,8 +49,10 @@ async def purge(db: Database, now: datetime, question_days: int, outcome_days: i
             "DELETE FROM processed_updates WHERE at < ?", (iso(now - KEEP),))
         answers = await conn.execute(
             "DELETE FROM answered_messages WHERE at < ?", (iso(now - ANSWERS_KEEP),))
+        caps = await conn.execute(
+            "DELETE FROM daily_counts WHERE day < ?", ((now - CAP_KEEP).date().isoformat(),))
         if db.dialect == "postgres":     # SQLite never writes these
             await turns.purge(conn)
             await flood.purge(conn)
     return {"questions": questions.rowcount, "outcomes": outcomes.rowcount,
-            "updates": updates.rowcount, "answers": answers.rowcount}
+            "updates": updates.rowcount, "answers": answers.rowcount, "daily_counts": caps.rowcount}

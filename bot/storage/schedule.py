@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage.broadcasts import create_broadcast, iso
+from bot.storage.broadcasts import TRANSITIONS, create_broadcast, iso
 from bot.storage.db import Database, IntegrityError
 
 REMOVED = "removed from the calendar"
@@ -33,10 +33,12 @@ class SyncCounts:
     cancelled: int
 
 
-async def sync_sends(db: Database, wanted: dict[str, PlannedSend]) -> SyncCounts:
+async def sync_sends(db: Database, wanted: dict[str, PlannedSend], now: datetime) -> SyncCounts:
     """Make `scheduled_sends` match the calendar: add new occurrences, reschedule changed ones,
-    cancel removed ones. One that was removed and comes back is pending again. Sends already
-    enqueued or skipped are history and stay as they are."""
+    cancel removed ones. One that was removed and comes back is pending again. Sends skipped,
+    or enqueued and gone out, are history and stay as they are; one enqueued whose broadcast
+    has not ended (waiting for the morning, paused, held) is cancelled with it when removed:
+    the operator who takes it out of the calendar expects it not to go."""
     added = rescheduled = cancelled = 0
     async with db.transaction() as conn:
         async with conn.execute("SELECT key, due_at, template, topic, region, language, urgent,"
@@ -57,11 +59,20 @@ async def sync_sends(db: Database, wanted: dict[str, PlannedSend]) -> SyncCounts
                     (*values, key))
                 rescheduled += 1
         for key, row in existing.items():
-            if key not in wanted and row[7] == "pending":
-                await conn.execute(
-                    "UPDATE scheduled_sends SET state = 'cancelled', reason = ? WHERE key = ?",
-                    (REMOVED, key))
-                cancelled += 1
+            if key in wanted or row[7] not in ("pending", "enqueued"):
+                continue
+            if row[7] == "enqueued":
+                # Its broadcast ends here, and lets go of the key: put back, it can go again.
+                stopped = await conn.execute(
+                    "UPDATE broadcasts SET state = 'cancelled', finished_at = ?, schedule_key = NULL"
+                    " WHERE schedule_key = ? AND state IN (?, ?, ?, ?)",
+                    (iso(now), key, *TRANSITIONS["cancel"][0]))
+                if stopped.rowcount == 0:
+                    continue        # it went out already (or ended otherwise): history
+            await conn.execute(
+                "UPDATE scheduled_sends SET state = 'cancelled', reason = ? WHERE key = ?",
+                (REMOVED, key))
+            cancelled += 1
     return SyncCounts(added, rescheduled, cancelled)
 
 

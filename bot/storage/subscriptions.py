@@ -44,10 +44,20 @@ async def subscribe(db: Database, user_id: int, now: datetime,
     return Subscription(user_id, frozenset(chosen), True, None), not active
 
 
+# A broadcast's recipients are fixed when it starts, and one paused (an operator, quiet hours,
+# the daily cap's morning) may go on hours later: what was on its way to a subscriber who then
+# leaves, or turns its topic off, is taken back with their consent (UU 27/2022). Only the open
+# broadcasts' rows, each found by its key (broadcast_id, user_id): no scan of the deliveries.
+_ON_ITS_WAY = ("DELETE FROM deliveries WHERE outcome IS NULL AND user_id = ? AND broadcast_id IN"
+               " (SELECT id FROM broadcasts WHERE state NOT IN ('done', 'cancelled', 'failed')")
+
+
 async def unsubscribe(db: Database, user_id: int, reason: str = "unsubscribed") -> bool:
-    cur = await db.write(
-        "UPDATE subscriptions SET active = 0, inactive_reason = ? WHERE user_id = ? AND active = 1",
-        (reason, user_id))
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "UPDATE subscriptions SET active = 0, inactive_reason = ? WHERE user_id = ? AND active = 1",
+            (reason, user_id))
+        await conn.execute(_ON_ITS_WAY + ")", (user_id,))
     return cur.rowcount > 0
 
 
@@ -57,8 +67,10 @@ async def set_topic(db: Database, user_id: int, topic: str, on: bool) -> None:
             "INSERT OR IGNORE INTO subscription_topics (user_id, topic)"
             " SELECT user_id, ? FROM subscriptions WHERE user_id = ?", (topic, user_id))
     else:
-        await db.write("DELETE FROM subscription_topics WHERE user_id = ? AND topic = ?",
-                       (user_id, topic))
+        async with db.transaction() as conn:
+            await conn.execute("DELETE FROM subscription_topics WHERE user_id = ? AND topic = ?",
+                               (user_id, topic))
+            await conn.execute(_ON_ITS_WAY + " AND topic = ?)", (user_id, topic))
 
 
 async def drop_topic(db: Database, user_id: int, topic: str, keep_one_of: Iterable[str]) -> bool:
@@ -67,10 +79,13 @@ async def drop_topic(db: Database, user_id: int, topic: str, keep_one_of: Iterab
     others = [t for t in keep_one_of if t != topic]
     if not others:
         return False
-    cur = await db.write(
-        "DELETE FROM subscription_topics WHERE user_id = ? AND topic = ? AND EXISTS (SELECT 1"
-        " FROM subscription_topics o WHERE o.user_id = ? AND o.topic IN"
-        f" ({', '.join('?' * len(others))}))", (user_id, topic, user_id, *others))
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            "DELETE FROM subscription_topics WHERE user_id = ? AND topic = ? AND EXISTS (SELECT 1"
+            " FROM subscription_topics o WHERE o.user_id = ? AND o.topic IN"
+            f" ({', '.join('?' * len(others))}))", (user_id, topic, user_id, *others))
+        if cur.rowcount > 0:
+            await conn.execute(_ON_ITS_WAY + " AND topic = ?)", (user_id, topic))
     return cur.rowcount > 0
 
 

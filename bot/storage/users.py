@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.storage.changes import changed
-from bot.storage.db import Database
+from bot.storage.db import Connection, Database
 
 # Avoid a write per message: last_seen only moves when it is this stale.
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
@@ -164,29 +164,39 @@ async def set_waiting(db: Database, user_id: int, entry_id: str | None) -> None:
 
 async def delete_user(db: Database, user_id: int) -> bool:
     """Delete every row the bot holds about this user (unanswered questions carry no user id;
-    an official's roles and audit entries are the office's record, not the citizen's).
-
-    The subscription goes with the user row (ON DELETE CASCADE); delivery records and daily
-    counts are deleted here: they too say something about this person."""
+    an official's roles and audit entries are the office's record, not the citizen's)."""
     async with db.transaction() as conn:
-        await conn.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
-        await conn.execute("DELETE FROM daily_counts WHERE user_id = ?", (user_id,))
-        await conn.execute("DELETE FROM campaign_starts WHERE user_id = ?", (user_id,))
-        await conn.execute("DELETE FROM flood_counts WHERE user_id = ?", (user_id,))
-        cur = await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
-        await changed(conn, "users", user_id)
+        deleted = await erase(conn, user_id)
     forget_user(db, user_id)
-    return cur.rowcount > 0
+    return deleted
+
+
+async def erase(conn: Connection, user_id: int) -> bool:
+    """delete_user's statements, in the caller's transaction (also for an account Telegram
+    says is deleted: storage.broadcasts). The subscription goes with the user row (ON DELETE
+    CASCADE); delivery records and daily counts are deleted here: they too say something about
+    this person, as do the questions their recent answers answered (answered_messages,
+    PostgreSQL: keyed by the chat, which in a private chat is the user's id)."""
+    await conn.execute("DELETE FROM answered_messages WHERE chat_id = ?", (user_id,))
+    await conn.execute("DELETE FROM deliveries WHERE user_id = ?", (user_id,))
+    await conn.execute("DELETE FROM daily_counts WHERE user_id = ?", (user_id,))
+    await conn.execute("DELETE FROM campaign_starts WHERE user_id = ?", (user_id,))
+    await conn.execute("DELETE FROM flood_counts WHERE user_id = ?", (user_id,))
+    cur = await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
+    await changed(conn, "users", user_id)      # other processes forget it too (PostgreSQL)
+    return bool(cur.rowcount > 0)
 
 
 async def export_user(db: Database, user_id: int) -> dict[str, list[dict[str, object]]]:
     """Every row about this user, table by table: every table with a user_id column is read,
-    so a table added later is included without anyone remembering to."""
+    and every one keyed by chat_id for their private chat (whose id is theirs), so a table
+    added later is included without anyone remembering to."""
     found: dict[str, list[dict[str, object]]] = {}
     for table, columns in (await db.table_columns()).items():
-        if "user_id" not in columns:
+        key = "user_id" if "user_id" in columns else "chat_id" if "chat_id" in columns else None
+        if key is None:
             continue
-        async with db.conn.execute(f'SELECT * FROM "{table}" WHERE user_id = ?', (user_id,)) as cur:
+        async with db.conn.execute(f'SELECT * FROM "{table}" WHERE {key} = ?', (user_id,)) as cur:
             rows = [dict(row) for row in await cur.fetchall()]
         if rows:
             found[table] = rows

@@ -141,7 +141,7 @@ async def test_a_template_scheduled_for_later(tmp_path: Path, content: Content) 
         assert b.not_before > clock(h).now().isoformat()
         due = clock(h).now() + timedelta(days=3)
         await sync_sends(h.app.services.db, {"countdown:h7": PlannedSend(
-            "countdown:h7", due, "countdown", "countdown", None, None, False)})
+            "countdown:h7", due, "countdown", "countdown", None, None, False)}, clock(h).now())
         listing = await h.text("/jadwal", user=user)
         assert f"#{b.id}" in listing[-1].params["text"]
         assert "kalender konten" in listing[-1].params["text"]      # not yet a broadcast

@@ -38,9 +38,9 @@ async def test_old_rows_are_purged_after_being_counted(database: str) -> None:
         before = {b: await outcome_counts(db, b) for b in (1, 2, 3)}
 
         assert await purge(db, NOW, 90, 30) == {"questions": 2, "outcomes": 4, "updates": 0,
-                                                "answers": 0}
-        assert await purge(db, NOW, 90, 30) == {"questions": 0, "outcomes": 0,
-                                                "updates": 0, "answers": 0}   # idempotent
+                                                "answers": 0, "daily_counts": 0}
+        assert await purge(db, NOW, 90, 30) == {"questions": 0, "outcomes": 0, "updates": 0,
+                                                "answers": 0, "daily_counts": 0}   # idempotent
         assert {b: await outcome_counts(db, b) for b in (1, 2, 3)} == before
         async with db.conn.execute("SELECT text FROM unanswered_questions") as cur:
             assert [r[0] for r in await cur.fetchall()] == ["baru"]
