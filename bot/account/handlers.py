@@ -89,7 +89,8 @@ async def delete_data(update: Update, context: SuaraContext) -> None:
     if not _in_private(update):
         await reply(update, *_to_private(context, "delete"))
         return
-    await say(update, context, "delete_confirm", keyboards.confirm_delete)
+    await say(update, context, "delete_confirm", keyboards.confirm_delete,
+              question_days=context.services.settings.question_retention_days)
 
 
 async def on_button(update: Update, context: SuaraContext) -> None:

@@ -39,7 +39,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
         "upcoming": [{"title": "Penetapan hasil", "start": date(2024, 12, 15), "end": None}],
     },
     "sources": {"sources": _SAMPLE_SOURCES},
-    "delete_confirm": {},
+    "delete_confirm": {"question_days": 90},
     "privacy": {"question_days": 90, "outcome_days": 30},
     "my_data": {"data": '{"users": [{"user_id": 1, "language": "id"}]}'},
     "my_data_none": {},

@@ -106,6 +106,17 @@ def test_asked_whether_it_is_official_the_bundled_bot_says_it_is_not(bundled_con
     assert "resmi" not in bundled_content.message("smalltalk", "id", said="hello", greeted=True)
 
 
+def test_before_erasing_the_citizen_is_told_what_goes_and_what_stays(bundled_content: Content) -> None:
+    # UU 27/2022: the confirmation names the data erased, the subscription and the recent
+    # questions among it, and says what is kept (anonymous questions, for how long).
+    for lang, said in (("id", ("langganan", "pertanyaan yang baru saja dijawab", "45 hari")),
+                       ("en", ("subscription", "the questions it just answered", "45 days"))):
+        text = bundled_content.message("delete_confirm", lang, question_days=45)
+        assert all(part in text for part in said), (lang, text)
+        privacy = bundled_content.message("privacy", lang, question_days=90, outcome_days=30)
+        assert "2 " in privacy and ("/hapusdata" in privacy or "/deletedata" in privacy)
+
+
 def test_no_nik_is_ever_asked_for_in_the_bot(bundled_content: Content) -> None:
     # Every mention of the NIK points to KPU's own site or the official app, never this chat.
     for entry in bundled_content.entries.values():
