@@ -9,9 +9,10 @@ grew past the threshold (or past what a second official approved) is held, and `
 recipients fixed then, less any who left since.
 
 Approving is refused, and recorded, when the requester has since lost the role or region to
-announce to the audience, or when the time it was scheduled for passed more than
-SCHEDULE_GRACE_HOURS ago (the calendar's rule for sends missed while the bot was down): its
-content is likely stale, and the requester can ask again."""
+announce to the audience, or when the time it was due passed more than SCHEDULE_GRACE_HOURS
+ago (the calendar's rule for sends missed while the bot was down): the time it was scheduled
+for, else when it was asked for (to go at once, or held as it started). Its content is likely
+stale, and the requester can ask again."""
 
 from __future__ import annotations
 
@@ -226,13 +227,17 @@ def _why_not(services: Services, pending: Approval, region: str | None,
     if not services.roles.covers(pending.requested_by, "umumkan", region):
         return ("pemohon tidak lagi berwenang mengumumkan ke sasaran ini (perannya dicabut atau "
                 "wilayahnya berubah)")
+    # The calendar's rule for sends missed while the bot was down: past SCHEDULE_GRACE_HOURS
+    # the content is likely stale. A request to send at once (or a broadcast held as it
+    # started) was due when it was asked for.
     hours = services.settings.schedule_grace_hours
-    if at is not None and services.clock.now() - at > timedelta(hours=hours):
-        # The calendar's rule for sends missed while the bot was down: the content is stale.
-        when = at.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M")
-        return (f"waktu kirimnya ({when}) sudah lewat lebih dari {hours:g} jam, jadi isinya "
-                "mungkin sudah basi; pemohon bisa mengajukan lagi dengan /umumkan")
-    return None
+    due = at if at is not None else datetime.fromisoformat(pending.requested_at)
+    if services.clock.now() - due <= timedelta(hours=hours):
+        return None
+    when = due.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M")
+    what = f"waktu kirimnya ({when})" if at is not None else f"permintaannya ({when}, untuk segera)"
+    return (f"{what} sudah lewat lebih dari {hours:g} jam, jadi isinya mungkin sudah basi; "
+            "pemohon bisa mengajukan lagi dengan /umumkan")
 
 
 async def _refuse(update: Update, context: SuaraContext, pending: Approval, why: str) -> None:

@@ -1,0 +1,78 @@
+"""The two-person rule's edges through the real Application: a request to send "now" approved
+long after it was made, a held broadcast cancelled while its approval waits, and what an
+official who is not a super-admin reads about another (never a Telegram id)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+from pathlib import Path
+
+from bot.content.registry import Content
+from bot.storage.broadcasts import list_broadcasts
+from bot.storage.officials import get_approval, recent_audit
+from tests.broadcasts.conftest import ScriptedSender
+from tests.fakes.harness import offline_bot, texts
+from tests.fakes.officials import approve
+from tests.fakes.officials import request as ask_approval
+from tests.fakes.subscribers import subscribe_through
+from tests.officials.test_announce import ANNOUNCER, SUPER, clock
+from tests.officials.test_two_person_send import TEXT, held_announcement, sent_to, state_of
+
+
+def settings() -> dict[str, str]:
+    return {"ADMIN_IDS": str(SUPER), "APPROVAL_THRESHOLD": "1", "QUIET_HOURS": "",
+            "DAILY_CAP": "0"}
+
+
+async def test_a_request_to_send_now_approved_days_later_is_refused(
+        tmp_path: Path, content: Content) -> None:
+    """Asked to go now, approved three days on (past SCHEDULE_GRACE_HOURS, 6 h): its content
+    may be stale, so it is refused as a scheduled one would be, recorded, and both told."""
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, **settings()) as h:
+        db = h.app.services.db
+        await subscribe_through(db, [7001, 7002], clock(h).now())
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        request_id = await ask_approval(h, ANNOUNCER, text=TEXT)
+        clock(h).advance(timedelta(days=3))
+        out = texts(await approve(h, request_id, SUPER))
+        assert any(f"Permintaan {request_id} tidak bisa disetujui" in t and "6 jam" in t
+                   for t in out), out
+        assert any(f"Permintaan {request_id} tidak disetujui" in t
+                   for t in sent_to(h, ANNOUNCER))
+        request = await get_approval(db, request_id)
+        assert request is not None and (request.state, request.broadcast_id) == ("rejected", None)
+        assert await list_broadcasts(db) == []
+        [entry] = [e for e in await recent_audit(db, 50) if e.action == "broadcast.reject"]
+        assert entry.actor == f"tg:{SUPER}" and "6 jam" in entry.detail
+        await asyncio.sleep(0.3)
+        assert sender.payloads == []
+
+
+async def test_a_request_to_send_now_approved_within_the_grace_goes(
+        tmp_path: Path, content: Content) -> None:
+    async with offline_bot(tmp_path, content, sender=ScriptedSender(), **settings()) as h:
+        db = h.app.services.db
+        await subscribe_through(db, [7001, 7002], clock(h).now())
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        request_id = await ask_approval(h, ANNOUNCER, text=TEXT)
+        clock(h).advance(timedelta(hours=5))
+        out = texts(await approve(h, request_id, SUPER))
+        assert any(f"Permintaan {request_id} disetujui" in t for t in out), out
+        [b] = await list_broadcasts(db)
+        assert b.approved_by == f"tg:{SUPER}"
+
+
+async def test_a_held_broadcast_approved_days_later_is_refused_and_cancelled(
+        tmp_path: Path, content: Content) -> None:
+    """Held as it started, approved three days on: stale in the same way, so refused."""
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, **settings()) as h:
+        b = await held_announcement(h)
+        clock(h).advance(timedelta(days=3))
+        out = texts(await h.press_label("Setujui", user=h.user(SUPER)))
+        assert any("tidak bisa disetujui" in t and "6 jam" in t for t in out), out
+        assert await state_of(h, b.id) == "cancelled"
+        await asyncio.sleep(0.3)
+        assert not [p for p in sender.payloads if p["text"] == TEXT]
