@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -30,7 +31,7 @@ from bot.officials.drafts import Draft
 from bot.officials.guard import add_buttons, numbered
 from bot.officials.launch import audience_counts, describe_audience, describe_content, launch
 from bot.officials.progress import follow
-from bot.officials.roles import actor
+from bot.officials.roles import Roles, actor
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
 from bot.storage.broadcasts import get_broadcast, set_state
@@ -63,16 +64,18 @@ def decision_buttons(request_id: int) -> InlineKeyboardMarkup:
         InlineKeyboardButton("✖ Tolak", callback_data=Callback("P", f"{request_id}:n").encode())]])
 
 
-async def ask(bot: Bot, officials: list[int], request_id: int, body: str,
-              text: str | None) -> int:
+async def ask(bot: Bot, roles: Roles, officials: list[int], request_id: int,
+              body: Callable[[bool], str], text: str | None) -> int:
     """Send the request (after the announcement's own text, if it has one) to each official;
-    how many it reached."""
+    how many it reached. `body(to_super)`: the request as that official may read it (whose
+    Telegram id asks only for super-admins)."""
     reached = 0
     for uid in officials:
         try:
             if text:
                 await bot.send_message(uid, text)
-            await bot.send_message(uid, body, reply_markup=decision_buttons(request_id))
+            await bot.send_message(uid, body(roles.is_super(uid)),
+                                   reply_markup=decision_buttons(request_id))
             reached += 1
         except TelegramError as exc:   # an official who never opened the bot
             log.info("approval request %s not delivered to an official: %s", request_id, exc)
@@ -95,12 +98,14 @@ async def request(update: Update, context: SuaraContext, draft: Draft, total: in
     audience = describe_audience(draft, services.content, services.regions)
     await audit(services.db, now, actor(user.id), "broadcast.request",
                 f"permintaan {request_id}: {describe_content(draft)}", audience, total)
-    body = (f"👥 <b>Perlu persetujuan</b> (permintaan {request_id}) dari "
-            f"{html.escape(user.full_name)} (id {user.id}):\n"
-            f"<b>Sasaran:</b> {html.escape(audience)}\n<b>Penerima:</b> {total}\n"
-            f"<b>Isi:</b> {html.escape(describe_content(draft))}")
-    reached = await ask(context.bot, approvers(services, user.id, draft.region), request_id, body,
-                        draft.text)
+
+    def body(to_super: bool) -> str:
+        return (f"👥 <b>Perlu persetujuan</b> (permintaan {request_id}) dari "
+                f"{html.escape(user.full_name)}{f' (id {user.id})' if to_super else ''}:\n"
+                f"<b>Sasaran:</b> {html.escape(audience)}\n<b>Penerima:</b> {total}\n"
+                f"<b>Isi:</b> {html.escape(describe_content(draft))}")
+    reached = await ask(context.bot, services.roles, approvers(services, user.id, draft.region),
+                        request_id, body, draft.text)
     await edit_or_send(query, f"📨 Permintaan {request_id} ({total} penerima) menunggu "
                        f"persetujuan petugas kedua; dikirim ke {reached} petugas. Anda akan "
                        "diberi tahu hasilnya.")

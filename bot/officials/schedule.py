@@ -15,7 +15,7 @@ from bot.context import SuaraContext
 from bot.listing import fit
 from bot.officials.guard import add_buttons, add_command, numbered
 from bot.officials.progress import STATE_NAMES
-from bot.officials.roles import actor
+from bot.officials.roles import actor, shown_actor
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
 from bot.storage.broadcasts import TRANSITIONS, get_broadcast, list_open, outcome_counts, set_state
@@ -29,8 +29,9 @@ LABELS = {"pause": "⏸ Jeda", "resume": "▶ Lanjut", "cancel": "✖ Batalkan"}
 CALENDAR_SHOWN = 5
 
 
-async def listing(services: Services, scope: str | None = None
+async def listing(services: Services, scope: str | None = None, to_super: bool = False
                   ) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The open broadcasts within `scope`; whose Telegram id made one only `to_super`."""
     open_ = await list_open(services.db, region=scope)
     # The calendar is the whole deployment's: shown to those who may change it.
     upcoming = (await pending_sends(services.db))[:CALENDAR_SHOWN] if scope is None else []
@@ -49,7 +50,7 @@ async def listing(services: Services, scope: str | None = None
         what = f"template {b.template}" if b.template else "teks"
         when = b.not_before[:16].replace("T", " ") + " UTC"
         items.append(escape(f"#{b.id} · {STATE_NAMES.get(b.state, b.state)} · {what} · oleh "
-                            f"{b.created_by} · mulai {when}"
+                            f"{shown_actor(b.created_by, to_super)} · mulai {when}"
                             + (f" · {done}/{sum(counts.values())}" if counts else "")))
         buttons = [InlineKeyboardButton(f"{LABELS[action]} #{b.id}",
                                         callback_data=Callback("J", f"{b.id}:{code}").encode())
@@ -66,8 +67,9 @@ async def listing(services: Services, scope: str | None = None
 
 async def show(update: Update, context: SuaraContext) -> None:
     assert update.effective_chat is not None and update.effective_user is not None
-    scope = context.services.roles.scope(update.effective_user.id, "jadwal")
-    text, markup = await listing(context.services, scope)
+    roles = context.services.roles
+    scope = roles.scope(update.effective_user.id, "jadwal")
+    text, markup = await listing(context.services, scope, roles.is_super(update.effective_user.id))
     await update.effective_chat.send_message(text, reply_markup=markup)
 
 
@@ -94,7 +96,7 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
         await acknowledge(query, f"#{b.id}: {STATE_NAMES[target]}")
     else:
         await acknowledge(query, f"#{b.id} sudah {STATE_NAMES.get(b.state, b.state)}")
-    text, markup = await listing(services, scope)
+    text, markup = await listing(services, scope, services.roles.is_super(user.id))
     await edit_or_send(query, text, markup)
 
 

@@ -10,14 +10,16 @@ from pathlib import Path
 
 from bot.content.registry import Content
 from bot.storage.broadcasts import list_broadcasts
-from bot.storage.officials import get_approval, recent_audit
+from bot.storage.officials import get_approval, pending_for_broadcast, recent_audit
 from tests.broadcasts.conftest import ScriptedSender
 from tests.fakes.harness import offline_bot, texts
-from tests.fakes.officials import approve
+from tests.fakes.officials import approve, asked
 from tests.fakes.officials import request as ask_approval
 from tests.fakes.subscribers import subscribe_through
 from tests.officials.test_announce import ANNOUNCER, SUPER, clock
 from tests.officials.test_two_person_send import TEXT, held_announcement, sent_to, state_of
+
+SECOND = 902        # another announcer, not a super-admin
 
 
 def settings() -> dict[str, str]:
@@ -76,3 +78,31 @@ async def test_a_held_broadcast_approved_days_later_is_refused_and_cancelled(
         assert await state_of(h, b.id) == "cancelled"
         await asyncio.sleep(0.3)
         assert not [p for p in sender.payloads if p["text"] == TEXT]
+
+
+async def test_officials_who_are_not_super_admins_see_no_telegram_ids(
+        tmp_path: Path, content: Content) -> None:
+    """/jadwal and the approval requests name another official by role for everyone but the
+    super-admins (as /statistik does); super-admins still see whose Telegram id it is."""
+    async with offline_bot(tmp_path, content, sender=ScriptedSender(), **settings()) as h:
+        await h.text(f"/petugas tambah {SECOND} pengumum", user=h.user(SUPER))
+        b = await held_announcement(h)        # the announcer's, held: SECOND is asked too
+        assert SECOND in asked(h, (await pending_for_broadcast(h.app.services.db, b.id)) or 0)
+        own = texts(await h.text("/jadwal", user=h.user(ANNOUNCER)))[-1]
+        other = texts(await h.text("/jadwal", user=h.user(SECOND)))[-1]
+        mine = texts(await h.text("/jadwal", user=h.user(SUPER)))[-1]
+        for listing in (own, other):
+            assert f"#{b.id}" in listing and str(ANNOUNCER) not in listing, listing
+            assert "petugas" in listing, listing
+        assert f"tg:{ANNOUNCER}" in mine
+        told = sent_to(h, SECOND)
+        assert any("Perlu persetujuan" in t for t in told), told
+        assert not any(str(ANNOUNCER) in t for t in told), told
+        assert any(f"tg:{ANNOUNCER}" in t for t in sent_to(h, SUPER) if "Perlu persetujuan" in t)
+        # A request from a draft, too: its requester's name, not their id.
+        await subscribe_through(h.app.services.db, [7101, 7102], clock(h).now())
+        request_id = await ask_approval(h, ANNOUNCER, text="Rapat lagi")
+        told = [t for t in sent_to(h, SECOND) if f"permintaan {request_id})" in t]
+        assert told and not any(str(ANNOUNCER) in t for t in told), told
+        assert any(str(ANNOUNCER) in t for t in sent_to(h, SUPER)
+                   if f"permintaan {request_id})" in t)
