@@ -124,6 +124,12 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
     if pending.requested_by == user.id:
         await acknowledge(query, "Permintaan sendiri tidak bisa disetujui sendiri.")
         return
+    if pending.state == "cancelled":    # its broadcast was cancelled while it waited
+        await acknowledge(query)
+        await edit_or_send(query, f"Permintaan {pending.id} dibatalkan: pengumuman "
+                           f"#{pending.broadcast_id} dibatalkan sebelum diputuskan; tidak ada "
+                           "yang perlu disetujui.")
+        return
     if pending.state != "pending":
         await acknowledge(query)
         await edit_or_send(query, f"Permintaan {pending.id} sudah diputuskan ({pending.state}).")

@@ -18,8 +18,8 @@ from bot.officials.progress import STATE_NAMES
 from bot.officials.roles import actor, shown_actor
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
-from bot.storage.broadcasts import TRANSITIONS, get_broadcast, list_open, outcome_counts, set_state
-from bot.storage.officials import audit, pending_for_broadcast
+from bot.storage.broadcasts import TRANSITIONS, get_broadcast, list_open, outcome_counts
+from bot.storage.officials import control_broadcast, pending_for_broadcast
 from bot.storage.schedule import pending_sends
 
 ACTIONS = {"p": "pause", "r": "resume", "c": "cancel"}
@@ -87,10 +87,9 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
     if not services.roles.covers(user.id, "jadwal", b.region):
         await acknowledge(query, "Di luar wilayah Anda")
         return
-    allowed, target = TRANSITIONS[action]
-    now = services.clock.now()
-    if await set_state(services.db, b.id, allowed, target, now):
-        await audit(services.db, now, actor(user.id), f"broadcast.{action}", f"#{b.id}")
+    target = TRANSITIONS[action][1]
+    if await control_broadcast(services.db, b.id, action, actor(user.id), user.id,
+                               services.clock.now()):
         if services.engine is not None:
             services.engine.poke()
         await acknowledge(query, f"#{b.id}: {STATE_NAMES[target]}")

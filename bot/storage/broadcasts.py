@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.storage.changes import changed
 from bot.storage.db import Database, insert_id, iso
-from bot.storage.officials import Held
+
+if TYPE_CHECKING:     # officials.py reads TRANSITIONS and set_state from here
+    from bot.storage.officials import Held
 
 # 'held': the two-person rule stopped it when its recipients were fixed (see start_sending).
 STATES = ("scheduled", "sending", "paused", "held", "done", "cancelled", "failed")

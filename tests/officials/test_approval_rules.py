@@ -106,3 +106,35 @@ async def test_officials_who_are_not_super_admins_see_no_telegram_ids(
         assert told and not any(str(ANNOUNCER) in t for t in told), told
         assert any(str(ANNOUNCER) in t for t in sent_to(h, SUPER)
                    if f"permintaan {request_id})" in t)
+
+
+async def test_cancelling_a_held_broadcast_closes_its_approval(tmp_path: Path,
+                                                               content: Content) -> None:
+    """Cancelled from /jadwal while it waits for a second official: the request is closed (not
+    left pending), recorded, and the approver's button then says it was cancelled."""
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, content, sender=sender, **settings()) as h:
+        db = h.app.services.db
+        b = await held_announcement(h)
+        request_id = await pending_for_broadcast(db, b.id)
+        assert request_id is not None
+        approver_message = h.last_message_with_keyboard(SUPER)
+        await h.text("/jadwal", user=h.user(ANNOUNCER))
+        said = texts(await h.press_label("Batalkan", user=h.user(ANNOUNCER)))
+        assert await state_of(h, b.id) == "cancelled"
+        assert await pending_for_broadcast(db, b.id) is None
+        request = await get_approval(db, request_id)
+        assert request is not None and request.state == "cancelled", request
+        assert request.decided_by == ANNOUNCER
+        [entry] = [e for e in await recent_audit(db, 50) if e.action == "broadcast.cancel"]
+        assert entry.actor == f"tg:{ANNOUNCER}" and f"permintaan {request_id}" in entry.detail, \
+            entry
+        assert any("Tidak ada pengumuman" in t for t in said), said
+        # The approver presses the button they were sent: told it was cancelled, nothing else.
+        data = approver_message["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        out = texts(await h.press(data, message=approver_message, user=h.user(SUPER)))
+        assert any(f"Permintaan {request_id} dibatalkan" in t for t in out), out
+        assert await state_of(h, b.id) == "cancelled"
+        assert [e.action for e in await recent_audit(db, 50)].count("broadcast.approve") == 0
+        await asyncio.sleep(0.3)
+        assert not [p for p in sender.payloads if p["text"] == TEXT]

@@ -168,6 +168,36 @@ async def test_broadcasts_approved_before_the_held_state_keep_their_approved_cou
         await db.close()
 
 
+async def test_requests_of_broadcasts_cancelled_before_migration_20_are_closed(
+        database: str) -> None:
+    """Migration 20 (a request closed as 'cancelled'): a request left pending by a held
+    broadcast cancelled before it is closed; one still waiting for a held broadcast is not;
+    and cancelling now closes a waiting request in the same step, audited."""
+    from bot.storage.officials import control_broadcast, get_approval, recent_audit
+
+    insert = ("INSERT INTO broadcasts (created_at, created_by, text, topic, not_before, state)"
+              " VALUES ('x', 'tg:901', 'hi', 'announcements', 'x', ?)")
+    request = ("INSERT INTO approvals (requested_by, requested_at, draft, recipients, state,"
+               " broadcast_id) VALUES (901, 'x', '{\"held\": true}', 40, 'pending', ?)")
+    await database_at(database, 19, [(insert, ("cancelled",)), (insert, ("held",)),
+                                     (request, (1,)), (request, (2,))])
+    db = await open_database(database)
+    try:
+        first, second = await get_approval(db, 1), await get_approval(db, 2)
+        assert first is not None and second is not None
+        assert (first.state, second.state) == ("cancelled", "pending")
+        now = datetime(2029, 3, 1, tzinfo=UTC)
+        assert await control_broadcast(db, 2, "cancel", "cli", None, now)
+        second = await get_approval(db, 2)
+        assert second is not None and (second.state, second.decided_by) == ("cancelled", None)
+        [entry] = await recent_audit(db, 5)
+        assert (entry.actor, entry.action, entry.detail) == (
+            "cli", "broadcast.cancel", "#2; permintaan 2 ditutup")
+        assert not await control_broadcast(db, 2, "cancel", "cli", None, now)
+    finally:
+        await db.close()
+
+
 async def test_the_health_probe_answers_on_each_backend(database: str) -> None:
     from bot.storage.health import database_state
 
