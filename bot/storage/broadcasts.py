@@ -124,16 +124,19 @@ async def list_broadcasts(db: Database, limit: int = 50, region: str | None = No
         return [_broadcast(r) for r in await cur.fetchall()]
 
 
-async def list_open(db: Database, limit: int = 20, region: str | None = None
-                    ) -> list[Broadcast]:
-    """Scheduled, sending, paused and held broadcasts, the soonest first; with `region`, only
-    those whose audience lies within it."""
+async def list_open(db: Database, limit: int = 20, region: str | None = None, offset: int = 0
+                    ) -> tuple[list[Broadcast], int]:
+    """Scheduled, sending, paused and held broadcasts, the soonest first, `limit` of them from
+    `offset`, and how many there are; with `region`, only those whose audience lies within
+    it."""
     where, params = in_region("region", region)
+    open_ = f"state IN ('scheduled', 'sending', 'paused', 'held') AND {where}"
+    async with db.conn.execute(f"SELECT COUNT(*) FROM broadcasts WHERE {open_}", params) as cur:
+        row = await cur.fetchone()
     async with db.conn.execute(
-            f"SELECT {COLUMNS} FROM broadcasts"
-            f" WHERE state IN ('scheduled', 'sending', 'paused', 'held') AND {where}"
-            " ORDER BY not_before, id LIMIT ?", (*params, limit)) as cur:
-        return [_broadcast(r) for r in await cur.fetchall()]
+            f"SELECT {COLUMNS} FROM broadcasts WHERE {open_}"
+            " ORDER BY not_before, id LIMIT ? OFFSET ?", (*params, limit, offset)) as cur:
+        return [_broadcast(r) for r in await cur.fetchall()], int(row[0]) if row else 0
 
 
 async def set_state(db: Database, broadcast_id: int, allowed_from: tuple[str, ...],
