@@ -96,6 +96,8 @@ async def request(update: Update, context: SuaraContext, draft: Draft, total: in
         return
     request_id = await request_approval(services.db, user.id, draft.record(), total, now)
     audience = describe_audience(draft, services.content, services.regions)
+    when = (draft.at.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M %Z")
+            if draft.at else "segera setelah disetujui")
     await audit(services.db, now, actor(user.id), "broadcast.request",
                 f"permintaan {request_id}: {describe_content(draft)}", audience, total)
 
@@ -103,7 +105,7 @@ async def request(update: Update, context: SuaraContext, draft: Draft, total: in
         return (f"👥 <b>Perlu persetujuan</b> (permintaan {request_id}) dari "
                 f"{html.escape(user.full_name)}{f' (id {user.id})' if to_super else ''}:\n"
                 f"<b>Sasaran:</b> {html.escape(audience)}\n<b>Penerima:</b> {total}\n"
-                f"<b>Isi:</b> {html.escape(describe_content(draft))}")
+                f"<b>Waktu:</b> {when}\n<b>Isi:</b> {html.escape(describe_content(draft))}")
     reached = await ask(context.bot, services.roles, approvers(services, user.id, draft.region),
                         request_id, body, draft.text)
     await edit_or_send(query, f"📨 Permintaan {request_id} ({total} penerima) menunggu "

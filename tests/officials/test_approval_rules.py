@@ -138,3 +138,19 @@ async def test_cancelling_a_held_broadcast_closes_its_approval(tmp_path: Path,
         assert [e.action for e in await recent_audit(db, 50)].count("broadcast.approve") == 0
         await asyncio.sleep(0.3)
         assert not [p for p in sender.payloads if p["text"] == TEXT]
+
+
+async def test_the_second_official_is_told_when_a_request_would_go(tmp_path: Path,
+                                                                  content: Content) -> None:
+    """A scheduled request says when it is to go out; one to go at once says so."""
+    async with offline_bot(tmp_path, content, sender=ScriptedSender(), **settings()) as h:
+        await subscribe_through(h.app.services.db, [7001, 7002], clock(h).now())
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(days=1)
+        later = await ask_approval(h, ANNOUNCER, text=TEXT, at=at)
+        now = await ask_approval(h, ANNOUNCER, text=TEXT)
+        told = {n: [t for t in sent_to(h, SUPER) if f"(permintaan {n})" in t]
+                for n in (later, now)}
+        assert f"<b>Waktu:</b> {at.strftime('%Y-%m-%d %H:%M')}" in told[later][0], told
+        assert "<b>Waktu:</b> segera setelah disetujui" in told[now][0], told
+
