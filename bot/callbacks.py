@@ -27,9 +27,12 @@ _SMALL = r"(?:0|[1-9][0-9]{0,3})"                # pages, TPS numbers, indexes i
 # What a region picker is for: /wilayah ("-"), subscribing ("+"), or a waiting question (its entry).
 _PURPOSE = rf"-|\+|{_ENTRY}"
 _BIG = r"[1-9][0-9]{0,18}"                       # row and user ids, then bounded below
-# An announcement draft's step: a letter, a page of the campaign list ("c<page>"), or a list
-# choice (an index, "-" for none, a language).
-_DRAFT_OP = rf"[a-z]|c{_SMALL}|[BKPCT](?:-|{_SMALL})|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})"
+# An announcement draft's step: a letter, a page of a list ("c<page>" campaigns, "e<page>"
+# templates, "k<page>" the regions of the official's scope; "B<i>.<page>" a kabupaten/kota's
+# kecamatan, "K<i>.<page>" a kecamatan's desa), or a list choice (an index, "-" for none, a
+# language).
+_DRAFT_OP = (rf"[a-z]|[cek]{_SMALL}|[BK]{_SMALL}\.{_SMALL}|[BKPCT](?:-|{_SMALL})"
+             rf"|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})")
 SMALL_MAX = 9999
 
 
@@ -71,7 +74,9 @@ KINDS: dict[str, Spec] = {
     "A": Spec(rf"(?P<text>[A-Za-z0-9_-]{{1,16}}):(?P<choice>{_DRAFT_OP})"),  # draft, step
     "N": Spec(""),                                             # the preview's inert button
     "P": Spec(rf"(?P<number>{_BIG}):(?P<choice>[yn])", ROW_ID_MAX),    # approval request
-    "J": Spec(rf"(?P<number>{_BIG}):(?P<choice>[prc])", ROW_ID_MAX),   # broadcast: pause...
+    # a broadcast: pause, resume, cancel (and the /jadwal page it is on; none: the first)
+    "J": Spec(rf"(?P<number>{_BIG}):(?P<choice>[prc])(?::(?P<text>{_SMALL}))?", ROW_ID_MAX),
+    "j": Spec(rf"(?P<number>{_SMALL})"),                       # a page of /jadwal
     "O": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv])", USER_ID_MAX),  # a person's role
     # ... given for one kabupaten/kota or province, or ("-") for the whole deployment.
     "W": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv]):(?P<text>-|{_KABUPATEN}|[0-9]{{2}})",

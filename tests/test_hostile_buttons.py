@@ -111,7 +111,8 @@ def examples() -> dict[str, list[str]]:
     desa = [d.code for k in kecamatan for d in regions.desa_of[k][:2]]
     entries = list(content.entries)[:3]
     ops = ["x", "v", "s", "w", "e", "o", "k", "l", "t", "c", "u", "n", "K-", "K0", "K1", "B-", "B0", "D0.0",
-           "D1.2", "L-", "Lid", "Len", "P0", "P2", "C-", "C0", "T0", "T1"]
+           "D1.2", "L-", "Lid", "Len", "P0", "P2", "C-", "C0", "T0", "T1", "k1", "e1", "c1",
+           "B0.1", "K0.1", "K1.0"]
     made = {
         "m": ["1:m:"], "L": ["1:L:"], "S": ["1:S:"], "u": ["1:u:"], "N": ["1:N:"],
         "t": [f"1:t:{t}" for t in content.topics], "e": [f"1:e:{e}" for e in entries],
@@ -133,7 +134,8 @@ def examples() -> dict[str, list[str]]:
         "T": [f"1:T:{t}" for t in content.subscription_topics],
         "A": [f"1:A:{d}:{op}" for d in (MINE, OTHERS) for op in ops],
         "P": [f"1:P:{i}:{c}" for i in (1, 2) for c in "yn"],
-        "J": [f"1:J:{i}:{c}" for i in (1, 2) for c in "prc"],
+        "J": [f"1:J:{i}:{c}{p}" for i in (1, 2) for c in "prc" for p in ("", ":0", ":1")],
+        "j": ["1:j:0", "1:j:1"],
         "O": [f"1:O:{uid}:{c}" for uid in PEOPLE for c in "acv"],
         "W": [f"1:W:{uid}:{c}:{r}" for uid in PEOPLE for c in "acv"
               for r in ("-", content.election.region.code, "98")],

@@ -10,7 +10,8 @@ import pytest
 
 from bot.callbacks import Callback
 from bot.content.registry import Content, load_content
-from bot.storage.broadcasts import get_broadcast, list_broadcasts
+from bot.storage.broadcast_lists import list_broadcasts
+from bot.storage.broadcasts import get_broadcast
 from tests.broadcasts.conftest import eventually
 from tests.conftest import FIXTURE_CONTENT
 from tests.fakes.harness import buttons, offline_bot, texts

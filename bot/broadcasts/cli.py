@@ -18,6 +18,7 @@ from bot.masking import redact
 from bot.regions.tree import RegionTree
 from bot.settings import Settings
 from bot.storage import Database, open_database
+from bot.storage.broadcast_lists import list_broadcasts
 from bot.storage.broadcasts import (
     FINAL_STATES,
     OUTCOMES,
@@ -25,12 +26,10 @@ from bot.storage.broadcasts import (
     Broadcast,
     create_broadcast,
     get_broadcast,
-    list_broadcasts,
     outcome_counts,
     progress,
-    set_state,
 )
-from bot.storage.officials import audit
+from bot.storage.officials import audit, control_broadcast
 from bot.storage.subscriptions import count_audience_by_language
 
 
@@ -185,15 +184,14 @@ async def status(settings: Settings, broadcast_id: int, follow: bool, clock: obj
 
 
 async def control(settings: Settings, action: str, broadcast_id: int, now: datetime) -> None:
-    allowed, target = TRANSITIONS[action]
+    target = TRANSITIONS[action][1]
     db = await open_database(settings.database)
     try:
         b = await get_broadcast(db, broadcast_id)
         if b is None:
             raise InputError(f"no broadcast {broadcast_id}")
-        if not await set_state(db, broadcast_id, allowed, target, now):
+        if not await control_broadcast(db, broadcast_id, action, "cli", None, now):
             raise InputError(f"broadcast {broadcast_id} is {b.state}; cannot {action} it")
-        await audit(db, now, "cli", f"broadcast.{action}", f"#{broadcast_id}")
     finally:
         await db.close()
     print(f"broadcast {broadcast_id}: {b.state} -> {target}")

@@ -16,6 +16,7 @@ from bot import csvsafe
 from bot.content.registry import Content
 from bot.insights.groups import Group, group_questions
 from bot.listing import CAPTION_LIMIT, fit
+from bot.officials.roles import shown_actor
 from bot.regions.tree import RegionTree
 from bot.storage import Database
 from bot.storage.insights import (
@@ -29,7 +30,6 @@ from bot.storage.insights import (
     subscribers_by_day,
     unanswered_texts,
 )
-from bot.storage.officials import official_of
 
 QUESTION_METRICS = ("answered", "suggested", "unknown", "declined")
 RECENT_FOR_GROUPS = 5_000      # /statistik: the top groups of the latest questions (a summary)
@@ -162,7 +162,7 @@ def without_officials_ids(report: Report) -> Report:
     """For all but super-admins: an official's broadcast says "petugas", not whose Telegram id
     ("tg:<id>"); the CLI's and the calendar's keep their names."""
     return replace(report, broadcasts=[
-        (bid, state, "petugas" if official_of(by) is not None else by, counts)
+        (bid, state, shown_actor(by, to_super=False), counts)
         for bid, state, by, counts in report.broadcasts])
 
 

@@ -11,8 +11,9 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import Application, MessageHandler, filters
 
 from bot.broadcasts.compose import ComposeError, Composer
-from bot.callbacks import Callback
+from bot.callbacks import SMALL_MAX, Callback
 from bot.context import SuaraApplication, SuaraContext
+from bot.ids import parse_int
 from bot.officials import approval, screens
 from bot.officials.drafts import Draft, Drafts, parse_when, text_problem
 from bot.officials.guard import add_buttons, add_command, roles_of
@@ -122,9 +123,10 @@ async def _step(update: Update, context: SuaraContext, draft: Draft, op: str) ->
                            f"<code>2024-11-26 08:00</code> ({services.settings.timezone}).",
                            screens.back_only(draft))
         return
-    if op == "e":
+    if op[:1] == "e":       # "e<page>": a page of the templates
         draft.step = "content"
-        text, markup = screens.content_screen(draft, services.content)
+        text, markup = screens.content_screen(draft, services.content,
+                                              parse_int(op[1:], 0, SMALL_MAX) or 0)
         await edit_or_send(query, text, markup)
         return
     if not screens.apply(draft, op, services):

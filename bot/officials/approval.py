@@ -9,14 +9,16 @@ grew past the threshold (or past what a second official approved) is held, and `
 recipients fixed then, less any who left since.
 
 Approving is refused, and recorded, when the requester has since lost the role or region to
-announce to the audience, or when the time it was scheduled for passed more than
-SCHEDULE_GRACE_HOURS ago (the calendar's rule for sends missed while the bot was down): its
-content is likely stale, and the requester can ask again."""
+announce to the audience, or when the time it was due passed more than SCHEDULE_GRACE_HOURS
+ago (the calendar's rule for sends missed while the bot was down): the time it was scheduled
+for, else when it was asked for (to go at once, or held as it started). Its content is likely
+stale, and the requester can ask again."""
 
 from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -29,7 +31,7 @@ from bot.officials.drafts import Draft
 from bot.officials.guard import add_buttons, numbered
 from bot.officials.launch import audience_counts, describe_audience, describe_content, launch
 from bot.officials.progress import follow
-from bot.officials.roles import actor
+from bot.officials.roles import Roles, actor
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
 from bot.storage.broadcasts import get_broadcast, set_state
@@ -62,16 +64,18 @@ def decision_buttons(request_id: int) -> InlineKeyboardMarkup:
         InlineKeyboardButton("✖ Tolak", callback_data=Callback("P", f"{request_id}:n").encode())]])
 
 
-async def ask(bot: Bot, officials: list[int], request_id: int, body: str,
-              text: str | None) -> int:
+async def ask(bot: Bot, roles: Roles, officials: list[int], request_id: int,
+              body: Callable[[bool], str], text: str | None) -> int:
     """Send the request (after the announcement's own text, if it has one) to each official;
-    how many it reached."""
+    how many it reached. `body(to_super)`: the request as that official may read it (whose
+    Telegram id asks only for super-admins)."""
     reached = 0
     for uid in officials:
         try:
             if text:
                 await bot.send_message(uid, text)
-            await bot.send_message(uid, body, reply_markup=decision_buttons(request_id))
+            await bot.send_message(uid, body(roles.is_super(uid)),
+                                   reply_markup=decision_buttons(request_id))
             reached += 1
         except TelegramError as exc:   # an official who never opened the bot
             log.info("approval request %s not delivered to an official: %s", request_id, exc)
@@ -92,14 +96,18 @@ async def request(update: Update, context: SuaraContext, draft: Draft, total: in
         return
     request_id = await request_approval(services.db, user.id, draft.record(), total, now)
     audience = describe_audience(draft, services.content, services.regions)
+    when = (draft.at.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M %Z")
+            if draft.at else "segera setelah disetujui")
     await audit(services.db, now, actor(user.id), "broadcast.request",
                 f"permintaan {request_id}: {describe_content(draft)}", audience, total)
-    body = (f"👥 <b>Perlu persetujuan</b> (permintaan {request_id}) dari "
-            f"{html.escape(user.full_name)} (id {user.id}):\n"
-            f"<b>Sasaran:</b> {html.escape(audience)}\n<b>Penerima:</b> {total}\n"
-            f"<b>Isi:</b> {html.escape(describe_content(draft))}")
-    reached = await ask(context.bot, approvers(services, user.id, draft.region), request_id, body,
-                        draft.text)
+
+    def body(to_super: bool) -> str:
+        return (f"👥 <b>Perlu persetujuan</b> (permintaan {request_id}) dari "
+                f"{html.escape(user.full_name)}{f' (id {user.id})' if to_super else ''}:\n"
+                f"<b>Sasaran:</b> {html.escape(audience)}\n<b>Penerima:</b> {total}\n"
+                f"<b>Waktu:</b> {when}\n<b>Isi:</b> {html.escape(describe_content(draft))}")
+    reached = await ask(context.bot, services.roles, approvers(services, user.id, draft.region),
+                        request_id, body, draft.text)
     await edit_or_send(query, f"📨 Permintaan {request_id} ({total} penerima) menunggu "
                        f"persetujuan petugas kedua; dikirim ke {reached} petugas. Anda akan "
                        "diberi tahu hasilnya.")
@@ -117,6 +125,12 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
         return
     if pending.requested_by == user.id:
         await acknowledge(query, "Permintaan sendiri tidak bisa disetujui sendiri.")
+        return
+    if pending.state == "cancelled":    # its broadcast was cancelled while it waited
+        await acknowledge(query)
+        await edit_or_send(query, f"Permintaan {pending.id} dibatalkan: pengumuman "
+                           f"#{pending.broadcast_id} dibatalkan sebelum diputuskan; tidak ada "
+                           "yang perlu disetujui.")
         return
     if pending.state != "pending":
         await acknowledge(query)
@@ -226,13 +240,17 @@ def _why_not(services: Services, pending: Approval, region: str | None,
     if not services.roles.covers(pending.requested_by, "umumkan", region):
         return ("pemohon tidak lagi berwenang mengumumkan ke sasaran ini (perannya dicabut atau "
                 "wilayahnya berubah)")
+    # The calendar's rule for sends missed while the bot was down: past SCHEDULE_GRACE_HOURS
+    # the content is likely stale. A request to send at once (or a broadcast held as it
+    # started) was due when it was asked for.
     hours = services.settings.schedule_grace_hours
-    if at is not None and services.clock.now() - at > timedelta(hours=hours):
-        # The calendar's rule for sends missed while the bot was down: the content is stale.
-        when = at.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M")
-        return (f"waktu kirimnya ({when}) sudah lewat lebih dari {hours:g} jam, jadi isinya "
-                "mungkin sudah basi; pemohon bisa mengajukan lagi dengan /umumkan")
-    return None
+    due = at if at is not None else datetime.fromisoformat(pending.requested_at)
+    if services.clock.now() - due <= timedelta(hours=hours):
+        return None
+    when = due.astimezone(services.settings.tz).strftime("%Y-%m-%d %H:%M")
+    what = f"waktu kirimnya ({when})" if at is not None else f"permintaannya ({when}, untuk segera)"
+    return (f"{what} sudah lewat lebih dari {hours:g} jam, jadi isinya mungkin sudah basi; "
+            "pemohon bisa mengajukan lagi dengan /umumkan")
 
 
 async def _refuse(update: Update, context: SuaraContext, pending: Approval, why: str) -> None:

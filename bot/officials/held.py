@@ -14,6 +14,7 @@ from telegram import Bot
 from bot.context import SuaraApplication
 from bot.officials.approval import approvers, ask, send_to
 from bot.officials.launch import describe_audience, describe_content
+from bot.officials.roles import shown_actor
 from bot.services import Services
 from bot.storage.broadcasts import Broadcast, get_broadcast
 from bot.storage.officials import Held
@@ -40,15 +41,17 @@ async def _announce_hold(services: Services, bot: Bot, held: Held) -> None:
         if b is None:
             return
         why = _over(b, held)
-        body = (f"👥 <b>Perlu persetujuan</b> (permintaan {held.approval_id}): pengumuman "
-                f"#{b.id} dari {html.escape(b.created_by)} ditahan saat mulai dikirim: "
-                f"penerimanya kini <b>{held.recipients}</b>, melebihi {why}.\n"
-                f"<b>Sasaran:</b> "
-                f"{html.escape(describe_audience(b, services.content, services.regions))}\n"
-                f"<b>Isi:</b> {html.escape(describe_content(b))}\n"
-                "Disetujui: dikirim ke penerima ini (yang berhenti berlangganan sejak itu "
-                "dilewati). Ditolak: dibatalkan.")
-        reached = await ask(bot, approvers(services, held.requested_by, b.region),
+
+        def body(to_super: bool) -> str:
+            return (f"👥 <b>Perlu persetujuan</b> (permintaan {held.approval_id}): pengumuman "
+                    f"#{b.id} dari {html.escape(shown_actor(b.created_by, to_super))} ditahan "
+                    f"saat mulai dikirim: penerimanya kini <b>{held.recipients}</b>, melebihi "
+                    f"{why}.\n<b>Sasaran:</b> "
+                    f"{html.escape(describe_audience(b, services.content, services.regions))}\n"
+                    f"<b>Isi:</b> {html.escape(describe_content(b))}\n"
+                    "Disetujui: dikirim ke penerima ini (yang berhenti berlangganan sejak itu "
+                    "dilewati). Ditolak: dibatalkan.")
+        reached = await ask(bot, services.roles, approvers(services, held.requested_by, b.region),
                             held.approval_id, body, b.text)
         if reached:
             next_step = (f"Permintaan {held.approval_id} dikirim ke {reached} petugas; tidak ada "

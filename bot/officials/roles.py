@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.storage import Database
-from bot.storage.officials import ROLES, all_roles, audit, grant, revoke
+from bot.storage.officials import ROLES, all_roles, audit, grant, official_of, revoke
 
 SUPER = "super_admin"
 
@@ -141,3 +141,10 @@ class Roles:
 def actor(who: int | str) -> str:
     """How the audit log names who did it: tg:<Telegram id>, or cli."""
     return f"tg:{who}" if isinstance(who, int) else who
+
+
+def shown_actor(created_by: str, to_super: bool) -> str:
+    """Who made a broadcast, as an official reads it: whose Telegram id ("tg:<id>") is the
+    super-admins' to know; others read "petugas". The CLI's and the calendar's keep their
+    names."""
+    return created_by if to_super or official_of(created_by) is None else "petugas"

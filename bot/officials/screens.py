@@ -1,19 +1,22 @@
 """The announcement flow's screens: text and buttons for each step of a draft. Buttons carry
 "1:A:<draft>:<op>"; lists carry an index into `draft.choices` so data stays under 64 bytes.
-bot/callbacks.py checked each op's shape; `_index` bounds it by the list it points into. The
-campaign list comes in pages ("c<page>"): Telegram refuses a keyboard of about 100 buttons."""
+bot/callbacks.py checked each op's shape; `_index` bounds it by the list it points into. Lists
+that grow with the data come in pages (keyboards.page_of, page_nav), as the region pickers do:
+Telegram refuses a keyboard of about 100 buttons. Templates "e<page>", the regions of the
+official's scope "k<page>", a kabupaten/kota's kecamatan "B<i>.<page>", a kecamatan's desa
+"K<i>.<page>", campaigns "c<page>"; a page past the end shows the last."""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import SMALL_MAX, Callback
 from bot.content.registry import Content
 from bot.ids import parse_int
-from bot.keyboards import page_nav, page_of
+from bot.keyboards import REGION_PAGE, page_nav, page_of
 from bot.officials.drafts import Draft
 from bot.officials.launch import describe_audience, describe_content
 from bot.officials.roles import within
@@ -22,6 +25,7 @@ from bot.storage.campaigns import list_campaigns
 
 LANGUAGE_NAMES = {"id": "Indonesia", "en": "English"}
 CAMPAIGN_PAGE = 20        # campaigns on one page of the audience's campaign list
+LIST_PAGE = REGION_PAGE   # regions (and templates) on one page of a list
 
 
 def _b(text: str, draft: Draft, op: str) -> InlineKeyboardButton:
@@ -36,17 +40,33 @@ def back_only(draft: Draft) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[_b("⬅ Kembali", draft, "o"), _b("✖ Batal", draft, "x")]])
 
 
-def content_screen(draft: Draft, content: Content) -> tuple[str, InlineKeyboardMarkup]:
+def _paged(draft: Draft, content: Content, items: Sequence[tuple[str, str]], page: int,
+           width: int, page_op: Callable[[int], str], first: Sequence[InlineKeyboardButton] = (),
+           back: InlineKeyboardButton | None = None) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of a list: (label, op) buttons, `width` a row, each op carrying the item's index
+    in the whole list; `first` above them; the last row the pages (`page_op`) and `back`.
+    Also " (halaman p/n)" for the title, when there are pages."""
+    shown, page, pages = page_of(items, page, LIST_PAGE)
+    rows = [list(first)] if first else []
+    rows += _grid([_b(label, draft, op) for label, op in shown], width)
+    rows.append(page_nav(content, "id", page, pages,
+                         lambda p: Callback("A", f"{draft.id}:{page_op(p)}"),
+                         back or _b("⬅ Kembali", draft, "o")))
+    return (f" (halaman {page + 1}/{pages})" if pages > 1 else ""), InlineKeyboardMarkup(rows)
+
+
+def content_screen(draft: Draft, content: Content, page: int = 0
+                   ) -> tuple[str, InlineKeyboardMarkup]:
     templates = sorted(content.schedule.templates)
     draft.choices = templates
+    where, markup = _paged(draft, content, [(f"🧩 {t}", f"T{i}") for i, t in enumerate(templates)],
+                           page, 2, lambda p: f"e{p}", back=_b("✖ Batal", draft, "x"))
     text = ("📣 <b>Pengumuman baru</b> — langkah 1/3: isi\n\n"
             "Kirim teks pengumumannya sebagai pesan biasa. Format Telegram (tebal, miring, "
             "tautan) boleh, atau tulis HTML Telegram: &lt;b&gt;, &lt;i&gt;, "
             "&lt;a href=\"…\"&gt;. Teks dikirim apa adanya, bukan template.\n\n"
-            "Atau pilih template dari konten (disusun per penerima dan bahasa):")
-    rows = _grid([_b(f"🧩 {t}", draft, f"T{i}") for i, t in enumerate(templates)], 2)
-    rows.append([_b("✖ Batal", draft, "x")])
-    return text, InlineKeyboardMarkup(rows)
+            f"Atau pilih template dari konten (disusun per penerima dan bahasa){where}:")
+    return text, markup
 
 
 def options_screen(draft: Draft, services: Services) -> tuple[str, InlineKeyboardMarkup]:
@@ -74,8 +94,10 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
     if head in ("k", "l", "t", "c", "o") and not arg:
         draft.step = "options" if head == "o" else draft.step
         return True
-    if head == "c":           # a page of the campaign list (a page past the end: the last)
+    if head in ("c", "k"):    # a page of a list (a page past the end: the last)
         return parse_int(arg, 0, SMALL_MAX) is not None
+    if head in ("B", "K"):    # a kabupaten/kota's or kecamatan's list, at a page
+        arg = arg.partition(".")[0]
     if head == "u" and not arg:
         draft.urgent = not draft.urgent
     elif head == "n" and not arg:
@@ -141,14 +163,12 @@ def _region(draft: Draft, head: str, arg: str, services: Services) -> str | None
     return desas[d].code if d is not None else ""
 
 
-def _kecamatan_buttons(draft: Draft, services: Services, kabupaten: str | None
-                       ) -> list[list[InlineKeyboardButton]]:
-    """The kecamatan of a kabupaten/kota (all, in a one-regency deployment), each button
-    carrying its index in the whole list."""
+def _kecamatan_items(services: Services, kabupaten: str | None) -> list[tuple[str, str]]:
+    """The kecamatan of a kabupaten/kota (all, in a one-regency deployment), each op carrying
+    its index in the whole list."""
     regions = services.regions
     index = {k.code: i for i, k in enumerate(regions.kecamatan)}
-    return _grid([_b(k.name, draft, f"K{index[k.code]}")
-                  for k in regions.kecamatan_in(kabupaten)], 3)
+    return [(k.name, f"K{index[k.code]}") for k in regions.kecamatan_in(kabupaten)]
 
 
 def _index(arg: str, items: Sequence[object]) -> int | None:
@@ -166,36 +186,23 @@ async def screen_for(draft: Draft, op: str, services: Services
     """The screen to show after `op`: a list to choose from, or the options again."""
     regions = services.regions
     back = [_b("⬅ Kembali", draft, "o")]
-    if op == "k":
-        mine = scope(draft, services)
-        if regions.kabupaten and mine is None:      # a province, announced to by its whole
-            rows = [[_b(f"Seluruh {regions.root_name}", draft, "K-")]]
-            rows += _grid([_b(k.name, draft, f"B{i}") for i, k in enumerate(regions.kabupaten)],
-                          2)
-            return ("🗺 Pilih kabupaten/kota (lalu kecamatan atau desa bila perlu):",
-                    InlineKeyboardMarkup([*rows, back]))
-        place = regions.place(mine)
-        rows = [[_b(f"Seluruh {place.name if place else regions.root_name}", draft, "K-")]]
-        if mine is not None and mine in regions.provinces:   # a KPU Provinsi: its regions
-            rows += _grid([_b(k.name, draft, f"B{i}") for i, k in enumerate(regions.kabupaten)
-                           if k.parent == mine], 2)
-            return ("🗺 Pilih kabupaten/kota (lalu kecamatan atau desa bila perlu):",
-                    InlineKeyboardMarkup([*rows, back]))
-        rows += _kecamatan_buttons(draft, services, mine)
-        return "🗺 Pilih kecamatan:", InlineKeyboardMarkup([*rows, back])
-    if op.startswith("B") and (i := _index(op[1:], regions.kabupaten)) is not None:
+    head, number, page = _list_op(op)
+    if head == "k":
+        return _region_screen(draft, services, page)
+    if head == "B" and (i := _index(number, regions.kabupaten)) is not None:
         kabupaten = regions.kabupaten[i]
-        rows = [[_b(f"✅ Seluruh {kabupaten.name}", draft, "o")]]
-        rows += _kecamatan_buttons(draft, services, kabupaten.code)
-        return (f"🏙 {html.escape(kabupaten.name)} dipilih. Seluruhnya, atau satu kecamatan:",
-                InlineKeyboardMarkup([*rows, back]))
-    if op.startswith("K") and (i := _index(op[1:], regions.kecamatan)) is not None:
+        where, markup = _paged(draft, services.content, _kecamatan_items(services, kabupaten.code),
+                               page, 3, lambda p: f"B{i}.{p}",
+                               [_b(f"✅ Seluruh {kabupaten.name}", draft, "o")])
+        return (f"🏙 {html.escape(kabupaten.name)} dipilih. Seluruhnya, atau satu kecamatan"
+                f"{where}:", markup)
+    if head == "K" and (i := _index(number, regions.kecamatan)) is not None:
         kecamatan = regions.kecamatan[i]
-        rows = [[_b(f"✅ Seluruh Kec. {kecamatan.name}", draft, "o")]]
-        rows += _grid([_b(d.name, draft, f"D{i}.{j}")
-                       for j, d in enumerate(regions.desa_of[kecamatan.code])], 3)
+        desas = [(d.name, f"D{i}.{j}") for j, d in enumerate(regions.desa_of[kecamatan.code])]
+        where, markup = _paged(draft, services.content, desas, page, 3, lambda p: f"K{i}.{p}",
+                               [_b(f"✅ Seluruh Kec. {kecamatan.name}", draft, "o")])
         return (f"🏘 Kecamatan {html.escape(kecamatan.name)} dipilih. Seluruh kecamatan, atau "
-                "satu desa/kelurahan:", InlineKeyboardMarkup([*rows, back]))
+                f"satu desa/kelurahan{where}:", markup)
     if op == "l":
         rows = [[_b("Semua bahasa", draft, "L-")] +
                 [_b(name, draft, f"L{code}") for code, name in LANGUAGE_NAMES.items()]]
@@ -206,10 +213,37 @@ async def screen_for(draft: Draft, op: str, services: Services
                 for i, (tid, t) in enumerate(topics.items())]
         return ("🏷 Topik langganan (hanya pelanggan topik ini yang menerima):",
                 InlineKeyboardMarkup([*rows, back]))
-    if op[:1] == "c":
-        return await _campaign_screen(draft, parse_int(op[1:], 0, SMALL_MAX) or 0, services)
+    if head == "c":
+        return await _campaign_screen(draft, page, services)
     draft.step = "options"
     return options_screen(draft, services)
+
+
+def _list_op(op: str) -> tuple[str, str, int]:
+    """An op's letter, its index (of "B<i>", "K<i>") and the page of the list it shows
+    ("k<page>", "c<page>", "B<i>.<page>", "K<i>.<page>"; none: the first)."""
+    head, arg = op[:1], op[1:]
+    if head in ("B", "K"):
+        arg, _, page = arg.partition(".")
+        return head, arg, parse_int(page, 0, SMALL_MAX) or 0
+    return head, "", parse_int(arg, 0, SMALL_MAX) or 0
+
+
+def _region_screen(draft: Draft, services: Services, page: int
+                   ) -> tuple[str, InlineKeyboardMarkup]:
+    """The regions of the official's scope, a page of them: a province's (or, nationally, every)
+    kabupaten/kota, else the kecamatan of their kabupaten/kota (of the whole regency)."""
+    regions, mine = services.regions, scope(draft, services)
+    place = regions.place(mine)
+    whole = [_b(f"Seluruh {place.name if place else regions.root_name}", draft, "K-")]
+    if regions.kabupaten and (mine is None or mine in regions.provinces):
+        items = [(k.name, f"B{i}") for i, k in enumerate(regions.kabupaten)
+                 if mine is None or k.parent == mine]
+        where, markup = _paged(draft, services.content, items, page, 2, lambda p: f"k{p}", whole)
+        return f"🗺 Pilih kabupaten/kota (lalu kecamatan atau desa bila perlu){where}:", markup
+    where, markup = _paged(draft, services.content, _kecamatan_items(services, mine), page, 3,
+                           lambda p: f"k{p}", whole)
+    return f"🗺 Pilih kecamatan{where}:", markup
 
 
 async def _campaign_screen(draft: Draft, page: int, services: Services

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.storage.changes import changed
 from bot.storage.db import Database, insert_id, iso
-from bot.storage.officials import Held
 from bot.storage.users import erase
+
+if TYPE_CHECKING:     # officials.py reads TRANSITIONS and set_state from here
+    from bot.storage.officials import Held
 
 # 'held': the two-person rule stopped it when its recipients were fixed (see start_sending).
 STATES = ("scheduled", "sending", "paused", "held", "done", "cancelled", "failed")
@@ -104,35 +107,6 @@ async def get_broadcast(db: Database, broadcast_id: int) -> Broadcast | None:
                                (broadcast_id,)) as cur:
         row = await cur.fetchone()
     return _broadcast(row) if row else None
-
-
-def in_region(column: str, region: str | None) -> tuple[str, tuple[object, ...]]:
-    """A condition (with its parameters) that a region-code column lies within `region` (a
-    region code; None: no condition)."""
-    if region is None:
-        return "1 = 1", ()
-    return f"({column} = ? OR {column} LIKE ?)", (region, region + ".%")
-
-
-async def list_broadcasts(db: Database, limit: int = 50, region: str | None = None
-                          ) -> list[Broadcast]:
-    """The latest broadcasts; with `region`, only those whose audience lies within it."""
-    where, params = in_region("region", region)
-    async with db.conn.execute(f"SELECT {COLUMNS} FROM broadcasts WHERE {where}"
-                               " ORDER BY id DESC LIMIT ?", (*params, limit)) as cur:
-        return [_broadcast(r) for r in await cur.fetchall()]
-
-
-async def list_open(db: Database, limit: int = 20, region: str | None = None
-                    ) -> list[Broadcast]:
-    """Scheduled, sending, paused and held broadcasts, the soonest first; with `region`, only
-    those whose audience lies within it."""
-    where, params = in_region("region", region)
-    async with db.conn.execute(
-            f"SELECT {COLUMNS} FROM broadcasts"
-            f" WHERE state IN ('scheduled', 'sending', 'paused', 'held') AND {where}"
-            " ORDER BY not_before, id LIMIT ?", (*params, limit)) as cur:
-        return [_broadcast(r) for r in await cur.fetchall()]
 
 
 async def set_state(db: Database, broadcast_id: int, allowed_from: tuple[str, ...],

@@ -8,7 +8,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.storage.broadcasts import in_region, iso, list_broadcasts, outcome_counts
+from bot.storage.broadcast_lists import in_region, list_broadcasts
+from bot.storage.broadcasts import iso, outcome_counts
 from bot.storage.db import Database
 
 # (day, metric, topic, kecamatan (or only the kabupaten/kota), language, campaign)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.storage.broadcasts import TRANSITIONS, set_state
 from bot.storage.changes import changed
 from bot.storage.db import Connection, Database, insert_id, iso
 from bot.storage.subscriptions import audience_sql
@@ -168,6 +169,46 @@ async def decide(db: Database, approval_id: int, decided_by: int, approve: bool,
 async def link_broadcast(db: Database, approval_id: int, broadcast_id: int) -> None:
     await db.write("UPDATE approvals SET broadcast_id = ? WHERE id = ?",
                    (broadcast_id, approval_id))
+
+
+async def cancel_broadcast(db: Database, broadcast_id: int, allowed_from: tuple[str, ...],
+                           by: int | None, now: datetime) -> list[int] | None:
+    """Cancel a broadcast that is in one of `allowed_from` and, in the same transaction, close
+    the requests for a second official still waiting to release it ('cancelled', decided by
+    `by`: the official who cancelled it, None for the CLI), so none is left pending or can
+    be approved. The requests closed, or None when it was not cancelled."""
+    marks = ",".join("?" * len(allowed_from))
+    async with db.transaction() as conn:
+        cur = await conn.execute(
+            f"UPDATE broadcasts SET state = 'cancelled', finished_at = ? WHERE id = ?"
+            f" AND state IN ({marks})", (iso(now), broadcast_id, *allowed_from))
+        if cur.rowcount == 0:
+            return None
+        async with conn.execute("SELECT id FROM approvals WHERE broadcast_id = ?"
+                                " AND state = 'pending' ORDER BY id", (broadcast_id,)) as rows:
+            closed = [int(row[0]) for row in await rows.fetchall()]
+        if closed:
+            await conn.execute(
+                "UPDATE approvals SET state = 'cancelled', decided_by = ?, decided_at = ?"
+                " WHERE broadcast_id = ? AND state = 'pending'", (by, iso(now), broadcast_id))
+    return closed
+
+
+async def control_broadcast(db: Database, broadcast_id: int, action: str, actor: str,
+                            by: int | None, now: datetime) -> bool:
+    """/jadwal's and the CLI's pause, resume or cancel (TRANSITIONS), audited under `actor`; a
+    cancel closes the broadcast's waiting requests too (cancel_broadcast), and its entry names
+    them. False when the broadcast was not in a state `action` applies to."""
+    allowed, target = TRANSITIONS[action]
+    if action == "cancel":
+        closed = await cancel_broadcast(db, broadcast_id, allowed, by, now)
+    else:
+        closed = [] if await set_state(db, broadcast_id, allowed, target, now) else None
+    if closed is None:
+        return False
+    requests = f"; permintaan {', '.join(map(str, closed))} ditutup" if closed else ""
+    await audit(db, now, actor, f"broadcast.{action}", f"#{broadcast_id}{requests}")
+    return True
 
 
 @dataclass(frozen=True)

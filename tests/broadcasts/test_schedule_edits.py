@@ -16,7 +16,7 @@ import pytest
 from bot.clock import FixedClock
 from bot.content.registry import load_content
 from bot.reload import reload_content
-from bot.storage.broadcasts import list_broadcasts
+from bot.storage.broadcast_lists import list_broadcasts
 from bot.storage.schedule import send_states
 from tests.broadcasts.conftest import ScriptedSender, eventually, settled
 from tests.conftest import FIXTURE_CONTENT

@@ -9,10 +9,10 @@ from pathlib import Path
 from bot.clock import FixedClock
 from bot.content.registry import Content
 from bot.officials.progress import progress_text
+from bot.storage.broadcast_lists import list_broadcasts
 from bot.storage.broadcasts import (
     Outcome,
     get_broadcast,
-    list_broadcasts,
     record_outcomes,
     start_sending,
 )

@@ -17,7 +17,8 @@ from bot.callbacks import Callback
 from bot.clock import FixedClock
 from bot.content.registry import Content, load_content
 from bot.officials.roles import within
-from bot.storage.broadcasts import get_broadcast, list_broadcasts
+from bot.storage.broadcast_lists import list_broadcasts
+from bot.storage.broadcasts import get_broadcast
 from bot.storage.campaigns import list_campaigns
 from bot.storage.officials import get_approval, pending_for_broadcast
 from bot.storage.users import set_region

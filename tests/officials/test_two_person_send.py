@@ -14,7 +14,8 @@ import pytest
 
 import bot.storage.targeting as targeting
 from bot.content.registry import Content
-from bot.storage.broadcasts import Broadcast, get_broadcast, list_broadcasts, outcome_counts
+from bot.storage.broadcast_lists import list_broadcasts
+from bot.storage.broadcasts import Broadcast, get_broadcast, outcome_counts
 from bot.storage.officials import get_approval, recent_audit
 from tests.broadcasts.conftest import ScriptedSender, eventually
 from tests.fakes.harness import Harness, buttons, offline_bot, texts

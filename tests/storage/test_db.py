@@ -10,7 +10,8 @@ import aiosqlite
 import pytest
 
 from bot.storage import MigrationError, open_database
-from bot.storage.broadcasts import charge_error, list_broadcasts, outcome_counts, set_state
+from bot.storage.broadcast_lists import list_broadcasts
+from bot.storage.broadcasts import charge_error, outcome_counts, set_state
 from bot.storage.campaigns import record_arrival
 from bot.storage.db import _migrations
 from bot.storage.sqlstyle import number_placeholders
@@ -164,6 +165,36 @@ async def test_broadcasts_approved_before_the_held_state_keep_their_approved_cou
         by_id = {b.id: b for b in await list_broadcasts(db)}
         assert (by_id[1].approved_count, by_id[2].approved_count) == (40, None)
         assert await set_state(db, 1, ("scheduled",), "held")
+    finally:
+        await db.close()
+
+
+async def test_requests_of_broadcasts_cancelled_before_migration_20_are_closed(
+        database: str) -> None:
+    """Migration 20 (a request closed as 'cancelled'): a request left pending by a held
+    broadcast cancelled before it is closed; one still waiting for a held broadcast is not;
+    and cancelling now closes a waiting request in the same step, audited."""
+    from bot.storage.officials import control_broadcast, get_approval, recent_audit
+
+    insert = ("INSERT INTO broadcasts (created_at, created_by, text, topic, not_before, state)"
+              " VALUES ('x', 'tg:901', 'hi', 'announcements', 'x', ?)")
+    request = ("INSERT INTO approvals (requested_by, requested_at, draft, recipients, state,"
+               " broadcast_id) VALUES (901, 'x', '{\"held\": true}', 40, 'pending', ?)")
+    await database_at(database, 19, [(insert, ("cancelled",)), (insert, ("held",)),
+                                     (request, (1,)), (request, (2,))])
+    db = await open_database(database)
+    try:
+        first, second = await get_approval(db, 1), await get_approval(db, 2)
+        assert first is not None and second is not None
+        assert (first.state, second.state) == ("cancelled", "pending")
+        now = datetime(2029, 3, 1, tzinfo=UTC)
+        assert await control_broadcast(db, 2, "cancel", "cli", None, now)
+        second = await get_approval(db, 2)
+        assert second is not None and (second.state, second.decided_by) == ("cancelled", None)
+        [entry] = await recent_audit(db, 5)
+        assert (entry.actor, entry.action, entry.detail) == (
+            "cli", "broadcast.cancel", "#2; permintaan 2 ditutup")
+        assert not await control_broadcast(db, 2, "cancel", "cli", None, now)
     finally:
         await db.close()
 
