@@ -211,6 +211,7 @@ def build_application(settings: Settings, *, token: str | None = None,
     app.services = services
     services.metrics.bind(services, app.update_queue.qsize)
     services.reload_on_signal = serve is not None
+    services.polling = serve == "polling"
     if serve == "webhook":
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
         services.http = WebServer(app, settings.webhook_listen, settings.webhook_port,

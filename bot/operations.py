@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -184,12 +185,34 @@ def preflight(args: argparse.Namespace, settings: Settings | None) -> int | None
         if port and not _port_free(settings.webhook_listen, port):
             return _fail(f"{setting} {port} is in use on {settings.webhook_listen} (another bot "
                          "or program): stop it or choose another port")
+        if settings.on_postgres:
+            problem = _polling_conflict(settings.database, args.webhook)
+            if problem:
+                return _fail(problem)
     if args.command == "tps" and args.action == "export" and args.file:
         out = Path(args.file)
         if out.is_dir():
             return _fail(f"{out} is a directory: give a file name to write the CSV to")
         if not out.parent.is_dir():
             return _fail(f"{out.parent} does not exist: create it, or write the CSV elsewhere")
+    return None
+
+
+def _polling_conflict(url: str, webhook: bool) -> str | None:
+    """Long polling takes the bot's updates alone: `run` deletes the webhook the others serve
+    (PTB does, before its first getUpdates), and a leader's setWebhook cuts a polling process
+    off (getUpdates: 409). Either refused while the other kind runs on the database."""
+    from bot.storage.content_state import running
+
+    serving, polling = asyncio.run(running(url))
+    if not webhook and serving + polling:
+        return (f"{serving + polling} bot process(es) already run on this PostgreSQL database: "
+                "long polling (`run` without --webhook) must be the only one (it would delete "
+                "the webhook they serve); start this one with `run --webhook`")
+    if webhook and polling:
+        return ("a long-polling bot process (`run` without --webhook) runs on this PostgreSQL "
+                "database: stop it first (this process's setWebhook would cut it off from its "
+                "updates), then run every process with --webhook")
     return None
 
 

@@ -63,6 +63,7 @@ class Services:
     background: set[asyncio.Task[None]] = field(default_factory=set)  # e.g. progress messages
     http: WebServer | None = None       # health, /metrics (and the webhook), `run` only
     reload_on_signal: bool = False      # `run` only: SIGHUP reloads the content
+    polling: bool = False               # `run` without --webhook: takes updates by getUpdates
     engine: DeliveryEngine | None = None       # started in post_init when broadcasts run here
     scheduler: Scheduled | None = None
     # Runs engine, scheduler and retention where this process leads (started in post_init).

@@ -18,6 +18,7 @@ from bot.context import SuaraApplication
 from bot.officials.drafts import Drafts
 from bot.officials.progress import keeper_of
 from bot.storage.changes import ChangeFeed, shared
+from bot.storage.content_state import LISTENER, POLLING_LISTENER
 from bot.storage.users import forget_user
 
 # The leader's engine looks for new work this often when idle on PostgreSQL: a broadcast
@@ -36,7 +37,9 @@ async def start(app: Application) -> None:
     await drafts.load(db)
     if not shared(db):
         return
-    feed = services.changes = ChangeFeed(services.settings.database)
+    # its connection's name tells other processes starting whether this one polls
+    feed = services.changes = ChangeFeed(
+        services.settings.database, POLLING_LISTENER if services.polling else LISTENER)
 
     def user_changed(key: str | None) -> None:
         forget_user(db, int(key) if key else None)

@@ -59,8 +59,10 @@ class ChangeFeed:
     """One listening connection, reconnecting; calls each table's callbacks in order (one at
     a time, so that two reloads of one table never overtake each other)."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, listener: str = LISTENER) -> None:
         self.url = url
+        # its connection's name says how the process takes updates (content_state.running)
+        self.settings = {**LISTENER_SETTINGS, "application_name": listener}
         self._callbacks: dict[str, list[Callback]] = {}
         self._queue: asyncio.Queue[tuple[str | None, str | None]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
@@ -98,7 +100,7 @@ class ChangeFeed:
             conn = None
             try:
                 conn = await asyncpg.connect(self.url, timeout=CONNECT_SECONDS,
-                                             server_settings=LISTENER_SETTINGS)
+                                             server_settings=self.settings)
                 await conn.add_listener(CHANNEL, self._heard)
                 # The deployment's content version (storage/content_state.py), as "content".
                 await conn.add_listener(CONTENT_CHANNEL, self._heard_content)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 CHANNEL = "suara_content"
 APPLICATION = "suara-content"     # `content reload`'s own connection
 LISTENER = "suara-listen"         # each process's one listening connection (changes.py)
+POLLING_LISTENER = "suara-listen-polling"   # the same, of a long-polling process (`run`)
 CALL_SECONDS = 10.0
 
 _ANNOUNCE = (
@@ -94,9 +95,32 @@ async def request_reload(url: str, version: str, set_by: str, now: datetime
     try:
         wanted = await _announce(conn, version, set_by, now, only_if_new=False)
         listening = await conn.fetchval(
-            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1"
-            " AND datname = current_database() AND pid <> pg_backend_pid()", LISTENER)
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name IN ($1, $2)"
+            " AND datname = current_database() AND pid <> pg_backend_pid()", LISTENER,
+            POLLING_LISTENER)
     finally:
         await conn.close()
     assert wanted is not None
     return wanted, int(listening)
+
+
+async def running(url: str) -> tuple[int, int]:
+    """The bot processes running on this database now: (serving the webhook, long polling),
+    counted by their listening connections (a process killed loses its connection at once; a
+    hung one keeps it: it will go on when it wakes)."""
+    import asyncpg
+
+    from bot.storage.pg import unreachable
+    try:
+        conn = await _connect(url)
+    except (asyncpg.PostgresError, OSError, asyncpg.InterfaceError, TimeoutError) as exc:
+        raise unreachable(url, exc) from exc
+    try:
+        rows = await conn.fetch(
+            "SELECT application_name, count(*) FROM pg_stat_activity WHERE application_name"
+            " IN ($1, $2) AND datname = current_database() GROUP BY 1", LISTENER,
+            POLLING_LISTENER)
+    finally:
+        await conn.close()
+    found = {str(r[0]): int(r[1]) for r in rows}
+    return found.get(LISTENER, 0), found.get(POLLING_LISTENER, 0)

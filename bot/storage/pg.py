@@ -230,6 +230,13 @@ async def _keep_session(_conn: asyncpg.Connection) -> None:
     asyncpg still rolls back a transaction left open."""
 
 
+def unreachable(url: str, exc: BaseException) -> sqlite3.OperationalError:
+    """The error of a connection that failed: never the URL itself (it may carry the
+    password), the exception's type only."""
+    return sqlite3.OperationalError(
+        f"cannot connect to PostgreSQL at {redact_url(url)}: {type(exc).__name__}")
+
+
 async def open_postgres(url: str, migrate: bool = True, pool_size: int = POOL_SIZE) -> PgDatabase:
     """Connect (TCP keepalives on: a dead server is noticed), migrate, and pool."""
     try:
@@ -242,9 +249,7 @@ async def open_postgres(url: str, migrate: bool = True, pool_size: int = POOL_SI
                              # host) must not hold its row locks, nor the fence, for ever
                              "idle_in_transaction_session_timeout": IDLE_IN_TRANSACTION})
     except (asyncpg.PostgresError, *_UNAVAILABLE, TimeoutError) as exc:
-        # Never the URL itself: it may carry the password.
-        raise sqlite3.OperationalError(
-            f"cannot connect to PostgreSQL at {redact_url(url)}: {type(exc).__name__}") from exc
+        raise unreachable(url, exc) from exc
     try:
         if migrate:
             async with pool.acquire() as conn:
