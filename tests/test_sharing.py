@@ -136,3 +136,21 @@ async def test_a_language_and_a_role_changed_on_one_process_hold_on_another(
         assert "langkah 1/3" in started[-1]
         await one.text(f"/petugas hapus {NEW_OFFICIAL}", user=Harness.user(SUPER))
         await within(1.0, lambda: not roles.may(NEW_OFFICIAL, "umumkan"))
+
+
+async def test_petugas_then_a_forward_on_another_process_or_after_a_restart_picks_an_official(
+        database: str, content: Content, tmp_path: Path) -> None:
+    api = StrictBotApi(username=BOT_USERNAME)
+    official = Harness.user(SUPER)
+    origin = {"type": "user", "date": 1700000000,
+              "sender_user": {"id": NEW_OFFICIAL, "is_bot": False, "first_name": "Dewi"}}
+    async with AsyncExitStack() as stack:
+        one = await stack.enter_async_context(process(database, content, api, tmp_path / "1"))
+        await one.text("/petugas", user=official)
+        if not on_postgres(database):      # SQLite: the one process restarts
+            await stack.aclose()
+        two = await stack.enter_async_context(process(database, content, api, tmp_path / "2"))
+        # The window opened on the first process holds on the second (LISTEN/NOTIFY).
+        await within(1.0, lambda: two.app.bot_data["drafts"].picking(SUPER, DURING_CAMPAIGN))
+        offered = texts(await two.text("pesan dari Dewi", user=official, forward_origin=origin))
+        assert "Beri peran kepada Dewi" in offered[-1], offered

@@ -13,7 +13,14 @@ from typing import Any
 from bot.content.render import TELEGRAM_MAX_TEXT, html_problem, telegram_length
 from bot.storage import Database
 from bot.storage.changes import shared
-from bot.storage.sessions import Part, Session, all_sessions, load_session, save_part
+from bot.storage.sessions import (
+    Part,
+    Session,
+    all_sessions,
+    load_session,
+    save_part,
+    save_picking,
+)
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +125,19 @@ class Drafts:
         draft = session.draft if session is not None else None
         return (draft is not None and draft.get("step") in ("content", "when")
                 and now - datetime.fromisoformat(draft["touched"]) <= DRAFT_TTL)
+
+    def picking(self, owner: int, now: datetime) -> bool:
+        """Whether this super-admin's /petugas window is open (a forward picks an official),
+        as far as this process knows (the message filter's question, like awaits_text)."""
+        session = self._sessions.get(owner)
+        until = session.picking_until if session is not None else None
+        return until is not None and now < datetime.fromisoformat(until)
+
+    async def start_picking(self, db: Database, owner: int, until: datetime, now: datetime
+                            ) -> None:
+        await save_picking(db, owner, until, now)
+        session = self._sessions.get(owner) or Session(owner)
+        self._sessions[owner] = replace(session, picking_until=until.isoformat())
 
     async def save(self, db: Database, draft: Draft | None, now: datetime,
                    owner: int | None = None) -> bool:

@@ -18,6 +18,7 @@ from bot.callbacks import Callback
 from bot.context import SuaraContext
 from bot.ids import user_id
 from bot.listing import fit
+from bot.officials.drafts import Drafts
 from bot.officials.guard import add_buttons, add_command, numbered, roles_of
 from bot.officials.menus import set_official_menu
 from bot.officials.roles import ROLE_NAMES, SUPER, Roles
@@ -39,7 +40,13 @@ USAGE = ("<b>Petugas</b>\n"
 # A forwarded message picks an official only this long after /petugas; any other forward is a
 # claim the bot checks, as a citizen's would be.
 PICKING = timedelta(minutes=5)
-PICKING_KEY = "picking_official_until"
+
+
+def _drafts(app: Application) -> Drafts:
+    """The officials' sessions (officials/drafts.py; made by announce.register)."""
+    drafts = app.bot_data.get("drafts")
+    assert isinstance(drafts, Drafts)
+    return drafts
 
 
 def region_name(regions: RegionTree, code: str | None) -> str:
@@ -103,8 +110,9 @@ async def officials(update: Update, context: SuaraContext) -> None:
     services = context.services
     now = services.clock.now()
     if not args:
-        if context.user_data is not None:
-            context.user_data[PICKING_KEY] = now + PICKING
+        # in the official's session, not this process's memory: the forward may reach another
+        await _drafts(context.application).start_picking(services.db, user.id, now + PICKING,
+                                                          now)
         await message.reply_text(_listing(context))
         return
     verb = args[0].lower()
@@ -261,8 +269,7 @@ def register(app: Application) -> None:
             user = message.from_user
             if message.chat.type != "private" or user is None or not roles.is_super(user.id):
                 return False
-            until = app.user_data.get(user.id, {}).get(PICKING_KEY)
-            return until is not None and app.services.clock.now() < until  # type: ignore[attr-defined]
+            return _drafts(app).picking(user.id, app.services.clock.now())  # type: ignore[attr-defined]
 
     add_command(app, "petugas", officials)
     add_command(app, "audit", audit_log)

@@ -18,7 +18,7 @@ from bot.storage.changes import CHANNEL
 from bot.storage.db import Database, iso
 
 TABLE = "official_sessions"
-COLUMNS = "user_id, draft, draft_version, progress, progress_version"
+COLUMNS = "user_id, draft, draft_version, progress, progress_version, picking_until"
 Part = Literal["draft", "progress"]
 
 
@@ -29,11 +29,12 @@ class Session:
     draft_version: int = 0           # 0: never written
     progress: list[dict[str, Any]] = field(default_factory=list)
     progress_version: int = 0
+    picking_until: str | None = None  # /petugas: a forward picks an official until then (ISO)
 
 
 def _session(row: Any) -> Session:
     return Session(int(row[0]), json.loads(row[1]) if row[1] else None, int(row[2]),
-                   json.loads(row[3]), int(row[4]))
+                   json.loads(row[3]), int(row[4]), row[5])
 
 
 async def load_session(db: Database, user_id: int) -> Session:
@@ -70,3 +71,19 @@ async def save_part(db: Database, user_id: int, part: Part, value: Any, version:
     else:
         written = (await db.write(write, params)).rowcount
     return version + 1 if written == 1 else None
+
+
+async def save_picking(db: Database, user_id: int, until: datetime | None, now: datetime) -> None:
+    """A super-admin's /petugas window (None: closed); the last write wins, and on PostgreSQL
+    the other processes hear of it at the commit."""
+    value = until.isoformat() if until is not None else None
+    await db.write("INSERT INTO official_sessions (user_id, updated_at) VALUES (?, ?)"
+                   " ON CONFLICT (user_id) DO NOTHING", (user_id, iso(now)))
+    write = "UPDATE official_sessions SET picking_until = ?, updated_at = ? WHERE user_id = ?"
+    params = (value, iso(now), user_id)
+    if db.dialect == "postgres":
+        async with db.conn.execute(f"WITH w AS ({write} RETURNING user_id) SELECT pg_notify("
+                                   f"'{CHANNEL}', '{TABLE}:' || user_id) FROM w", params) as cur:
+            await cur.fetchall()
+    else:
+        await db.write(write, params)
