@@ -161,7 +161,8 @@ class Leadership:
         if self.session.shared:
             log.log(logging.INFO if why == "stopping" else logging.WARNING,
                     "leadership: epoch %s ends (%s)", self.epoch, why)
-        self.role, self._valid_until = "follower", 0.0
+        # a follower holds no epoch (/healthz showed the lost one beside the leader's newer)
+        self.role, self.epoch, self._valid_until = "follower", None, 0.0
         task, self._retention_task = self._retention_task, None
         await cancel_and_wait(task)
         # Both stop whatever state they are in (an engine fenced has left its loop already).

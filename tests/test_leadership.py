@@ -32,7 +32,7 @@ from bot.storage.broadcasts import (
     start_sending,
 )
 from bot.storage.db import StaleLeader
-from bot.storage.leader import HEARTBEAT, IDLE_SESSION, LEASE, current_epoch
+from bot.storage.leader import HEARTBEAT, IDLE_SESSION, LEADER_LOCK, LEASE, current_epoch
 from tests.broadcasts.conftest import NOON_WIB, ScriptedSender, eventually
 from tests.conftest import TEST_TOKEN
 from tests.fakes.subscribers import bulk_subscribe, query
@@ -74,6 +74,28 @@ async def test_one_of_two_contenders_leads_and_the_other_takes_over(pg_url: str)
         assert second.epoch == 2 == await current_epoch(pg_url) and second.may_act()
         await asyncio.sleep(LEASE)
         assert not first.may_act()      # it never heard from the server again
+    finally:
+        await first.stop()
+        await second.stop()
+
+
+async def test_a_leader_whose_session_ends_steps_down_and_holds_no_epoch(pg_url: str) -> None:
+    """Its lock connection ended by the server (as idle_session_timeout does): it steps down,
+    another leads, and it says follower with no epoch (/healthz), not the one it lost."""
+    await (await open_database(pg_url)).close()
+    clock = FixedClock(NOON_WIB)
+    first, second = Leadership(pg_url, clock), Leadership(pg_url, clock)
+    try:
+        await first.start()
+        await eventually(lambda: _true(first.leading), what="a first leader")
+        await second.start()
+        await query(pg_url, "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE"
+                            " locktype = 'advisory' AND granted AND objid = ?",
+                    (LEADER_LOCK & 0xFFFFFFFF,))
+        await eventually(lambda: _true(second.leading), within=10, what="a takeover")
+        await eventually(lambda: _true(not first.leading), within=5, what="a step-down")
+        assert (first.role, first.epoch) == ("follower", None)
+        assert (second.role, second.epoch) == ("leader", 2)
     finally:
         await first.stop()
         await second.stop()
