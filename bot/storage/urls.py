@@ -39,7 +39,12 @@ def redact_url(url: str) -> str:
                          if _is_secret(item.partition("=")[0]) else item
                          for item in parts.query.split("&"))
         parts = parts._replace(query=query)
-    return urlunsplit(parts)
+    shown = urlunsplit(parts)
+    # urlunsplit drops the "//" of a URL with no host for a scheme it does not know
+    # ("postgresql:///suara?host=/run/postgresql"): shown as written
+    if not parts.netloc and url[len(parts.scheme):].startswith("://"):
+        shown = f"{parts.scheme}://{shown[len(parts.scheme) + 1:]}"
+    return shown
 
 
 def url_secrets(url: str) -> list[str]:

@@ -16,6 +16,9 @@ from bot.storage.urls import redact_url, url_secrets
     ("postgresql://h/d?sslmode=verify-full&SSLPassword=K3yPass", "postgresql://h/d?sslmode=verify-full&SSLPassword=***"),
     ("postgresql://h/d?pass%77ord=S3cretPw", "postgresql://h/d?pass%77ord=***"),
     ("postgres://u:pw@h/d?password=S3cretPw&password=Tw1ce", "postgres://u:***@h/d?password=***&password=***"),
+    # no host (libpq's unix socket): shown as written, not "postgresql:/suara?..."
+    ("postgresql:///suara?host=/run/postgresql&password=S3cretPw",
+     "postgresql:///suara?host=/run/postgresql&password=***"),
 ])
 def test_every_password_is_masked(url: str, shown: str) -> None:
     assert redact_url(url) == shown
