@@ -6,7 +6,8 @@ by a process that died after an hour, flood counts of users quiet for two minute
 questions recent answers answered (answered_messages, PostgreSQL) after two days. Each
 subscriber's count of broadcast messages per day is needed only for the daily cap of today (in
 the election's time zone, at most a day from UTC): kept two days, not as a history of what each
-person received."""
+person received. One purge at a time on PostgreSQL (PURGE_LOCK), so nothing is rolled up
+twice."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ from bot.storage.updates import KEEP
 
 FINISHED = ("done", "cancelled", "failed")
 CAP_KEEP = timedelta(days=2)
+# pg advisory lock key ("SUARD"; migrations "SUARA", leader "SUARB", joining "SUARC"): one purge
+# at a time. Two overlapping (the lead changing hands mid-purge: retention is not fenced) both
+# read the same old rows before either deletes them, and each added them to the roll-ups.
+PURGE_LOCK = 0x5355415244
 
 
 async def purge(db: Database, now: datetime, question_days: int, outcome_days: int
@@ -27,6 +32,8 @@ async def purge(db: Database, now: datetime, question_days: int, outcome_days: i
     question_cutoff = (now - timedelta(days=question_days)).isoformat(timespec="seconds")
     outcome_cutoff = iso(now - timedelta(days=outcome_days))
     async with db.transaction() as conn:
+        if db.dialect == "postgres":     # the second waits, then reads what the first left
+            await conn.execute("SELECT pg_advisory_xact_lock(?)", (PURGE_LOCK,))
         await conn.execute(
             "INSERT INTO unanswered_daily (day, language, count)"
             " SELECT substr(asked_at, 1, 10), language, COUNT(*) FROM unanswered_questions"

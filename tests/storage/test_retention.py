@@ -98,3 +98,36 @@ async def test_the_export_holds_every_row_about_the_user_and_nothing_else(databa
         assert set(await export_user(db, 43)) == {"users"}
     finally:
         await db.close()
+
+
+async def test_two_purges_at_once_count_each_old_question_once(pg_url: str) -> None:
+    """Two processes' purges overlapping (a leadership changing hands mid-purge): one waits
+    for the other, so an old question is rolled up once, not twice."""
+    import asyncio
+
+    import asyncpg
+    one, two = await open_database(pg_url), await open_database(pg_url)
+    day = (NOW - timedelta(days=91)).date().isoformat()
+    holder = await asyncpg.connect(pg_url)
+    try:
+        await record_unanswered(one, "lama sekali", "id", NOW - timedelta(days=91))
+        await one.write("INSERT INTO unanswered_daily (day, language, count) VALUES (?, 'id', 0)",
+                        (day,))
+        # The day's row held a moment, so that both purges are under way together.
+        tx = holder.transaction()
+        await tx.start()
+        await holder.execute("SELECT 1 FROM unanswered_daily WHERE day = $1 FOR UPDATE", day)
+        first = asyncio.create_task(purge(one, NOW, 90, 30))
+        await asyncio.sleep(0.3)
+        second = asyncio.create_task(purge(two, NOW, 90, 30))
+        await asyncio.sleep(0.3)
+        await tx.commit()
+        done = await asyncio.gather(first, second)
+        assert sorted(d["questions"] for d in done) == [0, 1]
+        async with one.conn.execute("SELECT count FROM unanswered_daily WHERE day = ?",
+                                    (day,)) as cur:
+            assert [tuple(r) for r in await cur.fetchall()] == [(1,)]
+    finally:
+        await holder.close()
+        await one.close()
+        await two.close()
