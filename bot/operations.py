@@ -117,15 +117,28 @@ def _reload(settings: Settings) -> int:
     return 0
 
 
+PROBE_SECONDS = 5.0     # `content reload` waits this long for the processes to say their files
+
+
 def _reload_everywhere(url: str, content_dir: Path, version: str) -> int:
-    """PostgreSQL: make `version` the deployment's content; every process reloads (bot/reload.py)."""
+    """PostgreSQL: make `version` the deployment's content; every process reloads (bot/reload.py).
+    Asked first which version each running process's CONTENT_DIR holds: when none has these
+    files (CONTENT_DIR here is another folder, or the files not yet copied), nothing changes;
+    set, every process would stop serving RELOAD_BOUND later."""
     import asyncio
     import socket
     from datetime import UTC, datetime
 
-    from bot.storage.content_state import request_reload
+    from bot.storage.content_state import probe_files, request_reload
 
     try:
+        listening, answers = asyncio.run(probe_files(url, PROBE_SECONDS))
+        able = [process for process, files in answers if files == version]
+        if answers and not able:
+            held = "; ".join(f"{process} has {files}" for process, files in answers)
+            return _fail(f"not reloaded: no running bot process has these files ({content_dir} "
+                         f"is version {version}; {held}): copy them to each process's "
+                         "CONTENT_DIR first; the deployment keeps its content", 1)
         wanted, listening = asyncio.run(request_reload(
             url, version, f"content reload on {socket.gethostname()}", datetime.now(UTC)))
     except Exception as exc:   # one line for the operator, never the URL itself
@@ -133,6 +146,13 @@ def _reload_everywhere(url: str, content_dir: Path, version: str) -> int:
     print(f"content OK: {content_dir} (version {version}); {listening} running bot process(es) "
           f"reload it now (generation {wanted.generation}); a process whose own CONTENT_DIR "
           "is another version stops serving until it is this one")
+    for process, files in answers:
+        if files != version:
+            print(f"warning: {process}'s CONTENT_DIR is version {files}: it stops serving "
+                  "until its files are this version", file=sys.stderr)
+    if len(answers) < listening:
+        print(f"warning: {listening - len(answers)} process(es) did not say which files they "
+              f"have within {PROBE_SECONDS:g} s", file=sys.stderr)
     return 0
 
 

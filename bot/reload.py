@@ -36,7 +36,7 @@ from bot.content.version import content_version
 from bot.context import SuaraApplication
 from bot.faq.matcher import Matcher
 from bot.regions.loader import load_regions
-from bot.storage.content_state import Wanted, announce, read_wanted
+from bot.storage.content_state import PROBE, Wanted, announce, answer_probe, read_wanted
 from bot.storage.db import DatabaseError
 from bot.tasks import cancel_and_wait
 
@@ -133,6 +133,7 @@ class ContentSync:
         feed = self.app.services.changes
         if feed is not None:      # a notification, or the feed's connection lost or back
             feed.on("content", lambda _key: self._wake.set())
+            feed.on(PROBE, self._answer_probe)
         self._heard = feed is not None
         await self._announce()
         self._task = asyncio.create_task(self._watch(), name="content-sync")
@@ -140,6 +141,13 @@ class ContentSync:
     async def stop(self) -> None:
         task, self._task = self._task, None
         await cancel_and_wait(task)
+
+    async def _answer_probe(self, token: str | None) -> None:
+        """`content reload` asks, before it changes anything, which version our files are."""
+        if token:
+            files = await asyncio.to_thread(content_version,
+                                            self.app.services.settings.content_dir)
+            await answer_probe(self.app.services.db, token, files, self.name)
 
     async def loaded_now(self, version: str, announce: bool) -> None:
         """After a reload: this process serves `version` (the deployment's too if `announce`)."""

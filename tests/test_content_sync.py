@@ -29,7 +29,8 @@ from bot.faq.shared import SharedModel
 from bot.operations import cmd_content
 from bot.settings import load_settings
 from bot.shell.botapi import LocalRequest
-from bot.storage.content_state import request_reload
+from bot.storage import open_database
+from bot.storage.content_state import Wanted, read_wanted, request_reload
 from bot.web import SECRET_HEADER, WebServer
 from tests.conftest import DURING_CAMPAIGN, EMBEDDINGS_CACHE, FIXTURE_CONTENT, TEST_TOKEN
 from tests.fakes import updates
@@ -113,12 +114,29 @@ async def test_processes_share_the_model_and_follow_content_reload(
                 assert not list((tmp_path / "empty-cache").glob("stage*"))
                 assert "TPS buka pukul" in await ask(two, two_api)
 
+                # `content reload` run on files no process has (another folder here): refused,
+                # nothing changes (set, both processes would stop serving RELOAD_BOUND later).
+                syncs = [one.services.content_sync, two.services.content_sync]
+                elsewhere = tmp_path / "elsewhere"
+                shutil.copytree(content, elsewhere)
+                other = elsewhere / "faq" / "1_contoh.yaml"
+                other.write_text(other.read_text(encoding="utf-8").replace(
+                    ANSWER, "TPS dibuka pukul {{ election.hours }} (folder lain)."),
+                    encoding="utf-8")
+                kept = [s.wanted if s else None for s in syncs]
+                monkeypatch.setenv("DATABASE_URL", url)
+                monkeypatch.setenv("CONTENT_DIR", str(elsewhere))
+                code = await asyncio.to_thread(cmd_content, argparse.Namespace(action="reload"))
+                assert code == 1
+                assert await read_wanted_at(url) == kept[0]
+                await asyncio.sleep(0.6)                 # past RELOAD_BOUND: both still serve
+                assert all(s is not None and s.state == "current" for s in syncs)
+
                 # `content reload` (its CLI, on PostgreSQL) reaches both processes.
                 faq = content / "faq" / "1_contoh.yaml"
                 faq.write_text(faq.read_text(encoding="utf-8").replace(
                     ANSWER, "TPS dibuka pukul {{ election.hours }} (jawaban baru)."),
                     encoding="utf-8")
-                syncs = [one.services.content_sync, two.services.content_sync]
                 before = [s.loaded if s else "" for s in syncs]
                 monkeypatch.setenv("DATABASE_URL", url)
                 monkeypatch.setenv("CONTENT_DIR", str(content))
@@ -144,6 +162,14 @@ async def test_processes_share_the_model_and_follow_content_reload(
                 await stage_with_a_forged_signature_is_not_used(two, url)
     finally:
         await drop_database(pg_admin_url, url)
+
+
+async def read_wanted_at(url: str) -> Wanted | None:
+    db = await open_database(url)
+    try:
+        return await read_wanted(db)
+    finally:
+        await db.close()
 
 
 async def listeners(url: str) -> dict[str, int]:

@@ -24,6 +24,10 @@ APPLICATION = "suara-content"     # `content reload`'s own connection
 LISTENER = "suara-listen"         # each process's one listening connection (changes.py)
 POLLING_LISTENER = "suara-listen-polling"   # the same, of a long-polling process (`run`)
 CALL_SECONDS = 10.0
+# `content reload` asks first which version each running process's CONTENT_DIR holds: a probe
+# on the change feed's channel (table "content_probe", key a token), answered here.
+PROBE = "content_probe"
+ANSWERS = "suara_content_files"
 
 _ANNOUNCE = (
     "INSERT INTO content_version AS c (one, version, generation, set_at, set_by)"
@@ -124,3 +128,42 @@ async def running(url: str) -> tuple[int, int]:
         await conn.close()
     found = {str(r[0]): int(r[1]) for r in rows}
     return found.get(LISTENER, 0), found.get(POLLING_LISTENER, 0)
+
+
+async def answer_probe(db: Database, token: str, files: str, process: str) -> None:
+    """A running process's answer to `content reload`'s probe: its CONTENT_DIR's version."""
+    await db.conn.execute("SELECT pg_notify(?, ?)", (ANSWERS, f"{token} {files} {process}"))
+
+
+async def probe_files(url: str, wait: float) -> tuple[int, list[tuple[str, str]]]:
+    """Which content version each running process's CONTENT_DIR holds: (processes listening,
+    [(process, version)] of those that answered within `wait` seconds)."""
+    import asyncio
+    import uuid
+
+    from bot.storage.changes import CHANNEL
+    conn = await _connect(url)
+    try:
+        token, answers, all_in = uuid.uuid4().hex, [], asyncio.Event()
+        listening = int(await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name IN ($1, $2)"
+            " AND datname = current_database()", LISTENER, POLLING_LISTENER))
+
+        def heard(_conn: object, _pid: int, _channel: str, payload: str) -> None:
+            mark, _, rest = payload.partition(" ")
+            if mark == token:
+                files, _, process = rest.partition(" ")
+                answers.append((process, files))
+                if len(answers) >= listening:
+                    all_in.set()
+
+        await conn.add_listener(ANSWERS, heard)
+        if listening:
+            await conn.execute("SELECT pg_notify($1, $2)", CHANNEL, f"{PROBE}:{token}")
+            try:
+                await asyncio.wait_for(all_in.wait(), wait)
+            except TimeoutError:
+                pass
+    finally:
+        await conn.close()
+    return listening, answers
