@@ -117,9 +117,6 @@ def _reload(settings: Settings) -> int:
     return 0
 
 
-PROBE_SECONDS = 5.0     # `content reload` waits this long for the processes to say their files
-
-
 def _reload_everywhere(url: str, content_dir: Path, version: str) -> int:
     """PostgreSQL: make `version` the deployment's content; every process reloads (bot/reload.py).
     Asked first which version each running process's CONTENT_DIR holds: when none has these
@@ -129,7 +126,7 @@ def _reload_everywhere(url: str, content_dir: Path, version: str) -> int:
     import socket
     from datetime import UTC, datetime
 
-    from bot.storage.content_state import probe_files, request_reload
+    from bot.storage.content_state import PROBE_SECONDS, probe_files, request_reload
 
     try:
         listening, answers = asyncio.run(probe_files(url, PROBE_SECONDS))

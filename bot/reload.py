@@ -5,18 +5,20 @@ places, the broadcast composer, the calendar and the command menu. The answer mo
 new content trains in the background; the old one answers until the new one's first stage is
 ready (an answer naming an entry the new content lacks is treated as unknown).
 
-Several processes (PostgreSQL): the deployment serves one content version, the fingerprint
-of the content files (storage/content_state.py). `content reload` sets it and notifies every
-process; a process that starts, or reloads on SIGHUP, sets it to what it loaded (the latest
-wins). Each process hears it on its one listening connection (storage/changes.py), which
-also wakes it when that connection was lost and is back (a notification may have been
-missed); it then reads the row through the pool: nothing while nothing changes. When the
-deployment's version is not the one it serves, it reloads its CONTENT_DIR if the files there
-are that version (and, while they are not, looks again every POLL seconds). A process whose
-content has differed from the deployment's for RELOAD_BOUND seconds (its reload failed, or its
-files are another version) stops serving until they agree: /readyz says `content: stale` (503)
-and the webhook answers 503, so Telegram delivers the update again, through the load balancer
-to a process that serves the deployment's content."""
+Several processes (PostgreSQL): the deployment serves one content version, the fingerprint of
+the content files (storage/content_state.py). `content reload` sets it and notifies every
+process; a process that reloads on SIGHUP sets it to what it loaded (the latest wins), and so
+does one that starts, unless a running process has the deployment's files: a stray process
+started with other files (a host not yet updated) would otherwise take every other out of
+service; it is the one that stops serving. Each process hears it on its one listening
+connection (storage/changes.py), which also wakes it when that connection was lost and is back
+(a notification may have been missed); it then reads the row through the pool: nothing while
+nothing changes. When the deployment's version is not the one it serves, it reloads its
+CONTENT_DIR if the files there are that version (and, while they are not, looks again every
+POLL seconds). A process whose content has differed from the deployment's for RELOAD_BOUND
+seconds (its reload failed, or its files are another version) stops serving until they agree:
+/readyz says `content: stale` (503) and the webhook answers 503, so Telegram delivers the
+update again, through the load balancer to a process that serves the deployment's content."""
 
 from __future__ import annotations
 
@@ -36,7 +38,15 @@ from bot.content.version import content_version
 from bot.context import SuaraApplication
 from bot.faq.matcher import Matcher
 from bot.regions.loader import load_regions
-from bot.storage.content_state import PROBE, Wanted, announce, answer_probe, read_wanted
+from bot.storage.content_state import (
+    PROBE,
+    PROBE_SECONDS,
+    Wanted,
+    announce,
+    answer_probe,
+    probe_files,
+    read_wanted,
+)
 from bot.storage.db import DatabaseError
 from bot.tasks import cancel_and_wait
 
@@ -135,12 +145,28 @@ class ContentSync:
             feed.on("content", lambda _key: self._wake.set())
             feed.on(PROBE, self._answer_probe)
         self._heard = feed is not None
-        await self._announce()
+        wanted = await read_wanted(self.app.services.db)
+        if wanted is not None and wanted.version != version and await self._others_have(
+                wanted.version):
+            log.error("content: CONTENT_DIR here is version %s; the deployment serves %s, and"
+                      " running processes have its files: this process follows it (stops"
+                      " serving %.0f s from now unless its files become that version); to"
+                      " switch every process, `python -m bot content reload`", version,
+                      wanted.version, RELOAD_BOUND)
+        else:
+            await self._announce()
         self._task = asyncio.create_task(self._watch(), name="content-sync")
 
     async def stop(self) -> None:
         task, self._task = self._task, None
         await cancel_and_wait(task)
+
+    async def _others_have(self, version: str) -> bool:
+        try:
+            _, answers = await probe_files(self.app.services.settings.database, PROBE_SECONDS)
+        except DatabaseError:
+            return False
+        return any(files == version for _process, files in answers)
 
     async def _answer_probe(self, token: str | None) -> None:
         """`content reload` asks, before it changes anything, which version our files are."""

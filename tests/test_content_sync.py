@@ -160,6 +160,16 @@ async def test_processes_share_the_model_and_follow_content_reload(
                 await until(lambda: all(s is not None and s.serving for s in syncs))
                 assert await http(one, "GET", "/readyz") == 200
                 await stage_with_a_forged_signature_is_not_used(two, url)
+
+                # A stray process starting with other files (a host not yet updated) follows
+                # the deployment, which running processes have the files of: it is the one
+                # that stops serving, not every other.
+                async with process(url, elsewhere, EMBEDDINGS_CACHE) as (stray, _api):
+                    assert syncs[0] is not None and await read_wanted_at(url) == syncs[0].wanted
+                    await asyncio.sleep(0.6)             # past RELOAD_BOUND
+                    assert stray.services.content_sync is not None
+                    assert stray.services.content_sync.state == "stale"
+                    assert all(s is not None and s.state == "current" for s in syncs)
     finally:
         await drop_database(pg_admin_url, url)
 

@@ -28,6 +28,7 @@ CALL_SECONDS = 10.0
 # on the change feed's channel (table "content_probe", key a token), answered here.
 PROBE = "content_probe"
 ANSWERS = "suara_content_files"
+PROBE_SECONDS = 5.0      # the answers are awaited this long at most
 
 _ANNOUNCE = (
     "INSERT INTO content_version AS c (one, version, generation, set_at, set_by)"
