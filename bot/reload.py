@@ -121,6 +121,7 @@ class ContentSync:
         self.differs_since: float | None = None
         self.lock = asyncio.Lock()        # one reload at a time, SIGHUP's too
         self._tried: tuple[str, str] | None = None   # (wanted, files) already tried
+        self._unserved: tuple[str, float] | None = None  # (wanted, since) no process has it
         self._wake = asyncio.Event()
         self._heard = False               # the change feed wakes this process (PostgreSQL)
         self._task: asyncio.Task[None] | None = None
@@ -167,6 +168,17 @@ class ContentSync:
         except DatabaseError:
             return False
         return any(files == version for _process, files in answers)
+
+    async def _orphaned(self, wanted: str) -> bool:
+        """No running process has the files of `wanted`, seen on two looks POLL apart (a
+        process whose listening connection is reconnecting does not answer the first)."""
+        if await self._others_have(wanted):
+            self._unserved = None
+            return False
+        now = time.monotonic()
+        if self._unserved is None or self._unserved[0] != wanted:
+            self._unserved = (wanted, now)
+        return now - self._unserved[1] >= POLL
 
     async def _answer_probe(self, token: str | None) -> None:
         """`content reload` asks, before it changes anything, which version our files are."""
@@ -232,6 +244,18 @@ class ContentSync:
         assert self.wanted is not None
         wanted = self.wanted.version
         files = await asyncio.to_thread(content_version, self.app.services.settings.content_dir)
+        if files != wanted and await self._orphaned(wanted):
+            # Nobody runs the deployment's files (their processes stopped, or `content reload`
+            # set files no process has): ours become the deployment's rather than none serving.
+            log.warning("content: no running process has version %s; this process's %s becomes"
+                        " the deployment's", wanted, files)
+            async with self.lock:
+                if files == self.loaded:
+                    await self._announce()
+                else:
+                    await reload_content(self.app, announce=True)
+            self._agrees()
+            return
         if self._tried == (wanted, files):
             return                        # tried already: waits for other files or version
         self._tried = (wanted, files)

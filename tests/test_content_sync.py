@@ -93,6 +93,7 @@ async def test_processes_share_the_model_and_follow_content_reload(
     content = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, content)
     monkeypatch.setattr(bot.reload, "RELOAD_BOUND", 0.5)
+    monkeypatch.setattr(bot.reload, "POLL", 1.0)
     url = await create_database(pg_admin_url)
     fits: list[Any] = []
     fit = bot.faq.trainer.fit_apart
@@ -156,6 +157,12 @@ async def test_processes_share_the_model_and_follow_content_reload(
                 await until(lambda: all(s is not None and s.state == "stale" for s in syncs))
                 assert await http(one, "GET", "/readyz") == 503
                 assert await http(two, "POST", "/hook") == 503      # Telegram sends it again
+                # Nobody has it, seen twice POLL apart: a process makes its own the
+                # deployment's rather than none serving (as when the last process running the
+                # deployment's files stops in a rolling restart).
+                await until(lambda: all(s is not None and s.state == "current" for s in syncs))
+                assert await read_wanted_at(url) is not None
+                assert (await read_wanted_at(url)).version == good  # type: ignore[union-attr]
                 await request_reload(url, good, "test", datetime.now(UTC))
                 await until(lambda: all(s is not None and s.serving for s in syncs))
                 assert await http(one, "GET", "/readyz") == 200
