@@ -127,7 +127,8 @@ async def test_processes_share_the_model_and_follow_content_reload(
                 kept = [s.wanted if s else None for s in syncs]
                 monkeypatch.setenv("DATABASE_URL", url)
                 monkeypatch.setenv("CONTENT_DIR", str(elsewhere))
-                code = await asyncio.to_thread(cmd_content, argparse.Namespace(action="reload"))
+                code = await asyncio.to_thread(cmd_content, argparse.Namespace(action="reload"),
+                                               load_settings())
                 assert code == 1
                 assert await read_wanted_at(url) == kept[0]
                 await asyncio.sleep(0.6)                 # past RELOAD_BOUND: both still serve
