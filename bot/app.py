@@ -39,6 +39,7 @@ from bot.officials.held import held_notifier
 from bot.officials.menus import register_official_menus
 from bot.officials.roles import Roles
 from bot.ordering import PerChatUpdateProcessor
+from bot.recovery import Recovery
 from bot.regions.directory import TpsDirectory
 from bot.regions.loader import load_regions
 from bot.reload import reload_on_sighup, start_content_sync, stop_content_sync
@@ -74,6 +75,8 @@ async def _post_init(app: Application) -> None:
     services.stats.start(services._db)
     if isinstance(services.sends, SharedSends):    # several processes share the bot's limit
         services.sends.start(services._db)
+        services.recovery = Recovery()   # and take over each other's unhandled updates
+        services.recovery.start(app)
     services.recent_answers.start(services._db)
     # The answer model trains in the background (a first start trains the first stage in
     # seconds and embeds the content and training texts for the second, about a minute here;
@@ -120,6 +123,8 @@ async def _post_shutdown(app: Application) -> None:
     if app.services.leadership is not None:
         await app.services.leadership.stop()
     await app.services.recent_answers.stop()
+    if app.services.recovery is not None:
+        await app.services.recovery.stop()
     if isinstance(app.services.sends, SharedSends):
         await app.services.sends.stop()
     await stop_content_sync(app)

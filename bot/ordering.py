@@ -60,9 +60,11 @@ def _shared(services: Services | None) -> Database | None:
 
 
 async def admit_update(services: Services, gate: flood.FloodGate | None,
-                       update: Update) -> Admission | None:
+                       update: Update, payload: bytes | None = None) -> Admission | None:
     """Admit an update of a chat across processes (PostgreSQL); None elsewhere, or for an
-    update of no chat (the duplicate check then runs in its handler as before)."""
+    update of no chat (the duplicate check then runs in its handler as before). `payload`:
+    the update as received (the webhook), kept until it is handled, so that a live process
+    handles it if this one dies first (storage/recovered.py, bot/recovery.py)."""
     db, key = _shared(services), chat_key(update)
     if db is None or key is None:
         return None
@@ -70,7 +72,10 @@ async def admit_update(services: Services, gate: flood.FloodGate | None,
         return Admission(update.update_id, new=False, turn=False)
     ask = flood.ask(gate, update) if gate is not None else None
     try:
-        return await turns.admit(db, update.update_id, key, services.clock.now(), ask)
+        owner = getattr(services.sends, "id", None) if payload is not None else None
+        kept = payload.decode(errors="replace") if owner is not None and payload else None
+        return await turns.admit(db, update.update_id, key, services.clock.now(), ask,
+                                 owner, kept)
     except DatabaseError as exc:   # handled twice, or out of turn, beats never handled
         log.warning("could not admit an update (%s); handling it", type(exc).__name__)
         return Admission(update.update_id, new=True, turn=True)

@@ -25,6 +25,7 @@ from bot.storage.backup import RunLock
 
 if TYPE_CHECKING:   # the HTTP side is Telegram's; services only keep a handle to stop it
     from bot.leadership import Leadership
+    from bot.recovery import Recovery
     from bot.reload import ContentSync
     from bot.storage.changes import ChangeFeed
     from bot.web import WebServer
@@ -71,6 +72,8 @@ class Services:
     # Hears what other processes change (PostgreSQL; started in post_init: bot/sharing.py).
     changes: ChangeFeed | None = None
     content_sync: ContentSync | None = None    # PostgreSQL: one content version for all
+    # PostgreSQL: handles the updates a process that died admitted and never handled.
+    recovery: Recovery | None = None
     _db: Database | None = None  # opened in post_init, closed in post_shutdown
 
     @property

@@ -119,7 +119,7 @@ class WebServer:
             return web.Response(status=503, text="content version stale")   # sent again
         # PostgreSQL: recorded under its chat before Telegram hears 200 and sends the chat's
         # next update, perhaps to another process (bot/ordering.py); a duplicate stops here.
-        admission = await admit_update(self.app.services, self.app.bot_data.get("flood"), update)
+        admission = await admit_update(self.app.services, self.app.bot_data.get("flood"), update, body)
         if admission is not None:
             if not admission.new:
                 self.app.services.metrics.duplicates.inc()

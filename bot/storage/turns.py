@@ -68,13 +68,19 @@ def _free(update: str, chat: str) -> str:
 _TAKE = (f" ON CONFLICT (chat_id) DO UPDATE SET update_id = excluded.update_id,"
          f" until = excluded.until WHERE t.until < excluded.until - {_TURN_MS}"
          f" RETURNING update_id")
-_ADMIT = (
-    f"WITH {CLOCK}, new AS (INSERT INTO processed_updates (update_id, at) VALUES ($1, $2)"
-    " ON CONFLICT (update_id) DO NOTHING RETURNING update_id),"
-    " queued AS (INSERT INTO chat_queue (update_id, chat_id, since)"
-    " SELECT new.update_id, $3, clock.ms FROM new, clock),"
-    " turn AS (INSERT INTO chat_turns AS t (chat_id, update_id, until)"
-    f" SELECT $3, new.update_id, clock.ms + {_TURN_MS} FROM new, clock WHERE {_free('$1', '$3')}{_TAKE})")
+
+
+def _admit(owner: int) -> str:
+    """The admission's CTEs; ${owner} and the next: the process's id and the update as
+    received, kept with its queued row until handled (storage/recovered.py)."""
+    return (
+        f"WITH {CLOCK}, new AS (INSERT INTO processed_updates (update_id, at) VALUES ($1, $2)"
+        " ON CONFLICT (update_id) DO NOTHING RETURNING update_id),"
+        " queued AS (INSERT INTO chat_queue (update_id, chat_id, since, owner, payload)"
+        f" SELECT new.update_id, $3, clock.ms, ${owner}, ${owner + 1} FROM new, clock),"
+        " turn AS (INSERT INTO chat_turns AS t (chat_id, update_id, until)"
+        f" SELECT $3, new.update_id, clock.ms + {_TURN_MS} FROM new, clock"
+        f" WHERE {_free('$1', '$3')}{_TAKE})")
 # Pending releases ($n: their update ids, $n+1: their chats), as CTEs of a statement that
 # touches no row of theirs (another chat's admission or claim).
 _RELEASING = (", gone AS (DELETE FROM chat_turns g USING unnest(${n}::bigint[], ${m}::bigint[])"
@@ -87,12 +93,12 @@ def _releasing(first: int) -> str:
 
 
 _ADMITTED = " SELECT (SELECT COUNT(*) FROM new), (SELECT COUNT(*) FROM turn)"
-_ADMIT_PLAIN = _ADMIT + _ADMITTED
-_ADMIT_PLAIN_RELEASING = _ADMIT + _releasing(4) + _ADMITTED
-_WITH_FLOOD = _ADMIT + ", " + FLOOD_CTE.format(u=1, user=4, limit=5, cooldown=6)
+_ADMIT_PLAIN = _admit(4) + _ADMITTED
+_ADMIT_PLAIN_RELEASING = _admit(4) + _releasing(6) + _ADMITTED
+_WITH_FLOOD = _admit(7) + ", " + FLOOD_CTE.format(u=1, user=4, limit=5, cooldown=6)
 _FLOODED = _ADMITTED + f", {FLOOD_COLUMNS}"
 _ADMIT_FLOOD = _WITH_FLOOD + _FLOODED
-_ADMIT_FLOOD_RELEASING = _WITH_FLOOD + _releasing(7) + _FLOODED
+_ADMIT_FLOOD_RELEASING = _WITH_FLOOD + _releasing(9) + _FLOODED
 _CLAIM_FROM = f"WITH {CLOCK}"
 _CLAIM_TAKE = (f" INSERT INTO chat_turns AS t (chat_id, update_id, until)"
                f" SELECT $2, $1, clock.ms + {_TURN_MS} FROM clock WHERE {_free('$1', '$2')}{_TAKE}")
@@ -154,22 +160,25 @@ def _restore(db: Database, taken: tuple[list[int], list[int]] | None) -> None:
 
 
 async def admit(db: Database, update_id: int, chat_id: int, now: datetime,
-                flood: FloodAsk | None = None) -> Admission:
+                flood: FloodAsk | None = None, owner: str | None = None,
+                payload: str | None = None) -> Admission:
     """Admit an update of `chat_id` (PostgreSQL): one statement, one round trip (with this
-    process's pending releases)."""
+    process's pending releases). `owner` (this process's id) and `payload` (the update as
+    received) let a live process handle it if this one dies first (storage/recovered.py)."""
     at = iso(now)
     taken = await _joining(db, chat_id)
     extra = () if taken is None else taken
     try:
         if flood is None:
             sql = _ADMIT_PLAIN if taken is None else _ADMIT_PLAIN_RELEASING
-            async with db.conn.execute(sql, (update_id, at, chat_id, *extra)) as cur:
+            async with db.conn.execute(sql, (update_id, at, chat_id, owner, payload,
+                                             *extra)) as cur:
                 row = await cur.fetchone()
         else:
             sql = _ADMIT_FLOOD if taken is None else _ADMIT_FLOOD_RELEASING
             async with db.conn.execute(sql, (
                     update_id, at, chat_id, flood.user_id, flood.limit,
-                    int(flood.cooldown_seconds * 1000), *extra)) as cur:
+                    int(flood.cooldown_seconds * 1000), owner, payload, *extra)) as cur:
                 row = await cur.fetchone()
     except BaseException:
         _restore(db, taken)

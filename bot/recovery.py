@@ -1,0 +1,70 @@
+"""Updates another process admitted and never handled, handled here (PostgreSQL, several
+processes; storage/recovered.py says when an update counts as lost).
+
+Every process looks every EVERY seconds, so whichever survives takes over, leader or not; a
+taken update goes through this process's update processor like any other, admitted already
+(it claims its chat's turn as usual; flood control counted it when it came). One chat's
+updates stay in order among themselves, but an update taken over runs after the later ones of
+its chat that live processes handled meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import TYPE_CHECKING
+
+from telegram import Update
+
+from bot.ordering import remember
+from bot.storage import recovered
+from bot.storage.db import DatabaseError
+from bot.storage.turns import Admission
+from bot.tasks import cancel_and_wait
+
+if TYPE_CHECKING:
+    from bot.context import SuaraApplication
+
+log = logging.getLogger(__name__)
+
+EVERY = 2.0     # seconds between looks: an update is handled at most about 10 s late
+
+
+class Recovery:
+    def __init__(self) -> None:
+        self._task: asyncio.Task[None] | None = None
+        self.taken = 0        # updates taken over since start
+
+    def start(self, app: SuaraApplication) -> None:
+        self._task = asyncio.create_task(self._run(app), name="update-recovery")
+
+    async def stop(self) -> None:
+        task, self._task = self._task, None
+        await cancel_and_wait(task)
+
+    async def _run(self, app: SuaraApplication) -> None:
+        while True:
+            await asyncio.sleep(EVERY)
+            try:
+                await self.take_over(app)
+            except DatabaseError as exc:     # the database away: look again later
+                log.warning("update recovery: %s", type(exc).__name__)
+
+    async def take_over(self, app: SuaraApplication) -> int:
+        """Handle the updates that lost their process; how many were taken."""
+        rows = await recovered.take_lost(app.services.db)
+        for update_id, payload in rows:
+            try:
+                update = Update.de_json(json.loads(payload), app.bot)
+            except Exception:    # cannot be: it was read once already
+                log.warning("update recovery: update %d could not be read", update_id)
+                continue
+            if update is None:
+                continue
+            remember(app.services, Admission(update_id, new=True, turn=False, flood="pass"))
+            await app.update_queue.put(update)
+        if rows:
+            self.taken += len(rows)
+            log.warning("handling %d updates whose process died or hangs before handling them",
+                        len(rows))
+        return len(rows)
