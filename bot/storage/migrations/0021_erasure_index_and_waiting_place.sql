@@ -5,3 +5,8 @@
 -- Built inside the migration's transaction: writes to deliveries wait for it (seconds per
 -- ten million rows); run the upgrade outside a broadcast.
 CREATE INDEX deliveries_user ON deliveries (user_id);
+
+-- What else a citizen's next message may answer, beside a question waiting for their region
+-- (users.waiting_entry, 0017): /langganan's "where do you vote?" ('+': then subscribed) and
+-- /wilayah's picker ('-'), each only until this time (UTC, ISO); NULL: no bound (a question).
+ALTER TABLE users ADD COLUMN waiting_until TEXT;
