@@ -14,6 +14,7 @@ from telegram.ext import Application, MessageHandler, filters
 
 from bot import keyboards
 from bot.account.tracking import addressed_to_bot
+from bot.broadcasts.handlers import answer_typed_region as answer_subscribe_region
 from bot.context import SuaraContext
 from bot.faq.claims import asks_if_true
 from bot.faq.forwards import strip_forward
@@ -23,6 +24,7 @@ from bot.faq.regional import answer_place_for_question, answer_typed_region
 from bot.redaction import looks_like_nik
 from bot.regions.handlers import answer_place
 from bot.regions.typed import answer_kabupaten_name
+from bot.regions.waiting import waiting_for
 from bot.replies import say
 from bot.storage.db import DatabaseError
 from bot.storage.users import follow_typed_language
@@ -78,9 +80,13 @@ async def _route(update: Update, context: SuaraContext) -> str:
     # A question waited for the asker's region, and this names one ("plg", "muaro enim").
     if await answer_typed_region(update, context, text):
         return "region"
+    # /langganan asked "where do you vote?" and this names a region: saved, then subscribed.
+    if await answer_subscribe_region(update, context, text):
+        return "region"
     # Only a kabupaten/kota's name ("banyuasin", "plg"): that region, before its namesakes; a
-    # question naming one ("nyoblos di plg") is answered for it below, moving nobody.
-    waiting = context.user is not None and context.user.waiting_entry is not None
+    # question naming one ("nyoblos di plg") is answered for it below, moving nobody, unless
+    # the bot asked for the place (a waiting question, /wilayah): then it is the reply.
+    waiting = waiting_for(context) is not None
     if await answer_kabupaten_name(update, context, text, asked=waiting):
         return "region"
     if services.matcher.out_of_scope(text):

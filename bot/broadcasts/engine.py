@@ -39,7 +39,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -280,10 +280,9 @@ class DeliveryEngine:
                                   self.clock.now, self.chunk)
         run.inflight = InFlight(self.concurrency, self._stop, self.stats,
                                 lambda outcome: run.outcomes.append(outcome))
-        day = local.date().isoformat()
-        flusher = asyncio.create_task(self._flusher(run, day))
+        flusher = asyncio.create_task(self._flusher(run))
         try:
-            stop_reason = await self._send_all(run, local, day)
+            stop_reason = await self._send_all(run)
         finally:
             # In-flight sends end first; then the last outcomes are written. Never cancel a
             # flush midway: its outcomes would be lost and those sent again.
@@ -292,12 +291,12 @@ class DeliveryEngine:
             run.finished.set()
             await asyncio.shield(flusher)
             # The last outcomes, patiently (writes refused after a failure wait 5 s).
-            await asyncio.shield(self._flush_or_keep(run, day, FINAL_FLUSH_RETRIES))
+            await asyncio.shield(self._flush_or_keep(run, FINAL_FLUSH_RETRIES))
         run.targeting.check()
         if stop_reason is None and (self._stop.is_set() or not run.targeting.finished):
             return
         if stop_reason is None:
-            remaining = await pending_batch(self.db, broadcast.id, 0, 1, day)
+            remaining = await pending_batch(self.db, broadcast.id, 0, 1, self._day())
             if not remaining:
                 await set_state(self.db, broadcast.id, ("sending",), "done", self.clock.now())
                 log.info("broadcast %d done", broadcast.id)
@@ -312,18 +311,25 @@ class DeliveryEngine:
             return None
         return max(threshold, broadcast.approved_count or 0)
 
-    async def _send_all(self, run: _Run, local: datetime, day: str) -> str | None:
-        """Send to every pending recipient; the reason it stopped early, if it did."""
+    def _day(self) -> str:
+        """Today in the election's time zone: the day a message sent now counts on."""
+        return self._local().date().isoformat()
+
+    async def _send_all(self, run: _Run) -> str | None:
+        """Send to every pending recipient; the reason it stopped early, if it did. Each
+        message counts toward the cap of the local day it is sent on and a template reads that
+        day (a countdown's days left): a run that passes midnight reads the rest again."""
         broadcast = run.broadcast
         # DAILY_CAP=0 means no cap; urgent announcements are never capped.
         cap = None if broadcast.urgent else (self.settings.daily_cap or None)
-        texts: dict[tuple[str, str | None], str] = {}
+        texts: dict[tuple[str, str | None, str], str] = {}
         # The first check before the first send: a pause or cancel while the recipients were
         # being fixed must stop it before anything goes out, not CONTROL_INTERVAL later.
         next_control = 0.0
         cursor = 0
         while True:
             seen, fixed = run.targeting.chunks, run.targeting.finished
+            day = self._day()       # the batch's counts are this day's
             batch = await pending_batch(self.db, broadcast.id, cursor, BATCH, day)
             if not batch:
                 if fixed:
@@ -338,19 +344,21 @@ class DeliveryEngine:
                         return stop_reason
                 continue
             for recipient in batch:
-                cursor = recipient.user_id
                 if time.monotonic() >= next_control:
                     next_control = time.monotonic() + CONTROL_INTERVAL
                     stop_reason = await self._control(broadcast)
                     if stop_reason:
                         return stop_reason
+                if self._day() != day:
+                    break           # midnight: the rest read again with the new day's counts
+                cursor = recipient.user_id
                 if cap is not None and recipient.sent_today >= cap:
                     run.outcomes.append(Outcome(recipient.user_id, "capped",
                                                 f"daily cap of {cap} reached", recipient.attempts))
                     continue
-                key = (recipient.language, recipient.region)
+                key = (recipient.language, recipient.region, day)
                 if key not in texts:
-                    texts[key] = self.composer.text(broadcast, recipient, local.date())
+                    texts[key] = self.composer.text(broadcast, recipient, date.fromisoformat(day))
                 payload = self.composer.payload(recipient, texts[key])
                 if not await run.inflight.slot():
                     return None     # shutting down while every slot hangs: settle decides
@@ -359,7 +367,7 @@ class DeliveryEngine:
                     return "lease"  # no longer sure to lead: nothing more until it is
                 await self.spacing.wait(recipient.user_id)
                 await self.bucket.acquire()    # a place, released by the send (_request)
-                run.inflight.start(self._send(run, recipient, payload), recipient)
+                run.inflight.start(self._send(run, recipient, payload, day), recipient)
 
     async def _control(self, broadcast: Broadcast) -> str | None:
         """Why to stop now: paused/cancelled by an official, quiet hours, urgent work, shutdown."""
@@ -379,9 +387,10 @@ class DeliveryEngine:
 
     # -- one message ------------------------------------------------------------------------
 
-    async def _send(self, run: _Run, recipient: Recipient, payload: dict[str, Any]) -> None:
+    async def _send(self, run: _Run, recipient: Recipient, payload: dict[str, Any],
+                    day: str) -> None:
         try:
-            outcome = await self._attempt(recipient, payload)
+            outcome = dataclasses.replace(await self._attempt(recipient, payload), day=day)
         except LeaseLapsed:
             return      # not sent, no outcome: the recipient stays pending for the leader
         except Exception as exc:
@@ -436,24 +445,24 @@ class DeliveryEngine:
 
     # -- outcomes ---------------------------------------------------------------------------
 
-    async def _flusher(self, run: _Run, day: str) -> None:
+    async def _flusher(self, run: _Run) -> None:
         while not run.finished.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(run.finished.wait(), FLUSH_INTERVAL)
             try:
-                await self._flush_or_keep(run, day)
+                await self._flush_or_keep(run)
             except StaleLeader:
                 raise
             except Exception:   # logged; the outcomes are kept for the next interval
                 continue
 
-    async def _flush_or_keep(self, run: _Run, day: str, retries: int = 0) -> None:
+    async def _flush_or_keep(self, run: _Run, retries: int = 0) -> None:
         """Write the outcomes; a write the database refuses (locked, unreachable) keeps them for
         the next try, `retries` times here, after that at the next interval: an outcome never
         written is a message sent twice. Only a fenced leader stops."""
         for attempt in range(retries + 1):
             try:
-                await self._flush(run, day)
+                await self._flush(run)
                 return
             except StaleLeader:
                 raise
@@ -464,12 +473,12 @@ class DeliveryEngine:
                     raise
                 await asyncio.sleep(min(0.5 * 2 ** attempt, 5.0))
 
-    async def _flush(self, run: _Run, day: str) -> None:
+    async def _flush(self, run: _Run) -> None:
         if not run.outcomes:
             return
         batch, run.outcomes = run.outcomes, []
         try:
-            await record_outcomes(self.db, run.broadcast.id, batch, self.clock.now(), day,
+            await record_outcomes(self.db, run.broadcast.id, batch, self.clock.now(), self._day(),
                                   counts_toward_cap=not run.broadcast.urgent)
         except BaseException:
             run.outcomes[:0] = batch  # kept for the next flush: unrecorded means resent

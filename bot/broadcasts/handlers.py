@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import html
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
 from bot import keyboards
-from bot.callbacks import decode
+from bot.callbacks import Callback, decode
 from bot.commands import COMMANDS
 from bot.content.model import Content
 from bot.context import SuaraContext
 from bot.faq.regional import save_region, saved_region
 from bot.keyboards import SUBSCRIBE
 from bot.regions.picker import picker_view
+from bot.regions.typed import kabupaten_named
+from bot.regions.waiting import wait_for_place, waiting_for
 from bot.replies import acknowledge, edit_or_send, reply, say, stale
 from bot.storage.subscriptions import drop_topic, get_subscription, set_topic, subscribe, unsubscribe
 
@@ -54,6 +56,7 @@ async def subscribe_command(update: Update, context: SuaraContext) -> None:
     if services.content.is_province and saved_region(context) is None:
         # Several regions, this citizen's unknown: broadcasts can be regional, so ask first.
         text, markup = picker_view(context, SUBSCRIBE)
+        await wait_for_place(context, SUBSCRIBE)    # a name typed in reply answers it too
         await reply(update, text, markup)
         return
     # An active subscriber keeps the topics they chose (storage.subscribe).
@@ -62,6 +65,36 @@ async def subscribe_command(update: Update, context: SuaraContext) -> None:
     if started:
         services.stats.count(services.clock.now(), "subscribed", context.user, context.lang)
     await _confirm(update, context, sub.topics)
+
+
+def _choices(codes: list[str], names: list[str]) -> InlineKeyboardMarkup:
+    """A kabupaten and a kota of one name: each saves it, then subscribes (the picker's "R")."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(name, callback_data=Callback("R", code).encode())]
+                                 for code, name in zip(codes, names, strict=True)])
+
+
+async def answer_typed_region(update: Update, context: SuaraContext, text: str) -> bool:
+    """A kabupaten/kota's name typed in reply to /langganan's "where do you vote?" ("plg",
+    "saya di muara enim", "nyoblos di lahat"): as its button, saved, then subscribed; a name
+    both a kabupaten's and a kota's offers both buttons. False when /langganan does not wait
+    (or no longer: regions/waiting.PLACE_WAIT), or the text is no such name."""
+    chat = update.effective_chat
+    if chat is None or chat.type != "private" or waiting_for(context) != SUBSCRIBE:
+        return False
+    content, lang = context.services.content, context.lang
+    codes = [c for c in kabupaten_named(context, text, asked=True) if content.covers(c)]
+    if len(codes) > 1:
+        names = [content.for_region(c).election.region.name for c in codes]
+        await reply(update, content.message("region_which", lang, regions=names),
+                    _choices(codes, names))
+        return True
+    if not codes:
+        return False
+    await save_region(context, codes[0])        # nothing waits any more
+    name = content.for_region(codes[0]).election.region.name
+    await reply(update, content.message("region_set", lang, region=name))
+    await subscribe_command(update, context)
+    return True
 
 
 async def unsubscribe_command(update: Update, context: SuaraContext) -> None:

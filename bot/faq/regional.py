@@ -99,7 +99,7 @@ async def ask_region(update: Update, context: SuaraContext, entry_id: str) -> No
     if user is not None and user.waiting_entry != entry_id:
         # On the user's row, so whichever process gets the typed reply knows what waits.
         await set_waiting(context.services.db, user.user_id, entry_id)
-        context.user = replace(user, waiting_entry=entry_id)
+        context.user = replace(user, waiting_entry=entry_id, waiting_until=None)
     text, markup = picker_view(context, entry_id)      # the entry id rides in the buttons
     await reply(update, text, markup)
 
@@ -111,10 +111,10 @@ async def save_region(context: SuaraContext, code: str) -> None:
     if (user.region_code or "").startswith(code):
         if user.waiting_entry is not None:
             await set_waiting(context.services.db, user.user_id, None)
-            context.user = replace(user, waiting_entry=None)
+            context.user = replace(user, waiting_entry=None, waiting_until=None)
         return
     await set_region(context.services.db, user.user_id, code)
-    context.user = replace(user, region_code=code, waiting_entry=None)
+    context.user = replace(user, region_code=code, waiting_entry=None, waiting_until=None)
 
 
 async def answer_typed_region(update: Update, context: SuaraContext, text: str) -> bool:

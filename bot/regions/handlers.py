@@ -22,6 +22,7 @@ from bot.regions.maps import map_url
 from bot.regions.picker import picker_view
 from bot.regions.tree import DESA, KABUPATEN, KECAMATAN, PlaceQuery
 from bot.regions.typed import answer_kabupaten_name, save_kabupaten
+from bot.regions.waiting import wait_for_place
 from bot.replies import KeyboardBuilder, acknowledge, edit_or_send, reply, say, stale
 from bot.storage.tps import Tps
 from bot.storage.users import set_region
@@ -95,6 +96,8 @@ async def region_command(update: Update, context: SuaraContext) -> None:
         await reply(update, text, markup)
         return
     text, markup = region_picker(context)
+    # The picker invites typing a name: the reply is read as the answer ("nyoblos di plg").
+    await wait_for_place(context, BROWSE)
     await reply(update, text, markup)
 
 
@@ -154,7 +157,8 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         if kind in ("v", "y") and context.user is not None:
             # Picking a desa in /wilayah, or "save as my village", makes it the user's region.
             await set_region(services.db, context.user.user_id, code)
-            context.user = replace(context.user, region_code=code)
+            context.user = replace(context.user, region_code=code, waiting_entry=None,
+                                   waiting_until=None)
         notice = None
         if kind == "y":
             kecamatan = regions.regions[region.parent].name

@@ -13,6 +13,7 @@ from bot.context import SuaraContext
 from bot.regions.choices import kabupaten_choices
 from bot.regions.names import MAX_REPLY_MESSAGE_WORDS, only_a_place
 from bot.regions.tree import KABUPATEN
+from bot.regions.waiting import done_waiting
 from bot.replies import reply
 from bot.storage.users import set_region
 
@@ -20,10 +21,13 @@ from bot.storage.users import set_region
 async def save_kabupaten(context: SuaraContext, code: str) -> bool:
     """The citizen's kabupaten/kota, unless their saved village is already in it."""
     user = context.user
-    if user is None or (user.region_code or "").startswith(code):
+    if user is None:
         return False
-    await set_region(context.services.db, user.user_id, code)
-    context.user = replace(user, region_code=code)
+    if (user.region_code or "").startswith(code):
+        await done_waiting(context)         # the place asked for was given all the same
+        return False
+    await set_region(context.services.db, user.user_id, code)     # nothing waits any more
+    context.user = replace(user, region_code=code, waiting_entry=None, waiting_until=None)
     return True
 
 

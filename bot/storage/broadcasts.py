@@ -68,6 +68,7 @@ class Outcome:
     outcome: str          # one of OUTCOMES
     detail: str | None
     attempts: int
+    day: str | None = None    # the local day it was sent on (its daily count's); None: today
 
 
 def _broadcast(row: object) -> Broadcast:
@@ -193,7 +194,8 @@ async def pending_batch(db: Database, broadcast_id: int, after_user: int, limit:
 
 async def record_outcomes(db: Database, broadcast_id: int, outcomes: list[Outcome],
                           now: datetime, day: str, counts_toward_cap: bool) -> None:
-    """Write a batch of outcomes in one transaction, with their side effects."""
+    """Write a batch of outcomes in one transaction, with their side effects; a message
+    sent counts on its own day (`Outcome.day`), else on `day`."""
     if not outcomes:
         return
     stamp = iso(now)
@@ -209,7 +211,7 @@ async def record_outcomes(db: Database, broadcast_id: int, outcomes: list[Outcom
                 "INSERT INTO daily_counts (user_id, day, count) SELECT user_id, ?, 1 FROM users"
                 " WHERE user_id = ?"
                 " ON CONFLICT (user_id, day) DO UPDATE SET count = daily_counts.count + 1",
-                [(day, o.user_id) for o in outcomes if o.outcome == "sent"])
+                [(o.day or day, o.user_id) for o in outcomes if o.outcome == "sent"])
         await conn.executemany(
             "UPDATE subscriptions SET active = 0, inactive_reason = ? WHERE user_id = ?",
             [(o.detail or "blocked", o.user_id) for o in outcomes if o.outcome == "blocked"])

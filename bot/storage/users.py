@@ -24,7 +24,9 @@ class User:
     last_seen: str
     campaign: str | None
     region_code: str | None = None
-    waiting_entry: str | None = None    # the question asked before the region was known
+    waiting_entry: str | None = None    # the question asked before the region was known, or
+    # what else waits for a place ("+": /langganan, "-": /wilayah; regions/waiting.py)
+    waiting_until: str | None = None     # until when it waits (None: until answered)
     language_chosen: bool = False        # with /bahasa: what they type does not change it
     created: bool = False   # touch_user made the row: this is the user's first update (never kept)
 
@@ -49,7 +51,7 @@ def forget_user(db: Database, user_id: int | None) -> None:
 
 
 _COLUMNS = ("user_id, language, language_set, first_seen, last_seen, campaign, region_code,"
-            " waiting_entry")
+            " waiting_entry, waiting_until")
 _TOUCH = """
     INSERT INTO users (user_id, language, first_seen, last_seen) VALUES (?, ?, ?, ?)
     ON CONFLICT (user_id) DO UPDATE SET
@@ -122,6 +124,7 @@ def _user(row: Any) -> User:
         campaign=row["campaign"],
         region_code=row["region_code"],
         waiting_entry=row["waiting_entry"],
+        waiting_until=row["waiting_until"],
         language_chosen=row["language_set"] == 1,
     )
 
@@ -148,16 +151,19 @@ async def follow_typed_language(db: Database, user_id: int, language: str) -> No
 async def set_region(db: Database, user_id: int, region_code: str) -> None:
     """The citizen's region; a question that waited for it no longer waits."""
     async with db.transaction() as conn:
-        await conn.execute("UPDATE users SET region_code = ?, waiting_entry = NULL WHERE user_id = ?",
-                           (region_code, user_id))
+        await conn.execute("UPDATE users SET region_code = ?, waiting_entry = NULL,"
+                           " waiting_until = NULL WHERE user_id = ?", (region_code, user_id))
         await changed(conn, "users", user_id)
     forget_user(db, user_id)
 
 
-async def set_waiting(db: Database, user_id: int, entry_id: str | None) -> None:
-    """The entry a citizen waits to have answered once their region is known (None: none)."""
+async def set_waiting(db: Database, user_id: int, entry_id: str | None,
+                      until: str | None = None) -> None:
+    """The entry a citizen waits to have answered once their region is known, or what else
+    waits for their place, until `until` (None: until answered); entry None: nothing waits."""
     async with db.transaction() as conn:
-        await conn.execute("UPDATE users SET waiting_entry = ? WHERE user_id = ?", (entry_id, user_id))
+        await conn.execute("UPDATE users SET waiting_entry = ?, waiting_until = ? WHERE user_id = ?",
+                           (entry_id, until, user_id))
         await changed(conn, "users", user_id)
     forget_user(db, user_id)
 

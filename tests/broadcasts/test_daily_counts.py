@@ -4,10 +4,13 @@ then the retention job's purge."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+import bot.broadcasts.engine as engine_module
 from bot.broadcasts.sender import SendResult
 from bot.clock import FixedClock
 from bot.content.registry import Content
@@ -71,3 +74,62 @@ async def test_an_erasure_during_the_send_leaves_no_daily_count(tmp_path: Path, 
         await _send_to_subscribers(h)
         assert sender.delivered[ERASES] == 1
         assert await export_user(h.app.services.db, ERASES) == {}
+
+
+EVENING = datetime(2029, 3, 10, 16, 59, tzinfo=UTC)      # 23:59 on 10 March in Asia/Jakarta
+AFTER_MIDNIGHT = datetime(2029, 3, 10, 17, 0, 30, tzinfo=UTC)   # 00:00:30 on 11 March
+FIRST, SECOND = 7601, 7602
+
+
+class MidnightSender(ScriptedSender):
+    """Midnight (WIB) passes while the message to FIRST is on its way."""
+    clock: FixedClock | None = None
+
+    async def send(self, payload: dict[str, Any]) -> SendResult:
+        if payload["chat_id"] == FIRST and self.clock is not None:
+            self.clock.set(AFTER_MIDNIGHT)
+        return await super().send(payload)
+
+
+async def test_a_broadcast_running_past_midnight_counts_and_says_the_new_day(
+        tmp_path: Path, content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without quiet hours a broadcast may run across midnight in Asia/Jakarta: a message sent
+    after it counts toward that day's cap (not the day the broadcast began) and a countdown
+    says the days left from the day it arrives."""
+    monkeypatch.setattr(engine_module, "BATCH", 1)    # each recipient read as it is reached
+    sender = MidnightSender()
+    async with offline_bot(tmp_path, content, sender=sender, QUIET_HOURS="", DAILY_CAP="1") as h:
+        clock = h.app.services.clock
+        assert isinstance(clock, FixedClock) and h.app.services.engine is not None
+        clock.set(EVENING)
+        db = h.app.services.db
+        await h.text("/langganan", user=h.user(SECOND))
+        first = await _broadcast_done(h, text="Rapat warga")    # SECOND's one message today
+        assert first == "done" and sender.delivered[SECOND] == 1
+        await h.text("/langganan", user=h.user(FIRST))
+        sender.clock = clock
+        assert await _broadcast_done(h, template="countdown") == "done"
+        assert clock.now() == AFTER_MIDNIGHT
+        said = {p["chat_id"]: p["text"] for p in sender.payloads if "hari lagi" in p["text"]}
+        assert "4 hari lagi" in said[FIRST], said           # 10 March: 4 days to 14 March
+        assert SECOND in said and "3 hari lagi" in said[SECOND], said   # sent on 11 March
+        counts = (await export_user(db, SECOND))["daily_counts"]
+        assert sorted((c["day"], c["count"]) for c in counts) == [
+            ("2029-03-10", 1), ("2029-03-11", 1)]
+
+
+async def _broadcast_done(h: Harness, **what: str) -> str:
+    db, now = h.app.services.db, h.app.services.clock.now()
+    topic = "countdown" if "template" in what else "announcements"
+    bid = await create_broadcast(db, created_by="cli", topic=topic, not_before=now, now=now,
+                                 **what)  # type: ignore[arg-type]
+    assert h.app.services.engine is not None
+    h.app.services.engine.poke()
+
+    async def finished() -> bool:
+        b = await get_broadcast(db, bid)
+        return b is not None and b.state in ("done", "failed")
+    await eventually(finished, what="finished")
+    b = await get_broadcast(db, bid)
+    assert b is not None
+    return b.state
