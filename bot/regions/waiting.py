@@ -3,7 +3,7 @@ waiting for their region (its entry id, until answered: faq/regional.py), /langg
 do you vote?" (SUBSCRIBE: the region saved, then subscribed) or /wilayah's picker (BROWSE:
 the region saved, then its kecamatan), these two for PLACE_WAIT only. A reply to it may say its
 verbs ("nyoblos di plg": names.only_a_place, asked=True). Kept on the user's row
-(users.waiting_entry, waiting_until: migrations 0017, 0021), read with the row every update
+(users.waiting_entry, waiting_until: migrations 0017, 0023), read with the row every update
 reads already, so whichever process receives the reply knows what it answers."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Erasing a citizen (/hapusdata, a deleted account) deletes their delivery records by user id:
 at national scale tens of millions of rows, so the statement must find them by an index, not
-read the table (its primary key leads with broadcast_id). Migration 21 adds it; a database
+read the table (its primary key leads with broadcast_id). Migration 23 adds it; a database
 made before it is upgraded in place, its rows kept."""
 
 from __future__ import annotations
@@ -46,14 +46,14 @@ async def test_erasure_finds_a_citizens_deliveries_by_index(database: str) -> No
         and "Seq Scan" not in found, found
 
 
-async def test_a_database_before_migration_21_gets_the_index_keeping_its_rows(
+async def test_a_database_before_migration_23_gets_the_index_keeping_its_rows(
         database: str) -> None:
     users = "INSERT INTO users (user_id, language, first_seen, last_seen) VALUES (?, 'id', 'x', 'x')"
     broadcast = ("INSERT INTO broadcasts (created_at, created_by, text, topic, not_before, state)"
                  " VALUES ('x', 'cli', 'hi', 'announcements', 'x', 'done')")
     delivery = ("INSERT INTO deliveries (broadcast_id, user_id, language, outcome)"
                 " VALUES (1, ?, 'id', 'sent')")
-    await database_at(database, 20, [(users, (7,)), (users, (8,)), (broadcast, ()),
+    await database_at(database, 22, [(users, (7,)), (users, (8,)), (broadcast, ()),
                                      (delivery, (7,)), (delivery, (8,))])
     db = await open_database(database)
     try:
