@@ -117,6 +117,20 @@ def test_before_erasing_the_citizen_is_told_what_goes_and_what_stays(bundled_con
         assert "2 " in privacy and ("/hapusdata" in privacy or "/deletedata" in privacy)
 
 
+def test_a_countdown_going_out_on_voting_day_or_after_says_so(bundled_content: Content) -> None:
+    # A countdown still sending past midnight is worded for the day it goes out on.
+    from bot.content.model import render_broadcast
+    day = bundled_content.election.voting_day
+    said = {left: {lang: render_broadcast(bundled_content, "countdown", lang, day, days_left=left,
+                                          region_name="", kecamatan_name="", tps=[],
+                                          tps_sample=False) for lang in ("id", "en")}
+            for left in (3, 1, 0, -1)}
+    assert "3 hari lagi" in said[3]["id"] and "1 day to go" in said[1]["en"]
+    assert "Hari ini</b> hari pencoblosan" in said[0]["id"] and "Today</b> is voting day" in said[0]["en"]
+    assert "sudah lewat" in said[-1]["id"] and "is over" in said[-1]["en"]
+    assert not any("-1" in text or "0 hari" in text for by in said.values() for text in by.values())
+
+
 def test_no_nik_is_ever_asked_for_in_the_bot(bundled_content: Content) -> None:
     # Every mention of the NIK points to KPU's own site or the official app, never this chat.
     for entry in bundled_content.entries.values():
