@@ -36,7 +36,13 @@ async def wait_for_place(context: SuaraContext, purpose: str) -> None:
     user = context.user
     if user is None:
         return
-    until = (context.services.clock.now() + PLACE_WAIT).isoformat(timespec="seconds")
+    now = context.services.clock.now()
+    # Already waiting for it, well within its time (a citizen paging the picker, /wilayah
+    # again): no write (each is a transaction, a notice to every process, a re-read).
+    if waiting_for(context) == purpose and user.waiting_until is not None and \
+            datetime.fromisoformat(user.waiting_until) - now > PLACE_WAIT / 2:
+        return
+    until = (now + PLACE_WAIT).isoformat(timespec="seconds")
     await set_waiting(context.services.db, user.user_id, purpose, until)
     context.user = replace(user, waiting_entry=purpose, waiting_until=until)
 

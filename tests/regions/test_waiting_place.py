@@ -143,3 +143,27 @@ async def test_a_twin_name_typed_after_langganan_offers_both_then_subscribes(tmp
         done = "\n".join(texts(await twin.press_label("Kota Tanjung Kembar", user=user)))
         assert SUBSCRIBED in done, done
         assert await region(twin, 808) == KOTA and await subscribed(twin, 808)
+
+
+async def test_wilayah_again_soon_writes_no_new_wait(bot: Harness, monkeypatch: pytest.MonkeyPatch
+                                                     ) -> None:
+    # Each wait written is a transaction and a notice to every process: /wilayah shown again
+    # within half its time keeps the wait it has; later, it is renewed.
+    from bot.regions import waiting
+    writes: list[str | None] = []
+    real = waiting.set_waiting
+
+    async def counted(db: object, user_id: int, entry: str | None, until: str | None = None
+                      ) -> None:
+        writes.append(entry)
+        await real(db, user_id, entry, until)    # type: ignore[arg-type]
+    monkeypatch.setattr(waiting, "set_waiting", counted)
+    user = bot.user(807)
+    await bot.text("/wilayah", user=user)
+    await bot.text("/wilayah", user=user)
+    assert len(writes) == 1
+    later(bot, PLACE_WAIT / 2 + timedelta(seconds=1))
+    await bot.text("/wilayah", user=user)
+    assert len(writes) == 2
+    await bot.text("nyoblos di kota contoh raya", user=user)       # still the reply
+    assert await region(bot, 807) == "98.71"
