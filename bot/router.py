@@ -24,7 +24,7 @@ from bot.faq.regional import answer_place_for_question, answer_typed_region
 from bot.redaction import looks_like_nik
 from bot.regions.handlers import answer_place
 from bot.regions.typed import answer_kabupaten_name
-from bot.regions.waiting import waiting_for
+from bot.regions.waiting import passed_over, waiting_for
 from bot.replies import say
 from bot.storage.db import DatabaseError
 from bot.storage.users import follow_typed_language
@@ -89,6 +89,7 @@ async def _route(update: Update, context: SuaraContext) -> str:
     waiting = waiting_for(context) is not None
     if await answer_kabupaten_name(update, context, text, asked=waiting):
         return "region"
+    await passed_over(context)      # what /langganan or /wilayah asked goes unanswered
     if services.matcher.out_of_scope(text):
         services.stats.count(services.clock.now(), "declined", context.user, context.lang)
         await say(update, context, "out_of_scope", keyboards.open_menu)

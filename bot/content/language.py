@@ -23,7 +23,11 @@ class Scope(Strict):
     scope (their results, candidates, polling stations, dates); what a request to take sides in
     this election names, and the other things such a request may be about (bot/faq/sides.py)."""
     elsewhere: list[Phrase] = Field(default_factory=list)
-    # Other places' short names that are everyday words in lower case ("us", "as"): only as
+    # Other countries: out of scope as `elsewhere`, unless the message also names this race
+    # (`race`: "paslon mana yang pro palestina?" asks about this election's sides).
+    countries: list[Phrase] = Field(default_factory=list)
+    race: list[Phrase] = Field(default_factory=list)
+    # Other countries' short names that are everyday words in lower case ("us", "as"): only as
     # typed, in capitals.
     elsewhere_capitals: list[Capitals] = Field(default_factory=list)
     topics: list[Phrase] = Field(default_factory=list)

@@ -19,7 +19,7 @@ from bot.content.layers import Layer, ProvinceLayer
 from bot.content.registry import Content
 from bot.content.schema import LANGUAGES
 from bot.faq.normalize import NEW_WORDS_BUDGET, Normalizer
-from bot.faq.sides import Sides, names_capitals, says
+from bot.faq.sides import Sides, says
 
 # answer, suggest (choices), unknown; and from the answer model, the kinds of message that are
 # not questions for an entry: decline (off-topic), neutral (take sides), smalltalk, injection.
@@ -86,8 +86,6 @@ class Matcher:
         norm = self.normalizer
         norm.add_words(content.dialect, content.dialect_endings)
         scope = content.scope
-        self._elsewhere = tuple(scope.elsewhere) if scope else ()
-        self._capitals = frozenset(scope.elsewhere_capitals if scope else ())
         self._scope_topics = tuple(scope.topics) if scope else ()
         self._procedure = tuple(scope.procedure) if scope else ()
         # "Kabupaten Muara Enim" is written "muara enim".
@@ -192,9 +190,8 @@ class Matcher:
         or names this deployment's place too). Off-topic questions of other kinds are the
         answer model's `decline`, learned, not listed."""
         words = " " + " ".join(self.normalizer.raw_words(text)) + " "
-        elsewhere = says(words, self._elsewhere) or names_capitals(self._capitals, text)
-        return elsewhere and says(words, self._scope_topics) and not says(words, self._procedure) \
-            and not says(words, self._own_place)
+        return self.sides.elsewhere(words, text) and says(words, self._scope_topics) \
+            and not says(words, self._procedure) and not says(words, self._own_place)
 
     def triggered(self, text: str) -> str | None:
         """The entry whose trigger the question matches, if any (content's `triggers`)."""

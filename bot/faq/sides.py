@@ -6,8 +6,9 @@ shape of request about something else ("which phone is the best?", "who will win
 presidential election?", "rekomendasi penginapan") is off-topic and gets the decline, which
 says what the bot covers. Whichever decided it (an entry's trigger, the keywords or the answer
 model's `neutral`), a request to take sides is off-topic when it
-- names another place or country (`elsewhere`, `elsewhere_capitals`) and not the
-  deployment's own: another place's race is not ours to stay neutral in; or
+- names another place (`elsewhere`) and not the deployment's own, or another country
+  (`countries`, `elsewhere_capitals`) and not this race (`race`: its offices, its pairs):
+  another place's race is not ours to stay neutral in; or
 - names one of `other_things` (a place to stay, food, sport, a phone...) and none of `sides`
   (the pairs, candidates, parties, offices, the race, the vote).
 A request naming neither ("siapa yang bakal menang?") is taken as about this election: a bot
@@ -50,15 +51,25 @@ class Sides:
                  own_place: tuple[str, ...]) -> None:
         self._words = raw_words
         self._elsewhere = tuple(scope.elsewhere) if scope else ()
+        self._countries = tuple(scope.countries) if scope else ()
+        self._race = tuple(scope.race) if scope else ()
         self._capitals = frozenset(scope.elsewhere_capitals if scope else ())
         self._sides = tuple(scope.sides) if scope else ()
         self._things = tuple(scope.other_things) if scope else ()
         self._own_place = own_place
 
+    def elsewhere(self, words: str, text: str) -> bool:
+        """`words` (as says() reads them) name another place, or another country while naming
+        nothing of this race ("cagub yang lulusan jepang?", "paslon mana yang pro palestina?"
+        are about this election's sides; "siapa presiden amerika terbaik?" is not)."""
+        if says(words, self._elsewhere):
+            return True
+        return (says(words, self._countries) or names_capitals(self._capitals, text)) \
+            and not says(words, self._race)
+
     def off_topic(self, text: str) -> bool:
         """A request to take sides about something other than this election."""
         words = " " + " ".join(self._words(text)) + " "
-        if (says(words, self._elsewhere) or names_capitals(self._capitals, text)) \
-                and not says(words, self._own_place):
+        if self.elsewhere(words, text) and not says(words, self._own_place):
             return True
         return says(words, self._things) and not says(words, self._sides)

@@ -43,10 +43,11 @@ def load_regions(content: Content) -> RegionTree:
             | {bare(name) for name in tree.provinces.values()} \
             if tree.kabupaten else {fold(r.name) for r in tree.regions.values()} | {fold(tree.root_name)}
         scope = content.scope
-        for n, phrase in enumerate(scope.elsewhere if scope else ()):
-            if phrase in own or f"kabupaten {phrase}" in own or f"kota {phrase}" in own:
-                col.add(content.root / "scope.yaml", None, f"elsewhere[{n}]",
-                        f"{phrase!r} is a place of this deployment, not elsewhere")
+        for key in ("elsewhere", "countries"):
+            for n, phrase in enumerate(getattr(scope, key) if scope else ()):
+                if phrase in own or f"kabupaten {phrase}" in own or f"kota {phrase}" in own:
+                    col.add(content.root / "scope.yaml", None, f"{key}[{n}]",
+                            f"{phrase!r} is a place of this deployment, not elsewhere")
     col.raise_if_any()
     assert tree is not None
     # The deployment's kabupaten/kota by name, for the content's region views and its place

@@ -47,13 +47,18 @@ def kabupaten_named(context: SuaraContext, text: str, asked: bool) -> tuple[str,
 async def answer_kabupaten_name(update: Update, context: SuaraContext, text: str,
                                 asked: bool = False) -> bool:
     """A kabupaten/kota's name typed: picked as in the picker (saved, then its kecamatan); a
-    name both a kabupaten's and a kota's offers both. False when the text is no such name, or
-    a question naming one (answered for it, the saved region unchanged); `asked`: the text
+    name both a kabupaten's and a kota's offers both; where to vote in one, asked ("nyoblos di
+    plg"), its kecamatan, nothing saved. False when the text is no such name, or another
+    question naming one (answered for it, the saved region unchanged); `asked`: the text
     answers a request for a place (a command's argument, a waiting question)."""
     chat = update.effective_chat
     if chat is None or chat.type != "private":     # in a group, a name is chat, not a choice
         return False
     codes = kabupaten_named(context, text, asked)
+    # Where to vote in a place, asked ("nyoblos di plg", "palembang?"): its kecamatan, to find
+    # a TPS there, the saved region unchanged (before, it was saved; then none answered it).
+    save = bool(codes)
+    codes = codes or (() if asked else kabupaten_named(context, text, True))
     if not codes:
         return False
     content, lang, tree = context.services.content, context.lang, context.services.regions
@@ -63,7 +68,7 @@ async def answer_kabupaten_name(update: Update, context: SuaraContext, text: str
                     kabupaten_choices(content, tree, lang, codes))
         return True
     code = codes[0]
-    if await save_kabupaten(context, code):
+    if save and await save_kabupaten(context, code):
         await reply(update, content.message("region_set", lang, region=tree.regions[code].name))
     markup, page, pages = keyboards.kecamatan_picker(content, tree, lang, 0, code)
     await reply(update, content.message("region_kecamatan", lang, page=page + 1, pages=pages),

@@ -1,8 +1,9 @@
 """What a citizen's next message may answer when the bot asked for their place: a question
 waiting for their region (its entry id, until answered: faq/regional.py), /langganan's "where
 do you vote?" (SUBSCRIBE: the region saved, then subscribed) or /wilayah's picker (BROWSE:
-the region saved, then its kecamatan), these two for PLACE_WAIT only. A reply to it may say its
-verbs ("nyoblos di plg": names.only_a_place, asked=True). Kept on the user's row
+the region saved, then its kecamatan), these two for PLACE_WAIT only and for the next message
+only (passed_over). A reply to it may say its verbs ("nyoblos di plg": names.only_a_place,
+asked=True). Kept on the user's row
 (users.waiting_entry, waiting_until: migrations 0017, 0023), read with the row every update
 reads already, so whichever process receives the reply knows what it answers."""
 
@@ -12,6 +13,8 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.context import SuaraContext
+from bot.keyboards import BROWSE, SUBSCRIBE
+from bot.storage.db import DatabaseError
 from bot.storage.users import set_waiting
 
 # A reply to /langganan or /wilayah comes at once; a place named later is said for itself (and
@@ -54,3 +57,17 @@ async def done_waiting(context: SuaraContext) -> None:
         return
     await set_waiting(context.services.db, user.user_id, None)
     context.user = replace(user, waiting_entry=None, waiting_until=None)
+
+
+async def passed_over(context: SuaraContext) -> None:
+    """A message that does not answer /langganan's or /wilayah's "where do you vote?" (a
+    question, another place): the reply is the next message or none, so neither waits any
+    more. A place named later is said for itself, and never subscribes: a subscription is
+    consent given now. A question waiting for the region waits on (faq/regional.py)."""
+    user = context.user
+    if user is None or user.waiting_entry not in (SUBSCRIBE, BROWSE):
+        return
+    try:
+        await done_waiting(context)
+    except DatabaseError:   # the answer goes out all the same; the wait ends in PLACE_WAIT
+        return

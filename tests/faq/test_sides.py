@@ -44,6 +44,15 @@ TAKE_SIDES = [
     "kamu dukung siapa?",
     "program makan gratis paslon mana yang paling oke?",
     "which candidate has the best plan for schools?",
+    # choosing one's vote, or naming what the sides promise, with an everyday thing in it
+    "sebaiknya saya pilih siapa, yang janji sekolah gratis?",
+    "mending milih yg mana, yg mau bangun stadion bola atau rumah sakit?",
+    "siapa yang paling peduli sama pedagang pempek?",
+    "yang nomor 2 bagus gak buat anak sekolah?",
+    "anak kos sebaiknya milih di mana?",
+    # another country named about this race's own sides
+    "paslon mana yang pro palestina?",
+    "cagub mana yang didukung china?",
 ]
 
 
@@ -85,6 +94,7 @@ async def test_a_neutral_trigger_about_this_election_stays_neutral(matcher: Matc
     "siapa pemenang pemilu di Filipina?",
     "kapan hasil pilpres AS diumumkan?",
     "who is the best candidate in the German election?",
+    "siapa calon presiden amerika yang bagus?",
 ])
 def test_another_countrys_election_is_out_of_scope(matcher: Matcher, text: str) -> None:
     assert matcher.out_of_scope(text)
@@ -97,4 +107,15 @@ def test_another_countrys_election_is_out_of_scope(matcher: Matcher, text: str) 
     "siapa pemenang pilkada muara enim?",
 ])
 def test_everyday_words_are_no_other_country(matcher: Matcher, text: str) -> None:
+    assert not matcher.out_of_scope(text)
+
+
+@pytest.mark.parametrize("text", [
+    "cagub yang lulusan jepang siapa?",
+    "calon gubernur mana yang didukung china?",
+    "paslon nomor urut 2 pernah tinggal di malaysia?",
+])
+def test_another_country_named_about_this_race_is_in_scope(matcher: Matcher, text: str) -> None:
+    """A country named beside this race's offices or pairs (scope.yaml `race`) is about its
+    sides, not another country's election."""
     assert not matcher.out_of_scope(text)

@@ -12,7 +12,7 @@ import pytest
 from bot.content.registry import Content, load_content
 from bot.regions.names import RegionNamer, only_a_place
 from bot.storage.users import get_user
-from tests.fakes.harness import Harness, offline_bot, texts
+from tests.fakes.harness import Harness, buttons, offline_bot, texts
 from tests.regions.test_names import EVERYDAY, NAMES, OTHER
 from tests.test_province import BUKIT, CANDIDATES, KOTA, PROVINCE
 
@@ -118,3 +118,16 @@ async def test_a_place_inside_the_reply_answers_the_waiting_question(
     said = "\n".join(texts(await bot.text(reply, user=user)))
     assert (SAVED if lang == "id" else SAVED_EN) in said and KOTA in said, (texts(asked), said)
     assert await region(bot, 704) == "98.71"
+
+
+@pytest.mark.parametrize("question", ["nyoblos di kota contoh raya", "I vote in kota contoh raya",
+                                      "kota contoh raya?"])
+async def test_where_to_vote_in_a_place_shows_its_kecamatan(bot: Harness, question: str) -> None:
+    """Where to vote in a place, asked without the bot asking: its kecamatan (to find a TPS),
+    not "I'm not sure"; the saved region stays."""
+    user = bot.user(705)
+    await bot.text("/wilayah", user=user)
+    await bot.press_label("Bukit Contoh", user=user)
+    calls = await bot.text(question, user=user)
+    assert "Ilir Kota" in buttons(calls[-1]), texts(calls)
+    assert await region(bot, 705) == "98.01"

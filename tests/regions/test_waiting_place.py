@@ -81,6 +81,32 @@ async def test_a_region_typed_long_after_langganan_does_not_subscribe(bot: Harne
     assert not await subscribed(bot, 803)
 
 
+async def test_a_region_typed_after_other_messages_does_not_subscribe(bot: Harness) -> None:
+    """/langganan's question passed over (a question asked instead): a place named a minute
+    later is said for itself, never consent to a subscription."""
+    user = bot.user(809)
+    await bot.text("/langganan", user=user)
+    await bot.text("siapa calon bupati bukit contoh?", user=user)
+    later(bot, timedelta(minutes=1))
+    said = "\n".join(texts(await bot.text("kota contoh raya", user=user)))
+    assert SUBSCRIBED not in said, said
+    assert not await subscribed(bot, 809)
+
+
+async def test_a_question_after_wilayah_passed_over_moves_nobody(bot: Harness) -> None:
+    """/wilayah shown, a question asked instead; "nyoblos di <place>" minutes later is a
+    question again (8e28f9c), not the reply: the saved region stays."""
+    user = bot.user(810)
+    await bot.text("/wilayah", user=user)
+    await bot.press_label("Bukit Contoh", user=user)
+    await bot.text("/wilayah", user=user)                   # its kecamatan, and it waits
+    await bot.text("siapa calon bupati bukit contoh?", user=user)
+    later(bot, timedelta(minutes=5))
+    said = "\n".join(texts(await bot.text("nyoblos di kota contoh raya", user=user)))
+    assert SAVED not in said, said
+    assert await region(bot, 810) == "98.01"
+
+
 @pytest.mark.parametrize(("reply", "code", "kecamatan"), [
     ("nyoblos di kota contoh raya", "98.71", "Ilir Kota"), ("milih di rawa contoh", "98.02", "Rawa Hilir"),
     ("kota contoh raya?", "98.71", "Ilir Kota"), ("I vote in Kota Contoh Raya", "98.71", "Ilir Kota")])
