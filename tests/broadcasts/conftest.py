@@ -115,6 +115,14 @@ async def eventually(check: Callable[[], Awaitable[bool]], within: float = 10.0,
         await asyncio.sleep(0.02)
 
 
+async def in_state(db: Any, broadcast_id: int, state: str, within: float = 10.0) -> None:
+    """Wait until the broadcast is in `state` (a harness's own engine sends it meanwhile)."""
+    async def reached() -> bool:
+        b = await get_broadcast(db, broadcast_id)
+        return b is not None and b.state == state
+    await eventually(reached, within, what=state)
+
+
 async def settled(count: Callable[[], int], quiet: float = 0.6, within: float = 10.0) -> int:
     """Wait until `count()` stops changing for `quiet` seconds; return it."""
     deadline = time.monotonic() + within

@@ -22,7 +22,7 @@ from bot.storage.broadcasts import (
 )
 from bot.storage.subscriptions import drop_topic, unsubscribe
 from bot.storage.targeting import CHUNK, claim, fix_chunk
-from tests.broadcasts.conftest import Rig, ScriptedSender, broadcast, eventually
+from tests.broadcasts.conftest import Rig, ScriptedSender, broadcast, in_state
 from tests.fakes.harness import Harness, offline_bot
 from tests.fakes.subscribers import TOPICS
 
@@ -50,11 +50,7 @@ async def _paused_midway(h: Harness, sender: ScriptedSender, topic: str) -> int:
                                  not_before=now, now=now)
     assert h.app.services.engine is not None
     h.app.services.engine.poke()
-
-    async def paused() -> bool:
-        b = await get_broadcast(db, bid)
-        return b is not None and b.state == "paused"
-    await eventually(paused, what="paused")
+    await in_state(db, bid, "paused")
     assert not sender.delivered
     return bid
 
@@ -63,11 +59,7 @@ async def _resume_and_finish(h: Harness, bid: int) -> None:
     await control(h.app.services.settings, "resume", bid, h.app.services.clock.now())
     assert h.app.services.engine is not None
     h.app.services.engine.poke()
-
-    async def done() -> bool:
-        b = await get_broadcast(h.app.services.db, bid)
-        return b is not None and b.state == "done"
-    await eventually(done, what="done")
+    await in_state(h.app.services.db, bid, "done")
 
 
 @pytest.mark.parametrize("leave", [["/berhenti"], ["/hapusdata", "Ya, hapus"], ["topic"]])

@@ -17,7 +17,7 @@ from bot.content.registry import Content
 from bot.storage.broadcasts import create_broadcast, get_broadcast
 from bot.storage.retention import purge
 from bot.storage.users import export_user
-from tests.broadcasts.conftest import ScriptedSender, eventually
+from tests.broadcasts.conftest import ScriptedSender, eventually, in_state
 from tests.fakes.harness import Harness, offline_bot
 
 KEEPS, ERASES = 7501, 7502
@@ -31,11 +31,7 @@ async def _send_to_subscribers(h: Harness) -> None:
                                  not_before=now, now=now)
     assert h.app.services.engine is not None
     h.app.services.engine.poke()
-
-    async def done() -> bool:
-        b = await get_broadcast(db, bid)
-        return b is not None and b.state == "done"
-    await eventually(done, what="done")
+    await in_state(db, bid, "done")
 
 
 async def test_daily_counts_are_purged_once_their_day_is_over(tmp_path: Path, content: Content) -> None:

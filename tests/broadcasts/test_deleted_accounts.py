@@ -9,10 +9,10 @@ from pathlib import Path
 
 from bot.broadcasts.sender import SendResult
 from bot.content.registry import Content
-from bot.storage.broadcasts import create_broadcast, get_broadcast
+from bot.storage.broadcasts import create_broadcast
 from bot.storage.subscriptions import get_subscription
 from bot.storage.users import export_user
-from tests.broadcasts.conftest import ScriptedSender, eventually
+from tests.broadcasts.conftest import ScriptedSender, in_state
 from tests.conftest import database_env
 from tests.fakes.harness import offline_bot
 
@@ -36,11 +36,7 @@ async def test_a_deleted_account_is_erased_a_blocked_one_kept(
                                      not_before=now, now=now)
         assert h.app.services.engine is not None
         h.app.services.engine.poke()
-
-        async def done() -> bool:
-            b = await get_broadcast(db, bid)
-            return b is not None and b.state == "done"
-        await eventually(done, what="done")
+        await in_state(db, bid, "done")
         assert sender.delivered[FINE] == 1
         assert await export_user(db, DELETED) == {}
         kept = await get_subscription(db, BLOCKED)
