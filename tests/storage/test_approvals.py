@@ -8,7 +8,7 @@ import asyncio
 from datetime import UTC, datetime
 
 from bot.storage import open_database
-from bot.storage.approvals import Note, approve_draft, approve_held, reject, withdraw
+from bot.storage.approvals import Note, Settled, approve_draft, approve_held, reject, withdraw
 from bot.storage.broadcast_lists import list_broadcasts
 from bot.storage.broadcasts import create_broadcast, get_broadcast, set_state
 from bot.storage.db import Connection, Database
@@ -18,7 +18,7 @@ NOW = datetime(2029, 3, 1, 9, tzinfo=UTC)
 ASKER, ONE, TWO = 901, 902, 903
 
 
-async def approving(db: Database, request_id: int, who: int) -> object:
+async def approving(db: Database, request_id: int, who: int) -> Settled:
     async def create(conn: Connection) -> int:
         return await create_broadcast(db, created_by=f"tg:{ASKER}", topic="announcements",
                                       text="Rapat", not_before=NOW, now=NOW, commit=False)
@@ -27,32 +27,36 @@ async def approving(db: Database, request_id: int, who: int) -> object:
 
 
 async def test_two_decisions_at_once_one_wins(database: str) -> None:
+    """The second decision comes through another connection (another process's database:
+    on PostgreSQL its own pool, on SQLite its own connection to the file)."""
     db = await open_database(database)
+    other = await open_database(database)
     try:
         for pair in ("approve-reject", "approve-approve", "approve-withdraw"):
             request_id = await request_approval(db, ASKER, {"text": "Rapat"}, 3, NOW)
-            second = {"approve-reject": lambda request_id=request_id: reject(db, request_id, TWO, NOW,
-                                               Note(f"tg:{TWO}", "broadcast.reject", "x")),
-                      "approve-approve": lambda request_id=request_id: approving(db, request_id, TWO),
-                      "approve-withdraw": lambda request_id=request_id: withdraw(db, request_id, ASKER, NOW,
-                                                   Note(f"tg:{ASKER}", "broadcast.withdraw", "x"))
-                      }[pair]()
-            first, other = await asyncio.gather(approving(db, request_id, ONE), second)
-            settled = [first, other]
-            winners = [s for s in settled if s.won]       # type: ignore[attr-defined]
+            if pair == "approve-reject":
+                second = reject(other, request_id, TWO, NOW,
+                                Note(f"tg:{TWO}", "broadcast.reject", "x"))
+            elif pair == "approve-approve":
+                second = approving(other, request_id, TWO)
+            else:
+                second = withdraw(other, request_id, ASKER, NOW,
+                                  Note(f"tg:{ASKER}", "broadcast.withdraw", "x"))
+            settled = list(await asyncio.gather(approving(db, request_id, ONE), second))
+            winners = [s for s in settled if s.won]
             assert len(winners) == 1, (pair, settled)
-            states = {s.request.state for s in settled}   # type: ignore[attr-defined]
-            assert len(states) == 1, (pair, settled)      # the loser reads the winner's
-            won = winners[0].request                          # type: ignore[attr-defined]
+            assert len({s.request.state for s in settled}) == 1, (pair, settled)  # the winner's
+            won = winners[0].request
             assert (won.state == "approved") == (won.broadcast_id is not None), won
             # Deciding again, afterwards, changes nothing either.
             late = await reject(db, request_id, TWO, NOW, Note("x", "broadcast.reject", "late"))
-            assert not late.won and late.request.state == winners[0].request.state  # type: ignore[attr-defined]
+            assert not late.won and late.request.state == won.state
         assert not [e for e in await recent_audit(db, 100) if e.detail == "late"]
         # One broadcast per approval that won, none for the others.
         approvals = [e for e in await recent_audit(db, 100) if e.action == "broadcast.approve"]
         assert len(await list_broadcasts(db, 100)) == len(approvals)
     finally:
+        await other.close()
         await db.close()
 
 
