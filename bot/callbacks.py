@@ -73,7 +73,8 @@ KINDS: dict[str, Spec] = {
     # Officials' buttons (bot/officials/guard.py re-checks the role on every press).
     "A": Spec(rf"(?P<text>[A-Za-z0-9_-]{{1,16}}):(?P<choice>{_DRAFT_OP})"),  # draft, step
     "N": Spec(""),                                             # the preview's inert button
-    "P": Spec(rf"(?P<number>{_BIG}):(?P<choice>[yn])", ROW_ID_MAX),    # approval request
+    # an approval request: approve, refuse, or (its requester) withdraw, from a /jadwal page
+    "P": Spec(rf"(?P<number>{_BIG}):(?P<choice>[ynw])(?::(?P<text>{_SMALL}))?", ROW_ID_MAX),
     # a broadcast: pause, resume, cancel (and the /jadwal page it is on; none: the first)
     "J": Spec(rf"(?P<number>{_BIG}):(?P<choice>[prc])(?::(?P<text>{_SMALL}))?", ROW_ID_MAX),
     "j": Spec(rf"(?P<number>{_SMALL})"),                       # a page of /jadwal

@@ -133,7 +133,7 @@ def examples() -> dict[str, list[str]]:
               *(f"1:n:{d}:0:{e}" for d in desa for e in entries)],
         "T": [f"1:T:{t}" for t in content.subscription_topics],
         "A": [f"1:A:{d}:{op}" for d in (MINE, OTHERS) for op in ops],
-        "P": [f"1:P:{i}:{c}" for i in (1, 2) for c in "yn"],
+        "P": [f"1:P:{i}:{c}{p}" for i in (1, 2) for c in "ynw" for p in ("", ":0")],
         "J": [f"1:J:{i}:{c}{p}" for i in (1, 2) for c in "prc" for p in ("", ":0", ":1")],
         "j": ["1:j:0", "1:j:1"],
         "O": [f"1:O:{uid}:{c}" for uid in PEOPLE for c in "acv"],

@@ -1,7 +1,9 @@
 """/bahasa and /language; /privasi (what is stored, why, how long); /datasaya (a copy of
 everything stored about the user); /hapusdata (delete all of it). The last two only in a
 private chat: in a group they would post someone's data for all to see, or put a delete button
-where anyone can press it; there they answer with a line and a button to the private chat."""
+where anyone can press it; there they answer with a line and a button to the private chat.
+An official's records (approval requests, broadcasts, audit entries naming them) are part of
+/datasaya; /hapusdata keeps them, as the office's legal record, and tells the official so."""
 
 from __future__ import annotations
 
@@ -25,7 +27,7 @@ from bot.commands import COMMANDS
 from bot.content.schema import LANGUAGES
 from bot.context import SuaraContext
 from bot.replies import acknowledge, edit_or_send, reply, say
-from bot.storage.users import delete_user, export_user, set_language
+from bot.storage.users import delete_user, export_user, official_records, set_language
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +87,29 @@ async def my_data(update: Update, context: SuaraContext) -> None:
         await reply(update, content.message("my_data", lang, data=chunk))
 
 
+# An official's (the console is Indonesian): what /hapusdata keeps, and why.
+OFFICIAL_KEPT = ("ℹ️ <b>Sebagai petugas</b>: peran Anda, permintaan persetujuan yang Anda ajukan "
+                 "atau putuskan, pengumuman yang Anda buat atau setujui, dan catatan audit "
+                 "tindakan Anda <b>tidak</b> ikut dihapus: itu catatan resmi penyelenggara "
+                 "pemilu yang wajib disimpan. /datasaya menampilkannya; peran dicabut oleh "
+                 "super-admin (/petugas).")
+
+
+async def _is_official(context: SuaraContext, user_id: int) -> bool:
+    """An official now, or one whose actions are on record."""
+    services = context.services
+    return services.roles.is_official(user_id) or bool(
+        await official_records(services.db, user_id))
+
+
 async def delete_data(update: Update, context: SuaraContext) -> None:
     if not _in_private(update):
         await reply(update, *_to_private(context, "delete"))
         return
     await say(update, context, "delete_confirm", keyboards.confirm_delete,
               question_days=context.services.settings.question_retention_days)
+    if update.effective_user is not None and await _is_official(context, update.effective_user.id):
+        await reply(update, OFFICIAL_KEPT)
 
 
 async def on_button(update: Update, context: SuaraContext) -> None:
@@ -126,8 +145,10 @@ async def on_button(update: Update, context: SuaraContext) -> None:
                 await context.bot.delete_my_commands(scope=BotCommandScopeChat(chat.id))
             except TelegramError as exc:
                 log.warning("could not reset chat commands: %s", exc)
-        await edit_or_send(query, content.message("deleted" if deleted else "nothing_to_delete",
-                                                  context.lang))
+        said = content.message("deleted" if deleted else "nothing_to_delete", context.lang)
+        if await _is_official(context, user_id):
+            said += "\n\n" + OFFICIAL_KEPT
+        await edit_or_send(query, said)
     elif cb is not None and cb.kind == "d" and cb.arg == "n":
         await edit_or_send(query, content.message("delete_cancelled", context.lang))
     else:

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from bot.officials import announce, approval, progress, schedule, staff
+from bot.officials import announce, decisions, progress, schedule, staff
 
 
 def register(app: Application) -> None:
     staff.register(app)
     announce.register(app)
     progress.register(app)     # after announce: it keeps the drafts' sessions
-    approval.register(app)
+    decisions.register(app)
     schedule.register(app)

@@ -1,6 +1,8 @@
 """/jadwal (/schedule): scheduled, running, paused and held broadcasts, whoever started them
 (Telegram, the CLI or the calendar), each with pause, resume and cancel buttons
 ("1:J:<broadcast id>:p|r|c:<page>"); a held one also with the approval request's own button.
+Above them, the official's own requests from drafts still waiting for a second official, each
+with a button to withdraw it ("1:P:<request id>:w:<page>", decisions.py).
 In pages of JADWAL_PAGE ("1:j:<page>"; a page past the end shows the last), as long lists are
 elsewhere: Telegram refuses a keyboard of about 100 buttons, and a message of 4096 characters.
 An announcer of one kabupaten/kota sees and changes only broadcasts within it."""
@@ -16,12 +18,15 @@ from bot.callbacks import SMALL_MAX, Callback
 from bot.context import SuaraContext
 from bot.ids import parse_int
 from bot.keyboards import page_count, page_nav
-from bot.listing import fit
+from bot.listing import fit, more_line
+from bot.officials.drafts import Draft
 from bot.officials.guard import add_buttons, add_command, numbered
+from bot.officials.launch import describe_content
 from bot.officials.progress import STATE_NAMES
 from bot.officials.roles import actor, shown_actor
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
+from bot.storage.approvals import pending_of
 from bot.storage.broadcast_lists import list_open
 from bot.storage.broadcasts import TRANSITIONS, get_broadcast, outcome_counts
 from bot.storage.officials import control_broadcast, pending_for_broadcast
@@ -36,9 +41,12 @@ JADWAL_PAGE = 10          # broadcasts on one page (up to four buttons each)
 
 
 async def listing(services: Services, scope: str | None = None, to_super: bool = False,
-                  page: int = 0) -> tuple[str, InlineKeyboardMarkup | None]:
+                  page: int = 0, requester: int | None = None
+                  ) -> tuple[str, InlineKeyboardMarkup | None]:
     """A page of the open broadcasts within `scope`; whose Telegram id made one only
-    `to_super`."""
+    `to_super`; above them, `requester`'s own requests from drafts still waiting for a second
+    official, each with its withdraw button."""
+    asked, asked_rows = await _waiting(services, requester, page)
     open_, total = await list_open(services.db, JADWAL_PAGE, scope, page * JADWAL_PAGE)
     pages = page_count(total, JADWAL_PAGE)
     if page >= pages:         # past the end (an old or forged button, or fewer now): the last
@@ -52,8 +60,8 @@ async def listing(services: Services, scope: str | None = None, to_super: bool =
         calendar = ["\n📆 <b>Berikutnya dari kalender konten</b> (content/schedule.yaml; jadi "
                     "pengumuman pada waktunya, lalu bisa dijeda atau dibatalkan):", *calendar]
     if not open_:
-        return "\n".join(["🗓 Tidak ada pengumuman yang terjadwal, berjalan atau dijeda.",
-                          *calendar]), None
+        return "\n".join([*asked, "🗓 Tidak ada pengumuman yang terjadwal, berjalan atau dijeda.",
+                          *calendar]), InlineKeyboardMarkup(asked_rows) if asked_rows else None
     items, rows = [], []
     for b in open_:
         counts = await outcome_counts(services.db, b.id)
@@ -73,20 +81,41 @@ async def listing(services: Services, scope: str | None = None, to_super: bool =
         rows.append(buttons)
     # Whole lines only, and a button row for each line shown.
     where = f" (halaman {page + 1}/{pages})" if pages > 1 else ""
-    fitted = fit(f"🗓 <b>Pengumuman terjadwal dan berjalan</b>{where}", items,
-                 tail="\n".join(calendar))
-    rows = rows[:fitted.shown]
+    fitted = fit("\n".join([*asked, f"🗓 <b>Pengumuman terjadwal dan berjalan</b>{where}"]),
+                 items, tail="\n".join(calendar))
+    rows = asked_rows + rows[:fitted.shown]
     if pages > 1:
         rows.append(page_nav(services.content, "id", page, pages, lambda p: Callback("j", str(p)),
                              InlineKeyboardButton("🔄", callback_data=Callback("j", str(page)).encode())))
     return fitted.text, InlineKeyboardMarkup(rows)
 
 
+async def _waiting(services: Services, requester: int | None, page: int
+                   ) -> tuple[list[str], list[list[InlineKeyboardButton]]]:
+    """The lines and buttons of the requester's own waiting requests (at most PENDING_SHOWN:
+    a line each, so the page stays within Telegram's limits)."""
+    waiting, total = await pending_of(services.db, requester) if requester is not None else ([], 0)
+    if not waiting:
+        return [], []
+    lines = ["⏳ <b>Permintaan Anda yang menunggu persetujuan</b>"]
+    for a in waiting:
+        lines.append(escape(f"• Permintaan {a.id} · {describe_content(Draft.from_record(a.draft))}"
+                            f" · {a.recipients} penerima · sejak "
+                            f"{a.requested_at[:16].replace('T', ' ')} UTC"))
+    if total > len(waiting):
+        lines.append(more_line(total - len(waiting)))
+    rows = [[InlineKeyboardButton(f"↩ Tarik permintaan {a.id}",
+                                  callback_data=Callback("P", f"{a.id}:w:{page}").encode())]
+            for a in waiting]
+    return [*lines, ""], rows
+
+
 async def show(update: Update, context: SuaraContext) -> None:
     assert update.effective_chat is not None and update.effective_user is not None
     roles = context.services.roles
     scope = roles.scope(update.effective_user.id, "jadwal")
-    text, markup = await listing(context.services, scope, roles.is_super(update.effective_user.id))
+    text, markup = await listing(context.services, scope, roles.is_super(update.effective_user.id),
+                                 requester=update.effective_user.id)
     await update.effective_chat.send_message(text, reply_markup=markup)
 
 
@@ -113,7 +142,8 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
     else:
         await acknowledge(query, f"#{b.id} sudah {STATE_NAMES.get(b.state, b.state)}")
     page = parse_int(cb.text, 0, SMALL_MAX) or 0      # the page it was pressed on
-    text, markup = await listing(services, scope, services.roles.is_super(user.id), page)
+    text, markup = await listing(services, scope, services.roles.is_super(user.id), page,
+                                 requester=user.id)
     await edit_or_send(query, text, markup)
 
 
@@ -123,7 +153,7 @@ async def on_page(update: Update, context: SuaraContext, cb: Callback) -> None:
     roles = context.services.roles
     await acknowledge(query)
     text, markup = await listing(context.services, roles.scope(user.id, "jadwal"),
-                                 roles.is_super(user.id), cb.number or 0)
+                                 roles.is_super(user.id), cb.number or 0, requester=user.id)
     await edit_or_send(query, text, markup)
 
 

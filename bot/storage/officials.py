@@ -154,23 +154,6 @@ async def pending_for_broadcast(db: Database, broadcast_id: int) -> int | None:
     return int(row[0]) if row and row[0] is not None else None
 
 
-async def decide(db: Database, approval_id: int, decided_by: int, approve: bool,
-                 now: datetime, broadcast_id: int | None = None) -> bool:
-    """Settle a pending request once: the first decision wins, never the requester's own."""
-    cur = await db.write(
-        "UPDATE approvals SET state = ?, decided_by = ?, decided_at = ?,"
-        " broadcast_id = COALESCE(?, broadcast_id)"
-        " WHERE id = ? AND state = 'pending' AND requested_by <> ?",
-        ("approved" if approve else "rejected", decided_by, iso(now), broadcast_id,
-         approval_id, decided_by))
-    return cur.rowcount > 0
-
-
-async def link_broadcast(db: Database, approval_id: int, broadcast_id: int) -> None:
-    await db.write("UPDATE approvals SET broadcast_id = ? WHERE id = ?",
-                   (broadcast_id, approval_id))
-
-
 async def cancel_broadcast(db: Database, broadcast_id: int, allowed_from: tuple[str, ...],
                            by: int | None, now: datetime) -> list[int] | None:
     """Cancel a broadcast that is in one of `allowed_from` and, in the same transaction, close
@@ -258,23 +241,30 @@ async def release_held(db: Database, broadcast_id: int, approved_by: str, approv
     was held, less any who have left its audience since (never more). Their number, or None
     when it was no longer held."""
     async with db.transaction() as conn:
-        cur = await conn.execute(
-            "UPDATE broadcasts SET state = 'scheduled', approved_by = ?, approved_count = ?"
-            " WHERE id = ? AND state = 'held'", (approved_by, approved, broadcast_id))
-        if cur.rowcount == 0:
-            return None
-        await changed(conn, "broadcasts", broadcast_id)    # the leader's engine hears of it
-        async with conn.execute(
-                "SELECT topic, region, language, campaign FROM broadcasts WHERE id = ?",
-                (broadcast_id,)) as rows:
-            row = await rows.fetchone()
-        assert row is not None
-        where, params = audience_sql(row[0], row[1], row[2], row[3])
-        await conn.execute(
-            "DELETE FROM deliveries WHERE broadcast_id = ? AND outcome IS NULL AND user_id NOT IN"
-            f" (SELECT s.user_id FROM subscriptions s JOIN users u ON u.user_id = s.user_id"
-            f" WHERE {where})", (broadcast_id, *params))
-        async with conn.execute("SELECT COUNT(*) FROM deliveries WHERE broadcast_id = ?",
-                                (broadcast_id,)) as rows:
-            count = await rows.fetchone()
+        return await release(conn, broadcast_id, approved_by, approved)
+
+
+async def release(conn: Connection, broadcast_id: int, approved_by: str, approved: int
+                  ) -> int | None:
+    """release_held's statements, in the caller's transaction (storage/approvals.py: with the
+    request's decision)."""
+    cur = await conn.execute(
+        "UPDATE broadcasts SET state = 'scheduled', approved_by = ?, approved_count = ?"
+        " WHERE id = ? AND state = 'held'", (approved_by, approved, broadcast_id))
+    if cur.rowcount == 0:
+        return None
+    await changed(conn, "broadcasts", broadcast_id)    # the leader's engine hears of it
+    async with conn.execute(
+            "SELECT topic, region, language, campaign FROM broadcasts WHERE id = ?",
+            (broadcast_id,)) as rows:
+        row = await rows.fetchone()
+    assert row is not None
+    where, params = audience_sql(row[0], row[1], row[2], row[3])
+    await conn.execute(
+        "DELETE FROM deliveries WHERE broadcast_id = ? AND outcome IS NULL AND user_id NOT IN"
+        f" (SELECT s.user_id FROM subscriptions s JOIN users u ON u.user_id = s.user_id"
+        f" WHERE {where})", (broadcast_id, *params))
+    async with conn.execute("SELECT COUNT(*) FROM deliveries WHERE broadcast_id = ?",
+                            (broadcast_id,)) as rows:
+        count = await rows.fetchone()
     return int(count[0]) if count else 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -170,7 +171,8 @@ async def set_waiting(db: Database, user_id: int, entry_id: str | None,
 
 async def delete_user(db: Database, user_id: int) -> bool:
     """Delete every row the bot holds about this user (unanswered questions carry no user id;
-    an official's roles and audit entries are the office's record, not the citizen's)."""
+    an official's roles and official_records are the office's record, not the citizen's, and
+    stay: /hapusdata says so)."""
     async with db.transaction() as conn:
         deleted = await erase(conn, user_id)
     forget_user(db, user_id)
@@ -196,7 +198,8 @@ async def erase(conn: Connection, user_id: int) -> bool:
 async def export_user(db: Database, user_id: int) -> dict[str, list[dict[str, object]]]:
     """Every row about this user, table by table: every table with a user_id column is read,
     and every one keyed by chat_id for their private chat (whose id is theirs), so a table
-    added later is included without anyone remembering to."""
+    added later is included without anyone remembering to; and an official's records
+    (official_records)."""
     found: dict[str, list[dict[str, object]]] = {}
     for table, columns in (await db.table_columns()).items():
         key = "user_id" if "user_id" in columns else "chat_id" if "chat_id" in columns else None
@@ -204,6 +207,34 @@ async def export_user(db: Database, user_id: int) -> dict[str, list[dict[str, ob
             continue
         async with db.conn.execute(f'SELECT * FROM "{table}" WHERE {key} = ?', (user_id,)) as cur:
             rows = [dict(row) for row in await cur.fetchall()]
+        if rows:
+            found[table] = rows
+    found.update(await official_records(db, user_id))
+    return found
+
+
+async def official_records(db: Database, user_id: int) -> dict[str, list[dict[str, object]]]:
+    """What an official's work left under their id in tables not keyed by user_id: approval
+    requests they made or decided, broadcasts they made or approved, and audit entries by
+    them or naming them ("tg:<id>", or the id of a role given or taken). Part of /datasaya;
+    /hapusdata keeps them (the election office's record of its officials' actions)."""
+    who = f"tg:{user_id}"
+    queries = {
+        "approvals": ("SELECT * FROM approvals WHERE requested_by = ? OR decided_by = ?"
+                      " ORDER BY id", (user_id, user_id)),
+        "broadcasts": ("SELECT * FROM broadcasts WHERE created_by = ? OR approved_by = ?"
+                       " ORDER BY id", (who, who)),
+        # A candidate by LIKE; kept only where the id stands as a whole number (not 9010 for 901).
+        "audit_log": ("SELECT * FROM audit_log WHERE actor = ? OR detail LIKE ? ORDER BY id",
+                      (who, f"%{user_id}%")),
+    }
+    whole = re.compile(rf"(?<![0-9]){user_id}(?![0-9])")
+    found: dict[str, list[dict[str, object]]] = {}
+    for table, (sql, params) in queries.items():
+        async with db.conn.execute(sql, params) as cur:
+            rows = [dict(row) for row in await cur.fetchall()]
+        if table == "audit_log":
+            rows = [r for r in rows if r["actor"] == who or whole.search(str(r["detail"]))]
         if rows:
             found[table] = rows
     return found

@@ -4,10 +4,16 @@ its citizens subscribed and placed, the super-admin, and the approval steps."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import asyncio
+import functools
+import inspect
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
+from types import ModuleType
+from typing import Any
 
 from bot.callbacks import Callback
 from bot.content.registry import Content
@@ -74,3 +80,50 @@ def asked(h: Harness, request_id: int) -> set[int]:
     data = Callback("P", f"{request_id}:y").encode()
     return {cid for (cid, _), m in h.api.messages.items()
             if data in str(m.get("reply_markup", ""))}
+
+
+@asynccontextmanager
+async def interleaved(at: int, then: Callable[[], Awaitable[object]]) -> AsyncIterator[list[int]]:
+    """Within the block, the task that enters it runs `then()` to its end just before its
+    `at`-th call (0: the first) of a storage function the officials' modules use (bot.storage,
+    and launch.py, which writes through it): every point at which another official's decision
+    can come between a handler's read and its write. Yields a list: how many such calls the
+    block made (so a caller knows when `at` went past its last)."""
+    task = asyncio.current_task()
+    made = [0]
+    inside = [False]
+    depth = [0]
+    patched: list[tuple[ModuleType, str, Any]] = []
+
+    def wrap(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        @functools.wraps(fn)
+        async def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if asyncio.current_task() is not task or inside[0] or depth[0]:
+                return await fn(*args, **kwargs)    # another's, or within a call (a transaction)
+            if made[0] == at:
+                inside[0] = True
+                try:
+                    await then()
+                finally:
+                    inside[0] = False
+            made[0] += 1
+            depth[0] += 1
+            try:
+                return await fn(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+        return wrapper
+
+    for name, module in list(sys.modules.items()):
+        if not name.startswith("bot.officials.") or module is None:
+            continue
+        for attr, value in list(vars(module).items()):
+            if inspect.iscoroutinefunction(value) and getattr(value, "__module__", "").startswith(
+                    ("bot.storage.", "bot.officials.launch")) and value.__module__ != name:
+                patched.append((module, attr, value))
+                setattr(module, attr, wrap(value))
+    try:
+        yield made
+    finally:
+        for module, attr, value in patched:
+            setattr(module, attr, value)

@@ -205,7 +205,7 @@ async def test_two_person_rule(tmp_path: Path, content: Content) -> None:
         assert (b.created_by, b.approved_by, b.region) == (f"tg:{ANNOUNCER}", f"tg:{SUPER}",
                                                            KECAMATAN)
         again = await h.press(approve, message=message, user=h.user(SUPER))
-        assert "sudah diputuskan" in str([c.params for c in again])
+        assert "sudah disetujui lebih dulu oleh Anda" in str([c.params for c in again])
         assert len(await list_broadcasts(h.app.services.db)) == 1
         audit = await h.text("/audit", user=h.user(SUPER))
         assert "broadcast.request" in audit[-1].params["text"]

@@ -1,0 +1,144 @@
+"""Deciding a request for a second official (the two-person rule): approved, rejected, or
+withdrawn by its requester. Each decision is one transaction that moves the request from
+'pending' to its decided state only if it is still pending (a compare-and-set), together with
+what the decision does (the broadcast launched or released, or the held one cancelled) and its
+audit entry. Two officials pressing at the same moment, on one process or two, or an approval
+and its requester's withdrawal: the first to commit wins, the other changes nothing and reads
+the request as the winner left it."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.storage.db import Connection, Database, iso
+from bot.storage.officials import Approval, add_audit, get_approval, release
+
+Create = Callable[[Connection], Awaitable[int]]
+PENDING_SHOWN = 5       # a requester's own pending requests listed in /jadwal
+
+
+@dataclass(frozen=True)
+class Note:
+    """The audit entry written with a decision."""
+    actor: str
+    action: str
+    detail: str
+    audience: str | None = None
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class Settled:
+    won: bool              # this decision moved the request; else another came first
+    request: Approval      # as it stands now (the winner's decision, when this one lost)
+    count: int | None = None    # a held broadcast released: its recipients
+
+
+class _Undo(Exception):
+    """Raised inside a decision's transaction to roll it back whole."""
+
+
+async def _settle(conn: Connection, approval_id: int, by: int, state: str, now: datetime,
+                  own: bool = False) -> bool:
+    """The compare-and-set: pending -> `state`, decided by `by`; never by the requester
+    (`own`: only by the requester, for a withdrawal of a request from a draft)."""
+    who = ("requested_by = ? AND broadcast_id IS NULL" if own else "requested_by <> ?")
+    cur = await conn.execute(
+        "UPDATE approvals SET state = ?, decided_by = ?, decided_at = ?"
+        f" WHERE id = ? AND state = 'pending' AND {who}",
+        (state, by, iso(now), approval_id, by))
+    return bool(cur.rowcount > 0)
+
+
+async def _now_stands(db: Database, approval_id: int, won: bool, count: int | None = None
+                      ) -> Settled:
+    request = await get_approval(db, approval_id)
+    assert request is not None      # requests are never deleted
+    return Settled(won, request, count)
+
+
+async def reject(db: Database, approval_id: int, by: int, now: datetime, note: Note) -> Settled:
+    """Rejected (or refused on approval): the broadcast it would release, if the engine held
+    one, is cancelled in the same transaction."""
+    async with db.transaction() as conn:
+        won = await _settle(conn, approval_id, by, "rejected", now)
+        if won:
+            await conn.execute(
+                "UPDATE broadcasts SET state = 'cancelled', finished_at = ? WHERE state = 'held'"
+                " AND id = (SELECT a.broadcast_id FROM approvals a WHERE a.id = ?)",
+                (iso(now), approval_id))
+            await _audit(conn, now, note)
+    return await _now_stands(db, approval_id, won)
+
+
+async def withdraw(db: Database, approval_id: int, by: int, now: datetime, note: Note
+                   ) -> Settled:
+    """The requester takes back their own request from a draft ('cancelled', decided by them);
+    a held broadcast's request closes when the broadcast is cancelled (/jadwal)."""
+    async with db.transaction() as conn:
+        won = await _settle(conn, approval_id, by, "cancelled", now, own=True)
+        if won:
+            await _audit(conn, now, note)
+    return await _now_stands(db, approval_id, won)
+
+
+async def approve_draft(db: Database, approval_id: int, by: int, now: datetime,
+                        create: Create, note: Callable[[int], Note]) -> Settled:
+    """Approved: `create` makes the broadcast (and its own audit entry) in the same
+    transaction, the request links it, and `note(broadcast id)` is recorded."""
+    async with db.transaction() as conn:
+        won = await _settle(conn, approval_id, by, "approved", now)
+        if won:
+            broadcast_id = await create(conn)
+            await conn.execute("UPDATE approvals SET broadcast_id = ? WHERE id = ?",
+                               (broadcast_id, approval_id))
+            await _audit(conn, now, note(broadcast_id))
+    return await _now_stands(db, approval_id, won)
+
+
+async def approve_held(db: Database, approval_id: int, by: int, now: datetime,
+                       approved_by: str, note: Callable[[int], Note]) -> Settled:
+    """Approved: the held broadcast goes out (officials.release) in the same transaction;
+    `note(recipients)` is recorded. A broadcast no longer held (which a pending request's
+    should not be) undoes the decision: not won, the request still pending."""
+    try:
+        async with db.transaction() as conn:
+            won = await _settle(conn, approval_id, by, "approved", now)
+            count = None
+            if won:
+                async with conn.execute("SELECT broadcast_id, recipients FROM approvals"
+                                        " WHERE id = ?", (approval_id,)) as cur:
+                    row = await cur.fetchone()
+                assert row is not None
+                count = await release(conn, int(row[0]), approved_by, int(row[1]))
+                if count is None:
+                    raise _Undo
+                await _audit(conn, now, note(count))
+    except _Undo:
+        return await _now_stands(db, approval_id, False)
+    return await _now_stands(db, approval_id, won, count)
+
+
+async def _audit(conn: Connection, now: datetime, note: Note) -> None:
+    await add_audit(conn, now, note.actor, note.action, note.detail, note.audience, note.count)
+
+
+async def pending_of(db: Database, requested_by: int, limit: int = PENDING_SHOWN
+                     ) -> tuple[list[Approval], int]:
+    """An official's own requests from drafts still waiting for a second official, oldest
+    first (at most `limit`), and how many there are."""
+    async with db.conn.execute(
+            "SELECT COUNT(*) FROM approvals WHERE requested_by = ? AND state = 'pending'"
+            " AND broadcast_id IS NULL", (requested_by,)) as cur:
+        row = await cur.fetchone()
+    total = int(row[0]) if row else 0
+    if not total:
+        return [], 0
+    async with db.conn.execute(
+            "SELECT id FROM approvals WHERE requested_by = ? AND state = 'pending'"
+            " AND broadcast_id IS NULL ORDER BY id LIMIT ?", (requested_by, limit)) as cur:
+        ids = [int(r[0]) for r in await cur.fetchall()]
+    found = [a for a in [await get_approval(db, i) for i in ids] if a is not None]
+    return found, total
