@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from bot.content.registry import Content
 from bot.storage import open_database, recovered, turns
+from bot.storage.db import DatabaseError
 from bot.storage.processes import publish
 from tests.postgres import create_database, drop_database
 from tests.test_order import post, processes, question
@@ -72,3 +73,41 @@ async def test_an_update_whose_taker_dies_too_is_taken_again(pg_admin_url: str) 
     finally:
         await db.close()
         await drop_database(pg_admin_url, url)
+
+
+class _Failing:
+    """The database refuses the next statement that contains `marker`."""
+
+    def __init__(self, conn: object, marker: str) -> None:
+        self.conn, self.marker, self.failed = conn, marker, 0
+
+    def execute(self, sql: str, params: object = ()) -> object:
+        if self.marker in sql and not self.failed:
+            self.failed += 1
+            raise DatabaseError("connection lost")
+        return self.conn.execute(sql, params)  # type: ignore[attr-defined]
+
+
+async def test_a_handled_update_is_never_taken_over(pg_admin_url: str) -> None:
+    """A release that failed once (the database away a moment) left the handled update's row,
+    payload and all: when its process later stopped (its row in `processes` deleted), another
+    took it over and handled it again, up to an hour later."""
+    url = await create_database(pg_admin_url)
+    db = await open_database(url)
+    try:
+        await publish(db, "me", 0, False)
+        await turns.admit(db, 1, 901, NOW, None, "me", json.dumps({"update_id": 1}))
+        real = db.conn
+        db.conn = _Failing(real, "unnest")  # type: ignore[assignment]
+        turns.release_later(db, 1, 901)          # handled
+        await turns.flush_releases(db)           # ... the release refused
+        db.conn = real
+        await turns.drain(db)                    # shutdown: what is pending goes now
+        await age(db, turns.TURN_SECONDS + 1)
+        await db.conn.execute("DELETE FROM processes WHERE id = 'me'")     # me stopped
+        assert await recovered.take_lost(db, "other") == []
+    finally:
+        await db.close()
+        await drop_database(pg_admin_url, url)
+
+

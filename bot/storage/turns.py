@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 TURN_SECONDS = 5.0
 _TURN_MS = int(TURN_SECONDS * 1000)
 RELEASE_SECONDS = 0.02    # a handled update's release waits this long for a statement to join
+RETRY_SECONDS = 1.0       # a release the database refused is sent again after this
 
 
 @dataclass(frozen=True)
@@ -232,8 +233,10 @@ def _on_timer(db: Database, releases: Releases) -> None:
 
 
 async def flush_releases(db: Database) -> None:
-    """Send the pending releases now, in one statement (also at shutdown). One that fails is
-    not retried: its turn lapses by itself (TURN_SECONDS)."""
+    """Send the pending releases now, in one statement (also at shutdown). One that fails
+    waits for the next statement, or RETRY_SECONDS: its chat's turn lapses by itself, but its
+    queued row, the update as received, would stay until retention, and be taken over and
+    handled again once this process stops (storage/recovered.py)."""
     releases = _releases(db)
     _stop_timer(releases)
     if not releases.pending:
@@ -243,15 +246,22 @@ async def flush_releases(db: Database) -> None:
         await db.conn.execute(_RELEASE_MANY, (list(taken), list(taken.values())))
     except DatabaseError as exc:
         log.warning("could not end %d chats' turns (%s)", len(taken), type(exc).__name__)
+        releases.pending = {**taken, **releases.pending}
+        if releases.timer is None:
+            releases.timer = asyncio.get_running_loop().call_later(
+                RETRY_SECONDS, _on_timer, db, releases)
 
 
 async def drain(db: Database) -> None:
-    """At shutdown: the pending releases now, and the ones the timer already sent finished, so
-    that the database is not closed under them (their chats would wait TURN_SECONDS)."""
-    await flush_releases(db)
+    """At shutdown: the pending releases now (a second time if the first failed), and the ones
+    the timer already sent finished, so that the database is not closed under them (their
+    chats would wait TURN_SECONDS; their rows would be taken over and handled again)."""
     tasks = _releases(db).tasks
     if tasks:
         await asyncio.gather(*tasks, return_exceptions=True)
+    for _ in range(2):
+        await flush_releases(db)
+    _stop_timer(_releases(db))
 
 
 async def purge(conn: Connection) -> None:
