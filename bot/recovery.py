@@ -3,7 +3,8 @@ processes; storage/recovered.py says when an update counts as lost).
 
 Every process looks every EVERY seconds, so whichever survives takes over, leader or not; a
 taken update goes through this process's update processor like any other, admitted already
-(it claims its chat's turn as usual; flood control counted it when it came). One chat's
+(it claims its chat's turn as usual; flood control counted it when it came, and one it
+dropped keeps nothing to take; the one that got the notice is answered instead). One chat's
 updates stay in order among themselves, but an update taken over runs after the later ones of
 its chat that live processes handled meanwhile. Only while PTB reads this process's update
 queue (app.running): once app.stop() has begun (before the recovery stops) an update put there

@@ -3,16 +3,18 @@ is never lost and never an update already handled or still in hand."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import UTC, datetime
 
 from bot.content.registry import Content
+from bot.context import SuaraApplication
 from bot.storage import open_database, recovered, turns
 from bot.storage.db import DatabaseError
 from bot.storage.processes import publish
 from tests.postgres import create_database, drop_database
-from tests.test_order import post, processes, question
-from tests.test_recovery import age
+from tests.test_order import api, post, processes, question
+from tests.test_recovery import age, until
 
 NOW = datetime(2024, 11, 1, 8, 0, tzinfo=UTC)
 
@@ -73,6 +75,31 @@ async def test_an_update_whose_taker_dies_too_is_taken_again(pg_admin_url: str) 
     finally:
         await db.close()
         await drop_database(pg_admin_url, url)
+
+
+async def test_an_update_flood_control_dropped_is_not_answered_when_taken_over(
+        pg_admin_url: str, content: Content) -> None:
+    """Taken over, an update was handled as flood control's 'pass': the user over the limit
+    got an answer to each message their dead process had dropped."""
+    async with processes(pg_admin_url, content, FLOOD_LIMIT="1") as (one, two):
+        for text in ("kapan pilkada?", "kapan hari pencoblosan?", "apa itu tps?"):
+            assert await post(one, question(one, 8421, text)) == 200    # pass, notice, drop
+        await one.services.sends.stop()      # one dies
+        assert two.services.recovery is not None
+        await two.services.recovery.stop()   # (its own looks: this test looks)
+        await age(two.services.db, turns.TURN_SECONDS + 1)
+        await two.start()
+        try:
+            assert await two.services.recovery.take_over(two) == 2     # not the dropped one
+            await until(lambda: len(sent(two)) >= 2)
+            await asyncio.sleep(0.3)
+        finally:
+            await two.stop()
+        assert len(sent(two)) == 2, sent(two)
+
+
+def sent(app: SuaraApplication) -> list[str]:
+    return [c.params["text"] for c in api(app).calls if c.method == "sendMessage"]
 
 
 class _Failing:

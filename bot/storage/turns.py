@@ -71,14 +71,21 @@ _TAKE = (f" ON CONFLICT (chat_id) DO UPDATE SET update_id = excluded.update_id,"
          f" RETURNING update_id")
 
 
-def _admit(owner: int) -> str:
+def _admit(owner: int, flood: str = "") -> str:
     """The admission's CTEs; ${owner} and the next: the process's id and the update as
-    received, kept with its queued row until handled (storage/recovered.py)."""
+    received, kept with its queued row until handled (storage/recovered.py); `flood`: flood
+    control's CTE, whose dropped update keeps none (a process taking it over would answer
+    it: nothing says it was dropped)."""
+    payload = f"${owner + 1}"
+    if flood:
+        payload = (f"CASE WHEN EXISTS (SELECT 1 FROM flood WHERE blocked_until IS NOT NULL"
+                   f" AND noticed IS DISTINCT FROM $1) THEN NULL ELSE {payload} END")
+        flood = f" {flood},"
     return (
         f"WITH {CLOCK}, new AS (INSERT INTO processed_updates (update_id, at) VALUES ($1, $2)"
-        " ON CONFLICT (update_id) DO NOTHING RETURNING update_id),"
+        f" ON CONFLICT (update_id) DO NOTHING RETURNING update_id),{flood}"
         " queued AS (INSERT INTO chat_queue (update_id, chat_id, since, owner, payload)"
-        f" SELECT new.update_id, $3, clock.ms, ${owner}, ${owner + 1} FROM new, clock),"
+        f" SELECT new.update_id, $3, clock.ms, ${owner}, {payload} FROM new, clock),"
         " turn AS (INSERT INTO chat_turns AS t (chat_id, update_id, until)"
         f" SELECT $3, new.update_id, clock.ms + {_TURN_MS} FROM new, clock"
         f" WHERE {_free('$1', '$3')}{_TAKE})")
@@ -96,7 +103,7 @@ def _releasing(first: int) -> str:
 _ADMITTED = " SELECT (SELECT COUNT(*) FROM new), (SELECT COUNT(*) FROM turn)"
 _ADMIT_PLAIN = _admit(4) + _ADMITTED
 _ADMIT_PLAIN_RELEASING = _admit(4) + _releasing(6) + _ADMITTED
-_WITH_FLOOD = _admit(7) + ", " + FLOOD_CTE.format(u=1, user=4, limit=5, cooldown=6)
+_WITH_FLOOD = _admit(7, FLOOD_CTE.format(u=1, user=4, limit=5, cooldown=6))
 _FLOODED = _ADMITTED + f", {FLOOD_COLUMNS}"
 _ADMIT_FLOOD = _WITH_FLOOD + _FLOODED
 _ADMIT_FLOOD_RELEASING = _WITH_FLOOD + _releasing(9) + _FLOODED
