@@ -3,9 +3,13 @@ processes; storage/recovered.py says when an update counts as lost).
 
 Every process looks every EVERY seconds, so whichever survives takes over, leader or not; a
 taken update goes through this process's update processor like any other, admitted already
-(it claims its chat's turn as usual; flood control counted it when it came). One chat's
+(it claims its chat's turn as usual; flood control counted it when it came, and one it
+dropped keeps nothing to take; the one that got the notice is answered instead). One chat's
 updates stay in order among themselves, but an update taken over runs after the later ones of
-its chat that live processes handled meanwhile."""
+its chat that live processes handled meanwhile. Only while PTB reads this process's update
+queue (app.running): once app.stop() has begun (before the recovery stops) an update put there
+would never be handled; what was taken as it began to stop stays queued under this process's
+id, for another once this one has left."""
 
 from __future__ import annotations
 
@@ -52,7 +56,14 @@ class Recovery:
 
     async def take_over(self, app: SuaraApplication) -> int:
         """Handle the updates that lost their process; how many were taken."""
-        rows = await recovered.take_lost(app.services.db)
+        me = getattr(app.services.sends, "id", None)
+        if me is None or not app.running:     # not yet, or no longer, reading its queue
+            return 0
+        rows = await recovered.take_lost(app.services.db, me)
+        if rows and not app.running:     # stopped meanwhile: nobody would read them here
+            log.warning("update recovery: %d updates taken as this process stopped are left "
+                        "for another", len(rows))
+            return 0
         for update_id, payload in rows:
             try:
                 update = Update.de_json(json.loads(payload), app.bot)

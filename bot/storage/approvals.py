@@ -52,6 +52,16 @@ async def _settle(conn: Connection, approval_id: int, by: int, state: str, now: 
     return bool(cur.rowcount > 0)
 
 
+async def _lock_broadcast(db: Database, conn: Connection, approval_id: int) -> None:
+    """PostgreSQL: the request's broadcast's row locked first, as a cancel (officials.
+    cancel_broadcast) and the engine lock it before the request's: taking the request's first
+    and then the broadcast's, a decision and a cancel at once deadlocked (one aborted, its press
+    an error). SQLite: BEGIN IMMEDIATE has the whole database already."""
+    if db.dialect == "postgres":
+        await conn.execute("SELECT id FROM broadcasts WHERE id = (SELECT broadcast_id FROM"
+                           " approvals WHERE id = ?) FOR UPDATE", (approval_id,))
+
+
 async def _now_stands(db: Database, approval_id: int, won: bool, count: int | None = None
                       ) -> Settled:
     request = await get_approval(db, approval_id)
@@ -63,6 +73,7 @@ async def reject(db: Database, approval_id: int, by: int, now: datetime, note: N
     """Rejected (or refused on approval): the broadcast it would release, if the engine held
     one, is cancelled in the same transaction."""
     async with db.transaction() as conn:
+        await _lock_broadcast(db, conn, approval_id)
         won = await _settle(conn, approval_id, by, "rejected", now)
         if won:
             await conn.execute(
@@ -105,6 +116,7 @@ async def approve_held(db: Database, approval_id: int, by: int, now: datetime,
     should not be) undoes the decision: not won, the request still pending."""
     try:
         async with db.transaction() as conn:
+            await _lock_broadcast(db, conn, approval_id)
             won = await _settle(conn, approval_id, by, "approved", now)
             count = None
             if won:

@@ -6,8 +6,11 @@ process that dies (kill -9, a lost host) or hangs between that 200 and the updat
 would lose it: its queued row, written with the update as received (`payload`) and the
 process's id (`owner`, its row in `processes`, published every 0.25 s), stays. A row older
 than a chat's turn whose owner has published nothing for OWNER_SILENT seconds is taken, once
-(SKIP LOCKED: however many processes look), by a live process, which handles the update
-(bot/recovery.py). A process that hangs and comes back handles what it held too: those
+(SKIP LOCKED: however many processes look), by a live process, never its own (what it
+admitted is in its own hands, however late its heartbeat), which handles the update
+(bot/recovery.py). Taken, the row stays queued, now the taker's and as young as a new one:
+the chat's later updates wait for it as for any earlier one, and should the taker die too,
+another takes it in turn. A process that hangs and comes back handles what it held too: those
 updates are answered twice, never lost."""
 
 from __future__ import annotations
@@ -22,17 +25,17 @@ BATCH = 100           # updates taken over per statement
 _TAKE = (
     f"WITH {CLOCK}, lost AS (SELECT q.update_id FROM chat_queue q, clock"
     f" WHERE q.payload IS NOT NULL AND q.since < clock.ms - {int(TURN_SECONDS * 1000)}"
-    " AND NOT EXISTS (SELECT 1 FROM processes p WHERE p.id = q.owner"
+    " AND q.owner <> ? AND NOT EXISTS (SELECT 1 FROM processes p WHERE p.id = q.owner"
     " AND p.heartbeat > EXTRACT(EPOCH FROM clock_timestamp()) - ?)"
     " ORDER BY q.update_id LIMIT ? FOR UPDATE OF q SKIP LOCKED)"
-    " DELETE FROM chat_queue d USING lost WHERE d.update_id = lost.update_id"
-    " RETURNING d.update_id, d.payload")
+    " UPDATE chat_queue d SET owner = ?, since = clock.ms FROM lost, clock"
+    " WHERE d.update_id = lost.update_id RETURNING d.update_id, d.payload")
 
 
-async def take_lost(db: Database, silent: float = OWNER_SILENT, limit: int = BATCH
+async def take_lost(db: Database, me: str, silent: float = OWNER_SILENT, limit: int = BATCH
                     ) -> list[tuple[int, str]]:
-    """The updates (id, as received) whose process died or hangs, now this process's, in
-    update_id order."""
-    async with db.conn.execute(_TAKE, (silent, limit)) as cur:
+    """The updates (id, as received) whose process died or hangs, now `me`'s (this process's
+    id in `processes`), in update_id order."""
+    async with db.conn.execute(_TAKE, (me, silent, limit, me)) as cur:
         rows = await cur.fetchall()
     return sorted((int(r[0]), str(r[1])) for r in rows)

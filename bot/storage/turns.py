@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 TURN_SECONDS = 5.0
 _TURN_MS = int(TURN_SECONDS * 1000)
 RELEASE_SECONDS = 0.02    # a handled update's release waits this long for a statement to join
+RETRY_SECONDS = 1.0       # a release the database refused is sent again after this
 
 
 @dataclass(frozen=True)
@@ -70,14 +71,21 @@ _TAKE = (f" ON CONFLICT (chat_id) DO UPDATE SET update_id = excluded.update_id,"
          f" RETURNING update_id")
 
 
-def _admit(owner: int) -> str:
+def _admit(owner: int, flood: str = "") -> str:
     """The admission's CTEs; ${owner} and the next: the process's id and the update as
-    received, kept with its queued row until handled (storage/recovered.py)."""
+    received, kept with its queued row until handled (storage/recovered.py); `flood`: flood
+    control's CTE, whose dropped update keeps none (a process taking it over would answer
+    it: nothing says it was dropped)."""
+    payload = f"${owner + 1}"
+    if flood:
+        payload = (f"CASE WHEN EXISTS (SELECT 1 FROM flood WHERE blocked_until IS NOT NULL"
+                   f" AND noticed IS DISTINCT FROM $1) THEN NULL ELSE {payload} END")
+        flood = f" {flood},"
     return (
         f"WITH {CLOCK}, new AS (INSERT INTO processed_updates (update_id, at) VALUES ($1, $2)"
-        " ON CONFLICT (update_id) DO NOTHING RETURNING update_id),"
+        f" ON CONFLICT (update_id) DO NOTHING RETURNING update_id),{flood}"
         " queued AS (INSERT INTO chat_queue (update_id, chat_id, since, owner, payload)"
-        f" SELECT new.update_id, $3, clock.ms, ${owner}, ${owner + 1} FROM new, clock),"
+        f" SELECT new.update_id, $3, clock.ms, ${owner}, {payload} FROM new, clock),"
         " turn AS (INSERT INTO chat_turns AS t (chat_id, update_id, until)"
         f" SELECT $3, new.update_id, clock.ms + {_TURN_MS} FROM new, clock"
         f" WHERE {_free('$1', '$3')}{_TAKE})")
@@ -95,7 +103,7 @@ def _releasing(first: int) -> str:
 _ADMITTED = " SELECT (SELECT COUNT(*) FROM new), (SELECT COUNT(*) FROM turn)"
 _ADMIT_PLAIN = _admit(4) + _ADMITTED
 _ADMIT_PLAIN_RELEASING = _admit(4) + _releasing(6) + _ADMITTED
-_WITH_FLOOD = _admit(7) + ", " + FLOOD_CTE.format(u=1, user=4, limit=5, cooldown=6)
+_WITH_FLOOD = _admit(7, FLOOD_CTE.format(u=1, user=4, limit=5, cooldown=6))
 _FLOODED = _ADMITTED + f", {FLOOD_COLUMNS}"
 _ADMIT_FLOOD = _WITH_FLOOD + _FLOODED
 _ADMIT_FLOOD_RELEASING = _WITH_FLOOD + _releasing(9) + _FLOODED
@@ -232,8 +240,10 @@ def _on_timer(db: Database, releases: Releases) -> None:
 
 
 async def flush_releases(db: Database) -> None:
-    """Send the pending releases now, in one statement (also at shutdown). One that fails is
-    not retried: its turn lapses by itself (TURN_SECONDS)."""
+    """Send the pending releases now, in one statement (also at shutdown). One that fails
+    waits for the next statement, or RETRY_SECONDS: its chat's turn lapses by itself, but its
+    queued row, the update as received, would stay until retention, and be taken over and
+    handled again once this process stops (storage/recovered.py)."""
     releases = _releases(db)
     _stop_timer(releases)
     if not releases.pending:
@@ -243,15 +253,22 @@ async def flush_releases(db: Database) -> None:
         await db.conn.execute(_RELEASE_MANY, (list(taken), list(taken.values())))
     except DatabaseError as exc:
         log.warning("could not end %d chats' turns (%s)", len(taken), type(exc).__name__)
+        releases.pending = {**taken, **releases.pending}
+        if releases.timer is None:
+            releases.timer = asyncio.get_running_loop().call_later(
+                RETRY_SECONDS, _on_timer, db, releases)
 
 
 async def drain(db: Database) -> None:
-    """At shutdown: the pending releases now, and the ones the timer already sent finished, so
-    that the database is not closed under them (their chats would wait TURN_SECONDS)."""
-    await flush_releases(db)
+    """At shutdown: the pending releases now (a second time if the first failed), and the ones
+    the timer already sent finished, so that the database is not closed under them (their
+    chats would wait TURN_SECONDS; their rows would be taken over and handled again)."""
     tasks = _releases(db).tasks
     if tasks:
         await asyncio.gather(*tasks, return_exceptions=True)
+    for _ in range(2):
+        await flush_releases(db)
+    _stop_timer(_releases(db))
 
 
 async def purge(conn: Connection) -> None:

@@ -1,0 +1,69 @@
+"""A decision on a held broadcast's request and a cancel of that broadcast, from two processes
+at once on PostgreSQL: both lock the broadcast's row and the request's, and in one order, so
+neither waits for the other in a cycle (a deadlock: PostgreSQL aborts one after a second, and
+its press ends in an error instead of "already decided")."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.storage import approvals, open_database
+from bot.storage.approvals import Note, approve_held, reject
+from bot.storage.broadcasts import create_broadcast, get_broadcast, set_state
+from bot.storage.db import Connection, Database
+from bot.storage.officials import add_approval, cancel_broadcast, get_approval
+
+NOW = datetime(2029, 3, 1, 9, tzinfo=UTC)
+ASKER, ONE = 901, 902
+
+
+async def held(db: Database) -> tuple[int, int]:
+    broadcast_id = await create_broadcast(db, created_by=f"tg:{ASKER}", topic="announcements",
+                                          text="Rapat", not_before=NOW, now=NOW)
+    assert await set_state(db, broadcast_id, ("scheduled",), "held")
+    async with db.transaction() as conn:
+        request_id = await add_approval(conn, ASKER, {"held": True, "limit": 1}, 2, NOW,
+                                        broadcast_id=broadcast_id)
+    return broadcast_id, request_id
+
+
+@pytest.mark.parametrize("decision", ["approve", "reject"])
+async def test_a_decision_and_a_cancel_at_once_never_deadlock(
+        pg_admin_url: str, monkeypatch: pytest.MonkeyPatch, decision: str) -> None:
+    from tests.postgres import create_database, drop_database
+    url = await create_database(pg_admin_url)
+    db, other = await open_database(url), await open_database(url)
+    try:
+        broadcast_id, request_id = await held(db)
+        decided = asyncio.Event()
+        settle = approvals._settle
+
+        async def settle_then_wait(conn: Connection, *args: object, **kw: object) -> bool:
+            won = await settle(conn, *args, **kw)  # type: ignore[arg-type]
+            decided.set()
+            await asyncio.sleep(0.5)     # the cancel, meanwhile, on the other process
+            return won
+        monkeypatch.setattr(approvals, "_settle", settle_then_wait)
+
+        async def cancel() -> list[int] | None:
+            await decided.wait()
+            return await cancel_broadcast(other, broadcast_id, ("held",), ASKER, NOW)
+
+        note = Note(f"tg:{ONE}", "broadcast.x", "x")
+        first = (approve_held(db, request_id, ONE, NOW, f"tg:{ONE}", lambda n: note)
+                 if decision == "approve" else reject(db, request_id, ONE, NOW, note))
+        settled, closed = await asyncio.gather(first, cancel())
+        b, request = await get_broadcast(db, broadcast_id), await get_approval(db, request_id)
+        assert b is not None and request is not None
+        if settled.won:           # the decision first: the cancel finds nothing held
+            assert closed is None or b.state == "cancelled"
+            assert request.state == ("approved" if decision == "approve" else "rejected")
+        else:
+            assert closed == [request_id] and request.state == "cancelled"
+    finally:
+        await other.close()
+        await db.close()
+        await drop_database(pg_admin_url, url)
