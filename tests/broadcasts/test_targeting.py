@@ -4,6 +4,11 @@ resumed where it stopped."""
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
+from bot.broadcasts import targeting
 from bot.storage import Database
 from bot.storage.broadcasts import get_broadcast, outcome_counts
 from bot.storage.targeting import claim, fix_chunk
@@ -31,10 +36,11 @@ async def fixed(db: Database, bid: int) -> int:
 
 
 async def test_sending_starts_before_the_targeting_ends_and_reaches_everyone_once(
-        rig: Rig) -> None:
+        rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
     ids = range(10_001, 12_501)                       # 2,500 subscribers
     await bulk_subscribers(rig.db, ids, rig.clock.now().isoformat())
     seen_at_first_send: list[tuple[int, bool]] = []
+    first_sent = asyncio.Event()
     send = rig.sender.send
 
     async def watching(payload: dict[str, object]):  # type: ignore[no-untyped-def]
@@ -42,8 +48,22 @@ async def test_sending_starts_before_the_targeting_ends_and_reaches_everyone_onc
             b = await get_broadcast(rig.db, bid)
             assert b is not None
             seen_at_first_send.append((await fixed(rig.db, bid), b.snapshotted))
+            first_sent.set()
         return await send(payload)
 
+    # The chunks after the first wait for the first message (however loaded the machine): an
+    # engine that waited for the whole audience before sending would never send, and fail here.
+    chunks = 0
+    real_fix = targeting.fix_chunk
+
+    async def after_first_send(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal chunks
+        chunks += 1
+        if chunks > 1:
+            await asyncio.wait_for(first_sent.wait(), 10)
+        return await real_fix(*args, **kwargs)
+
+    monkeypatch.setattr(targeting, "fix_chunk", after_first_send)
     rig.sender.send = watching  # type: ignore[method-assign]
     engine = rig.engine()
     engine.chunk = 1_000
