@@ -14,6 +14,7 @@ import pytest
 
 import bot.storage.targeting as targeting
 from bot.content.registry import Content
+from bot.shell.botapi import Call
 from bot.storage.broadcast_lists import list_broadcasts
 from bot.storage.broadcasts import Broadcast, get_broadcast, outcome_counts
 from bot.storage.officials import get_approval, recent_audit
@@ -42,16 +43,8 @@ async def test_an_audience_grown_after_confirming_waits_for_a_second_official(
     sender = ScriptedSender()
     async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
                            APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
-        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
-        await h.text("/langganan", user=h.user(CITIZENS[0]))
-        # The announcer: /umumkan → text → schedule two minutes later → preview → send.
+        summary = await previewed_for_one(h)
         announcer = h.user(ANNOUNCER)
-        await h.text("/umumkan", user=announcer)
-        await h.text(TEXT, user=announcer)
-        await h.press_label("Jadwalkan", user=announcer)
-        at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(minutes=2)
-        await h.text(at.strftime("%Y-%m-%d %H:%M"), user=announcer)
-        summary = await h.press_label("Pratinjau", user=announcer)
         assert "Penerima:</b> 1" in summary[-1].params["text"]
         await h.press_label("Kirim", user=announcer)         # one recipient: no approval needed
         [b] = await list_broadcasts(h.app.services.db)
@@ -216,9 +209,9 @@ async def test_a_revoked_officials_held_announcement_is_refused_and_cancelled(
         assert not [p for p in sender.payloads if p["text"] == TEXT]
 
 
-async def held_announcement(h: Harness) -> Broadcast:
-    """An announcer's message scheduled two minutes ahead for one subscriber; a second
-    subscribes, and at its time the two-person rule holds it and asks the super-admin."""
+async def previewed_for_one(h: Harness) -> list[Call]:
+    """The announcer's message scheduled two minutes ahead for one subscriber, up to its
+    preview (/umumkan → text → schedule → preview): the preview's calls."""
     await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
     await h.text("/langganan", user=h.user(CITIZENS[0]))
     announcer = h.user(ANNOUNCER)
@@ -227,8 +220,14 @@ async def held_announcement(h: Harness) -> Broadcast:
     await h.press_label("Jadwalkan", user=announcer)
     at = clock(h).now().astimezone(h.app.services.settings.tz) + timedelta(minutes=2)
     await h.text(at.strftime("%Y-%m-%d %H:%M"), user=announcer)
-    await h.press_label("Pratinjau", user=announcer)
-    await h.press_label("Kirim", user=announcer)
+    return await h.press_label("Pratinjau", user=announcer)
+
+
+async def held_announcement(h: Harness) -> Broadcast:
+    """An announcer's message scheduled two minutes ahead for one subscriber; a second
+    subscribes, and at its time the two-person rule holds it and asks the super-admin."""
+    await previewed_for_one(h)
+    await h.press_label("Kirim", user=h.user(ANNOUNCER))
     [b] = await list_broadcasts(h.app.services.db)
     await h.text("/langganan", user=h.user(CITIZENS[1]))
     clock(h).advance(timedelta(minutes=3))
