@@ -25,6 +25,8 @@ TEST_TOKEN = "123456789:TEST-token-for-offline-tests-only"
 # Code tests run on the fixture content of an invented regency (tests/fixtures/content): editing
 # the bundled content/ never breaks them. Content tests use `bundled_content`.
 FIXTURE_CONTENT = PROJECT_ROOT / "tests" / "fixtures" / "content"
+# A fixture province with two invented regions (issue 20's code tests).
+FIXTURE_PROVINCE = FIXTURE_CONTENT.parent / "province"
 FIXTURE_TPS = PROJECT_ROOT / "tests" / "fixtures" / "tps_sample.csv"
 # Content embeddings are keyed by content and model version: one cache serves every test run.
 EMBEDDINGS_CACHE = Path(tempfile.gettempdir()) / "suara-test-embeddings"
@@ -45,6 +47,12 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.fixture(scope="session")
 def content() -> Content:
     return load_content(FIXTURE_CONTENT)
+
+
+@pytest.fixture(scope="module")
+def province() -> Content:
+    """The fixture province, loaded once per module (some modules add to it)."""
+    return load_content(FIXTURE_PROVINCE)
 
 
 @pytest.fixture(scope="session")

@@ -9,20 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.registry import Content, load_content
+from bot.content.registry import Content
 from bot.storage.subscriptions import get_subscription
 from bot.storage.users import get_user
-from tests.conftest import FIXTURE_CONTENT, database_env
+from tests.conftest import FIXTURE_PROVINCE, database_env
 from tests.fakes.harness import Harness, buttons, first, offline_bot, texts
 
-PROVINCE = FIXTURE_CONTENT.parent / "province"
+PROVINCE = FIXTURE_PROVINCE
 CANDIDATES = "siapa saja calon bupati?"
 BUKIT, KOTA = "Andi Bukit", "Eka Kota"
-
-
-@pytest.fixture(scope="module")
-def province() -> Content:
-    return load_content(PROVINCE)
 
 
 @pytest.fixture

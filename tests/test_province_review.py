@@ -16,11 +16,6 @@ from tests.test_layers_review import add_layer_entry
 from tests.test_province import BUKIT, CANDIDATES, KOTA, PROVINCE
 
 
-@pytest.fixture(scope="module")
-def province() -> Content:
-    return load_content(PROVINCE)
-
-
 @pytest.fixture
 async def bot(tmp_path: Path, province: Content) -> AsyncIterator[Harness]:
     async with offline_bot(tmp_path, province) as harness:

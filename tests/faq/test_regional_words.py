@@ -3,19 +3,12 @@ does not change how everyone's words read."""
 
 from __future__ import annotations
 
-import pytest
-
-from bot.content.registry import Content, load_content
+from bot.content.registry import Content
 from bot.faq.matcher import Matcher
 from bot.faq.normalize import Normalizer
 from tests.conftest import FIXTURE_CONTENT
 
 PROVINCE = FIXTURE_CONTENT.parent / "province"
-
-
-@pytest.fixture(scope="module")
-def province() -> Content:
-    return load_content(PROVINCE)
 
 
 def test_a_word_only_a_region_layer_writes_does_not_hide_a_local_reading() -> None:

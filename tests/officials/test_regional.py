@@ -11,11 +11,9 @@ from contextlib import AbstractAsyncContextManager
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from bot.callbacks import Callback
 from bot.clock import FixedClock
-from bot.content.registry import Content, load_content
+from bot.content.registry import Content
 from bot.officials.roles import within
 from bot.storage.broadcast_lists import list_broadcasts
 from bot.storage.broadcasts import get_broadcast
@@ -35,11 +33,6 @@ BUKIT_ANNOUNCER, KOTA_ANNOUNCER, BUKIT_SECOND, PROVINCIAL, KOTA_VIEWER = 911, 91
 CITIZENS = {801: "98.01", 802: "98.01.01.2001", 803: "98.71", 804: "98.71.02.1001", 805: None}
 BUKIT, KOTA = {801, 802}, {803, 804}
 TEXT = "Rapat warga Bukit Contoh besok"
-
-
-@pytest.fixture(scope="module")
-def province() -> Content:
-    return load_content(PROVINCE)
 
 
 def running(tmp_path: Path, province: Content, **settings: str

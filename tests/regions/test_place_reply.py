@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.content.registry import Content, load_content
+from bot.content.registry import Content
 from bot.regions.names import RegionNamer, only_a_place
 from bot.storage.users import get_user
 from tests.fakes.harness import Harness, buttons, offline_bot, texts
 from tests.regions.test_names import EVERYDAY, NAMES, OTHER
-from tests.test_province import BUKIT, CANDIDATES, KOTA, PROVINCE
+from tests.test_province import BUKIT, CANDIDATES, KOTA
 
 SAVED, SAVED_EN = "disimpan sebagai daerahmu", "saved as your area"
 NAMER = RegionNamer(NAMES, OTHER, EVERYDAY)
@@ -54,11 +54,6 @@ def test_in_answer_to_where_do_you_vote_its_verbs_are_a_reply(text: str) -> None
                                   "who runs in palembang?", "saya di palembang mau tanya jadwal"])
 def test_a_question_is_no_reply_even_when_asked(text: str) -> None:
     assert not place_only(text, asked=True)
-
-
-@pytest.fixture(scope="module")
-def province() -> Content:
-    return load_content(PROVINCE)
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ from bot.storage.subscriptions import get_subscription
 from bot.storage.users import get_user
 from tests.conftest import database_env
 from tests.fakes.harness import Harness, buttons, offline_bot, texts
-from tests.regions.test_place_reply import province  # noqa: F401  (the fixture)
 from tests.test_province import BUKIT
 
 SAVED = "disimpan sebagai daerahmu"
@@ -27,7 +26,7 @@ SUBSCRIBED = "Kamu berlangganan"
 
 
 @pytest.fixture
-async def bot(tmp_path: Path, province: Content) -> AsyncIterator[Harness]:  # noqa: F811
+async def bot(tmp_path: Path, province: Content) -> AsyncIterator[Harness]:
     async with offline_bot(tmp_path, province) as harness:
         yield harness
 
@@ -141,7 +140,7 @@ async def test_wilayah_answered_waits_no_more(bot: Harness) -> None:
 
 @pytest.mark.parametrize("database", ["sqlite", "postgres"], indirect=True)
 async def test_langganan_is_answered_by_another_process(
-        tmp_path: Path, province: Content, database: str) -> None:  # noqa: F811
+        tmp_path: Path, province: Content, database: str) -> None:
     """Asked on one process; the typed region reaches another (or the bot restarted)."""
     env = database_env(database)
     async with offline_bot(tmp_path / "a", province, **env) as first:
