@@ -31,17 +31,27 @@ async def save_kabupaten(context: SuaraContext, code: str) -> bool:
     return True
 
 
-def kabupaten_named(context: SuaraContext, text: str, asked: bool) -> tuple[str, ...]:
-    """The kabupaten/kota a message that is only its name names ("kota palembang", "plg",
-    "saya di muba"; `asked` for it, "nyoblos di plg" too: names.only_a_place): one code, or a
-    kabupaten and a kota of one name said without its kind; () when the message says more
-    than a name (then it is a question, or a place search)."""
+def named_places(context: SuaraContext, text: str) -> tuple[tuple[str, ...], bool, bool]:
+    """The kabupaten/kota a short message names (one code, or a kabupaten and a kota of one
+    name said without its kind), and whether the message is only that place said unasked
+    ("kota palembang", "plg", "saya di muba") and when asked for it ("nyoblos di plg" too):
+    names.only_a_place. The names are looked up once for both."""
     tree = context.services.regions
     short = len(text.split()) <= MAX_REPLY_MESSAGE_WORDS
     found = tree.regions_named(text) if tree.kabupaten and short else None
-    if found is None or not only_a_place(text, found.rest, asked=asked):
-        return ()
-    return tuple(c for c in found.codes if (r := tree.get(c)) is not None and r.level == KABUPATEN)
+    if found is None:
+        return (), False, False
+    codes = tuple(c for c in found.codes
+                  if (r := tree.get(c)) is not None and r.level == KABUPATEN)
+    return codes, only_a_place(text, found.rest), only_a_place(text, found.rest, asked=True)
+
+
+def kabupaten_named(context: SuaraContext, text: str, asked: bool) -> tuple[str, ...]:
+    """The kabupaten/kota a message that is only its name names (`asked` for it, "nyoblos di
+    plg" too); () when the message says more than a name (then it is a question, or a place
+    search)."""
+    codes, alone, as_reply = named_places(context, text)
+    return codes if (as_reply if asked else alone) else ()
 
 
 async def answer_kabupaten_name(update: Update, context: SuaraContext, text: str,
@@ -54,12 +64,11 @@ async def answer_kabupaten_name(update: Update, context: SuaraContext, text: str
     chat = update.effective_chat
     if chat is None or chat.type != "private":     # in a group, a name is chat, not a choice
         return False
-    codes = kabupaten_named(context, text, asked)
+    codes, alone, as_reply = named_places(context, text)
     # Where to vote in a place, asked ("nyoblos di plg", "palembang?"): its kecamatan, to find
     # a TPS there, the saved region unchanged (before, it was saved; then none answered it).
-    save = bool(codes)
-    codes = codes or (() if asked else kabupaten_named(context, text, True))
-    if not codes:
+    save = as_reply if asked else alone
+    if not codes or not (save or as_reply):
         return False
     content, lang, tree = context.services.content, context.lang, context.services.regions
     if len(codes) > 1:
