@@ -123,12 +123,12 @@ async def answer_typed_region(update: Update, context: SuaraContext, text: str) 
     services, user = context.services, context.user
     if user is None or len(text.split()) > MAX_REPLY_MESSAGE_WORDS:
         return False
-    entry_id = user.waiting_entry
-    found = services.regions.regions_named(text) if entry_id else None
+    entry_id = user.waiting_entry    # an entry, or what else waits (regions/waiting.py)
+    if entry_id is None or entry_id not in services.content.entries:
+        return False
+    found = services.regions.regions_named(text)
     codes = tuple(c for c in found.codes if services.content.covers(c)) if found else ()
-    if entry_id is None or found is None or not codes \
-            or entry_id not in services.content.entries \
-            or not only_a_place(text, found.rest, asked=True):
+    if found is None or not codes or not only_a_place(text, found.rest, asked=True):
         return False
     if len(codes) > 1:          # "bogor": the kabupaten or the kota? Picked, it is saved.
         await reply(update, *twin_choice(context, codes, entry_id, save=True))
