@@ -55,7 +55,8 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "error": {},
     "group_hint": {"bot_username": "suara_bot"},
     "private_only": {"command": "/datasaya"},
-    "region_kecamatan": {"page": 1, "pages": 3},
+    # `region`: the kabupaten/kota whose kecamatan these are (None: a one-regency deployment's)
+    "region_kecamatan": {"region": "Kabupaten <Lahat>", "page": 1, "pages": 3},
     "region_mine": {"region": "Kota <Palembang>", "page": 1, "pages": 3},
     "region_desa": {"kecamatan": "Gelumbang", "page": 1, "pages": 2},
     "tps_list": {"desa": "Gelumbang", "kecamatan": "Gelumbang", "sample": True, "saved": True,

@@ -77,15 +77,17 @@ def _saved_kabupaten(context: SuaraContext) -> str | None:
 
 def kecamatan_view(context: SuaraContext, kabupaten: str | None,
                    page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
-    """A kabupaten/kota's kecamatan (a one-regency deployment's: None); the citizen's own
-    named as theirs, its list button "change" (the only way it is asked for again)."""
+    """A kabupaten/kota's kecamatan, named (a one-regency deployment's: None); the citizen's
+    own named as theirs, its list button "change" (the only way it is asked for again)."""
     content, regions, lang = context.services.content, context.services.regions, context.lang
     mine = kabupaten is not None and kabupaten == _saved_kabupaten(context)
     markup, page, pages = keyboards.kecamatan_picker(content, regions, lang, page, kabupaten, mine)
     if mine and kabupaten is not None:
         return content.message("region_mine", lang, region=regions.regions[kabupaten].name,
                                page=page + 1, pages=pages), markup
-    return content.message("region_kecamatan", lang, page=page + 1, pages=pages), markup
+    shown = regions.get(kabupaten) if kabupaten is not None and regions.kabupaten else None
+    return content.message("region_kecamatan", lang, region=shown.name if shown else None,
+                           page=page + 1, pages=pages), markup
 
 
 def region_picker(context: SuaraContext, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:

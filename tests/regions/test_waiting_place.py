@@ -205,6 +205,7 @@ async def test_a_question_after_wilayah_with_a_saved_region_moves_nothing(bot: H
     asked = await bot.text("nyoblos di kota contoh raya", user=user)
     said = "\n".join(texts(asked))
     assert SAVED not in said and "Ilir Kota" in buttons(asked[-1]), said
+    assert "Kota Contoh Raya" in said, said       # whose kecamatan these are
     assert await region(bot, 811) == "98.01"
 
 
