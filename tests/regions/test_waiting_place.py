@@ -98,7 +98,7 @@ async def test_a_question_after_wilayah_passed_over_moves_nobody(bot: Harness) -
     user = bot.user(810)
     await bot.text("/wilayah", user=user)
     await bot.press_label("Bukit Contoh", user=user)
-    await bot.text("/wilayah", user=user)                   # its kecamatan, and it waits
+    await bot.text("/wilayah", user=user)                   # its kecamatan; nothing waits
     await bot.text("siapa calon bupati bukit contoh?", user=user)
     later(bot, timedelta(minutes=5))
     said = "\n".join(texts(await bot.text("nyoblos di kota contoh raya", user=user)))
