@@ -160,15 +160,16 @@ def _kecamatan_list(regions: RegionTree, kabupaten: str | None, page: int) -> Ca
 
 
 def kecamatan_picker(content: Content, regions: RegionTree, lang: str,
-                     page: int, kabupaten: str | None = None
+                     page: int, kabupaten: str | None = None, mine: bool = False
                      ) -> tuple[InlineKeyboardMarkup, int, int]:
     """Keyboard, the page shown (clamped) and the page count; in a province, of one
-    kabupaten/kota (back to the list of them)."""
+    kabupaten/kota (back to the list of them: `mine`, the citizen's, "change" it)."""
     kecamatan = regions.kecamatan_in(kabupaten)
     shown, page, pages = page_of(kecamatan, page, KECAMATAN_PAGE)
     buttons = [_button(k.name, Callback("c", f"{k.code}:0")) for k in shown]
     rows = [buttons[i:i + 2] for i in range(0, len(buttons), 2)]
-    back = _button(content.message("btn_kabupaten_list", lang), _kabupaten_list(regions, kabupaten)) \
+    label = "btn_change_kabupaten" if mine else "btn_kabupaten_list"
+    back = _button(content.message(label, lang), _kabupaten_list(regions, kabupaten)) \
         if kabupaten and regions.kabupaten else _button(content.message("btn_home", lang), Callback("m"))
     rows.append(page_nav(content, lang, page, pages, lambda p: _kecamatan_list(regions, kabupaten, p),
                      back))

@@ -23,6 +23,7 @@ from bot.faq.language import detect_language
 from bot.faq.regional import answer_place_for_question, answer_typed_region
 from bot.redaction import looks_like_nik
 from bot.regions.handlers import answer_place
+from bot.regions.names import elsewhere_alone
 from bot.regions.typed import answer_kabupaten_name
 from bot.regions.waiting import passed_over, waiting_for
 from bot.replies import say
@@ -101,6 +102,13 @@ async def _route(update: Update, context: SuaraContext) -> str:
             return "region"
         await answer_place(update, context, place)
         return "place"
+    # Only a place the deployment does not cover ("bandung", "saya di jakarta"; "nyoblos di
+    # bandung" in reply to /wilayah): said to be outside, not read as a question.
+    scope = services.content.scope
+    if scope is not None and elsewhere_alone(text, scope.elsewhere, asked=waiting):
+        services.stats.count(services.clock.now(), "declined", context.user, context.lang)
+        await say(update, context, "out_of_scope", keyboards.open_menu)
+        return "out_of_scope"
     return await answer_question(update, context, text, claim=claim)
 
 

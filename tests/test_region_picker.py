@@ -136,7 +136,8 @@ async def test_wilayah_pages_a_provinces_regions_and_goes_back_to_its_page(bot: 
     await pick(bot, user, "Contoh Selatan")
     kecamatan = await pick(bot, user, "Kabupaten Lembah Selatan", pages=8)
     assert "Sawah Hulu" in [t for t, _ in keyboard(kecamatan[-1])]
-    back = checked(await bot.press_label("Daftar kabupaten/kota", user=user))
+    # picked, so saved: its list button is "change" now, back to the page that shows it
+    back = checked(await bot.press_label("Ganti kabupaten/kota", user=user))
     assert "Kabupaten Lembah Selatan" in region_buttons(back[-1])
     provinces = checked(await bot.press_label("Daftar provinsi", user=user))
     assert "Aceh Uji 60" in region_buttons(provinces[-1])

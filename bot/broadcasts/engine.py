@@ -1,9 +1,10 @@
 """The delivery engine: the only code that sends broadcast messages.
 
 It claims runnable broadcasts from the outbox (urgent first), fixes their recipients once, in
-chunks while it sends (targeting.py), streams them from the database in batches, paces them
-(limiter.py) and sends each on its own HTTP session, and commits outcomes in small batches.
-Composing a message is the Composer's job.
+chunks while it sends (targeting.py), and runs the send loop (stream.py): recipients streamed
+from the database in batches, paced (limiter.py), each sent on its own HTTP session with its
+retries (attempts.py), outcomes committed in small batches (outcomes.py: what a crash or a stop
+may duplicate). Composing a message is the Composer's job.
 
 Nothing can hold the engine on one broadcast: a broadcast that cannot be composed ends `failed`
 at once; any other error is charged to that broadcast's error budget (it is deferred meanwhile,
@@ -16,10 +17,7 @@ Over that, it is held, and `on_hold` tells the officials; a smaller audience, or
 as many, goes out. The CLI's and the calendar's broadcasts are the operator's: never held.
 
 Duplicates: a request whose outcome is unknown (timeout or disconnect after it was written) is
-recorded `unknown` and never resent. A crash loses nothing: recipients without a committed
-outcome are sent on restart; those can be duplicates only if they were in flight or sent within
-the last flush interval (at most `concurrency + rate * FLUSH_INTERVAL` messages). A graceful
-stop flushes, so it duplicates none.
+recorded `unknown` and never resent.
 
 Several processes (PostgreSQL): only the leader runs the engine (bot/leadership.py), started
 with its fencing epoch: every claim and outcome commit checks it in its own transaction, and a
@@ -35,34 +33,31 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.broadcasts.attempts import Messenger
 from bot.broadcasts.compose import ComposeError, Composer
 from bot.broadcasts.inflight import InFlight
 from bot.broadcasts.limiter import SPAN, TRANSIT, ChatSpacing, RecentSends, TokenBucket
+from bot.broadcasts.outcomes import FINAL_FLUSH_RETRIES, Outcomes
 from bot.broadcasts.quiet import in_quiet, quiet_end
-from bot.broadcasts.sender import Sender, SendResult
+from bot.broadcasts.sender import Sender
+from bot.broadcasts.stream import Run, send_all
 from bot.broadcasts.targeting import Targeting
 from bot.clock import Clock
 from bot.settings import Settings
 from bot.storage import Database, open_database
 from bot.storage.broadcasts import (
     Broadcast,
-    Outcome,
-    Recipient,
     Started,
     charge_error,
     defer,
     get_broadcast,
     next_runnable,
     pending_batch,
-    record_outcomes,
     set_state,
     start_sending,
 )
@@ -72,14 +67,7 @@ from bot.storage.targeting import CHUNK, claim
 
 log = logging.getLogger(__name__)
 
-BATCH = 500
-FLUSH_INTERVAL = 0.1     # seconds between outcome commits
-FINAL_FLUSH_RETRIES = 5  # the last outcomes: about 12 s of retries before giving up (and resending)
-CONTROL_INTERVAL = 0.5   # seconds between checks for pause/cancel/quiet hours/urgent work
 POLL_INTERVAL = 0.2      # seconds between looks for new work when idle (one indexed read)
-MAX_ATTEMPTS = 4         # for 5xx and requests that never left
-MAX_RATE_LIMITED = 5     # 429s one recipient may cost before it is given up ('rate_limited')
-BACKOFF = 0.5            # first retry after this many seconds, doubling
 ERROR_BUDGET = 3         # errors a broadcast may cause before it is failed
 STOP_TIMEOUT = 8.0       # the whole stop, so that the process exits within 10 s of SIGTERM
 TELEGRAM_LIMIT = 30      # messages/s for the whole bot (PAID_BROADCAST: PAID_LIMIT)
@@ -94,19 +82,6 @@ def concurrency_for(rate: float) -> int:
 
 def _fixed(broadcast: Broadcast) -> Broadcast:
     return dataclasses.replace(broadcast, snapshotted=True)
-
-
-class LeaseLapsed(Exception):
-    """Not sent: this process is no longer sure to lead."""
-
-
-@dataclass
-class _Run:
-    broadcast: Broadcast
-    inflight: InFlight = field(init=False)
-    targeting: Targeting = field(init=False)
-    outcomes: list[Outcome] = field(default_factory=list)   # swapped out at each flush
-    finished: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class DeliveryEngine:
@@ -172,6 +147,10 @@ class DeliveryEngine:
     @property
     def running(self) -> bool:
         return self._task is not None and not self._task.done()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
 
     def poke(self) -> None:
         """Look for work now rather than at the next poll (a broadcast was just created)."""
@@ -242,11 +221,12 @@ class DeliveryEngine:
             log.exception("delivery engine could not record an error; again in 1 s")
             await self._idle(1.0)
 
-    def _local(self) -> datetime:
+    def local(self) -> datetime:
+        """Now in the election's time zone (quiet hours are local)."""
         return self.clock.now().astimezone(self.tz)
 
     async def _deliver(self, broadcast: Broadcast) -> None:
-        local = self._local()
+        local = self.local()
         window = self.settings.quiet_window
         if not broadcast.urgent and window and in_quiet(local, window):
             await defer(self.db, broadcast.id, quiet_end(local, window))
@@ -275,34 +255,35 @@ class DeliveryEngine:
                                   broadcast.id)
             return
         await self.composer.tps.refresh(self.db)
-        run = _Run(broadcast)
-        run.targeting = Targeting(self.db, broadcast if limit is None else _fixed(broadcast),
-                                  self.clock.now, self.chunk)
-        run.inflight = InFlight(self.concurrency, self._stop, self.stats,
-                                lambda outcome: run.outcomes.append(outcome))
-        flusher = asyncio.create_task(self._flusher(run))
+        outcomes = Outcomes(self.db, broadcast, self.clock.now, self.day)
+        run = Run(broadcast, Targeting(self.db, broadcast if limit is None else _fixed(broadcast),
+                                       self.clock.now, self.chunk), outcomes,
+                  InFlight(self.concurrency, self._stop, self.stats, outcomes.add),
+                  Messenger(self.sender, self.bucket, self.spacing, self.stats,
+                            lambda: self.lease()))
+        flusher = asyncio.create_task(outcomes.flusher())
         try:
-            stop_reason = await self._send_all(run)
+            stop_reason = await send_all(self, run)
         finally:
             # In-flight sends end first; then the last outcomes are written. Never cancel a
             # flush midway: its outcomes would be lost and those sent again.
             await run.targeting.stop()
             await run.inflight.settle(broadcast.id)
-            run.finished.set()
+            outcomes.finished.set()
             await asyncio.shield(flusher)
             # The last outcomes, patiently (writes refused after a failure wait 5 s).
-            await asyncio.shield(self._flush_or_keep(run, FINAL_FLUSH_RETRIES))
+            await asyncio.shield(outcomes.flush_or_keep(FINAL_FLUSH_RETRIES))
         run.targeting.check()
         if stop_reason is None and (self._stop.is_set() or not run.targeting.finished):
             return
         if stop_reason is None:
-            remaining = await pending_batch(self.db, broadcast.id, 0, 1, self._day())
+            remaining = await pending_batch(self.db, broadcast.id, 0, 1, self.day())
             if not remaining:
                 await set_state(self.db, broadcast.id, ("sending",), "done", self.clock.now())
                 log.info("broadcast %d done", broadcast.id)
         elif stop_reason == "quiet":
             assert window is not None
-            await defer(self.db, broadcast.id, quiet_end(self._local(), window))
+            await defer(self.db, broadcast.id, quiet_end(self.local(), window))
 
     def approval_limit(self, broadcast: Broadcast) -> int | None:
         """How many recipients the two-person rule lets this broadcast reach (None: no limit)."""
@@ -311,175 +292,6 @@ class DeliveryEngine:
             return None
         return max(threshold, broadcast.approved_count or 0)
 
-    def _day(self) -> str:
+    def day(self) -> str:
         """Today in the election's time zone: the day a message sent now counts on."""
-        return self._local().date().isoformat()
-
-    async def _send_all(self, run: _Run) -> str | None:
-        """Send to every pending recipient; the reason it stopped early, if it did. Each
-        message counts toward the cap of the local day it is sent on and a template reads that
-        day (a countdown's days left): a run that passes midnight reads the rest again."""
-        broadcast = run.broadcast
-        # DAILY_CAP=0 means no cap; urgent announcements are never capped.
-        cap = None if broadcast.urgent else (self.settings.daily_cap or None)
-        texts: dict[tuple[str, str | None, str], str] = {}
-        # The first check before the first send: a pause or cancel while the recipients were
-        # being fixed must stop it before anything goes out, not CONTROL_INTERVAL later.
-        next_control = 0.0
-        cursor = 0
-        while True:
-            seen, fixed = run.targeting.chunks, run.targeting.finished
-            day = self._day()       # the batch's counts are this day's
-            batch = await pending_batch(self.db, broadcast.id, cursor, BATCH, day)
-            if not batch:
-                if fixed:
-                    return None
-                if run.targeting.stopped:
-                    return "stopped"    # paused or cancelled: the next claim goes on from here
-                await run.targeting.wait(seen, CONTROL_INTERVAL)   # the next chunk
-                if time.monotonic() >= next_control:
-                    next_control = time.monotonic() + CONTROL_INTERVAL
-                    stop_reason = await self._control(broadcast)
-                    if stop_reason:
-                        return stop_reason
-                continue
-            for recipient in batch:
-                if time.monotonic() >= next_control:
-                    next_control = time.monotonic() + CONTROL_INTERVAL
-                    stop_reason = await self._control(broadcast)
-                    if stop_reason:
-                        return stop_reason
-                if self._day() != day:
-                    break           # midnight: the rest read again with the new day's counts
-                cursor = recipient.user_id
-                if cap is not None and recipient.sent_today >= cap:
-                    run.outcomes.append(Outcome(recipient.user_id, "capped",
-                                                f"daily cap of {cap} reached", recipient.attempts))
-                    continue
-                key = (recipient.language, recipient.region, day)
-                if key not in texts:
-                    texts[key] = self.composer.text(broadcast, recipient, date.fromisoformat(day))
-                payload = self.composer.payload(recipient, texts[key])
-                if not await run.inflight.slot():
-                    return None     # shutting down while every slot hangs: settle decides
-                if not self.lease():
-                    run.inflight.semaphore.release()
-                    return "lease"  # no longer sure to lead: nothing more until it is
-                await self.spacing.wait(recipient.user_id)
-                await self.bucket.acquire()    # a place, released by the send (_request)
-                run.inflight.start(self._send(run, recipient, payload, day), recipient)
-
-    async def _control(self, broadcast: Broadcast) -> str | None:
-        """Why to stop now: paused/cancelled by an official, quiet hours, urgent work, shutdown."""
-        if self._stop.is_set():
-            return "shutdown"
-        current = await get_broadcast(self.db, broadcast.id)
-        if current is None or current.state not in ("scheduled", "sending"):
-            return current.state if current else "gone"
-        window = self.settings.quiet_window
-        if not broadcast.urgent and window and in_quiet(self._local(), window):
-            return "quiet"
-        if not broadcast.urgent:
-            other = await next_runnable(self.db, self.clock.now())
-            if other is not None and other.urgent and other.id != broadcast.id:
-                return "urgent"
-        return None
-
-    # -- one message ------------------------------------------------------------------------
-
-    async def _send(self, run: _Run, recipient: Recipient, payload: dict[str, Any],
-                    day: str) -> None:
-        try:
-            outcome = dataclasses.replace(await self._attempt(recipient, payload), day=day)
-        except LeaseLapsed:
-            return      # not sent, no outcome: the recipient stays pending for the leader
-        except Exception as exc:
-            # Logged without the payload or the chat id (personal data).
-            self.stats["send_errors"] += 1
-            log.error("broadcast %d: a send raised %s", run.broadcast.id, type(exc).__name__)
-            outcome = Outcome(recipient.user_id, "failed", f"error: {type(exc).__name__}",
-                              recipient.attempts + 1)
-        self.stats[f"outcome:{outcome.outcome}"] += 1
-        run.outcomes.append(outcome)
-
-    async def _attempt(self, recipient: Recipient, payload: dict[str, Any]) -> Outcome:
-        attempts, limited = recipient.attempts, 0
-        user = recipient.user_id
-        while True:
-            attempts += 1
-            result = await self._request(user, payload)
-            if result.ok:
-                return Outcome(user, "sent", None, attempts)
-            if result.retry_after is not None:
-                # Honoured exactly, by the whole engine; not the recipient's fault, so it is
-                # counted apart from attempts, and bounded.
-                attempts -= 1
-                limited += 1
-                self.stats["429"] += 1
-                self.bucket.pause(result.retry_after)
-                if limited >= MAX_RATE_LIMITED:
-                    self.stats["rate_limited"] += 1
-                    return Outcome(user, "rate_limited", f"gave up after {limited} x 429", attempts)
-                await self.bucket.acquire()
-                continue
-            if result.unknown:
-                self.stats["unknown"] += 1
-                return Outcome(user, "unknown", result.detail, attempts)
-            if result.blocked:
-                return Outcome(user, "blocked", result.detail, attempts)
-            if result.permanent or attempts >= MAX_ATTEMPTS:
-                return Outcome(user, "failed", result.detail, attempts)
-            await asyncio.sleep(BACKOFF * 2 ** (attempts - 1))
-            await self.bucket.acquire()
-
-    async def _request(self, user: int, payload: dict[str, Any]) -> SendResult:
-        """One request, in the place taken for it in the bucket (just before, with nothing
-        awaited since): the place is released when the answer is in, or it never left."""
-        try:
-            if not self.lease():
-                raise LeaseLapsed
-            return await self.sender.send(payload)
-        finally:
-            self.bucket.release()
-            self.spacing.answered(user)
-
-    # -- outcomes ---------------------------------------------------------------------------
-
-    async def _flusher(self, run: _Run) -> None:
-        while not run.finished.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(run.finished.wait(), FLUSH_INTERVAL)
-            try:
-                await self._flush_or_keep(run)
-            except StaleLeader:
-                raise
-            except Exception:   # logged; the outcomes are kept for the next interval
-                continue
-
-    async def _flush_or_keep(self, run: _Run, retries: int = 0) -> None:
-        """Write the outcomes; a write the database refuses (locked, unreachable) keeps them for
-        the next try, `retries` times here, after that at the next interval: an outcome never
-        written is a message sent twice. Only a fenced leader stops."""
-        for attempt in range(retries + 1):
-            try:
-                await self._flush(run)
-                return
-            except StaleLeader:
-                raise
-            except Exception as exc:
-                log.warning("broadcast %d: %d outcomes not written yet (%s); trying again",
-                            run.broadcast.id, len(run.outcomes), type(exc).__name__)
-                if attempt == retries:
-                    raise
-                await asyncio.sleep(min(0.5 * 2 ** attempt, 5.0))
-
-    async def _flush(self, run: _Run) -> None:
-        if not run.outcomes:
-            return
-        batch, run.outcomes = run.outcomes, []
-        try:
-            await record_outcomes(self.db, run.broadcast.id, batch, self.clock.now(), self._day(),
-                                  counts_toward_cap=not run.broadcast.urgent)
-        except BaseException:
-            run.outcomes[:0] = batch  # kept for the next flush: unrecorded means resent
-            raise
+        return self.local().date().isoformat()

@@ -55,7 +55,9 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "error": {},
     "group_hint": {"bot_username": "suara_bot"},
     "private_only": {"command": "/datasaya"},
-    "region_kecamatan": {"page": 1, "pages": 3},
+    # `region`: the kabupaten/kota whose kecamatan these are (None: a one-regency deployment's)
+    "region_kecamatan": {"region": "Kabupaten <Lahat>", "page": 1, "pages": 3},
+    "region_mine": {"region": "Kota <Palembang>", "page": 1, "pages": 3},
     "region_desa": {"kecamatan": "Gelumbang", "page": 1, "pages": 2},
     "tps_list": {"desa": "Gelumbang", "kecamatan": "Gelumbang", "sample": True, "saved": True,
                  "more": 2, "stations": [_SAMPLE_TPS, {**_SAMPLE_TPS, "map_url": None}]},
@@ -82,6 +84,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "region_not_loaded": {"title": "Pasangan calon bupati", "region": "Kabupaten <Lahat>",
                           "kpu": "KPU Kabupaten Lahat"},
     "btn_kabupaten_list": {},
+    "btn_change_kabupaten": {},
     "btn_province_list": {},
     "btn_find_tps": {},
     "btn_share_location": {},

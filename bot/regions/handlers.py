@@ -22,7 +22,7 @@ from bot.regions.maps import map_url
 from bot.regions.picker import picker_view
 from bot.regions.tree import DESA, KABUPATEN, KECAMATAN, PlaceQuery
 from bot.regions.typed import answer_kabupaten_name, save_kabupaten
-from bot.regions.waiting import wait_for_place
+from bot.regions.waiting import passed_over, wait_for_place
 from bot.replies import KeyboardBuilder, acknowledge, edit_or_send, reply, say, stale
 from bot.storage.tps import Tps
 from bot.storage.users import set_region
@@ -67,17 +67,40 @@ def _find_tps(context: SuaraContext) -> KeyboardBuilder:
     return partial(keyboards.find_tps, kabupaten_first=first)
 
 
+def _saved_kabupaten(context: SuaraContext) -> str | None:
+    """The citizen's kabupaten/kota in a province deployment, when saved and in its tree."""
+    user, regions = context.user, context.services.regions
+    code = user.region_code[:5] if user is not None and user.region_code else None
+    return code if code is not None and regions.kabupaten and regions.get(code) is not None \
+        else None
+
+
+def kecamatan_view(context: SuaraContext, kabupaten: str | None,
+                   page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
+    """A kabupaten/kota's kecamatan, named (a one-regency deployment's: None); the citizen's
+    own named as theirs, its list button "change" (the only way it is asked for again)."""
+    content, regions, lang = context.services.content, context.services.regions, context.lang
+    mine = kabupaten is not None and kabupaten == _saved_kabupaten(context)
+    markup, page, pages = keyboards.kecamatan_picker(content, regions, lang, page, kabupaten, mine)
+    if mine and kabupaten is not None:
+        return content.message("region_mine", lang, region=regions.regions[kabupaten].name,
+                               page=page + 1, pages=pages), markup
+    shown = regions.get(kabupaten) if kabupaten is not None and regions.kabupaten else None
+    return content.message("region_kecamatan", lang, region=shown.name if shown else None,
+                           page=page + 1, pages=pages), markup
+
+
 def region_picker(context: SuaraContext, page: int = 0) -> tuple[str, InlineKeyboardMarkup]:
     """Where /wilayah starts: a province's kabupaten/kota list (a national deployment's
-    provinces first), unless the citizen's is known (then its kecamatan); a one-regency
-    deployment's kecamatan."""
-    content, regions, lang = context.services.content, context.services.regions, context.lang
-    user = context.user
-    kabupaten = user.region_code[:5] if user is not None and user.region_code else None
-    if regions.kabupaten and (kabupaten is None or regions.get(kabupaten) is None):
-        return picker_view(context, BROWSE, page=page)
-    markup, page, pages = keyboards.kecamatan_picker(content, regions, lang, page, kabupaten)
-    return content.message("region_kecamatan", lang, page=page + 1, pages=pages), markup
+    provinces first), unless the citizen's is known (then its kecamatan, said to be theirs); a
+    one-regency deployment's kecamatan."""
+    regions, user = context.services.regions, context.user
+    if regions.kabupaten:
+        kabupaten = _saved_kabupaten(context)
+        return kecamatan_view(context, kabupaten, page) if kabupaten is not None \
+            else picker_view(context, BROWSE, page=page)
+    return kecamatan_view(context, user.region_code[:5] if user is not None and user.region_code
+                          else None, page)
 
 
 async def region_command(update: Update, context: SuaraContext) -> None:
@@ -96,8 +119,13 @@ async def region_command(update: Update, context: SuaraContext) -> None:
         await reply(update, text, markup)
         return
     text, markup = region_picker(context)
-    # The picker invites typing a name: the reply is read as the answer ("nyoblos di plg").
-    await wait_for_place(context, BROWSE)
+    if _saved_kabupaten(context) is None:
+        # The picker asks for the place: the reply is read as the answer ("nyoblos di plg").
+        await wait_for_place(context, BROWSE)
+    else:
+        # The saved region shown: nothing is asked (its "change" button asks), so the next
+        # message is read for itself: a place alone moves it, a question naming one does not.
+        await passed_over(context)
     await reply(update, text, markup)
 
 
@@ -138,6 +166,7 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         await edit_or_send(query, text, markup)
     elif kind == "b" and regions.kabupaten:      # /wilayah's list (a national one's provinces)
         await acknowledge(query)
+        await wait_for_place(context, BROWSE)       # "change": a name typed in reply answers
         text, markup = picker_view(context, BROWSE, page=number)
         await edit_or_send(query, text, markup)
     elif kind == "g" and region is not None and region.level == KABUPATEN:
@@ -145,9 +174,7 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         await acknowledge(query, html.unescape(content.message("region_set", lang,
                                                                region=region.name))
                           if saved else None)
-        markup, page, pages = keyboards.kecamatan_picker(content, regions, lang, number, code)
-        await edit_or_send(query, content.message("region_kecamatan", lang, page=page + 1,
-                                                  pages=pages), markup)
+        await edit_or_send(query, *kecamatan_view(context, code, number))
     elif kind == "c" and region is not None and region.level == KECAMATAN:
         await acknowledge(query)
         markup, page, pages = keyboards.desa_picker(content, regions, lang, code, number)

@@ -9,7 +9,7 @@ the kabupaten); a bare "bogor" names both, and the caller decides (the asker's o
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
@@ -91,6 +91,21 @@ def only_a_place(text: str, rest: list[str], *, asked: bool = False) -> bool:
         return False
     allowed = REPLY_WORDS if asked else PLACE_WORDS
     return all(w in allowed for w in rest)
+
+
+def elsewhere_alone(text: str, places: Iterable[str], *, asked: bool = False) -> bool:
+    """Whether a message is only a place outside the deployment, one or more of `places`
+    (scope.yaml's `elsewhere`: "bandung", "saya di dki jakarta"), by the rule of only_a_place."""
+    rest = [w for w in fold(text).split() if w not in KIND_WORDS]
+    found = False
+    for parts in sorted((p.split() for p in places), key=len, reverse=True):
+        i = 0
+        while i + len(parts) <= len(rest):
+            if rest[i:i + len(parts)] == parts:
+                rest, found = rest[:i] + rest[i + len(parts):], True
+            else:
+                i += 1
+    return found and only_a_place(text, rest, asked=asked)
 
 
 class RegionNamer:

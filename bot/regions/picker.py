@@ -13,6 +13,7 @@ from bot import keyboards
 from bot.callbacks import decode
 from bot.context import SuaraContext
 from bot.keyboards import BROWSE, SUBSCRIBE
+from bot.regions.waiting import wait_for_place
 from bot.replies import acknowledge, edit_or_send, stale
 
 
@@ -65,6 +66,8 @@ async def on_button(update: Update, context: SuaraContext) -> None:
         await stale(update, context)
         return
     await acknowledge(query)
+    if cb.choice == BROWSE:     # /wilayah's list opened ("change"): a name typed answers it
+        await wait_for_place(context, BROWSE)
     text, markup = picker_view(context, cb.choice, province, page)
     await edit_or_send(query, text, markup)
 

@@ -20,6 +20,9 @@ DESA = "desa_kelurahan"
 # Words that introduce a place name but are not part of it.
 PLACE_PREFIXES = frozenset({"desa", "ds", "kelurahan", "kel", "kecamatan", "kec", "dusun",
                             "village", "district"})
+# Of those, the ones that say which kind of place: "kecamatan gelumbang" is not its desa.
+KIND_SAID = {"kecamatan": KECAMATAN, "kec": KECAMATAN, "district": KECAMATAN, "desa": DESA,
+             "ds": DESA, "kelurahan": DESA, "kel": DESA, "village": DESA}
 # Words that say "where do I vote": with one of them, a named place is a TPS question.
 TPS_INTENT = frozenset({"tps", "tempat", "lokasi", "dimana", "mana", "where", "polling",
                         "station", "nyoblos", "coblos", "milih", "vote"})
@@ -222,6 +225,10 @@ class RegionTree:
             elif len(place) <= 2:
                 # One or two words very nearly a place name ("tanjungagung", "gelumbng").
                 matches = [m for m in self.search(query) if m.score >= 92]
+        # One kind said ("kecamatan X", "desa X"): a namesake of another kind is not meant.
+        kinds = {KIND_SAID[w] for w in words[:-1] if w in KIND_SAID}
+        if len(kinds) == 1:
+            matches = [m for m in matches if m.region.level in kinds] or matches
         is_question = bool(matches) or (says_place and intent and not other_question)
         return PlaceQuery(matches, query, is_question, says_place, intent)
 

@@ -80,6 +80,6 @@ async def answer_kabupaten_name(update: Update, context: SuaraContext, text: str
     if save and await save_kabupaten(context, code):
         await reply(update, content.message("region_set", lang, region=tree.regions[code].name))
     markup, page, pages = keyboards.kecamatan_picker(content, tree, lang, 0, code)
-    await reply(update, content.message("region_kecamatan", lang, page=page + 1, pages=pages),
-                markup)
+    await reply(update, content.message("region_kecamatan", lang, region=tree.regions[code].name,
+                                        page=page + 1, pages=pages), markup)
     return True

@@ -1,9 +1,10 @@
 """What a citizen's next message may answer when the bot asked for their place: a question
 waiting for their region (its entry id, until answered: faq/regional.py), /langganan's "where
 do you vote?" (SUBSCRIBE: the region saved, then subscribed) or /wilayah's picker (BROWSE:
-the region saved, then its kecamatan), these two for PLACE_WAIT only and for the next message
-only (passed_over). A reply to it may say its verbs ("nyoblos di plg": names.only_a_place,
-asked=True). Kept on the user's row
+the region saved, then its kecamatan; only when no region is saved, or its "change" pressed:
+a citizen's saved region is never moved by a question naming a place), these two for
+PLACE_WAIT only and for the next message only (passed_over). A reply to it may say its verbs
+("nyoblos di plg": names.only_a_place, asked=True). Kept on the user's row
 (users.waiting_entry, waiting_until: migrations 0017, 0023), read with the row every update
 reads already, so whichever process receives the reply knows what it answers."""
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-import bot.broadcasts.engine as engine_module
+import bot.broadcasts.stream as stream_module
 from bot.broadcasts.sender import SendResult
 from bot.clock import FixedClock
 from bot.content.registry import Content
@@ -92,7 +92,7 @@ async def test_a_broadcast_running_past_midnight_counts_and_says_the_new_day(
     """Without quiet hours a broadcast may run across midnight in Asia/Jakarta: a message sent
     after it counts toward that day's cap (not the day the broadcast began) and a countdown
     says the days left from the day it arrives."""
-    monkeypatch.setattr(engine_module, "BATCH", 1)    # each recipient read as it is reached
+    monkeypatch.setattr(stream_module, "BATCH", 1)    # each recipient read as it is reached
     sender = MidnightSender()
     async with offline_bot(tmp_path, content, sender=sender, QUIET_HOURS="", DAILY_CAP="1") as h:
         clock = h.app.services.clock

@@ -177,15 +177,15 @@ async def test_rate_is_respected(rig: Rig) -> None:
 
 async def test_a_slow_final_flush_is_not_lost(rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
     """Regression: cancelling the flusher mid-write lost outcomes, and they were sent again."""
-    from bot.broadcasts import engine as engine_module
+    from bot.broadcasts import outcomes as outcomes_module
 
-    original = engine_module.record_outcomes
+    original = outcomes_module.record_outcomes
 
     async def slow(*args: object, **kwargs: object) -> None:
         await asyncio.sleep(0.15)
         await original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine_module, "record_outcomes", slow)
+    monkeypatch.setattr(outcomes_module, "record_outcomes", slow)
     ids = await rig.subscribers(200)
     await rig.engine().start()
     first = await broadcast(rig)
@@ -200,9 +200,9 @@ async def test_a_refused_outcome_write_is_kept_and_written_later(
         rig: Rig, monkeypatch: pytest.MonkeyPatch) -> None:
     """Regression: one refused write (a locked database) killed the flusher; the outcomes
     piled up unwritten, the broadcast failed, and its rerun sent them all again."""
-    from bot.broadcasts import engine as engine_module
+    from bot.broadcasts import outcomes as outcomes_module
 
-    original = engine_module.record_outcomes
+    original = outcomes_module.record_outcomes
     refused = {"left": 2}
 
     async def flaky(*args: object, **kwargs: object) -> None:
@@ -211,7 +211,7 @@ async def test_a_refused_outcome_write_is_kept_and_written_later(
             raise RuntimeError("database is locked")
         await original(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(engine_module, "record_outcomes", flaky)
+    monkeypatch.setattr(outcomes_module, "record_outcomes", flaky)
     ids = await rig.subscribers(150)
     await rig.engine().start()
     bid = await broadcast(rig)

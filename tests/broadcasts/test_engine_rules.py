@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from bot.broadcasts import attempts as attempts_module
 from bot.broadcasts import engine as engine_module
 from bot.broadcasts import inflight
 from bot.broadcasts.sender import SendResult, classify, unknown
@@ -83,8 +84,8 @@ async def test_a_recipient_gives_up_after_repeated_429s(rig: Rig,
     bid = await broadcast(rig)
     await rig.wait_state(bid, "done")
     assert await outcome_counts(rig.db, bid) == {"sent": 1, "rate_limited": 1}
-    assert len(rig.sender.script[ids[0]]) == 50 - engine_module.MAX_RATE_LIMITED
-    assert engine.stats["429"] == engine_module.MAX_RATE_LIMITED
+    assert len(rig.sender.script[ids[0]]) == 50 - attempts_module.MAX_RATE_LIMITED
+    assert engine.stats["429"] == attempts_module.MAX_RATE_LIMITED
 
 
 async def test_an_exception_in_a_send_is_recorded_and_counted(rig: Rig,

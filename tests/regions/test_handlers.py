@@ -189,3 +189,17 @@ async def test_a_long_name_not_found_is_said_back_shortened(harness: Harness) ->
     calls = await harness.text("/wilayah " + "a" * 4000)
     said = texts(calls)
     assert said and all(len(t) <= 4096 for t in said) and "…" in said[-1]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("kecamatan sungai rotan", "Kecamatan <b>Sungai Rotan</b>"),   # its desa, to pick one
+    ("kec. sungai rotan", "Kecamatan <b>Sungai Rotan</b>"),
+    ("kecamatan tanjung harapan", "Kecamatan <b>Tanjung Harapan</b>"),
+    ("kelurahan sungai rotan", "TPS")])                            # the one desa's TPS
+async def test_the_kind_said_picks_the_kecamatan_or_the_desa_of_one_name(
+        harness: Harness, typed: str, expected: str) -> None:
+    """A kecamatan and a desa of one name: "kecamatan X" is the kecamatan (its desa listed),
+    "kelurahan X" the desa, not both offered."""
+    sent = first(await harness.text(typed), "sendMessage")
+    assert expected in sent.params["text"] and "Ada 2 tempat" not in sent.params["text"], \
+        sent.params["text"]

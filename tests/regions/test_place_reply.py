@@ -126,3 +126,28 @@ async def test_where_to_vote_in_a_place_shows_its_kecamatan(bot: Harness, questi
     calls = await bot.text(question, user=user)
     assert "Ilir Kota" in buttons(calls[-1]), texts(calls)
     assert await region(bot, 705) == "98.01"
+
+
+OUTSIDE = "di luar yang saya tangani"
+
+
+@pytest.mark.parametrize(("text", "prompted"), [
+    ("bandung", True), ("saya di jakarta", True), ("nyoblos di bandung", True),
+    ("bandung", False), ("saya dari jakarta kak", False), ("dki jakarta", False)])
+async def test_a_place_outside_the_deployment_said_alone_is_declined(
+        bot: Harness, text: str, prompted: bool) -> None:
+    """Only a place that is none of the deployment's (scope.yaml's `elsewhere`), typed in reply
+    to /wilayah's "type its name" or unasked: said to be outside what the bot covers (with
+    where to look), not answered as a question about the bot; nothing saved."""
+    user = bot.user(705)
+    if prompted:
+        await bot.text("/wilayah", user=user)
+    said = "\n".join(texts(await bot.text(text, user=user)))
+    assert OUTSIDE in said, said
+    assert await region(bot, 705) is None
+
+
+async def test_a_question_from_someone_elsewhere_is_still_a_question(bot: Harness) -> None:
+    user = bot.user(706)
+    said = "\n".join(texts(await bot.text("saya di bandung bisa nyoblos di sini?", user=user)))
+    assert OUTSIDE not in said, said

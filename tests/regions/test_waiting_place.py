@@ -98,7 +98,7 @@ async def test_a_question_after_wilayah_passed_over_moves_nobody(bot: Harness) -
     user = bot.user(810)
     await bot.text("/wilayah", user=user)
     await bot.press_label("Bukit Contoh", user=user)
-    await bot.text("/wilayah", user=user)                   # its kecamatan, and it waits
+    await bot.text("/wilayah", user=user)                   # its kecamatan; nothing waits
     await bot.text("siapa calon bupati bukit contoh?", user=user)
     later(bot, timedelta(minutes=5))
     said = "\n".join(texts(await bot.text("nyoblos di kota contoh raya", user=user)))
@@ -192,3 +192,39 @@ async def test_wilayah_again_soon_writes_no_new_wait(bot: Harness, monkeypatch: 
     assert len(writes) == 2
     await bot.text("nyoblos di kota contoh raya", user=user)       # still the reply
     assert await region(bot, 807) == "98.71"
+
+
+
+async def test_a_question_after_wilayah_with_a_saved_region_moves_nothing(bot: Harness) -> None:
+    """A citizen whose region is saved: /wilayah waits for nothing, so "nyoblos di <place>"
+    sent next is a question (that place's kecamatan, to find a TPS there), not a new region."""
+    user = bot.user(811)
+    await bot.text("/wilayah", user=user)
+    await bot.press_label("Bukit Contoh", user=user)
+    await bot.text("/wilayah", user=user)
+    asked = await bot.text("nyoblos di kota contoh raya", user=user)
+    said = "\n".join(texts(asked))
+    assert SAVED not in said and "Ilir Kota" in buttons(asked[-1]), said
+    assert "Kota Contoh Raya" in said, said       # whose kecamatan these are
+    assert await region(bot, 811) == "98.01"
+
+
+async def test_wilayah_shows_the_saved_region_and_changes_it_on_request(bot: Harness) -> None:
+    """/wilayah names the saved region, with a button to change it; after that press a reply
+    with its verbs is the new region; a place said alone is one without asking."""
+    user = bot.user(812)
+    await bot.text("/wilayah", user=user)
+    await bot.press_label("Bukit Contoh", user=user)
+    shown = await bot.text("/wilayah", user=user)
+    said = "\n".join(texts(shown))
+    assert "Daerahmu" in said and "Bukit Contoh" in said and "pilih kecamatanmu" in said, said
+    assert any("Ganti" in b for b in buttons(shown[-1])), buttons(shown[-1])
+    listed = await bot.press_label("Ganti", user=user)
+    assert "Kota Contoh Raya" in buttons(listed[-1]), buttons(listed[-1])
+    said = "\n".join(texts(await bot.text("nyoblos di kota contoh raya", user=user)))
+    assert SAVED in said, said
+    assert await region(bot, 812) == "98.71"
+    await bot.text("/wilayah", user=user)
+    said = "\n".join(texts(await bot.text("saya di rawa contoh", user=user)))
+    assert SAVED in said, said
+    assert await region(bot, 812) == "98.02"
