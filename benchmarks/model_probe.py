@@ -26,7 +26,7 @@ from bot.faq.learned import Targets
 from bot.faq.matcher import Matcher
 from bot.faq.places import deployment_mask
 from bot.faq.semantic import load_embedder
-from bot.faq.trainer import Trainer, model_texts
+from bot.faq.trainer import Trainer, grouped, model_texts
 
 
 def main() -> None:
@@ -43,7 +43,7 @@ def main() -> None:
     # place names masked as the bot's model reads them (bot/faq/startup.py, places.py)
     mask = deployment_mask(content, matcher)
     trainer = Trainer(content, matcher, args.cache, targets, mask)
-    examples, messages = trainer.examples, trainer.messages
+    examples, messages = trainer.examples, grouped(trainer.messages)
     dense = None
     if not args.first_only:
         embedder = load_embedder(2)

@@ -1,7 +1,11 @@
 """A forwarded or chain message is read without its forwarding header: "[Diteruskan]",
-"Fwd dari grup kantor:", "Pesan berantai grup RT:", "Forwarded many times:", "BROADCAST‼️".
-The header says how the message travelled, not what it asks; left in, its words ("grup",
-"kantor", "broadcast") pull the message toward the wrong answers."""
+"Fwd dari grup kantor:", "Pesan berantai grup RT:", "Forwarded many times:", "BROADCAST‼️",
+nor its chain markers: a sentence that only asks to pass the message on ("Sebarkan ke grup
+keluarga!", "please forward"), wishes it useful, names where it was copied from, or only
+raises the alarm ("PENTING!!!").
+The header and the markers say how the message travels, not what it asks; left in, their
+words ("grup", "kantor", "keluarga", "broadcast") pull the message toward the wrong answers, and
+their length shrinks the margin by which the right answer wins."""
 
 from __future__ import annotations
 
@@ -16,14 +20,49 @@ HEADER = re.compile(
     re.IGNORECASE)
 MAX_HEADERS = 3
 
+# A chain marker, a whole sentence: a request to pass the message on (the verbs of sharing in
+# their written, passive and borrowed forms; "bagi" alone and "terus" alone are everyday words,
+# so only "bagikan", "teruskan"), a wish that it helps, a source tag, or an alarm word alone.
+_SHARE = (r"(?:tolong|mohon|harap|yuk|ayo|ayok|silakan|silahkan|please|pls|plz|jangan lupa)?\s*"
+          r"(?:di)?(?:sebar(?:kan|luaskan)|share|viralkan|bagikan|teruskan|forward(?:kan)?|"
+          r"fwd|pass (?:it|this) on|spread (?:the word|this))\b"
+          # passed on: the message itself, to whom, how widely; nothing else ("share info
+          # jadwal dong" asks for something)
+          r"(?:\s+(?:info|pesan|berita|kabar|message|news)?\s*(?:ini|this))?"
+          r"(?:\s+(?:ke|kepada|to|with)\b[^?]{0,60})?"
+          r"(?:\s+(?:ya|yah|yuk|ok|oke|guys|semua|all|everyone|segera|sebanyak-banyaknya|"
+          r"seluas-luasnya|luas|lagi))*")
+CHAIN = re.compile(
+    r"^\W*(?:" + _SHARE +
+    r"|semoga (?:bermanfaat|berguna)[^?]{0,40}"
+    r"|jangan (?:berhenti|putus) di[^?]{0,30}"
+    r"|(?:sumber|source|dari grup sebelah|copas dari)\b[^?]{0,60}"
+    r"|(?:info )?(?:penting|urgent|waspada|viral|breaking news)"
+    r")\W*$",
+    re.IGNORECASE)
+# A sentence ends at a line break or after . ! ? or … and a space (kept with the sentence before).
+_SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+(?=\s|$)|\n|$)")
+
+
+def strip_chain(text: str) -> str:
+    """The message without its chain-marker sentences; never without everything else."""
+    parts = [p for p in _SENTENCE.findall(text) if p.strip()]
+    if len(parts) < 2:
+        return text
+    kept = [p for p in parts if not CHAIN.match(p.strip())]
+    if not kept or len(kept) == len(parts):
+        return text
+    return " ".join(p.strip() for p in kept)
+
 
 def strip_forward(text: str) -> tuple[str, bool]:
-    """The message without its forwarding headers, and whether it had one."""
+    """The message without its forwarding headers and chain markers, and whether it had
+    either."""
     stripped = text
     for _ in range(MAX_HEADERS):      # a chain forwarded again carries more than one
         cut = HEADER.sub("", stripped, count=1)
         if cut == stripped:
             break
         stripped = cut
-    stripped = stripped.strip()
+    stripped = strip_chain(stripped.strip()).strip()
     return (stripped, True) if stripped and stripped != text.strip() else (text, False)

@@ -1,0 +1,32 @@
+"""A forward is read without its header and its chain markers (issue 18: "strip the forwarding
+header and chain markers before matching")."""
+
+import pytest
+
+from bot.faq.forwards import strip_forward
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("Fwd dari grup RT: PENTING!!! TPS buka jam 8 dan tutup jam 3 sore. Sebarkan ke keluarga ya! "
+     "Bener gak min?", "TPS buka jam 8 dan tutup jam 3 sore. Bener gak min?"),
+    ("Pemilih pindahan harus urus A5. share ya guys", "Pemilih pindahan harus urus A5."),
+    ("Please forward this to everyone. You can vote with a photo of your ID. Is it true?",
+     "You can vote with a photo of your ID. Is it true?"),
+    ("Kabar ini benar? Mohon dishare seluas-luasnya!!", "Kabar ini benar?"),
+    ("Surat suara ada dua.\nJangan berhenti di kamu, teruskan ke 10 orang!\nSumber: grup sebelah",
+     "Surat suara ada dua."),
+    ("Pemilih disabilitas boleh didampingi. Semoga bermanfaat 🙏", "Pemilih disabilitas boleh didampingi."),
+])
+def test_chain_markers_are_not_read(text: str, read: str) -> None:
+    assert strip_forward(text) == (read, True)
+
+
+@pytest.mark.parametrize("text", [
+    "Halo min. Tolong share info jadwal coblosan dong",      # asks for something to be shared
+    "terus kalau ktp hilang gimana. viral di tiktok katanya boleh pakai kk",
+    "Bagi pemilih disabilitas ada pendamping?",
+    "Sebarkan!",                                             # nothing else to read: kept
+    "Kapan pencoblosan? Salam, mau tanya",
+])
+def test_a_question_is_kept_whole(text: str) -> None:
+    assert strip_forward(text) == (text, False)
