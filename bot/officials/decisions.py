@@ -23,6 +23,7 @@ from bot.callbacks import SMALL_MAX, Callback
 from bot.context import SuaraContext
 from bot.ids import parse_int
 from bot.officials.approval import OUTSIDE, send_to
+from bot.officials.closing import close_messages
 from bot.officials.drafts import Draft
 from bot.officials.guard import add_buttons, numbered
 from bot.officials.launch import audience_counts, describe_audience, describe_content, launch
@@ -96,6 +97,7 @@ async def _reject(update: Update, context: SuaraContext, pending: Approval,
     if not settled.won:
         await _lost(update, context, settled.request)
         return
+    await _close(update, context, pending.id)
     cancelled = f"; pengumuman #{pending.held} dibatalkan" if pending.held is not None else ""
     if why is not None:
         await edit_or_send(query, f"⚠️ Permintaan {pending.id} tidak bisa disetujui: {why}. "
@@ -141,6 +143,7 @@ async def _approve_draft(update: Update, context: SuaraContext, pending: Approva
     broadcast_id = settled.request.broadcast_id
     if services.engine is not None:
         services.engine.poke()
+    await _close(update, context, pending.id)
     await edit_or_send(query, f"✅ Permintaan {pending.id} disetujui: pengumuman #{broadcast_id}, "
                        f"paling banyak {pending.recipients} penerima.")
     sent = await send_to(context.bot, pending.requested_by,
@@ -168,6 +171,7 @@ async def _approve_held(update: Update, context: SuaraContext, pending: Approval
         return
     if services.engine is not None:
         services.engine.poke()
+    await _close(update, context, pending.id)
     await edit_or_send(query, f"✅ Permintaan {pending.id} disetujui: pengumuman #{b.id} dikirim "
                        f"ke {settled.count} penerima.")
     await send_to(context.bot, pending.requested_by, f"✅ Pengumuman #{b.id} disetujui petugas "
@@ -194,12 +198,21 @@ async def _withdraw(update: Update, context: SuaraContext, pending: Approval, pa
                                   pending.recipients))
     if settled.won:
         await acknowledge(query, f"Permintaan {pending.id} ditarik; tidak ada yang dikirim.")
+        await close_messages(context.bot, services, pending.id)
     else:
         await acknowledge(query, _settled_text(services, user.id, settled.request))
     roles = services.roles
     text, markup = await listing(services, roles.scope(user.id, "jadwal"), roles.is_super(user.id),
                                  page, requester=user.id)
     await edit_or_send(query, text, markup)
+
+
+async def _close(update: Update, context: SuaraContext, request_id: int) -> None:
+    """The other approvers' request messages say it is decided (this press's message is
+    edited by its handler)."""
+    message = update.effective_message
+    pressed = (message.chat_id, message.message_id) if message is not None else None
+    await close_messages(context.bot, context.services, request_id, pressed)
 
 
 async def _lost(update: Update, context: SuaraContext, request: Approval) -> None:

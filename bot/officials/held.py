@@ -51,7 +51,7 @@ async def _announce_hold(services: Services, bot: Bot, held: Held) -> None:
                     f"<b>Isi:</b> {html.escape(describe_content(b))}\n"
                     "Disetujui: dikirim ke penerima ini (yang berhenti berlangganan sejak itu "
                     "dilewati). Ditolak: dibatalkan.")
-        reached = await ask(bot, services.roles, approvers(services, held.requested_by, b.region),
+        reached = await ask(bot, services, approvers(services, held.requested_by, b.region),
                             held.approval_id, body, b.text)
         if reached:
             next_step = (f"Permintaan {held.approval_id} dikirim ke {reached} petugas; tidak ada "

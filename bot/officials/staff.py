@@ -18,6 +18,7 @@ from bot.callbacks import Callback
 from bot.context import SuaraContext
 from bot.ids import user_id
 from bot.listing import fit
+from bot.officials.closing import close_uncovered
 from bot.officials.drafts import Drafts
 from bot.officials.guard import add_buttons, add_command, numbered, roles_of
 from bot.officials.menus import set_official_menu
@@ -99,8 +100,15 @@ async def give(context: SuaraContext, target: int, role: str, region: str | None
     added = await services.roles.grant(services.db, target, role, by, services.clock.now(),
                                        region)
     where = html.escape(region_name(services.regions, region))
-    return (f"✅ <code>{target}</code> sekarang {ROLE_NAMES[role]} untuk {where}." if added
+    return (f"✅ <code>{target}</code> sekarang {ROLE_NAMES[role]} untuk {where}."
+            + await _closed(context, target, by) if added
             else f"<code>{target}</code> sudah {ROLE_NAMES[role]} untuk {where}.")
+
+
+async def _closed(context: SuaraContext, target: int, by: int) -> str:
+    """The target's waiting requests their roles no longer allow, closed (closing.py)."""
+    closed = await close_uncovered(context.bot, context.services, target, by)
+    return f"\n↩ Permintaannya yang menunggu ditarik: {', '.join(map(str, closed))}." * bool(closed)
 
 
 async def officials(update: Update, context: SuaraContext) -> None:
@@ -135,7 +143,8 @@ async def officials(update: Update, context: SuaraContext) -> None:
             await message.reply_text("Super-admin diatur lewat ADMIN_IDS di server, bukan di sini.")
             return
         removed = await services.roles.revoke(services.db, target, role, user.id, now)
-        await message.reply_text(f"✅ Peran <code>{target}</code> dicabut." if removed
+        await message.reply_text(f"✅ Peran <code>{target}</code> dicabut."
+                                 + await _closed(context, target, user.id) if removed
                                  else f"<code>{target}</code> tidak memegang peran itu.")
     else:
         await message.reply_text("⚠️ Perintah tidak dikenali.\n\n" + USAGE)
@@ -175,6 +184,8 @@ async def on_role_button(update: Update, context: SuaraContext, cb: Callback) ->
     if role in services.roles.of(target):
         await services.roles.revoke(services.db, target, role, user.id, now)
         await acknowledge(query, f"Dicabut: {ROLE_NAMES[role]}")
+        await _settled(update, context, target, (await _closed(context, target, user.id)).strip())
+        return
     elif services.regions.kabupaten:       # a province: for which kabupaten/kota?
         await acknowledge(query)
         await edit_or_send(query, f"{ROLE_NAMES[role]} untuk <code>{target}</code>: di seluruh "

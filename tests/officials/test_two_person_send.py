@@ -147,7 +147,9 @@ async def test_cancelled_from_jadwal_while_its_recipients_are_fixed_stays_cancel
 
 async def test_a_revoked_officials_request_is_refused_not_sent(tmp_path: Path,
                                                                 content: Content) -> None:
-    """Revoked after asking: the approval is refused, says why, and is recorded."""
+    """Revoked after asking where the revocation did not close the request (/petugas closes
+    them: test_revoked_requester.py; here the roles change as in a process that was not the
+    one told): the approval is refused, says why, and is recorded."""
     sender = ScriptedSender()
     async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
                            APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
@@ -155,7 +157,7 @@ async def test_a_revoked_officials_request_is_refused_not_sent(tmp_path: Path,
         await subscribe_through(db, [7001, 7002], clock(h).now())
         await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
         request_id = await ask_approval(h, ANNOUNCER, text=TEXT)
-        await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER))
+        await h.app.services.roles.revoke(db, ANNOUNCER, None, SUPER, clock(h).now())
         out = texts(await approve(h, request_id, SUPER))
         assert any(f"Permintaan {request_id} tidak bisa disetujui" in t
                    and "tidak lagi berwenang" in t for t in out), out
@@ -197,11 +199,21 @@ async def test_a_request_approved_long_after_its_time_is_refused(tmp_path: Path,
 
 async def test_a_revoked_officials_held_announcement_is_refused_and_cancelled(
         tmp_path: Path, content: Content) -> None:
+    """Revoked after confirming, before its time: held at its time, it is asked for a
+    requester without the role, and refused."""
     sender = ScriptedSender()
     async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
                            APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
-        b = await held_announcement(h)
-        await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER))
+        await previewed_for_one(h)
+        await h.press_label("Kirim", user=h.user(ANNOUNCER))
+        [b] = await list_broadcasts(h.app.services.db)
+        said = texts(await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER)))
+        assert not any("ditarik" in t for t in said), said    # nothing waited yet
+        await h.text("/langganan", user=h.user(CITIZENS[1]))
+        clock(h).advance(timedelta(minutes=3))
+        assert h.app.services.engine is not None
+        h.app.services.engine.poke()
+        await eventually(lambda: _asked(h), what="the second official asked")
         out = texts(await h.press_label("Setujui", user=h.user(SUPER)))
         assert any("tidak lagi berwenang" in t for t in out), out
         assert await state_of(h, b.id) == "cancelled"
