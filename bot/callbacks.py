@@ -28,11 +28,12 @@ _SMALL = r"(?:0|[1-9][0-9]{0,3})"                # pages, TPS numbers, indexes i
 _PURPOSE = rf"-|\+|{_ENTRY}"
 _BIG = r"[1-9][0-9]{0,18}"                       # row and user ids, then bounded below
 # An announcement draft's step: a letter, a page of a list ("c<page>" campaigns, "e<page>"
-# templates, "k<page>" the regions of the official's scope; "B<i>.<page>" a kabupaten/kota's
+# templates, "k<page>" the regions of the official's scope (nationally its provinces);
+# "V<province code>.<page>" a province's kabupaten/kota, "B<i>.<page>" a kabupaten/kota's
 # kecamatan, "K<i>.<page>" a kecamatan's desa), or a list choice (an index, "-" for none, a
-# language).
+# language, a province's code).
 _DRAFT_OP = (rf"[a-z]|[cek]{_SMALL}|[BK]{_SMALL}\.{_SMALL}|[BKPCT](?:-|{_SMALL})"
-             rf"|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})")
+             rf"|V[0-9]{{2}}(?:\.{_SMALL})?|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})")
 SMALL_MAX = 9999
 
 
@@ -81,6 +82,9 @@ KINDS: dict[str, Spec] = {
     "O": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv])", USER_ID_MAX),  # a person's role
     # ... given for one kabupaten/kota or province, or ("-") for the whole deployment.
     "W": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv]):(?P<text>-|{_KABUPATEN}|[0-9]{{2}})",
+              USER_ID_MAX),
+    # ... or, nationally, a page of the provinces ("-") or of one province's kabupaten/kota
+    "X": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv]):(?P<text>(?:-|[0-9]{{2}})\.{_SMALL})",
               USER_ID_MAX),
     "Q": Spec(r"(?P<text>[0-9a-f]{1,40}):(?P<choice>[hon])"),  # question group, its mark
 }

@@ -20,6 +20,7 @@ from bot.officials.guard import add_buttons, add_command, roles_of
 from bot.officials.launch import audience_counts, describe_audience, launch
 from bot.officials.progress import follow
 from bot.officials.roles import actor
+from bot.officials.summary import summary_screen
 from bot.regions.tree import DESA, KECAMATAN
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
@@ -173,7 +174,7 @@ async def preview(message: Message, context: SuaraContext, draft: Draft) -> None
         await message.chat.send_message(text, reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton(label, callback_data=Callback("N").encode())]]))
     draft.step = "preview"
-    text, markup = screens.summary_screen(draft, services, counts)
+    text, markup = summary_screen(draft, services, counts)
     await message.chat.send_message(text, reply_markup=markup)
 
 

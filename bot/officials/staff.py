@@ -23,6 +23,7 @@ from bot.officials.drafts import Drafts
 from bot.officials.guard import add_buttons, add_command, numbered, roles_of
 from bot.officials.menus import set_official_menu
 from bot.officials.roles import ROLE_NAMES, SUPER, Roles
+from bot.officials.rolescope import on_page, region_buttons
 from bot.regions.tree import RegionTree, fold
 from bot.replies import acknowledge, edit_or_send
 from bot.storage.officials import AUDIT_COLUMNS, iter_audit, recent_audit
@@ -192,27 +193,12 @@ async def on_role_button(update: Update, context: SuaraContext, cb: Callback) ->
                            "wilayah, atau untuk satu "
                            f"{'provinsi atau ' * services.regions.several_provinces}"
                            "kabupaten/kota?",
-                           region_buttons(services.regions, target, code))
+                           region_buttons(services.content, services.regions, target, code))
         return
     else:
         await services.roles.grant(services.db, target, role, user.id, now)
         await acknowledge(query, f"Diberikan: {ROLE_NAMES[role]}")
     await _settled(update, context, target)
-
-
-def region_buttons(regions: RegionTree, target: int, code: str) -> InlineKeyboardMarkup:
-    """The whole deployment, then (national) each province, then each kabupaten/kota, two to
-    a row."""
-    def button(label: str, region: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label, callback_data=Callback(
-            "W", f"{target}:{code}:{region}").encode())
-
-    rows = [[button(f"Seluruh {regions.root_name}", "-")]]
-    places = [regions.place(p) for p in sorted(regions.provinces) if regions.is_scope(p)]
-    found = [button(p.name, p.code) for p in places if p is not None]
-    found += [button(k.name, k.code) for k in regions.kabupaten]
-    rows += [found[i:i + 2] for i in range(0, len(found), 2)]
-    return InlineKeyboardMarkup(rows)
 
 
 async def on_region_button(update: Update, context: SuaraContext, cb: Callback) -> None:
@@ -287,3 +273,4 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.FORWARDED & PickingOfficial(), forwarded))
     add_buttons(app, "O", "petugas", on_role_button)
     add_buttons(app, "W", "petugas", on_region_button)
+    add_buttons(app, "X", "petugas", on_page)
