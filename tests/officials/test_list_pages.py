@@ -1,8 +1,9 @@
 """/umumkan's lists and /jadwal come in pages, as the region pickers and the campaign list do:
-a national deployment's 30 provinces and 92 kabupaten/kota (the province first), a kecamatan of 60 desa (on the big nation of
-tests/test_region_picker.py) and a long /jadwal never make a keyboard Telegram refuses (about
-100 buttons); every item is on one page, one picked from a later page is the draft's audience,
-and a page past the end or a forged list button is answered gracefully."""
+a national deployment's 30 provinces and 92 kabupaten/kota (the province first), a kecamatan
+of 60 desa (on the big nation of tests/test_region_picker.py) and a long /jadwal never make a
+keyboard Telegram refuses (about 100 buttons); every item is on one page, one picked from a
+later page is the draft's audience, and a page past the end or a forged list button is
+answered gracefully."""
 
 from __future__ import annotations
 
