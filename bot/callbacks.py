@@ -79,7 +79,8 @@ KINDS: dict[str, Spec] = {
     # a broadcast: pause, resume, cancel (and the /jadwal page it is on; none: the first)
     "J": Spec(rf"(?P<number>{_BIG}):(?P<choice>[prc])(?::(?P<text>{_SMALL}))?", ROW_ID_MAX),
     "j": Spec(rf"(?P<number>{_SMALL})"),                       # a page of /jadwal
-    "O": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv])", USER_ID_MAX),  # a person's role
+    # a person's role: given ("a", "c", "v"), or taken away ("A", "C", "V")
+    "O": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acvACV])", USER_ID_MAX),
     # ... given for one kabupaten/kota or province, or ("-") for the whole deployment.
     "W": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv]):(?P<text>-|{_KABUPATEN}|[0-9]{{2}})",
               USER_ID_MAX),

@@ -136,7 +136,7 @@ def examples() -> dict[str, list[str]]:
         "P": [f"1:P:{i}:{c}{p}" for i in (1, 2) for c in "ynw" for p in ("", ":0")],
         "J": [f"1:J:{i}:{c}{p}" for i in (1, 2) for c in "prc" for p in ("", ":0", ":1")],
         "j": ["1:j:0", "1:j:1"],
-        "O": [f"1:O:{uid}:{c}" for uid in PEOPLE for c in "acv"],
+        "O": [f"1:O:{uid}:{c}" for uid in PEOPLE for c in "acvACV"],
         "W": [f"1:W:{uid}:{c}:{r}" for uid in PEOPLE for c in "acv"
               for r in ("-", content.election.region.code, "98")],
         "X": [f"1:X:{uid}:{c}:{r}" for uid in PEOPLE for c in "av" for r in ("-.0", "98.1")],

@@ -164,11 +164,15 @@ async def forwarded(update: Update, context: SuaraContext) -> None:
         return
     person = origin.sender_user
     held = context.services.roles.of(person.id)
-    buttons = [InlineKeyboardButton(f"{'✅ ' if role in held else ''}{ROLE_NAMES[role]}",
-                                    callback_data=Callback("O", f"{person.id}:{code}").encode())
+    # Each button says what it does (a lower-case code gives the role, an upper-case one takes
+    # it away), so a second press of it (a double tap) does not undo the first.
+    buttons = [InlineKeyboardButton(f"{'✖ Cabut ' if role in held else ''}{ROLE_NAMES[role]}",
+                                    callback_data=Callback("O", f"{person.id}:" + (
+                                        code.upper() if role in held else code)).encode())
                for code, role in ROLE_CODES.items()]
     await message.reply_text(f"Beri peran kepada {html.escape(person.full_name)} "
-                             f"(<code>{person.id}</code>)? Tekan lagi untuk mencabut.",
+                             f"(<code>{person.id}</code>)? Yang sudah dipegangnya: tekan untuk "
+                             "mencabut.",
                              reply_markup=InlineKeyboardMarkup([[b] for b in buttons]))
 
 
@@ -177,12 +181,16 @@ async def on_role_button(update: Update, context: SuaraContext, cb: Callback) ->
     assert query is not None and user is not None
     services = context.services
     target, code = numbered(cb)
-    role = ROLE_CODES.get(code)
+    role, take = ROLE_CODES.get(code.lower()), code.isupper()
     if target is None or role is None or services.roles.is_super(target):
         await acknowledge(query, "Tidak bisa")
         return
     now = services.clock.now()
-    if role in services.roles.of(target):
+    if take != (role in services.roles.of(target)):     # done already (a second press)
+        await acknowledge(query, f"{'Sudah dicabut' if take else 'Sudah diberikan'}: "
+                          f"{ROLE_NAMES[role]}")
+        return
+    if take:
         await services.roles.revoke(services.db, target, role, user.id, now)
         await acknowledge(query, f"Dicabut: {ROLE_NAMES[role]}")
         await _settled(update, context, target, (await _closed(context, target, user.id)).strip())

@@ -63,7 +63,7 @@ async def test_a_held_broadcast_goes_with_the_role(tmp_path: Path, content: Cont
         request_id = await pending_for_broadcast(db, b.id)
         assert request_id is not None
         # By the role's own button (a forwarded message's role picker), pressed again.
-        await h.press(f"1:O:{ANNOUNCER}:a", user=h.user(SUPER),
+        await h.press(f"1:O:{ANNOUNCER}:A", user=h.user(SUPER),
                       message={"message_id": 1, "chat": {"id": SUPER, "type": "private"},
                                "date": 0, "text": "x"})
         assert not h.app.services.roles.may(ANNOUNCER, "umumkan")
