@@ -31,8 +31,8 @@ _BIG = r"[1-9][0-9]{0,18}"                       # row and user ids, then bounde
 # templates, "k<page>" the regions of the official's scope (nationally its provinces);
 # "V<province code>.<page>" a province's kabupaten/kota, "B<i>.<page>" a kabupaten/kota's
 # kecamatan, "K<i>.<page>" a kecamatan's desa), or a list choice (an index, "-" for none, a
-# language, a province's code).
-_DRAFT_OP = (rf"[a-z]|[cek]{_SMALL}|[BK]{_SMALL}\.{_SMALL}|[BKPCT](?:-|{_SMALL})"
+# language, a province's code; "U1"/"U0" urgent or not).
+_DRAFT_OP = (rf"[a-z]|[cek]{_SMALL}|[BK]{_SMALL}\.{_SMALL}|[BKPCT](?:-|{_SMALL})|U[01]"
              rf"|V[0-9]{{2}}(?:\.{_SMALL})?|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})")
 SMALL_MAX = 9999
 

@@ -112,7 +112,7 @@ def examples() -> dict[str, list[str]]:
     entries = list(content.entries)[:3]
     ops = ["x", "v", "s", "w", "e", "o", "k", "l", "t", "c", "u", "n", "K-", "K0", "K1", "B-", "B0", "D0.0",
            "D1.2", "L-", "Lid", "Len", "P0", "P2", "C-", "C0", "T0", "T1", "k1", "e1", "c1",
-           "B0.1", "K0.1", "K1.0", "V99", "V98.1"]
+           "B0.1", "K0.1", "K1.0", "V99", "V98.1", "U0", "U1"]
     made = {
         "m": ["1:m:"], "L": ["1:L:"], "S": ["1:S:"], "u": ["1:u:"], "N": ["1:N:"],
         "t": [f"1:t:{t}" for t in content.topics], "e": [f"1:e:{e}" for e in entries],

@@ -27,6 +27,7 @@ from bot.services import Services
 from bot.storage.broadcasts import Broadcast, Recipient
 
 EXPIRED = "⌛ Draf pengumuman ini sudah kedaluwarsa atau diganti. Mulai lagi dengan /umumkan."
+GONE = "Draf ini sudah dikirim, dibatalkan, diganti atau kedaluwarsa: lihat /jadwal."
 
 
 def drafts_of(context: SuaraContext) -> Drafts:
@@ -94,6 +95,9 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
     now = services.clock.now()
     draft = await drafts_of(context).get(services.db, user.id, draft_id, now)
     if draft is None or draft.step == "done":
+        if op in ("s", "x"):    # a second press of send or cancel (a double tap): the first's
+            await acknowledge(query, GONE)     # answer stays on the message
+            return
         await acknowledge(query, "Kedaluwarsa")
         await edit_or_send(query, EXPIRED)
         return

@@ -80,7 +80,8 @@ def options_screen(draft: Draft, services: Services) -> tuple[str, InlineKeyboar
     rows = [
         [button("🗺 Wilayah", draft, "k"), button("🗣 Bahasa", draft, "l")],
         [button("🏷 Topik", draft, "t"), button("🎯 Kampanye", draft, "c")],
-        [button(f"⚡ Mendesak: {'ya' if draft.urgent else 'tidak'}", draft, "u")],
+        # "U1"/"U0": what it sets, not a toggle (a double tap leaves it set)
+        [button(f"⚡ Mendesak: {'ya' if draft.urgent else 'tidak'}", draft, f"U{int(not draft.urgent)}")],
         [button("🕐 Sekarang", draft, "n"), button("📅 Jadwalkan", draft, "w")],
         [button("✏️ Ganti isi", draft, "e")],
         [button("👁 Pratinjau", draft, "v"), button("✖ Batal", draft, "x")],
@@ -98,8 +99,10 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
         return parse_int(arg, 0, SMALL_MAX) is not None
     if head in ("B", "K", "V"):    # a province's, kabupaten/kota's or kecamatan's list, at a page
         arg = arg.partition(".")[0]
-    if head == "u" and not arg:
+    if head == "u" and not arg:     # a button from before "U": a toggle
         draft.urgent = not draft.urgent
+    elif head == "U" and arg in ("0", "1"):
+        draft.urgent = arg == "1"
     elif head == "n" and not arg:
         draft.at = None
     elif head == "T":
