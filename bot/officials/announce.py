@@ -192,6 +192,10 @@ async def confirm(update: Update, context: SuaraContext, draft: Draft) -> None:
         await edit_or_send(query, "⚠️ Sasaran ini di luar wilayah tugas Anda; tidak ada yang "
                            "dikirim. Mulai lagi dengan /umumkan.")
         return
+    if draft.template and draft.template not in services.content.schedule.templates:
+        await edit_or_send(query, f"⚠️ Template {html.escape(draft.template)} tidak ada lagi "
+                           "(konten dimuat ulang); pilih isi lain.", screens.back_only(draft))
+        return
     counts = await audience_counts(services.db, draft)
     total = sum(counts.values())
     if total == 0:

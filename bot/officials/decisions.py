@@ -66,14 +66,14 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
             await edit_or_send(query, f"Pengumuman #{pending.held} tidak lagi menunggu "
                                f"persetujuan ({b.state if b else 'tidak ada'}); tidak ada yang diubah.")
             return
-        region, at, draft = b.region, None, None
+        region, at, draft, template = b.region, None, None, b.template
     else:
         draft = Draft.from_record(pending.draft)
-        region, at = draft.region, draft.at
+        region, at, template = draft.region, draft.at, draft.template
     if not services.roles.covers(user.id, "umumkan", region):
         await acknowledge(query, OUTSIDE)
         return
-    why = _why_not(services, pending, region, at) if verdict == "y" else None
+    why = _why_not(services, pending, region, at, template) if verdict == "y" else None
     await acknowledge(query)
     if why is not None or verdict == "n":
         await _reject(update, context, pending, why)
@@ -241,8 +241,11 @@ def _settled_text(services: Services, viewer: int, request: Approval) -> str:
 
 
 def _why_not(services: Services, pending: Approval, region: str | None,
-             at: datetime | None) -> str | None:
+             at: datetime | None, template: str | None = None) -> str | None:
     """Why this request may no longer be approved, if it may not."""
+    if template and template not in services.content.schedule.templates:
+        return (f"template {template} tidak ada lagi di konten (konten dimuat ulang sejak "
+                "diminta); pemohon bisa mengajukan lagi dengan /umumkan")
     if not services.roles.covers(pending.requested_by, "umumkan", region):
         return ("pemohon tidak lagi berwenang mengumumkan ke sasaran ini (perannya dicabut atau "
                 "wilayahnya berubah)")
