@@ -58,7 +58,7 @@ def _paged(draft: Draft, content: Content, items: Sequence[tuple[str, str]], pag
 def content_screen(draft: Draft, content: Content, page: int = 0
                    ) -> tuple[str, InlineKeyboardMarkup]:
     templates = sorted(content.schedule.templates)
-    draft.choices = templates
+    draft.choices, draft.listed = templates, "T"
     where, markup = _paged(draft, content, [(f"🧩 {t}", f"T{i}") for i, t in enumerate(templates)],
                            page, 2, lambda p: f"e{p}", back=button("✖ Batal", draft, "x"))
     text = ("📣 <b>Pengumuman baru</b> — langkah 1/3: isi\n\n"
@@ -106,7 +106,7 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
     elif head == "n" and not arg:
         draft.at = None
     elif head == "T":
-        choice = _choice(draft, arg)
+        choice = _choice(draft, arg, "T")
         if choice is None or choice not in services.content.schedule.templates:
             return False
         draft.template, draft.text = choice, None
@@ -131,7 +131,7 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
         if arg == "-":
             draft.campaign = None
         else:
-            code = _choice(draft, arg)
+            code = _choice(draft, arg, "C")
             if code is None:
                 return False
             draft.campaign = code
@@ -191,7 +191,11 @@ def _index(arg: str, items: Sequence[object]) -> int | None:
     return parse_int(arg, 0, len(items) - 1)
 
 
-def _choice(draft: Draft, arg: str) -> str | None:
+def _choice(draft: Draft, arg: str, kind: str) -> str | None:
+    """The item of the list of `kind` last shown; None when the button is of another list (a
+    template button pressed after the campaign list replaced it, or the other way)."""
+    if draft.listed and draft.listed != kind:
+        return None
     i = _index(arg, draft.choices)
     return draft.choices[i] if i is not None else None
 
@@ -281,7 +285,7 @@ async def _campaign_screen(draft: Draft, page: int, services: Services
     mine = scope(draft, services)
     campaigns = [c for c in await list_campaigns(services.db)
                  if mine is None or c.region is None or within(c.region, mine)]
-    draft.choices = [c.code for c in campaigns]
+    draft.choices, draft.listed = [c.code for c in campaigns], "C"
     shown, page, pages = page_of(campaigns, page, CAMPAIGN_PAGE)
     rows = [[button("Tanpa batas kampanye", draft, "C-")]]
     rows += [[button(f"{c.name} ({c.code})", draft, f"C{i}")]
