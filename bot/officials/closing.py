@@ -39,6 +39,7 @@ def outcome(roles: Roles, tz: object, request: Approval, viewer: int) -> str:
     by = request.decided_by
     who = ("pemohonnya" if by is not None and by == request.requested_by and
            request.state == "cancelled"
+           else "Anda" if by == viewer     # pressed elsewhere (/jadwal's button)
            else shown_actor(actor(by) if by is not None else "cli", roles.is_super(viewer)))
     when = ""
     if request.decided_at:

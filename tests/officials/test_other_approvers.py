@@ -157,3 +157,18 @@ async def test_a_request_the_cli_closed_is_swept_by_the_leader(tmp_path: Path,
         assert asked(h, request_id) == set()
         said = str(now_reads(h, sent, SUPER)["text"])
         assert f"pengumuman #{b.id} dibatalkan oleh cli pada" in said, said
+
+
+async def test_approved_from_jadwal_the_deciders_own_request_message_says_you(
+        tmp_path: Path, content: Content) -> None:
+    async with offline_bot(tmp_path, content, sender=ScriptedSender(), **settings()) as h:
+        await h.text(f"/petugas tambah {SECOND} pengumum", user=h.user(SUPER))
+        b = await held_announcement(h)
+        request_id = await pending_for_broadcast(h.app.services.db, b.id)
+        assert request_id is not None
+        sent = request_messages(h, request_id)
+        await h.text("/jadwal", user=h.user(SUPER))
+        await h.press_label(f"Setujui #{b.id}", user=h.user(SUPER))
+        assert asked(h, request_id) == set()
+        assert "sudah disetujui oleh Anda pada" in str(now_reads(h, sent, SUPER)["text"])
+        assert "sudah disetujui oleh petugas pada" in str(now_reads(h, sent, SECOND)["text"])
