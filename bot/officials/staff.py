@@ -22,10 +22,11 @@ from bot.officials.closing import close_uncovered
 from bot.officials.drafts import Drafts
 from bot.officials.guard import add_buttons, add_command, numbered, roles_of
 from bot.officials.menus import set_official_menu
-from bot.officials.roles import ROLE_NAMES, SUPER, Roles
+from bot.officials.roles import ROLE_NAMES, SUPER, Roles, actor
 from bot.officials.rolescope import on_page, region_buttons
 from bot.regions.tree import RegionTree, fold
 from bot.replies import acknowledge, edit_or_send
+from bot.storage.broadcast_lists import open_by
 from bot.storage.officials import AUDIT_COLUMNS, iter_audit, recent_audit
 
 ROLE_WORDS = {"announcer": "announcer", "pengumum": "announcer",
@@ -107,9 +108,14 @@ async def give(context: SuaraContext, target: int, role: str, region: str | None
 
 
 async def _closed(context: SuaraContext, target: int, by: int) -> str:
-    """The target's waiting requests their roles no longer allow, closed (closing.py)."""
+    """The target's waiting requests their roles no longer allow, closed (closing.py); and
+    those of their announcements still to go, which stay the office's to cancel (/jadwal)."""
     closed = await close_uncovered(context.bot, context.services, target, by)
-    return f"\n↩ Permintaannya yang menunggu ditarik: {', '.join(map(str, closed))}." * bool(closed)
+    going = [i for i, region in await open_by(context.services.db, actor(target))
+             if not context.services.roles.covers(target, "umumkan", region)]
+    return (f"\n↩ Permintaannya yang menunggu ditarik: {', '.join(map(str, closed))}." * bool(closed)
+            + f"\n📋 Pengumumannya yang masih terjadwal atau berjalan: "
+            f"{', '.join(f'#{i}' for i in going)} (batalkan di /jadwal bila perlu)." * bool(going))
 
 
 async def officials(update: Update, context: SuaraContext) -> None:

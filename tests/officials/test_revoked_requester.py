@@ -17,7 +17,7 @@ from tests.fakes.officials import SUPER, asked, regional_bot
 from tests.fakes.officials import request as ask_approval
 from tests.fakes.subscribers import subscribe_through
 from tests.officials.test_announce import ANNOUNCER, clock
-from tests.officials.test_two_person_send import held_announcement
+from tests.officials.test_two_person_send import held_announcement, previewed_for_one
 
 SECOND = 902
 
@@ -101,3 +101,15 @@ async def test_a_narrower_region_closes_only_the_requests_outside_it(
         assert any(f"ditarik: {kota}." in t for t in said), said
         states = [(await get_approval(db, i)).state for i in (bukit, kota)]  # type: ignore[union-attr]
         assert states == ["pending", "cancelled"]
+
+
+async def test_the_super_admin_is_told_of_their_announcements_still_to_go(
+        tmp_path: Path, content: Content) -> None:
+    """An announcement already confirmed (under the threshold, scheduled) stays the office's
+    to cancel: removing the role names it, so the super-admin can (/jadwal)."""
+    async with offline_bot(tmp_path, content, sender=ScriptedSender(), **settings()) as h:
+        await previewed_for_one(h)
+        await h.press_label("Kirim", user=h.user(ANNOUNCER))
+        said = texts(await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER)))
+        assert any("masih terjadwal atau berjalan: #1 (batalkan di /jadwal" in t
+                   for t in said), said
