@@ -219,8 +219,12 @@ async def _lost(update: Update, context: SuaraContext, request: Approval) -> Non
     """Another decision came first (or the request was settled before this press)."""
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
+    said = _settled_text(context.services, user.id, request)
+    if request.decided_by == user.id and request.state in ("approved", "rejected"):
+        await acknowledge(query, said)      # their own second press: their first answer stays
+        return
     await acknowledge(query)
-    await edit_or_send(query, _settled_text(context.services, user.id, request))
+    await edit_or_send(query, said)
 
 
 def _settled_text(services: Services, viewer: int, request: Approval) -> str:

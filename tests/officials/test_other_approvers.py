@@ -172,3 +172,19 @@ async def test_approved_from_jadwal_the_deciders_own_request_message_says_you(
         assert asked(h, request_id) == set()
         assert "sudah disetujui oleh Anda pada" in str(now_reads(h, sent, SUPER)["text"])
         assert "sudah disetujui oleh petugas pada" in str(now_reads(h, sent, SECOND)["text"])
+
+
+async def test_a_double_tap_on_approve_keeps_what_the_first_press_said(
+        tmp_path: Path, content: Content) -> None:
+    """The second press of the decider's own button (a double tap) is answered with a notice
+    and leaves the first's answer, which names the announcement it made, on the message."""
+    async with offline_bot(tmp_path, content, sender=ScriptedSender(), **settings()) as h:
+        request_id = await three_approvers(h)
+        sent = request_messages(h, request_id)
+        mine = dict(now_reads(h, sent, SECOND))          # as the client still has it
+        data = f"1:P:{request_id}:y"
+        await h.press(data, message=mine, user=h.user(SECOND))
+        second = await h.press(data, message=mine, user=h.user(SECOND))
+        assert not [c for c in second if c.method == "editMessageText"], second
+        assert any("sudah disetujui" in str(c.params.get("text")) for c in second), second
+        assert "paling banyak" in str(now_reads(h, sent, SECOND)["text"])
