@@ -21,6 +21,7 @@ from bot.officials.launch import audience_counts, describe_audience, launch
 from bot.officials.progress import follow
 from bot.officials.roles import actor
 from bot.officials.summary import summary_screen
+from bot.officials.widgets import back_only
 from bot.regions.tree import DESA, KECAMATAN
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
@@ -126,7 +127,7 @@ async def _step(update: Update, context: SuaraContext, draft: Draft, op: str) ->
         draft.step = "when"
         await edit_or_send(query, "📅 Kirim tanggal dan jam pengiriman, misalnya "
                            f"<code>2024-11-26 08:00</code> ({services.settings.timezone}).",
-                           screens.back_only(draft))
+                           back_only(draft))
         return
     if op[:1] == "e":       # "e<page>": a page of the templates
         draft.step = "content"
@@ -194,19 +195,19 @@ async def confirm(update: Update, context: SuaraContext, draft: Draft) -> None:
         return
     if draft.template and draft.template not in services.content.schedule.templates:
         await edit_or_send(query, f"⚠️ Template {html.escape(draft.template)} tidak ada lagi "
-                           "(konten dimuat ulang); pilih isi lain.", screens.back_only(draft))
+                           "(konten dimuat ulang); pilih isi lain.", back_only(draft))
         return
     counts = await audience_counts(services.db, draft)
     total = sum(counts.values())
     if total == 0:
         await edit_or_send(query, "Belum ada pelanggan yang cocok dengan sasaran ini.",
-                           screens.back_only(draft))
+                           back_only(draft))
         return
     if draft.at is not None and draft.at <= now:
         draft.at = None if now - draft.at < timedelta(minutes=5) else draft.at
         if draft.at is not None:
             await edit_or_send(query, "⚠️ Waktu kirimnya sudah lewat; pilih waktu lain.",
-                               screens.back_only(draft))
+                               back_only(draft))
             return
     await drafts_of(context).drop(services.db, user.id, now)
     draft.step = "done"

@@ -9,57 +9,30 @@ official's scope "k<page>", a kabupaten/kota's kecamatan "B<i>.<page>", a kecama
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.callbacks import SMALL_MAX, Callback
 from bot.content.registry import Content
 from bot.ids import parse_int
-from bot.keyboards import REGION_PAGE, page_nav, page_of
+from bot.keyboards import page_nav, page_of
 from bot.officials.drafts import Draft
 from bot.officials.launch import describe_audience, describe_content
 from bot.officials.roles import within
+from bot.officials.widgets import button, paged
 from bot.services import Services
 from bot.storage.campaigns import list_campaigns
 
 LANGUAGE_NAMES = {"id": "Indonesia", "en": "English"}
 CAMPAIGN_PAGE = 20        # campaigns on one page of the audience's campaign list
-LIST_PAGE = REGION_PAGE   # regions (and templates) on one page of a list
-
-
-def button(text: str, draft: Draft, op: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(text, callback_data=Callback("A", f"{draft.id}:{op}").encode())
-
-
-def _grid(buttons: list[InlineKeyboardButton], width: int) -> list[list[InlineKeyboardButton]]:
-    return [buttons[i:i + width] for i in range(0, len(buttons), width)]
-
-
-def back_only(draft: Draft) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([[button("⬅ Kembali", draft, "o"), button("✖ Batal", draft, "x")]])
-
-
-def _paged(draft: Draft, content: Content, items: Sequence[tuple[str, str]], page: int,
-           width: int, page_op: Callable[[int], str], first: Sequence[InlineKeyboardButton] = (),
-           back: InlineKeyboardButton | None = None) -> tuple[str, InlineKeyboardMarkup]:
-    """A page of a list: (label, op) buttons, `width` a row, each op carrying the item's index
-    in the whole list; `first` above them; the last row the pages (`page_op`) and `back`.
-    Also " (halaman p/n)" for the title, when there are pages."""
-    shown, page, pages = page_of(items, page, LIST_PAGE)
-    rows = [list(first)] if first else []
-    rows += _grid([button(label, draft, op) for label, op in shown], width)
-    rows.append(page_nav(content, "id", page, pages,
-                         lambda p: Callback("A", f"{draft.id}:{page_op(p)}"),
-                         back or button("⬅ Kembali", draft, "o")))
-    return (f" (halaman {page + 1}/{pages})" if pages > 1 else ""), InlineKeyboardMarkup(rows)
 
 
 def content_screen(draft: Draft, content: Content, page: int = 0
                    ) -> tuple[str, InlineKeyboardMarkup]:
     templates = sorted(content.schedule.templates)
     draft.choices, draft.listed = templates, "T"
-    where, markup = _paged(draft, content, [(f"🧩 {t}", f"T{i}") for i, t in enumerate(templates)],
+    where, markup = paged(draft, content, [(f"🧩 {t}", f"T{i}") for i, t in enumerate(templates)],
                            page, 2, lambda p: f"e{p}", back=button("✖ Batal", draft, "x"))
     text = ("📣 <b>Pengumuman baru</b> — langkah 1/3: isi\n\n"
             "Kirim teks pengumumannya sebagai pesan biasa. Format Telegram (tebal, miring, "
@@ -212,14 +185,14 @@ async def screen_for(draft: Draft, op: str, services: Services
         province = regions.place(number)
         assert province is not None
         items = [(k.name, f"B{i}") for i, k in enumerate(regions.kabupaten) if k.parent == number]
-        where, markup = _paged(draft, services.content, items, page, 2, lambda p: f"V{number}.{p}",
+        where, markup = paged(draft, services.content, items, page, 2, lambda p: f"V{number}.{p}",
                                [button(f"✅ Seluruh {province.name}", draft, "o")],
                                button("⬅ Kembali", draft, "k"))
         return (f"🗺 {html.escape(province.name)} dipilih. Seluruhnya, atau satu kabupaten/kota"
                 f"{where}:", markup)
     if head == "B" and (i := _index(number, regions.kabupaten)) is not None:
         kabupaten = regions.kabupaten[i]
-        where, markup = _paged(draft, services.content, _kecamatan_items(services, kabupaten.code),
+        where, markup = paged(draft, services.content, _kecamatan_items(services, kabupaten.code),
                                page, 3, lambda p: f"B{i}.{p}",
                                [button(f"✅ Seluruh {kabupaten.name}", draft, "o")])
         return (f"🏙 {html.escape(kabupaten.name)} dipilih. Seluruhnya, atau satu kecamatan"
@@ -227,7 +200,7 @@ async def screen_for(draft: Draft, op: str, services: Services
     if head == "K" and (i := _index(number, regions.kecamatan)) is not None:
         kecamatan = regions.kecamatan[i]
         desas = [(d.name, f"D{i}.{j}") for j, d in enumerate(regions.desa_of[kecamatan.code])]
-        where, markup = _paged(draft, services.content, desas, page, 3, lambda p: f"K{i}.{p}",
+        where, markup = paged(draft, services.content, desas, page, 3, lambda p: f"K{i}.{p}",
                                [button(f"✅ Seluruh Kec. {kecamatan.name}", draft, "o")])
         return (f"🏘 Kecamatan {html.escape(kecamatan.name)} dipilih. Seluruh kecamatan, atau "
                 f"satu desa/kelurahan{where}:", markup)
@@ -266,14 +239,14 @@ def _region_screen(draft: Draft, services: Services, page: int
     whole = [button(f"Seluruh {place.name if place else regions.root_name}", draft, "K-")]
     if mine is None and regions.several_provinces:     # nationally: the province first
         items = [(getattr(regions.place(p), "name", p), f"V{p}") for p in _provinces(services)]
-        where, markup = _paged(draft, services.content, items, page, 2, lambda p: f"k{p}", whole)
+        where, markup = paged(draft, services.content, items, page, 2, lambda p: f"k{p}", whole)
         return f"🗺 Pilih provinsi (lalu kabupaten/kota, kecamatan atau desa){where}:", markup
     if regions.kabupaten and (mine is None or mine in regions.provinces):
         items = [(k.name, f"B{i}") for i, k in enumerate(regions.kabupaten)
                  if mine is None or k.parent == mine]
-        where, markup = _paged(draft, services.content, items, page, 2, lambda p: f"k{p}", whole)
+        where, markup = paged(draft, services.content, items, page, 2, lambda p: f"k{p}", whole)
         return f"🗺 Pilih kabupaten/kota (lalu kecamatan atau desa bila perlu){where}:", markup
-    where, markup = _paged(draft, services.content, _kecamatan_items(services, mine), page, 3,
+    where, markup = paged(draft, services.content, _kecamatan_items(services, mine), page, 3,
                            lambda p: f"k{p}", whole)
     return f"🗺 Pilih kecamatan{where}:", markup
 

@@ -9,7 +9,8 @@ from telegram import InlineKeyboardMarkup
 
 from bot.officials.drafts import Draft
 from bot.officials.launch import describe_audience
-from bot.officials.screens import LANGUAGE_NAMES, button
+from bot.officials.screens import LANGUAGE_NAMES
+from bot.officials.widgets import button
 from bot.services import Services
 
 
