@@ -135,6 +135,11 @@ async def _step(update: Update, context: SuaraContext, draft: Draft, op: str) ->
                                               parse_int(op[1:], 0, SMALL_MAX) or 0)
         await edit_or_send(query, text, markup)
         return
+    if screens.stale_places(draft, op, services):     # the region lists changed (a reload)
+        text, markup = await screens.screen_for(draft, "k", services)
+        await edit_or_send(query, "🔄 Daftar wilayah berubah sejak tombol ini dibuat (konten "
+                           f"dimuat ulang); pilih lagi.\n\n{text}", markup)
+        return
     if not screens.apply(draft, op, services):
         await edit_or_send(query, EXPIRED)
         return

@@ -86,6 +86,8 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
         draft.topic = services.content.schedule.templates[choice].topic
         draft.step = "options"
     elif head in ("B", "K", "D", "V"):
+        if stale_places(draft, op, services):
+            return False
         region = _region(draft, head, arg, services)
         if region == "" or not within(region or None, scope(draft, services)):
             return False        # not a place of the list, or outside the official's region
@@ -94,12 +96,11 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
         if arg not in ("-", *LANGUAGE_NAMES):
             return False
         draft.language = None if arg == "-" else arg
-    elif head == "P":
-        topics = list(services.content.subscription_topics)
-        p = _index(arg, topics)
-        if p is None:
+    elif head == "P":       # the topic the list showed (a reload may have reordered them)
+        topic = _choice(draft, arg, "P")
+        if topic is None or topic not in services.content.subscription_topics:
             return False
-        draft.topic = topics[p]
+        draft.topic = topic
     elif head == "C":
         if arg == "-":
             draft.campaign = None
@@ -111,6 +112,13 @@ def apply(draft: Draft, op: str, services: Services) -> bool:
     else:
         return False
     return True
+
+
+def stale_places(draft: Draft, op: str, services: Services) -> bool:
+    """A place button ("B<i>", "K<i>", "D<k>.<d>": positions in the region lists) made from
+    lists a content reload has changed since: it would name another place."""
+    return (op[:1] in ("B", "K", "D") and op[1:2] != "-" and bool(draft.places)
+            and draft.places != services.regions.lists_version)
 
 
 def scope(draft: Draft, services: Services) -> str | None:
@@ -179,6 +187,8 @@ async def screen_for(draft: Draft, op: str, services: Services
     regions = services.regions
     back = [button("⬅ Kembali", draft, "o")]
     head, number, page = _list_op(op)
+    if head in ("k", "V", "B", "K"):      # a list of places: the buttons point into these lists
+        draft.places = regions.lists_version
     if head == "k":
         return _region_screen(draft, services, page)
     if head == "V" and number in _provinces(services):
@@ -210,6 +220,7 @@ async def screen_for(draft: Draft, op: str, services: Services
         return "🗣 Bahasa penerima:", InlineKeyboardMarkup([*rows, back])
     if op == "t":
         topics = services.content.subscription_topics
+        draft.choices, draft.listed = list(topics), "P"
         rows = [[button(t.label.get("id") or tid, draft, f"P{i}")]
                 for i, (tid, t) in enumerate(topics.items())]
         return ("🏷 Topik langganan (hanya pelanggan topik ini yang menerima):",
