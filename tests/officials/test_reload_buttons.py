@@ -55,7 +55,7 @@ async def test_place_and_topic_buttons_from_before_a_reload(tmp_path: Path) -> N
         first, _, last = rest.partition("announcements:")      # announcements first now
         topics_file.write_text(f"{head}announcements:{last.rstrip()}\ncountdown:{first}")
         assert await reload_content(h.app)
-        assert list(h.app.services.content.subscription_topics)[0] != wanted
+        assert next(iter(h.app.services.content.subscription_topics)) != wanted
 
         drafts = h.app.bot_data["drafts"]
         out = await h.press(pressed(h, places, "Kota Contoh Raya"), message=places, user=user)
