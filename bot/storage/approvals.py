@@ -222,3 +222,21 @@ async def waiting_on(db: Database, chat_id: int) -> list[tuple[Approval, int]]:
         rows = [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
     found = [(await get_approval(db, a), m) for a, m in rows]
     return [(a, m) for a, m in found if a is not None]
+
+
+async def refuse_unapprovable(db: Database, approval_id: int, now: datetime, note: Note) -> bool:
+    """Rejected by the bot itself (decided by nobody): a request nobody may approve (its
+    requester no longer has the role or region for its audience), with the broadcast held for
+    it cancelled, in one transaction. False when it was no longer pending."""
+    async with db.transaction() as conn:
+        await _lock_broadcast(db, conn, approval_id)
+        cur = await conn.execute("UPDATE approvals SET state = 'rejected', decided_at = ?"
+                                 " WHERE id = ? AND state = 'pending'", (iso(now), approval_id))
+        won = cur.rowcount > 0
+        if won:
+            await conn.execute(
+                "UPDATE broadcasts SET state = 'cancelled', finished_at = ? WHERE state = 'held'"
+                " AND id = (SELECT a.broadcast_id FROM approvals a WHERE a.id = ?)",
+                (iso(now), approval_id))
+            await _audit(conn, now, note)
+    return bool(won)

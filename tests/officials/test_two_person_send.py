@@ -199,8 +199,9 @@ async def test_a_request_approved_long_after_its_time_is_refused(tmp_path: Path,
 
 async def test_a_revoked_officials_held_announcement_is_refused_and_cancelled(
         tmp_path: Path, content: Content) -> None:
-    """Revoked after confirming, before its time: held at its time, it is asked for a
-    requester without the role, and refused."""
+    """Revoked after confirming, before its time: held at its time for a requester without
+    the role, whom nobody may approve: nobody is asked, it is cancelled, recorded, and its
+    official told (approvers used to be asked a request they could only refuse)."""
     sender = ScriptedSender()
     async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
                            APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
@@ -213,10 +214,15 @@ async def test_a_revoked_officials_held_announcement_is_refused_and_cancelled(
         clock(h).advance(timedelta(minutes=3))
         assert h.app.services.engine is not None
         h.app.services.engine.poke()
-        await eventually(lambda: _asked(h), what="the second official asked")
-        out = texts(await h.press_label("Setujui", user=h.user(SUPER)))
-        assert any("tidak lagi berwenang" in t for t in out), out
-        assert await state_of(h, b.id) == "cancelled"
+        await eventually(lambda: _is(h, b.id, "cancelled"), what="cancelled")
+        await eventually(lambda: _told(h, "tidak lagi berwenang"), what="its official told")
+        assert not any("Perlu persetujuan" in t for t in sent_to(h, SUPER))
+        request_id = (await get_approval(h.app.services.db, 1))
+        assert request_id is not None and (request_id.state, request_id.decided_by) == (
+            "rejected", None)
+        [entry] = [e for e in await recent_audit(h.app.services.db, 50)
+                   if e.action == "broadcast.reject"]
+        assert entry.actor == "bot" and "tidak lagi berwenang" in entry.detail, entry
         await asyncio.sleep(0.3)
         assert not [p for p in sender.payloads if p["text"] == TEXT]
 
@@ -251,6 +257,10 @@ async def held_announcement(h: Harness) -> Broadcast:
 
 async def _is(h: Harness, broadcast_id: int, state: str) -> bool:
     return await state_of(h, broadcast_id) == state
+
+
+async def _told(h: Harness, words: str) -> bool:
+    return any(words in t for t in sent_to(h, ANNOUNCER))
 
 
 async def _asked(h: Harness) -> bool:
