@@ -28,11 +28,12 @@ _SMALL = r"(?:0|[1-9][0-9]{0,3})"                # pages, TPS numbers, indexes i
 _PURPOSE = rf"-|\+|{_ENTRY}"
 _BIG = r"[1-9][0-9]{0,18}"                       # row and user ids, then bounded below
 # An announcement draft's step: a letter, a page of a list ("c<page>" campaigns, "e<page>"
-# templates, "k<page>" the regions of the official's scope; "B<i>.<page>" a kabupaten/kota's
+# templates, "k<page>" the regions of the official's scope (nationally its provinces);
+# "V<province code>.<page>" a province's kabupaten/kota, "B<i>.<page>" a kabupaten/kota's
 # kecamatan, "K<i>.<page>" a kecamatan's desa), or a list choice (an index, "-" for none, a
-# language).
-_DRAFT_OP = (rf"[a-z]|[cek]{_SMALL}|[BK]{_SMALL}\.{_SMALL}|[BKPCT](?:-|{_SMALL})"
-             rf"|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})")
+# language, a province's code; "U1"/"U0" urgent or not).
+_DRAFT_OP = (rf"[a-z]|[cek]{_SMALL}|[BK]{_SMALL}\.{_SMALL}|[BKPCT](?:-|{_SMALL})|U[01]"
+             rf"|V[0-9]{{2}}(?:\.{_SMALL})?|D{_SMALL}\.{_SMALL}|L(?:-|[a-z]{{2}})")
 SMALL_MAX = 9999
 
 
@@ -78,9 +79,13 @@ KINDS: dict[str, Spec] = {
     # a broadcast: pause, resume, cancel (and the /jadwal page it is on; none: the first)
     "J": Spec(rf"(?P<number>{_BIG}):(?P<choice>[prc])(?::(?P<text>{_SMALL}))?", ROW_ID_MAX),
     "j": Spec(rf"(?P<number>{_SMALL})"),                       # a page of /jadwal
-    "O": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv])", USER_ID_MAX),  # a person's role
+    # a person's role: given ("a", "c", "v"), or taken away ("A", "C", "V")
+    "O": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acvACV])", USER_ID_MAX),
     # ... given for one kabupaten/kota or province, or ("-") for the whole deployment.
     "W": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv]):(?P<text>-|{_KABUPATEN}|[0-9]{{2}})",
+              USER_ID_MAX),
+    # ... or, nationally, a page of the provinces ("-") or of one province's kabupaten/kota
+    "X": Spec(rf"(?P<number>{_BIG}):(?P<choice>[acv]):(?P<text>(?:-|[0-9]{{2}})\.{_SMALL})",
               USER_ID_MAX),
     "Q": Spec(r"(?P<text>[0-9a-f]{1,40}):(?P<choice>[hon])"),  # question group, its mark
 }

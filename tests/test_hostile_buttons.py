@@ -112,7 +112,7 @@ def examples() -> dict[str, list[str]]:
     entries = list(content.entries)[:3]
     ops = ["x", "v", "s", "w", "e", "o", "k", "l", "t", "c", "u", "n", "K-", "K0", "K1", "B-", "B0", "D0.0",
            "D1.2", "L-", "Lid", "Len", "P0", "P2", "C-", "C0", "T0", "T1", "k1", "e1", "c1",
-           "B0.1", "K0.1", "K1.0"]
+           "B0.1", "K0.1", "K1.0", "V99", "V98.1", "U0", "U1"]
     made = {
         "m": ["1:m:"], "L": ["1:L:"], "S": ["1:S:"], "u": ["1:u:"], "N": ["1:N:"],
         "t": [f"1:t:{t}" for t in content.topics], "e": [f"1:e:{e}" for e in entries],
@@ -136,9 +136,10 @@ def examples() -> dict[str, list[str]]:
         "P": [f"1:P:{i}:{c}{p}" for i in (1, 2) for c in "ynw" for p in ("", ":0")],
         "J": [f"1:J:{i}:{c}{p}" for i in (1, 2) for c in "prc" for p in ("", ":0", ":1")],
         "j": ["1:j:0", "1:j:1"],
-        "O": [f"1:O:{uid}:{c}" for uid in PEOPLE for c in "acv"],
+        "O": [f"1:O:{uid}:{c}" for uid in PEOPLE for c in "acvACV"],
         "W": [f"1:W:{uid}:{c}:{r}" for uid in PEOPLE for c in "acv"
               for r in ("-", content.election.region.code, "98")],
+        "X": [f"1:X:{uid}:{c}:{r}" for uid in PEOPLE for c in "av" for r in ("-.0", "98.1")],
         "Q": [f"1:Q:{GROUP}:{c}" for c in "hon"],
     }
     assert set(made) == set(KINDS)                    # every kind the bot defines is pressed

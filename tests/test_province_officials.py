@@ -101,8 +101,12 @@ async def test_a_province_is_given_by_its_button_and_forged_ones_are_refused(
         await h.text("halo", user=boss,
                      forward_origin={"type": "user", "sender_user": person, "date": 1700000000})
         offered = await h.press_label("pengumum", user=boss)
-        assert {"Provinsi Contoh Utara", "Provinsi Contoh Selatan", "Kota Pantai Utara"} \
-            <= set(buttons(offered[-1]))
+        # The provinces first; each opens its kabupaten/kota, under one for all of it.
+        assert {"Provinsi Contoh Utara", "Provinsi Contoh Selatan"} <= set(buttons(offered[-1]))
+        assert "Kota Pantai Utara" not in buttons(offered[-1])
+        opened = await h.press_label("Provinsi Contoh Utara", user=boss)
+        assert {"✅ Seluruh Provinsi Contoh Utara", "Kota Pantai Utara"} <= set(buttons(opened[-1]))
+        assert not any("Selatan" in b for b in buttons(opened[-1]))
         message = h.last_message_with_keyboard(SUPER)
         for forged in ("98", "96.0"):       # not a province of the deployment; not a code
             refused = await h.press(f"1:W:{UTARA}:a:{forged}", message=message, user=boss)

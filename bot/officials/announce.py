@@ -20,12 +20,15 @@ from bot.officials.guard import add_buttons, add_command, roles_of
 from bot.officials.launch import audience_counts, describe_audience, launch
 from bot.officials.progress import follow
 from bot.officials.roles import actor
+from bot.officials.summary import summary_screen
+from bot.officials.widgets import back_only
 from bot.regions.tree import DESA, KECAMATAN
 from bot.replies import acknowledge, edit_or_send
 from bot.services import Services
 from bot.storage.broadcasts import Broadcast, Recipient
 
 EXPIRED = "⌛ Draf pengumuman ini sudah kedaluwarsa atau diganti. Mulai lagi dengan /umumkan."
+GONE = "Draf ini sudah dikirim, dibatalkan, diganti atau kedaluwarsa: lihat /jadwal."
 
 
 def drafts_of(context: SuaraContext) -> Drafts:
@@ -93,6 +96,9 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
     now = services.clock.now()
     draft = await drafts_of(context).get(services.db, user.id, draft_id, now)
     if draft is None or draft.step == "done":
+        if op in ("s", "x"):    # a second press of send or cancel (a double tap): the first's
+            await acknowledge(query, GONE)     # answer stays on the message
+            return
         await acknowledge(query, "Kedaluwarsa")
         await edit_or_send(query, EXPIRED)
         return
@@ -121,13 +127,18 @@ async def _step(update: Update, context: SuaraContext, draft: Draft, op: str) ->
         draft.step = "when"
         await edit_or_send(query, "📅 Kirim tanggal dan jam pengiriman, misalnya "
                            f"<code>2024-11-26 08:00</code> ({services.settings.timezone}).",
-                           screens.back_only(draft))
+                           back_only(draft))
         return
     if op[:1] == "e":       # "e<page>": a page of the templates
         draft.step = "content"
         text, markup = screens.content_screen(draft, services.content,
                                               parse_int(op[1:], 0, SMALL_MAX) or 0)
         await edit_or_send(query, text, markup)
+        return
+    if screens.stale_places(draft, op, services):     # the region lists changed (a reload)
+        text, markup = await screens.screen_for(draft, "k", services)
+        await edit_or_send(query, "🔄 Daftar wilayah berubah sejak tombol ini dibuat (konten "
+                           f"dimuat ulang); pilih lagi.\n\n{text}", markup)
         return
     if not screens.apply(draft, op, services):
         await edit_or_send(query, EXPIRED)
@@ -173,7 +184,7 @@ async def preview(message: Message, context: SuaraContext, draft: Draft) -> None
         await message.chat.send_message(text, reply_markup=InlineKeyboardMarkup(
             [[InlineKeyboardButton(label, callback_data=Callback("N").encode())]]))
     draft.step = "preview"
-    text, markup = screens.summary_screen(draft, services, counts)
+    text, markup = summary_screen(draft, services, counts)
     await message.chat.send_message(text, reply_markup=markup)
 
 
@@ -187,17 +198,21 @@ async def confirm(update: Update, context: SuaraContext, draft: Draft) -> None:
         await edit_or_send(query, "⚠️ Sasaran ini di luar wilayah tugas Anda; tidak ada yang "
                            "dikirim. Mulai lagi dengan /umumkan.")
         return
+    if draft.template and draft.template not in services.content.schedule.templates:
+        await edit_or_send(query, f"⚠️ Template {html.escape(draft.template)} tidak ada lagi "
+                           "(konten dimuat ulang); pilih isi lain.", back_only(draft))
+        return
     counts = await audience_counts(services.db, draft)
     total = sum(counts.values())
     if total == 0:
         await edit_or_send(query, "Belum ada pelanggan yang cocok dengan sasaran ini.",
-                           screens.back_only(draft))
+                           back_only(draft))
         return
     if draft.at is not None and draft.at <= now:
         draft.at = None if now - draft.at < timedelta(minutes=5) else draft.at
         if draft.at is not None:
             await edit_or_send(query, "⚠️ Waktu kirimnya sudah lewat; pilih waktu lain.",
-                               screens.back_only(draft))
+                               back_only(draft))
             return
     await drafts_of(context).drop(services.db, user.id, now)
     draft.step = "done"

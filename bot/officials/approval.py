@@ -19,11 +19,13 @@ from telegram.error import TelegramError
 
 from bot.callbacks import Callback
 from bot.context import SuaraContext
+from bot.officials.closing import close_messages
 from bot.officials.drafts import Draft
 from bot.officials.launch import describe_audience, describe_content
-from bot.officials.roles import Roles, actor
+from bot.officials.roles import actor
 from bot.replies import edit_or_send
 from bot.services import Services
+from bot.storage.approvals import keep_message
 from bot.storage.officials import audit, request_approval
 
 log = logging.getLogger(__name__)
@@ -45,21 +47,26 @@ def decision_buttons(request_id: int) -> InlineKeyboardMarkup:
         InlineKeyboardButton("✖ Tolak", callback_data=Callback("P", f"{request_id}:n").encode())]])
 
 
-async def ask(bot: Bot, roles: Roles, officials: list[int], request_id: int,
+async def ask(bot: Bot, services: Services, officials: list[int], request_id: int,
               body: Callable[[bool], str], text: str | None) -> int:
-    """Send the request (after the announcement's own text, if it has one) to each official;
-    how many it reached. `body(to_super)`: the request as that official may read it (whose
-    Telegram id asks only for super-admins)."""
+    """Send the request (after the announcement's own text, if it has one) to each official,
+    keeping each request message (closing.py edits them once it is settled); how many it
+    reached. `body(to_super)`: the request as that official may read it (whose Telegram id
+    asks only for super-admins)."""
     reached = 0
     for uid in officials:
         try:
             if text:
                 await bot.send_message(uid, text)
-            await bot.send_message(uid, body(roles.is_super(uid)),
-                                   reply_markup=decision_buttons(request_id))
+            sent = await bot.send_message(uid, body(services.roles.is_super(uid)),
+                                          reply_markup=decision_buttons(request_id))
             reached += 1
         except TelegramError as exc:   # an official who never opened the bot
             log.info("approval request %s not delivered to an official: %s", request_id, exc)
+            continue
+        await keep_message(services.db, request_id, uid, sent.message_id)
+    # Decided while it was being sent: the messages sent after the decision looked for them.
+    await close_messages(bot, services, request_id)
     return reached
 
 
@@ -87,7 +94,7 @@ async def request(update: Update, context: SuaraContext, draft: Draft, total: in
                 f"{html.escape(user.full_name)}{f' (id {user.id})' if to_super else ''}:\n"
                 f"<b>Sasaran:</b> {html.escape(audience)}\n<b>Penerima:</b> {total}\n"
                 f"<b>Waktu:</b> {when}\n<b>Isi:</b> {html.escape(describe_content(draft))}")
-    reached = await ask(context.bot, services.roles, approvers(services, user.id, draft.region),
+    reached = await ask(context.bot, services, approvers(services, user.id, draft.region),
                         request_id, body, draft.text)
     await edit_or_send(query, f"📨 Permintaan {request_id} ({total} penerima) menunggu "
                        f"persetujuan petugas kedua; dikirim ke {reached} petugas. Anda akan "

@@ -23,6 +23,7 @@ from bot.callbacks import SMALL_MAX, Callback
 from bot.context import SuaraContext
 from bot.ids import parse_int
 from bot.officials.approval import OUTSIDE, send_to
+from bot.officials.closing import close_messages
 from bot.officials.drafts import Draft
 from bot.officials.guard import add_buttons, numbered
 from bot.officials.launch import audience_counts, describe_audience, describe_content, launch
@@ -65,14 +66,14 @@ async def on_decision(update: Update, context: SuaraContext, cb: Callback) -> No
             await edit_or_send(query, f"Pengumuman #{pending.held} tidak lagi menunggu "
                                f"persetujuan ({b.state if b else 'tidak ada'}); tidak ada yang diubah.")
             return
-        region, at, draft = b.region, None, None
+        region, at, draft, template = b.region, None, None, b.template
     else:
         draft = Draft.from_record(pending.draft)
-        region, at = draft.region, draft.at
+        region, at, template = draft.region, draft.at, draft.template
     if not services.roles.covers(user.id, "umumkan", region):
         await acknowledge(query, OUTSIDE)
         return
-    why = _why_not(services, pending, region, at) if verdict == "y" else None
+    why = _why_not(services, pending, region, at, template) if verdict == "y" else None
     await acknowledge(query)
     if why is not None or verdict == "n":
         await _reject(update, context, pending, why)
@@ -96,6 +97,7 @@ async def _reject(update: Update, context: SuaraContext, pending: Approval,
     if not settled.won:
         await _lost(update, context, settled.request)
         return
+    await _close(update, context, pending.id)
     cancelled = f"; pengumuman #{pending.held} dibatalkan" if pending.held is not None else ""
     if why is not None:
         await edit_or_send(query, f"⚠️ Permintaan {pending.id} tidak bisa disetujui: {why}. "
@@ -141,6 +143,7 @@ async def _approve_draft(update: Update, context: SuaraContext, pending: Approva
     broadcast_id = settled.request.broadcast_id
     if services.engine is not None:
         services.engine.poke()
+    await _close(update, context, pending.id)
     await edit_or_send(query, f"✅ Permintaan {pending.id} disetujui: pengumuman #{broadcast_id}, "
                        f"paling banyak {pending.recipients} penerima.")
     sent = await send_to(context.bot, pending.requested_by,
@@ -168,6 +171,7 @@ async def _approve_held(update: Update, context: SuaraContext, pending: Approval
         return
     if services.engine is not None:
         services.engine.poke()
+    await _close(update, context, pending.id)
     await edit_or_send(query, f"✅ Permintaan {pending.id} disetujui: pengumuman #{b.id} dikirim "
                        f"ke {settled.count} penerima.")
     await send_to(context.bot, pending.requested_by, f"✅ Pengumuman #{b.id} disetujui petugas "
@@ -194,6 +198,7 @@ async def _withdraw(update: Update, context: SuaraContext, pending: Approval, pa
                                   pending.recipients))
     if settled.won:
         await acknowledge(query, f"Permintaan {pending.id} ditarik; tidak ada yang dikirim.")
+        await close_messages(context.bot, services, pending.id)
     else:
         await acknowledge(query, _settled_text(services, user.id, settled.request))
     roles = services.roles
@@ -202,12 +207,24 @@ async def _withdraw(update: Update, context: SuaraContext, pending: Approval, pa
     await edit_or_send(query, text, markup)
 
 
+async def _close(update: Update, context: SuaraContext, request_id: int) -> None:
+    """The other approvers' request messages say it is decided (this press's message is
+    edited by its handler)."""
+    message = update.effective_message
+    pressed = (message.chat_id, message.message_id) if message is not None else None
+    await close_messages(context.bot, context.services, request_id, pressed)
+
+
 async def _lost(update: Update, context: SuaraContext, request: Approval) -> None:
     """Another decision came first (or the request was settled before this press)."""
     query, user = update.callback_query, update.effective_user
     assert query is not None and user is not None
+    said = _settled_text(context.services, user.id, request)
+    if request.decided_by == user.id and request.state in ("approved", "rejected"):
+        await acknowledge(query, said)      # their own second press: their first answer stays
+        return
     await acknowledge(query)
-    await edit_or_send(query, _settled_text(context.services, user.id, request))
+    await edit_or_send(query, said)
 
 
 def _settled_text(services: Services, viewer: int, request: Approval) -> str:
@@ -228,8 +245,11 @@ def _settled_text(services: Services, viewer: int, request: Approval) -> str:
 
 
 def _why_not(services: Services, pending: Approval, region: str | None,
-             at: datetime | None) -> str | None:
+             at: datetime | None, template: str | None = None) -> str | None:
     """Why this request may no longer be approved, if it may not."""
+    if template and template not in services.content.schedule.templates:
+        return (f"template {template} tidak ada lagi di konten (konten dimuat ulang sejak "
+                "diminta); pemohon bisa mengajukan lagi dengan /umumkan")
     if not services.roles.covers(pending.requested_by, "umumkan", region):
         return ("pemohon tidak lagi berwenang mengumumkan ke sasaran ini (perannya dicabut atau "
                 "wilayahnya berubah)")

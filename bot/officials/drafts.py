@@ -42,6 +42,9 @@ class Draft:
     urgent: bool = False
     at: datetime | None = None        # None = now
     choices: list[str] = field(default_factory=list)   # what the last list of buttons offered
+    listed: str = ""                  # which list `choices` is: "T" templates, "C" campaigns,
+    #                                   "P" topics
+    places: str = ""                  # the region lists its place buttons point into (version)
     version: int = 0                  # of the stored row it was read from (not in the record)
 
     def record(self) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.context import SuaraApplication, SuaraContext
+from bot.officials.closing import sweep
 from bot.officials.drafts import Drafts
 from bot.services import Services
 from bot.storage.broadcasts import (
@@ -119,6 +120,7 @@ class ProgressKeeper:
         """Edit the progress messages that are due; how long until one is due again."""
         services = self.app.services
         wait = WAITING_SECONDS
+        await sweep(self.app.bot, services)     # settled requests' messages left to close
         for session in await self.drafts.following(services.db):
             ended: set[int] = set()
             for entry in session.progress:

@@ -19,6 +19,7 @@ from bot.context import SuaraContext
 from bot.ids import parse_int
 from bot.keyboards import page_count, page_nav
 from bot.listing import fit, more_line
+from bot.officials.closing import sweep
 from bot.officials.drafts import Draft
 from bot.officials.guard import add_buttons, add_command, numbered
 from bot.officials.launch import describe_content
@@ -139,6 +140,8 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
         if services.engine is not None:
             services.engine.poke()
         await acknowledge(query, f"#{b.id}: {STATE_NAMES[target]}")
+        if action == "cancel":      # the requests it closed: their approvers' messages say so
+            await sweep(context.bot, services)
     else:
         await acknowledge(query, f"#{b.id} sudah {STATE_NAMES.get(b.state, b.state)}")
     page = parse_int(cb.text, 0, SMALL_MAX) or 0      # the page it was pressed on

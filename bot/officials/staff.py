@@ -18,12 +18,15 @@ from bot.callbacks import Callback
 from bot.context import SuaraContext
 from bot.ids import user_id
 from bot.listing import fit
+from bot.officials.closing import close_uncovered
 from bot.officials.drafts import Drafts
 from bot.officials.guard import add_buttons, add_command, numbered, roles_of
 from bot.officials.menus import set_official_menu
-from bot.officials.roles import ROLE_NAMES, SUPER, Roles
+from bot.officials.roles import ROLE_NAMES, SUPER, Roles, actor
+from bot.officials.rolescope import on_page, region_buttons
 from bot.regions.tree import RegionTree, fold
 from bot.replies import acknowledge, edit_or_send
+from bot.storage.broadcast_lists import open_by
 from bot.storage.officials import AUDIT_COLUMNS, iter_audit, recent_audit
 
 ROLE_WORDS = {"announcer": "announcer", "pengumum": "announcer",
@@ -99,8 +102,20 @@ async def give(context: SuaraContext, target: int, role: str, region: str | None
     added = await services.roles.grant(services.db, target, role, by, services.clock.now(),
                                        region)
     where = html.escape(region_name(services.regions, region))
-    return (f"✅ <code>{target}</code> sekarang {ROLE_NAMES[role]} untuk {where}." if added
+    return (f"✅ <code>{target}</code> sekarang {ROLE_NAMES[role]} untuk {where}."
+            + await _closed(context, target, by) if added
             else f"<code>{target}</code> sudah {ROLE_NAMES[role]} untuk {where}.")
+
+
+async def _closed(context: SuaraContext, target: int, by: int) -> str:
+    """The target's waiting requests their roles no longer allow, closed (closing.py); and
+    those of their announcements still to go, which stay the office's to cancel (/jadwal)."""
+    closed = await close_uncovered(context.bot, context.services, target, by)
+    going = [i for i, region in await open_by(context.services.db, actor(target))
+             if not context.services.roles.covers(target, "umumkan", region)]
+    return (f"\n↩ Permintaannya yang menunggu ditarik: {', '.join(map(str, closed))}." * bool(closed)
+            + f"\n📋 Pengumumannya yang masih terjadwal atau berjalan: "
+            f"{', '.join(f'#{i}' for i in going)} (batalkan di /jadwal bila perlu)." * bool(going))
 
 
 async def officials(update: Update, context: SuaraContext) -> None:
@@ -135,7 +150,8 @@ async def officials(update: Update, context: SuaraContext) -> None:
             await message.reply_text("Super-admin diatur lewat ADMIN_IDS di server, bukan di sini.")
             return
         removed = await services.roles.revoke(services.db, target, role, user.id, now)
-        await message.reply_text(f"✅ Peran <code>{target}</code> dicabut." if removed
+        await message.reply_text(f"✅ Peran <code>{target}</code> dicabut."
+                                 + await _closed(context, target, user.id) if removed
                                  else f"<code>{target}</code> tidak memegang peran itu.")
     else:
         await message.reply_text("⚠️ Perintah tidak dikenali.\n\n" + USAGE)
@@ -154,11 +170,15 @@ async def forwarded(update: Update, context: SuaraContext) -> None:
         return
     person = origin.sender_user
     held = context.services.roles.of(person.id)
-    buttons = [InlineKeyboardButton(f"{'✅ ' if role in held else ''}{ROLE_NAMES[role]}",
-                                    callback_data=Callback("O", f"{person.id}:{code}").encode())
+    # Each button says what it does (a lower-case code gives the role, an upper-case one takes
+    # it away), so a second press of it (a double tap) does not undo the first.
+    buttons = [InlineKeyboardButton(f"{'✖ Cabut ' if role in held else ''}{ROLE_NAMES[role]}",
+                                    callback_data=Callback("O", f"{person.id}:" + (
+                                        code.upper() if role in held else code)).encode())
                for code, role in ROLE_CODES.items()]
     await message.reply_text(f"Beri peran kepada {html.escape(person.full_name)} "
-                             f"(<code>{person.id}</code>)? Tekan lagi untuk mencabut.",
+                             f"(<code>{person.id}</code>)? Yang sudah dipegangnya: tekan untuk "
+                             "mencabut.",
                              reply_markup=InlineKeyboardMarkup([[b] for b in buttons]))
 
 
@@ -167,41 +187,32 @@ async def on_role_button(update: Update, context: SuaraContext, cb: Callback) ->
     assert query is not None and user is not None
     services = context.services
     target, code = numbered(cb)
-    role = ROLE_CODES.get(code)
+    role, take = ROLE_CODES.get(code.lower()), code.isupper()
     if target is None or role is None or services.roles.is_super(target):
         await acknowledge(query, "Tidak bisa")
         return
     now = services.clock.now()
-    if role in services.roles.of(target):
+    if take != (role in services.roles.of(target)):     # done already (a second press)
+        await acknowledge(query, f"{'Sudah dicabut' if take else 'Sudah diberikan'}: "
+                          f"{ROLE_NAMES[role]}")
+        return
+    if take:
         await services.roles.revoke(services.db, target, role, user.id, now)
         await acknowledge(query, f"Dicabut: {ROLE_NAMES[role]}")
+        await _settled(update, context, target, (await _closed(context, target, user.id)).strip())
+        return
     elif services.regions.kabupaten:       # a province: for which kabupaten/kota?
         await acknowledge(query)
         await edit_or_send(query, f"{ROLE_NAMES[role]} untuk <code>{target}</code>: di seluruh "
                            "wilayah, atau untuk satu "
                            f"{'provinsi atau ' * services.regions.several_provinces}"
                            "kabupaten/kota?",
-                           region_buttons(services.regions, target, code))
+                           region_buttons(services.content, services.regions, target, code))
         return
     else:
         await services.roles.grant(services.db, target, role, user.id, now)
         await acknowledge(query, f"Diberikan: {ROLE_NAMES[role]}")
     await _settled(update, context, target)
-
-
-def region_buttons(regions: RegionTree, target: int, code: str) -> InlineKeyboardMarkup:
-    """The whole deployment, then (national) each province, then each kabupaten/kota, two to
-    a row."""
-    def button(label: str, region: str) -> InlineKeyboardButton:
-        return InlineKeyboardButton(label, callback_data=Callback(
-            "W", f"{target}:{code}:{region}").encode())
-
-    rows = [[button(f"Seluruh {regions.root_name}", "-")]]
-    places = [regions.place(p) for p in sorted(regions.provinces) if regions.is_scope(p)]
-    found = [button(p.name, p.code) for p in places if p is not None]
-    found += [button(k.name, k.code) for k in regions.kabupaten]
-    rows += [found[i:i + 2] for i in range(0, len(found), 2)]
-    return InlineKeyboardMarkup(rows)
 
 
 async def on_region_button(update: Update, context: SuaraContext, cb: Callback) -> None:
@@ -276,3 +287,4 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(filters.FORWARDED & PickingOfficial(), forwarded))
     add_buttons(app, "O", "petugas", on_role_button)
     add_buttons(app, "W", "petugas", on_region_button)
+    add_buttons(app, "X", "petugas", on_page)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any
 
 from rapidfuzz import fuzz, process
@@ -154,6 +155,17 @@ class RegionTree:
         if not kabupaten or not self.kabupaten:
             return self.kecamatan
         return [k for k in self.kecamatan if k.parent == kabupaten]
+
+    @cached_property
+    def lists_version(self) -> str:
+        """A fingerprint of the lists buttons point into by position (the kabupaten/kota, the
+        kecamatan, each kecamatan's desa, in order): a button made from another tree (before a
+        content reload changed them) is told apart. Computed once per tree."""
+        digest = hashlib.sha1(usedforsecurity=False)
+        for region in (*self.kabupaten, *self.kecamatan,
+                       *(d for k in self.kecamatan for d in self.desa_of[k.code])):
+            digest.update(region.code.encode() + b"\n")
+        return digest.hexdigest()[:12]
 
     @property
     def several_provinces(self) -> bool:

@@ -154,3 +154,89 @@ async def pending_of(db: Database, requested_by: int, limit: int = PENDING_SHOWN
         ids = [int(r[0]) for r in await cur.fetchall()]
     found = [a for a in [await get_approval(db, i) for i in ids] if a is not None]
     return found, total
+
+
+# -- the messages a request was sent as (migration 0025) ----------------------------------
+
+async def keep_message(db: Database, approval_id: int, chat_id: int, message_id: int) -> None:
+    """The request message an approver got (one per approver: a later one replaces it)."""
+    await db.write("INSERT INTO approval_messages (approval_id, chat_id, message_id)"
+                   " VALUES (?, ?, ?) ON CONFLICT (approval_id, chat_id) DO UPDATE SET"
+                   " message_id = excluded.message_id", (approval_id, chat_id, message_id))
+
+
+async def messages_of(db: Database, approval_id: int) -> list[tuple[int, int]]:
+    """(chat id, message id) of each approver's request message still kept."""
+    async with db.conn.execute("SELECT chat_id, message_id FROM approval_messages"
+                               " WHERE approval_id = ? ORDER BY chat_id", (approval_id,)) as cur:
+        return [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
+
+
+async def forget_messages(db: Database, approval_id: int, chats: list[int]) -> None:
+    """A settled request's messages, once edited (or found gone), are not kept."""
+    for chat_id in chats:
+        await db.write("DELETE FROM approval_messages WHERE approval_id = ? AND chat_id = ?",
+                       (approval_id, chat_id))
+
+
+async def settled_with_messages(db: Database, limit: int = 50) -> list[int]:
+    """Settled requests whose approvers' messages are still kept (not yet edited)."""
+    async with db.conn.execute(
+            "SELECT DISTINCT m.approval_id FROM approval_messages m JOIN approvals a"
+            " ON a.id = m.approval_id WHERE a.state <> 'pending' ORDER BY m.approval_id"
+            " LIMIT ?", (limit,)) as cur:
+        return [int(r[0]) for r in await cur.fetchall()]
+
+
+async def close_for(db: Database, approval_id: int, by: int, now: datetime, note: Note
+                    ) -> Settled:
+    """Closed for its requester by another (a super-admin who took away the role or region the
+    request needs: it could never be approved): 'cancelled', decided by `by`; a broadcast the
+    engine held for it is cancelled in the same transaction."""
+    async with db.transaction() as conn:
+        await _lock_broadcast(db, conn, approval_id)
+        won = await _settle(conn, approval_id, by, "cancelled", now)
+        if won:
+            await conn.execute(
+                "UPDATE broadcasts SET state = 'cancelled', finished_at = ? WHERE state = 'held'"
+                " AND id = (SELECT a.broadcast_id FROM approvals a WHERE a.id = ?)",
+                (iso(now), approval_id))
+            await _audit(conn, now, note)
+    return await _now_stands(db, approval_id, won)
+
+
+async def pending_requests(db: Database, requested_by: int) -> list[Approval]:
+    """Every request of this official still waiting (from drafts and held broadcasts)."""
+    async with db.conn.execute("SELECT id FROM approvals WHERE requested_by = ?"
+                               " AND state = 'pending' ORDER BY id", (requested_by,)) as cur:
+        ids = [int(r[0]) for r in await cur.fetchall()]
+    return [a for a in [await get_approval(db, i) for i in ids] if a is not None]
+
+
+async def waiting_on(db: Database, chat_id: int) -> list[tuple[Approval, int]]:
+    """The waiting requests this official was asked to decide, each with its message's id."""
+    async with db.conn.execute(
+            "SELECT m.approval_id, m.message_id FROM approval_messages m JOIN approvals a ON"
+            " a.id = m.approval_id WHERE m.chat_id = ? AND a.state = 'pending'"
+            " ORDER BY m.approval_id", (chat_id,)) as cur:
+        rows = [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
+    found = [(await get_approval(db, a), m) for a, m in rows]
+    return [(a, m) for a, m in found if a is not None]
+
+
+async def refuse_unapprovable(db: Database, approval_id: int, now: datetime, note: Note) -> bool:
+    """Rejected by the bot itself (decided by nobody): a request nobody may approve (its
+    requester no longer has the role or region for its audience), with the broadcast held for
+    it cancelled, in one transaction. False when it was no longer pending."""
+    async with db.transaction() as conn:
+        await _lock_broadcast(db, conn, approval_id)
+        cur = await conn.execute("UPDATE approvals SET state = 'rejected', decided_at = ?"
+                                 " WHERE id = ? AND state = 'pending'", (iso(now), approval_id))
+        won = cur.rowcount > 0
+        if won:
+            await conn.execute(
+                "UPDATE broadcasts SET state = 'cancelled', finished_at = ? WHERE state = 'held'"
+                " AND id = (SELECT a.broadcast_id FROM approvals a WHERE a.id = ?)",
+                (iso(now), approval_id))
+            await _audit(conn, now, note)
+    return bool(won)

@@ -37,3 +37,12 @@ async def list_open(db: Database, limit: int = 20, region: str | None = None, of
             f"SELECT {COLUMNS} FROM broadcasts WHERE {open_}"
             " ORDER BY not_before, id LIMIT ? OFFSET ?", (*params, limit, offset)) as cur:
         return [_broadcast(r) for r in await cur.fetchall()], int(row[0]) if row else 0
+
+
+async def open_by(db: Database, created_by: str) -> list[tuple[int, str | None]]:
+    """The broadcasts one official made that are still to go or going (not held: a held one
+    waits for a request of its own), oldest first: id and region."""
+    async with db.conn.execute(
+            "SELECT id, region FROM broadcasts WHERE created_by = ? AND state IN ('scheduled',"
+            " 'sending', 'paused') ORDER BY id", (created_by,)) as cur:
+        return [(int(r[0]), r[1]) for r in await cur.fetchall()]

@@ -37,6 +37,7 @@ class Approval:
     state: str
     decided_by: int | None
     broadcast_id: int | None
+    decided_at: str | None = None
 
     @property
     def held(self) -> int | None:
@@ -136,7 +137,7 @@ async def add_approval(conn: Connection, requested_by: int, draft: dict[str, Any
 async def get_approval(db: Database, approval_id: int) -> Approval | None:
     async with db.conn.execute(
             "SELECT id, requested_by, requested_at, draft, recipients, state, decided_by,"
-            " broadcast_id FROM approvals WHERE id = ?", (approval_id,)) as cur:
+            " broadcast_id, decided_at FROM approvals WHERE id = ?", (approval_id,)) as cur:
         row = await cur.fetchone()
     if row is None:
         return None

@@ -190,6 +190,8 @@ async def erase(conn: Connection, user_id: int) -> bool:
     await conn.execute("DELETE FROM daily_counts WHERE user_id = ?", (user_id,))
     await conn.execute("DELETE FROM campaign_starts WHERE user_id = ?", (user_id,))
     await conn.execute("DELETE FROM flood_counts WHERE user_id = ?", (user_id,))
+    # an official's request messages (their ids): those requests' outcomes are not edited in
+    await conn.execute("DELETE FROM approval_messages WHERE chat_id = ?", (user_id,))
     cur = await conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,))
     await changed(conn, "users", user_id)      # other processes forget it too (PostgreSQL)
     return bool(cur.rowcount > 0)

@@ -229,3 +229,35 @@ async def test_two_person_rule_without_a_second_official_says_so(tmp_path: Path,
         refused = await h.press_label("Minta persetujuan", user=h.user(SUPER))
         assert "belum ada petugas kedua" in str([c.params for c in refused])
         assert await list_broadcasts(h.app.services.db) == []
+
+
+def button_data(h: Harness, who: int, label: str) -> tuple[dict[str, object], str]:
+    """The last keyboard `who` got, and the data of its button labelled with `label`."""
+    message = h.last_message_with_keyboard(who)
+    [data] = [b["callback_data"] for row in message["reply_markup"]["inline_keyboard"]
+              for b in row if label in b["text"]]
+    return message, data
+
+
+async def test_double_taps_neither_undo_a_choice_nor_hide_what_was_sent(
+        tmp_path: Path, content: Content) -> None:
+    """A button pressed twice before its message changes (a double tap): "urgent" stays set,
+    and the second "send" leaves the first's answer (queued, #1) on the message instead of
+    saying the draft expired (which reads as "not sent": the official would send it again)."""
+    async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER)) as h:
+        await setup(h, tmp_path)
+        user = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=user)
+        await h.text("Rapat warga", user=user)
+        message, data = button_data(h, ANNOUNCER, "Mendesak")
+        for _ in range(2):
+            await h.press(data, message=message, user=user)
+        assert h.app.bot_data["drafts"].last_seen(ANNOUNCER).urgent
+        await h.press_label("Pratinjau", user=user)
+        message, data = button_data(h, ANNOUNCER, "Kirim")
+        await h.press(data, message=message, user=user)
+        second = await h.press(data, message=message, user=user)
+        assert not [c for c in second if c.method == "editMessageText"], second
+        assert any("sudah dikirim" in str(c.params.get("text")) for c in second), second
+        assert "Pengumuman #1 masuk antrean" in str(message["text"])
+        assert len(await list_broadcasts(h.app.services.db)) == 1

@@ -5,13 +5,16 @@ official who is not a super-admin reads about another (never a Telegram id)."""
 from __future__ import annotations
 
 import asyncio
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
-from bot.content.registry import Content
+from bot.content.registry import Content, load_content
+from bot.reload import reload_content
 from bot.storage.broadcast_lists import list_broadcasts
 from bot.storage.officials import get_approval, pending_for_broadcast, recent_audit
 from tests.broadcasts.conftest import ScriptedSender
+from tests.conftest import FIXTURE_CONTENT
 from tests.fakes.harness import offline_bot, texts
 from tests.fakes.officials import approve, asked
 from tests.fakes.officials import request as ask_approval
@@ -119,6 +122,7 @@ async def test_cancelling_a_held_broadcast_closes_its_approval(tmp_path: Path,
         request_id = await pending_for_broadcast(db, b.id)
         assert request_id is not None
         approver_message = h.last_message_with_keyboard(SUPER)
+        data = approver_message["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         await h.text("/jadwal", user=h.user(ANNOUNCER))
         said = texts(await h.press_label("Batalkan", user=h.user(ANNOUNCER)))
         assert await state_of(h, b.id) == "cancelled"
@@ -130,8 +134,9 @@ async def test_cancelling_a_held_broadcast_closes_its_approval(tmp_path: Path,
         assert entry.actor == f"tg:{ANNOUNCER}" and f"permintaan {request_id}" in entry.detail, \
             entry
         assert any("Tidak ada pengumuman" in t for t in said), said
-        # The approver presses the button they were sent: told it was cancelled, nothing else.
-        data = approver_message["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        # Their message lost its buttons; a press from a client that still shows them: told
+        # it was cancelled, nothing else.
+        assert "reply_markup" not in approver_message
         out = texts(await h.press(data, message=approver_message, user=h.user(SUPER)))
         assert any(f"Permintaan {request_id} dibatalkan" in t for t in out), out
         assert await state_of(h, b.id) == "cancelled"
@@ -154,3 +159,44 @@ async def test_the_second_official_is_told_when_a_request_would_go(tmp_path: Pat
         assert f"<b>Waktu:</b> {at.strftime('%Y-%m-%d %H:%M')}" in told[later][0], told
         assert "<b>Waktu:</b> segera setelah disetujui" in told[now][0], told
 
+
+
+async def test_a_template_gone_in_a_content_reload_is_not_approved_nor_sent(
+        tmp_path: Path) -> None:
+    """A request for a template, then `content reload` drops the template: the approval is
+    refused and says why (it used to launch a broadcast that failed at its first recipient),
+    and a draft of it is not confirmed."""
+    folder = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, folder)
+    schedule = folder / "schedule.yaml"
+    original = schedule.read_text()
+    schedule.write_text(original.replace("templates:\n", "templates:\n  rapat:\n"
+                                         "    topic: announcements\n"
+                                         '    id: "Rapat warga besok."\n'
+                                         '    en: "Residents\' meeting tomorrow."\n', 1))
+    sender = ScriptedSender()
+    async with offline_bot(tmp_path, load_content(folder), sender=sender,
+                           CONTENT_DIR=str(folder), **settings()) as h:
+        db = h.app.services.db
+        await subscribe_through(db, [7001, 7002], clock(h).now())
+        await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
+        user = h.user(ANNOUNCER)
+        await h.text("/umumkan", user=user)
+        await h.press_label("rapat", user=user)
+        await h.press_label("Pratinjau", user=user)
+        said = texts(await h.press_label("Minta persetujuan", user=user))[-1]
+        request_id = int(said.split("Permintaan ")[1].split()[0])
+        await h.text("/umumkan", user=user)             # a second draft of it, not yet sent
+        await h.press_label("rapat", user=user)
+        await h.press_label("Pratinjau", user=user)
+
+        schedule.write_text(original)
+        assert await reload_content(h.app)
+        out = texts(await approve(h, request_id, SUPER))
+        assert any("template rapat tidak ada lagi" in t for t in out), out
+        request = await get_approval(db, request_id)
+        assert request is not None and request.state == "rejected"
+        assert await list_broadcasts(db) == []
+        refused = texts(await h.press_label("Minta persetujuan", user=user))
+        assert any("Template rapat tidak ada lagi" in t for t in refused), refused
+        assert await list_broadcasts(db) == []

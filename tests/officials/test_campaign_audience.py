@@ -4,6 +4,7 @@ and a campaign picked from a later page is the draft's audience."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -55,3 +56,32 @@ async def test_the_campaign_list_comes_in_pages(tmp_path: Path, content: Content
         assert draft is not None
         last = edited(await h.press(f"1:A:{draft.text}:c9999", user=u))
         assert "halaman 6/6" in last.params["text"]
+
+
+async def test_a_campaign_button_from_before_the_template_list_picks_no_template(
+        tmp_path: Path, content: Content) -> None:
+    """The campaign list, then "change content" (the template list, which reuses the draft's
+    list of choices), then a campaign button of the earlier list: it no longer points into
+    the list it was made for, so it changes nothing (it made a template's name the
+    campaign), and a template button from before the campaign list the same."""
+    async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER)) as h:
+        await create_campaign(h.app.services.db, "kampusA", "Kampus A", SUPER,
+                              h.app.services.clock.now())
+        u = h.user(SUPER)
+        await h.text("/umumkan", user=u)
+        templates = copy.deepcopy(h.last_message_with_keyboard(SUPER))
+        template = next(b["callback_data"] for row in templates["reply_markup"]["inline_keyboard"]
+                        for b in row if b["text"].startswith("🧩"))
+        await h.text("Halo semua", user=u)
+        await h.press_label("Kampanye", user=u)
+        campaigns = copy.deepcopy(h.last_message_with_keyboard(SUPER))   # as the client has it
+        await h.press(template, message=templates, user=u)     # stale: the campaigns' list
+        drafts = h.app.bot_data["drafts"]
+        assert (drafts.last_seen(SUPER).template, drafts.last_seen(SUPER).text) == (
+            None, "Halo semua")
+        await h.press_label("Kembali", user=u)
+        await h.press_label("Ganti isi", user=u)                 # the template list again
+        pick = next(b["callback_data"] for row in campaigns["reply_markup"]["inline_keyboard"]
+                    for b in row if b["text"].startswith("Kampus A"))
+        await h.press(pick, message=campaigns, user=u)
+        assert drafts.last_seen(SUPER).campaign is None

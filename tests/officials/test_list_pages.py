@@ -1,8 +1,9 @@
 """/umumkan's lists and /jadwal come in pages, as the region pickers and the campaign list do:
-a national deployment's 92 kabupaten/kota, a kecamatan of 60 desa (on the big nation of
-tests/test_region_picker.py) and a long /jadwal never make a keyboard Telegram refuses (about
-100 buttons); every item is on one page, one picked from a later page is the draft's audience,
-and a page past the end or a forged list button is answered gracefully."""
+a national deployment's 30 provinces and 92 kabupaten/kota (the province first), a kecamatan
+of 60 desa (on the big nation of tests/test_region_picker.py) and a long /jadwal never make a
+keyboard Telegram refuses (about 100 buttons); every item is on one page, one picked from a
+later page is the draft's audience, and a page past the end or a forged list button is
+answered gracefully."""
 
 from __future__ import annotations
 
@@ -68,16 +69,27 @@ async def test_the_audience_lists_come_in_pages(bot: Harness) -> None:
     await bot.text("/umumkan", user=u)
     await bot.text("Rapat <b>warga</b>", user=u)
     first = screen(await bot.press_label("Wilayah", user=u))
-    assert "halaman 1/" in first.params["text"]
-    kabupaten = await every_page(bot, first, ("Kabupaten ", "Kota "))
-    assert len(kabupaten) == len(set(kabupaten)) == len(bot.app.services.regions.kabupaten)
-    pages = int(first.params["text"].split("halaman 1/")[1].split(")")[0])
-    back = screen(await bot.press_label(PREV, user=u))
-    assert f"halaman {pages - 1}/{pages}" in back.params["text"]
-    # Kabupaten Air Uji 01 (on some page), then its kecamatan, then a desa on the third page.
+    assert "Pilih provinsi" in first.params["text"] and "halaman 1/2" in first.params["text"]
+    provinces = await every_page(bot, first, "Provinsi ")
+    assert len(provinces) == len(set(provinces)) == 30
     draft = decode(first.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
     assert draft is not None
-    page = screen(await bot.press(f"1:A:{draft.text}:k0", user=u))
+    # Every kabupaten/kota on one page of its province's list.
+    kabupaten: list[str] = []
+    for name in provinces:
+        page = screen(await bot.press(f"1:A:{draft.text}:k0", user=u))
+        while name not in buttons(page):
+            page = screen(await bot.press_label(NEXT, user=u))
+        opened = screen(await bot.press_label(name, user=u))
+        kabupaten += await every_page(bot, opened, ("Kabupaten ", "Kota "))
+    assert len(kabupaten) == len(set(kabupaten)) == len(bot.app.services.regions.kabupaten)
+    # Kabupaten Air Uji 01 (on some page), then its kecamatan, then a desa on the third page.
+    page = screen(await bot.press(f"1:A:{draft.text}:V97", user=u))
+    assert "halaman 1/3" in page.params["text"]
+    page = screen(await bot.press_label(NEXT, user=u))
+    back = screen(await bot.press_label(PREV, user=u))
+    assert "halaman 1/3" in back.params["text"]
+    page = back
     while "Kabupaten Air Uji 01" not in buttons(page):
         page = screen(await bot.press_label(NEXT, user=u))
     screen(await bot.press_label("Kabupaten Air Uji 01", user=u))
@@ -97,7 +109,9 @@ async def test_pages_past_the_end_and_forged_list_buttons(bot: Harness) -> None:
     draft = decode(first.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
     assert draft is not None
     last = screen(await bot.press(f"1:A:{draft.text}:k9999", user=u))      # the last page
-    assert "halaman 4/4" in last.params["text"], last.params["text"]
+    assert "halaman 2/2" in last.params["text"], last.params["text"]
+    last = screen(await bot.press(f"1:A:{draft.text}:V97.9999", user=u))   # of a province
+    assert "halaman 3/3" in last.params["text"], last.params["text"]
     said = texts(await bot.press(f"1:A:{draft.text}:B9999.1", user=u))  # no such kabupaten
     assert any("kedaluwarsa" in t for t in said), said
 

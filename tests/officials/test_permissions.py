@@ -12,7 +12,8 @@ import pytest
 from bot.content.registry import Content
 from bot.officials.roles import ADMIN_COMMANDS, COMMAND_ROLES
 from bot.shell.botapi import Call
-from tests.fakes.harness import Harness, offline_bot
+from bot.storage.officials import recent_audit
+from tests.fakes.harness import Harness, offline_bot, texts
 
 SUPER, ANNOUNCER, MANAGER, VIEWER, CITIZEN = 900, 901, 902, 903, 904
 ROLE_OF = {ANNOUNCER: "announcer", MANAGER: "campaign_manager", VIEWER: "viewer"}
@@ -145,3 +146,27 @@ async def test_a_super_admin_adds_an_official_by_forwarding_their_message(
         clock.set(clock.now() + timedelta(minutes=6))  # type: ignore[attr-defined]
         later = await h.text("halo, ini pesan saya", user=h.user(SUPER), forward_origin=origin)
         assert "Beri peran" not in str([c.params for c in later])
+
+
+async def test_a_double_tap_on_a_role_button_does_not_undo_it(tmp_path: Path,
+                                                               content: Content) -> None:
+    """The role picker's button pressed twice (a double tap, the second before the message
+    lost its buttons) gives the role once; a holder's button takes it away, once."""
+    async with offline_bot(tmp_path, content, ADMIN_IDS=str(SUPER)) as h:
+        person = {"id": 777, "is_bot": False, "first_name": "Dewi"}
+        origin = {"type": "user", "sender_user": person, "date": 1700000000}
+        boss = h.user(SUPER)
+        for held in (frozenset(), frozenset({"announcer"})):
+            await h.text("/petugas", user=boss)
+            await h.text("halo", user=boss, forward_origin=origin)
+            offer = h.last_message_with_keyboard(SUPER)
+            [data] = [b["callback_data"] for row in offer["reply_markup"]["inline_keyboard"]
+                      for b in row if "pengumum" in b["text"]]
+            first = await h.press(data, message=offer, user=boss)
+            again = await h.press(data, message=offer, user=boss)
+            now = frozenset({"announcer"}) - held
+            assert h.app.services.roles.of(777) == now, (texts(first), texts(again))
+            assert any("Sudah" in t for t in texts(again)), texts(again)
+        rows = [e.action for e in await recent_audit(h.app.services.db, 20)
+                if e.action.startswith("role.")]
+        assert rows == ["role.revoke", "role.grant"], rows

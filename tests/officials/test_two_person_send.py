@@ -147,7 +147,9 @@ async def test_cancelled_from_jadwal_while_its_recipients_are_fixed_stays_cancel
 
 async def test_a_revoked_officials_request_is_refused_not_sent(tmp_path: Path,
                                                                 content: Content) -> None:
-    """Revoked after asking: the approval is refused, says why, and is recorded."""
+    """Revoked after asking where the revocation did not close the request (/petugas closes
+    them: test_revoked_requester.py; here the roles change as in a process that was not the
+    one told): the approval is refused, says why, and is recorded."""
     sender = ScriptedSender()
     async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
                            APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
@@ -155,7 +157,7 @@ async def test_a_revoked_officials_request_is_refused_not_sent(tmp_path: Path,
         await subscribe_through(db, [7001, 7002], clock(h).now())
         await h.text(f"/petugas tambah {ANNOUNCER} pengumum", user=h.user(SUPER))
         request_id = await ask_approval(h, ANNOUNCER, text=TEXT)
-        await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER))
+        await h.app.services.roles.revoke(db, ANNOUNCER, None, SUPER, clock(h).now())
         out = texts(await approve(h, request_id, SUPER))
         assert any(f"Permintaan {request_id} tidak bisa disetujui" in t
                    and "tidak lagi berwenang" in t for t in out), out
@@ -197,14 +199,30 @@ async def test_a_request_approved_long_after_its_time_is_refused(tmp_path: Path,
 
 async def test_a_revoked_officials_held_announcement_is_refused_and_cancelled(
         tmp_path: Path, content: Content) -> None:
+    """Revoked after confirming, before its time: held at its time for a requester without
+    the role, whom nobody may approve: nobody is asked, it is cancelled, recorded, and its
+    official told (approvers used to be asked a request they could only refuse)."""
     sender = ScriptedSender()
     async with offline_bot(tmp_path, content, sender=sender, ADMIN_IDS=str(SUPER),
                            APPROVAL_THRESHOLD="1", QUIET_HOURS="", DAILY_CAP="0") as h:
-        b = await held_announcement(h)
-        await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER))
-        out = texts(await h.press_label("Setujui", user=h.user(SUPER)))
-        assert any("tidak lagi berwenang" in t for t in out), out
-        assert await state_of(h, b.id) == "cancelled"
+        await previewed_for_one(h)
+        await h.press_label("Kirim", user=h.user(ANNOUNCER))
+        [b] = await list_broadcasts(h.app.services.db)
+        said = texts(await h.text(f"/petugas hapus {ANNOUNCER}", user=h.user(SUPER)))
+        assert not any("ditarik" in t for t in said), said    # nothing waited yet
+        await h.text("/langganan", user=h.user(CITIZENS[1]))
+        clock(h).advance(timedelta(minutes=3))
+        assert h.app.services.engine is not None
+        h.app.services.engine.poke()
+        await eventually(lambda: _is(h, b.id, "cancelled"), what="cancelled")
+        await eventually(lambda: _told(h, "tidak lagi berwenang"), what="its official told")
+        assert not any("Perlu persetujuan" in t for t in sent_to(h, SUPER))
+        request_id = (await get_approval(h.app.services.db, 1))
+        assert request_id is not None and (request_id.state, request_id.decided_by) == (
+            "rejected", None)
+        [entry] = [e for e in await recent_audit(h.app.services.db, 50)
+                   if e.action == "broadcast.reject"]
+        assert entry.actor == "bot" and "tidak lagi berwenang" in entry.detail, entry
         await asyncio.sleep(0.3)
         assert not [p for p in sender.payloads if p["text"] == TEXT]
 
@@ -239,6 +257,10 @@ async def held_announcement(h: Harness) -> Broadcast:
 
 async def _is(h: Harness, broadcast_id: int, state: str) -> bool:
     return await state_of(h, broadcast_id) == state
+
+
+async def _told(h: Harness, words: str) -> bool:
+    return any(words in t for t in sent_to(h, ANNOUNCER))
 
 
 async def _asked(h: Harness) -> bool:

@@ -34,6 +34,7 @@ async def test_a_requester_withdraws_a_pending_request(tmp_path: Path, content: 
         for uid in (ANNOUNCER, SECOND):
             await h.text(f"/petugas tambah {uid} pengumum", user=h.user(SUPER))
         request_id = await ask_approval(h, ANNOUNCER, text="Rapat warga <b>besok</b>")
+        approver = h.last_message_with_keyboard(SUPER)
         listing = (await h.text("/jadwal", user=h.user(ANNOUNCER)))[-1]
         said = listing.params["text"]
         assert f"Permintaan {request_id}" in said and "menunggu persetujuan" in said, said
@@ -51,14 +52,18 @@ async def test_a_requester_withdraws_a_pending_request(tmp_path: Path, content: 
 
         out = await h.press_label("Tarik permintaan", user=h.user(ANNOUNCER))
         assert any(f"Permintaan {request_id} ditarik" in t for t in texts(out)), texts(out)
-        assert not any(f"Permintaan {request_id}" in t for t in texts(out, "editMessageText"))
+        assert not any(f"Permintaan {request_id}" in c.params["text"] for c in out
+                       if c.method == "editMessageText" and c.params["chat_id"] == ANNOUNCER)
         request = await get_approval(db, request_id)
         assert request is not None and (request.state, request.decided_by) == ("cancelled",
                                                                               ANNOUNCER)
         [entry] = [e for e in await recent_audit(db, 50) if e.action == "broadcast.withdraw"]
         assert entry.actor == f"tg:{ANNOUNCER}" and f"permintaan {request_id}" in entry.detail
-        # The approver's button: withdrawn, nothing sent.
-        told = texts(await approve(h, request_id, SUPER))
+        # The approver's message says so, without its buttons; pressed as a client still
+        # showing them: withdrawn, nothing sent.
+        assert "reply_markup" not in approver and "ditarik oleh pemohonnya" in approver["text"]
+        told = texts(await h.press(Callback("P", f"{request_id}:y").encode(), message=approver,
+                                   user=h.user(SUPER)))
         assert any(f"Permintaan {request_id} sudah ditarik pemohonnya" in t for t in told), told
         assert await list_broadcasts(db) == []
         # A second press of the old withdraw button: told, nothing changes.
