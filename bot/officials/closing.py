@@ -1,6 +1,6 @@
 """A request for a second official, once settled (approved, rejected, withdrawn, its held
 broadcast cancelled), stops showing live buttons to the other approvers: each of their request
-messages (kept in the database when sent, migration 0025, so whichever process decides finds
+messages (kept in the database when sent, migration 0024, so whichever process decides finds
 them) is edited to say what was decided, by whom and when, without its buttons. Who decided
 reads as `roles.shown_actor` says (a Telegram id only for super-admins).
 

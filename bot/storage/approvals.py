@@ -156,7 +156,7 @@ async def pending_of(db: Database, requested_by: int, limit: int = PENDING_SHOWN
     return found, total
 
 
-# -- the messages a request was sent as (migration 0025) ----------------------------------
+# -- the messages a request was sent as (migration 0024) ----------------------------------
 
 async def keep_message(db: Database, approval_id: int, chat_id: int, message_id: int) -> None:
     """The request message an approver got (one per approver: a later one replaces it)."""
