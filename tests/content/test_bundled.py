@@ -202,6 +202,9 @@ def test_requests_to_take_sides_get_the_neutral_answer(bundled_content: Content,
     "kira-kira berapa persen partisipasi pemilih?",   # "about", not a forecast of a pair
     "tolong tulis status ajakan mencoblos ke TPS",    # a call to vote backs no pair
     "Is Sirekap reliable?",
+    "Are quick count results trustworthy?",           # said of the count, not of a person
+    "Is the KPU competent?",
+    "is voting early a good choice?",
 ])
 def test_factual_questions_near_the_neutral_triggers_are_not_caught(bundled_content: Content,
                                                                    question: str) -> None:
