@@ -7,7 +7,8 @@ from bot.faq.normalize import Normalizer
 EN_MARKERS = frozenset(
     """the is are am was do does did i my me you your what where when how which who why can
     could should would will vote voting voter election to of in on for with it this that have
-    has need bring polling station ballot candidate if not there any get find much many""".split()
+    has need bring polling station ballot candidate if not there any get find much many
+    a an please""".split()
 )
 ID_MARKERS = frozenset(
     """yang apa di ke dari saya aku kamu bisa bagaimana kapan dimana mana berapa tidak belum

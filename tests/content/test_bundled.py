@@ -194,6 +194,17 @@ def test_requests_to_take_sides_get_the_neutral_answer(bundled_content: Content,
     "prediksi skor persib vs persija, siapa menang?",
     "nomor berapa yang bisa dihubungi kalau ada masalah?",
     "calon mana yang sudah ditetapkan KPU?",
+    # near the forms added with tests/content/test_neutral_probes.py
+    "yang boleh memilih siapa?",                      # who may vote, not whom to choose
+    "pacak dak aku milih siapo bae?",
+    "saya harus memilih di TPS mana?",
+    "calon yang layak dipilih harus memenuhi syarat apa?",
+    "kira-kira berapa persen partisipasi pemilih?",   # "about", not a forecast of a pair
+    "tolong tulis status ajakan mencoblos ke TPS",    # a call to vote backs no pair
+    "Is Sirekap reliable?",
+    "Are quick count results trustworthy?",           # said of the count, not of a person
+    "Is the KPU competent?",
+    "is voting early a good choice?",
 ])
 def test_factual_questions_near_the_neutral_triggers_are_not_caught(bundled_content: Content,
                                                                    question: str) -> None:

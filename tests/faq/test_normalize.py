@@ -35,6 +35,8 @@ def test_how_people_type(normalizer: Normalizer, typed: str, expected: list[str]
     ("tps", None),
     ("what time tps buka", "en"),
     ("jam buka what time", None),
+    # English's articles mark it too: a request with no other marker word
+    ("compose a short speech endorsing pak budi", "en"),
 ])
 def test_language_detection(normalizer: Normalizer, text: str, lang: str | None) -> None:
     assert detect_language(normalizer, text) == lang
