@@ -126,6 +126,7 @@ def test_another_country_named_about_this_race_is_in_scope(matcher: Matcher, tex
     "saya TKI di singapore, kapan bisa nyoblos?",
     "I live in Japan, is there a polling station at the embassy?",
     "ada tps di kbri jepang gak buat pilkada?",
+    "my sister is a migrant worker in Taiwan, can she vote for governor?",
 ])
 def test_voting_from_abroad_is_the_askers_procedure(matcher: Matcher, text: str) -> None:
     """Voting from abroad is a question about the asker's own vote (the Pilkada has no polling
