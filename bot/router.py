@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
+import unicodedata
 
 from telegram import Update
 from telegram.ext import Application, MessageHandler, filters
@@ -32,6 +33,16 @@ from bot.storage.users import follow_typed_language
 
 MAX_QUESTION_CHARS = 500
 HAS_WORD = re.compile(r"[^\W_]", re.UNICODE)
+LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+
+
+def other_script(text: str) -> bool:
+    """Written mostly in a script other than the Latin one (Arabic, Chinese, Japanese, Thai,
+    Cyrillic...): a language the bot cannot read, Indonesian and English being written in Latin
+    letters. A Latin word or two in it (a place, "KPU") does not make it readable."""
+    letters = LETTER.findall(text)
+    latin = sum(1 for ch in letters if ch.isascii() or unicodedata.name(ch, "").startswith("LATIN"))
+    return len(letters) >= 2 and latin * 2 < len(letters)
 
 
 def question_text(update: Update, bot_username: str | None) -> str:
@@ -65,6 +76,9 @@ async def _route(update: Update, context: SuaraContext) -> str:
     if not HAS_WORD.search(text):
         await say(update, context, "no_text", keyboards.open_menu)
         return "no_words"
+    if other_script(text):
+        await say(update, context, "other_script", keyboards.open_menu)
+        return "other_script"
     # A question in English is answered in English, whatever the saved language; and where the
     # user did not choose one, it becomes theirs (its buttons and menus follow).
     typed = detect_language(services.matcher.normalizer, text)

@@ -281,6 +281,16 @@ async def test_media_long_text_and_emoji_get_friendly_answers(harness: Harness) 
     assert "Ketik pertanyaanmu dengan kata-kata" in texts(await harness.text("🗳️👍🙏"))[0]
 
 
+async def test_a_language_in_another_script_gets_the_languages_the_bot_reads(harness: Harness) -> None:
+    """Arabic, Japanese, Thai, Cyrillic: not a question the model can read, so neither small
+    talk nor a guess; the reply names the two languages. Latin words in it do not change that,
+    and a greeting in Arabic script beside an Indonesian question is still the question."""
+    for text in ("متى موعد الانتخابات؟", "選挙はいつですか", "เลือกตั้งวันไหน", "Когда выборы в KPU?"):
+        reply = texts(await harness.text(text))[0]
+        assert "hanya bisa membaca bahasa Indonesia dan bahasa Inggris" in reply, text
+    assert "Jam buka TPS" in texts(await harness.text("السلام عليكم, jam brp tps buka min?"))[0]
+
+
 async def test_edited_question_is_answered_again(harness: Harness) -> None:
     calls = await harness.text("jam brp tps buka", edited=True)
     assert "Jam buka TPS" in texts(calls)[0]

@@ -48,6 +48,7 @@ MESSAGE_VARIABLES: dict[str, dict[str, Any]] = {
     "nothing_to_delete": {},
     "unsupported_media": {},
     "too_long": {"limit": 500},
+    "other_script": {},
     "no_text": {},
     "flood_notice": {"limit": 30, "minutes": 1},
     "stale_button": {},

@@ -119,3 +119,26 @@ def test_another_country_named_about_this_race_is_in_scope(matcher: Matcher, tex
     """A country named beside this race's offices or pairs (scope.yaml `race`) is about its
     sides, not another country's election."""
     assert not matcher.out_of_scope(text)
+
+
+@pytest.mark.parametrize("text", [
+    "WNI di Malaysia bisa nyoblos di TPS mana?",
+    "saya TKI di singapore, kapan bisa nyoblos?",
+    "I live in Japan, is there a polling station at the embassy?",
+    "ada tps di kbri jepang gak buat pilkada?",
+    "my sister is a migrant worker in Taiwan, can she vote for governor?",
+])
+def test_voting_from_abroad_is_the_askers_procedure(matcher: Matcher, text: str) -> None:
+    """Voting from abroad is a question about the asker's own vote (the Pilkada has no polling
+    abroad: an answer), not about another country's election (scope.yaml `procedure`)."""
+    assert not matcher.out_of_scope(text)
+
+
+@pytest.mark.parametrize("text", [
+    "kapan pemilu malaysia?",
+    "siapa pemenang pemilu di jepang?",
+    "hasil pilkada jakarta siapa yang menang?",
+    "who won the election in Singapore?",
+])
+def test_another_countrys_or_regions_own_election_stays_out_of_scope(matcher: Matcher, text: str) -> None:
+    assert matcher.out_of_scope(text)
