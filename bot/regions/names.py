@@ -97,6 +97,8 @@ def elsewhere_alone(text: str, places: Iterable[str], *, asked: bool = False) ->
     """Whether a message is only a place outside the deployment, one or more of `places`
     (scope.yaml's `elsewhere`: "bandung", "saya di dki jakarta"), by the rule of only_a_place."""
     rest = [w for w in fold(text).split() if w not in KIND_WORDS]
+    if len(rest) > 2 * MAX_REPLY_WORDS:      # no longer a place said alone: a long message
+        return False                         # would cost a scan per place name for nothing
     found = False
     for parts in sorted((p.split() for p in places), key=len, reverse=True):
         i = 0

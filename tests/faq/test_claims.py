@@ -49,6 +49,25 @@ async def test_a_forwarded_false_claim_is_answered_not_true_then_the_facts(harne
     assert "<b>Faktanya:</b>" in reply and "<b>Jam buka TPS</b>" in reply
 
 
+async def test_a_long_forward_is_read_whole_while_a_long_typed_message_is_too_long(
+        harness: Harness) -> None:
+    # Chains to check run long; a question typed to the bot is asked to be short.
+    forward = ("Assalamualaikum bapak ibu warga sekalian, mohon dibaca sampai habis karena ini penting "
+               "untuk kita semua menjelang hari pencoblosan yang tinggal beberapa hari lagi. Tadi pagi "
+               "ada pengumuman di balai desa yang disampaikan oleh pak kadus kepada warga yang hadir, "
+               "dan banyak yang belum sempat datang ke sana karena sedang bekerja di kebun. Katanya "
+               "tahun ini aturannya berubah dan berbeda dengan pemilihan yang sebelumnya, jadi jangan "
+               "sampai kita terlambat datang lalu kehilangan hak suara kita. TPS di Lembah Contoh "
+               "tutup jam 12 siang! Jadi usahakan datang pagi-pagi sekali bersama keluarga, jangan "
+               "menunggu siang. Sebarkan ke grup keluarga dan tetangga ya!")
+    assert len(forward) > 600
+    reply = texts(await harness.text(forward, forward_origin=ORIGIN))[0]
+    assert reply.startswith("🔎 <b>Tidak benar</b>") and "<b>Jam buka TPS</b>" in reply
+    # Pasted without the chain's own markers, it reads as typed to the bot.
+    typed = texts(await harness.text(forward.rsplit(" Sebarkan", 1)[0]))[0]
+    assert "terlalu panjang" in typed or "too long" in typed
+
+
 async def test_a_question_asking_if_true_gets_the_facts_without_a_verdict(harness: Harness) -> None:
     reply = texts(await harness.text("katanya tps buka jam 7 pagi, bener gak?"))[0]
     assert reply.startswith("🔎 <b>Faktanya:</b>") and "Tidak benar" not in reply
