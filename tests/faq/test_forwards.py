@@ -30,3 +30,13 @@ def test_chain_markers_are_not_read(text: str, read: str) -> None:
 ])
 def test_a_question_is_kept_whole(text: str) -> None:
     assert strip_forward(text) == (text, False)
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("URGENT!! Saya kehilangan KTP, bisa memilih?", "Saya kehilangan KTP, bisa memilih?"),
+    ("Penting. Kapan hari pencoblosan?", "Kapan hari pencoblosan?"),
+    ("Penting!\nMau tanya jam berapa TPS buka?", "Mau tanya jam berapa TPS buka?"),
+])
+def test_an_alarm_word_alone_is_not_read_but_is_no_forward(text: str, read: str) -> None:
+    """A citizen's own urgent question is answered as a question, not checked as a claim."""
+    assert strip_forward(text) == (read, False)
