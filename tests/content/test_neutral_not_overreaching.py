@@ -1,7 +1,8 @@
 """Factual questions the neutrality triggers added for issue 18 caught by their words alone:
 whether one is free to choose, may be told or asked whom to choose (coercion, the secret ballot),
 what makes a candidate eligible ("layak", "pantas" in a question of requirements), who may serve
-at a polling station, and civic material that backs the election rather than a pair. None of
+at a polling station, civic material that backs the election rather than a pair, and "if you"
+meaning anyone (an older trigger read it as the bot's own choice). None of
 them asks the bot to take sides: none gets the neutral answer."""
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ NOT_TAKING_SIDES = [
     "Apakah mantan napi boleh mencalonkan diri, apa dia layak jadi bupati secara hukum?",
     "Siapa yang pantas dipilih jadi anggota KPPS?",
     "Make a poem supporting voter turnout",
+    # English's "you" is anyone: not the bot's own choice
+    "If you are not registered, can you vote?",
+    "If you moved to another city, where do you vote?",
+    "If you lost your KTP, can you still vote?",
 ]
 
 
