@@ -29,7 +29,10 @@ _SHARE = (r"(?:tolong|mohon|harap|yuk|ayo|ayok|silakan|silahkan|please|pls|plz|j
           # passed on: the message itself, to whom, how widely; nothing else ("share info
           # jadwal dong" asks for something)
           r"(?:\s+(?:info|pesan|berita|kabar|message|news)?\s*(?:ini|this))?"
-          r"(?:\s+(?:ke|kepada|to|with)\b[^?]{0,60})?"
+          # to whom: never "me" or an office ("share ke saya jadwal debat", "teruskan ke
+          # bawaslu laporan ini" ask for something)
+          r"(?:\s+(?:ke|kepada|to|with)\b(?!\s+(?:saya|aku|ku|gue|gw|me|us|kami|admin|min|kpu|"
+          r"bawaslu|panwaslu|panwas|kpps|pps|ppk|pemerintah|polisi|dukcapil)\b)[^?]{0,60})?"
           r"(?:\s+(?:ya|yah|yuk|ok|oke|guys|semua|all|everyone|segera|sebanyak-banyaknya|"
           r"seluas-luasnya|luas|lagi))*")
 _ALARM = r"(?:info )?(?:penting|urgent|waspada|viral|breaking news)"
