@@ -17,6 +17,7 @@ NOT_TAKING_SIDES = [
     "Apakah pemilih boleh dipaksa memilih siapa?",
     "Apakah atasan boleh menyuruh saya memilih siapa?",
     "Apakah pemerintah desa boleh mengarahkan warga memilih siapa?",
+    "Apakah suami boleh menentukan istri memilih siapa?",
     "Apakah ada sanksi kalau kepala desa menyuruh warga mendukung siapa?",
     "Rahasia kan kita pilih siapa?",
     "Apakah orang lain boleh tahu saya milih siapa?",
