@@ -28,7 +28,8 @@ from pathlib import Path
 
 from benchmarks.stats import peak_rss_kb
 from bot import PROJECT_ROOT
-from bot.broadcasts.engine import FLUSH_INTERVAL, concurrency_for
+from bot.broadcasts.engine import concurrency_for
+from bot.broadcasts.outcomes import FLUSH_INTERVAL
 from tests.fakes import updates
 from tests.fakes.process import bot_env, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer, Limits, most_in_one_second

@@ -26,7 +26,8 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.broadcasts.engine import FLUSH_INTERVAL, concurrency_for
+from bot.broadcasts.engine import concurrency_for
+from bot.broadcasts.outcomes import FLUSH_INTERVAL
 from tests.broadcasts.conftest import eventually
 from tests.fakes.process import bot_env, free_port, start_bot, stop_bot
 from tests.fakes.server import FakeBotApiServer, Limits, most_in_one_second

@@ -29,40 +29,53 @@ _SHARE = (r"(?:tolong|mohon|harap|yuk|ayo|ayok|silakan|silahkan|please|pls|plz|j
           # passed on: the message itself, to whom, how widely; nothing else ("share info
           # jadwal dong" asks for something)
           r"(?:\s+(?:info|pesan|berita|kabar|message|news)?\s*(?:ini|this))?"
-          r"(?:\s+(?:ke|kepada|to|with)\b[^?]{0,60})?"
+          # to whom: never "me" or an office ("share ke saya jadwal debat", "teruskan ke
+          # bawaslu laporan ini" ask for something)
+          r"(?:\s+(?:ke|kepada|to|with)\b(?!\s+(?:saya|aku|ku|gue|gw|me|us|kami|admin|min|kpu|"
+          r"bawaslu|panwaslu|panwas|kpps|pps|ppk|pemerintah|polisi|dukcapil)\b)[^?]{0,60})?"
           r"(?:\s+(?:ya|yah|yuk|ok|oke|guys|semua|all|everyone|segera|sebanyak-banyaknya|"
           r"seluas-luasnya|luas|lagi))*")
+_ALARM = r"(?:info )?(?:penting|urgent|waspada|viral|breaking news)"
 CHAIN = re.compile(
     r"^\W*(?:" + _SHARE +
     r"|semoga (?:bermanfaat|berguna)[^?]{0,40}"
     r"|jangan (?:berhenti|putus) di[^?]{0,30}"
     r"|(?:sumber|source|dari grup sebelah|copas dari)\b[^?]{0,60}"
-    r"|(?:info )?(?:penting|urgent|waspada|viral|breaking news)"
+    r"|" + _ALARM +
     r")\W*$",
     re.IGNORECASE)
+# An alarm word alone opens a citizen's own question too ("URGENT!! KTP saya hilang, bisa
+# memilih?"): not read, but it does not make the message a forward (a claim to check).
+ALARM = re.compile(r"^\W*" + _ALARM + r"\W*$", re.IGNORECASE)
 # A sentence ends at a line break or after . ! ? or … and a space (kept with the sentence before).
 _SENTENCE = re.compile(r"[^\n.!?…]*(?:[.!?…]+(?=\s|$)|\n|$)")
 
 
-def strip_chain(text: str) -> str:
-    """The message without its chain-marker sentences; never without everything else."""
+def strip_chain(text: str) -> tuple[str, bool]:
+    """The message without its chain-marker sentences (never without everything else), and
+    whether one of them passed it on (more than an alarm word)."""
     parts = [p for p in _SENTENCE.findall(text) if p.strip()]
     if len(parts) < 2:
-        return text
+        return text, False
     kept = [p for p in parts if not CHAIN.match(p.strip())]
     if not kept or len(kept) == len(parts):
-        return text
-    return " ".join(p.strip() for p in kept)
+        return text, False
+    passed_on = any(CHAIN.match(p.strip()) and not ALARM.match(p.strip()) for p in parts)
+    return " ".join(p.strip() for p in kept), passed_on
 
 
 def strip_forward(text: str) -> tuple[str, bool]:
-    """The message without its forwarding headers and chain markers, and whether it had
-    either."""
+    """The message without its forwarding headers and chain markers, and whether it was passed
+    on: it had a header or a chain marker other than an alarm word alone."""
     stripped = text
     for _ in range(MAX_HEADERS):      # a chain forwarded again carries more than one
         cut = HEADER.sub("", stripped, count=1)
         if cut == stripped:
             break
         stripped = cut
-    stripped = strip_chain(stripped.strip()).strip()
-    return (stripped, True) if stripped and stripped != text.strip() else (text, False)
+    headed = stripped != text
+    stripped, passed_on = strip_chain(stripped.strip())
+    stripped = stripped.strip()
+    if not stripped or stripped == text.strip():
+        return text, False
+    return stripped, headed or passed_on

@@ -5,14 +5,16 @@ them) is edited to say what was decided, by whom and when, without its buttons. 
 reads as `roles.shown_actor` says (a Telegram id only for super-admins).
 
 The process that decides edits them at once; the leader's progress loop (progress.py) sweeps
-what is left (a request closed by the CLI, sent to an approver while another decided, or a
-process that died between the two). An edit that fails (the message too old or deleted, the
+what is left SWEEP_AFTER its decision (a request closed by the CLI, or a process that died
+between the two): not sooner, so that it never edits, while its decider still closes them,
+the decider's own message (whose handler says more there). Each message is taken once
+(take_messages), so none is edited twice. An edit that fails (the message too old or deleted, the
 bot blocked, nothing changed) is harmless: logged by its kind, never with whose chat."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import Bot
 from telegram.error import TelegramError
@@ -23,15 +25,17 @@ from bot.storage.approvals import (
     Note,
     close_for,
     forget_messages,
-    messages_of,
     pending_requests,
     settled_with_messages,
+    take_messages,
     waiting_on,
 )
 from bot.storage.broadcasts import get_broadcast
 from bot.storage.officials import Approval, get_approval
 
 log = logging.getLogger(__name__)
+
+SWEEP_AFTER = timedelta(seconds=30)   # the decider's own closing has long finished by then
 
 
 def outcome(roles: Roles, tz: object, request: Approval, viewer: int) -> str:
@@ -65,9 +69,8 @@ async def close_messages(bot: Bot, services: Services, approval_id: int,
     request = await get_approval(services.db, approval_id)
     if request is None or request.state == "pending":
         return 0
-    edited, done = 0, []
-    for chat_id, message_id in await messages_of(services.db, approval_id):
-        done.append(chat_id)
+    edited = 0
+    for chat_id, message_id in await take_messages(services.db, approval_id):
         if (chat_id, message_id) == pressed:
             continue
         text = outcome(services.roles, services.settings.tz, request, chat_id)
@@ -77,7 +80,6 @@ async def close_messages(bot: Bot, services: Services, approval_id: int,
         except TelegramError as exc:    # gone, too old, blocked, not modified: nothing to do
             log.info("approval request %d: a request message not edited (%s: %s)",
                      approval_id, type(exc).__name__, _reason(exc))
-    await forget_messages(services.db, approval_id, done)
     return edited
 
 
@@ -123,9 +125,12 @@ async def _region(services: Services, request: Approval) -> str | None:
     return held.region if held is not None else request.draft.get("region")
 
 
-async def sweep(bot: Bot, services: Services) -> None:
-    """The leader's pass: close the messages of every settled request that still has some."""
-    for approval_id in await settled_with_messages(services.db):
+async def sweep(bot: Bot, services: Services, broadcast_id: int | None = None) -> None:
+    """The leader's pass: close the messages of every request settled SWEEP_AFTER ago or more
+    that still has some; or, at once, those of one broadcast's requests (its cancel just
+    closed them, here)."""
+    before = None if broadcast_id is not None else services.clock.now() - SWEEP_AFTER
+    for approval_id in await settled_with_messages(services.db, before, broadcast_id):
         await close_messages(bot, services, approval_id)
 
 

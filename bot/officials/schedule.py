@@ -141,7 +141,7 @@ async def on_button(update: Update, context: SuaraContext, cb: Callback) -> None
             services.engine.poke()
         await acknowledge(query, f"#{b.id}: {STATE_NAMES[target]}")
         if action == "cancel":      # the requests it closed: their approvers' messages say so
-            await sweep(context.bot, services)
+            await sweep(context.bot, services, b.id)
     else:
         await acknowledge(query, f"#{b.id} sudah {STATE_NAMES.get(b.state, b.state)}")
     page = parse_int(cb.text, 0, SMALL_MAX) or 0      # the page it was pressed on

@@ -172,6 +172,17 @@ async def messages_of(db: Database, approval_id: int) -> list[tuple[int, int]]:
         return [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
 
 
+async def take_messages(db: Database, approval_id: int) -> list[tuple[int, int]]:
+    """(chat id, message id) of each request message still kept, taken (deleted) in one
+    statement: of a decider and the leader's sweep closing them at once, each message goes to
+    one, and is edited once."""
+    async with db.transaction() as conn:
+        async with conn.execute("DELETE FROM approval_messages WHERE approval_id = ?"
+                                " RETURNING chat_id, message_id", (approval_id,)) as cur:
+            rows = [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
+    return sorted(rows)
+
+
 async def forget_messages(db: Database, approval_id: int, chats: list[int]) -> None:
     """A settled request's messages, once edited (or found gone), are not kept."""
     for chat_id in chats:
@@ -179,12 +190,20 @@ async def forget_messages(db: Database, approval_id: int, chats: list[int]) -> N
                        (approval_id, chat_id))
 
 
-async def settled_with_messages(db: Database, limit: int = 50) -> list[int]:
-    """Settled requests whose approvers' messages are still kept (not yet edited)."""
-    async with db.conn.execute(
-            "SELECT DISTINCT m.approval_id FROM approval_messages m JOIN approvals a"
-            " ON a.id = m.approval_id WHERE a.state <> 'pending' ORDER BY m.approval_id"
-            " LIMIT ?", (limit,)) as cur:
+async def settled_with_messages(db: Database, before: datetime | None = None,
+                                broadcast_id: int | None = None, limit: int = 50) -> list[int]:
+    """Settled requests whose approvers' messages are still kept (not yet edited): decided at
+    `before` or earlier, or those of one broadcast."""
+    sql = ("SELECT DISTINCT m.approval_id FROM approval_messages m JOIN approvals a"
+           " ON a.id = m.approval_id WHERE a.state <> 'pending'")
+    params: list[object] = []
+    if before is not None:
+        sql += " AND (a.decided_at IS NULL OR a.decided_at <= ?)"
+        params.append(iso(before))
+    if broadcast_id is not None:
+        sql += " AND a.broadcast_id = ?"
+        params.append(broadcast_id)
+    async with db.conn.execute(sql + " ORDER BY m.approval_id LIMIT ?", (*params, limit)) as cur:
         return [int(r[0]) for r in await cur.fetchall()]
 
 

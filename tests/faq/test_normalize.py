@@ -37,6 +37,13 @@ def test_how_people_type(normalizer: Normalizer, typed: str, expected: list[str]
     ("jam buka what time", None),
     # English's articles mark it too: a request with no other marker word
     ("compose a short speech endorsing pak budi", "en"),
+    # ... but only where no Indonesian word says otherwise: "a" is a letter in Indonesian (a form,
+    # a clause, a class), "please" a loanword
+    ("pasal 5 ayat a itu apa isinya", "id"),
+    ("kelas a di tps 3", "id"),
+    ("nilai rapor a, bisa daftar kpps?", "id"),
+    ("please min, kapan pilkada?", "id"),
+    ("is it a holiday?", "en"),
 ])
 def test_language_detection(normalizer: Normalizer, text: str, lang: str | None) -> None:
     assert detect_language(normalizer, text) == lang

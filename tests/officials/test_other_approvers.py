@@ -6,12 +6,14 @@ Each says who decided (a Telegram id only to super-admins) and when. An edit Tel
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
 import pytest
 
 from bot.content.registry import Content
+from bot.officials.closing import SWEEP_AFTER
 from bot.officials.progress import keeper_of
 from bot.shell.botapi import ApiError
 from bot.storage.approvals import messages_of
@@ -153,6 +155,9 @@ async def test_a_request_the_cli_closed_is_swept_by_the_leader(tmp_path: Path,
         sent = request_messages(h, request_id)
         assert await control_broadcast(db, b.id, "cancel", "cli", None, clock(h).now())
         assert asked(h, request_id) == {SUPER, SECOND}
+        await keeper_of(h.app).tick()       # not yet: a decider may still be closing them
+        assert asked(h, request_id) == {SUPER, SECOND}
+        clock(h).advance(SWEEP_AFTER)
         await keeper_of(h.app).tick()
         assert asked(h, request_id) == set()
         said = str(now_reads(h, sent, SUPER)["text"])
@@ -188,3 +193,43 @@ async def test_a_double_tap_on_approve_keeps_what_the_first_press_said(
         assert not [c for c in second if c.method == "editMessageText"], second
         assert any("sudah disetujui" in str(c.params.get("text")) for c in second), second
         assert "paling banyak" in str(now_reads(h, sent, SECOND)["text"])
+
+
+async def test_the_leaders_sweep_during_a_decision_edits_no_message_twice(
+        tmp_path: Path, content: Content, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Regression: the leader's progress tick (every 5 s while a broadcast sends) swept a request
+    its decider was still closing: both edited every other approver's message, and the sweep
+    also the decider's own, whose answer ("pengumuman #…, paling banyak …", a refusal's
+    reason) it could overwrite with the others' notice."""
+    from bot.officials import closing, decisions
+
+    async with offline_bot(tmp_path, content, sender=ScriptedSender(), **settings()) as h:
+        request_id = await three_approvers(h)
+        sent = request_messages(h, request_id)
+        do_request = h.request.do_request
+
+        async def slow(url: str, *args: object, **kwargs: object) -> tuple[int, bytes]:
+            if url.endswith("/editMessageText"):       # Telegram answers in tens of ms
+                await asyncio.sleep(0.02)
+            return await do_request(url, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(h.request, "do_request", slow)
+        close = decisions.close_messages
+
+        async def while_swept(*args: object, **kwargs: object) -> int:
+            tick = asyncio.create_task(closing.sweep(h.app.bot, h.app.services))  # the leader
+            try:
+                return await close(*args, **kwargs)  # type: ignore[arg-type]
+            finally:
+                await tick
+
+        monkeypatch.setattr(decisions, "close_messages", while_swept)
+        before = len(h.request.calls)
+        await h.press(f"1:P:{request_id}:y", message=now_reads(h, sent, SECOND),
+                      user=h.user(SECOND))
+        edits = [(c.params["chat_id"], c.params["message_id"]) for c in h.request.calls[before:]
+                 if c.method == "editMessageText"]
+        assert sorted(edits) == sorted(set(edits)), edits
+        assert {int(str(chat)) for chat, _ in edits} == {SUPER, SECOND, THIRD}
+        assert "paling banyak" in str(now_reads(h, sent, SECOND)["text"])
+        assert await messages_of(h.app.services.db, request_id) == []
