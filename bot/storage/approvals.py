@@ -72,9 +72,14 @@ async def _now_stands(db: Database, approval_id: int, won: bool, count: int | No
 async def reject(db: Database, approval_id: int, by: int, now: datetime, note: Note) -> Settled:
     """Rejected (or refused on approval): the broadcast it would release, if the engine held
     one, is cancelled in the same transaction."""
+    return await _close_held(db, approval_id, by, "rejected", now, note)
+
+
+async def _close_held(db: Database, approval_id: int, by: int, state: str, now: datetime,
+                      note: Note) -> Settled:
     async with db.transaction() as conn:
         await _lock_broadcast(db, conn, approval_id)
-        won = await _settle(conn, approval_id, by, "rejected", now)
+        won = await _settle(conn, approval_id, by, state, now)
         if won:
             await conn.execute(
                 "UPDATE broadcasts SET state = 'cancelled', finished_at = ? WHERE state = 'held'"
@@ -212,16 +217,7 @@ async def close_for(db: Database, approval_id: int, by: int, now: datetime, note
     """Closed for its requester by another (a super-admin who took away the role or region the
     request needs: it could never be approved): 'cancelled', decided by `by`; a broadcast the
     engine held for it is cancelled in the same transaction."""
-    async with db.transaction() as conn:
-        await _lock_broadcast(db, conn, approval_id)
-        won = await _settle(conn, approval_id, by, "cancelled", now)
-        if won:
-            await conn.execute(
-                "UPDATE broadcasts SET state = 'cancelled', finished_at = ? WHERE state = 'held'"
-                " AND id = (SELECT a.broadcast_id FROM approvals a WHERE a.id = ?)",
-                (iso(now), approval_id))
-            await _audit(conn, now, note)
-    return await _now_stands(db, approval_id, won)
+    return await _close_held(db, approval_id, by, "cancelled", now, note)
 
 
 async def pending_requests(db: Database, requested_by: int) -> list[Approval]:
