@@ -75,16 +75,21 @@ async def reject(db: Database, approval_id: int, by: int, now: datetime, note: N
     return await _close_held(db, approval_id, by, "rejected", now, note)
 
 
+async def _cancel_held(conn: Connection, approval_id: int, now: datetime) -> None:
+    """The broadcast the engine held for this request, if any, cancelled."""
+    await conn.execute(
+        "UPDATE broadcasts SET state = 'cancelled', finished_at = ? WHERE state = 'held'"
+        " AND id = (SELECT a.broadcast_id FROM approvals a WHERE a.id = ?)",
+        (iso(now), approval_id))
+
+
 async def _close_held(db: Database, approval_id: int, by: int, state: str, now: datetime,
                       note: Note) -> Settled:
     async with db.transaction() as conn:
         await _lock_broadcast(db, conn, approval_id)
         won = await _settle(conn, approval_id, by, state, now)
         if won:
-            await conn.execute(
-                "UPDATE broadcasts SET state = 'cancelled', finished_at = ? WHERE state = 'held'"
-                " AND id = (SELECT a.broadcast_id FROM approvals a WHERE a.id = ?)",
-                (iso(now), approval_id))
+            await _cancel_held(conn, approval_id, now)
             await _audit(conn, now, note)
     return await _now_stands(db, approval_id, won)
 
@@ -249,9 +254,6 @@ async def refuse_unapprovable(db: Database, approval_id: int, now: datetime, not
                                  " WHERE id = ? AND state = 'pending'", (iso(now), approval_id))
         won = cur.rowcount > 0
         if won:
-            await conn.execute(
-                "UPDATE broadcasts SET state = 'cancelled', finished_at = ? WHERE state = 'held'"
-                " AND id = (SELECT a.broadcast_id FROM approvals a WHERE a.id = ?)",
-                (iso(now), approval_id))
+            await _cancel_held(conn, approval_id, now)
             await _audit(conn, now, note)
     return bool(won)
