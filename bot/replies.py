@@ -80,3 +80,11 @@ async def stale(update: Update, context: SuaraContext) -> None:
     await acknowledge(query)
     await edit_or_send(query, content.message("stale_button", context.lang),
                        keyboards.main_menu(content, context.lang))
+
+
+async def decline(update: Update, context: SuaraContext) -> None:
+    """Outside what the bot covers (or an attempt to make it leave its job): counted as
+    declined, and one polite reply that says what the bot is for, never an echo."""
+    services = context.services
+    services.stats.count(services.clock.now(), "declined", context.user, context.lang)
+    await say(update, context, "out_of_scope", keyboards.open_menu)

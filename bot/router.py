@@ -27,7 +27,7 @@ from bot.regions.handlers import answer_place
 from bot.regions.names import elsewhere_alone
 from bot.regions.typed import answer_kabupaten_name
 from bot.regions.waiting import passed_over, waiting_for
-from bot.replies import say
+from bot.replies import decline, say
 from bot.storage.db import DatabaseError
 from bot.storage.users import follow_typed_language
 
@@ -112,8 +112,7 @@ async def _route(update: Update, context: SuaraContext) -> str:
         return "region"
     await passed_over(context)      # what /langganan or /wilayah asked goes unanswered
     if services.matcher.out_of_scope(text):
-        services.stats.count(services.clock.now(), "declined", context.user, context.lang)
-        await say(update, context, "out_of_scope", keyboards.open_menu)
+        await decline(update, context)
         return "out_of_scope"
     place = services.regions.find_place(text, services.matcher.normalizer.known_words)
     if place.is_place_question:
@@ -126,8 +125,7 @@ async def _route(update: Update, context: SuaraContext) -> str:
     # bandung" in reply to /wilayah): said to be outside, not read as a question.
     scope = services.content.scope
     if scope is not None and elsewhere_alone(text, scope.elsewhere, asked=waiting):
-        services.stats.count(services.clock.now(), "declined", context.user, context.lang)
-        await say(update, context, "out_of_scope", keyboards.open_menu)
+        await decline(update, context)
         return "out_of_scope"
     return await answer_question(update, context, text, claim=claim)
 

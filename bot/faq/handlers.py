@@ -31,7 +31,7 @@ from bot.faq.regional import (
     whose,
 )
 from bot.redaction import redact
-from bot.replies import acknowledge, edit_or_send, reply, say, stale
+from bot.replies import acknowledge, decline, edit_or_send, reply, say, stale
 from bot.storage.campaigns import get_campaign, record_arrival
 from bot.storage.questions import record_feedback, record_unanswered
 
@@ -170,10 +170,7 @@ async def answer_question(update: Update, context: SuaraContext, text: str,
     if claim and match.kind != "injection":
         return await check_claim(update, context, text, match)
     if match.kind in ("decline", "injection"):
-        # Off-topic, or an attempt to make the bot leave its job: one polite decline that
-        # says what the bot is for; never an echo of the request.
-        services.stats.count(now, "declined", context.user, lang)
-        await say(update, context, "out_of_scope", keyboards.open_menu)
+        await decline(update, context)      # off-topic, or an attempt to subvert
         return match.kind
     if match.kind == "smalltalk":
         services.stats.count(now, "smalltalk", context.user, lang)
