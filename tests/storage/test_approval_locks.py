@@ -6,28 +6,17 @@ its press ends in an error instead of "already decided")."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 
 import pytest
 
 from bot.storage import approvals, open_database
 from bot.storage.approvals import Note, approve_held, reject
-from bot.storage.broadcasts import create_broadcast, get_broadcast, set_state
-from bot.storage.db import Connection, Database
-from bot.storage.officials import add_approval, cancel_broadcast, get_approval
+from bot.storage.broadcasts import get_broadcast
+from bot.storage.db import Connection
+from bot.storage.officials import cancel_broadcast, get_approval
+from tests.storage.held import ASKER, NOW, held
 
-NOW = datetime(2029, 3, 1, 9, tzinfo=UTC)
-ASKER, ONE = 901, 902
-
-
-async def held(db: Database) -> tuple[int, int]:
-    broadcast_id = await create_broadcast(db, created_by=f"tg:{ASKER}", topic="announcements",
-                                          text="Rapat", not_before=NOW, now=NOW)
-    assert await set_state(db, broadcast_id, ("scheduled",), "held")
-    async with db.transaction() as conn:
-        request_id = await add_approval(conn, ASKER, {"held": True, "limit": 1}, 2, NOW,
-                                        broadcast_id=broadcast_id)
-    return broadcast_id, request_id
+ONE = 902
 
 
 @pytest.mark.parametrize("decision", ["approve", "reject"])

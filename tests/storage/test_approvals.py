@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 from bot.storage import open_database
 from bot.storage.approvals import Note, Settled, approve_draft, approve_held, reject, withdraw
 from bot.storage.broadcast_lists import list_broadcasts
-from bot.storage.broadcasts import create_broadcast, get_broadcast, set_state
+from bot.storage.broadcasts import create_broadcast, get_broadcast
 from bot.storage.db import Connection, Database
-from bot.storage.officials import add_approval, recent_audit, request_approval
+from bot.storage.officials import recent_audit, request_approval
+from tests.storage.held import held
 
 NOW = datetime(2029, 3, 1, 9, tzinfo=UTC)
 ASKER, ONE, TWO = 901, 902, 903
@@ -63,12 +64,7 @@ async def test_two_decisions_at_once_one_wins(database: str) -> None:
 async def test_a_held_broadcast_is_released_or_cancelled_never_both(database: str) -> None:
     db = await open_database(database)
     try:
-        broadcast_id = await create_broadcast(db, created_by=f"tg:{ASKER}", topic="announcements",
-                                              text="Rapat", not_before=NOW, now=NOW)
-        assert await set_state(db, broadcast_id, ("scheduled",), "held")
-        async with db.transaction() as conn:
-            request_id = await add_approval(conn, ASKER, {"held": True, "limit": 1}, 2, NOW,
-                                            broadcast_id=broadcast_id)
+        broadcast_id, request_id = await held(db)
         approved, rejected = await asyncio.gather(
             approve_held(db, request_id, ONE, NOW, f"tg:{ONE}",
                          lambda n: Note(f"tg:{ONE}", "broadcast.approve", f"{n}")),
