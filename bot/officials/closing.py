@@ -8,8 +8,9 @@ The process that decides edits them at once; the leader's progress loop (progres
 what is left SWEEP_AFTER its decision (a request closed by the CLI, or a process that died
 between the two): not sooner, so that it never edits, while its decider still closes them,
 the decider's own message (whose handler says more there). Each message is taken once
-(take_messages), so none is edited twice. An edit that fails (the message too old or deleted, the
-bot blocked, nothing changed) is harmless: logged by its kind, never with whose chat."""
+(take_messages), so none is edited twice. An edit that fails for the message's or the chat's
+sake (too old or deleted, the bot blocked, nothing changed) is harmless: logged by its kind, never
+with whose chat; one that may pass (a timeout, a 5xx, flood control) is kept for the next sweep."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ import logging
 from datetime import datetime, timedelta
 
 from telegram import Bot
-from telegram.error import TelegramError
+from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.officials.roles import Roles, actor, shown_actor
 from bot.services import Services
@@ -25,6 +26,7 @@ from bot.storage.approvals import (
     Note,
     close_for,
     forget_messages,
+    keep_message,
     pending_requests,
     settled_with_messages,
     take_messages,
@@ -78,8 +80,12 @@ async def close_messages(bot: Bot, services: Services, approval_id: int,
             await bot.edit_message_text(text, chat_id=chat_id, message_id=message_id)
             edited += 1
         except TelegramError as exc:    # gone, too old, blocked, not modified: nothing to do
-            log.info("approval request %d: a request message not edited (%s: %s)",
-                     approval_id, type(exc).__name__, _reason(exc))
+            again = transient(exc)
+            log.info("approval request %d: a request message not edited (%s: %s)%s",
+                     approval_id, type(exc).__name__, _reason(exc),
+                     "; kept for the next sweep" if again else "")
+            if again:   # Telegram down or slow: kept, so the leader's sweep tries it again
+                await keep_message(services.db, approval_id, chat_id, message_id)
     return edited
 
 
@@ -132,6 +138,14 @@ async def sweep(bot: Bot, services: Services, broadcast_id: int | None = None) -
     before = None if broadcast_id is not None else services.clock.now() - SWEEP_AFTER
     for approval_id in await settled_with_messages(services.db, before, broadcast_id):
         await close_messages(bot, services, approval_id)
+
+
+def transient(exc: TelegramError) -> bool:
+    """A failure that may pass (a timeout, a 5xx, flood control), not the message's own
+    (deleted, too old, not modified: BadRequest) nor the chat's (blocked: Forbidden). A timed-out
+    edit may have landed: tried again, it is "not modified", and dropped."""
+    return isinstance(exc, RetryAfter) or (isinstance(exc, NetworkError) and
+                                           not isinstance(exc, BadRequest))
 
 
 def _reason(exc: TelegramError) -> str:

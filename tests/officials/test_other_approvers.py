@@ -126,6 +126,37 @@ async def test_a_failed_edit_is_harmless_and_logs_no_one(
         assert not any(str(uid) in n for n in notes for uid in (SUPER, SECOND, THIRD)), notes
 
 
+async def test_an_edit_telegram_failed_for_a_while_is_tried_again_by_the_sweep(
+        tmp_path: Path, content: Content) -> None:
+    """A 5xx or a 429 is Telegram's, not the message's: the message is kept, and the leader's
+    sweep edits it once Telegram answers again; a 403 (blocked) is not tried again."""
+    async with offline_bot(tmp_path, content, sender=ScriptedSender(), **settings()) as h:
+        request_id = await three_approvers(h)
+        sent = request_messages(h, request_id)
+        edit = h.api._m_editMessageText
+        down = {SUPER: ApiError(502, "Bad Gateway"), THIRD: ApiError(403, "Forbidden: bot was blocked")}
+
+        def failing(params: dict[str, object]) -> object:
+            failure = down.get(int(str(params.get("chat_id"))))
+            if failure is not None:
+                raise failure
+            return edit(params)
+
+        h.api._m_editMessageText = failing     # type: ignore[method-assign]
+        await h.press(f"1:P:{request_id}:y", message=now_reads(h, sent, SECOND), user=h.user(SECOND))
+        db = h.app.services.db
+        assert await messages_of(db, request_id) == [(SUPER, sent[SUPER])]
+        clock(h).advance(SWEEP_AFTER)
+        await keeper_of(h.app).tick()          # still down: kept again
+        assert await messages_of(db, request_id) == [(SUPER, sent[SUPER])]
+        assert "sudah disetujui" not in str(now_reads(h, sent, SUPER)["text"])
+        down.pop(SUPER)
+        await keeper_of(h.app).tick()
+        assert await messages_of(db, request_id) == []
+        assert "sudah disetujui oleh" in str(now_reads(h, sent, SUPER)["text"])
+        assert "sudah disetujui" not in str(now_reads(h, sent, THIRD)["text"])
+
+
 async def test_a_held_broadcast_cancelled_in_jadwal_closes_them(
         tmp_path: Path, content: Content) -> None:
     async with offline_bot(tmp_path, content, sender=ScriptedSender(), **settings()) as h:
