@@ -59,6 +59,11 @@ def test_every_layers_pairs_are_read_in_a_province(province: Content) -> None:
     assert pairs.mask("tps di bukit kota raya") == "tps di bukit kota raya"
 
 
+def test_a_province_layers_governor_pairs_are_read_in_a_nation() -> None:
+    nation = load_content(FIXTURE_CONTENT.parent / "nation")
+    assert Matcher(nation).pairs.mask("Gatot Utara atau Iwan Utara?") == "paslon atau paslon?"
+
+
 def test_a_deployment_without_pairs_reads_messages_as_typed() -> None:
     none = PairNames([])
     assert none.mask("Herman Deru nomor urut berapa?") == "Herman Deru nomor urut berapa?"
