@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from bot.content.candidates import races
 from bot.content.schema import Candidates
 from bot.faq.places import CACHE, Spans, _everyday, masked
 from bot.faq.words import STOPWORDS
@@ -96,13 +97,8 @@ class PairNames:
     @classmethod
     def of(cls, content: Content, normalizer: Normalizer) -> PairNames:
         """Every race's pairs in the deployment; the normaliser's words as ordinary ones."""
-        from bot.content.candidates import races
-
         return cls([race.candidates for race in races(content)], normalizer.known_words,
                    STOPWORDS | frozenset(normalizer.slang))
-
-    def __bool__(self) -> bool:
-        return bool(self._names)
 
     def _safe(self, word: str) -> bool:
         return len(word) >= MIN_ALONE and not word.isdigit() and word not in self._ordinary \
