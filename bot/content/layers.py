@@ -22,7 +22,7 @@ from bot.content.errors import Collector, key_line
 from bot.content.language import Dialect, Phrase
 from bot.content.loaders import load_dialect, load_faq, load_model, load_sources
 from bot.content.model import LoadedEntry
-from bot.content.schema import Bounds, Contact, Localized, Milestone, Slug, Source, Strict, Url
+from bot.content.schema import Bounds, Candidates, Contact, Localized, Milestone, Slug, Source, Strict, Url
 
 LAYERS = "layers"
 KABUPATEN_CODE = r"^\d{2}\.\d{2}$"
@@ -39,6 +39,8 @@ class _Profile(Strict):
     contacts: dict[Slug, Contact] = Field(default_factory=dict)
     milestones: dict[Slug, Milestone] = Field(default_factory=dict)
     results_milestone: Slug | None = None
+    # The layer's race (a region's regent or mayor, a province's governor): its pairs.
+    candidates: Candidates | None = None
 
 
 class RegionProfile(_Profile):

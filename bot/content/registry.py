@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bot.content.candidates import check_candidates
 from bot.content.checks import (
     check_button_ids,
     check_references,
@@ -79,6 +80,7 @@ def load_content(root: Path, render_check: bool = True) -> Content:
                       training, kinds, shared=shared, layers=layers, other_names=region_names,
                       province_layers=province_layers)
     check_layers(col, content)
+    check_candidates(col, content)
     col.raise_if_any()      # a layer's unknown source or milestone would not render
     if render_check:
         # A province's own answers are the shared ones; each layer's render in its view

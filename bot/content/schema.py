@@ -127,6 +127,28 @@ class Milestone(Strict):
         return self
 
 
+# ---- a race's candidate pairs (election.yaml; a layer's region.yaml) -----------------------
+
+
+class Pair(Strict):
+    number: int = Field(ge=1)                                   # on the ballot
+    # The candidate and the deputy, and the pair's nicknames ("HDCU"), as its answer writes them.
+    names: list[NonEmpty] = Field(min_length=2, max_length=2)
+    nicknames: list[NonEmpty] = Field(default_factory=list)
+
+
+class Candidates(Strict):
+    """A race's pairs in ballot order, and the entry whose answer lists them (checked: every name
+    and nickname is in it); the answer model reads them as one word (bot/faq/pairs.py)."""
+    entry: Slug
+    pairs: list[Pair] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _in_order(self) -> Candidates:
+        if [p.number for p in self.pairs] != list(range(1, len(self.pairs) + 1)):
+            raise ValueError("pairs: numbered 1, 2, 3... in ballot order")
+        return self
+
 class Election(Strict):
     name: Localized
     short_name: Localized
@@ -144,6 +166,7 @@ class Election(Strict):
     # Who runs this deployment, as its users should read it ("KPU Kabupaten Muara Enim"): the
     # answer to "is this bot official?". Unset: the bot says it is no official channel.
     operator: Localized | None = None
+    candidates: Candidates | None = None     # the shared layer's race (a province's: governor)
 
     @field_validator("timezone")
     @classmethod

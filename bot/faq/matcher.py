@@ -19,6 +19,7 @@ from bot.content.layers import Layer, ProvinceLayer
 from bot.content.registry import Content
 from bot.content.schema import LANGUAGES
 from bot.faq.normalize import NEW_WORDS_BUDGET, Normalizer
+from bot.faq.pairs import PairNames
 from bot.faq.sides import Sides, says
 
 # answer, suggest (choices), unknown; and from the answer model, the kinds of message that are
@@ -93,9 +94,7 @@ class Matcher:
         self._own_place = tuple(" ".join(w for w in self.normalizer.raw_words(name)
                                          if w not in ("kabupaten", "kota", "provinsi"))
                                 for name in [*content.place_and_year[:2], *content.place_names])
-        # A request to take sides about something else is off-topic, not neutral (sides.py).
         self.neutral_entry = content.neutral_entry
-        self.sides = Sides(scope, norm.raw_words, self._own_place)
         self._triggers = [(re.compile(t, re.IGNORECASE), eid) for eid, loaded in content.entries.items()
                           for t in loaded.entry.triggers]
         fields: dict[str, list[tuple[float, list[str]]]] = {}
@@ -125,6 +124,10 @@ class Matcher:
         # A word only region layers write (a local name: "Duo Srikandi") is the content's too,
         # but it does not hide the local reading of an everyday word ("duo" for "dua").
         norm.set_vocabulary(vocab | regional, typed, regional - vocab)
+        # A pair named by its names is "paslon" to the triggers and sides.py (pairs.py); a request
+        # to take sides about something else is off-topic, not neutral (sides.py).
+        self.pairs = PairNames.of(content, norm)
+        self.sides = Sides(scope, norm.raw_words, self._own_place, self.pairs.mask)
         # The deployment's own region and election names ("muara enim", "pilkada", "2024") are
         # context, said in passing: they must not pull a question toward the entries that
         # happen to repeat them.
@@ -187,15 +190,19 @@ class Matcher:
     def out_of_scope(self, text: str) -> bool:
         """Out of scope (content/scope.yaml): a question about another place's results,
         candidates, polling stations or dates (unless it is about the asker's own procedure,
-        or names this deployment's place too). Off-topic questions of other kinds are the
-        answer model's `decline`, learned, not listed."""
-        words = " " + " ".join(self.normalizer.raw_words(text)) + " "
+        or names this deployment's place or one of its pairs too: "Herman Deru lahir di
+        Bandung?"). Off-topic questions of other kinds are the answer model's `decline`,
+        learned, not listed."""
+        words, read = self.sides.read(text)
+        if read != text:        # a pair of this election named (pairs.py)
+            return False
         return self.sides.elsewhere(words, text) and says(words, self._scope_topics) \
             and not says(words, self._procedure) and not says(words, self._own_place)
 
     def triggered(self, text: str) -> str | None:
-        """The entry whose trigger the question matches, if any (content's `triggers`)."""
-        folded = " ".join(text.lower().split())
+        """The entry whose trigger the question matches, if any (content's `triggers`): a pair
+        named by its candidates' names or nickname read as "paslon" (pairs.py)."""
+        folded = " ".join(self.pairs.mask(text).lower().split())
         for pattern, entry_id in self._triggers:
             if pattern.search(folded):
                 return entry_id

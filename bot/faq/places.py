@@ -24,7 +24,7 @@ that picks whose answer (bot/faq/regional.py) read the message as typed."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -50,6 +50,12 @@ TOKEN = re.compile(r"[a-z0-9]+", re.IGNORECASE)
 CACHE = 4096            # messages read as before (a repeated question) cost a lookup
 
 
+# What a mask finds in a message: (start, end, placeholder) spans of its words, given its words
+# (lower case, roman numerals as digits) and its tokens as typed (also bot/faq/pairs.py's).
+Spans = list[tuple[int, int, str]]
+Finder = Callable[[list[str], list[str]], Spans]
+
+
 def deployment_mask(content: Content, matcher: Matcher, tree: RegionTree | None = None,
                     ) -> PlaceMask:
     """The mask the bot's model reads with: the deployment's region tree (read from the
@@ -58,6 +64,29 @@ def deployment_mask(content: Content, matcher: Matcher, tree: RegionTree | None 
         from bot.regions.loader import load_regions
         tree = load_regions(content)
     return PlaceMask(tree, matcher.normalizer.known_words, content.election.region.province)
+
+
+def _read(text: str) -> tuple[list[re.Match[str]], list[str]]:
+    tokens = list(TOKEN.finditer(text))
+    return tokens, [ROMAN.get(t.group().lower(), t.group().lower()) for t in tokens]
+
+
+def _replaced(text: str, tokens: list[re.Match[str]], spans: Spans) -> str:
+    """`text` with each span's words replaced by its placeholder."""
+    if not spans:
+        return text
+    out, at = [], 0
+    for s, e, word in sorted(spans):
+        out += [text[at:tokens[s].start()], word]
+        at = tokens[e - 1].end()
+    out.append(text[at:])
+    return "".join(out)
+
+
+def masked(text: str, finder: Finder) -> str:
+    """`text` with what `finder` finds in it replaced (another mask: the pairs' names)."""
+    tokens, words = _read(text)
+    return _replaced(text, tokens, finder(words, [t.group() for t in tokens])) if tokens else text
 
 
 class PlaceMask:
@@ -99,10 +128,9 @@ class PlaceMask:
         return self.mask(text)
 
     def _mask(self, text: str) -> str:
-        tokens = list(TOKEN.finditer(text))
+        tokens, words = _read(text)
         if not tokens:
             return text
-        words = [ROMAN.get(t.group().lower(), t.group().lower()) for t in tokens]
         spans = [(s, e, KABKOTA_WORD) for s, e in self.namer.spans(words, self._everyday)] \
             if self.namer is not None else []
         taken = {i for s, e, _ in spans for i in range(s, e)}
@@ -116,14 +144,7 @@ class PlaceMask:
                     i = end
                     continue
             i += 1
-        if not spans:
-            return text
-        out, at = [], 0
-        for s, e, word in sorted(spans):
-            out += [text[at:tokens[s].start()], word]
-            at = tokens[e - 1].end()
-        out.append(text[at:])
-        return "".join(out)
+        return _replaced(text, tokens, spans)
 
     def _everyday(self, word: str) -> bool:
         return word in self._ordinary or _everyday(word)

@@ -11,6 +11,9 @@ model's `neutral`), a request to take sides is off-topic when it
   another place's race is not ours to stay neutral in; or
 - names one of `other_things` (a place to stay, food, sport, a phone...) and none of `sides`
   (the pairs, candidates, parties, offices, the race, the vote).
+A pair named by its candidates' names or its nickname is read as "paslon" (bot/faq/pairs.py:
+"mending ratu dewa atau yudha pratomo, buat anak sekolah?"): a side of this race, and no word
+of a name is a place.
 A request naming neither ("siapa yang bakal menang?") is taken as about this election: a bot
 about it is asked.
 """
@@ -48,8 +51,10 @@ def names_capitals(names: frozenset[str], text: str) -> bool:
 
 class Sides:
     def __init__(self, scope: Scope | None, raw_words: Callable[[str], list[str]],
-                 own_place: tuple[str, ...]) -> None:
+                 own_place: tuple[str, ...], pairs: Callable[[str], str] | None = None) -> None:
         self._words = raw_words
+        # a pair's names read as "paslon" (pairs.py): a side of this race, and no other place
+        self._pairs = pairs or (lambda text: text)
         self._elsewhere = tuple(scope.elsewhere) if scope else ()
         self._countries = tuple(scope.countries) if scope else ()
         self._race = tuple(scope.race) if scope else ()
@@ -58,10 +63,17 @@ class Sides:
         self._things = tuple(scope.other_things) if scope else ()
         self._own_place = own_place
 
+    def read(self, text: str) -> tuple[str, str]:
+        """The message's words as says() reads them, and its text, a pair's names in both read
+        as "paslon" (pairs.py: a side of this race; no word of a name is a place or a thing)."""
+        text = self._pairs(text)
+        return " " + " ".join(self._words(text)) + " ", text
+
     def elsewhere(self, words: str, text: str) -> bool:
-        """`words` (as says() reads them) name another place, or another country while naming
-        nothing of this race ("cagub yang lulusan jepang?", "paslon mana yang pro palestina?"
-        are about this election's sides; "siapa presiden amerika terbaik?" is not)."""
+        """`words` (as read()) name another place, or another country while naming nothing of
+        this race ("cagub yang lulusan jepang?", "paslon mana yang pro palestina?", "apakah
+        Herman Deru lulusan jepang?" are about this election's sides; "siapa presiden amerika
+        terbaik?" is not)."""
         if says(words, self._elsewhere):
             return True
         return (says(words, self._countries) or names_capitals(self._capitals, text)) \
@@ -69,7 +81,7 @@ class Sides:
 
     def off_topic(self, text: str) -> bool:
         """A request to take sides about something other than this election."""
-        words = " " + " ".join(self._words(text)) + " "
+        words, text = self.read(text)
         if self.elsewhere(words, text) and not says(words, self._own_place):
             return True
         return says(words, self._things) and not says(words, self._sides)
