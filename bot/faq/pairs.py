@@ -60,9 +60,11 @@ class PairNames:
                  for race in races for pair in race.pairs]
         own = {w for names, nicks in pairs for name in [*names, *nicks] for w in name}
         self._ordinary = (frozenset(ordinary) - own) | frozenset(common)
-        # A first name is a common given name more often than not ("Herman", "Ahmad", "Anita":
-        # "saya Herman, mau tanya..."): alone, only after a cue. Initials and titles ("H.",
-        # "R.A.") are not a first name.
+        # One word of a name alone is someone else's name as often as not ("Herman", "Edison",
+        # "Alex", "Umar": "saya Herman, mau tanya...", "hasil pilkada Medan, Alex"): it counts
+        # only after a cue ("pak Deru", "cabup Edison"); a word of a nickname only in capitals.
+        # A first name is not a nickname alone either. Initials and titles ("H.", "R.A.") are
+        # not a first name.
         self._given = frozenset(next((w for w in name if len(w) >= MIN_ALONE), "")
                                 for names, _ in pairs for name in names if len(name) > 1)
         found: dict[str, tuple[int, int]] = {}       # name -> (its pair, when it counts)
@@ -73,20 +75,22 @@ class PairNames:
                 found[key] = (pair, where)
 
         for pair, (names, nicknames) in enumerate(pairs):
+            if len(names) > 1:      # the pair by its two names ("edison sumarni"): the pair
+                add([w for name in names for w in name], pair, ANYWHERE)
             for name in names:
-                add(name, pair, ANYWHERE if len(name) > 1 else self._alone(name[0], AFTER_CUE))
+                add(name, pair, ANYWHERE if len(name) > 1 else AFTER_CUE)
                 for size in range(1, len(name)):
                     for start in range(len(name) - size + 1):
                         part = name[start:start + size]
                         if size > 1 and any(self._safe(w) for w in part):
                             add(part, pair, ANYWHERE)
                         elif size == 1 and len(part[0]) >= MIN_ALONE:
-                            add(part, pair, self._alone(part[0], AFTER_CUE))
+                            add(part, pair, AFTER_CUE)
             for nick in nicknames:
                 add(nick, pair, ANYWHERE if len(nick) > 1 else self._alone(nick[0], IN_CAPITALS))
                 for word in nick if len(nick) > 1 else ():
                     if self._alone(word, -1) == ANYWHERE:
-                        add([word], pair, ANYWHERE)
+                        add([word], pair, IN_CAPITALS)
         self._names = found
         sizes: dict[str, set[int]] = {}
         for key in found:

@@ -29,7 +29,10 @@ def pairs(trained: tuple[Content, Matcher, Trainer]) -> PairNames:
 @pytest.mark.parametrize(("text", "read"), [
     # a whole name; a later part of it, safe alone; a nickname
     ("Darmawan Sulistyo nomor urut berapa?", "paslon nomor urut berapa?"),
-    ("sulistyo menang gak?", "paslon menang gak?"),
+    # a word of a name alone is someone else's as often as not: only after a cue
+    ("sulistyo menang gak?", "sulistyo menang gak?"),
+    ("cabup sulistyo menang gak?", "cabup paslon menang gak?"),
+    ("hasil pilkada bandung menurut Sulistyo?", "hasil pilkada bandung menurut Sulistyo?"),
     ("bagusan jokma apa BINTANG?", "bagusan paslon apa paslon?"),
     # a pair's two names together are one; one candidate of each pair, two
     ("Joko Purnomo dan Cik Mayang nomor berapa?", "paslon nomor berapa?"),
@@ -106,3 +109,6 @@ def test_a_question_naming_a_pair_and_another_place_is_about_this_election(
     # the fixture's scope: "bandung" is elsewhere, "calon" a topic of another place's race
     assert matcher.out_of_scope("calon bupati bandung siapa?")
     assert not matcher.out_of_scope("calon Darmawan Sulistyo lahir di bandung?")
+    # a word of a pair's name alone (a surname many share, someone signing off) is not the pair:
+    # another place's race stays another's (review: "hasil pilkada Medan Alex" was in scope)
+    assert matcher.out_of_scope("hasil pilkada bandung siapa? salam, Sulistyo")
