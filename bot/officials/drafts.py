@@ -81,8 +81,19 @@ class Drafts:
         self._sessions = {s.user_id: s for s in await all_sessions(db)}
 
     async def refresh(self, db: Database, owner: int) -> Session:
-        session = self._sessions[owner] = await load_session(db, owner)
-        return session
+        """The official's row read again. A read that a write of this process overtook (the
+        change feed's refresh of an earlier step, answered after the next step's write) does
+        not put back the older draft or progress: each part keeps its newest version."""
+        loaded = await load_session(db, owner)
+        known = self._sessions.get(owner)
+        if known is not None and (loaded.draft_version or loaded.progress_version):  # not erased
+            if known.draft_version > loaded.draft_version:
+                loaded = replace(loaded, draft=known.draft, draft_version=known.draft_version)
+            if known.progress_version > loaded.progress_version:
+                loaded = replace(loaded, progress=known.progress,
+                                 progress_version=known.progress_version)
+        self._sessions[owner] = loaded
+        return loaded
 
     async def _current(self, db: Database, owner: int) -> Session:
         if shared(db):
