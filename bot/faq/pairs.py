@@ -9,17 +9,19 @@ province every layer's pairs are read alike. The answer model reads the message 
 this way too it was no better (docs/answer-model.md, "The pairs' own names").
 
 When a name counts (its words lower case, punctuation as spaces: "HNU-Lia" is "hnu lia"):
-- a candidate's whole name, or a part of it of two words or more with a word that is safe
-  alone ("nasrun umar" of "H. Nasrun Umar", "eddy santana"), and a nickname of several words
-  ("al shinta"), wherever it stands;
-- one word (a candidate's name, or a word of it or of a nickname) wherever it stands when it is
-  safe alone: three letters or more, no word of the language (Sastrawi's root words, or made of
-  one: places.py's guard), none of the content's other words, stop words or slang, and no
-  candidate's first name ("rizali", "edison", "sonni", "hnu"); else only after a word that
-  names a person or a candidate ("pak deru", "bu anita"): "deru", "cik", "ratu" are everyday
-  words, and "Herman", "Ahmad", "Anita" common given names ("saya Herman, mau tanya...");
-- a nickname that is an everyday word ("ERA", "RAPI") only typed in capitals, in a message not
-  all in capitals, or after such a word.
+- a candidate's whole name of two words or more, a part of it of two words or more with a word
+  that is safe alone ("nasrun umar" of "H. Nasrun Umar", "eddy santana": three letters or
+  more, no word of the language (Sastrawi's root words, or made of one: places.py's guard),
+  none of the content's other words, stop words or slang), a pair's two names together
+  ("edison sumarni"), and a nickname of several words ("al shinta"), wherever they stand;
+- a nickname of one word that is safe alone and no candidate's first name ("sonni"), wherever
+  it stands; one that is an everyday word ("ERA", "RAPI"), and a safe word of a nickname of
+  several words ("HNU" of "HNU-Lia"), only typed in capitals, in a message not all in capitals;
+- one word of a candidate's name (a name of one word, "Edison", or a word of a longer one)
+  only after a word that names a person or a candidate ("pak deru", "cabup edison", "bu
+  anita"): alone it is someone else's name as often as not ("saya Herman, mau tanya...",
+  "hasil pilkada Medan, Alex"), or an everyday word ("deru", "cik", "ratu"). After such a
+  word, any of the above counts.
 A pair's two names side by side ("Edison–Sumarni", "Herman Deru dan Cik Ujang") are one word."""
 
 from __future__ import annotations
